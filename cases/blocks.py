@@ -1,0 +1,49 @@
+from wagtail import blocks
+from wagtail.images.blocks import ImageChooserBlock
+
+SECTION_KINDS = [
+    ("背景", "背景"),
+    ("做法", "主要做法"),
+    ("成效", "成效"),
+    ("启示", "启示"),
+    ("其他", "其他"),
+]
+
+
+class SectionBlock(blocks.StructBlock):
+    kind = blocks.ChoiceBlock(choices=SECTION_KINDS, default="其他", label="类别")
+    heading = blocks.CharBlock(max_length=200, label="标题")
+    text = blocks.RichTextBlock(
+        features=["bold", "italic", "ol", "ul", "link", "h3", "h4"], label="正文"
+    )
+
+    class Meta:
+        icon = "doc-full"
+        label = "段落"
+        template = "cases/blocks/section.html"
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label="引文")
+    attribution = blocks.CharBlock(required=False, max_length=200, label="出处")
+
+    class Meta:
+        icon = "openquote"
+        label = "引文"
+        template = "cases/blocks/quote.html"
+
+
+class FigureImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label="图片")
+    caption = blocks.CharBlock(required=False, max_length=255, label="图注")
+
+    class Meta:
+        icon = "image"
+        label = "图片"
+        template = "cases/blocks/image.html"
+
+
+class CaseBodyBlock(blocks.StreamBlock):
+    section = SectionBlock()
+    quote = QuoteBlock()
+    image = FigureImageBlock()

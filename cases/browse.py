@@ -1,0 +1,131 @@
+"""Browsing published cases: the listing's filters and the home page's selections."""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Value
+from taggit.models import Tag
+
+from .models import CaseIndexPage, CasePage
+from .taxonomy import Domain, Problem, Region, Theme
+
+PAGE_SIZE = 12
+
+
+def published_cases():
+    """Live, public cases with what a listing card shows, newest first."""
+    return (
+        CasePage.objects.live().public()
+        .select_related("region", "domain")
+        .prefetch_related("themes")
+        .order_by("-year_reported", "-first_published_at", "pk")
+    )
+
+
+@dataclass
+class CaseFilter:
+    """The listing's query parameters, validated; unknown values become messages, not errors."""
+
+    region: Region | None = None
+    theme: Theme | None = None
+    problem: Problem | None = None
+    domain: Domain | None = None
+    tag: Tag | None = None
+    year: int | None = None
+    errors: list = field(default_factory=list)
+
+    VOCABULARIES = {"region": (Region, "地区"), "theme": (Theme, "主题"), "problem": (Problem, "针对难题"),
+                    "domain": (Domain, "领域"), "tag": (Tag, "标签")}
+
+    @classmethod
+    def from_params(cls, params):
+        found = cls()
+        for name, (model, label) in cls.VOCABULARIES.items():
+            slug = params.get(name, "").strip()
+            if not slug:
+                continue
+            term = model.objects.filter(slug=slug[:100]).first()
+            if term is None:
+                found.errors.append(f"没有名为“{slug[:50]}”的{label}，已忽略此筛选条件。")
+            setattr(found, name, term)
+        year = params.get("year", "").strip()
+        if year:
+            if year.isascii() and year.isdigit() and 1900 <= int(year) <= 2100:
+                found.year = int(year)
+            else:
+                found.errors.append(f"年份“{year[:20]}”无效，应为四位数字，如 2009。")
+        return found
+
+    def apply(self, cases):
+        if self.region:
+            cases = cases.filter(region_id__in=self.region.subtree_ids())
+        if self.theme:
+            cases = cases.filter(themes=self.theme)
+        if self.problem:
+            cases = cases.filter(problems=self.problem)
+        if self.domain:
+            cases = cases.filter(domain=self.domain)
+        if self.tag:
+            cases = cases.filter(tags=self.tag)
+        if self.year:
+            cases = cases.filter(
+                Q(year_started__lte=self.year, year_reported__gte=self.year)
+                | Q(year_started=self.year)
+                | Q(year_reported=self.year)
+            )
+        return cases
+
+    @property
+    def active(self):
+        """(parameter, label, value) of each filter in force, for 'remove this filter' links."""
+        chosen = [(name, label, getattr(self, name)) for name, (_, label) in self.VOCABULARIES.items()]
+        chosen.append(("year", "年份", self.year))
+        return [(name, label, value) for name, label, value in chosen if value]
+
+
+def case_listing_context(request, index_page):
+    case_filter = CaseFilter.from_params(request.GET)
+    cases = case_filter.apply(published_cases().descendant_of(index_page))
+    paginator = Paginator(cases, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    active_filters = []
+    for name, label, value in case_filter.active:
+        rest = query.copy()
+        rest.pop(name, None)
+        active_filters.append({"label": label, "value": value, "remove_query": rest.urlencode()})
+    return {
+        "cases": page,
+        "case_filter": case_filter,
+        "active_filters": active_filters,
+        "filter_query": query.urlencode(),
+        "browse": browse_vocabularies(),
+    }
+
+
+def browse_vocabularies():
+    """Provinces, themes and problems with their numbers of published cases."""
+    live = Q(cases__live=True)
+    # Regions are three levels deep (省 → 市 → 县); a province counts the cases of all three.
+    province_count = sum(
+        (Count(f"{path}cases", filter=Q(**{f"{path}cases__live": True}), distinct=True)
+         for path in ("", "children__", "children__children__")),
+        start=Value(0),
+    )
+    return {
+        "provinces": Region.objects.filter(parent=None)
+        .annotate(case_count=province_count).filter(case_count__gt=0).order_by("pk"),
+        "themes": Theme.objects.annotate(case_count=Count("cases", filter=live)).filter(case_count__gt=0),
+        "problems": Problem.objects.annotate(case_count=Count("cases", filter=live)).filter(case_count__gt=0),
+    }
+
+
+def home_page_context():
+    cases = published_cases()
+    return {
+        "case_index": CaseIndexPage.objects.live().first(),
+        "featured_cases": list(cases.filter(featured=True)[:6]),
+        "latest_cases": list(cases.order_by("-first_published_at", "pk")[:6]),
+        "browse": browse_vocabularies(),
+    }

@@ -1,0 +1,209 @@
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import CaseBodyBlock
+from .taxonomy import Domain, Problem, Region, Theme
+
+__all__ = [
+    "CaseIndexPage", "CasePage", "CasePageTag", "KeyFigure", "RelatedCase",
+    "Domain", "Problem", "Region", "Theme",
+]
+
+
+class CaseIndexPage(Page):
+    """案例库: the listing of published cases, filterable by query parameters."""
+
+    intro = RichTextField("简介", blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["cases.CasePage"]
+
+    class Meta:
+        verbose_name = "案例库"
+        verbose_name_plural = "案例库"
+
+    def get_context(self, request, *args, **kwargs):
+        from .browse import case_listing_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(case_listing_context(request, self))
+        return context
+
+
+class CasePageTag(TaggedItemBase):
+    content_object = ParentalKey("cases.CasePage", on_delete=models.CASCADE, related_name="tagged_items")
+
+
+class CasePage(Page):
+    """典型案例: one typical case, structured from its source document."""
+
+    UNIT_LEVELS = [(level, level) for level in ("省", "市", "县", "乡镇", "村", "社区")]
+
+    model_name = models.CharField(
+        "模式名称", max_length=100, blank=True, help_text="案例自己使用的名称，如“1+3模式”“两会两评”。"
+    )
+    summary = models.TextField("摘要", blank=True)
+    featured = models.BooleanField("首页推荐", default=False)
+    lead_image = models.ForeignKey(
+        settings.WAGTAILIMAGES_IMAGE_MODEL, verbose_name="题图", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    body = StreamField(CaseBodyBlock(), verbose_name="正文", blank=True)
+
+    region = models.ForeignKey(
+        Region, verbose_name="地区", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    unit_level = models.CharField("单位层级", max_length=4, choices=UNIT_LEVELS, blank=True)
+    year_started = models.PositiveSmallIntegerField("起始年份", null=True, blank=True)
+    year_reported = models.PositiveSmallIntegerField("报道年份", null=True, blank=True)
+    domain = models.ForeignKey(
+        Domain, verbose_name="领域", null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    themes = ParentalManyToManyField(Theme, verbose_name="主题", blank=True, related_name="cases")
+    problems = ParentalManyToManyField(Problem, verbose_name="针对难题", blank=True, related_name="cases")
+    tags = ClusterTaggableManager("标签", through=CasePageTag, blank=True)
+
+    source_title = models.CharField("原文标题", max_length=300, blank=True)
+    source_publisher = models.CharField("发布媒体 / 出版者", max_length=200, blank=True)
+    source_author = models.CharField("作者", max_length=200, blank=True)
+    source_date = models.CharField("发布日期", max_length=50, blank=True, help_text="按原文写法，如 2017-03-16。")
+    source_url = models.URLField("原文网址", max_length=500, blank=True)
+    source_file = models.CharField("原始文件", max_length=200, blank=True, help_text="资料库中的原始文件名。")
+    source_complete = models.BooleanField("原文完整", default=True, help_text="原文被截断时取消勾选，页面会提示“原文不完整”。")
+    source_note = models.TextField("编者说明", blank=True, help_text="整理、转换或推断了什么。")
+
+    search_fields = Page.search_fields + [
+        index.SearchField("model_name"),
+        index.SearchField("summary"),
+        index.SearchField("body"),
+        index.FilterField("year_reported"),
+    ]
+
+    content_panels = Page.content_panels + [
+        FieldPanel("model_name"),
+        FieldPanel("summary"),
+        FieldPanel("lead_image"),
+        FieldPanel("body"),
+    ]
+    taxonomy_panels = [
+        FieldRowPanel([FieldPanel("region"), FieldPanel("unit_level")]),
+        FieldRowPanel([FieldPanel("year_started"), FieldPanel("year_reported")]),
+        FieldPanel("domain"),
+        FieldPanel("themes", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("problems", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("tags"),
+    ]
+    figure_panels = [InlinePanel("key_figures", label="关键数据")]
+    source_panels = [
+        FieldPanel("source_title"),
+        FieldRowPanel([FieldPanel("source_publisher"), FieldPanel("source_author"), FieldPanel("source_date")]),
+        FieldPanel("source_url"),
+        FieldRowPanel([FieldPanel("source_file"), FieldPanel("source_complete")]),
+        FieldPanel("source_note"),
+    ]
+    related_panels = [InlinePanel("related_case_links", label="相关案例")]
+    promote_panels = Page.promote_panels + [MultiFieldPanel([FieldPanel("featured")], heading="推荐")]
+
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading="内容"),
+        ObjectList(taxonomy_panels, heading="分类"),
+        ObjectList(figure_panels, heading="关键数据"),
+        ObjectList(source_panels, heading="来源"),
+        ObjectList(related_panels, heading="相关案例"),
+        ObjectList(promote_panels, heading="推广"),
+        ObjectList(Page.settings_panels, heading="设置"),
+    ])
+
+    parent_page_types = ["cases.CaseIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "典型案例"
+        verbose_name_plural = "典型案例"
+
+    @property
+    def place(self):
+        return self.region.full_name if self.region_id else ""
+
+    @property
+    def years(self):
+        start, end = self.year_started, self.year_reported
+        if start and end and start != end:
+            return f"{start}—{end}年"
+        return f"{start or end}年" if (start or end) else ""
+
+    @cached_property
+    def sections(self):
+        """(anchor, heading) of each section, for the table of contents."""
+        return [
+            (f"section-{index}", block.value["heading"])
+            for index, block in enumerate(self.body)
+            if block.block_type == "section"
+        ]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["key_figures"] = list(self.key_figures.all())
+        context["themes"] = list(self.themes.all())
+        context["problems"] = list(self.problems.all())
+        context["tag_list"] = list(self.tags.all())
+        context["related_cases"] = list(
+            CasePage.objects.live().public()
+            .filter(related_from__page=self)
+            .exclude(pk=self.pk)
+            .select_related("region")
+            .order_by("related_from__sort_order")
+        )
+        return context
+
+
+class KeyFigure(Orderable):
+    """A figure the source gives, written exactly as the source writes it."""
+
+    page = ParentalKey(CasePage, on_delete=models.CASCADE, related_name="key_figures")
+    label = models.CharField("指标", max_length=100)
+    value = models.CharField("数值", max_length=50, help_text="照原文书写，如“500余”“3.2”。")
+    unit = models.CharField("单位", max_length=20, blank=True)
+    year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("label"), FieldPanel("value"), FieldPanel("unit"), FieldPanel("year")]),
+        FieldPanel("note"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "关键数据"
+        verbose_name_plural = "关键数据"
+
+    def __str__(self):
+        return f"{self.label}：{self.value}{self.unit}"
+
+
+class RelatedCase(Orderable):
+    page = ParentalKey(CasePage, on_delete=models.CASCADE, related_name="related_case_links")
+    case = models.ForeignKey(CasePage, verbose_name="案例", on_delete=models.CASCADE, related_name="related_from")
+
+    panels = [FieldPanel("case", heading="案例")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "相关案例"
+        verbose_name_plural = "相关案例"

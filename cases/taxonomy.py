@@ -1,0 +1,113 @@
+"""The managed vocabularies a case is filed under: region tree, domain, theme, problem."""
+
+from django.db import models
+from django.utils.text import slugify
+from wagtail.admin.panels import FieldPanel
+from wagtail.search import index
+
+
+def unicode_slug(text):
+    return slugify(text, allow_unicode=True)
+
+
+class Term(index.Indexed, models.Model):
+    """A flat vocabulary term; its slug is what listing URLs filter on (?theme=<slug>)."""
+
+    name = models.CharField("名称", max_length=100, unique=True)
+    slug = models.SlugField(
+        "网址名", max_length=100, unique=True, allow_unicode=True, blank=True,
+        help_text="用于筛选网址，留空则按名称生成。",
+    )
+    description = models.TextField("说明", blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
+
+    class Meta:
+        abstract = True
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or unicode_slug(self.name)
+        super().save(*args, **kwargs)
+
+
+class Domain(Term):
+    class Meta(Term.Meta):
+        verbose_name = "领域"
+        verbose_name_plural = "领域"
+
+
+class Theme(Term):
+    class Meta(Term.Meta):
+        verbose_name = "主题"
+        verbose_name_plural = "主题"
+
+
+class Problem(Term):
+    class Meta(Term.Meta):
+        verbose_name = "针对难题"
+        verbose_name_plural = "针对难题"
+
+
+class Region(index.Indexed, models.Model):
+    """A place in the 省 → 市 → 县 tree.
+
+    `full_name` (e.g. 黑龙江省哈尔滨市五常市) is stored rather than walked up on every
+    display, so listings show places without a query per card.
+    """
+
+    PROVINCE, CITY, COUNTY = "省", "市", "县"
+    LEVELS = [(PROVINCE, "省级"), (CITY, "地市级"), (COUNTY, "县级")]
+
+    name = models.CharField("名称", max_length=100)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级", null=True, blank=True,
+        on_delete=models.PROTECT, related_name="children",
+    )
+    level = models.CharField("层级", max_length=2, choices=LEVELS)
+    slug = models.SlugField(
+        "网址名", max_length=100, unique=True, allow_unicode=True, blank=True,
+        help_text="用于筛选网址，留空则按名称生成；重名地区请手工区分。",
+    )
+    full_name = models.CharField("全称", max_length=300, editable=False)
+
+    panels = [FieldPanel("name"), FieldPanel("parent"), FieldPanel("level"), FieldPanel("slug")]
+    search_fields = [index.SearchField("full_name"), index.AutocompleteField("name")]
+
+    class Meta:
+        verbose_name = "地区"
+        verbose_name_plural = "地区"
+        ordering = ["full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unique_region_name_per_parent")
+        ]
+
+    def __str__(self):
+        return self.full_name or self.name
+
+    def save(self, *args, **kwargs):
+        self.slug = self.slug or unicode_slug(self.name)
+        self.full_name = (self.parent.full_name if self.parent else "") + self.name
+        super().save(*args, **kwargs)
+        # A renamed or moved region renames everything below it.
+        for child in self.children.all():
+            child.save()
+
+    def subtree_ids(self):
+        """Ids of this region and every region below it."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Region.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        return ids
+
+    @property
+    def province(self):
+        region = self
+        while region.parent_id:
+            region = region.parent
+        return region

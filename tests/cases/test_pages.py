@@ -1,0 +1,155 @@
+"""The public pages: home, case library with its filters, and case pages."""
+
+from urllib.parse import quote
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases import browse
+from cases.models import CasePage, KeyFigure, RelatedCase
+from tests.conftest import SEED_SLUGS
+
+pytestmark = pytest.mark.django_db
+
+
+def listed_slugs(response):
+    return sorted(case.slug for case in response.context["cases"])
+
+
+@pytest.mark.parametrize("slug", SEED_SLUGS)
+def test_every_seed_case_page_shows_its_essentials(client, slug):
+    case = CasePage.objects.get(slug=slug)
+    response = client.get(case.url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert case.title in html
+    assert case.model_name and case.model_name in html
+    assert case.region.province.name in html
+    figure = case.key_figures.first()
+    assert figure is not None and figure.value in html and figure.label in html
+    assert (f'<p class="notice notice--warning"><strong>原文不完整' in html) == (not case.source_complete)
+
+
+def test_incomplete_sources_are_the_three_cut_off_ones():
+    incomplete = set(CasePage.objects.filter(source_complete=False).values_list("slug", flat=True))
+    assert incomplete == {"zhucheng-chengxiang-lianjian", "sunan-nongcun-shequ", "wengyuan-dangyuan-chuangye"}
+
+
+def test_case_page_has_a_table_of_contents_linking_to_sections(client):
+    case = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    html = client.get(case.url).content.decode()
+    for anchor, heading in case.sections:
+        assert f'href="#{anchor}"' in html and f'id="{anchor}"' in html and heading in html
+
+
+def test_case_page_links_its_terms_to_filtered_listings(client):
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    html = client.get(case.url).content.decode()
+    for term, parameter in ((case.themes.first(), "theme"), (case.problems.first(), "problem"),
+                            (case.region, "region"), (case.tags.first(), "tag")):
+        assert f"/cases/?{parameter}={quote(term.slug)}" in html
+
+
+def render_queries(client, case):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(case.url).status_code == 200
+    return len(queries)
+
+
+def test_case_page_queries_do_not_grow_with_tags_figures_or_related(client):
+    case = CasePage.objects.get(slug="shangnan-gongjian-gongfu")
+    render_queries(client, case)  # warm caches (site root paths, content types)
+    baseline = render_queries(client, case)
+    assert baseline <= 16
+
+    for number in range(5):
+        case.tags.add(f"测试标签{number}")
+        KeyFigure.objects.create(page=case, label=f"测试{number}", value=str(number), unit="个")
+    for other in CasePage.objects.exclude(pk=case.pk):
+        RelatedCase.objects.create(page=case, case=other)
+    case.save()
+
+    html = client.get(case.url).content.decode()
+    assert "测试标签4" in html and "测试4" in html and "五常" in html
+    assert render_queries(client, case) == baseline
+
+
+def test_related_cases_hide_unpublished_ones(client):
+    case = CasePage.objects.get(slug="shangnan-gongjian-gongfu")
+    related = CasePage.objects.get(slug="zhucheng-chengxiang-lianjian")
+    assert related.title in client.get(case.url).content.decode()
+    related.unpublish()
+    assert related.title not in client.get(case.url).content.decode()
+
+
+def test_listing_shows_all_live_cases_newest_first(client, case_index):
+    response = client.get(case_index.url)
+    assert response.status_code == 200
+    cases = list(response.context["cases"])
+    assert sorted(case.slug for case in cases) == sorted(SEED_SLUGS)
+    years = [case.year_reported or 0 for case in cases]
+    assert years == sorted(years, reverse=True)
+
+
+@pytest.mark.parametrize("query, expected", [
+    ({"theme": "农村社区建设"}, ["sunan-nongcun-shequ"]),
+    ({"region": "山东省"}, ["zhucheng-chengxiang-lianjian"]),
+    ({"region": "湖北省"}, ["xingshan-lianghui-liangping"]),
+    ({"region": "宜昌市"}, ["xingshan-lianghui-liangping"]),
+    ({"domain": "城乡结合"}, ["shangnan-gongjian-gongfu", "zhucheng-chengxiang-lianjian"]),
+    ({"year": "2010"}, ["wuchang-1-3"]),
+    ({"year": "2005"}, ["sunan-nongcun-shequ"]),
+    ({"tag": "关怀理事会"}, ["xingshan-lianghui-liangping"]),
+])
+def test_listing_filters(client, case_index, query, expected):
+    response = client.get(case_index.url, query)
+    assert response.status_code == 200
+    assert listed_slugs(response) == expected
+
+
+def test_filters_combine(client, case_index):
+    response = client.get(case_index.url, {"domain": "农村", "problem": "党员队伍老化"})
+    slugs = listed_slugs(response)
+    assert slugs and all(
+        CasePage.objects.get(slug=slug).problems.filter(name="党员队伍老化").exists() for slug in slugs
+    )
+    assert "zhucheng-chengxiang-lianjian" not in slugs
+
+
+@pytest.mark.parametrize("query, message", [
+    ({"theme": "不存在"}, "没有名为“不存在”的主题"),
+    ({"year": "二〇〇九"}, "年份“二〇〇九”无效"),
+    ({"region": "<script>alert(1)</script>"}, "&lt;script&gt;"),
+])
+def test_unknown_filter_values_are_explained_not_errors(client, case_index, query, message):
+    response = client.get(case_index.url, query)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert listed_slugs(response) == sorted(SEED_SLUGS)
+
+
+def test_listing_paginates(client, case_index, monkeypatch):
+    monkeypatch.setattr(browse, "PAGE_SIZE", 4)
+    first = client.get(case_index.url)
+    second = client.get(case_index.url, {"page": "2"})
+    assert len(first.context["cases"]) == 4 and len(second.context["cases"]) == 2
+    assert set(listed_slugs(first)).isdisjoint(listed_slugs(second))
+    assert client.get(case_index.url, {"page": "abc"}).status_code == 200
+
+
+def test_unpublished_cases_are_not_listed_or_served(client, case_index):
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    case.unpublish()
+    assert "wuchang-1-3" not in listed_slugs(client.get(case_index.url))
+    assert client.get(case.url or "/cases/wuchang-1-3/").status_code == 404
+
+
+def test_home_page_shows_featured_cases_and_ways_to_browse(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for case in CasePage.objects.filter(featured=True):
+        assert case.title in html
+    assert "按地区" in html and "黑龙江省" in html and "?theme=" in html
+    assert 'lang="zh-Hans"' in html
