@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Q, Value
+from django.db.models import Count, F, Q, Value
 from taggit.models import Tag
 
 from .models import CaseIndexPage, CasePage
@@ -18,7 +18,7 @@ def published_cases():
         CasePage.objects.live().public()
         .select_related("region", "domain")
         .prefetch_related("themes")
-        .order_by("-year_reported", "-first_published_at", "pk")
+        .order_by(F("year_reported").desc(nulls_last=True), "-first_published_at", "pk")
     )
 
 
