@@ -1,7 +1,11 @@
+import html
+import re
+
 from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
+from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -17,8 +21,12 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from search.index import SegmentedAutocompleteField, SegmentedField
+
 from .blocks import CaseBodyBlock
 from .taxonomy import Domain, Problem, Region, Theme
+
+PARAGRAPH_END = re.compile(r"</p>|<br\s*/?>|</li>|</h[1-6]>")
 
 __all__ = [
     "CaseIndexPage", "CasePage", "CasePageTag", "KeyFigure", "RelatedCase",
@@ -90,11 +98,16 @@ class CasePage(Page):
     source_complete = models.BooleanField("原文完整", default=True, help_text="原文被截断时取消勾选，页面会提示“原文不完整”。")
     source_note = models.TextField("编者说明", blank=True, help_text="整理、转换或推断了什么。")
 
-    search_fields = Page.search_fields + [
-        index.SearchField("model_name"),
-        index.SearchField("summary"),
-        index.SearchField("body"),
-        index.FilterField("year_reported"),
+    # The title slot holds the short, telling text (weighted above the body by every backend);
+    # both slots hold segmented terms (search.index).
+    search_fields = [
+        field for field in Page.search_fields
+        if not isinstance(field, (index.SearchField, index.AutocompleteField))
+    ] + [
+        SegmentedField("title", source="search_headline", boost=5),
+        SegmentedField("body", source="body_text"),
+        SegmentedAutocompleteField("title"),
+        SegmentedAutocompleteField("model_name"),
     ]
 
     content_panels = Page.content_panels + [
@@ -149,6 +162,35 @@ class CasePage(Page):
         if start and end and start != end:
             return f"{start}—{end}年"
         return f"{start or end}年" if (start or end) else ""
+
+    def search_headline(self):
+        """Title, model name, summary, place and vocabulary terms: what a match ranks highest on."""
+        names = [self.title, self.model_name, self.summary, self.place]
+        names.append(self.domain.name if self.domain_id else "")
+        names += [term.name for term in (*self.themes.all(), *self.problems.all(), *self.tags.all())]
+        return "\n".join(name for name in names if name)
+
+    def body_text(self):
+        """The body as plain text, a paragraph a line (for the index and for snippets)."""
+        lines = []
+        for block in self.body:
+            if block.block_type == "section":
+                lines.append(block.value["heading"])
+                lines += [strip_tags(p) for p in PARAGRAPH_END.split(block.value["text"].source)]
+            elif block.block_type == "quote":
+                lines += [block.value["text"], block.value["attribution"]]
+            elif block.block_type == "image":
+                lines.append(block.value["caption"])
+        return "\n".join(html.unescape(line).strip() for line in lines if line and line.strip())
+
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # Wagtail indexes in post_save, before modelcluster writes tags, themes and problems;
+        # index again now that they are in the database (a full save only: partial saves
+        # of drafts must not put unpublished text in the index).
+        if kwargs.get("update_fields") is None:
+            index.insert_or_update_object(self)
+        return result
 
     @cached_property
     def sections(self):

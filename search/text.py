@@ -1,8 +1,8 @@
 """The Chinese text pipeline: the one place where text is normalised, folded and segmented.
 
-Indexing and querying both call `search_terms()`, so a word is found exactly when the index
-and the query agree on it: normalise (NFKC: full-width → half-width) → fold (Traditional →
-Simplified, lower case) → segment (rjieba, search mode, with the domain dictionary).
+Indexing and querying both call it, so a word is found exactly when the index and the query
+agree on it: normalise (NFKC: full-width → half-width) → fold (Traditional → Simplified, lower
+case) → segment (rjieba, without HMM, with the domain dictionary from `search.dictionary`).
 """
 
 import re
@@ -10,11 +10,17 @@ import unicodedata
 from functools import lru_cache
 
 import opencc
+import rjieba
+
+from . import dictionary
 
 # OpenCC keeps 著 in 著力/著重, which Simplified texts write 着力/着重: fold it for search only.
 _SEARCH_ONLY_FOLDS = str.maketrans({"著": "着"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PINYIN_NOTE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
+# A term keeps letters and digits only, so that no punctuation (or FTS/tsquery syntax such as
+# " * + NEAR( ) reaches a search backend; 1+3模式 is indexed and queried alike as 13模式.
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=1)
@@ -40,3 +46,82 @@ def strip_pinyin_notes(text):
 def fold(text):
     """The comparable form of text: normalised, Simplified, search-only folds, lower case."""
     return to_simplified(normalise(text)).translate(_SEARCH_ONLY_FOLDS).lower()
+
+
+_segmenter = None
+
+
+def segmenter():
+    """The process's rjieba segmenter, loaded with the domain dictionary on first use."""
+    global _segmenter
+    if _segmenter is None:
+        loaded = rjieba.Jieba()
+        for word in dictionary.words():
+            loaded.add_word(fold(word), None, None)
+        _segmenter = loaded
+    return _segmenter
+
+
+def add_words(words):
+    """Teach the loaded segmenter new vocabulary (a theme or model name saved in the admin)."""
+    if _segmenter is not None:
+        for word in words:
+            if word:
+                _segmenter.add_word(fold(word), None, None)
+
+
+def _terms(words):
+    terms = (_NON_WORD.sub("", word) for word in words)
+    return [term for term in terms if term]
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
+
+
+def search_terms(text):
+    """Every term to index for `text`: its words, the dictionary words inside long words, and
+    the single characters of Chinese words.
+
+    The characters are there because a query made of words the dictionary lacks falls apart
+    into characters (乡风文明 → 乡/风/文明 before 乡风 is known), and must still find the text.
+    """
+    terms = []
+    for word in _terms(segmenter().cut_for_search(fold(text), False)):
+        terms.append(word)
+        if len(word) > 1:
+            terms += _HAN.findall(word)
+    return terms
+
+
+def query_words(text):
+    """The words of a query, as the index knows them (the longest dictionary words)."""
+    return _terms(segmenter().cut(fold(text), False))
+
+
+def word_parts(word):
+    """The shortest cover of `word` by smaller indexed words: 户联理事会 → [户联, 理事会].
+
+    A query for a compound must also find texts that write its parts apart (城乡联建 in
+    "城乡基层党组织联建"); [] when the word has no smaller parts. Among equally short covers
+    the one with the longest last part wins (城乡|联合|党组织, not 城乡|联合党|组织): Chinese
+    compounds end in their head word.
+    """
+    subwords = {part for part in _terms(segmenter().cut_for_search(word, False)) if part != word}
+    if not subwords:
+        return []
+    # best[i]: the preferred cover of word[:i], as a list of parts; single characters always fit.
+    best = [[]] + [None] * len(word)
+    for end in range(1, len(word) + 1):
+        for start in range(end):
+            part = word[start:end]
+            if best[start] is None or not (part in subwords or len(part) == 1):
+                continue
+            cover = best[start] + [part]
+            if best[end] is None or (len(cover), -len(part)) < (len(best[end]), -len(best[end][-1])):
+                best[end] = cover
+    return best[-1] if len(best[-1]) > 1 else []
+
+
+def index_text(text):
+    """What the search index stores for `text`: its terms joined by spaces."""
+    return " ".join(search_terms(text))

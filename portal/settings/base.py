@@ -119,9 +119,19 @@ WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "txt", "xlsx", "pptx"]
 SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds"))
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
+# CasePage replaces Page's title SearchField by a segmented one of the same name
+# (search.index.SegmentedField); Wagtail's check only recognises the stock field.
+SILENCED_SYSTEM_CHECKS = ["wagtailsearch.W001"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+}
+
+# Wagtail's database backend (SQLite FTS5 / PostgreSQL tsvector) over pre-segmented text;
+# "simple" keeps PostgreSQL from stemming or dropping words as English.
+WAGTAILSEARCH_BACKENDS = {
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"},
 }

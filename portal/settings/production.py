@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY
+from .base import SECRET_KEY, SILENCED_SYSTEM_CHECKS
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("生产环境必须设置环境变量 SECRET_KEY。")
@@ -21,7 +21,7 @@ SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 # Wagtail's live preview shows the page in a same-origin iframe, so DENY would break editing.
 X_FRAME_OPTIONS = "SAMEORIGIN"
-SILENCED_SYSTEM_CHECKS = ["security.W019"]
+SILENCED_SYSTEM_CHECKS = SILENCED_SYSTEM_CHECKS + ["security.W019"]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

@@ -1,0 +1,150 @@
+"""Searching the published cases: query → matching ids → ranked page of hits + facets.
+
+The search backend finds which cases match (over segmented text). Ranking is decided here, the
+same way on every backend: cases whose title or model name hold every query word first, then
+those matching in the title slot of the index (summary, place, vocabulary terms, tags), then
+body-only matches, each group in the backend's relevance order.
+"""
+
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import and_
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from taggit.models import Tag
+from wagtail.search.backends import get_search_backend
+
+from cases.browse import CaseFilter, browse_vocabularies, published_cases
+from cases.models import CasePage
+from cases.taxonomy import Problem, Theme
+
+from .facets import facet_counts
+from .highlight import snippet
+from .query import ParsedQuery, parse_query
+from .text import fold, word_parts
+
+PAGE_SIZE = 10
+SORTS = {"relevance": "相关度", "newest": "最新"}
+
+
+@dataclass
+class Hit:
+    case: CasePage
+    snippet: str
+
+
+@dataclass
+class SearchResults:
+    query: ParsedQuery
+    case_filter: CaseFilter
+    sort: str
+    page: object  # a Paginator page of case ids
+    hits: list
+    facets: dict
+    errors: list = field(default_factory=list)
+
+    @property
+    def total(self):
+        return self.page.paginator.count
+
+
+def _word_in(word, field_name):
+    """Q: the field holds `word`, or all of its parts."""
+    whole = Q(**{f"{field_name}__icontains": word})
+    parts = word_parts(word)
+    if not parts:
+        return whole
+    return whole | reduce(and_, (Q(**{f"{field_name}__icontains": part}) for part in parts))
+
+
+def _ranked_ids(query, candidates):
+    """Ids of the `candidates` queryset matching `query`, best first."""
+    backend = get_search_backend()
+    live = CasePage.objects.live().only("id")
+    allowed = set(candidates.values_list("pk", flat=True))
+    backend_order = [case.pk for case in backend.search(query.backend_query(), live) if case.pk in allowed]
+    in_title_slot = {case.pk for case in backend.search(
+        query.backend_query(), live, fields=["title"], order_by_relevance=False)}
+    in_title = set(
+        candidates.filter(pk__in=backend_order).filter(
+            reduce(and_, (_word_in(word, "title") | _word_in(word, "model_name") for word in query.words))
+        ).values_list("pk", flat=True)
+    ) if backend_order else set()
+    position = {pk: number for number, pk in enumerate(backend_order)}
+    ranked = sorted(backend_order, key=lambda pk: (pk not in in_title, pk not in in_title_slot, position[pk]))
+    if query.phrases:
+        ranked = _with_phrases(ranked, query.phrases)
+    return ranked
+
+
+def _with_phrases(ids, phrases):
+    """Keep the cases whose original text holds every quoted phrase as written (ignoring spaces)."""
+    cases = CasePage.objects.in_bulk(ids)
+    kept = []
+    for pk in ids:
+        case = cases[pk]
+        text = "".join(fold(case.search_headline() + case.body_text()).split())
+        if all(phrase in text for phrase in phrases):
+            kept.append(pk)
+    return kept
+
+
+def search_cases(params):
+    """Run the search described by the request parameters `params` (a QueryDict or dict)."""
+    query = parse_query(params.get("q", ""))
+    case_filter = CaseFilter.from_params(params)
+    sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
+    candidates = case_filter.apply(published_cases())
+    errors = list(case_filter.errors)
+    if query.truncated:
+        errors.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
+
+    if query and sort == "relevance":
+        ids = _ranked_ids(query, candidates)
+    elif query:
+        matched = set(_ranked_ids(query, candidates))
+        ids = [pk for pk in candidates.values_list("pk", flat=True) if pk in matched]
+    else:
+        ids = list(candidates.values_list("pk", flat=True))
+
+    page = Paginator(ids, PAGE_SIZE).get_page(params.get("page"))
+    cases = published_cases().prefetch_related("themes").in_bulk(list(page.object_list))
+    terms = query.highlight_terms()
+    hits = [Hit(case=cases[pk], snippet=snippet([cases[pk].body_text(), cases[pk].summary], terms))
+            for pk in page.object_list if pk in cases]
+    if not query:
+        hits = [Hit(case=hit.case, snippet=snippet([hit.case.summary], [])) for hit in hits]
+    facets = facet_counts(CasePage.objects.filter(pk__in=ids)) if query else facet_counts(candidates)
+    return SearchResults(query=query, case_filter=case_filter, sort=sort, page=page, hits=hits,
+                         facets=facets, errors=errors)
+
+
+def suggestions(limit=8):
+    """Themes and model names to offer when a search finds nothing."""
+    themes = list(browse_vocabularies()["themes"][:limit])
+    model_names = list(
+        published_cases().exclude(model_name="").values_list("model_name", flat=True)[:limit]
+    )
+    return {"themes": themes, "model_names": model_names}
+
+
+def autocomplete(text, limit=8):
+    """Titles, model names, themes, problems and tags containing what was typed (繁/简 alike)."""
+    typed = fold(text).strip()[:50]
+    if not typed:
+        return []
+    found = []
+    for case in published_cases().filter(Q(title__icontains=typed) | Q(model_name__icontains=typed))[:limit]:
+        found.append({"label": case.title, "kind": "案例", "url": case.url})
+        if case.model_name and typed in case.model_name.lower():
+            found.append({"label": case.model_name, "kind": "模式", "url": case.url})
+    for model, kind in ((Theme, "主题"), (Problem, "难题")):
+        for term in model.objects.filter(name__icontains=typed)[:limit]:
+            found.append({"label": term.name, "kind": kind, "url": None})
+    used_tags = Tag.objects.filter(cases_casepagetag_items__isnull=False).distinct()
+    for tag in used_tags.filter(name__icontains=typed)[:limit]:
+        found.append({"label": tag.name, "kind": "标签", "url": None})
+    seen = set()
+    unique = [item for item in found if not (item["label"] in seen or seen.add(item["label"]))]
+    return unique[:limit]

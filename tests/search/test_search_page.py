@@ -1,0 +1,242 @@
+"""The search page and its JSON: matching, ranking, facets, highlighting, freshness, bad input."""
+
+import json
+
+import pytest
+from django.db.models import Q
+from django.utils.html import escape
+
+from cases.models import CasePage, CaseIndexPage
+from cases.taxonomy import Region, Theme
+from tests.conftest import SEED_SLUGS
+
+pytestmark = pytest.mark.django_db
+
+
+def search_json(client, **params):
+    response = client.get("/search/", {**params, "format": "json"})
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+def slugs(client, **params):
+    return [result["slug"] for result in search_json(client, **params)["results"]]
+
+
+def test_two_character_word_inside_longer_runs_is_found(client):
+    found = slugs(client, q="党建")
+    expected = [case.slug for case in CasePage.objects.live()
+                if "党建" in case.search_headline() + case.body_text()]
+    assert len(expected) >= 5 and sorted(found) == sorted(expected)
+
+
+def test_traditional_and_simplified_find_the_same_cases(client):
+    assert slugs(client, q="黨建 城鄉") == slugs(client, q="党建 城乡")
+    assert slugs(client, q="兩會兩評") == ["xingshan-lianghui-liangping"]
+
+
+def test_several_words_mean_all_of_them(client):
+    both = set(slugs(client, q="城乡 合作社"))
+    assert both == set(slugs(client, q="城乡")) & set(slugs(client, q="合作社"))
+    assert both
+
+
+def test_a_compound_finds_its_parts_written_apart(client):
+    case = CasePage.objects.get(slug="zhucheng-chengxiang-lianjian")
+    assert "城乡联建" not in case.body_text() and "城乡基层党组织联建" in case.body_text()
+    assert slugs(client, q="城乡联建") == ["zhucheng-chengxiang-lianjian"]
+
+
+def test_a_quoted_phrase_must_appear_as_written(client):
+    loose = set(slugs(client, q="党员 创业"))
+    phrase = set(slugs(client, q='"党员创业"'))
+    assert phrase and phrase < loose or phrase == loose
+    for slug in phrase:
+        case = CasePage.objects.get(slug=slug)
+        assert "党员创业" in case.search_headline() + case.body_text()
+
+
+def test_region_names_only_the_taxonomy_holds_are_found(client):
+    case = CasePage.objects.get(slug="zhucheng-chengxiang-lianjian")
+    assert "潍坊" not in case.body_text()
+    assert slugs(client, q="潍坊") == ["zhucheng-chengxiang-lianjian"]
+
+
+def test_tags_and_themes_are_searchable(client):
+    assert "xingshan-lianghui-liangping" in slugs(client, q="村民自治与民主监督")
+    tag = CasePage.objects.get(slug="wengyuan-dangyuan-chuangye").tags.first().name
+    assert "wengyuan-dangyuan-chuangye" in slugs(client, q=tag)
+
+
+def test_title_matches_rank_above_body_only_mentions(client):
+    results = slugs(client, q="两会两评")
+    assert results[0] == "xingshan-lianghui-liangping"
+    ranked = slugs(client, q="农村社区")
+    assert ranked[0] == "sunan-nongcun-shequ"
+
+
+def test_results_show_place_years_model_name_and_a_marked_snippet(client):
+    data = search_json(client, q="关怀理事会")
+    (result,) = data["results"]
+    assert result["place"] == "湖北省宜昌市兴山县"
+    assert result["model_name"] == "两会两评"
+    assert "<mark>关怀理事会</mark>" in result["snippet"]
+    html = client.get("/search/", {"q": "关怀理事会"}).content.decode()
+    assert "<mark>关怀理事会</mark>" in html and "湖北省宜昌市兴山县" in html
+
+
+def test_snippets_come_from_the_original_text(client):
+    result = search_json(client, q="城鄉聯合黨組織")["results"][0]
+    assert result["slug"] == "zhucheng-chengxiang-lianjian"
+    # The original (Simplified) text with punctuation, not the space-separated index terms.
+    assert "<mark>城乡联合党组织</mark>" in result["snippet"]
+    assert "城乡 联合" not in result["snippet"]
+
+
+def test_facets_count_the_matching_cases(client):
+    data = search_json(client, q="党建")
+    matched = CasePage.objects.filter(slug__in=[r["slug"] for r in data["results"]])
+    themes = {item["label"]: item["count"] for item in data["facets"]["theme"]}
+    for theme in Theme.objects.all():
+        expected = matched.filter(themes=theme).count()
+        assert themes.get(theme.name, 0) == expected
+    provinces = {item["label"]: item["count"] for item in data["facets"]["region"]}
+    assert sum(provinces.values()) == data["total"]
+    assert set(data["facets"]) == {"region", "theme", "problem", "domain", "tag", "year"}
+
+
+def test_facets_combine_with_the_query_and_each_other(client):
+    data = search_json(client, q="党建", region="湖北省")
+    assert [r["slug"] for r in data["results"]] == ["xingshan-lianghui-liangping"]
+    assert data["facets"]["region"] == [{"value": "湖北省", "label": "湖北省", "count": 1}]
+    narrowed = search_json(client, q="党建", theme="服务群众", domain="农村")
+    for slug in (r["slug"] for r in narrowed["results"]):
+        case = CasePage.objects.get(slug=slug)
+        assert case.themes.filter(name="服务群众").exists() and case.domain.name == "农村"
+    for item in narrowed["facets"]["theme"]:
+        if item["label"] == "服务群众":
+            assert item["count"] == narrowed["total"]
+
+
+def test_year_facet_agrees_with_the_year_filter(client):
+    data = search_json(client)
+    for item in data["facets"]["year"]:
+        assert search_json(client, year=item["value"])["total"] == item["count"]
+
+
+def test_empty_query_browses_everything_newest_first(client):
+    data = search_json(client)
+    assert data["total"] == len(SEED_SLUGS)
+    assert sorted(r["slug"] for r in data["results"]) == sorted(SEED_SLUGS)
+
+
+def test_sort_by_newest(client):
+    newest = slugs(client, q="党建", sort="newest")
+    cases = {case.slug: case for case in CasePage.objects.filter(slug__in=newest)}
+    years = [cases[slug].year_reported or 0 for slug in newest]
+    assert sorted(newest) == sorted(slugs(client, q="党建"))
+    assert years == sorted(years, reverse=True) or 0 in years
+
+
+def test_pagination(client, monkeypatch):
+    monkeypatch.setattr("search.case_search.PAGE_SIZE", 2)
+    first, second = search_json(client, q="党建"), search_json(client, q="党建", page="2")
+    assert first["pages"] >= 3 and len(first["results"]) == 2
+    assert not {r["slug"] for r in first["results"]} & {r["slug"] for r in second["results"]}
+
+
+def test_no_results_says_so_and_suggests(client):
+    html = client.get("/search/", {"q": "量子计算", "theme": "服务群众"}).content.decode()
+    assert "没有找到符合条件的案例" in html
+    assert "去掉上面的筛选条件" in html and "主题：服务群众" in html
+    assert "试试这些模式名称" in html and "两会两评" in html
+
+
+@pytest.mark.parametrize("query", [
+    '"', '""', "*", "党建*", "NEAR(党建 村)", "党建 OR 村", "AND", "NOT 党建", "title:党建", "(", ")",
+    "'; DROP TABLE wagtailcore_page; --", "\x00\x01党建\x1f", "党" * 5000, "<script>alert(1)</script>",
+    "𠀀𠀁🙂", "١٢٣", "\u202e党建", "%", "_", "\\", "{title}: x", "^党建", "党建-", "-党建",
+])
+def test_hostile_queries_never_fail(client, query):
+    response = client.get("/search/", {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert(1)</script>" not in response.content.decode()
+    assert client.get("/search/", {"q": query, "format": "json"}).status_code == 200
+
+
+@pytest.mark.parametrize("params", [
+    {"page": "-1"}, {"page": "abc"}, {"page": "99999999999999999999"}, {"sort": "drop"},
+    {"region": "<b>x</b>"}, {"year": "99999"}, {"theme": "x" * 10000}, {"format": "xml"},
+])
+def test_hostile_parameters_never_fail(client, params):
+    response = client.get("/search/", {"q": "党建", **params})
+    assert response.status_code == 200
+    assert "<b>x</b>" not in response.content.decode()
+
+
+def test_reflected_query_is_escaped(client):
+    html = client.get("/search/", {"q": '<img src=x onerror=alert(1)>'}).content.decode()
+    assert "<img src=x" not in html and escape("<img src=x onerror=alert(1)>") in html
+
+
+def publish_case(title, body_text, **fields):
+    index = CaseIndexPage.objects.get()
+    case = CasePage(title=title, slug=f"test-{abs(hash(title)) % 10**8}", summary="测试摘要",
+                    region=Region.objects.get(name="五常市"),
+                    body=[{"type": "section", "value": {"kind": "其他", "heading": "正文", "text": f"<p>{body_text}</p>"}}],
+                    **fields)
+    index.add_child(instance=case)
+    case.save_revision().publish()
+    return CasePage.objects.get(pk=case.pk)
+
+
+def test_index_follows_publish_edit_and_unpublish(client):
+    case = publish_case("测试案例", "这里记载了红色物业的做法。")
+    assert case.slug in slugs(client, q="红色物业")
+
+    case.title = "社区网格化测试案例"
+    case.save_revision().publish()
+    assert case.slug in slugs(client, q="网格化")
+
+    draft = CasePage.objects.get(pk=case.pk)
+    draft.title = "草稿标题绝密改动"
+    draft.save_revision()  # a draft: not what the public searches
+    assert case.slug not in slugs(client, q="绝密")
+
+    case.unpublish()
+    assert case.slug not in slugs(client, q="红色物业")
+
+
+def test_tags_reach_the_index_on_the_same_save(client):
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    case.tags.add("稻米品牌")
+    case.save_revision().publish()
+    assert "wuchang-1-3" in slugs(client, q="稻米品牌")
+
+
+def test_renaming_a_theme_reindexes_its_cases(client):
+    theme = Theme.objects.get(name="精神文明建设")
+    theme.name = "乡风文明建设"
+    theme.save()
+    found = set(slugs(client, q="乡风文明"))
+    assert set(theme.cases.filter(live=True).values_list("slug", flat=True)) <= found
+
+
+def test_autocomplete_json_and_without_javascript(client):
+    data = json.loads(client.get("/search/suggest/", {"q": "兩會", "format": "json"}).content)
+    labels = [item["label"] for item in data["suggestions"]]
+    assert "两会两评" in labels
+    html = client.get("/search/suggest/", {"q": "理事会"}).content.decode()
+    assert client.get("/search/suggest/", {"q": "理事会"}).status_code == 200
+    assert json.loads(client.get("/search/suggest/", {"q": "", "format": "json"}).content) == {"suggestions": []}
+    assert "搜索提示" in html
+
+
+def test_search_box_is_on_every_page(client):
+    for url in ["/", "/cases/", "/cases/wuchang-1-3/", "/search/?q=党建"]:
+        assert 'role="search"' in client.get(url).content.decode()
+
+
+def test_search_page_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
+    with django_assert_max_num_queries(30):
+        client.get("/search/", {"q": "党建"})

@@ -1,0 +1,74 @@
+"""The text pipeline: normalising, folding, segmenting, dictionary words."""
+
+import pytest
+
+from search.text import fold, index_text, normalise, query_words, search_terms, strip_pinyin_notes, word_parts
+
+# The segmenter's dictionary includes the vocabularies from the database.
+pytestmark = pytest.mark.django_db
+
+
+def test_normalise_makes_full_width_half_width_and_drops_control_characters():
+    assert normalise("１＋３模式\x00ＡＢＣ") == "1+3模式 ABC"
+
+
+@pytest.mark.parametrize("traditional, simplified", [
+    ("城鄉黨建互幫互助交流", "城乡党建互帮互助交流"),
+    ("兩會兩評", "两会两评"),
+    ("創業示範工程", "创业示范工程"),
+])
+def test_fold_turns_traditional_into_simplified(traditional, simplified):
+    assert fold(traditional) == simplified
+
+
+def test_fold_treats_zhu_as_zhe_for_search_only():
+    assert fold("著力") == fold("着力") == "着力"
+
+
+def test_pinyin_notes_are_stripped():
+    assert strip_pinyin_notes("城鄉(xiāng)黨建") == "城鄉黨建"
+
+
+def test_two_character_words_are_found_inside_runs_of_characters():
+    assert "党建" in search_terms("五常市推进农村党建1+3模式")
+
+
+@pytest.mark.parametrize("compound, inside", [
+    ("户联理事会", ["户联", "理事会", "户联理事会"]),
+    ("关怀理事会", ["关怀", "理事会", "关怀理事会"]),
+    ("城乡联合党组织", ["城乡", "联合", "党组织", "城乡联合党组织"]),
+])
+def test_search_mode_indexes_the_words_inside_long_words(compound, inside):
+    terms = search_terms(compound)
+    assert all(word in terms for word in inside)
+
+
+@pytest.mark.parametrize("word", ["两会两评", "共建共富", "一肩挑", "领头雁", "城乡联合党组织", "集体经济薄弱"])
+def test_domain_words_stay_whole_in_queries(word):
+    assert query_words(word) == [word]
+
+
+def test_place_names_without_their_suffix_are_words():
+    assert query_words("五常") == ["五常"]
+    assert "五常" in search_terms("黑龙江省哈尔滨市五常市")
+
+
+def test_model_name_with_plus_sign_is_one_term_on_both_sides():
+    assert query_words("1+3模式") == ["13模式"]
+    assert "13模式" in search_terms("推进农村党建“1+3模式”")
+
+
+@pytest.mark.parametrize("word, parts", [
+    ("城乡联建", ["城乡", "联建"]),
+    ("户联理事会", ["户联", "理事会"]),
+    ("城乡联合党组织", ["城乡", "联合", "党组织"]),
+    ("党建", []),
+])
+def test_compounds_split_into_their_shortest_cover(word, parts):
+    assert word_parts(word) == parts
+
+
+def test_index_text_holds_no_punctuation_or_query_syntax():
+    text = index_text('“两会两评”：NEAR(党建) OR "村民" * AND')
+    assert all(character not in text for character in '“”：()"*')
+    assert text.split() == search_terms('“两会两评”：NEAR(党建) OR "村民" * AND')
