@@ -3,7 +3,8 @@
 The search backend finds which cases match (over segmented text). Ranking is decided here, the
 same way on every backend: cases whose title or model name hold every query word first, then
 those matching in the title slot of the index (summary, place, vocabulary terms, tags), then
-body-only matches, each group in the backend's relevance order.
+body-only matches; within each, cases holding the words as written before those matching only
+through a compound's parts; then the backend's relevance order.
 """
 
 from dataclasses import dataclass, field
@@ -71,8 +72,12 @@ def _ranked_ids(query, candidates):
             reduce(and_, (_word_in(word, "title") | _word_in(word, "model_name") for word in query.words))
         ).values_list("pk", flat=True)
     ) if backend_order else set()
+    whole_words = query.whole_words_query()
+    as_written = {case.pk for case in backend.search(whole_words, live, order_by_relevance=False)} \
+        if whole_words else set(backend_order)
     position = {pk: number for number, pk in enumerate(backend_order)}
-    ranked = sorted(backend_order, key=lambda pk: (pk not in in_title, pk not in in_title_slot, position[pk]))
+    ranked = sorted(backend_order, key=lambda pk: (
+        pk not in in_title, pk not in in_title_slot, pk not in as_written, position[pk]))
     if query.phrases:
         ranked = _with_phrases(ranked, query.phrases)
     return ranked

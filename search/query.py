@@ -31,6 +31,12 @@ class ParsedQuery:
             return MatchAll()
         return And([self._word_query(word) for word in self.words])
 
+    def whole_words_query(self):
+        """All words required as written, none split into parts; None when no word has parts."""
+        if not any(word_parts(word) for word in self.words):
+            return None
+        return And([PlainText(word) for word in self.words])
+
     @staticmethod
     def _word_query(word):
         parts = word_parts(word)
