@@ -240,3 +240,19 @@ def test_search_box_is_on_every_page(client):
 def test_search_page_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(30):
         client.get("/search/", {"q": "党建"})
+
+
+def test_simplified_query_finds_text_written_in_traditional_script(client):
+    case = publish_case("繁體測試案例", "村裡成立了鄉賢理事會，推動鄉村治理。")
+    assert case.slug in slugs(client, q="乡贤理事会")
+    assert case.slug in slugs(client, q="鄉村治理")
+
+
+def test_update_index_rebuilds_the_search_index(client):
+    from django.core.management import call_command
+    from wagtail.search.models import IndexEntry
+
+    IndexEntry.objects.all().delete()
+    assert slugs(client, q="两会两评") == []
+    call_command("update_index", stdout=open("/dev/null", "w"))
+    assert slugs(client, q="两会两评") == ["xingshan-lianghui-liangping"]
