@@ -24,6 +24,7 @@ from wagtail.search import index
 from search.index import SegmentedAutocompleteField, SegmentedField
 
 from .blocks import CaseBodyBlock
+from .forms import CasePageForm
 from .taxonomy import Domain, Problem, Region, Theme
 
 PARAGRAPH_END = re.compile(r"</p>|<br\s*/?>|</li>|</h[1-6]>")
@@ -145,6 +146,7 @@ class CasePage(Page):
         ObjectList(Page.settings_panels, heading="设置"),
     ])
 
+    base_form_class = CasePageForm
     parent_page_types = ["cases.CaseIndexPage"]
     subpage_types = []
 

@@ -1,4 +1,5 @@
-"""What the site needs to exist: the home page, the Site record and the case library."""
+"""What the site needs to exist: home page, Site record, case library, vocabularies, groups
+and the review workflow."""
 
 from django.conf import settings
 from django.db import transaction
@@ -7,6 +8,7 @@ from wagtail.models import Page, Site
 from cases.fixtures import load_vocabularies
 from cases.models import CaseIndexPage
 
+from .editorial import setup_editorial
 from .models import HomePage
 
 HOME_TITLE = "基层党建典型案例库"
@@ -39,8 +41,9 @@ def setup_portal(hostname="localhost", port=80):
         site.save()
         created.append("站点设置")
 
-    if not CaseIndexPage.objects.exists():
-        home.add_child(instance=CaseIndexPage(
+    case_library = CaseIndexPage.objects.first()
+    if case_library is None:
+        case_library = home.add_child(instance=CaseIndexPage(
             title=CASE_INDEX_TITLE, slug="cases",
             intro="<p>每个案例都来自公开的原始材料，数字和说法均照录原文。</p>",
         ))
@@ -48,4 +51,5 @@ def setup_portal(hostname="localhost", port=80):
 
     if load_vocabularies(settings.FIXTURES_DIR / "vocabularies.yaml"):
         created.append("分类词表")
+    created += setup_editorial(case_library)
     return created

@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '图片',
                 'verbose_name_plural': '图片',
+                'permissions': [('choose_image', '可以选择图片')],
                 'abstract': False,
             },
             bases=(wagtail.images.models.ImageFileMixin, modelsearch.index.Indexed, models.Model),

@@ -2,18 +2,34 @@ import os
 import secrets
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
+
+from portal.editorial import EDITORS, REVIEWERS
+
+# username, role shown, group (None: superuser), environment variable with the password
+DEMO_USERS = [
+    ("admin", "管理员", None, "DEMO_ADMIN_PASSWORD"),
+    ("bianji", "编辑", EDITORS, "DEMO_EDITOR_PASSWORD"),
+    ("shenhe", "审核人", REVIEWERS, "DEMO_REVIEWER_PASSWORD"),
+]
 
 
 class Command(BaseCommand):
-    help = "创建演示用的管理员账号（已存在则不改动）；密码取自 DEMO_ADMIN_PASSWORD，否则随机生成并只显示一次。"
+    help = "创建演示账号：管理员、编辑、审核人（已存在则不改动）；密码取自环境变量，否则随机生成并只显示一次。"
 
     def handle(self, *args, **options):
         User = get_user_model()
-        if User.objects.filter(username="admin").exists():
-            self.stdout.write("管理员账号 admin 已存在，密码未改动。")
-            return
-        password = os.environ.get("DEMO_ADMIN_PASSWORD") or secrets.token_urlsafe(12)
-        User.objects.create_superuser("admin", "admin@example.com", password)
-        shown = "（来自 DEMO_ADMIN_PASSWORD）" if os.environ.get("DEMO_ADMIN_PASSWORD") else password
-        self.stdout.write(f"已创建管理员账号：用户名 admin，密码 {shown}")
+        for username, role, group_name, variable in DEMO_USERS:
+            if User.objects.filter(username=username).exists():
+                self.stdout.write(f"{role}账号 {username} 已存在，密码未改动。")
+                continue
+            password = os.environ.get(variable) or secrets.token_urlsafe(12)
+            email = f"{username}@example.com"
+            if group_name is None:
+                User.objects.create_superuser(username, email, password)
+            else:
+                user = User.objects.create_user(username, email, password)
+                user.groups.add(Group.objects.get(name=group_name))
+            shown = f"（来自 {variable}）" if os.environ.get(variable) else password
+            self.stdout.write(f"已创建{role}账号：用户名 {username}，密码 {shown}")

@@ -1,0 +1,92 @@
+"""Who may do what: the 编辑 and 审核人 groups, their permissions, and the 案例审核 workflow.
+
+Editors write and submit; only reviewers publish, unpublish and change the vocabularies.
+Everything is created if missing and corrected if it drifted, so running it twice changes
+nothing.
+"""
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Page,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from cases.taxonomy import Domain, Problem, Region, Theme
+
+EDITORS = "编辑"
+REVIEWERS = "审核人"
+WORKFLOW_NAME = "案例审核"
+TASK_NAME = "审核人审核"
+
+# Page permissions on the case library (and everything below it).
+PAGE_PERMISSIONS = {
+    EDITORS: ["add_page", "change_page"],
+    REVIEWERS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+}
+# Permissions on the root collection, for images and documents.
+COLLECTION_PERMISSIONS = {
+    EDITORS: ["portal.add_portalimage", "portal.choose_image",
+              "wagtaildocs.add_document", "wagtaildocs.choose_document"],
+    REVIEWERS: ["portal.add_portalimage", "portal.change_portalimage",
+                "portal.choose_image", "wagtaildocs.add_document",
+                "wagtaildocs.change_document", "wagtaildocs.choose_document"],
+}
+VOCABULARIES = (Region, Domain, Theme, Problem)
+
+
+def _permission(dotted):
+    app_label, codename = dotted.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _model_permissions(model, actions):
+    content_type = ContentType.objects.get_for_model(model)
+    return [Permission.objects.get(content_type=content_type, codename=f"{action}_{model._meta.model_name}")
+            for action in actions]
+
+
+@transaction.atomic
+def setup_editorial(case_library):
+    """Groups, permissions and the review workflow on `case_library`; returns what it created."""
+    created = []
+    page_type = ContentType.objects.get_for_model(Page)
+    admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
+    root_collection = Collection.get_first_root_node()
+    groups = {}
+    for name in (EDITORS, REVIEWERS):
+        group, is_new = Group.objects.get_or_create(name=name)
+        groups[name] = group
+        if is_new:
+            created.append(f"用户组“{name}”")
+        vocabulary = [] if name == EDITORS else [
+            permission for model in VOCABULARIES
+            for permission in _model_permissions(model, ("add", "change", "delete"))
+        ]
+        group.permissions.set([admin_access, *vocabulary])
+        wanted = {Permission.objects.get(content_type=page_type, codename=codename)
+                  for codename in PAGE_PERMISSIONS[name]}
+        GroupPagePermission.objects.filter(group=group, page=case_library).exclude(permission__in=wanted).delete()
+        for permission in wanted:
+            GroupPagePermission.objects.get_or_create(group=group, page=case_library, permission=permission)
+        for dotted in COLLECTION_PERMISSIONS[name]:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=root_collection, permission=_permission(dotted))
+
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+    task.groups.set([groups[REVIEWERS]])
+    workflow, is_new = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
+    if is_new:
+        created.append(f"审核流程“{WORKFLOW_NAME}”")
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=case_library, defaults={"workflow": workflow})
+    return created

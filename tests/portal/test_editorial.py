@@ -1,0 +1,240 @@
+"""The editorial workflow, driven through the real Wagtail admin over HTTP."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+from wagtail.models import Revision, WorkflowState
+
+from cases.models import CaseIndexPage, CasePage
+from cases.taxonomy import Region
+from portal.editorial import EDITORS, REVIEWERS, WORKFLOW_NAME
+from portal.setup import setup_portal
+from tests.admin_forms import case_form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def make_user(username, group):
+    user = get_user_model().objects.create_user(username, f"{username}@example.com", "pw-" + username)
+    user.groups.add(Group.objects.get(name=group))
+    return user
+
+
+def logged_in(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def editor():
+    return make_user("editor1", EDITORS)
+
+
+@pytest.fixture
+def other_editor():
+    return make_user("editor2", EDITORS)
+
+
+@pytest.fixture
+def reviewer():
+    return make_user("reviewer1", REVIEWERS)
+
+
+def new_case_data(**overrides):
+    case = CasePage(
+        title="测试新案例：网格党建", slug="test-wangge", summary="测试摘要：网格化党建。",
+        region=Region.objects.get(name="兴山县"), source_title="测试来源",
+        body=[{"type": "section", "value": {"kind": "做法", "heading": "主要做法", "text": "<p>推行网格化党建。</p>"}}],
+    )
+    return case_form_data(case, **overrides)
+
+
+def create_draft(client, **overrides):
+    index = CaseIndexPage.objects.get()
+    response = client.post(f"/admin/pages/add/cases/casepage/{index.pk}/", new_case_data(**overrides))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return CasePage.objects.get(slug="test-wangge")
+
+
+def submit(client, case, **overrides):
+    data = case_form_data(case, **overrides)
+    data["action-submit"] = "提交审核"
+    return client.post(f"/admin/pages/{case.pk}/edit/", data)
+
+
+def workflow_action(client, case, action, comment=""):
+    state = WorkflowState.objects.get(base_content_type__isnull=False, object_id=str(case.pk), status="in_progress")
+    return client.post(
+        f"/admin/pages/workflow/action/{case.pk}/{action}/{state.current_task_state.pk}/", {"comment": comment}
+    )
+
+
+def slugs_found(query):
+    response = Client().get("/search/", {"q": query, "format": "json"})
+    return [result["slug"] for result in json.loads(response.content)["results"]]
+
+
+def test_setup_is_idempotent():
+    assert setup_portal() == []
+    index = CaseIndexPage.objects.get()
+    assert index.get_workflow().name == WORKFLOW_NAME
+
+
+def test_draft_submit_approve_goes_live_and_notifies(editor, reviewer):
+    editor_client, reviewer_client = logged_in(editor), logged_in(reviewer)
+    case = create_draft(editor_client)
+    assert not case.live
+    assert Client().get("/cases/test-wangge/").status_code == 404
+
+    mail.outbox.clear()
+    assert submit(editor_client, case).status_code == 302
+    case.refresh_from_db()
+    assert case.workflow_in_progress and not case.live
+    assert [message.to for message in mail.outbox] == [[reviewer.email]]
+    assert Client().get("/cases/test-wangge/").status_code == 404
+    assert "test-wangge" not in slugs_found("网格党建")
+    # Reviewers see it waiting on their dashboard.
+    assert case.title in reviewer_client.get("/admin/").content.decode()
+
+    mail.outbox.clear()
+    response = workflow_action(reviewer_client, case, "approve")
+    assert response.status_code in (200, 302)
+    case.refresh_from_db()
+    assert case.live
+    assert Client().get(case.url).status_code == 200
+    assert "test-wangge" in slugs_found("网格党建")
+    assert editor.email in [address for message in mail.outbox for address in message.to]
+
+
+def test_editors_cannot_publish_unpublish_or_delete(editor):
+    client = logged_in(editor)
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    live_title = case.title
+
+    data = case_form_data(case, title="编辑擅自修改的标题")
+    data["action-publish"] = "发布"
+    client.post(f"/admin/pages/{case.pk}/edit/", data)
+    case.refresh_from_db()
+    # Saved as a draft (the form was valid), but not published.
+    assert case.get_latest_revision_as_object().title == "编辑擅自修改的标题"
+    assert case.title == live_title and case.live and case.has_unpublished_changes
+    assert Client().get(case.url).content.decode().count("编辑擅自修改的标题") == 0
+
+    client.post(f"/admin/pages/{case.pk}/unpublish/")
+    client.post(f"/admin/pages/{case.pk}/delete/")
+    case.refresh_from_db()
+    assert case.live
+    perms = case.permissions_for_user(editor)
+    assert perms.can_edit() and not perms.can_publish() and not perms.can_unpublish() and not perms.can_delete()
+
+
+def test_reviewer_can_unpublish_and_search_forgets_the_case(reviewer):
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    assert "wuchang-1-3" in slugs_found("1+3模式")
+    response = logged_in(reviewer).post(f"/admin/pages/{case.pk}/unpublish/")
+    assert response.status_code == 302
+    case.refresh_from_db()
+    assert not case.live
+    assert "wuchang-1-3" not in slugs_found("1+3模式")
+    assert Client().get("/cases/wuchang-1-3/").status_code == 404
+
+
+def test_reject_with_comment_then_resubmit(editor, reviewer):
+    editor_client, reviewer_client = logged_in(editor), logged_in(reviewer)
+    case = create_draft(editor_client)
+    submit(editor_client, case)
+    mail.outbox.clear()
+    workflow_action(reviewer_client, case, "reject", comment="请补充成效数据")
+    state = WorkflowState.objects.get(object_id=str(case.pk))
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+    assert editor.email in [address for message in mail.outbox for address in message.to]
+    assert "请补充成效数据" in editor_client.get(f"/admin/pages/{case.pk}/edit/").content.decode()
+
+    case.refresh_from_db()
+    assert submit(editor_client, case, summary="补充后的摘要。").status_code == 302
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+
+
+def test_incomplete_cases_cannot_be_submitted(editor):
+    client = logged_in(editor)
+    case = create_draft(client, region="", summary="")
+    response = submit(client, case, region="", summary="", source_title="")
+    assert response.status_code == 200
+    html = response.content.decode()
+    for message in ("提交审核前请选择地区", "提交审核前请填写摘要", "提交审核前请填写来源"):
+        assert message in html
+    assert not WorkflowState.objects.filter(object_id=str(case.pk)).exists()
+
+
+def test_a_case_under_review_is_locked_for_other_editors(editor, other_editor):
+    case = create_draft(logged_in(editor))
+    submit(logged_in(editor), case)
+    case.refresh_from_db()
+    client = logged_in(other_editor)
+    client.post(f"/admin/pages/{case.pk}/edit/", case_form_data(case, title="别人改的标题"))
+    assert CasePage.objects.get(pk=case.pk).get_latest_revision_as_object().title != "别人改的标题"
+    assert case.get_lock().for_user(other_editor)
+
+
+def test_preview_needs_login(editor):
+    case = create_draft(logged_in(editor))
+    response = Client().get(f"/admin/pages/{case.pk}/view_draft/")
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert logged_in(editor).get(f"/admin/pages/{case.pk}/view_draft/").status_code == 200
+
+
+def test_only_reviewers_change_the_vocabularies(editor, reviewer):
+    assert logged_in(editor).get("/admin/snippets/cases/theme/add/").status_code in (302, 403)
+    assert logged_in(reviewer).get("/admin/snippets/cases/theme/add/").status_code == 200
+    response = logged_in(editor).post("/admin/snippets/cases/theme/add/", {"name": "编辑新增主题"})
+    assert response.status_code in (302, 403)
+    from cases.taxonomy import Theme
+    assert not Theme.objects.filter(name="编辑新增主题").exists()
+
+
+def test_scheduled_go_live_and_expiry(reviewer, monkeypatch):
+    case = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    case.unpublish()
+    go_live = timezone.now() + timedelta(days=1)
+    data = case_form_data(case, go_live_at=go_live.strftime("%Y-%m-%d %H:%M"))
+    data["action-publish"] = "发布"
+    logged_in(reviewer).post(f"/admin/pages/{case.pk}/edit/", data)
+    case.refresh_from_db()
+    assert not case.live
+    assert Revision.page_revisions.filter(object_id=str(case.pk), approved_go_live_at__isnull=False).exists()
+    call_command("publish_scheduled", stdout=open("/dev/null", "w"))
+    assert not CasePage.objects.get(pk=case.pk).live
+
+    real_now = timezone.now
+    monkeypatch.setattr(timezone, "now", lambda: real_now() + timedelta(days=2))
+    call_command("publish_scheduled", stdout=open("/dev/null", "w"))
+    monkeypatch.setattr(timezone, "now", real_now)
+    case.refresh_from_db()
+    assert case.live and "xingshan-lianghui-liangping" in slugs_found("两会两评")
+
+    CasePage.objects.filter(pk=case.pk).update(expire_at=timezone.now() - timedelta(minutes=1))
+    call_command("publish_scheduled", stdout=open("/dev/null", "w"))
+    case.refresh_from_db()
+    assert not case.live and case.expired
+    assert "xingshan-lianghui-liangping" not in slugs_found("两会两评")
+
+
+def test_revisions_can_be_compared_and_reverted(reviewer):
+    case = CasePage.objects.get(slug="shangnan-gongjian-gongfu")
+    first = case.latest_revision
+    case.summary = "改动后的摘要"
+    second = case.save_revision(user=reviewer)
+    client = logged_in(reviewer)
+    compare = client.get(f"/admin/pages/{case.pk}/revisions/compare/{first.pk}...{second.pk}/")
+    assert compare.status_code == 200 and "改动后的摘要" in compare.content.decode()
+    revert = client.get(f"/admin/pages/{case.pk}/revisions/{first.pk}/revert/")
+    assert revert.status_code == 200
