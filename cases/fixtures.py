@@ -13,7 +13,15 @@ from django.db import transaction
 from django.utils.html import escape
 
 from .blocks import SECTION_KINDS
-from .models import CaseIndexPage, CasePage, KeyFigure, RelatedCase
+from .models import (
+    CaseIndexPage,
+    CasePage,
+    CollectionCase,
+    KeyFigure,
+    RelatedCase,
+    TrainingCollectionPage,
+    TrainingIndexPage,
+)
 from .taxonomy import Domain, Problem, Region, Theme
 
 SECTION_KIND_VALUES = {value for value, _ in SECTION_KINDS}
@@ -293,6 +301,67 @@ def _content(page):
             return [strip(item) for item in value]
         return value
 
-    data = strip(page.serializable_data())
-    data["body"] = page.body.get_prep_value() if hasattr(page.body, "get_prep_value") else page.body
+    data = page.serializable_data()
+    if isinstance(data.get("body"), str):  # StreamField JSON, whose blocks carry generated ids
+        data["body"] = json.loads(data["body"])
     return json.dumps(strip(data), sort_keys=True, default=str)
+
+
+# --- training collections ---------------------------------------------------------------------
+
+COLLECTION_KEYS = {"slug", "title", "audience", "session_dates", "learning_goals", "introduction",
+                   "cases", "discussion_questions"}
+
+
+def _read_collection(path):
+    reader = CaseReader(path)
+    data = reader.data
+    unknown = set(data) - COLLECTION_KEYS
+    if unknown:
+        reader.fail(", ".join(sorted(unknown)), "未知字段。")
+    entries = []
+    for number, entry in enumerate(data.get("cases") or []):
+        field = f"cases[{number}]"
+        if not isinstance(entry, dict) or not CasePage.objects.filter(slug=entry.get("slug")).exists():
+            reader.fail(f"{field}.slug", f"没有网址名为“{entry.get('slug') if isinstance(entry, dict) else entry}”的案例。")
+        entries.append(CollectionCase(
+            case=CasePage.objects.get(slug=entry["slug"]), sort_order=number,
+            notes=reader.text(f"{field}.notes", entry.get("notes"), required=False),
+            questions="\n".join(entry.get("questions") or []),
+        ))
+    fields = {
+        "title": reader.text("title"),
+        "audience": reader.text("audience", required=False),
+        "session_dates": reader.text("session_dates", required=False),
+        "learning_goals": "\n".join(data.get("learning_goals") or []),
+        "introduction": f"<p>{escape(reader.text('introduction', required=False))}</p>" if data.get("introduction") else "",
+        "discussion_questions": "\n".join(data.get("discussion_questions") or []),
+    }
+    return reader.text("slug"), fields, entries
+
+
+def load_collections(path):
+    """Create or update the training collections in `path` and publish them."""
+    index_page = TrainingIndexPage.objects.first()
+    if index_page is None:
+        raise FixtureError(path, "(培训专题栏目)", "还没有培训专题栏目，请先运行 manage.py setup_portal。")
+    results = {}
+    with transaction.atomic():
+        for file in case_files(path):
+            slug, fields, entries = _read_collection(file)
+            page = TrainingCollectionPage.objects.filter(slug=slug).first()
+            if page is None:
+                page = TrainingCollectionPage(slug=slug, live=False, **fields)
+                index_page.add_child(instance=page)
+                before = None
+            else:
+                before = _content(page) if page.live else None
+            for name, value in fields.items():
+                setattr(page, name, value)
+            page.collection_cases = entries
+            if before is not None and _content(page) == before:
+                results[slug] = "unchanged"
+                continue
+            page.save_revision().publish()
+            results[slug] = "updated" if before is not None else "created"
+    return results

@@ -25,12 +25,15 @@ from search.index import SegmentedAutocompleteField, SegmentedField
 
 from .blocks import CaseBodyBlock
 from .forms import CasePageForm
+from .related import similar_cases
 from .taxonomy import Domain, Problem, Region, Theme
+from .training import CollectionCase, TrainingCollectionPage, TrainingIndexPage
 
 PARAGRAPH_END = re.compile(r"</p>|<br\s*/?>|</li>|</h[1-6]>")
 
 __all__ = [
-    "CaseIndexPage", "CasePage", "CasePageTag", "KeyFigure", "RelatedCase",
+    "CaseIndexPage", "CasePage", "CasePageTag", "CollectionCase", "KeyFigure", "RelatedCase",
+    "TrainingCollectionPage", "TrainingIndexPage",
     "Domain", "Problem", "Region", "Theme",
 ]
 
@@ -206,15 +209,19 @@ class CasePage(Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["key_figures"] = list(self.key_figures.all())
-        context["themes"] = list(self.themes.all())
-        context["problems"] = list(self.problems.all())
-        context["tag_list"] = list(self.tags.all())
-        context["related_cases"] = list(
+        context["themes"] = themes = list(self.themes.all())
+        context["problems"] = problems = list(self.problems.all())
+        context["tag_list"] = tags = list(self.tags.all())
+        related = list(
             CasePage.objects.live().public()
             .filter(related_from__page=self)
             .exclude(pk=self.pk)
             .select_related("region")
             .order_by("related_from__sort_order")
+        )
+        context["related_is_automatic"] = not related
+        context["related_cases"] = related or similar_cases(
+            self, [term.pk for term in themes], [term.pk for term in problems], [tag.pk for tag in tags]
         )
         return context
 

@@ -26,7 +26,7 @@ REVIEWERS = "审核人"
 WORKFLOW_NAME = "案例审核"
 TASK_NAME = "审核人审核"
 
-# Page permissions on the case library (and everything below it).
+# Page permissions on each editorial section (and everything below it).
 PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page"],
     REVIEWERS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
@@ -54,8 +54,9 @@ def _model_permissions(model, actions):
 
 
 @transaction.atomic
-def setup_editorial(case_library):
-    """Groups, permissions and the review workflow on `case_library`; returns what it created."""
+def setup_editorial(sections):
+    """Groups, permissions and the review workflow on the `sections` (pages whose subtrees
+    editors work in: the case library, the training section); returns what it created."""
     created = []
     page_type = ContentType.objects.get_for_model(Page)
     admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
@@ -73,9 +74,10 @@ def setup_editorial(case_library):
         group.permissions.set([admin_access, *vocabulary])
         wanted = {Permission.objects.get(content_type=page_type, codename=codename)
                   for codename in PAGE_PERMISSIONS[name]}
-        GroupPagePermission.objects.filter(group=group, page=case_library).exclude(permission__in=wanted).delete()
-        for permission in wanted:
-            GroupPagePermission.objects.get_or_create(group=group, page=case_library, permission=permission)
+        for section in sections:
+            GroupPagePermission.objects.filter(group=group, page=section).exclude(permission__in=wanted).delete()
+            for permission in wanted:
+                GroupPagePermission.objects.get_or_create(group=group, page=section, permission=permission)
         for dotted in COLLECTION_PERMISSIONS[name]:
             GroupCollectionPermission.objects.get_or_create(
                 group=group, collection=root_collection, permission=_permission(dotted))
@@ -88,5 +90,6 @@ def setup_editorial(case_library):
     if is_new:
         created.append(f"审核流程“{WORKFLOW_NAME}”")
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
-    WorkflowPage.objects.update_or_create(page=case_library, defaults={"workflow": workflow})
+    for section in sections:
+        WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})
     return created

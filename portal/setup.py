@@ -1,18 +1,19 @@
-"""What the site needs to exist: home page, Site record, case library, vocabularies, groups
-and the review workflow."""
+"""What the site needs to exist: home page, Site record, case library, training section,
+vocabularies, groups and the review workflow."""
 
 from django.conf import settings
 from django.db import transaction
 from wagtail.models import Page, Site
 
 from cases.fixtures import load_vocabularies
-from cases.models import CaseIndexPage
+from cases.models import CaseIndexPage, TrainingIndexPage
 
 from .editorial import setup_editorial
 from .models import HomePage
 
 HOME_TITLE = "基层党建典型案例库"
 CASE_INDEX_TITLE = "案例库"
+TRAINING_INDEX_TITLE = "培训专题"
 
 
 @transaction.atomic
@@ -49,7 +50,15 @@ def setup_portal(hostname="localhost", port=80):
         ))
         created.append("案例库")
 
+    training = TrainingIndexPage.objects.first()
+    if training is None:
+        training = home.add_child(instance=TrainingIndexPage(
+            title=TRAINING_INDEX_TITLE, slug="training",
+            intro="<p>为培训课程精选的案例组合，可打印或下载 Word 讲义。</p>",
+        ))
+        created.append("培训专题栏目")
+
     if load_vocabularies(settings.FIXTURES_DIR / "vocabularies.yaml"):
         created.append("分类词表")
-    created += setup_editorial(case_library)
+    created += setup_editorial([case_library, training])
     return created

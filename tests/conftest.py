@@ -4,7 +4,7 @@ import pytest
 from django.conf import settings
 from wagtail.models import Site
 
-from cases.fixtures import load_cases
+from cases.fixtures import load_cases, load_collections
 from cases.models import CaseIndexPage, CasePage
 from portal.setup import setup_portal
 
@@ -19,6 +19,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         setup_portal()
         load_cases(settings.FIXTURES_DIR / "cases")
+        load_collections(settings.FIXTURES_DIR / "collections")
 
 
 @pytest.fixture

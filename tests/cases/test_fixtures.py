@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, Revision, Site
 
-from cases.fixtures import FixtureError, load_cases
+from cases.fixtures import FixtureError, load_cases, load_collections
 from cases.models import CasePage, KeyFigure
 from cases.taxonomy import Region, Theme
 from portal.setup import setup_portal
@@ -58,6 +58,7 @@ def test_setup_and_load_twice_change_nothing():
     assert setup_portal() == []
     results = load_cases(CASES_DIR)
     assert set(results.values()) == {"unchanged"}
+    assert set(load_collections(settings.FIXTURES_DIR / "collections").values()) == {"unchanged"}
     call_command("setup_portal", stdout=open("/dev/null", "w"))
     call_command("load_cases", stdout=open("/dev/null", "w"))
     assert snapshot() == before

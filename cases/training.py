@@ -1,0 +1,167 @@
+"""培训专题: curated case collections that trainers hand out (page, print view, Word handout)."""
+
+from django.db import models
+from django.db.models import Q
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.utils.http import content_disposition_header
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import Tag
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable, Page
+
+from .handouts import DOCX_TYPE, build_handout, qr_svg
+from .taxonomy import Domain, Problem, Region, Theme
+
+
+def lines(text):
+    """One question (or item) a line, blank lines dropped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class TrainingIndexPage(Page):
+    """培训专题: the section holding the training collections."""
+
+    intro = RichTextField("简介", blank=True, features=["bold", "italic", "link"])
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    parent_page_types = ["portal.HomePage"]
+    subpage_types = ["cases.TrainingCollectionPage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = "培训专题栏目"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["collections"] = (
+            TrainingCollectionPage.objects.live().public().child_of(self).order_by("-first_published_at")
+        )
+        return context
+
+
+class TrainingCollectionPage(RoutablePageMixin, Page):
+    """A set of cases for one training session: hand-picked, found by saved criteria, or both."""
+
+    MATCH_ALL, MATCH_ANY = "all", "any"
+
+    audience = models.CharField("培训对象", max_length=200, blank=True)
+    session_dates = models.CharField("培训时间", max_length=100, blank=True, help_text="如“2026年12月1日—3日”。")
+    learning_goals = models.TextField("学习目标", blank=True, help_text="每行一条。")
+    introduction = RichTextField("导语", blank=True, features=["bold", "italic", "link", "ol", "ul"])
+    discussion_questions = models.TextField("综合讨论题", blank=True, help_text="每行一题。")
+
+    criteria_themes = ParentalManyToManyField(Theme, verbose_name="主题", blank=True, related_name="+")
+    criteria_problems = ParentalManyToManyField(Problem, verbose_name="针对难题", blank=True, related_name="+")
+    criteria_domains = ParentalManyToManyField(Domain, verbose_name="领域", blank=True, related_name="+")
+    criteria_regions = ParentalManyToManyField(Region, verbose_name="地区", blank=True, related_name="+")
+    criteria_tags = ParentalManyToManyField(Tag, verbose_name="标签", blank=True, related_name="+")
+    criteria_year_from = models.PositiveSmallIntegerField("起始年份不早于", null=True, blank=True)
+    criteria_year_to = models.PositiveSmallIntegerField("报道年份不晚于", null=True, blank=True)
+    criteria_match = models.CharField(
+        "条件组合", max_length=3, default=MATCH_ALL,
+        choices=[(MATCH_ALL, "满足全部条件"), (MATCH_ANY, "满足任一条件")],
+    )
+    criteria_limit = models.PositiveSmallIntegerField("按条件最多收录", default=10)
+
+    content_panels = Page.content_panels + [
+        FieldRowPanel([FieldPanel("audience"), FieldPanel("session_dates")]),
+        FieldPanel("learning_goals"),
+        FieldPanel("introduction"),
+        InlinePanel("collection_cases", heading="选定案例（可拖动排序）", label="案例"),
+        FieldPanel("discussion_questions"),
+        MultiFieldPanel([
+            FieldPanel("criteria_match"),
+            FieldPanel("criteria_themes"),
+            FieldPanel("criteria_problems"),
+            FieldPanel("criteria_domains"),
+            FieldPanel("criteria_regions"),
+            FieldPanel("criteria_tags"),
+            FieldRowPanel([FieldPanel("criteria_year_from"), FieldPanel("criteria_year_to")]),
+            FieldPanel("criteria_limit"),
+        ], heading="自动收录条件（可选）：新发布的案例符合条件即自动加入，排在选定案例之后"),
+    ]
+    parent_page_types = ["cases.TrainingIndexPage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "培训专题"
+        verbose_name_plural = "培训专题"
+
+    @property
+    def goals(self):
+        return lines(self.learning_goals)
+
+    @property
+    def questions(self):
+        return lines(self.discussion_questions)
+
+    def criteria_q(self):
+        """The saved criteria as one Q, or None when there are none."""
+        conditions = []
+        for field, lookup in (("criteria_themes", "themes__in"), ("criteria_problems", "problems__in"),
+                              ("criteria_domains", "domain__in"), ("criteria_tags", "tags__in")):
+            chosen = list(getattr(self, field).all())
+            if chosen:
+                conditions.append(Q(**{lookup: chosen}))
+        regions = list(self.criteria_regions.all())
+        if regions:
+            conditions.append(Q(region_id__in={pk for region in regions for pk in region.subtree_ids()}))
+        if self.criteria_year_from:
+            conditions.append(Q(year_started__gte=self.criteria_year_from) | Q(year_reported__gte=self.criteria_year_from))
+        if self.criteria_year_to:
+            conditions.append(Q(year_reported__lte=self.criteria_year_to) | Q(year_started__lte=self.criteria_year_to))
+        if not conditions:
+            return None
+        combined = conditions[0]
+        for condition in conditions[1:]:
+            combined = combined & condition if self.criteria_match == self.MATCH_ALL else combined | condition
+        return combined
+
+    def entries(self):
+        """[(case, notes, questions)] in order: the hand-picked live cases, then those the criteria find."""
+        # browse imports the page models, which import this module: import it when needed.
+        from .browse import published_cases
+
+        cases = published_cases().prefetch_related("key_figures", "problems")
+        picked = list(self.collection_cases.all())
+        live = cases.in_bulk([entry.case_id for entry in picked])
+        result = [(live[entry.case_id], entry.notes, lines(entry.questions)) for entry in picked if entry.case_id in live]
+        criteria = self.criteria_q()
+        if criteria is not None:
+            found = cases.filter(pk__in=cases.filter(criteria).values("pk")).exclude(pk__in=live)
+            result += [(case, "", []) for case in found[: self.criteria_limit]]
+        return result
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["entries"] = self.entries()
+        return context
+
+    @path("print/")
+    def print_view(self, request):
+        entries = [(case, notes, questions, qr_svg(request.build_absolute_uri(case.url)))
+                   for case, notes, questions in self.entries()]
+        return TemplateResponse(request, "cases/training_collection_print.html",
+                                {"page": self, "self": self, "entries": entries})
+
+    def handout(self, request):
+        """The Word handout, served at <collection URL>handout.docx by cases.views."""
+        response = HttpResponse(build_handout(self, self.entries(), request), content_type=DOCX_TYPE)
+        response["Content-Disposition"] = content_disposition_header(True, f"{self.slug}.docx")
+        return response
+
+
+class CollectionCase(Orderable):
+    collection = ParentalKey(TrainingCollectionPage, on_delete=models.CASCADE, related_name="collection_cases")
+    case = models.ForeignKey("cases.CasePage", verbose_name="案例", on_delete=models.CASCADE, related_name="+")
+    notes = models.TextField("讲解要点", blank=True)
+    questions = models.TextField("讨论题", blank=True, help_text="每行一题。")
+
+    panels = [FieldPanel("case"), FieldPanel("notes"), FieldPanel("questions")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = "专题案例"
+        verbose_name_plural = "专题案例"

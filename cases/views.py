@@ -1,0 +1,78 @@
+from django.http import Http404
+from django.template.response import TemplateResponse
+from wagtail.models import Site
+
+from .browse import published_cases
+from .training import TrainingCollectionPage
+
+MAX_COMPARED = 4
+
+
+def requested_slugs(request):
+    """Slugs from ?cases=a,b and/or ?cases=a&cases=b, in order, as typed."""
+    values = request.GET.getlist("cases")[:20]
+    return [slug.strip()[:100] for value in values for slug in value.split(",") if slug.strip()][:20]
+
+
+def practice_headings(case):
+    return [block.value["heading"] for block in case.body
+            if block.block_type == "section" and block.value["kind"] == "做法"]
+
+
+def compare(request):
+    """Cases side by side; unknown, repeated or surplus slugs are explained, the rest shown."""
+    messages, unique = [], []
+    for slug in requested_slugs(request):
+        if slug in unique:
+            messages.append(f"“{slug}”重复出现，只显示一次。")
+        else:
+            unique.append(slug)
+    found = {case.slug: case for case in
+             published_cases().prefetch_related("problems", "key_figures").filter(slug__in=unique)}
+    for slug in unique:
+        if slug not in found:
+            messages.append(f"没有找到网址名为“{slug}”的已发布案例。")
+    cases = [found[slug] for slug in unique if slug in found]
+    if len(cases) > MAX_COMPARED:
+        messages.append(f"最多同时对比 {MAX_COMPARED} 个案例，已略去：{'、'.join(c.title for c in cases[MAX_COMPARED:])}。")
+        cases = cases[:MAX_COMPARED]
+    if len(cases) < 2:
+        messages.append("请至少选择两个案例进行对比。")
+
+    rows = [
+        ("地区", [case.place for case in cases]),
+        ("单位层级", [case.unit_level for case in cases]),
+        ("年份", [case.years for case in cases]),
+        ("模式名称", [case.model_name for case in cases]),
+        ("领域", [case.domain.name if case.domain else "" for case in cases]),
+        ("主题", ["、".join(theme.name for theme in case.themes.all()) for case in cases]),
+        ("针对难题", ["、".join(problem.name for problem in case.problems.all()) for case in cases]),
+    ]
+    slugs = [case.slug for case in cases]
+    return TemplateResponse(request, "cases/compare.html", {
+        "cases": cases,
+        "messages_list": messages,
+        "rows": rows,
+        "figures": [list(case.key_figures.all()) for case in cases],
+        "practices": [practice_headings(case) for case in cases],
+        "columns": [(case, ",".join(s for s in slugs if s != case.slug)) for case in cases],
+        "current": ",".join(slugs),
+        "addable": published_cases().select_related(None).prefetch_related(None)
+        .exclude(slug__in=slugs).only("title", "slug")
+        if len(cases) < MAX_COMPARED else [],
+    })
+
+
+def collection_handout(request, page_path):
+    """<collection URL>handout.docx: Wagtail's page URLs end in a slash, so this route sits
+    beside them and finds the collection the way Wagtail would (live, view restrictions)."""
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    page, _, _ = site.root_page.specific.route(request, [part for part in page_path.split("/") if part])
+    if not isinstance(page, TrainingCollectionPage) or not page.live:
+        raise Http404
+    for restriction in page.get_view_restrictions():
+        if not restriction.accept_request(request):
+            raise Http404
+    return page.handout(request)
