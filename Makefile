@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed-requirements
 
-.PHONY: install migrate setup demo serve test test-postgres lock clean
+.PHONY: install migrate setup demo test test-browser lock clean
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ demo: setup
 test: install
 	$(BIN)/python ../shared/checks/fixture_fidelity.py fixtures/cases
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Journeys, accessibility (axe-core) and phone layout in Debian's Chromium; installs what it needs.
+test-browser: install
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	fc-list :lang=zh | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei)
+	test -f tests/browser/node_modules/axe-core/axe.min.js || npm ci --prefix tests/browser --no-audit --no-fund
+	$(BIN)/pytest -m browser tests/browser --screenshot only-on-failure --output test-results $(PYTEST_ARGS)
 
 # Rebuild the pinned set from requirements.in in a scratch virtualenv.
 lock:

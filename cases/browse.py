@@ -7,6 +7,7 @@ from django.db.models import Count, F, Q, Value
 from taggit.models import Tag
 
 from .models import CaseIndexPage, CasePage
+from .province_map import MAP_HEIGHT, MAP_WIDTH, province_tiles
 from .taxonomy import Domain, Problem, Region, Theme
 
 PAGE_SIZE = 12
@@ -113,9 +114,13 @@ def browse_vocabularies():
          for path in ("", "children__", "children__children__")),
         start=Value(0),
     )
+    provinces = list(
+        Region.objects.filter(parent=None).annotate(case_count=province_count).filter(case_count__gt=0).order_by("pk")
+    )
     return {
-        "provinces": Region.objects.filter(parent=None)
-        .annotate(case_count=province_count).filter(case_count__gt=0).order_by("pk"),
+        "provinces": provinces,
+        "map_tiles": province_tiles(provinces),
+        "map_size": (MAP_WIDTH, MAP_HEIGHT),
         "themes": Theme.objects.annotate(case_count=Count("cases", filter=live)).filter(case_count__gt=0),
         "problems": Problem.objects.annotate(case_count=Count("cases", filter=live)).filter(case_count__gt=0),
     }

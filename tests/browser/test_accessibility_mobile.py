@@ -1,0 +1,65 @@
+"""WCAG 2.1 A/AA (axe-core), phone layout at 375×667 and page weight, on the main pages."""
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "home": "/",
+    "case library": "/cases/",
+    "case page": "/cases/xingshan-lianghui-liangping/",
+    "search results": "/search/?q=党建",
+    "search without results": "/search/?q=量子计算",
+    "compare": "/compare/?cases=wuchang-1-3,zhucheng-chengxiang-lianjian",
+    "training collection": "/training/chengxiang-tongchou/",
+    "print view": "/training/chengxiang-tongchou/print/",
+}
+MAX_PAGE_BYTES = 150 * 1024
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_wcag_violations(page, axe_violations, name):
+    page.goto(PAGES[name])
+    assert page.evaluate("document.documentElement.lang") == "zh-Hans"
+    assert axe_violations() == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_phone_layout(page, name):
+    page.goto(PAGES[name])
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"横向滚动：{widths}"
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") >= 16
+    small_text = page.evaluate("""() => [...document.querySelectorAll('main p, main li, main dd, main td')]
+        .filter(element => element.offsetParent !== null && element.closest('.case-card__meta, .meta, .source, figcaption, .figure-card, .count') === null)
+        .filter(element => parseFloat(getComputedStyle(element).fontSize) < 16)
+        .map(element => element.textContent.trim().slice(0, 30))""")
+    assert small_text == []
+    # Links inside running text are exempt (WCAG 2.5.5); everything else must be easy to tap.
+    small_targets = page.evaluate("""() => [...document.querySelectorAll('a, button, input, select, summary')]
+        .filter(element => element.getClientRects().length > 0 && !element.closest('[aria-hidden=true]'))
+        .filter(element => !(getComputedStyle(element).display === 'inline' && element.closest('p, li, dd, td')
+                             && element.closest('p, li, dd, td').textContent.trim() !== element.textContent.trim()))
+        .map(element => element.closest('label') || element)  // a label is the tap target of its input
+        .filter(element => { const box = element.getBoundingClientRect(); return box.height < 44 && box.width < 44 || box.height < 24; })
+        .map(element => element.outerHTML.slice(0, 80))""")
+    assert small_targets == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_weight(page, name):
+    sizes = []
+    page.on("response", lambda response: sizes.append(len(response.body()))
+            if response.request.resource_type in ("document", "stylesheet", "script") else None)
+    page.goto(PAGES[name])
+    page.wait_for_load_state("networkidle")
+    assert 0 < sum(sizes) <= MAX_PAGE_BYTES
+
+
+def test_sharing_tags(page):
+    page.goto("/cases/wuchang-1-3/")
+    for selector in ("link[rel=canonical]", "meta[property='og:title']", "meta[property='og:description']",
+                     "meta[property='og:image']", "meta[name=description]"):
+        assert page.locator(selector).count() == 1, selector
+    assert "1+3模式" in page.title()
+    assert page.locator("meta[property='og:title']").get_attribute("content") == "五常市农村党建“1+3模式”"

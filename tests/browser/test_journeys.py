@@ -1,0 +1,68 @@
+"""What cadres and trainers do on the public site, in a real browser."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_search_facet_case_and_compare(page):
+    page.goto("/")
+    page.get_by_label("搜索案例").fill("两会两评")
+    page.get_by_label("搜索案例").press("Enter")
+    expect(page.locator("h1")).to_contain_text("两会两评")
+    expect(page.locator(".hit").first).to_contain_text("兴山县")
+
+    page.locator(".facet a", has_text="湖北省").click()
+    expect(page).to_have_url(re.compile(r"region="))
+    expect(page.locator(".active-filters")).to_contain_text("湖北省")
+
+    page.locator(".hit__title a").first.click()
+    expect(page.locator("h1")).to_have_text("兴山县农村党建“两会两评”模式")
+    page.get_by_role("link", name="加入对比").click()
+    expect(page).to_have_url(re.compile(r"/compare/\?cases=xingshan-lianghui-liangping"))
+    page.get_by_label("加入对比：").select_option(label="五常市农村党建“1+3模式”")
+    page.get_by_role("button", name="加入").click()
+    headers = page.locator("table.compare thead th")
+    expect(headers).to_have_count(3)
+    expect(page.locator("table.compare")).to_contain_text("1+3模式")
+    expect(page.locator("table.compare")).to_contain_text("两会两评")
+
+
+def test_browse_by_theme_and_by_province(page):
+    page.goto("/cases/")
+    page.locator(".browse a", has_text="农村社区建设").first.click()
+    expect(page.locator(".case-card h3")).to_have_text(["苏南地区积极探索农村社区党建工作新模式"])
+
+    page.goto("/")
+    page.locator(".province-map a", has_text="山东").click()
+    expect(page).to_have_url(re.compile(r"/cases/\?region="))
+    expect(page.locator(".case-card h3")).to_have_count(1)
+    expect(page.locator(".case-card h3")).to_contain_text("诸城")
+
+
+def test_training_collection_and_print_view(page):
+    page.goto("/training/")
+    page.get_by_role("link", name="城乡统筹与结对共建").click()
+    expect(page.locator(".collection-cases > li")).to_have_count(3)
+    page.get_by_role("link", name="打印版讲义").click()
+    expect(page).to_have_url(re.compile(r"/print/$"))
+    expect(page.locator("svg.qr")).to_have_count(3)
+    expect(page.locator("nav ol li")).to_have_count(3)
+
+
+def test_skip_link_and_keyboard_focus(page):
+    page.goto("/cases/wuchang-1-3/")
+    page.keyboard.press("Tab")
+    skip = page.locator(".skip-link")
+    expect(skip).to_be_focused()
+    assert skip.bounding_box()["x"] >= 0  # visible when focused
+    outline = skip.evaluate("element => getComputedStyle(element).outlineStyle")
+    assert outline != "none"
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#main$"))
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.closest('main') !== null")
+    assert focused
