@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class SearchConfig(AppConfig):
@@ -9,3 +10,7 @@ class SearchConfig(AppConfig):
         from . import signals
 
         signals.connect()
+        if settings.ELASTICSEARCH_URL:
+            from .es import signals as elasticsearch_signals
+
+            elasticsearch_signals.connect()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import and_
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from taggit.models import Tag
@@ -59,7 +60,7 @@ def _word_in(word, field_name):
     return whole | reduce(and_, (Q(**{f"{field_name}__icontains": part}) for part in parts))
 
 
-def _ranked_ids(query, candidates):
+def ranked_ids(query, candidates):
     """Ids of the `candidates` queryset matching `query`, best first."""
     backend = get_search_backend()
     live = CasePage.objects.live().only("id")
@@ -105,10 +106,19 @@ def search_cases(params):
     if query.truncated:
         errors.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
 
+    if settings.ELASTICSEARCH_URL:
+        # Imported here: the Elasticsearch client loads only where it is configured.
+        from .es.search import search_elasticsearch
+
+        results = search_elasticsearch(query, case_filter, sort, errors, params.get("page"))
+        if results is not None:
+            return results
+        # Elasticsearch is down and there is no query: the database lists the cases below.
+
     if query and sort == "relevance":
-        ids = _ranked_ids(query, candidates)
+        ids = ranked_ids(query, candidates)
     elif query:
-        matched = set(_ranked_ids(query, candidates))
+        matched = set(ranked_ids(query, candidates))
         ids = [pk for pk in candidates.values_list("pk", flat=True) if pk in matched]
     else:
         ids = list(candidates.values_list("pk", flat=True))

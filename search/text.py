@@ -15,7 +15,7 @@ import rjieba
 from . import dictionary
 
 # OpenCC keeps 著 in 著力/著重, which Simplified texts write 着力/着重: fold it for search only.
-_SEARCH_ONLY_FOLDS = str.maketrans({"著": "着"})
+SEARCH_ONLY_FOLDS = str.maketrans({"著": "着"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PINYIN_NOTE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 # A term keeps letters and digits only, so that no punctuation (or FTS/tsquery syntax such as
@@ -45,7 +45,7 @@ def strip_pinyin_notes(text):
 
 def fold(text):
     """The comparable form of text: normalised, Simplified, search-only folds, lower case."""
-    return to_simplified(normalise(text)).translate(_SEARCH_ONLY_FOLDS).lower()
+    return to_simplified(normalise(text)).translate(SEARCH_ONLY_FOLDS).lower()
 
 
 _segmenter = None

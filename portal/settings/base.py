@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
+    "wagtail.api.v2",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -43,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
 ]
 
 MIDDLEWARE = [
@@ -138,3 +141,29 @@ LOGGING = {
 WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"},
 }
+
+# Elasticsearch (optional, for deployments that outgrow one machine). Unset ELASTICSEARCH_URL:
+# the database backend above. Set (e.g. http://user:password@es.internal:9200): Wagtail's
+# elasticsearch8 backend with Chinese analysis, and the search page's facets, counts and
+# highlights from the case index (`manage.py search_index --rebuild`).
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
+ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "portal_")
+ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+# "" (built-in CJK bigrams, no plugin), "smartcn" or "ik" (plugins the cluster must have).
+ELASTICSEARCH_CHINESE_ANALYZER = os.environ.get("ELASTICSEARCH_CHINESE_ANALYZER", "")
+if ELASTICSEARCH_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    from search.es.analysis import TEXT_ANALYZERS, wagtail_index_settings
+
+    if ELASTICSEARCH_CHINESE_ANALYZER not in TEXT_ANALYZERS:
+        raise ImproperlyConfigured("ELASTICSEARCH_CHINESE_ANALYZER 只能为空、smartcn 或 ik。")
+    WAGTAILSEARCH_BACKENDS = {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "URLS": [ELASTICSEARCH_URL],
+            "INDEX_PREFIX": ELASTICSEARCH_INDEX_PREFIX,
+            "TIMEOUT": ELASTICSEARCH_TIMEOUT,
+            "INDEX_SETTINGS": wagtail_index_settings(),
+        },
+    }

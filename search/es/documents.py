@@ -1,0 +1,131 @@
+"""The case index: one document per published case, its text fed through search.text.
+
+Segmented fields (analysed by WORDS) hold the pipeline's terms, as the database backend's
+index does; the *_raw fields hold the text as written, in Simplified characters (analysed by
+TEXT) for quoted phrases and highlights; vocabulary slugs and years are keywords for filters
+and facets.
+"""
+
+from django.conf import settings
+from elasticsearch.dsl import Date, Document, Index, InnerDoc, Integer, Keyword, MetaField, Object, Text
+
+from cases.browse import published_cases
+
+from ..text import SEARCH_ONLY_FOLDS, index_text, to_simplified
+from .analysis import TEXT_ANALYZERS, WORDS_ANALYZER
+
+WORDS = "case_words"
+TEXT = "case_text"
+
+
+class Term(InnerDoc):
+    slug = Keyword()
+    name = Text(analyzer=WORDS)
+
+
+class Place(InnerDoc):
+    slug = Keyword()
+    path = Keyword()  # the case's region and every region above it: what ?region= matches
+    province = Keyword()  # the region facet
+    name = Text(analyzer=WORDS)
+
+
+class Figure(InnerDoc):
+    label = Text(analyzer=WORDS)
+    value = Keyword()
+    unit = Keyword()
+    year = Integer()
+
+
+class CaseDocument(Document):
+    pk = Integer()
+    title = Text(analyzer=WORDS)
+    model_name = Text(analyzer=WORDS)
+    summary = Text(analyzer=WORDS)
+    body = Text(analyzer=WORDS)
+    headline_raw = Text(analyzer=TEXT)  # CasePage.search_headline(): quoted phrases
+    summary_raw = Text(analyzer=TEXT)  # snippets, after the body
+    body_raw = Text(analyzer=TEXT)  # quoted phrases and snippets
+    region = Object(Place)
+    domain = Object(Term)
+    themes = Object(Term, multi=True)
+    problems = Object(Term, multi=True)
+    tags = Object(Term, multi=True)
+    years = Integer(multi=True)
+    year_reported = Integer()
+    first_published_at = Date()
+    # Key figures are in the index for other consumers (Kibana, reports); the search page
+    # matches the same text as the database search, which leaves them out.
+    key_figures = Object(Figure, multi=True)
+
+    class Meta:
+        dynamic = MetaField("strict")
+
+
+def case_index(name):
+    """The index `name` with the case analysers and mapping, ready to create."""
+    index = Index(name)
+    index.settings(analysis={
+        "analyzer": {
+            WORDS: WORDS_ANALYZER,
+            TEXT: {**TEXT_ANALYZERS[settings.ELASTICSEARCH_CHINESE_ANALYZER], "char_filter": ["search_folds"]},
+        },
+        # *_raw text is only made Simplified (snippets show it); search.text.fold's search-only
+        # folds (著 → 着) happen here, so that quoted phrases, which are folded, still match.
+        "char_filter": {"search_folds": {
+            "type": "mapping",
+            "mappings": [f"{chr(source)} => {target}" for source, target in SEARCH_ONLY_FOLDS.items()],
+        }},
+    })
+    index.document(CaseDocument)
+    return index
+
+
+def cases_to_index():
+    """Published cases with everything a document needs, in a fixed number of queries."""
+    return (published_cases().select_related("region__parent__parent")
+            .prefetch_related("problems", "tags", "key_figures"))
+
+
+def case_years(start, end):
+    """Every year from start to report: the span search.facets counts a case in (capped alike)."""
+    first, last = start or end, end or start
+    return list(range(first, min(last, first + 50) + 1)) if first else []
+
+
+def _term(term):
+    return {"slug": term.slug, "name": index_text(term.name)}
+
+
+def _place(region):
+    regions = [region]
+    while regions[-1].parent_id:
+        regions.append(regions[-1].parent)
+    return {"slug": region.slug, "path": [each.slug for each in regions], "province": regions[-1].slug,
+            "name": index_text(region.full_name)}
+
+
+def case_document(case):
+    """The document for a published case (from cases_to_index())."""
+    body = case.body_text()
+    return CaseDocument(
+        meta={"id": case.pk},
+        pk=case.pk,
+        title=index_text(case.title),
+        model_name=index_text(case.model_name),
+        summary=index_text(case.summary),
+        body=index_text(body),
+        headline_raw=to_simplified(case.search_headline()),
+        summary_raw=to_simplified(case.summary),
+        body_raw=to_simplified(body),
+        region=_place(case.region) if case.region_id else None,
+        domain=_term(case.domain) if case.domain_id else None,
+        themes=[_term(term) for term in case.themes.all()],
+        problems=[_term(term) for term in case.problems.all()],
+        tags=[_term(tag) for tag in case.tags.all()],
+        years=case_years(case.year_started, case.year_reported),
+        year_reported=case.year_reported,
+        first_published_at=case.first_published_at,
+        key_figures=[{"label": index_text(figure.label), "value": figure.value, "unit": figure.unit,
+                      "year": figure.year} for figure in case.key_figures.all()],
+    )

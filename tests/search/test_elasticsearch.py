@@ -1,0 +1,544 @@
+"""Elasticsearch without a server: the settings, index settings and mappings, documents, the
+exact requests sent (query, facets, highlight, filters, sort, pages), results read back, the
+signals, `search_index --rebuild`, and Elasticsearch being down.
+
+A fake node stands in for the cluster at the HTTP level, so every request goes through the
+real client and serialiser and is recorded as sent.
+"""
+
+import io
+import json
+import runpy
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
+from elastic_transport import ApiResponseMeta, BaseNode, ConnectionError, ConnectionTimeout, HttpHeaders
+from elastic_transport._node import NodeApiResponse
+from elasticsearch import Elasticsearch
+
+from cases.models import CasePage
+from cases.taxonomy import Theme
+from search.es import analysis, connection, documents, indexing
+from search.es import signals as es_signals
+from search.es.documents import case_document, case_index, cases_to_index
+from search.es.search import MARK_END, MARK_START
+from search.highlight import snippet
+from search.text import index_text, to_simplified
+from tests.conftest import SEED_SLUGS
+from tests.search.test_search_page import publish_case
+
+ALIAS = "test_cases"
+
+
+class FakeCluster:
+    """Records each request; answers like Elasticsearch 8 would, or fails with `error`."""
+
+    def __init__(self):
+        self.requests = []
+        self.error, self.fail_on = None, ""  # raise `error` for paths ending in `fail_on`
+        self.alias_indexes = []
+        self.search_reply, self.search_status = None, 200
+
+    def node_class(self):
+        cluster = self
+
+        class Node(BaseNode):
+            def perform_request(self, method, target, body=None, headers=None, request_timeout=None):
+                if cluster.error and urlsplit(target).path.endswith(cluster.fail_on):
+                    raise cluster.error
+                status, reply = cluster.answer(method, target, body)
+                meta = ApiResponseMeta(status=status, http_version="1.1", duration=0.0, node=self.config,
+                                       headers=HttpHeaders({"X-Elastic-Product": "Elasticsearch",
+                                                            "Content-Type": "application/json"}))
+                return NodeApiResponse(meta, json.dumps(reply).encode() if method != "HEAD" else b"")
+
+        return Node
+
+    def answer(self, method, target, body):
+        url = urlsplit(target)
+        lines = [json.loads(line) for line in body.decode().splitlines()] if body else []
+        self.requests.append({"method": method, "path": url.path, "params": dict(parse_qsl(url.query)),
+                              "body": lines if url.path.endswith("/_bulk") else (lines[0] if lines else None)})
+        if url.path == f"/_alias/{ALIAS}":
+            if method == "HEAD":
+                return (200 if self.alias_indexes else 404), {}
+            return 200, {index: {"aliases": {ALIAS: {}}} for index in self.alias_indexes}
+        if url.path.endswith("/_search") and self.search_status == 404:
+            return 404, {"error": {"type": "index_not_found_exception", "reason": "no such index"}, "status": 404}
+        if url.path.endswith("/_search"):
+            return 200, self.search_reply or search_reply([])
+        if url.path.endswith("/_bulk"):
+            actions = [line for line in lines if {"index", "delete"} & set(line)]
+            items = [{kind: {"_id": meta["_id"], "status": 201 if kind == "index" else 404}}
+                     for action in actions for kind, meta in action.items()]
+            return 200, {"took": 1, "errors": any(item.get("delete") for item in items), "items": items}
+        if url.path.endswith("/_count"):
+            return 200, {"count": 6}
+        return 200, {"acknowledged": True}
+
+    def sent(self, path_end):
+        return [request for request in self.requests if request["path"].endswith(path_end)]
+
+
+def search_reply(hits, total=None, buckets=None, highlights=None):
+    """A search response: `hits` are case ids, `buckets` {facet: [(key, count)]}."""
+    buckets = buckets or {}
+    return {
+        "took": 1, "timed_out": False, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+        "hits": {"total": {"value": len(hits) if total is None else total, "relation": "eq"}, "max_score": None,
+                 "hits": [{"_index": "test_cases-1", "_id": str(pk), "_score": None,
+                           **({"highlight": highlights[pk]} if highlights and pk in highlights else {})}
+                          for pk in hits]},
+        "aggregations": {f"_filter_{name}": {"doc_count": 6, name: {"buckets": [
+            {"key": key, "doc_count": count} for key, count in buckets.get(name, [])]}}
+            for name in ("region", "theme", "problem", "domain", "tag", "year")},
+    }
+
+
+@pytest.fixture
+def cluster(settings, monkeypatch):
+    """Elasticsearch configured, answered by a FakeCluster, its signal handlers connected."""
+    connected_at_startup = bool(settings.ELASTICSEARCH_URL)
+    settings.ELASTICSEARCH_URL = "http://es.test:9200"
+    settings.ELASTICSEARCH_INDEX_PREFIX = "test_"
+    fake = FakeCluster()
+    client = Elasticsearch(settings.ELASTICSEARCH_URL, node_class=fake.node_class(), max_retries=0)
+    monkeypatch.setattr(connection, "client", lambda: client)
+    es_signals.connect()
+    yield fake
+    if not connected_at_startup:
+        for signal, handler, sender in es_signals.HANDLERS:
+            signal.disconnect(handler, sender=sender, dispatch_uid=es_signals.dispatch_uid(handler, sender))
+
+
+def search_json(client, **params):
+    response = client.get("/search/", {**params, "format": "json"})
+    assert response.status_code == 200
+    return json.loads(response.content)
+
+
+# Settings ---------------------------------------------------------------------------------
+
+BASE_SETTINGS = Path(settings.BASE_DIR) / "portal" / "settings" / "base.py"
+
+
+@pytest.fixture
+def environment(monkeypatch):
+    for name in ("ELASTICSEARCH_URL", "ELASTICSEARCH_INDEX_PREFIX", "ELASTICSEARCH_TIMEOUT",
+                 "ELASTICSEARCH_CHINESE_ANALYZER"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def test_without_elasticsearch_url_the_database_backend_stays(environment):
+    loaded = runpy.run_path(str(BASE_SETTINGS))
+    assert loaded["ELASTICSEARCH_URL"] == ""
+    assert loaded["WAGTAILSEARCH_BACKENDS"] == {
+        "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
+
+
+def test_elasticsearch_url_switches_wagtail_to_elasticsearch8(environment):
+    environment.setenv("ELASTICSEARCH_URL", "http://es.internal:9200")
+    environment.setenv("ELASTICSEARCH_TIMEOUT", "2.5")
+    assert runpy.run_path(str(BASE_SETTINGS))["WAGTAILSEARCH_BACKENDS"] == {"default": {
+        "BACKEND": "wagtail.search.backends.elasticsearch8",
+        "URLS": ["http://es.internal:9200"],
+        "INDEX_PREFIX": "portal_",
+        "TIMEOUT": 2.5,
+        "INDEX_SETTINGS": {"settings": {"analysis": {"analyzer": {
+            "default": {"type": "custom", "tokenizer": "whitespace", "filter": ["cjk_width", "lowercase"]},
+            "edgengram_analyzer": {"type": "custom", "tokenizer": "whitespace",
+                                   "filter": ["cjk_width", "lowercase", "edgengram"]},
+        }}}},
+    }}
+
+
+def test_an_unknown_chinese_analyzer_is_refused(environment):
+    environment.setenv("ELASTICSEARCH_URL", "http://es.internal:9200")
+    environment.setenv("ELASTICSEARCH_CHINESE_ANALYZER", "jieba")
+    with pytest.raises(ImproperlyConfigured, match="smartcn 或 ik"):
+        runpy.run_path(str(BASE_SETTINGS))
+
+
+def test_wagtail_backend_reads_segmented_words_with_the_index_settings():
+    from wagtail.search.backends.elasticsearch8 import SearchBackend
+
+    backend = SearchBackend({"URLS": ["http://es.internal:9200"], "INDEX_SETTINGS": analysis.wagtail_index_settings()})
+    analyzers = backend.settings["settings"]["analysis"]["analyzer"]
+    assert analyzers["default"] == analysis.WORDS_ANALYZER
+    assert analyzers["edgengram_analyzer"]["tokenizer"] == "whitespace"
+    assert "ngram_analyzer" in analyzers  # Wagtail's own analysers are kept (deep merge)
+
+
+# The case index -----------------------------------------------------------------------------
+
+WORDS = {"type": "text", "analyzer": "case_words"}
+TERM = {"type": "object", "properties": {"slug": {"type": "keyword"}, "name": WORDS}}
+CASE_MAPPING = {"dynamic": "strict", "properties": {
+    "pk": {"type": "integer"},
+    "title": WORDS, "model_name": WORDS, "summary": WORDS, "body": WORDS,
+    "headline_raw": {"type": "text", "analyzer": "case_text"},
+    "summary_raw": {"type": "text", "analyzer": "case_text"},
+    "body_raw": {"type": "text", "analyzer": "case_text"},
+    "region": {"type": "object", "properties": {
+        "slug": {"type": "keyword"}, "path": {"type": "keyword"}, "province": {"type": "keyword"}, "name": WORDS}},
+    "domain": TERM, "themes": TERM, "problems": TERM, "tags": TERM,
+    "years": {"type": "integer"}, "year_reported": {"type": "integer"}, "first_published_at": {"type": "date"},
+    "key_figures": {"type": "object", "properties": {
+        "label": WORDS, "value": {"type": "keyword"}, "unit": {"type": "keyword"}, "year": {"type": "integer"}}},
+}}
+
+
+@pytest.mark.parametrize("plugin, text_analyzer", [
+    ("", {"type": "custom", "tokenizer": "standard", "filter": ["cjk_width", "lowercase", "cjk_bigram"]}),
+    ("smartcn", {"type": "custom", "tokenizer": "smartcn_tokenizer", "filter": ["cjk_width", "lowercase"]}),
+    ("ik", {"type": "custom", "tokenizer": "ik_smart", "filter": ["cjk_width", "lowercase"]}),
+])
+def test_case_index_settings_and_mapping(settings, plugin, text_analyzer):
+    settings.ELASTICSEARCH_CHINESE_ANALYZER = plugin
+    assert case_index("test_cases-1").to_dict() == {
+        "settings": {"analysis": {
+            "analyzer": {
+                "case_words": {"type": "custom", "tokenizer": "whitespace", "filter": ["cjk_width", "lowercase"]},
+                "case_text": {**text_analyzer, "char_filter": ["search_folds"]},
+            },
+            "char_filter": {"search_folds": {"type": "mapping", "mappings": ["著 => 着"]}},
+        }},
+        "mappings": CASE_MAPPING,
+    }
+
+
+@pytest.mark.django_db
+def test_a_case_document_holds_the_pipelines_text_and_the_vocabulary_slugs():
+    case = cases_to_index().get(slug="wuchang-1-3")
+    source = case_document(case).to_dict()
+    body = case.body_text()
+    assert source["pk"] == case.pk
+    assert source["title"] == index_text(case.title) and source["body"] == index_text(body)
+    assert source["summary"] == index_text(case.summary) and source["model_name"] == index_text(case.model_name)
+    assert source["body_raw"] == to_simplified(body) and source["summary_raw"] == case.summary
+    assert source["headline_raw"] == case.search_headline()
+    assert source["region"] == {"slug": "五常市", "path": ["五常市", "哈尔滨市", "黑龙江省"],
+                                "province": "黑龙江省", "name": index_text("黑龙江省哈尔滨市五常市")}
+    assert source["themes"] == [{"slug": t.slug, "name": index_text(t.name)} for t in case.themes.all()]
+    assert source["domain"] == {"slug": case.domain.slug, "name": index_text(case.domain.name)}
+    assert source["years"] == [2007, 2008, 2009, 2010, 2011] and source["year_reported"] == 2011
+    figure = case.key_figures.first()
+    assert source["key_figures"][0] == {"label": index_text(figure.label), "value": figure.value,
+                                        "unit": figure.unit, "year": figure.year}
+
+
+def test_case_years_match_the_year_facet():
+    assert documents.case_years(2007, 2009) == [2007, 2008, 2009]
+    assert documents.case_years(None, 2010) == [2010] == documents.case_years(2010, None)
+    assert documents.case_years(None, None) == []
+    assert len(documents.case_years(1900, 2100)) == 51
+
+
+
+# The search request ---------------------------------------------------------------------------
+
+TITLE = ["title", "model_name"]
+HEADLINE = [*TITLE, "summary", "region.name", "domain.name", "themes.name", "problems.name", "tags.name"]
+TEXT = [*(f"{field}^5" for field in HEADLINE), "body"]
+NEWEST = [{"year_reported": {"order": "desc", "missing": "_last"}}, {"first_published_at": {"order": "desc"}},
+          {"pk": {"order": "asc"}}]
+
+
+def combined(query, fields):
+    return {"combined_fields": {"query": query, "fields": fields}}
+
+
+def word_or_parts(word, parts, fields):
+    return {"bool": {"should": [combined(word, fields), {"bool": {"must": [combined(p, fields) for p in parts]}}]}}
+
+
+def facet(field, order=None):
+    order = order or [{"_count": "desc"}, {"_key": "asc"}]
+    return {"filter": {"match_all": {}}, "aggs": {"x": {"terms": {"field": field, "size": 200, "order": order}}}}
+
+
+AGGS = {f"_filter_{name}": {**body, "aggs": {name: body["aggs"]["x"]}} for name, body in {
+    "region": facet("region.province"), "theme": facet("themes.slug"), "problem": facet("problems.slug"),
+    "domain": facet("domain.slug"), "tag": facet("tags.slug"), "year": facet("years", {"_key": "desc"}),
+}.items()}
+
+
+@pytest.mark.django_db
+def test_search_request_ranks_filters_counts_highlights_and_pages(cluster, client):
+    cluster.search_reply = search_reply([], total=12)
+    search_json(client, q="两会两评", region="湖北省", year="2009", page="2")
+    (request,) = cluster.sent("/_search")
+    parts = ["两会", "两", "评"]  # search.text.word_parts("两会两评")
+    assert request["path"] == "/test_cases/_search"
+    assert request["body"] == {
+        "query": {"bool": {
+            "must": [{"script_score": {
+                "query": {"bool": {"must": [word_or_parts("两会两评", parts, TEXT)]}},
+                "script": {"source": "_score / (_score + 1)"},
+            }}],
+            "should": [  # rank tiers: title or model name, title slot, words as written
+                {"constant_score": {"filter": {"bool": {"must": [word_or_parts("两会两评", parts, TITLE)]}},
+                                    "boost": 4}},
+                {"constant_score": {"filter": {"bool": {"must": [word_or_parts("两会两评", parts, HEADLINE)]}},
+                                    "boost": 2}},
+                {"constant_score": {"filter": {"bool": {"must": [combined("两会两评", TEXT)]}}, "boost": 1}},
+            ],
+            "minimum_should_match": 0,
+            "filter": [{"term": {"region.path": "湖北省"}}, {"term": {"years": 2009}}],
+        }},
+        "aggs": AGGS,
+        "highlight": {
+            "fields": {"body_raw": {}, "summary_raw": {}},
+            "pre_tags": [MARK_START], "post_tags": [MARK_END], "number_of_fragments": 0,
+            "highlight_query": {"bool": {"should": [
+                {"multi_match": {"query": term, "type": "phrase", "fields": ["body_raw", "summary_raw"]}}
+                for term in ["两会两评", "两会"]]}},
+        },
+        "sort": [{"_score": {"order": "desc"}}, *NEWEST],
+        "track_total_hits": True,
+        "_source": False,
+        "from": 10,
+        "size": 10,
+    }
+
+
+@pytest.mark.django_db
+def test_newest_first_drops_the_rank_tiers_and_quoted_phrases_filter(cluster, client):
+    search_json(client, q='"党员创业"', sort="newest", theme="服务群众")
+    body = cluster.sent("/_search")[0]["body"]
+    assert body["sort"] == NEWEST
+    assert body["query"]["bool"]["must"][0]["script_score"]["query"] == {"bool": {"must": [
+        combined("党员", TEXT), combined("创业", TEXT)]}}
+    assert "should" not in body["query"]["bool"]
+    assert body["query"]["bool"]["filter"] == [
+        {"multi_match": {"query": "党员创业", "type": "phrase", "fields": ["headline_raw", "body_raw"]}},
+        {"term": {"themes.slug": "服务群众"}},
+    ]
+
+
+@pytest.mark.django_db
+def test_browsing_without_a_query_filters_counts_and_sorts_newest_first(cluster, client):
+    search_json(client, domain="农村", tag="农民专业合作社")
+    assert cluster.sent("/_search")[0]["body"] == {
+        "query": {"bool": {"filter": [{"term": {"domain.slug": "农村"}}, {"term": {"tags.slug": "农民专业合作社"}}]}},
+        "aggs": AGGS, "sort": NEWEST, "track_total_hits": True, "_source": False, "from": 0, "size": 10,
+    }
+
+
+def page_requests(cluster):
+    return [(r["body"]["from"], r["body"]["size"]) for r in cluster.sent("/_search")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page, requests, shown", [
+    ("1", [(0, 10)], 1),
+    ("abc", [(0, 10)], 1),
+    ("2", [(10, 10)], 2),
+    ("99", [(980, 10), (10, 2)], 2),  # past the end: the last page, as Paginator.get_page does
+    ("-1", [(0, 10), (10, 2)], 2),  # below 1: the last page too
+    ("99999999999999999999", [(9990, 10), (10, 2)], 2),  # never past the result window
+])
+def test_pages_follow_paginator_in_one_request_when_the_page_exists(cluster, client, page, requests, shown):
+    cluster.search_reply = search_reply([], total=12)
+    data = search_json(client, q="党建", page=page)
+    assert page_requests(cluster) == requests
+    assert (data["page"], data["pages"], data["total"]) == (shown, 2, 12)
+
+
+# Reading the response back ------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_results_facets_and_snippets_have_the_database_searchs_shape(cluster, client):
+    xingshan, wuchang = (CasePage.objects.get(slug=slug) for slug in ("xingshan-lianghui-liangping", "wuchang-1-3"))
+    body = xingshan.body_text()
+    at = body.index("关怀理事会")
+    marked = to_simplified(body[:at]) + MARK_START + "关怀" + MARK_END + MARK_START + "理事会" + MARK_END + body[at + 5:]
+    themes = list(Theme.objects.filter(cases=xingshan).order_by("pk"))
+    cluster.search_reply = search_reply(
+        [xingshan.pk, wuchang.pk],
+        highlights={xingshan.pk: {"body_raw": [marked]}},
+        buckets={
+            "region": [("黑龙江省", 1), ("湖北省", 1)],
+            "theme": [(theme.slug, 1) for theme in reversed(themes)] + [("已删除的主题", 1)],
+            "year": [(2011, 1), (2009, 2)],
+        },
+    )
+    data = search_json(client, q="关怀理事会")
+    assert [r["slug"] for r in data["results"]] == ["xingshan-lianghui-liangping", "wuchang-1-3"]
+    first, second = data["results"]
+    assert "<mark>关怀理事会</mark>" in first["snippet"] and MARK_START not in first["snippet"]
+    assert first["place"] == "湖北省宜昌市兴山县" and first["model_name"] == "两会两评"
+    # No highlight from Elasticsearch: the snippet search.case_search would show.
+    assert second["snippet"] == str(snippet([wuchang.body_text(), wuchang.summary], ["关怀理事会", "理事会", "关怀"]))
+    assert data["total"] == 2 and data["pages"] == 1
+    assert data["facets"] == {
+        # equal counts: provinces by full name, vocabulary terms by id, as search.facets orders them
+        "region": [{"value": "湖北省", "label": "湖北省", "count": 1}, {"value": "黑龙江省", "label": "黑龙江省", "count": 1}],
+        "theme": [{"value": theme.slug, "label": theme.name, "count": 1} for theme in themes],
+        "problem": [], "domain": [], "tag": [],
+        "year": [{"value": "2011", "label": "2011年", "count": 1}, {"value": "2009", "label": "2009年", "count": 2}],
+    }
+    html = client.get("/search/", {"q": "关怀理事会"}).content.decode()
+    assert "<mark>关怀理事会</mark>" in html and "湖北省宜昌市兴山县" in html
+
+
+@pytest.mark.django_db
+def test_highlights_are_escaped_not_trusted(cluster, client):
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    cluster.search_reply = search_reply([case.pk], highlights={case.pk: {
+        "summary_raw": [f"<script>alert(1)</script>{MARK_START}<b>x</b>{MARK_END}"]}})
+    result = search_json(client, q="党建")["results"][0]
+    assert "<script>" not in result["snippet"] and "<mark>&lt;b&gt;x&lt;/b&gt;</mark>" in result["snippet"]
+
+
+# Elasticsearch down -------------------------------------------------------------------------------
+
+DOWN = [ConnectionError("Connection refused"), ConnectionTimeout("Read timed out (timeout=5)")]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("error", DOWN, ids=["refused", "timeout"])
+def test_a_search_while_elasticsearch_is_down_says_so_without_failing(cluster, client, error):
+    cluster.error = error
+    data = search_json(client, q="党建", theme="服务群众")
+    assert data["results"] == [] and data["total"] == 0
+    assert data["errors"] == ["搜索服务暂时不可用，请稍后再试；也可以先按地区、主题浏览案例。"]
+    response = client.get("/search/", {"q": "党建"})
+    assert response.status_code == 200 and "搜索服务暂时不可用" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_missing_index_is_unavailable_too(cluster, client):
+    cluster.search_status = 404
+    assert search_json(client, q="党建")["errors"] == ["搜索服务暂时不可用，请稍后再试；也可以先按地区、主题浏览案例。"]
+
+
+@pytest.mark.django_db
+def test_browsing_while_elasticsearch_is_down_falls_back_to_the_database(cluster, client):
+    cluster.error = DOWN[0]
+    data = search_json(client, region="湖北省")
+    assert [r["slug"] for r in data["results"]] == ["xingshan-lianghui-liangping"] and not data["errors"]
+    assert sorted(r["slug"] for r in search_json(client)["results"]) == sorted(SEED_SLUGS)
+
+
+# Keeping the index current ------------------------------------------------------------------------
+
+def bulk_actions(requests):
+    """(action, id, title terms or None) of the bulk `requests`, checking their parameters."""
+    sent = []
+    for request in requests:
+        assert request["params"] == {"require_alias": "true"}
+        lines = iter(request["body"])
+        for line in lines:
+            (kind, meta), = line.items()
+            assert meta["_index"] == ALIAS
+            sent.append((kind, int(meta["_id"]), next(lines)["title"] if kind == "index" else None))
+    return sent
+
+
+@pytest.mark.django_db
+def test_publish_edit_unpublish_and_delete_update_the_case_index(cluster, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = publish_case("红色物业测试案例", "这里记载了红色物业的做法。")
+    with django_capture_on_commit_callbacks(execute=True):
+        case.title = "社区网格化测试案例"
+        case.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = CasePage.objects.get(pk=case.pk)
+        draft.title = "草稿标题"
+        draft.save_revision()  # a draft: not for the public index
+    with django_capture_on_commit_callbacks(execute=True):
+        case.unpublish()
+    with django_capture_on_commit_callbacks(execute=True):
+        CasePage.objects.get(pk=case.pk).delete()
+    assert bulk_actions(cluster.sent("/_bulk")) == [
+        ("index", case.pk, index_text("红色物业测试案例")),
+        ("index", case.pk, index_text("社区网格化测试案例")),
+        ("delete", case.pk, None),
+        ("delete", case.pk, None),
+    ]
+
+
+@pytest.mark.django_db
+def test_renaming_a_theme_updates_its_cases(cluster, django_capture_on_commit_callbacks):
+    theme = Theme.objects.get(name="精神文明建设")
+    with django_capture_on_commit_callbacks(execute=True):
+        theme.name = "乡风文明建设"
+        theme.save()
+    expected = set(theme.cases.filter(live=True).values_list("pk", flat=True))
+    assert expected and {pk for kind, pk, _ in bulk_actions(cluster.sent("/_bulk")) if kind == "index"} == expected
+
+
+@pytest.mark.django_db
+def test_publishing_works_while_elasticsearch_is_down(cluster, client, caplog, django_capture_on_commit_callbacks):
+    cluster.error = DOWN[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        case = publish_case("断网测试案例", "搜索服务中断时照常发布。")
+    assert CasePage.objects.get(pk=case.pk).live
+    assert client.get(case.url).status_code == 200
+    assert "未能更新索引" in caplog.text
+
+
+# search_index --rebuild ---------------------------------------------------------------------------
+
+@pytest.mark.django_db
+def test_rebuild_fills_a_new_index_and_moves_the_alias(cluster):
+    cluster.alias_indexes = ["test_cases-old"]
+    out = io.StringIO()
+    call_command("search_index", "--rebuild", stdout=out)
+    create, bulk, refresh, exists, get_alias, move = cluster.requests
+    name = create["path"].lstrip("/")
+    assert name.startswith("test_cases-") and create["method"] == "PUT"
+    assert create["body"] == case_index(name).to_dict()
+    documents_sent = bulk["body"][1::2]
+    assert [line["index"]["_index"] for line in bulk["body"][::2]] == [name] * len(SEED_SLUGS)
+    assert sorted(doc["pk"] for doc in documents_sent) == sorted(CasePage.objects.live().values_list("pk", flat=True))
+    assert (refresh["method"], refresh["path"]) == ("POST", f"/{name}/_refresh")
+    assert (exists["method"], get_alias["method"]) == ("HEAD", "GET")
+    assert move["path"] == "/_aliases" and move["body"] == {"actions": [
+        {"add": {"index": name, "alias": ALIAS}}, {"remove_index": {"index": "test_cases-old"}}]}
+    assert f"[{'#' * 30}] 6/6" in out.getvalue() and f"test_cases → {name}" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_cases_changed_during_a_rebuild_are_synced_after_the_alias_moves(cluster):
+    changing = CasePage.objects.get(slug="wuchang-1-3")
+
+    def unpublish_midway(done, total):
+        if done == 1:
+            changing.unpublish()
+
+    indexing.rebuild(progress=unpublish_midway)
+    # the last request, after the alias moved: through the alias, like the signal handlers
+    assert bulk_actions(cluster.requests[-1:]) == [("delete", changing.pk, None)]
+
+
+@pytest.mark.django_db
+def test_a_failed_rebuild_leaves_no_half_filled_index(cluster):
+    cluster.error, cluster.fail_on = DOWN[0], "/_bulk"
+    with pytest.raises(CommandError, match="Elasticsearch 出错"):
+        call_command("search_index", "--rebuild", stdout=io.StringIO())
+    create, delete = cluster.requests  # the failed bulk request never reached the cluster
+    assert (create["method"], delete["method"], delete["path"]) == ("PUT", "DELETE", create["path"])
+    assert not cluster.sent("/_aliases")
+
+
+@pytest.mark.django_db
+def test_search_index_status_and_its_errors(cluster, settings):
+    out = io.StringIO()
+    call_command("search_index", stdout=out)
+    assert "test_cases 尚未建立，请运行 manage.py search_index --rebuild" in out.getvalue()
+    cluster.alias_indexes = ["test_cases-1"]
+    call_command("search_index", stdout=out)
+    assert "test_cases → test_cases-1，6 个案例" in out.getvalue()
+    cluster.error = DOWN[1]
+    with pytest.raises(CommandError, match="Elasticsearch 出错"):
+        call_command("search_index", stdout=out)
+    settings.ELASTICSEARCH_URL = ""
+    with pytest.raises(CommandError, match="未设置 ELASTICSEARCH_URL"):
+        call_command("search_index", "--rebuild")
