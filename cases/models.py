@@ -17,6 +17,7 @@ from wagtail.admin.panels import (
     ObjectList,
     TabbedInterface,
 )
+from wagtail.api import APIField
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -26,6 +27,9 @@ from search.index import SegmentedAutocompleteField, SegmentedField
 from .blocks import CaseBodyBlock
 from .forms import CasePageForm
 from .related import similar_cases
+from .serializers import (
+    KeyFigureSerializer, PageUrlField, RegionSerializer, SourceSerializer, TermSerializer,
+)
 from .taxonomy import Domain, Problem, Region, Theme
 from .training import CollectionCase, TrainingCollectionPage, TrainingIndexPage
 
@@ -101,6 +105,9 @@ class CasePage(Page):
     source_file = models.CharField("原始文件", max_length=200, blank=True, help_text="资料库中的原始文件名。")
     source_complete = models.BooleanField("原文完整", default=True, help_text="原文被截断时取消勾选，页面会提示“原文不完整”。")
     source_note = models.TextField("编者说明", blank=True, help_text="整理、转换或推断了什么。")
+    source_text = models.TextField(
+        "原文", blank=True, help_text="导入时的原始文字（清理之前），供审核人核对；不在页面上显示。"
+    )
 
     # The title slot holds the short, telling text (weighted above the body by every backend);
     # both slots hold segmented terms (search.index).
@@ -112,6 +119,20 @@ class CasePage(Page):
         SegmentedField("body", source="body_text"),
         SegmentedAutocompleteField("title"),
         SegmentedAutocompleteField("model_name"),
+    ]
+
+    # The open-data API (cases.api): readable names rather than ids, one query per relation.
+    api_fields = [
+        "model_name", "summary", "place",
+        APIField("region", serializer=RegionSerializer()),
+        "unit_level", "year_started", "year_reported", "years",
+        APIField("domain", serializer=TermSerializer()),
+        APIField("themes", serializer=TermSerializer(many=True)),
+        APIField("problems", serializer=TermSerializer(many=True)),
+        APIField("tags", serializer=TermSerializer(many=True)),
+        APIField("key_figures", serializer=KeyFigureSerializer(many=True)),
+        APIField("source", serializer=SourceSerializer(source="*")),
+        APIField("url", serializer=PageUrlField()),
     ]
 
     content_panels = Page.content_panels + [
@@ -135,6 +156,7 @@ class CasePage(Page):
         FieldPanel("source_url"),
         FieldRowPanel([FieldPanel("source_file"), FieldPanel("source_complete")]),
         FieldPanel("source_note"),
+        FieldPanel("source_text"),
     ]
     related_panels = [InlinePanel("related_case_links", label="相关案例")]
     promote_panels = Page.promote_panels + [MultiFieldPanel([FieldPanel("featured")], heading="推荐")]
@@ -208,6 +230,7 @@ class CasePage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
+        context["og_type"] = "article"
         context["key_figures"] = list(self.key_figures.all())
         context["themes"] = themes = list(self.themes.all())
         context["problems"] = problems = list(self.problems.all())

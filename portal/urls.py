@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cases import feeds
 from cases import views as cases_views
+from cases.api import api_router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
@@ -13,6 +17,16 @@ urlpatterns = [
     path("compare/", include("cases.urls")),
     re_path(r"^(?P<page_path>(?:[\w\-]+/)+)handout\.docx$", cases_views.collection_handout,
             name="collection_handout"),
+    # Open data: the read-only API, feeds of new cases, sitemap and robots.txt.
+    path("api/v2/", api_router.urls),
+    path("feeds/cases/", feeds.LatestCasesFeed(), name="feed_cases"),
+    path("feeds/cases/atom/", feeds.LatestCasesAtomFeed(), name="feed_cases_atom"),
+    # Theme slugs are Unicode words (农村社区建设), which the <slug:> converter would refuse.
+    re_path(r"^feeds/themes/(?P<slug>[-\w]+)/$", feeds.ThemeCasesFeed(), name="feed_theme"),
+    re_path(r"^feeds/themes/(?P<slug>[-\w]+)/atom/$", feeds.ThemeCasesAtomFeed(), name="feed_theme_atom"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+         name="robots_txt"),
 ]
 
 if settings.DEBUG:

@@ -1,0 +1,136 @@
+"""The open-data API (Wagtail API v2, read-only): published cases and their structured fields.
+
+/api/v2/pages/ lists live, public cases; it filters with the case library's own parameters
+(cases.browse.CaseFilter) and searches with the site's Chinese search (search.case_search).
+"""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.db.models import Case, Value, When
+from django.http import Http404
+from rest_framework.filters import BaseFilterBackend
+from rest_framework.response import Response
+from wagtail.api.v2.filters import FieldsFilter, OrderingFilter
+from wagtail.api.v2.router import WagtailAPIRouter
+from wagtail.api.v2.utils import BadRequestError
+from wagtail.api.v2.views import PagesAPIViewSet
+
+# The site search's own ranking, so the API and /search/ agree (it has no public name yet).
+from search.case_search import ranked_ids
+from search.query import parse_query
+
+from .browse import CaseFilter, published_cases
+from .models import CasePage
+
+FILTER_PARAMETERS = [*CaseFilter.VOCABULARIES, "year"]
+# NUL and other C0 controls: PostgreSQL refuses NUL in a query, and no slug or word holds them.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# No id or offset comes near it; past 64 bits an id or OFFSET overflows the database driver.
+MAX_NUMBER = 10**15
+
+
+class CaseFilterBackend(BaseFilterBackend):
+    """?region= ?theme= ?problem= ?domain= ?tag= ?year=, exactly as on the case library."""
+
+    def filter_queryset(self, request, queryset, view):
+        case_filter = CaseFilter.from_params(request.GET)
+        view.messages += case_filter.errors
+        return case_filter.apply(queryset)
+
+
+class CaseSearchFilter(BaseFilterBackend):
+    """?search=: the site search's pipeline and ranking, over the cases filtered so far."""
+
+    def filter_queryset(self, request, queryset, view):
+        query = parse_query(request.GET.get("search", ""))
+        if query.truncated:
+            view.messages.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
+        if not query:
+            return queryset
+        ranked = ranked_ids(query, queryset)
+        queryset = queryset.filter(pk__in=ranked)
+        if "order" in request.GET or not ranked:
+            return queryset
+        return queryset.order_by(Case(*(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ranked))))
+
+
+class CasePagesAPIViewSet(PagesAPIViewSet):
+    """Cases only, with every structured field in listings too (they are what the API is for)."""
+
+    model = CasePage
+    filter_backends = [FieldsFilter, OrderingFilter, CaseFilterBackend, CaseSearchFilter]
+    known_query_parameters = frozenset(
+        ["limit", "offset", "fields", "order", "search", "format", "_", "type", "site", *FILTER_PARAMETERS]
+    )
+    # Public data: no login, and no password hashing for whoever sends Basic credentials.
+    authentication_classes = []
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self.messages = []
+        texts = [key + value for key, values in request.GET.lists() for value in values]
+        if any(CONTROL_CHARACTERS.search(text) for text in texts):
+            raise BadRequestError("查询参数中不能含有控制字符。")
+        try:
+            offset = int(request.GET.get("offset", 0))
+        except ValueError:
+            offset = 0  # Wagtail's pagination explains a malformed offset
+        if offset > MAX_NUMBER:
+            raise BadRequestError(f"offset 不能大于 {MAX_NUMBER}。")
+
+    def get_object(self):
+        try:
+            if self.kwargs["pk"] > MAX_NUMBER:
+                raise Http404
+            return super().get_object()
+        except Http404 as error:
+            raise Http404("没有这个案例，或它尚未发布。") from error
+
+    def handle_exception(self, exc):
+        # A value the database field cannot take (e.g. ?first_published_at=明天) is the client's error.
+        if isinstance(exc, ValidationError):
+            return Response({"message": " ".join(exc.messages)}, status=400)
+        return super().handle_exception(exc)
+
+    def check_query_parameters(self, queryset):
+        allowed = self.known_query_parameters.union(self.get_available_fields(queryset.model, db_fields_only=True))
+        unknown = sorted(set(self.request.GET) - allowed)
+        if unknown:
+            raise BadRequestError(
+                f"未知的查询参数：{'、'.join(name[:50] for name in unknown)}。"
+                f"可用的有：{'、'.join(FILTER_PARAMETERS)}、search、字段名（如 slug、unit_level）"
+                "以及 limit、offset、order、fields。"
+            )
+
+    @classmethod
+    def get_available_fields(cls, model, db_fields_only=False):
+        fields = super().get_available_fields(model, db_fields_only)
+        if db_fields_only:
+            # Relations are filtered by slug through CaseFilter (?region=山东省), never by id.
+            fields = [name for name in fields if not model._meta.get_field(name).is_relation]
+        return fields
+
+    @classmethod
+    def get_listing_default_fields(cls, model):
+        return super().get_listing_default_fields(model) + cls.get_body_fields_names(model)
+
+    def get_queryset(self):
+        if (self.request.GET.get("type") or "cases.CasePage").lower() != "cases.casepage":
+            raise BadRequestError("此接口只提供典型案例：type 只能是 cases.CasePage。")
+        return (
+            published_cases()
+            .filter(pk__in=self.get_base_queryset().values("pk"))
+            # Three levels (省 → 市 → 县): the province without a query per case.
+            .select_related("region__parent__parent")
+            .prefetch_related("problems", "tags", "key_figures")
+        )
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["meta"]["messages"] = self.messages
+        return response
+
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", CasePagesAPIViewSet)

@@ -1,0 +1,10 @@
+"""Importing a case from a scraped web page, a text file or a Word document into draft cases.
+
+decode (bytes → text lines) → clean (remove page noise, re-paragraph) → structure (title, place,
+years, sections, figures, vocabulary) → create (draft CasePages, one transaction). The admin
+view and `manage.py import_case` both call `create.import_documents`.
+"""
+
+
+class DocumentError(Exception):
+    """A document that cannot be imported; the message is for the editor, in Chinese."""

@@ -1,0 +1,291 @@
+"""Cleaning: remove page noise, join broken lines, re-paragraph. It never rewrites the words.
+
+Rules are matched on the folded form of a line (search.text.fold: full-width and ASCII
+punctuation alike, Traditional like Simplified), while the kept text is the source's own,
+converted to Simplified. Every removal is recorded with its rule, for the review page.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from search.text import fold, strip_pinyin_notes, to_simplified
+
+from .patterns import ENUMERATION, TERMINAL, ends_sentence, is_heading_like
+
+# --- line rules: (rule label, test on the folded, stripped line) ------------------------------
+
+_BUTTON_WORDS = re.compile(
+    r"下载|举报|分享|打印|收藏|关闭|提交|评论|转载|打赏|捐赠|购物车|点击查看|阅读全文|继续阅读|免费阅读|"
+    r"返回顶部|扫一扫|我要|登录|注册|字号|上一页|下一页|首页|尾页|在线阅读")
+_COUNTER = re.compile(
+    r"浏览(量|次数)?[:：]?\s*\d+|阅读(量|数)?[:：]\s*\d+|点击(量|数)?[:：]\s*\d+|第\s*\d+\s*页|^\d+\s*/\s*\d+$|"
+    r"已阅读\s*\d+\s*页|还剩\s*\d+\s*页|共\s*\d+\s*页|^(id|大小|格式|页数|上传人|上传时间|文档编号|文件大小)[:：]")
+_FILE_NAME = re.compile(r"\.(docx?|pdf|txt|wps|pptx?|xlsx?|html?)(_第\d+页)?$|_第\d+页$")
+_PUBLISH = re.compile(
+    r"^(发布时间|发布日期|发表时间|更新时间|时间|日期|来源|稿源|信息来源|文章来源|信息发布者|发布者|发布人|作者|撰稿|"
+    r"编辑|责任编辑|通讯员|记者|供稿|审核)[:：]|来源[:：]|(发布|更新|发表)(时间|日期)")
+_FOOTER = re.compile(
+    r"版权|copyright|©|icp|备案号|经营许可证|侵权|免责|本站|本网|本文档|上传|注册会员|由会员|客服|联系我们|"
+    r"网站地图|关于我们|all rights reserved|技术支持[:：]|主办单位[:：]|承办单位[:：]")
+_BREADCRUMB = re.compile(r"当前位置|您的位置|首页\s*[>»›/]|[>»›]\s*正文$")
+_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\d{3,4}-\d{7,8}(?!\d)|(电话|热线|咨询|订购|qq|微信号?)[:：]")
+_IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$|^(图为|图片[:：]|图[:：]|▲|△|↑)|[(（][^()（）]{0,20}(摄影?|供图|图片来源)[^()（）]{0,20}[)）]$")
+_BYLINE = re.compile(r"^[(（][^()（）]{0,40}(记者|通讯员|作者|撰稿|供稿)[^()（）]{0,40}[)）]$")
+_KEYWORDS = re.compile(r"^(关键词|关键字|标签|tags?|keywords?)[:：]")
+_CHROME_WORDS = {"首页", "正文", "返回", "目录", "资源描述", "文档简介", "文档介绍", "内容简介", "相关", "菜单",
+                 "导航", "搜索", "关闭", "展开", "收起", "更多"}
+# Titles of the trailing blocks of a page; the block's list items go with the title.
+_TAIL_BLOCK = re.compile(r"推荐阅读|相关阅读|相关文章|相关资源|相关搜索|猜你喜欢|热门文章|延伸阅读|温馨提示|"
+                         r"展开阅读全文|上一篇|下一篇|^评论|^热点")
+_LIST_ITEM = re.compile(r"^([•·●◆■\-\*]|\d{1,2}[.、)）])")
+
+
+def _seo_line(line):
+    """A line of ≥ 4 short keywords separated by spaces or bars (an SEO tag cloud)."""
+    items = [item for item in re.split(r"[\s|/]+", line) if item]
+    return len(items) >= 4 and max(map(len, items)) <= 8 and not TERMINAL.search(line)
+
+
+def _short(line, limit=30):
+    return len(line) <= limit and not ends_sentence(line)
+
+
+LINE_RULES = [
+    ("面包屑导航", lambda s: bool(_BREADCRUMB.search(s)) and len(s) <= 80),
+    ("文件名与页码列表", lambda s: bool(_FILE_NAME.search(s)) and len(s) <= 80),
+    ("阅读与页码计数", lambda s: bool(_COUNTER.search(s)) and len(s) <= 60),
+    ("发布信息", lambda s: bool(_PUBLISH.search(s)) and len(s) <= 80),
+    ("版权与网站页脚", lambda s: bool(_FOOTER.search(s))),
+    ("按钮与链接", lambda s: bool(_BUTTON_WORDS.search(s)) and _short(s, 40) and not ENUMERATION.match(s)),
+    ("电话与广告", lambda s: bool(_PHONE.search(s)) and len(s) <= 80),
+    ("图片与图片说明", lambda s: bool(_IMAGE.search(s)) and len(s) <= 80),
+    ("署名", lambda s: bool(_BYLINE.match(s))),
+    ("关键词行", lambda s: bool(_KEYWORDS.match(s)) or _seo_line(s)),
+    ("页面残留符号", lambda s: not re.search(r"[\u3400-\u9fffa-z]", s) and len(s) <= 12),
+    ("页面残留符号", lambda s: s.rstrip(":：") in _CHROME_WORDS),
+]
+# Site template labels put before a document's text ("1、精品文章城鄉黨建…").
+TEMPLATE_LABEL = re.compile(r"^(精品文章|精品文档|精选文档|优质文档|最新文档|精品范文|【精品】|\[精品\])")
+
+
+@dataclass
+class Removed:
+    rule: str
+    text: str
+
+
+@dataclass
+class Line:
+    text: str
+    indented: bool = False
+    gap: int = 0                    # blank lines before it
+
+
+@dataclass
+class Cleaned:
+    """The paragraphs kept, what was removed (by rule), and what was changed."""
+
+    paragraphs: list
+    removed: list = field(default_factory=list)
+    changes: list = field(default_factory=list)
+    traditional: bool = False
+
+    def removed_by(self, rule):
+        return [item.text for item in self.removed if item.rule == rule]
+
+
+# --- per line ---------------------------------------------------------------------------------
+
+_SPACED_DATE = re.compile(r"(?<=\d)[ \t\u3000]+(?=[年月日号时%])|(?<=[年月])[ \t\u3000]+(?=\d)")
+_SPACE_BY_PUNCT = re.compile(r"[ \t\u3000]+(?=[,，。;；:：、!！?？”’）)》」』])|(?<=[,，。;；:：、“‘（(《「『])[ \t\u3000]+(?=\S)")
+_LETTER_SPACED = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+
+
+def fix_spacing(text):
+    """PDF spacing: 2018 年11 月 → 2018年11月; no space beside punctuation; 党 建 工 作 → 党建工作."""
+    text = _SPACED_DATE.sub("", text)
+    text = _SPACE_BY_PUNCT.sub("", text)
+    if len(_LETTER_SPACED.findall(text)) >= 4 and len(_LETTER_SPACED.findall(text)) * 3 >= len(text):
+        text = _LETTER_SPACED.sub("", text)  # only when the whole line is letter-spaced
+    return text
+
+
+def _lines(text, cleaned):
+    lines, blank = [], 0
+    pinyin = 0
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        stripped = strip_pinyin_notes(raw)
+        pinyin += stripped != raw
+        content = stripped.strip(" \t\u3000\xa0\ufeff")
+        if not content:
+            blank += 1
+            continue
+        indented = bool(re.match(r"[ \t\u3000\xa0]{2,}|\t|\u3000", stripped))
+        lines.append(Line(fix_spacing(to_simplified(content)), indented, blank))
+        blank = 0
+    if pinyin:
+        cleaned.changes.append(f"删除拼音注音（{pinyin} 行）")
+    return lines
+
+
+def _drop_noise(lines, cleaned):
+    kept, in_tail_block = [], False
+    for line in lines:
+        folded = fold(line.text).strip()
+        # a block's items are short; a long numbered line is text (a page chunk "8、…")
+        if in_tail_block and ((_LIST_ITEM.match(folded) and len(folded) <= 120) or _short(folded, 50)):
+            cleaned.removed.append(Removed("推荐阅读、提示与评论区", line.text))
+            continue
+        in_tail_block = False
+        if _TAIL_BLOCK.search(folded) and len(folded) <= 30:
+            in_tail_block = True
+            cleaned.removed.append(Removed("推荐阅读、提示与评论区", line.text))
+            continue
+        rule = next((label for label, test in LINE_RULES if test(folded)), None)
+        if rule:
+            cleaned.removed.append(Removed(rule, line.text))
+        else:
+            kept.append(line)
+    return kept
+
+
+# --- lines → paragraphs -----------------------------------------------------------------------
+
+def _wrap_width(lines):
+    """The width of a hard-wrapped text (most lines about equally long), else None."""
+    lengths = [len(line.text) for line in lines if len(line.text) >= 10]
+    if len(lengths) < 8:
+        return None
+    width = max(set(lengths), key=lambda n: sum(abs(n - m) <= 1 for m in lengths))
+    full = [line.text for line in lines if width - 2 <= len(line.text) <= width + 1]
+    # wrapped lines are cut anywhere, so most full ones end mid-sentence
+    mid_sentence = sum(not ends_sentence(text) for text in full)
+    return width if 20 <= width <= 80 and len(full) >= 0.5 * len(lengths) and mid_sentence * 2 > len(full) else None
+
+
+def _sentence_per_line(lines):
+    """Documents that put each sentence in its own paragraph."""
+    if len(lines) < 20:
+        return False
+    single = sum(len(TERMINAL.findall(line.text.rstrip("”’」』"))) <= 1 for line in lines)
+    return single >= 0.8 * len(lines)
+
+
+def _continues(previous, line):
+    """Whether `line` goes on `previous`'s paragraph in a text with no layout signal."""
+    if re.match(r"[”’」』）)，,。；;、]", line.text):
+        return True  # a line cannot start with closing punctuation
+    return len(previous) >= 40 and not ends_sentence(previous) and not ENUMERATION.match(line.text)
+
+
+def _join(lines, cleaned):
+    width = _wrap_width(lines)
+    per_sentence = not width and _sentence_per_line(lines)
+    paragraphs = []
+    for number, line in enumerate(lines):
+        previous = paragraphs[-1] if paragraphs else None
+        if previous is None:
+            join = False
+        elif width:
+            last = lines[number - 1].text
+            join = len(last) >= width - 3 and not line.indented
+        elif per_sentence:
+            # a wider gap than between sentences, an indent, a number or a heading starts a paragraph
+            join = not (line.gap >= 2 or line.indented or ENUMERATION.match(line.text) or is_heading_like(line.text)
+                        or is_heading_like(previous)) or _continues(previous, line)
+        else:
+            join = _continues(previous, line)
+        if join:
+            paragraphs[-1] = previous + line.text
+        else:
+            paragraphs.append(line.text)
+    if width:
+        cleaned.changes.append(f"合并硬换行（每行约 {width} 字）")
+    elif per_sentence:
+        cleaned.changes.append("一句一段的原文已按层次合并成段")
+    return paragraphs
+
+
+_PAGE_FRAGMENT = re.compile(r"^(\d{1,3})、")
+
+
+def join_page_fragments(paragraphs, cleaned):
+    """Document sites cut a text into numbered page chunks ("2、…") that break mid-sentence."""
+    numbered = [(i, int(m.group(1))) for i, p in enumerate(paragraphs) if (m := _PAGE_FRAGMENT.match(p))]
+    numbers = [n for _, n in numbered]
+    if len(numbered) < 3 or numbers != list(range(1, len(numbers) + 1)):
+        return paragraphs
+    chunks = [paragraphs[i] for i, _ in numbered]
+    broken = sum(not ends_sentence(chunk) for chunk in chunks[:-1])
+    if broken * 2 < len(chunks) - 1 and sum(map(len, chunks)) / len(chunks) < 150:
+        return paragraphs  # an ordinary numbered list
+    first, last = numbered[0][0], numbered[-1][0]
+    if last - first + 1 != len(numbered):
+        return paragraphs  # something between the chunks: not one paged text
+    text = ""
+    for chunk in chunks:
+        text += _PAGE_FRAGMENT.sub("", chunk, count=1)
+    label = TEMPLATE_LABEL.match(text)
+    if label:
+        cleaned.removed.append(Removed("网站模板字样", label.group(0)))
+        text = text[label.end():]
+    cleaned.removed.append(Removed("分页编号", "、".join(str(n) for n in numbers) + "、"))
+    return paragraphs[:first] + [text] + paragraphs[last + 1:]
+
+
+# A run-on text (no paragraphs) is cut before the markers of its points: (一) 一是 第一, 一、
+_POINT = re.compile(r"(?<=[。；;！!？?:：])(?=[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}是|"
+                    r"第[一二三四五六七八九十]{1,3}[,，、]|[一二三四五六七八九十]{1,3}、)")
+# …and before a sentence announcing results or lessons ("……取得了明显效果，大体有五个方面：").
+_ANNOUNCE = re.compile(r"(?<=[。；;！!？?])(?=[^。；;！!？?]{4,80}(?:成效|效果|成绩|启示|体会)[^。；;！!？?]{0,30}[:：])")
+RUN_ON = 500
+
+
+def split_run_on(paragraphs, cleaned):
+    result = []
+    for paragraph in paragraphs:
+        if len(paragraph) < RUN_ON:
+            result.append(paragraph)
+            continue
+        parts = [part for piece in _ANNOUNCE.split(paragraph) for part in _POINT.split(piece) if part]
+        if len(parts) > 1:
+            cleaned.changes.append(f"不分段的长文按条目分为 {len(parts)} 段")
+        result += parts
+    return result
+
+
+def drop_repeats(paragraphs, cleaned):
+    """A repeated title or lead paragraph (not a numbered heading, which cases may share)."""
+    seen, result = set(), []
+    for paragraph in paragraphs:
+        key = re.sub(r"\s", "", fold(paragraph))
+        if key in seen and len(key) >= 8 and not ENUMERATION.match(paragraph):
+            cleaned.removed.append(Removed("重复的标题或段落", paragraph))
+            continue
+        seen.add(key)
+        result.append(paragraph)
+    return result
+
+
+def clean(text):
+    """The cleaned paragraphs of a document's text, with every removal recorded."""
+    cleaned = Cleaned(paragraphs=[])
+    cleaned.traditional = is_traditional(text)
+    if cleaned.traditional:
+        cleaned.changes.append("繁体字已转换为简体（OpenCC t2s）")
+    lines = _drop_noise(_lines(text, cleaned), cleaned)
+    paragraphs = _join(lines, cleaned)
+    paragraphs = join_page_fragments(paragraphs, cleaned)
+    paragraphs = split_run_on(paragraphs, cleaned)
+    cleaned.paragraphs = drop_repeats(paragraphs, cleaned)
+    return cleaned
+
+
+def is_traditional(text):
+    """Whether a text is written in Traditional characters (≥ 5% of its Han characters change)."""
+    han = re.findall(r"[\u4e00-\u9fff]", text)
+    if not han:
+        return False
+    sample = "".join(han[:5000])
+    changed = sum(a != b for a, b in zip(sample, to_simplified(sample)))
+    return changed >= 0.05 * len(sample)

@@ -1,0 +1,115 @@
+"""Making draft cases from documents: everything is read and detected first, then all drafts
+are written in one transaction (all or nothing), never published."""
+
+import json
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.html import escape
+from django.utils.text import slugify
+
+from ..models import CaseIndexPage, CasePage, KeyFigure
+from . import DocumentError
+from .clean import clean
+from .structure import build_drafts
+
+
+@dataclass
+class ImportedDocument:
+    """One document's outcome: what was detected, what was removed, the drafts made."""
+
+    document: object
+    cleaned: object
+    drafts: list
+    pages: list = field(default_factory=list)
+
+    @property
+    def drafts_and_pages(self):
+        return list(zip(self.drafts, self.pages))
+
+    def removed_by_rule(self):
+        groups = {}
+        for item in self.cleaned.removed:
+            groups.setdefault(item.rule, []).append(item.text)
+        return groups
+
+
+def analyse(document, known_cases=None):
+    """Clean and structure one decoded document; DocumentError when no case is found in it."""
+    cleaned = clean(document.text)
+    if known_cases is None:
+        known_cases = list(CasePage.objects.live().defer("source_text").select_related("region"))
+    drafts = build_drafts(document, cleaned, known_cases)
+    if not drafts:
+        raise DocumentError(f"“{document.name}”中没有识别出案例正文（标题和段落）。")
+    return ImportedDocument(document, cleaned, drafts)
+
+
+def import_documents(documents, parent=None, user=None, dry_run=False):
+    """Analyse every document, then (unless dry_run) create all their drafts under `parent`."""
+    parent = parent or CaseIndexPage.objects.first()
+    if parent is None:
+        raise DocumentError("还没有案例库页面，请先运行 manage.py setup_portal。")
+    known_cases = list(CasePage.objects.live().defer("source_text").select_related("region"))
+    results = [analyse(document, known_cases) for document in documents]
+    if dry_run:
+        return results
+    with transaction.atomic():
+        for result in results:
+            result.pages = [create_draft(draft, result, parent, user) for draft in result.drafts]
+    return results
+
+
+def body_json(sections):
+    """The StreamField value of the sections, as the YAML loader builds it."""
+    return json.dumps([
+        {"type": "section", "value": {
+            "kind": section.kind, "heading": section.heading[:200],
+            "text": "".join(f"<p>{escape(paragraph)}</p>" for paragraph in section.paragraphs),
+        }} for section in sections
+    ])
+
+
+def unique_slug(parent, title):
+    base = (slugify(title, allow_unicode=True)[:50].strip("-") or "case") + "-import"
+    taken = set(parent.get_children().values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def source_note(draft, result):
+    removed = result.removed_by_rule()
+    parts = ["由导入程序从“" + result.document.name + "”生成，请对照原文核对。"]
+    if removed:
+        parts.append("已删除：" + "；".join(f"{rule}（{len(lines)} 处）" for rule, lines in removed.items()) + "。")
+    if result.cleaned.changes:
+        parts.append("已处理：" + "；".join(result.cleaned.changes) + "。")
+    return "".join(parts + draft.notes)
+
+
+def create_draft(draft, result, parent, user=None):
+    """One draft CasePage under `parent`, with its suggestions and the original text; not live."""
+    page = CasePage(
+        title=draft.title[:255], slug=unique_slug(parent, draft.title), live=False,
+        model_name=draft.model_name[:100], summary=draft.summary, body=body_json(draft.sections),
+        region=draft.region, unit_level=draft.unit_level, domain=draft.domain,
+        year_started=draft.year_started, year_reported=draft.year_reported,
+        source_title=draft.source_title[:300], source_author=draft.author[:200],
+        source_publisher=draft.publisher[:200], source_date=draft.date[:50],
+        source_file=result.document.name[:200], source_complete=draft.complete,
+        source_note=source_note(draft, result), source_text=result.document.text,
+    )
+    page.themes = draft.themes
+    page.problems = draft.problems
+    page.key_figures = [
+        KeyFigure(label=(f.label or "（待填写）")[:100], value=f.value[:50], unit=f.unit[:20], year=f.year,
+                  note="导入时自动识别")
+        for f in draft.figures
+    ]
+    parent.add_child(instance=page)
+    page.tags.set(draft.tags)
+    page.save()
+    page.save_revision(user=user, log_action=True)
+    return page

@@ -1,0 +1,28 @@
+"""Small text tests shared by the cleaner and the structure detector."""
+
+import re
+
+# Sentence-ending punctuation, full-width or ASCII.
+TERMINAL = re.compile(r"[。！？!?；;…]")
+_CLOSERS = "”’」』）)\"'"
+# The markers of numbered points: 一、 (一) 一是 第一, 1. 1、
+ENUMERATION = re.compile(r"^([一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|"
+                         r"[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[,，、:：]|\d{1,2}[.、．](?!\d))")
+# Top-level section headings: 一、背景
+TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
+HEADING_MAX = 30   # a numbered heading
+PLAIN_HEADING_MAX = 20   # a heading without a number: short, no comma, no colon
+
+
+def ends_sentence(text):
+    """Whether `text` ends a sentence (closing quotes and brackets after the stop allowed)."""
+    return bool(TERMINAL.search(text.rstrip(_CLOSERS)[-1:] or "x"))
+
+
+def is_heading_like(text):
+    """A short line without a sentence stop: a title or a heading, not running text."""
+    if not text or ends_sentence(text) or text.endswith(("，", ",")):
+        return False
+    if ENUMERATION.match(text):
+        return len(text) <= HEADING_MAX
+    return len(text) <= PLAIN_HEADING_MAX and not re.search(r"[,，:：]", text)

@@ -1,0 +1,65 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from cases.importer import DocumentError
+from cases.importer.create import import_documents
+from cases.importer.decode import MAX_BYTES, read_bytes
+from cases.models import CaseIndexPage
+
+
+class Command(BaseCommand):
+    help = "把网页抓取的文字、文本文件或 Word 文档导入为案例草稿（不发布）：全部成功，或全部不写入。"
+
+    def add_arguments(self, parser):
+        parser.add_argument("files", nargs="+", help=".txt、.html/.htm 或 .docx 文件")
+        parser.add_argument("--dry-run", action="store_true", help="只显示识别结果，不创建草稿")
+        parser.add_argument("--parent", help="案例库页面的网址名（slug），默认为第一个案例库")
+
+    def handle(self, *args, files, dry_run, parent, **options):
+        try:
+            index = self.parent(parent)
+            documents = [self.read(path) for path in files]
+            results = import_documents(documents, parent=index, dry_run=dry_run)
+        except DocumentError as error:
+            raise CommandError(f"{error}\n未写入任何内容。") from error
+        for result in results:
+            self.report(result, dry_run)
+        if dry_run:
+            self.stdout.write("试运行：未写入任何内容。")
+
+    def parent(self, slug):
+        if slug is None:
+            return None
+        index = CaseIndexPage.objects.filter(slug=slug).first()
+        if index is None:
+            raise DocumentError(f"没有网址名为“{slug}”的案例库。")
+        return index
+
+    def read(self, path):
+        path = Path(path)
+        if not path.is_file():
+            raise DocumentError(f"找不到文件“{path}”。")
+        if path.stat().st_size > MAX_BYTES:
+            raise DocumentError(f"“{path.name}”超过 10 MB，请只上传案例正文。")
+        return read_bytes(path.name, path.read_bytes())
+
+    def report(self, result, dry_run):
+        document = result.document
+        self.stdout.write(f"== {document.name}（{document.kind}，编码 {document.encoding}）")
+        pages = result.pages or [None] * len(result.drafts)
+        for draft, page in zip(result.drafts, pages):
+            self.stdout.write(f"  案例：{draft.title}")
+            self.stdout.write(f"    地区：{draft.region.full_name if draft.region else '（未识别）'}"
+                              f"  年份：{draft.year_started or '—'}–{draft.year_reported or '—'}"
+                              f"  模式名称：{draft.model_name or '—'}")
+            for section in draft.sections:
+                self.stdout.write(f"    [{section.kind}] {section.heading}（{len(section.paragraphs)} 段）")
+            self.stdout.write(f"    关键数据 {len(draft.figures)} 项；主题：{'、'.join(t.name for t in draft.themes) or '—'}"
+                              f"；难题：{'、'.join(p.name for p in draft.problems) or '—'}")
+            for note in draft.notes:
+                self.stdout.write(f"    注意：{note}")
+            if page is not None:
+                self.stdout.write(f"    已创建草稿 /admin/pages/{page.pk}/edit/")
+        for rule, lines in result.removed_by_rule().items():
+            self.stdout.write(f"  删除 {rule}：{len(lines)} 处")

@@ -1,0 +1,79 @@
+"""Seed sources and variants made from them: re-encoded, noisy, Word HTML, .docx."""
+
+import io
+
+import opencc
+import pytest
+import yaml
+from django.conf import settings
+from docx import Document as WordDocument
+
+from search.text import strip_pinyin_notes
+
+SEEDS = {
+    "000_ca0f3fd031b617fc.txt": ["wuchang-1-3"],
+    "001_0e4442402929a715.txt": ["zhucheng-chengxiang-lianjian"],
+    "002_54f27022be32c9ac.txt": ["sunan-nongcun-shequ"],
+    "003_8a00942d0ea9f248.txt": ["shangnan-gongjian-gongfu"],
+    "004_4d9ba10b11190ad5.txt": ["xingshan-lianghui-liangping", "wengyuan-dangyuan-chuangye"],
+}
+# Noise of every kind the issue lists, one line each, as sites print it.
+NOISE_LINES = [
+    "当前位置：首页 > 党建工作 > 正文", "首页 > 基层党建", "下载此文档", "举报", "分享到：", "【打印正文】",
+    "浏览:219次", "第1页", "1/3", "已阅读5页", "发布时间：2018-11-12 09:30", "来源:中国党建网",
+    "版权所有 © 2008-2022 某某网 京ICP备12345678号", "推荐阅读", "上一篇：某某村党建工作总结",
+    "下一篇：某某镇党建工作经验", "订购热线：13105357576", "图为村党支部书记走访群众", "关键词：党建 农村 合作社 模式 经验",
+]
+
+
+def seed_text(name):
+    return (settings.SEEDS_DIR / name).read_text(encoding="utf-8")
+
+
+def fixture(slug):
+    return yaml.safe_load((settings.FIXTURES_DIR / "cases" / f"{slug}.yaml").read_text(encoding="utf-8"))
+
+
+def as_big5(text):
+    """Traditional (Taiwan) characters in Big5; pinyin notes cannot be written in Big5."""
+    traditional = opencc.OpenCC("s2tw").convert(strip_pinyin_notes(text)).replace("\xa0", " ")
+    return traditional.encode("big5", errors="replace")
+
+
+def with_noise(text):
+    """The noise lines spread over the text, between its paragraphs."""
+    lines = text.split("\n")
+    step = max(1, len(lines) // len(NOISE_LINES))
+    for number, noise in enumerate(NOISE_LINES):
+        lines.insert(min(len(lines), number * step + number), noise)
+    return "\n".join(lines)
+
+
+def as_word_html(text):
+    """Word's "Save as web page": MsoNormal paragraphs, a <span> per fragment, mso comments."""
+    paragraphs = []
+    for line in text.split("\n"):
+        escaped = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        spans = "".join(f"<span lang=ZH-CN style='font-family:宋体'>{escaped[i:i + 7]}</span>"
+                        for i in range(0, len(escaped), 7)) or "<o:p>&nbsp;</o:p>"
+        paragraphs.append(f"<p class=MsoNormal>{spans}</p>")
+    return ("<html xmlns:o='urn:schemas-microsoft-com:office:office'><head><meta charset=utf-8>"
+            "<!--[if gte mso 9]><xml><w:WordDocument></w:WordDocument></xml><![endif]-->"
+            "<style>p.MsoNormal{margin:0}</style></head><body lang=ZH-CN><div class=WordSection1>"
+            + "\n".join(paragraphs) + "</div></body></html>")
+
+
+def as_docx(text):
+    word = WordDocument()
+    for line in text.split("\n"):
+        word.add_paragraph(line)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def known_cases(db):
+    from cases.models import CasePage
+    return list(CasePage.objects.live().select_related("region"))
+

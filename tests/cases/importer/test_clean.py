@@ -1,0 +1,125 @@
+"""Each cleaning rule: what it removes, joins or re-paragraphs, and what it must keep."""
+
+import pytest
+
+from cases.importer.clean import clean, fix_spacing
+from search.text import to_simplified
+
+A = "五常市委组织部在总结二河乡新庄村首创的模式试点经验基础上，从2007年起将此模式正式定名为农村党建“1+3模式”在全市探索实施。"
+B = "截止目前,五常市农村已建立各类农民专业合作社751个,吸纳社员126928人;建立农民工工会260个,发展会员85631人。"
+
+
+@pytest.mark.parametrize("noise, rule", [
+    ("当前位置：首页 > 党建工作 > 正文", "面包屑导航"),
+    ("首页 > 党建扶贫 > 正文", "面包屑导航"),
+    ("下载此文档", "按钮与链接"),
+    ("举报", "按钮与链接"),
+    ("分享到：微信 微博", "按钮与链接"),
+    ("【打印正文】", "按钮与链接"),
+    ("【打印正文】【关闭窗口】", "按钮与链接"),
+    ("浏览:219次", "阅读与页码计数"),
+    ("浏览：２１９次", "阅读与页码计数"),   # full-width digits and colon alike
+    ("第1页", "阅读与页码计数"),
+    ("第1頁", "阅读与页码计数"),           # Traditional alike
+    ("1/3", "阅读与页码计数"),
+    ("已阅读5页,还剩1页未读", "阅读与页码计数"),
+    ("积极探索农村社区党建工作新模式.doc_第1页", "文件名与页码列表"),
+    ("发布时间：2018-11-12", "发布信息"),
+    ("来源:五常信息网", "发布信息"),
+    ("2017-03-16 18:04:01    来源:五常信息网   转载", "发布信息"),
+    ("版权所有 © 2008-2022 某某网", "版权与网站页脚"),
+    ("经营许可证编号:鄂ICP备2022015515号-1", "版权与网站页脚"),
+    ("声明 本文由村网通注册会员上传并发布,不代表本站立场。", "版权与网站页脚"),
+    ("誉仓米订购电话:13105357576", "电话与广告"),
+    ("企业logo.jpg", "图片与图片说明"),
+    ("图为村党支部书记走访群众", "图片与图片说明"),
+    ("（张三 摄）", "图片与图片说明"),
+    ("关键词：党建,农村,合作社", "关键词行"),
+    ("党建 农村党建 合作社 基层党建 模式", "关键词行"),
+    ("(本报通讯员 周银祥 王峰 本报记者 李岚)", "署名"),
+    ("|", "页面残留符号"),
+    ("0/150", "阅读与页码计数"),
+    ("•", "页面残留符号"),
+    ("资源描述:", "页面残留符号"),
+])
+def test_a_noise_line_is_removed_by_its_rule(noise, rule):
+    cleaned = clean(f"{A}\n{noise}\n{B}")
+    assert cleaned.paragraphs == [A, B]
+    assert [(item.rule, item.text) for item in cleaned.removed] == [(rule, to_simplified(noise))]
+
+
+@pytest.mark.parametrize("marker", ["推荐阅读", "相关文章", "温馨提示:", "上一篇：某村经验", "下一篇：某镇做法"])
+def test_a_trailing_block_goes_with_its_items(marker):
+    cleaned = clean(f"{A}\n{B}\n{marker}\n1. 本站资源仅供参考。\n某某村党建工作总结\n• 某镇党建经验")
+    assert cleaned.paragraphs == [A, B]
+    assert {item.rule for item in cleaned.removed} == {"推荐阅读、提示与评论区"}
+
+
+def test_text_that_looks_like_noise_is_kept():
+    kept = ["建立精神文明协会260个,会员达73458人。", "在实践中我们得到如下启示:加强和创新农村社会管理。",
+            "推广农村党建“两会两评”模式", "二、主要做法"]
+    assert clean("\n".join(kept)).paragraphs == kept
+
+
+def test_pinyin_notes_are_removed_and_traditional_converted():
+    cleaned = clean("城鄉(xiāng)黨建互幫互助交流。" * 3)
+    assert cleaned.paragraphs == ["城乡党建互帮互助交流。" * 3]
+    assert cleaned.traditional
+
+
+def test_hard_line_breaks_are_joined_into_paragraphs():
+    first, second = A + B, B + A
+    heading = "搭建城乡互动桥梁"
+    lines = [first[i:i + 24] for i in range(0, len(first), 24)] + [heading] + \
+        [second[i:i + 24] for i in range(0, len(second), 24)]
+    assert clean("\n".join(lines)).paragraphs == [first, heading, second]
+
+
+def test_sentence_per_line_is_regrouped_by_markers_and_indents():
+    sentences = ["一、服务群众缺“配套”。", "服务人员与群众需求不配套。", "   通过准确把脉,县委认识到:",
+                 "这些问题必须尽快解决。", "二、主要做法"] + [f"第{n}句说明了情况。" for n in range(20)]
+    cleaned = clean("\n\n".join(sentences))
+    assert cleaned.paragraphs[:3] == ["一、服务群众缺“配套”。服务人员与群众需求不配套。",
+                                      "通过准确把脉,县委认识到:这些问题必须尽快解决。", "二、主要做法"]
+
+
+def test_words_split_across_lines_and_closing_quotes_rejoin():
+    cleaned = clean("党的十一届三中全会以来,国家在农村实行了家庭联产承包、综合配套改革、两免一补等政\n策。\n“这年头没把米,连鸡都唤不来。\n”基层组织的凝聚力下降。")
+    assert cleaned.paragraphs == ["党的十一届三中全会以来,国家在农村实行了家庭联产承包、综合配套改革、两免一补等政策。",
+                                  "“这年头没把米,连鸡都唤不来。”基层组织的凝聚力下降。"]
+
+
+def test_numbered_page_fragments_are_joined_and_the_template_label_dropped():
+    body = (A + B) * 3
+    chunks = [body[i:i + 90] for i in range(0, len(body), 90)]
+    text = "\n\n".join(f"{n}、{'精品文章' if n == 1 else ''}{chunk}" for n, chunk in enumerate(chunks, 1))
+    cleaned = clean(text)
+    assert "".join(cleaned.paragraphs) == body
+    assert ("网站模板字样", "精品文章") in [(item.rule, item.text) for item in cleaned.removed]
+
+
+def test_an_ordinary_numbered_list_is_left_alone():
+    items = ["1、加强组织领导。", "2、完善工作机制。", "3、强化考核问效。"]
+    assert clean("\n".join(items)).paragraphs == items
+
+
+def test_run_on_text_is_cut_at_its_points():
+    run_on = A * 4 + "(一)城乡联合党组织的设置模式。" + B * 2 + "二是党内互助机制。" + B * 2
+    assert clean(run_on).paragraphs == [A * 4, "(一)城乡联合党组织的设置模式。" + B * 2, "二是党内互助机制。" + B * 2]
+
+
+@pytest.mark.parametrize("raw, fixed", [
+    ("2018 年11 月12 日", "2018年11月12日"),
+    ("实施“155 ”工程", "实施“155”工程"),
+    ("你好我好大家好, “个别党员”", "你好我好大家好,“个别党员”"),
+    ("党 建 工 作 创 新 经 验", "党建工作创新经验"),
+    ("Party building 党建", "Party building 党建"),
+])
+def test_pdf_spacing(raw, fixed):
+    assert fix_spacing(raw) == fixed
+
+
+def test_a_repeated_title_or_lead_paragraph_is_dropped_once():
+    cleaned = clean(f"农村党建工作新模式探索\n{A}\n农村党建工作新模式探索\n{A}\n{B}")
+    assert cleaned.paragraphs == ["农村党建工作新模式探索", A, B]
+    assert [item.rule for item in cleaned.removed] == ["重复的标题或段落"] * 2

@@ -1,0 +1,149 @@
+"""Drafts: created unpublished with a revision, all or nothing; the command and the admin view."""
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from wagtail.models import Page, Revision
+
+from cases.importer import DocumentError
+from cases.importer.create import import_documents
+from cases.importer.decode import read_bytes
+from cases.models import CasePage
+
+SEED_004 = "004_4d9ba10b11190ad5.txt"
+SEED_000 = "000_ca0f3fd031b617fc.txt"
+
+
+def seed_path(name):
+    return settings.SEEDS_DIR / name
+
+
+def counts():
+    return Page.objects.count(), Revision.objects.count()
+
+
+@pytest.mark.django_db
+def test_a_collection_becomes_two_drafts_never_published(case_index):
+    document = read_bytes(SEED_004, seed_path(SEED_004).read_bytes())
+    [result] = import_documents([document], parent=case_index)
+    pages = [CasePage.objects.get(pk=page.pk) for page in result.pages]
+    assert [page.title for page in pages] == ["湖北兴山:推广农村党建“两会两评”模式", "广东翁源:培育农村党员创业“领头雁”"]
+    for page in pages:
+        assert not page.live and page.get_parent().specific == case_index
+        assert page.latest_revision is not None and page.has_unpublished_changes
+        assert page.source_text == document.text and page.source_file == SEED_004
+        assert page.key_figures.count() > 5 and page.region.full_name.endswith(("兴山县", "翁源县"))
+        assert page.slug.endswith("-import")
+    assert not CasePage.objects.live().filter(pk__in=[p.pk for p in pages]).exists()
+    assert pages[1].source_complete is False
+
+
+@pytest.mark.django_db
+def test_one_bad_document_writes_nothing(case_index):
+    before = counts()
+    good = read_bytes(SEED_000, seed_path(SEED_000).read_bytes())
+    headless = read_bytes("list.txt", "五常市委组织部在总结二河乡新庄村首创的模式试点经验基础上".encode() + b"\n" + "。" .encode())
+    with pytest.raises(DocumentError):
+        import_documents([good, headless], parent=case_index)
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_failure_while_writing_rolls_back_every_draft(case_index, monkeypatch):
+    from cases.importer import create
+
+    before = counts()
+    real = create.create_draft
+    calls = []
+
+    def fail_second(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(create, "create_draft", fail_second)
+    with pytest.raises(RuntimeError):
+        import_documents([read_bytes(SEED_004, seed_path(SEED_004).read_bytes())], parent=case_index)
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_the_command_prints_what_it_found_and_dry_run_writes_nothing(capsys):
+    before = counts()
+    call_command("import_case", str(seed_path(SEED_000)), "--dry-run")
+    out = capsys.readouterr().out
+    assert "五常市推进农村党建“1+3模式”进展情况及取得成果综述" in out
+    assert "黑龙江省哈尔滨市五常市" in out and "删除 按钮与链接" in out and "未写入任何内容" in out
+    assert counts() == before
+    call_command("import_case", str(seed_path(SEED_000)), str(seed_path(SEED_004)), "--parent", "cases")
+    assert CasePage.objects.filter(slug__endswith="-import", live=False).count() == 3
+    assert "已创建草稿 /admin/pages/" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("content, name, message", [
+    (b"", "empty.txt", "空文件"),
+    (b"\x00\x01\x02binary", "blob.txt", "二进制"),
+    ("正文".encode(), "case.pdf", "文件类型不受支持"),
+])
+def test_the_command_refuses_bad_input_with_a_nonzero_exit(tmp_path, content, name, message):
+    before = counts()
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(CommandError, match=f"{message}(?s:.*)未写入任何内容"):
+        call_command("import_case", str(seed_path(SEED_000)), str(path))
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_the_command_names_an_unknown_parent():
+    with pytest.raises(CommandError, match="没有网址名为“nowhere”的案例库"):
+        call_command("import_case", str(seed_path(SEED_000)), "--parent", "nowhere")
+
+
+@pytest.fixture
+def editor(db):
+    user = get_user_model().objects.create_user("bianji-test", password="x")
+    user.groups.add(Group.objects.get(name="编辑"))
+    return user
+
+
+@pytest.mark.django_db
+def test_the_admin_view_imports_an_upload_and_shows_the_review(client, editor, case_index):
+    client.force_login(editor)
+    assert client.get(reverse("cases_import")).status_code == 200
+    upload = SimpleUploadedFile(SEED_004, seed_path(SEED_004).read_bytes())
+    response = client.post(reverse("cases_import"), {"file": upload, "parent": case_index.pk})
+    assert response.status_code == 200
+    html = response.content.decode()
+    drafts = CasePage.objects.filter(slug__endswith="-import")
+    assert drafts.count() == 2 and not drafts.filter(live=True).exists()
+    for draft in drafts:
+        assert reverse("wagtailadmin_pages:edit", args=[draft.pk]) in html
+    assert "湖北省宜昌市兴山县" in html and "三、初步成效" in html
+    assert "已删除的内容" in html and "冰豆网" in html  # the removed footer, shown for checking
+
+
+@pytest.mark.django_db
+def test_the_admin_view_takes_pasted_text_and_refuses_nonsense(client, editor, case_index):
+    client.force_login(editor)
+    before = counts()
+    response = client.post(reverse("cases_import"), {"text": "hello world", "parent": case_index.pk})
+    assert "没有可识别的中文正文" in response.content.decode() and counts() == before
+    response = client.post(reverse("cases_import"), {"parent": case_index.pk})
+    assert "二者选一" in response.content.decode()
+    pasted = seed_path(SEED_000).read_text(encoding="utf-8")
+    response = client.post(reverse("cases_import"), {"text": pasted, "parent": case_index.pk})
+    assert "编辑草稿" in response.content.decode()
+    assert CasePage.objects.filter(slug__endswith="-import", live=False).count() == 1
+
+
+@pytest.mark.django_db
+def test_users_who_cannot_add_cases_do_not_get_the_importer(client):
+    client.force_login(get_user_model().objects.create_user("nobody", password="x"))
+    assert client.get(reverse("cases_import")).status_code in (302, 403)

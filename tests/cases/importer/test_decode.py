@@ -1,0 +1,68 @@
+"""Reading files: types, encodings detected (not assumed), and clear refusals."""
+
+import pytest
+
+from cases.importer import DocumentError
+from cases.importer.decode import MAX_BYTES, read_bytes, read_paste
+
+from .conftest import as_docx, as_word_html
+
+TEXT = "五常市推进农村党建“1+3模式”进展情况。截止目前，五常市农村已建立各类农民专业合作社751个，吸纳社员126928人。"
+BIG5_TEXT = "城鄉黨建互幫互助交流。全市已建起城鄉聯合黨組織163個，加入聯合黨組織的村黨支部367個。"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk"])
+def test_simplified_text_in_each_encoding(encoding):
+    document = read_bytes("case.txt", (TEXT * 3).encode(encoding))
+    assert document.text.lstrip("\ufeff") == TEXT * 3
+
+
+def test_big5_is_detected():
+    document = read_bytes("case.txt", (BIG5_TEXT * 3).encode("big5"))
+    assert document.text == BIG5_TEXT * 3
+    assert document.encoding == "big5"
+
+
+def test_word_html_joins_its_spans_and_drops_office_markup():
+    document = read_bytes("case.htm", as_word_html("标题行\n" + TEXT).encode("utf-8"))
+    lines = [line.strip() for line in document.text.split("\n") if line.strip()]
+    assert lines == ["标题行", TEXT]
+    assert "mso" not in document.text and "WordDocument" not in document.text
+
+
+def test_html_title_and_headings_are_hints():
+    html = f"<html><head><title>网站名</title></head><body><h1>兴山两会两评</h1><h2>一、背景</h2><p>{TEXT}</p></body></html>"
+    document = read_bytes("page.html", html.encode("gb18030"))
+    assert document.title_hint == "兴山两会两评"
+    assert "一、背景" in document.headings
+
+
+def test_docx_paragraphs_become_lines():
+    document = read_bytes("case.docx", as_docx("标题行\n" + TEXT))
+    assert document.kind == "docx"
+    assert document.text.split("\n") == ["标题行", TEXT]
+
+
+def test_pasted_text_and_pasted_html():
+    assert read_paste(TEXT).text == TEXT
+    assert TEXT in read_paste(f"<p>{TEXT}</p>").text
+
+
+@pytest.mark.parametrize("name, data, message", [
+    ("empty.txt", b"", "空文件"),
+    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "二进制"),
+    ("case.pdf", TEXT.encode("utf-8"), "文件类型不受支持"),
+    ("case.doc", TEXT.encode("utf-8"), "文件类型不受支持"),
+    ("big.txt", b"a" * (MAX_BYTES + 1), "10 MB"),
+    ("latin.txt", b"Just some English words without any Chinese text at all.", "没有可识别的中文正文"),
+    ("noise.txt", bytes(range(128, 256)) * 4, "编码"),
+    ("broken.docx", b"PK\x03\x04 not really a zip", "docx"),
+])
+def test_bad_input_is_refused_in_chinese(name, data, message):
+    with pytest.raises(DocumentError, match=message):
+        read_bytes(name, data)
+
+
+def test_empty_paste_is_refused():
+    with pytest.raises(DocumentError, match="没有粘贴"):
+        read_paste("  \n ")
