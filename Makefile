@@ -31,10 +31,12 @@ test: install
 	$(BIN)/python ../shared/checks/fixture_fidelity.py fixtures/cases
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Journeys, accessibility (axe-core) and phone layout in Debian's Chromium; installs what it needs.
+# Journeys, accessibility (axe-core), phone layout and HTML validity (Nu checker, on Java) in
+# Debian's Chromium; installs what it needs.
 test-browser: install
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	fc-list :lang=zh | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei)
+	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	test -f tests/browser/node_modules/axe-core/axe.min.js || npm ci --prefix tests/browser --no-audit --no-fund
 	$(BIN)/pytest -m browser tests/browser --screenshot only-on-failure --output test-results $(PYTEST_ARGS)
 
