@@ -4,7 +4,6 @@
 (cases.browse.CaseFilter) and searches with the site's Chinese search (search.case_search).
 """
 
-import re
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
@@ -19,13 +18,13 @@ from wagtail.api.v2.views import PagesAPIViewSet
 # The site search's own ranking, so the API and /search/ agree (it has no public name yet).
 from search.case_search import ranked_ids
 from search.query import parse_query
+from search.text import CONTROL_CHARACTERS
 
 from .browse import CaseFilter, published_cases
 from .models import CasePage
 
 FILTER_PARAMETERS = [*CaseFilter.VOCABULARIES, "year"]
 # NUL and other C0 controls: PostgreSQL refuses NUL in a query, and no slug or word holds them.
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # No id or offset comes near it; past 64 bits an id or OFFSET overflows the database driver.
 MAX_NUMBER = 10**15
 

@@ -1,5 +1,18 @@
+import html
+import re
+
+from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
+
+PARAGRAPH_END = re.compile(r"</p>|<br\s*/?>|</li>|</h[1-6]>")
+
+
+def html_paragraphs(rich_text_html):
+    """The plain-text paragraphs (and list items, lines) of a rich-text HTML fragment."""
+    parts = (html.unescape(strip_tags(part)).strip() for part in PARAGRAPH_END.split(rich_text_html or ""))
+    return [part for part in parts if part]
+
 
 SECTION_KINDS = [
     ("背景", "背景"),

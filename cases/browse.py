@@ -6,6 +6,8 @@ from django.core.paginator import Paginator
 from django.db.models import Count, F, Q, Value
 from taggit.models import Tag
 
+from search.text import drop_controls
+
 from .models import CaseIndexPage, CasePage
 from .province_map import MAP_HEIGHT, MAP_WIDTH, province_tiles
 from .taxonomy import Domain, Problem, Region, Theme
@@ -42,14 +44,14 @@ class CaseFilter:
     def from_params(cls, params):
         found = cls()
         for name, (model, label) in cls.VOCABULARIES.items():
-            slug = params.get(name, "").strip()
+            slug = drop_controls(params.get(name, "")).strip()
             if not slug:
                 continue
             term = model.objects.filter(slug=slug[:100]).first()
             if term is None:
                 found.errors.append(f"没有名为“{slug[:50]}”的{label}，已忽略此筛选条件。")
             setattr(found, name, term)
-        year = params.get("year", "").strip()
+        year = drop_controls(params.get("year", "")).strip()
         if year:
             if year.isascii() and year.isdigit() and 1900 <= int(year) <= 2100:
                 found.year = int(year)
@@ -106,23 +108,24 @@ def case_listing_context(request, index_page):
 
 
 def browse_vocabularies():
-    """Provinces, themes and problems with their numbers of published cases."""
-    live = Q(cases__live=True)
+    """Provinces, themes and problems with their numbers of published (live, public) cases."""
+    shown = published_cases().values("pk")
     # Regions are three levels deep (省 → 市 → 县); a province counts the cases of all three.
     province_count = sum(
-        (Count(f"{path}cases", filter=Q(**{f"{path}cases__live": True}), distinct=True)
+        (Count(f"{path}cases", filter=Q(**{f"{path}cases__in": shown}), distinct=True)
          for path in ("", "children__", "children__children__")),
         start=Value(0),
     )
     provinces = list(
         Region.objects.filter(parent=None).annotate(case_count=province_count).filter(case_count__gt=0).order_by("pk")
     )
+    counted = Count("cases", filter=Q(cases__in=shown), distinct=True)
     return {
         "provinces": provinces,
         "map_tiles": province_tiles(provinces),
         "map_size": (MAP_WIDTH, MAP_HEIGHT),
-        "themes": Theme.objects.annotate(case_count=Count("cases", filter=live)).filter(case_count__gt=0),
-        "problems": Problem.objects.annotate(case_count=Count("cases", filter=live)).filter(case_count__gt=0),
+        "themes": Theme.objects.annotate(case_count=counted).filter(case_count__gt=0),
+        "problems": Problem.objects.annotate(case_count=counted).filter(case_count__gt=0),
     }
 
 

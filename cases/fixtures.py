@@ -246,7 +246,8 @@ def case_files(path):
 
 
 def load_cases(path, index_page=None):
-    """Create or update the cases under `path` and publish them; returns {slug: 'created'|'updated'|'unchanged'}."""
+    """Create or update the cases under `path` and publish them; returns {slug: 'created' |
+    'updated' | 'unchanged' | 'skipped'} (skipped: an existing case someone unpublished)."""
     index_page = index_page or CaseIndexPage.objects.first()
     if index_page is None:
         raise FixtureError(path, "(案例库)", "还没有案例库页面，请先运行 manage.py setup_portal。")
@@ -258,19 +259,24 @@ def load_cases(path, index_page=None):
                 if slug not in known:
                     raise FixtureError(case.path, "related", f"没有网址名为“{slug}”的案例。")
         pages = {case.slug: _save_draft(case, index_page) for case in cases}
-        return {case.slug: _publish(pages[case.slug], case) for case in cases}
+        return {case.slug: _publish(*pages[case.slug], case) for case in cases}
 
 
 def _save_draft(case, index_page):
+    """(page, created): the existing case, or a new unpublished one."""
     page = CasePage.objects.filter(slug=case.slug).first()
-    if page is None:
-        page = CasePage(slug=case.slug, live=False, **case.fields)
-        index_page.add_child(instance=page)
-    return page
+    if page is not None:
+        return page, False
+    page = CasePage(slug=case.slug, live=False, **case.fields)
+    index_page.add_child(instance=page)
+    return page, True
 
 
-def _publish(page, case):
-    before = _content(page) if page.live else None
+def _publish(page, created, case):
+    # A case someone unpublished stays unpublished: reloading fixtures must not undo a decision.
+    if not created and not page.live:
+        return "skipped"
+    before = None if created else _content(page)
     for name, value in case.fields.items():
         setattr(page, name, value)
     page.themes = case.themes
@@ -354,8 +360,11 @@ def load_collections(path):
                 page = TrainingCollectionPage(slug=slug, live=False, **fields)
                 index_page.add_child(instance=page)
                 before = None
+            elif not page.live:
+                results[slug] = "skipped"
+                continue
             else:
-                before = _content(page) if page.live else None
+                before = _content(page)
             for name, value in fields.items():
                 setattr(page, name, value)
             page.collection_cases = entries

@@ -3,7 +3,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks import StreamBlockValidationError
 
 # The edit form's buttons that send a case to review or make it live.
-SUBMITTING_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow")
+SUBMITTING_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow", "action-workflow-action")
 
 
 class CasePageForm(WagtailAdminPageForm):

@@ -7,7 +7,9 @@ from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from django.utils.html import strip_tags
+from django.utils.html import escape
+
+from .blocks import html_paragraphs
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
@@ -24,7 +26,7 @@ def qr_svg(url):
     )
     size = len(matrix)
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="qr" '
-            f'role="img" aria-label="二维码：{url}" shape-rendering="crispEdges">'
+            f'role="img" aria-label="二维码：{escape(url)}" shape-rendering="crispEdges">'
             f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{squares}" fill="#000"/></svg>')
 
 
@@ -44,10 +46,6 @@ def _new_document():
     return document
 
 
-def _paragraphs(html):
-    return [strip_tags(part).strip() for part in html.replace("</p>", "</p>\n").splitlines() if strip_tags(part).strip()]
-
-
 def build_handout(collection, entries, request):
     """The collection as .docx bytes: headings in Word heading styles, figures as tables."""
     document = _new_document()
@@ -59,7 +57,7 @@ def build_handout(collection, entries, request):
         document.add_heading("学习目标", level=1)
         for goal in collection.goals:
             document.add_paragraph(goal, style="List Bullet")
-    for text in _paragraphs(collection.introduction):
+    for text in html_paragraphs(collection.introduction):
         document.add_paragraph(text)
     document.add_heading("目录", level=1)
     for number, (case, _, _) in enumerate(entries, 1):
@@ -89,7 +87,7 @@ def build_handout(collection, entries, request):
         for block in case.body:
             if block.block_type == "section":
                 document.add_heading(block.value["heading"], level=2)
-                for text in _paragraphs(block.value["text"].source):
+                for text in html_paragraphs(block.value["text"].source):
                     document.add_paragraph(text)
             elif block.block_type == "quote":
                 document.add_paragraph(f"“{block.value['text']}”——{block.value['attribution']}", style="Quote")

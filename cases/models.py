@@ -1,11 +1,7 @@
-import html
-import re
-
 from django import forms
 from django.conf import settings
 from django.db import models
 from django.utils.functional import cached_property
-from django.utils.html import strip_tags
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
@@ -24,7 +20,7 @@ from wagtail.search import index
 
 from search.index import SegmentedAutocompleteField, SegmentedField
 
-from .blocks import CaseBodyBlock
+from .blocks import CaseBodyBlock, html_paragraphs
 from .forms import CasePageForm
 from .related import similar_cases
 from .serializers import (
@@ -33,7 +29,6 @@ from .serializers import (
 from .taxonomy import Domain, Problem, Region, Theme
 from .training import CollectionCase, TrainingCollectionPage, TrainingIndexPage
 
-PARAGRAPH_END = re.compile(r"</p>|<br\s*/?>|</li>|</h[1-6]>")
 
 __all__ = [
     "CaseIndexPage", "CasePage", "CasePageTag", "CollectionCase", "KeyFigure", "RelatedCase",
@@ -203,12 +198,12 @@ class CasePage(Page):
         for block in self.body:
             if block.block_type == "section":
                 lines.append(block.value["heading"])
-                lines += [strip_tags(p) for p in PARAGRAPH_END.split(block.value["text"].source)]
+                lines += html_paragraphs(block.value["text"].source)
             elif block.block_type == "quote":
                 lines += [block.value["text"], block.value["attribution"]]
             elif block.block_type == "image":
                 lines.append(block.value["caption"])
-        return "\n".join(html.unescape(line).strip() for line in lines if line and line.strip())
+        return "\n".join(line.strip() for line in lines if line and line.strip())
 
     def save(self, *args, **kwargs):
         result = super().save(*args, **kwargs)

@@ -109,16 +109,18 @@ class TrainingCollectionPage(RoutablePageMixin, Page):
         regions = list(self.criteria_regions.all())
         if regions:
             conditions.append(Q(region_id__in={pk for region in regions for pk in region.subtree_ids()}))
+        years = Q()
         if self.criteria_year_from:
-            conditions.append(Q(year_started__gte=self.criteria_year_from) | Q(year_reported__gte=self.criteria_year_from))
+            years &= Q(year_started__gte=self.criteria_year_from)
         if self.criteria_year_to:
-            conditions.append(Q(year_reported__lte=self.criteria_year_to) | Q(year_started__lte=self.criteria_year_to))
-        if not conditions:
+            years &= Q(year_reported__lte=self.criteria_year_to)
+        if not conditions and not years:
             return None
-        combined = conditions[0]
-        for condition in conditions[1:]:
+        combined = Q()
+        for condition in conditions:
             combined = combined & condition if self.criteria_match == self.MATCH_ALL else combined | condition
-        return combined
+        # The year range narrows whatever the other criteria find, under "all" and "any" alike.
+        return combined & years
 
     def entries(self):
         """[(case, notes, questions)] in order: the hand-picked live cases, then those the criteria find."""

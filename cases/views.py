@@ -2,6 +2,8 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from wagtail.models import Site
 
+from search.text import drop_controls
+
 from .browse import published_cases
 from .training import TrainingCollectionPage
 
@@ -11,7 +13,7 @@ MAX_COMPARED = 4
 def requested_slugs(request):
     """Slugs from ?cases=a,b and/or ?cases=a&cases=b, in order, as typed."""
     values = request.GET.getlist("cases")[:20]
-    return [slug.strip()[:100] for value in values for slug in value.split(",") if slug.strip()][:20]
+    return [slug.strip()[:100] for value in values for slug in drop_controls(value).split(",") if slug.strip()][:20]
 
 
 def practice_headings(case):

@@ -86,7 +86,8 @@ def ranked_ids(query, candidates):
 
 def _with_phrases(ids, phrases):
     """Keep the cases whose original text holds every quoted phrase as written (ignoring spaces)."""
-    cases = CasePage.objects.in_bulk(ids)
+    cases = CasePage.objects.select_related("region", "domain").prefetch_related(
+        "themes", "problems", "tags").in_bulk(ids)
     kept = []
     for pk in ids:
         case = cases[pk]
@@ -154,10 +155,11 @@ def autocomplete(text, limit=8):
         found.append({"label": case.title, "kind": "案例", "url": case.url})
         if case.model_name and typed in case.model_name.lower():
             found.append({"label": case.model_name, "kind": "模式", "url": case.url})
+    shown = published_cases().values("pk")
     for model, kind in ((Theme, "主题"), (Problem, "难题")):
-        for term in model.objects.filter(name__icontains=typed)[:limit]:
+        for term in model.objects.filter(name__icontains=typed, cases__in=shown).distinct()[:limit]:
             found.append({"label": term.name, "kind": kind, "url": None})
-    used_tags = Tag.objects.filter(cases_casepagetag_items__isnull=False).distinct()
+    used_tags = Tag.objects.filter(cases_casepagetag_items__content_object__in=shown).distinct()
     for tag in used_tags.filter(name__icontains=typed)[:limit]:
         found.append({"label": tag.name, "kind": "标签", "url": None})
     seen = set()

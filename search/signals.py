@@ -16,8 +16,8 @@ def vocabulary_saved(sender, instance, created, raw=False, **kwargs):
     add_words(place_words(instance.name) if sender is Region else [instance.name])
     if not created:
         # Cases carry their terms' names in the index: a renamed term must reach them.
-        cases = CasePage.objects.filter(region__in=instance.subtree_ids()) if sender is Region \
-            else instance.cases.all()
+        # Region.save() saves its children too, so each region reindexes only its own cases.
+        cases = instance.cases.all()
         for case in cases.specific():
             index.insert_or_update_object(case)
 

@@ -16,7 +16,7 @@ from . import dictionary
 
 # OpenCC keeps 著 in 著力/著重, which Simplified texts write 着力/着重: fold it for search only.
 SEARCH_ONLY_FOLDS = str.maketrans({"著": "着"})
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PINYIN_NOTE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 # A term keeps letters and digits only, so that no punctuation (or FTS/tsquery syntax such as
 # " * + NEAR( ) reaches a search backend; 1+3模式 is indexed and queried alike as 13模式.
@@ -28,9 +28,14 @@ def _converter():
     return opencc.OpenCC("t2s")
 
 
+def drop_controls(text):
+    """Control characters (NUL, backspace …) as spaces: databases, XML and Word refuse them."""
+    return CONTROL_CHARACTERS.sub(" ", text or "")
+
+
 def normalise(text):
     """Unicode NFKC (full-width letters, digits and punctuation → half-width), no control characters."""
-    return _CONTROL.sub(" ", unicodedata.normalize("NFKC", text or ""))
+    return drop_controls(unicodedata.normalize("NFKC", text or ""))
 
 
 def to_simplified(text):

@@ -8,7 +8,7 @@ converted to Simplified. Every removal is recorded with its rule, for the review
 import re
 from dataclasses import dataclass, field
 
-from search.text import fold, strip_pinyin_notes, to_simplified
+from search.text import drop_controls, fold, strip_pinyin_notes, to_simplified
 
 from .patterns import ENUMERATION, TERMINAL, ends_sentence, is_heading_like
 
@@ -114,6 +114,7 @@ def _lines(text, cleaned):
     lines, blank = [], 0
     pinyin = 0
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        raw = drop_controls(raw)
         stripped = strip_pinyin_notes(raw)
         pinyin += stripped != raw
         content = stripped.strip(" \t\u3000\xa0\ufeff")

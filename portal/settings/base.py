@@ -88,6 +88,10 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Concurrent writers (the admin's autosave beside a submit) would otherwise fail with
+    # "database is locked": take the write lock up front and wait for it.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "portal.User"
@@ -119,6 +123,9 @@ WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
+# Milliseconds between the editor's autosaves; 0 turns autosave off (the browser tests do, see
+# tests/browser/conftest.py: a submit racing an autosave of a new page can fail in Wagtail 8.0.1).
+WAGTAIL_AUTOSAVE_INTERVAL = int(os.environ.get("WAGTAIL_AUTOSAVE_INTERVAL", "500"))
 WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "doc", "txt", "xlsx", "pptx"]
 
 # Case fixtures refer to their sources by file name in this folder.

@@ -28,7 +28,7 @@ def _free_port():
 
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory):
-    """Base URL of a portal with the seed content, demo accounts and the case library's id."""
+    """Base URL of a portal with the seed content and the demo accounts (PASSWORDS)."""
     folder = tmp_path_factory.mktemp("portal")
     env = {
         **os.environ,
@@ -38,6 +38,7 @@ def portal(tmp_path_factory):
         "DEMO_ADMIN_PASSWORD": PASSWORDS["admin"],
         "DEMO_EDITOR_PASSWORD": PASSWORDS["bianji"],
         "DEMO_REVIEWER_PASSWORD": PASSWORDS["shenhe"],
+        "WAGTAIL_AUTOSAVE_INTERVAL": "0",
     }
     manage = [sys.executable, str(ROOT / "manage.py")]
     for command in (["migrate", "--noinput"], ["setup_portal"], ["load_cases"], ["create_demo_users"]):
@@ -88,3 +89,24 @@ def axe_violations(page):
                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
         }""")
     return run
+
+
+@pytest.fixture
+def log_in(browser, portal):
+    """A new page in its own browser context, logged in to the admin as `username`."""
+    contexts = []
+
+    def open_as(username):
+        context = browser.new_context(base_url=portal, locale="zh-CN", viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.goto("/admin/login/")
+        page.fill("#id_username", username)
+        page.fill("#id_password", PASSWORDS[username])
+        page.click("button[type=submit]")
+        page.wait_for_url("**/admin/")
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()

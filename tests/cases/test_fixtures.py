@@ -137,3 +137,10 @@ def test_every_paragraph_is_the_sources_own_text(slug):
     texts = [p for block in data["body"] for p in block.get("paragraphs", [block.get("text", "")])]
     missing = [text[:40] for text in texts if comparable(text) not in source]
     assert texts and not missing
+
+
+@pytest.mark.django_db
+def test_reloading_leaves_an_unpublished_case_unpublished():
+    CasePage.objects.get(slug="wuchang-1-3").unpublish()
+    assert load_cases(CASES_DIR)["wuchang-1-3"] == "skipped"
+    assert not CasePage.objects.get(slug="wuchang-1-3").live

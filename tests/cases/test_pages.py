@@ -153,3 +153,13 @@ def test_home_page_shows_featured_cases_and_ways_to_browse(client):
         assert case.title in html
     assert "按地区" in html and "黑龙江省" in html and "?theme=" in html
     assert 'lang="zh-Hans"' in html
+
+
+def test_browse_counts_leave_out_private_cases(client):
+    from wagtail.models import PageViewRestriction
+
+    case = CasePage.objects.get(slug="zhucheng-chengxiang-lianjian")
+    PageViewRestriction.objects.create(page=case, restriction_type="password", password="x")
+    html = client.get("/").content.decode()
+    assert "山东省" not in html.split('class="province-table"')[1]
+    assert not any(tile["name"] == "山东" and tile["count"] for tile in client.get("/").context["browse"]["map_tiles"])

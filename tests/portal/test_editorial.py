@@ -238,3 +238,16 @@ def test_revisions_can_be_compared_and_reverted(reviewer):
     assert compare.status_code == 200 and "改动后的摘要" in compare.content.decode()
     revert = client.get(f"/admin/pages/{case.pk}/revisions/{first.pk}/revert/")
     assert revert.status_code == 200
+
+
+def test_reviewers_cannot_approve_an_incomplete_case_from_the_editor(editor, reviewer):
+    case = create_draft(logged_in(editor))
+    submit(logged_in(editor), case)
+    case.refresh_from_db()
+    data = case_form_data(case, summary="", source_title="")
+    data["action-workflow-action"] = "true"
+    data["workflow-action-name"] = "approve"
+    response = logged_in(reviewer).post(f"/admin/pages/{case.pk}/edit/", data)
+    assert response.status_code == 200 and "提交审核前请填写摘要" in response.content.decode()
+    case.refresh_from_db()
+    assert not case.live

@@ -8,7 +8,7 @@ from cases.fixtures import FixtureError, load_cases, load_collections
 
 DEFAULT_CASES = settings.FIXTURES_DIR / "cases"
 DEFAULT_COLLECTIONS = settings.FIXTURES_DIR / "collections"
-LABELS = {"created": "新建", "updated": "更新", "unchanged": "未变"}
+LABELS = {"created": "新建", "updated": "更新", "unchanged": "未变", "skipped": "已下线，跳过"}
 
 
 class Command(BaseCommand):
