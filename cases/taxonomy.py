@@ -90,8 +90,11 @@ class Region(index.Indexed, models.Model):
         return self.full_name or self.name
 
     def save(self, *args, **kwargs):
-        self.slug = self.slug or unicode_slug(self.name)
         self.full_name = (self.parent.full_name if self.parent else "") + self.name
+        if not self.slug:
+            # Place names repeat (鼓楼区 in 南京 and 福州): fall back to the full name.
+            taken = Region.objects.filter(slug=unicode_slug(self.name)).exclude(pk=self.pk).exists()
+            self.slug = unicode_slug(self.full_name if taken else self.name)
         super().save(*args, **kwargs)
         # A renamed or moved region renames everything below it.
         for child in self.children.all():

@@ -37,7 +37,8 @@ def vocabulary_words():
                 words += model.objects.values_list("name", flat=True)
             for name in Region.objects.values_list("name", flat=True):
                 words += place_words(name)
-            words += CasePage.objects.exclude(model_name="").values_list("model_name", flat=True)
+            # Only published names: a draft must not change how public text is cut.
+            words += CasePage.objects.live().public().exclude(model_name="").values_list("model_name", flat=True)
     except DatabaseError:
         return []
     return words

@@ -40,13 +40,16 @@ def _tags(cases):
     return [{"value": row["tag__slug"], "label": row["tag__name"], "count": row["count"]} for row in rows[:MAX_VALUES]]
 
 
+def case_years(start, end):
+    """Every year from start to report: a case counts in each, as the year filter matches."""
+    first, last = start or end, end or start
+    return list(range(first, min(last, first + 50) + 1)) if first else []
+
+
 def _years(cases):
-    """A case counts in every year from its start to its report, as the year filter matches."""
     counts = Counter()
     for start, end in cases.values_list("year_started", "year_reported"):
-        first, last = start or end, end or start
-        if first:
-            counts.update(range(first, min(last, first + 50) + 1))
+        counts.update(case_years(start, end))
     return [{"value": str(year), "label": f"{year}年", "count": count}
             for year, count in sorted(counts.items(), reverse=True)]
 

@@ -23,7 +23,7 @@ def vocabulary_saved(sender, instance, created, raw=False, **kwargs):
 
 
 def case_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance.model_name:
+    if not raw and instance.live and instance.model_name:
         add_words([instance.model_name])
 
 

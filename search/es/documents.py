@@ -11,6 +11,7 @@ from elasticsearch.dsl import Date, Document, Index, InnerDoc, Integer, Keyword,
 
 from cases.browse import published_cases
 
+from ..facets import case_years
 from ..text import SEARCH_ONLY_FOLDS, index_text, to_simplified
 from .analysis import TEXT_ANALYZERS, WORDS_ANALYZER
 
@@ -85,12 +86,6 @@ def cases_to_index():
     """Published cases with everything a document needs, in a fixed number of queries."""
     return (published_cases().select_related("region__parent__parent")
             .prefetch_related("problems", "tags", "key_figures"))
-
-
-def case_years(start, end):
-    """Every year from start to report: the span search.facets counts a case in (capped alike)."""
-    first, last = start or end, end or start
-    return list(range(first, min(last, first + 50) + 1)) if first else []
 
 
 def _term(term):

@@ -163,3 +163,12 @@ def test_browse_counts_leave_out_private_cases(client):
     html = client.get("/").content.decode()
     assert "山东省" not in html.split('class="province-table"')[1]
     assert not any(tile["name"] == "山东" and tile["count"] for tile in client.get("/").context["browse"]["map_tiles"])
+
+
+def test_regions_with_the_same_name_get_distinct_slugs():
+    from cases.taxonomy import Region
+
+    province = Region.objects.create(name="测试省", level=Region.PROVINCE)
+    cities = [Region.objects.create(name=name, parent=province, level=Region.CITY) for name in ("甲市", "乙市")]
+    districts = [Region.objects.create(name="鼓楼区", parent=city, level=Region.COUNTY) for city in cities]
+    assert districts[0].slug == "鼓楼区" and districts[1].slug == "测试省乙市鼓楼区"
