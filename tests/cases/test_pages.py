@@ -172,3 +172,24 @@ def test_regions_with_the_same_name_get_distinct_slugs():
     cities = [Region.objects.create(name=name, parent=province, level=Region.CITY) for name in ("甲市", "乙市")]
     districts = [Region.objects.create(name="鼓楼区", parent=city, level=Region.COUNTY) for city in cities]
     assert districts[0].slug == "鼓楼区" and districts[1].slug == "测试省乙市鼓楼区"
+
+
+def test_images_are_renditions_with_srcset_and_alt_text(client):
+    import io
+
+    from django.core.files.images import ImageFile
+    from PIL import Image as PILImage
+
+    from portal.models import PortalImage
+
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (1600, 900), (200, 30, 30)).save(buffer, format="PNG")
+    image = PortalImage.objects.create(title="测试图片", description="村党支部活动场所外景",
+                                       file=ImageFile(buffer, name="test.png"))
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    case.lead_image = image
+    case.save_revision().publish()
+    html = client.get(case.url).content.decode()
+    assert 'srcset="' in html and "400w" in html and "1200w" in html
+    assert 'alt="村党支部活动场所外景"' in html
+    assert 'property="og:image"' in html and "fill-1200x630" in html
