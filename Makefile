@@ -40,6 +40,20 @@ test-browser: install
 	test -f tests/browser/node_modules/axe-core/axe.min.js || npm ci --prefix tests/browser --no-audit --no-fund
 	$(BIN)/pytest -m browser tests/browser --screenshot only-on-failure --output test-results $(PYTEST_ARGS)
 
+# Benchmark (issue 9): a separate database (bench/var/bench.sqlite3, or <name>_bench next to a
+# PostgreSQL DATABASE_URL) with BENCH_CASES synthetic cases, then indexing, search against its
+# baselines, page cost and gunicorn throughput under wrk; table on stdout, JSON in BENCH_OUT.
+BENCH_CASES ?= 1000
+BENCH_OUT ?= bench-results.json
+BENCH_LOAD_SECONDS ?= 30
+BENCH_SEED ?= 9
+
+.PHONY: bench
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench --cases $(BENCH_CASES) --out $(BENCH_OUT) \
+		--load-seconds $(BENCH_LOAD_SECONDS) --seed $(BENCH_SEED)
+
 # Rebuild the pinned set from requirements.in in a scratch virtualenv.
 lock:
 	rm -rf /tmp/portal-lock-venv && $(PYTHON) -m venv /tmp/portal-lock-venv

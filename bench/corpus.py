@@ -1,0 +1,172 @@
+"""A deterministic synthetic corpus made of the seed cases' real sentences.
+
+Every synthetic case recombines sentences of the six seed fixtures (fixtures/cases/*.yaml):
+sections keep their kind (背景/做法/成效/启示) and a real heading, and their paragraphs are
+real sentences of sections of the same kind, shuffled across cases. Region, domain, themes,
+problems, tags, years and key figures are drawn from the vocabularies. Titles and slugs say
+that the case is synthetic (slug bench-000001, source “基准测试合成案例”).
+
+Pages are created live, without revisions, and with search indexing switched off: the index is
+built afterwards in one timed `update_index`, which is what the indexing figure measures.
+"""
+
+import json
+import random
+import re
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from unittest import mock
+
+from django.conf import settings
+from django.db import transaction
+from django.utils.html import escape
+
+from cases.fixtures import case_files, read_yaml
+from cases.models import CaseIndexPage, CasePage, KeyFigure
+from cases.taxonomy import Domain, Problem, Region, Theme
+
+# Real provinces → cities → counties, added to the benchmark database only, so that region
+# filters and the province facet have more than the six seed provinces to work with.
+EXTRA_REGIONS = [
+    ("浙江省", "杭州市", "桐庐县"), ("四川省", "成都市", "蒲江县"), ("河南省", "信阳市", "光山县"),
+    ("福建省", "宁德市", "寿宁县"), ("贵州省", "遵义市", "湄潭县"), ("甘肃省", "定西市", "渭源县"),
+    ("安徽省", "六安市", "金寨县"), ("河北省", "保定市", "阜平县"),
+]
+SENTENCE_END = re.compile(r"(?<=[。！？；])")
+SLUG_PREFIX = "bench-"
+
+
+def _sentences(text):
+    return [part.strip() for part in SENTENCE_END.split(text or "") if len(part.strip()) >= 6]
+
+
+class SeedPool:
+    """Sentences, headings, model names, tags and key figures of the seed fixtures."""
+
+    def __init__(self, path=None):
+        self.by_kind, self.headings, self.quotes = {}, {}, []
+        self.summaries, self.model_names, self.tags, self.figures = [], [], set(), []
+        for file in case_files(path or settings.FIXTURES_DIR / "cases"):
+            data = read_yaml(file)
+            self.summaries += _sentences(data.get("summary"))
+            if data.get("model_name"):
+                self.model_names.append(str(data["model_name"]))
+            self.tags.update(str(tag) for tag in data.get("tags") or [])
+            self.figures += [figure for figure in data.get("key_figures") or [] if isinstance(figure, dict)]
+            for block in data.get("body") or []:
+                if block.get("type") == "section":
+                    kind = block["kind"]
+                    self.headings.setdefault(kind, set()).add(str(block["heading"]))
+                    for paragraph in block.get("paragraphs") or []:
+                        self.by_kind.setdefault(kind, []).extend(_sentences(str(paragraph)))
+                elif block.get("type") == "quote":
+                    self.quotes.append({"text": str(block["text"]), "attribution": str(block.get("attribution") or "")})
+        self.tags = sorted(self.tags)
+        self.headings = {kind: sorted(values) for kind, values in self.headings.items()}
+        self.kinds = [kind for kind in ("背景", "做法", "成效", "启示") if self.by_kind.get(kind)]
+
+
+def add_extra_regions():
+    created = 0
+    for names in EXTRA_REGIONS:
+        parent = None
+        for level, name in zip((Region.PROVINCE, Region.CITY, Region.COUNTY), names):
+            parent, new = Region.objects.get_or_create(name=name, parent=parent, defaults={"level": level})
+            created += new
+    return created
+
+
+def _paragraphs(rng, pool, kind):
+    sentences = pool.by_kind[kind]
+    return ["".join(rng.sample(sentences, min(len(sentences), rng.randint(2, 5)))) for _ in range(rng.randint(1, 4))]
+
+
+def _body(rng, pool):
+    blocks = []
+    for kind in pool.kinds:
+        if kind != "背景" and rng.random() < 0.15:
+            continue  # not every case has every kind of section
+        for _ in range(2 if kind == "做法" and rng.random() < 0.5 else 1):
+            html = "".join(f"<p>{escape(text)}</p>" for text in _paragraphs(rng, pool, kind))
+            blocks.append({"type": "section", "value": {
+                "kind": kind, "heading": rng.choice(pool.headings[kind]), "text": html}})
+        if kind == "做法" and pool.quotes and rng.random() < 0.3:
+            blocks.append({"type": "quote", "value": dict(rng.choice(pool.quotes))})
+    return json.dumps(blocks, ensure_ascii=False)
+
+
+def case_fields(number, rng, pool, vocab):
+    """Field values, themes, problems, tags and key figures of synthetic case `number` (1-based)."""
+    region = rng.choice(vocab["regions"])
+    start = rng.randint(1998, 2020)
+    reported = start + rng.randint(0, 5)
+    first_clause = re.split(r"[，,。；：]", rng.choice(pool.by_kind["做法"]))[0][:30]
+    title = f"{region.name}：{first_clause}（合成案例{number}）"
+    fields = {
+        "title": title[:250],
+        "slug": f"{SLUG_PREFIX}{number:06d}",
+        "model_name": rng.choice(pool.model_names) if rng.random() < 0.2 else "",
+        "summary": "".join(rng.sample(pool.summaries, min(len(pool.summaries), 2))),
+        "featured": False,
+        "region": region,
+        "unit_level": rng.choice(["县", "乡镇", "村", "社区", "市"]),
+        "year_started": start,
+        "year_reported": reported,
+        "domain": rng.choice(vocab["domains"]),
+        "body": _body(rng, pool),
+        "source_title": "基准测试合成案例",
+        "source_note": "由 bench/corpus.py 用种子案例的原句重组生成，仅用于性能测试，内容不代表真实案例。",
+        "source_complete": True,
+        "live": True,
+        "first_published_at": datetime(reported, rng.randint(1, 12), rng.randint(1, 28), 8, tzinfo=timezone.utc),
+    }
+    fields["last_published_at"] = fields["first_published_at"]
+    themes = rng.sample(vocab["themes"], rng.randint(1, 3))
+    problems = rng.sample(vocab["problems"], rng.randint(1, 3))
+    tags = rng.sample(pool.tags, rng.randint(0, 4))
+    figures = rng.sample(pool.figures, min(len(pool.figures), rng.randint(0, 3)))
+    return fields, themes, problems, tags, figures
+
+
+@contextmanager
+def indexing_off():
+    """No search indexing while the corpus is written (CasePage.save and Wagtail's signal)."""
+    noop = mock.Mock(return_value=None)
+    with mock.patch("wagtail.search.index.insert_or_update_object", noop), \
+            mock.patch("modelsearch.index.insert_or_update_object", noop):
+        yield
+
+
+def build_corpus(count, seed, progress=None):
+    """Create `count` synthetic live cases under the case library; returns their slugs."""
+    rng = random.Random(seed)
+    pool = SeedPool()
+    add_extra_regions()
+    vocab = {
+        # Cases are filed at county level when the tree goes that deep, else at city level.
+        "regions": [region for region in Region.objects.order_by("pk") if not region.children.exists()],
+        "domains": list(Domain.objects.order_by("pk")),
+        "themes": list(Theme.objects.order_by("pk")),
+        "problems": list(Problem.objects.order_by("pk")),
+    }
+    index_page = CaseIndexPage.objects.get()
+    slugs = []
+    with indexing_off():
+        for start in range(0, count, 500):
+            with transaction.atomic():
+                parent = CaseIndexPage.objects.get(pk=index_page.pk)
+                for number in range(start + 1, min(count, start + 500) + 1):
+                    fields, themes, problems, tags, figures = case_fields(number, rng, pool, vocab)
+                    page = CasePage(**fields)
+                    page.themes = themes
+                    page.problems = problems
+                    page.tags.set(tags)
+                    page.key_figures = [KeyFigure(
+                        label=str(f.get("label", "")), value=str(f.get("value", ""))[:50],
+                        unit=str(f.get("unit") or "")[:20], year=f.get("year") if isinstance(f.get("year"), int) else None,
+                        note=str(f.get("note") or "")[:200], sort_order=i) for i, f in enumerate(figures)]
+                    parent.add_child(instance=page)
+                    slugs.append(page.slug)
+            if progress:
+                progress(len(slugs))
+    return slugs

@@ -1,0 +1,489 @@
+"""Issue 9's benchmark: build a separate database, a synthetic corpus, then measure.
+
+    .venv/bin/python -m bench --cases 1000 --out bench-results.json [--load-seconds 30]
+
+The database: BENCH_DATABASE_URL if set; else, with DATABASE_URL pointing at PostgreSQL, a
+database `<name>_bench` on the same server (dropped and re-created); else the SQLite file
+bench/var/bench.sqlite3 (deleted and re-created). The demo db.sqlite3 is never touched.
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "bench" / "var"
+PYTHON = sys.executable
+
+# The fixed query mix: (label, kind, params). Slugs of filters are those of the vocabularies.
+QUERY_MIX = [
+    ("党建", "2-char", {"q": "党建"}),
+    ("党员", "2-char", {"q": "党员"}),
+    ("致富", "2-char", {"q": "致富"}),
+    ("群众", "2-char", {"q": "群众"}),
+    ("集体经济", "4+char", {"q": "集体经济"}),
+    ("城乡统筹", "4+char", {"q": "城乡统筹"}),
+    ("两会两评", "4+char", {"q": "两会两评"}),
+    ("农民专业合作社", "4+char", {"q": "农民专业合作社"}),
+    ("联合党组织", "4+char", {"q": "联合党组织"}),
+    ("党员 创业", "multi-word", {"q": "党员 创业"}),
+    ("集体经济 增收", "multi-word", {"q": "集体经济 增收"}),
+    ("村务 公开 监督", "multi-word", {"q": "村务 公开 监督"}),
+    ("黨建", "traditional", {"q": "黨建"}),
+    ("黨員創業", "traditional", {"q": "黨員創業"}),
+    ("集體經濟", "traditional", {"q": "集體經濟"}),
+    ("党建+省份", "filtered", {"q": "党建", "region": "山东省"}),
+    ("党员+主题", "filtered", {"q": "党员", "theme": "服务群众"}),
+    ("集体经济+难题", "filtered", {"q": "集体经济", "problem": "集体经济薄弱"}),
+    ("合作社+年份", "filtered", {"q": "合作社", "year": "2009"}),
+    ("服务群众+领域+最新", "filtered", {"q": "服务群众", "domain": "农村", "sort": "newest"}),
+]
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def percentile(values, fraction):
+    """Nearest-rank percentile (p95 of 100 values is the 95th smallest)."""
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), int(-(-fraction * len(ordered) // 1))))
+    return ordered[rank - 1]
+
+
+def summary(times_ms):
+    return {"p50_ms": round(percentile(times_ms, 0.5), 2), "p95_ms": round(percentile(times_ms, 0.95), 2),
+            "mean_ms": round(statistics.fmean(times_ms), 2), "samples": len(times_ms)}
+
+
+# --- the database ---------------------------------------------------------------------------
+
+def bench_database_url():
+    if os.environ.get("BENCH_DATABASE_URL"):
+        return os.environ["BENCH_DATABASE_URL"], False
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        parts = urllib.parse.urlsplit(url)
+        name = parts.path.lstrip("/") + "_bench"
+        return urllib.parse.urlunsplit(parts._replace(path="/" + name)), True
+    VAR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{VAR / 'bench.sqlite3'}", False
+
+
+def reset_database(url, derived_pg):
+    if url.startswith("sqlite"):
+        path = Path(urllib.parse.urlsplit(url).path)
+        if path.resolve() == (ROOT / "db.sqlite3").resolve():
+            sys.exit("bench: refusing to use the demo database db.sqlite3")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        return
+    import psycopg
+
+    name = urllib.parse.urlsplit(url).path.lstrip("/")
+    if not (derived_pg or "bench" in name):
+        sys.exit(f"bench: BENCH_DATABASE_URL names database {name!r}; its name must contain 'bench' "
+                 "(it is dropped and re-created)")
+    admin_url = os.environ.get("DATABASE_URL") if derived_pg else urllib.parse.urlunsplit(
+        urllib.parse.urlsplit(url)._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\'')
+
+
+def manage(env, *args):
+    started = time.perf_counter()
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+# --- measurements (inside Django) -------------------------------------------------------------
+
+def measure_indexing():
+    from django.core.management import call_command
+    from django.db import connection
+
+    from cases.models import CasePage
+
+    count = CasePage.objects.count()
+    connection.close()
+    started = time.perf_counter()
+    call_command("update_index", verbosity=0, stdout=open(os.devnull, "w"))
+    elapsed = time.perf_counter() - started
+    return {"cases": count, "seconds": round(elapsed, 2), "cases_per_s": round(count / elapsed, 1),
+            "what": "manage.py update_index (every indexed model; the pages are nearly all cases)"}
+
+
+def _stock(params):
+    """Wagtail's stock database search: the raw query string, no pipeline, default operator."""
+    from wagtail.search.backends import get_search_backend
+
+    from cases.browse import CaseFilter
+    from cases.models import CasePage
+
+    candidates = CaseFilter.from_params(params).apply(CasePage.objects.live().public())
+    results = get_search_backend().search(params["q"], CasePage.objects.live().filter(
+        pk__in=candidates.values("pk")))
+    total = results.count()
+    list(results[:10])
+    return total
+
+
+def _icontains(params):
+    """A plain scan: every whitespace-separated word in title, model name, summary or body
+    (the body column is StreamField JSON with \\u escapes, so the word is escaped alike)."""
+    from functools import reduce
+    from operator import and_
+
+    from django.db.models import Q
+
+    from cases.browse import CaseFilter, published_cases
+
+    def word_q(word):
+        escaped = json.dumps(word)[1:-1]
+        return (Q(title__icontains=word) | Q(model_name__icontains=word) | Q(summary__icontains=word)
+                | Q(body__icontains=escaped))
+
+    cases = CaseFilter.from_params(params).apply(published_cases())
+    cases = cases.filter(reduce(and_, (word_q(word) for word in params["q"].split())))
+    total = cases.count()
+    list(cases[:10])
+    return total
+
+
+def _fts_floor_factory():
+    """The floor: one raw MATCH (SQLite FTS5) or @@ (PostgreSQL tsquery) on the same segmented
+    index, with the query through the same pipeline; ids in rank order; no filters, ranking
+    tiers, facets, snippets or page objects."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from wagtail.search.models import IndexEntry
+
+    from cases.models import CasePage
+    from search.query import parse_query
+    from search.text import word_parts
+
+    content_type = ContentType.objects.get_for_model(CasePage).pk
+    entries = IndexEntry._meta.db_table
+    if connection.vendor == "sqlite":
+        fts = entries + "_fts"
+        sql = (f"SELECT e.object_id FROM {fts} f JOIN {entries} e ON e.id = f.rowid "
+               f"WHERE {fts} MATCH %s AND e.content_type_id = %s ORDER BY bm25({fts})")
+
+        def term(word):
+            return '"' + word.replace('"', '""') + '"'
+        both, either = " AND ", " OR "
+    else:
+        sql = (f"SELECT object_id FROM {entries} WHERE (title || body) @@ to_tsquery('simple', %s) "
+               f"AND content_type_id = %s ORDER BY ts_rank(title || body, to_tsquery('simple', %s)) DESC")
+
+        def term(word):
+            return "'" + word.replace("'", "''").replace("\\", "") + "'"
+        both, either = " & ", " | "
+
+    def expression(query):
+        words = []
+        for word in query.words:
+            parts = word_parts(word)
+            words.append(f"({term(word)}{either}({both.join(term(p) for p in parts)}))" if parts else term(word))
+        return both.join(words)
+
+    def run(params):
+        query = parse_query(params["q"])
+        match = expression(query)
+        args = [match, content_type] if connection.vendor == "sqlite" else [match, content_type, match]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, args)
+            return len(cursor.fetchall())
+    return run
+
+
+def _ours(params):
+    from search.case_search import search_cases
+
+    return search_cases(params).total
+
+
+def measure_search(rounds):
+    from django.db import reset_queries
+
+    methods = {"ours": _ours, "wagtail_stock": _stock, "icontains": _icontains, "fts_floor": _fts_floor_factory()}
+    out = {}
+    for name, method in methods.items():
+        method(QUERY_MIX[0][2])  # warm-up: segmenter, dictionary, prepared statements
+        times, by_kind, hits = [], {}, {}
+        for _ in range(rounds):
+            for label, kind, params in QUERY_MIX:
+                started = time.perf_counter()
+                hits[label] = method(params)
+                elapsed = (time.perf_counter() - started) * 1000
+                times.append(elapsed)
+                by_kind.setdefault(kind, []).append(elapsed)
+                reset_queries()
+        out[name] = {**summary(times), "hits": hits,
+                     "by_kind_p95_ms": {kind: round(percentile(v, 0.95), 2) for kind, v in by_kind.items()}}
+        log(f"  search {name}: p50 {out[name]['p50_ms']} ms, p95 {out[name]['p95_ms']} ms")
+    return out
+
+
+def measure_pages(runs):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from cases.models import CasePage, TrainingCollectionPage
+
+    synthetic = list(CasePage.objects.live().filter(slug__startswith="bench-").order_by("pk")
+                     .values_list("slug", flat=True))
+    middle = synthetic[len(synthetic) // 2] if synthetic else CasePage.objects.live().first().slug
+    compared = ",".join((synthetic[1:4] if len(synthetic) >= 4 else
+                         list(CasePage.objects.live().values_list("slug", flat=True)[:3])))
+    collection = TrainingCollectionPage.objects.live().first()
+    case = CasePage.objects.get(slug=middle)
+    urls = {
+        "home": "/",
+        "case_library": "/cases/",
+        "case_page": case.url,
+        "case_page_seed": CasePage.objects.get(slug="wuchang-1-3").url,
+        "search": "/search/?" + urllib.parse.urlencode({"q": "党建"}),
+        "search_filtered": "/search/?" + urllib.parse.urlencode({"q": "集体经济", "region": "山东省"}),
+        "training_collection": collection.url if collection else None,
+        "compare": "/compare/?cases=" + compared,
+    }
+    client = Client()
+    out = {}
+    for name, url in urls.items():
+        if url is None:
+            continue
+        response = client.get(url)  # warm-up
+        assert response.status_code == 200, (name, url, response.status_code)
+        times, queries = [], []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as captured:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+            queries.append(len(captured.captured_queries))
+        out[name] = {"url": url, "status": response.status_code, "queries": max(queries),
+                     "median_ms": round(statistics.median(times), 2), "p95_ms": round(percentile(times, 0.95), 2),
+                     "bytes": len(response.content)}
+        log(f"  page {name}: {out[name]['median_ms']} ms, {out[name]['queries']} queries")
+    return out, urls
+
+
+# --- load (gunicorn + wrk) ----------------------------------------------------------------------
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=10) as response:
+                return response.status
+        except Exception:  # noqa: BLE001 - still starting
+            time.sleep(0.3)
+    raise RuntimeError(f"gunicorn did not answer {url}")
+
+
+def parse_wrk(output):
+    def number(pattern, default=0.0):
+        found = re.search(pattern, output)
+        return float(found.group(1)) if found else default
+
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    non_2xx = int(number(r"Non-2xx or 3xx responses: (\d+)"))
+    errors = non_2xx + (sum(int(g) for g in socket_errors.groups()) if socket_errors else 0)
+
+    def latency(label):
+        found = re.search(rf"{label}\s+([\d.]+)(us|ms|s)\b", output)
+        if not found:
+            return None
+        value, unit = float(found.group(1)), found.group(2)
+        return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
+
+    return {"rps": number(r"Requests/sec:\s+([\d.]+)"), "errors": errors, "non_2xx": non_2xx,
+            "socket_errors": socket_errors.group(0) if socket_errors else "",
+            "requests": int(number(r"(\d+) requests in")),
+            "latency_p50_ms": latency("50%"), "latency_p99_ms": latency("99%")}
+
+
+def measure_load(env, urls, seconds, connections, cache=False):
+    if not shutil_which("wrk"):
+        log("  wrk not found: skipping the load test (make bench installs it with apt-get)")
+        return {}
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server_env = {**env, "BENCH_CACHE": "1" if cache else "0"}
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi:application", "--workers", "2",
+         "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    out = {}
+    try:
+        wait_for(base + "/")
+        for name in ("case_page", "search"):
+            url = base + urls[name]
+            for _ in range(4):  # both workers warm (segmenter, templates)
+                urllib.request.urlopen(url, timeout=60).read()
+            result = subprocess.run(
+                ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
+                capture_output=True, text=True, check=True)
+            out[name + ("_cached" if cache else "")] = {
+                **parse_wrk(result.stdout), "url": urls[name], "seconds": seconds, "connections": connections,
+                "workers": 2, "cache_middleware": cache}
+            entry = out[name + ("_cached" if cache else "")]
+            log(f"  load {name}{' (cached)' if cache else ''}: {entry['rps']} req/s, {entry['errors']} errors")
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+    return out
+
+
+def shutil_which(name):
+    import shutil
+
+    return shutil.which(name)
+
+
+# --- report -------------------------------------------------------------------------------------
+
+def machine():
+    cpu = ""
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    import sqlite3
+
+    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
+            "sqlite": sqlite3.sqlite_version, "platform": platform.platform()}
+
+
+def table(results):
+    rows = [("cases", results["cases"], ""), ("database", results["database"], "")]
+    index = results["index"]
+    rows.append(("index: update_index", f"{index['cases_per_s']} cases/s", f"{index['seconds']} s, target ≥ 100"))
+    s = results["search"]
+    rows.append(("search (ours) p50 / p95", f"{s['p50_ms']} / {s['p95_ms']} ms",
+                 "target p95 ≤ 50 ms at 10k; ≤ 3× floor"))
+    for name, b in results["baselines"].items():
+        rows.append((f"baseline {name} p50 / p95", f"{b['p50_ms']} / {b['p95_ms']} ms",
+                     f"ours/this p95 = {b['ours_over_baseline_p95']}×; hits {b['total_hits']} (ours {s['total_hits']})"))
+    for name, p in results["pages"].items():
+        rows.append((f"page {name}", f"{p['median_ms']} ms median", f"{p['queries']} queries; targets ≤ 12"
+                     + ("; ≤ 30 ms" if name == "case_page" else "")))
+    for name, l in results.get("load", {}).items():
+        rows.append((f"load {name}", f"{l['rps']} req/s", f"{l['errors']} errors; p50 {l['latency_p50_ms']} ms"
+                     + (", p99 " + str(l["latency_p99_ms"]) + " ms" if l.get("latency_p99_ms") else "")))
+    width = max(len(r[0]) for r in rows)
+    value_width = max(len(str(r[1])) for r in rows)
+    return "\n".join(f"{r[0]:<{width}}  {str(r[1]):>{value_width}}  {r[2]}" for r in rows)
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", 1000)))
+    parser.add_argument("--out", default=os.environ.get("BENCH_OUT", "bench-results.json"))
+    parser.add_argument("--seed", type=int, default=int(os.environ.get("BENCH_SEED", 9)))
+    parser.add_argument("--load-seconds", type=int, default=int(os.environ.get("BENCH_LOAD_SECONDS", 30)))
+    parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 50)))
+    parser.add_argument("--search-rounds", type=int, default=int(os.environ.get("BENCH_SEARCH_ROUNDS", 5)))
+    parser.add_argument("--page-runs", type=int, default=int(os.environ.get("BENCH_PAGE_RUNS", 15)))
+    parser.add_argument("--no-cache-variant", action="store_true",
+                        help="skip the load run with the what-if cache middleware")
+    args = parser.parse_args()
+
+    url, derived_pg = bench_database_url()
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": url,
+           "PYTHONPATH": str(ROOT)}
+    shown = re.sub(r"//[^@/]*@", "//***@", url)
+    log(f"bench: {args.cases} synthetic cases on {shown} (seed {args.seed})")
+    reset_database(url, derived_pg)
+    build = {"migrate_s": round(manage(env, "migrate", "--noinput"), 1),
+             "setup_portal_s": round(manage(env, "setup_portal"), 1),
+             "load_cases_s": round(manage(env, "load_cases"), 1)}
+
+    os.environ.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": url})
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    from bench.corpus import build_corpus
+
+    started = time.perf_counter()
+    build_corpus(args.cases, args.seed, progress=lambda n: log(f"  corpus: {n}/{args.cases}"))
+    build["corpus_s"] = round(time.perf_counter() - started, 1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")  # planner statistics, as a maintained database would have
+    log(f"  corpus built in {build['corpus_s']} s; indexing …")
+
+    partial = {"cases": args.cases, "seed": args.seed, "database": connection.vendor, "build": build,
+               "complete": False}
+
+    def checkpoint(**parts):
+        partial.update(parts)
+        Path(args.out).write_text(json.dumps(partial, ensure_ascii=False, indent=2), encoding="utf-8")
+
+    checkpoint()
+    index = measure_indexing()
+    checkpoint(index=index)
+    log(f"  index: {index['cases_per_s']} cases/s")
+    search = measure_search(args.search_rounds)
+    checkpoint(search_raw={k: {x: v[x] for x in ("p50_ms", "p95_ms")} for k, v in search.items()})
+    pages, urls = measure_pages(args.page_runs)
+    checkpoint(pages=pages)
+    connection.close()
+    load = measure_load(env, urls, args.load_seconds, args.connections)
+    if not args.no_cache_variant:
+        load.update(measure_load(env, urls, args.load_seconds, args.connections, cache=True))
+
+    ours = search["ours"]
+    results = {
+        "cases": args.cases,
+        "total_live_cases": None,
+        "seed": args.seed,
+        "database": connection.vendor,
+        "machine": machine(),
+        "build": build,
+        "index": index,
+        "search": {**{k: ours[k] for k in ("p50_ms", "p95_ms", "mean_ms", "samples", "by_kind_p95_ms")},
+                   "total_hits": sum(ours["hits"].values()), "hits": ours["hits"],
+                   "queries": [{"label": label, "kind": kind, "params": params} for label, kind, params in QUERY_MIX]},
+        "baselines": {
+            name: {**{k: b[k] for k in ("p50_ms", "p95_ms", "mean_ms", "samples", "by_kind_p95_ms")},
+                   "ours_over_baseline_p95": round(ours["p95_ms"] / b["p95_ms"], 2) if b["p95_ms"] else None,
+                   "total_hits": sum(b["hits"].values()), "hits": b["hits"]}
+            for name, b in search.items() if name != "ours"
+        },
+        "pages": pages,
+        "load": load,
+        "complete": True,
+    }
+    from cases.models import CasePage
+
+    results["total_live_cases"] = CasePage.objects.live().count()
+    Path(args.out).write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+    print(table(results))
+    print(f"\nJSON: {args.out}")
