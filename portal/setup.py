@@ -12,8 +12,11 @@ from .editorial import setup_editorial
 from .models import HomePage
 
 HOME_TITLE = "基层党建典型案例库"
-CASE_INDEX_TITLE = "案例库"
-TRAINING_INDEX_TITLE = "培训专题"
+# The sections editors work in, each created once under the home page.
+SECTIONS = [
+    (CaseIndexPage, "案例库", "cases", "<p>每个案例都来自公开的原始材料，数字和说法均照录原文。</p>"),
+    (TrainingIndexPage, "培训专题", "training", "<p>为培训课程精选的案例组合，可打印或下载 Word 讲义。</p>"),
+]
 
 
 @transaction.atomic
@@ -42,23 +45,15 @@ def setup_portal(hostname="localhost", port=80):
         site.save()
         created.append("站点设置")
 
-    case_library = CaseIndexPage.objects.first()
-    if case_library is None:
-        case_library = home.add_child(instance=CaseIndexPage(
-            title=CASE_INDEX_TITLE, slug="cases",
-            intro="<p>每个案例都来自公开的原始材料，数字和说法均照录原文。</p>",
-        ))
-        created.append("案例库")
-
-    training = TrainingIndexPage.objects.first()
-    if training is None:
-        training = home.add_child(instance=TrainingIndexPage(
-            title=TRAINING_INDEX_TITLE, slug="training",
-            intro="<p>为培训课程精选的案例组合，可打印或下载 Word 讲义。</p>",
-        ))
-        created.append("培训专题栏目")
+    sections = []
+    for model, title, slug, intro in SECTIONS:
+        section = model.objects.first()
+        if section is None:
+            section = home.add_child(instance=model(title=title, slug=slug, intro=intro))
+            created.append(title)
+        sections.append(section)
 
     if load_vocabularies(settings.FIXTURES_DIR / "vocabularies.yaml"):
         created.append("分类词表")
-    created += setup_editorial([case_library, training])
+    created += setup_editorial(sections)
     return created
