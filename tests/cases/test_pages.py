@@ -28,7 +28,7 @@ def test_every_seed_case_page_shows_its_essentials(client, slug):
     assert case.region.province.name in html
     figure = case.key_figures.first()
     assert figure is not None and figure.value in html and figure.label in html
-    assert (f'<p class="notice notice--warning"><strong>原文不完整' in html) == (not case.source_complete)
+    assert ('<p class="notice notice--warning"><strong>原文不完整' in html) == (not case.source_complete)
 
 
 def test_incomplete_sources_are_the_three_cut_off_ones():

@@ -6,7 +6,6 @@ ELASTICSEARCH_URL=http://localhost:9200 ELASTICSEARCH_INDEX_PREFIX=test_portal_ 
 """
 
 import io
-import json
 import os
 
 import pytest
@@ -16,6 +15,7 @@ from django.core.management import call_command
 from cases.models import CasePage
 from search.facets import facet_counts
 from tests.search.test_relevance import JUDGEMENTS, reciprocal_rank
+from tests.search.search_client import search_json, slugs
 
 pytestmark = [
     pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"),
@@ -47,16 +47,6 @@ def es():
     from search.es import connection
 
     return connection.client()
-
-
-def search_json(client, **params):
-    response = client.get("/search/", {**params, "format": "json"})
-    assert response.status_code == 200
-    return json.loads(response.content)
-
-
-def slugs(client, **params):
-    return [result["slug"] for result in search_json(client, **params)["results"]]
 
 
 def tokens(es, analyzer, text):

@@ -3,24 +3,14 @@
 import json
 
 import pytest
-from django.db.models import Q
 from django.utils.html import escape
 
 from cases.models import CasePage, CaseIndexPage
 from cases.taxonomy import Region, Theme
 from tests.conftest import SEED_SLUGS
+from tests.search.search_client import search_json, slugs
 
 pytestmark = pytest.mark.django_db
-
-
-def search_json(client, **params):
-    response = client.get("/search/", {**params, "format": "json"})
-    assert response.status_code == 200
-    return json.loads(response.content)
-
-
-def slugs(client, **params):
-    return [result["slug"] for result in search_json(client, **params)["results"]]
 
 
 def test_two_character_word_inside_longer_runs_is_found(client):
