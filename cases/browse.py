@@ -1,9 +1,10 @@
 """Browsing published cases: the listing's filters and the home page's selections."""
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Q, Value
+from django.db.models import F, Q
 from taggit.models import Tag
 
 from search.text import drop_controls
@@ -61,7 +62,7 @@ class CaseFilter:
 
     def apply(self, cases):
         if self.region:
-            cases = cases.filter(region_id__in=self.region.subtree_ids())
+            cases = cases.filter(Region.within_q(self.region))
         if self.theme:
             cases = cases.filter(themes=self.theme)
         if self.problem:
@@ -88,7 +89,8 @@ class CaseFilter:
 
 def case_listing_context(request, index_page):
     case_filter = CaseFilter.from_params(request.GET)
-    cases = case_filter.apply(published_cases().descendant_of(index_page))
+    shown = published_cases()
+    cases = case_filter.apply(shown.descendant_of(index_page))
     paginator = Paginator(cases, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -103,37 +105,50 @@ def case_listing_context(request, index_page):
         "case_filter": case_filter,
         "active_filters": active_filters,
         "filter_query": query.urlencode(),
-        "browse": browse_vocabularies(),
+        "browse": browse_vocabularies(shown),
     }
 
 
-def browse_vocabularies():
+@dataclass
+class BrowseTerm:
+    name: str
+    slug: str
+    case_count: int
+
+
+def browse_vocabularies(shown=None):
     """Provinces, themes and problems with their numbers of published (live, public) cases."""
-    shown = published_cases().values("pk")
-    # Regions are three levels deep (省 → 市 → 县); a province counts the cases of all three.
-    province_count = sum(
-        (Count(f"{path}cases", filter=Q(**{f"{path}cases__in": shown}), distinct=True)
-         for path in ("", "children__", "children__children__")),
-        start=Value(0),
-    )
-    provinces = list(
-        Region.objects.filter(parent=None).annotate(case_count=province_count).filter(case_count__gt=0).order_by("pk")
-    )
-    counted = Count("cases", filter=Q(cases__in=shown), distinct=True)
+    from search.facets import facet_counts
+
+    facets = facet_counts(shown if shown is not None else published_cases(), limit=None)
+
+    def terms(facet):
+        return [BrowseTerm(name=value["label"], slug=value["value"], case_count=value["count"])
+                for value in facets[facet]]
+
+    provinces = terms("region")
     return {
         "provinces": provinces,
         "map_tiles": province_tiles(provinces),
         "map_size": (MAP_WIDTH, MAP_HEIGHT),
-        "themes": Theme.objects.annotate(case_count=counted).filter(case_count__gt=0),
-        "problems": Problem.objects.annotate(case_count=counted).filter(case_count__gt=0),
+        "themes": terms("theme"),
+        "problems": terms("problem"),
     }
+
+
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def home_page_context():
     cases = published_cases()
+    featured = cases.filter(featured=True).values("pk")[:6]
+    latest = cases.order_by("-first_published_at", "pk").values("pk")[:6]
+    # Both selections in one fetch (and one fetch of their themes), split here.
+    shown = list(cases.filter(Q(pk__in=featured) | Q(pk__in=latest)))
     return {
         "case_index": CaseIndexPage.objects.live().first(),
-        "featured_cases": list(cases.filter(featured=True)[:6]),
-        "latest_cases": list(cases.order_by("-first_published_at", "pk")[:6]),
-        "browse": browse_vocabularies(),
+        "featured_cases": [case for case in shown if case.featured][:6],
+        "latest_cases": sorted(shown, key=lambda case: (
+            case.first_published_at is None, -(case.first_published_at or EPOCH).timestamp(), case.pk))[:6],
+        "browse": browse_vocabularies(cases),
     }

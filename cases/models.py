@@ -1,10 +1,12 @@
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.db.models import Value
+from django.http import Http404
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -22,7 +24,7 @@ from search.index import SegmentedAutocompleteField, SegmentedField
 
 from .blocks import CaseBodyBlock, html_paragraphs
 from .forms import CasePageForm
-from .related import similar_cases
+from .related import related_cases
 from .serializers import (
     KeyFigureSerializer, PageUrlField, RegionSerializer, SourceSerializer, TermSerializer,
 )
@@ -50,6 +52,18 @@ class CaseIndexPage(Page):
     class Meta:
         verbose_name = "案例库"
         verbose_name_plural = "案例库"
+
+    def route(self, request, path_components):
+        # Cases are the only children: fetch one as a CasePage, with what its page shows, in
+        # one query instead of the generic page, then its own row, region and domain.
+        if len(path_components) == 1:
+            case = (CasePage.objects.child_of(self).select_related("region", "domain")
+                    .filter(slug=path_components[0]).first())
+            if case is None:
+                raise Http404
+            case._cached_parent_obj = self
+            return case.route(request, [])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from .browse import case_listing_context
@@ -185,6 +199,13 @@ class CasePage(Page):
             return f"{start}—{end}年"
         return f"{start or end}年" if (start or end) else ""
 
+    @classmethod
+    def get_indexed_objects(cls):
+        # The indexed text reads the region, domain and three vocabularies of every case:
+        # fetched once per chunk of a rebuild, not once per case.
+        return super().get_indexed_objects().select_related("region", "domain").prefetch_related(
+            "themes", "problems", "tags")
+
     def search_headline(self):
         """Title, model name, summary, place and vocabulary terms: what a match ranks highest on."""
         names = [self.title, self.model_name, self.summary, self.place]
@@ -223,25 +244,44 @@ class CasePage(Page):
             if block.block_type == "section"
         ]
 
+    def vocabulary_terms(self):
+        """(themes, problems, tags): for a saved case in one query rather than three; a
+        preview's unsaved choices live in memory and are read from there."""
+        in_memory = getattr(self, "_cluster_related_objects", {})
+        if self.pk is None or {"themes", "problems", "tagged_items"} & set(in_memory):
+            return list(self.themes.all()), list(self.problems.all()), list(self.tags.all())
+        kinds = (Theme, Problem, Tag)
+        def term_rows(terms, kind):
+            return terms.order_by().annotate(kind=Value(kind)).values_list("kind", "pk", "name", "slug")
+
+        rows = term_rows(Theme.objects.filter(cases=self), 0).union(
+            term_rows(Problem.objects.filter(cases=self), 1),
+            term_rows(Tag.objects.filter(cases_casepagetag_items__content_object=self), 2), all=True)
+        terms = ([], [], [])
+        for kind, pk, name, slug in sorted(rows):
+            terms[kind].append(kinds[kind](pk=pk, name=name, slug=slug))
+        return terms
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["og_type"] = "article"
         context["key_figures"] = list(self.key_figures.all())
-        context["themes"] = themes = list(self.themes.all())
-        context["problems"] = problems = list(self.problems.all())
-        context["tag_list"] = tags = list(self.tags.all())
-        related = list(
-            CasePage.objects.live().public()
-            .filter(related_from__page=self)
-            .exclude(pk=self.pk)
-            .select_related("region")
-            .order_by("related_from__sort_order")
-        )
-        context["related_is_automatic"] = not related
-        context["related_cases"] = related or similar_cases(
+        context["themes"], context["problems"], context["tag_list"] = themes, problems, tags = self.vocabulary_terms()
+        context["related_cases"], context["related_is_automatic"] = related_cases(
             self, [term.pk for term in themes], [term.pk for term in problems], [tag.pk for tag in tags]
         )
         return context
+
+
+def vocabulary_links():
+    """{"theme"|"problem"|"tag": (table, case column, term column)} of the tables linking cases
+    to their terms, for the grouped queries of facets and similar cases."""
+    def columns(through):
+        case_field, term_field = (field for field in through._meta.fields if field.is_relation)
+        return through._meta.db_table, case_field.column, term_field.column
+
+    return {"theme": columns(CasePage.themes.through), "problem": columns(CasePage.problems.through),
+            "tag": columns(CasePageTag)}
 
 
 class KeyFigure(Orderable):

@@ -1,6 +1,8 @@
 """The managed vocabularies a case is filed under: region tree, domain, theme, problem."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
@@ -89,6 +91,18 @@ class Region(index.Indexed, models.Model):
     def __str__(self):
         return self.full_name or self.name
 
+    def clean(self):
+        # Filters, facets and provinces rely on the tree being at most three levels deep.
+        depth, ancestor = 1, self.parent
+        while ancestor is not None and depth <= 3:
+            if self.pk and ancestor.pk == self.pk:
+                raise ValidationError({"parent": "上级不能是本地区或其下级地区。"})
+            depth, ancestor = depth + 1, ancestor.parent
+        if self.pk:
+            depth += 2 if Region.objects.filter(parent__parent=self).exists() else int(self.children.exists())
+        if depth > 3:
+            raise ValidationError({"parent": "地区最多三级（省、市、县）：此处添加或移动会超过三级。"})
+
     def save(self, *args, **kwargs):
         self.full_name = (self.parent.full_name if self.parent else "") + self.name
         if not self.slug:
@@ -100,13 +114,15 @@ class Region(index.Indexed, models.Model):
         for child in self.children.all():
             child.save()
 
-    def subtree_ids(self):
-        """Ids of this region and every region below it."""
-        ids, frontier = [self.pk], [self.pk]
-        while frontier:
-            frontier = list(Region.objects.filter(parent__in=frontier).values_list("pk", flat=True))
-            ids.extend(frontier)
-        return ids
+    @staticmethod
+    def within_q(regions, field="region"):
+        """Q: `field` is one of `regions` (a Region, or a queryset of them) or lies below one.
+
+        Regions are three levels deep (省 → 市 → 县), so this is a join, not a walk of the tree.
+        """
+        lookup = "exact" if isinstance(regions, Region) else "in"
+        return (Q(**{f"{field}__{lookup}": regions}) | Q(**{f"{field}__parent__{lookup}": regions})
+                | Q(**{f"{field}__parent__parent__{lookup}": regions}))
 
     @property
     def province(self):

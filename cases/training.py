@@ -108,7 +108,7 @@ class TrainingCollectionPage(RoutablePageMixin, Page):
                 conditions.append(Q(**{lookup: chosen}))
         regions = list(self.criteria_regions.all())
         if regions:
-            conditions.append(Q(region_id__in={pk for region in regions for pk in region.subtree_ids()}))
+            conditions.append(Region.within_q(regions))
         years = Q()
         if self.criteria_year_from:
             years &= Q(year_started__gte=self.criteria_year_from)

@@ -15,13 +15,13 @@ from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Q
 from taggit.models import Tag
-from wagtail.search.backends import get_search_backend
 
 from cases.browse import CaseFilter, browse_vocabularies, published_cases
 from cases.models import CasePage
 from cases.taxonomy import Problem, Theme
 
 from .facets import facet_counts
+from .fulltext import matching, matching_ids
 from .highlight import snippet
 from .query import ParsedQuery, parse_query
 from .text import fold, word_parts
@@ -62,23 +62,19 @@ def _word_in(word, field_name):
 
 def ranked_ids(query, candidates):
     """Ids of the `candidates` queryset matching `query`, best first."""
-    backend = get_search_backend()
-    live = CasePage.objects.live().only("id")
-    allowed = set(candidates.values_list("pk", flat=True))
-    backend_order = [case.pk for case in backend.search(query.backend_query(), live) if case.pk in allowed]
-    in_title_slot = {case.pk for case in backend.search(
-        query.backend_query(), live, fields=["title"], order_by_relevance=False)}
-    in_title = set(
-        candidates.filter(pk__in=backend_order).filter(
-            reduce(and_, (_word_in(word, "title") | _word_in(word, "model_name") for word in query.words))
-        ).values_list("pk", flat=True)
-    ) if backend_order else set()
-    whole_words = query.whole_words_query()
-    as_written = {case.pk for case in backend.search(whole_words, live, order_by_relevance=False)} \
-        if whole_words else set(backend_order)
-    position = {pk: number for number, pk in enumerate(backend_order)}
-    ranked = sorted(backend_order, key=lambda pk: (
-        pk not in in_title, pk not in in_title_slot, pk not in as_written, position[pk]))
+    relevance_order = matching_ids(query.words, candidates)
+    if not relevance_order:
+        return []
+    in_title_slot = set(matching_ids(query.words, candidates, title_only=True))
+    in_title = set(candidates.order_by().filter(
+        reduce(and_, (_word_in(word, "title") | _word_in(word, "model_name") for word in query.words))
+    ).values_list("pk", flat=True))
+    has_parts = any(word_parts(word) for word in query.words)
+    as_written = set(matching_ids(query.words, candidates, whole_words=True)) if has_parts else None
+    position = {pk: number for number, pk in enumerate(relevance_order)}
+    ranked = sorted(relevance_order, key=lambda pk: (
+        pk not in in_title, pk not in in_title_slot, as_written is not None and pk not in as_written,
+        position[pk]))
     if query.phrases:
         ranked = _with_phrases(ranked, query.phrases)
     return ranked
@@ -102,7 +98,8 @@ def search_cases(params):
     query = parse_query(params.get("q", ""))
     case_filter = CaseFilter.from_params(params)
     sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
-    candidates = case_filter.apply(published_cases())
+    shown = published_cases()
+    candidates = case_filter.apply(shown)
     errors = list(case_filter.errors)
     if query.truncated:
         errors.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
@@ -118,20 +115,24 @@ def search_cases(params):
 
     if query and sort == "relevance":
         ids = ranked_ids(query, candidates)
-    elif query:
-        matched = set(ranked_ids(query, candidates))
-        ids = [pk for pk in candidates.values_list("pk", flat=True) if pk in matched]
+    elif query.phrases:
+        ids = _with_phrases(list(matching(query.words, candidates).values_list("pk", flat=True)), query.phrases)
     else:
-        ids = list(candidates.values_list("pk", flat=True))
+        # Paginated in the database: only the page's ids are fetched.
+        ids = (matching(query.words, candidates) if query else candidates).values_list("pk", flat=True)
 
     page = Paginator(ids, PAGE_SIZE).get_page(params.get("page"))
-    cases = published_cases().prefetch_related("themes").in_bulk(list(page.object_list))
+    page_ids = list(page.object_list)
+    cases = shown.in_bulk(page_ids)
     terms = query.highlight_terms()
     hits = [Hit(case=cases[pk], snippet=snippet([cases[pk].body_text(), cases[pk].summary], terms))
-            for pk in page.object_list if pk in cases]
+            for pk in page_ids if pk in cases]
     if not query:
         hits = [Hit(case=hit.case, snippet=snippet([hit.case.summary], [])) for hit in hits]
-    facets = facet_counts(CasePage.objects.filter(pk__in=ids)) if query else facet_counts(candidates)
+    if query.phrases:
+        facets = facet_counts(candidates.filter(pk__in=ids))
+    else:
+        facets = facet_counts(matching(query.words, candidates) if query else candidates)
     return SearchResults(query=query, case_filter=case_filter, sort=sort, page=page, hits=hits,
                          facets=facets, errors=errors)
 

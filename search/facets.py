@@ -2,13 +2,17 @@
 
 Each facet's parameter is the listing filter of the same name (cases.browse.CaseFilter), so a
 facet link narrows the results exactly as the count promised.
+
+All six are counted in one query over the set, computed once (a CTE): counted facet by facet,
+the full-text match behind the set ran six times, the larger part of a search's time.
 """
 
 from collections import Counter
 
-from django.db.models import Count
+from django.db import connection
+from taggit.models import Tag
 
-from cases.models import CasePageTag
+from cases.models import CasePage, vocabulary_links
 from cases.taxonomy import Domain, Problem, Region, Theme
 
 FACET_LABELS = {
@@ -17,51 +21,63 @@ FACET_LABELS = {
 MAX_VALUES = 20
 
 
-def _terms(model, cases):
-    terms = model.objects.filter(cases__in=cases).annotate(count=Count("cases")).order_by("-count", "pk")
-    return [{"value": term.slug, "label": term.name, "count": term.count} for term in terms[:MAX_VALUES]]
-
-
-def _provinces(cases):
-    # Regions are at most three levels deep: a case's province is the topmost of its region,
-    # the region's parent and grandparent.
-    rows = cases.values_list("region_id", "region__parent_id", "region__parent__parent_id")
-    counts = Counter(next(pk for pk in reversed(row) if pk) for row in rows if row[0])
-    provinces = Region.objects.in_bulk(counts)
-    ranked = sorted(counts.items(), key=lambda item: (-item[1], provinces[item[0]].full_name))
-    return [{"value": provinces[pk].slug, "label": provinces[pk].name, "count": count} for pk, count in ranked]
-
-
-def _tags(cases):
-    rows = (
-        CasePageTag.objects.filter(content_object__in=cases)
-        .values("tag__slug", "tag__name").annotate(count=Count("id")).order_by("-count", "tag__name")
-    )
-    return [{"value": row["tag__slug"], "label": row["tag__name"], "count": row["count"]} for row in rows[:MAX_VALUES]]
-
-
 def case_years(start, end):
     """Every year from start to report: a case counts in each, as the year filter matches."""
     first, last = start or end, end or start
     return list(range(first, min(last, first + 50) + 1)) if first else []
 
 
-def _years(cases):
-    counts = Counter()
-    for start, end in cases.values_list("year_started", "year_reported"):
-        counts.update(case_years(start, end))
-    return [{"value": str(year), "label": f"{year}年", "count": count}
-            for year, count in sorted(counts.items(), reverse=True)]
+def _sql(cases_sql):
+    case_table, case_pk = CasePage._meta.db_table, CasePage._meta.pk.column
+    region, links = Region._meta.db_table, vocabulary_links()
+    in_set = "IN (SELECT pk FROM facet_cases)"
+    branches = []
+    for facet, model in (("theme", Theme), ("problem", Problem), ("tag", Tag)):
+        table, (link, case_column, term_column) = model._meta.db_table, links[facet]
+        branches.append(
+            f"SELECT '{facet}', t.id, t.slug, t.name, t.name, NULL, NULL, COUNT(*) FROM {link} l "
+            f"JOIN {table} t ON t.id = l.{term_column} WHERE l.{case_column} {in_set} GROUP BY t.id, t.slug, t.name")
+    branches.append(
+        f"SELECT 'domain', d.id, d.slug, d.name, d.name, NULL, NULL, COUNT(*) FROM {case_table} c "
+        f"JOIN {Domain._meta.db_table} d ON d.id = c.domain_id WHERE c.{case_pk} {in_set} "
+        f"GROUP BY d.id, d.slug, d.name")
+    # Regions are at most three levels deep (省 → 市 → 县): the province is the topmost.
+    branches.append(
+        f"SELECT 'region', p.id, p.slug, p.name, p.full_name, NULL, NULL, COUNT(*) FROM {case_table} c "
+        f"JOIN {region} r ON r.id = c.region_id LEFT JOIN {region} r1 ON r1.id = r.parent_id "
+        f"LEFT JOIN {region} r2 ON r2.id = r1.parent_id JOIN {region} p ON p.id = COALESCE(r2.id, r1.id, r.id) "
+        f"WHERE c.{case_pk} {in_set} GROUP BY p.id, p.slug, p.name, p.full_name")
+    branches.append(
+        f"SELECT 'year', NULL, NULL, NULL, NULL, c.year_started, c.year_reported, COUNT(*) FROM {case_table} c "
+        f"WHERE c.{case_pk} {in_set} GROUP BY c.year_started, c.year_reported")
+    return f"WITH facet_cases AS ({cases_sql}) " + " UNION ALL ".join(branches)
 
 
-def facet_counts(cases):
-    """{facet name: [{"value", "label", "count"}]} for the cases of the queryset `cases`."""
-    cases = cases.order_by()
-    return {
-        "region": _provinces(cases),
-        "theme": _terms(Theme, cases.values("pk")),
-        "problem": _terms(Problem, cases.values("pk")),
-        "domain": _terms(Domain, cases.values("pk")),
-        "tag": _tags(cases.values("pk")),
-        "year": _years(cases),
+def facet_counts(cases, limit=MAX_VALUES):
+    """{facet name: [{"value", "label", "count"}]} for the cases of the queryset `cases`; at
+    most `limit` values a facet (None: all), provinces and years always all."""
+    cases_sql, params = cases.order_by().values("pk").query.sql_with_params()
+    rows = {facet: [] for facet in FACET_LABELS}
+    years = Counter()
+    with connection.cursor() as cursor:
+        cursor.execute(_sql(cases_sql), params)
+        for facet, pk, slug, name, sort_name, start, end, count in cursor.fetchall():
+            if facet == "year":
+                for year in case_years(start, end):
+                    years[year] += count
+            else:
+                rows[facet].append((pk, slug, name, sort_name, count))
+    order = {
+        "region": lambda row: (-row[4], row[3]), "tag": lambda row: (-row[4], row[2]),
+        "theme": lambda row: (-row[4], row[0]), "problem": lambda row: (-row[4], row[0]),
+        "domain": lambda row: (-row[4], row[0]),
     }
+    facets = {}
+    for facet, key in order.items():
+        ranked = sorted(rows[facet], key=key)
+        if facet != "region" and limit:
+            ranked = ranked[:limit]
+        facets[facet] = [{"value": slug, "label": name, "count": count} for _, slug, name, _, count in ranked]
+    facets["year"] = [{"value": str(year), "label": f"{year}年", "count": count}
+                      for year, count in sorted(years.items(), reverse=True)]
+    return {facet: facets[facet] for facet in FACET_LABELS}

@@ -61,7 +61,7 @@ def test_case_page_queries_do_not_grow_with_tags_figures_or_related(client):
     case = CasePage.objects.get(slug="shangnan-gongjian-gongfu")
     render_queries(client, case)  # warm caches (site root paths, content types)
     baseline = render_queries(client, case)
-    assert baseline <= 16
+    assert baseline <= 12
 
     for number in range(5):
         case.tags.add(f"测试标签{number}")

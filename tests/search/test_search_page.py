@@ -229,7 +229,7 @@ def test_search_box_is_on_every_page(client):
 
 
 def test_search_page_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
-    with django_assert_max_num_queries(30):
+    with django_assert_max_num_queries(12):
         client.get("/search/", {"q": "党建"})
 
 
