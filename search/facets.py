@@ -27,6 +27,10 @@ def case_years(start, end):
     return list(range(first, min(last, first + 50) + 1)) if first else []
 
 
+# PostgreSQL types a UNION's columns from its first branch: untyped NULLs would be text.
+NO_YEAR = "CAST(NULL AS INTEGER)"
+
+
 def _sql(cases_sql):
     case_table, case_pk = CasePage._meta.db_table, CasePage._meta.pk.column
     region, links = Region._meta.db_table, vocabulary_links()
@@ -35,20 +39,20 @@ def _sql(cases_sql):
     for facet, model in (("theme", Theme), ("problem", Problem), ("tag", Tag)):
         table, (link, case_column, term_column) = model._meta.db_table, links[facet]
         branches.append(
-            f"SELECT '{facet}', t.id, t.slug, t.name, t.name, NULL, NULL, COUNT(*) FROM {link} l "
+            f"SELECT '{facet}', t.id, t.slug, t.name, t.name, {NO_YEAR}, {NO_YEAR}, COUNT(*) FROM {link} l "
             f"JOIN {table} t ON t.id = l.{term_column} WHERE l.{case_column} {in_set} GROUP BY t.id, t.slug, t.name")
     branches.append(
-        f"SELECT 'domain', d.id, d.slug, d.name, d.name, NULL, NULL, COUNT(*) FROM {case_table} c "
+        f"SELECT 'domain', d.id, d.slug, d.name, d.name, {NO_YEAR}, {NO_YEAR}, COUNT(*) FROM {case_table} c "
         f"JOIN {Domain._meta.db_table} d ON d.id = c.domain_id WHERE c.{case_pk} {in_set} "
         f"GROUP BY d.id, d.slug, d.name")
     # Regions are at most three levels deep (省 → 市 → 县): the province is the topmost.
     branches.append(
-        f"SELECT 'region', p.id, p.slug, p.name, p.full_name, NULL, NULL, COUNT(*) FROM {case_table} c "
+        f"SELECT 'region', p.id, p.slug, p.name, p.full_name, {NO_YEAR}, {NO_YEAR}, COUNT(*) FROM {case_table} c "
         f"JOIN {region} r ON r.id = c.region_id LEFT JOIN {region} r1 ON r1.id = r.parent_id "
         f"LEFT JOIN {region} r2 ON r2.id = r1.parent_id JOIN {region} p ON p.id = COALESCE(r2.id, r1.id, r.id) "
         f"WHERE c.{case_pk} {in_set} GROUP BY p.id, p.slug, p.name, p.full_name")
     branches.append(
-        f"SELECT 'year', NULL, NULL, NULL, NULL, c.year_started, c.year_reported, COUNT(*) FROM {case_table} c "
+        f"SELECT 'year', CAST(NULL AS INTEGER), '', '', '', c.year_started, c.year_reported, COUNT(*) FROM {case_table} c "
         f"WHERE c.{case_pk} {in_set} GROUP BY c.year_started, c.year_reported")
     return f"WITH facet_cases AS ({cases_sql}) " + " UNION ALL ".join(branches)
 
