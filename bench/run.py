@@ -81,6 +81,9 @@ def bench_database_url():
 
 
 def reset_database(url, derived_pg):
+    import shutil
+
+    shutil.rmtree(VAR / "page-cache", ignore_errors=True)  # pages of an earlier run's corpus
     if url.startswith("sqlite"):
         path = Path(urllib.parse.urlsplit(url).path)
         if path.resolve() == (ROOT / "db.sqlite3").resolve():
@@ -346,7 +349,7 @@ def measure_load(env, urls, seconds, connections, cache=False):
                 capture_output=True, text=True, check=True)
             out[name + ("_cached" if cache else "")] = {
                 **parse_wrk(result.stdout), "url": urls[name], "seconds": seconds, "connections": connections,
-                "workers": 2, "cache_middleware": cache}
+                "workers": 2, "page_cache": cache}
             entry = out[name + ("_cached" if cache else "")]
             log(f"  load {name}{' (cached)' if cache else ''}: {entry['rps']} req/s, {entry['errors']} errors")
     finally:
@@ -410,7 +413,7 @@ def main():
     parser.add_argument("--search-rounds", type=int, default=int(os.environ.get("BENCH_SEARCH_ROUNDS", 5)))
     parser.add_argument("--page-runs", type=int, default=int(os.environ.get("BENCH_PAGE_RUNS", 15)))
     parser.add_argument("--no-cache-variant", action="store_true",
-                        help="skip the load run with the what-if cache middleware")
+                        help="skip the load run with the page cache on")
     args = parser.parse_args()
 
     url, derived_pg = bench_database_url()

@@ -1,8 +1,7 @@
 """Settings for the benchmark: production-like (DEBUG off, no toolbar, no SSL redirect), on the
 benchmark database named by BENCH_DATABASE_URL (never the demo db.sqlite3).
 
-BENCH_CACHE=1 adds Django's site-wide cache middleware (local memory, per worker). The portal
-itself has no page cache yet: that variant only shows what one would buy (see bench/README).
+BENCH_CACHE=1 turns the portal's public page cache on (the load test's "_cached" runs).
 """
 
 import os
@@ -11,7 +10,6 @@ import tempfile
 import dj_database_url
 
 from portal.settings.base import *  # noqa: F403
-from portal.settings.base import MIDDLEWARE
 
 SECRET_KEY = "bench-only-insecure-key"
 DEBUG = False
@@ -35,11 +33,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "ERROR"},
 }
 
-if os.environ.get("BENCH_CACHE") == "1":
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CACHE_MIDDLEWARE_SECONDS = 300
-    MIDDLEWARE = (
-        ["django.middleware.cache.UpdateCacheMiddleware"]
-        + MIDDLEWARE
-        + ["django.middleware.cache.FetchFromCacheMiddleware"]
-    )
+# BENCH_CACHE=1: the portal's page cache (portal/page_cache.py), shared by the gunicorn workers
+# through a directory of the benchmark's own.
+PAGE_CACHE_SECONDS = 600 if os.environ.get("BENCH_CACHE") == "1" else 0
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+              "LOCATION": os.path.join(os.path.dirname(__file__), "var", "page-cache")},
+}

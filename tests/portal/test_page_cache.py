@@ -1,0 +1,59 @@
+"""Issue 9: the public page cache serves anonymous readers until any content changes."""
+
+import pytest
+from django.test import override_settings
+
+from cases.models import CasePage
+from portal.page_cache import content_changed
+
+
+@pytest.fixture
+def caching():
+    content_changed()  # a fresh generation: nothing cached by an earlier test
+    with override_settings(PAGE_CACHE_SECONDS=300):
+        yield
+
+
+@pytest.mark.django_db
+def test_second_anonymous_view_is_served_from_the_cache_without_queries(client, caching,
+                                                                         django_assert_num_queries):
+    assert client.get("/cases/wuchang-1-3/")["X-Page-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        response = client.get("/cases/wuchang-1-3/")
+    assert response["X-Page-Cache"] == "hit"
+    assert "五常" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_publishing_a_change_empties_the_cache(client, caching):
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    client.get(case.url)
+    case.title = "五常市新标题（缓存测试）"
+    case.save_revision().publish()
+    response = client.get(case.url)
+    assert response["X-Page-Cache"] == "miss"
+    assert "五常市新标题（缓存测试）" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_unpublishing_removes_the_page_from_readers_at_once(client, caching):
+    case = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    assert client.get(case.url).status_code == 200
+    assert client.get("/search/?q=两会两评")["X-Page-Cache"] == "miss"
+    case.unpublish()
+    assert client.get(case.url).status_code == 404
+    assert case.title not in client.get("/search/?q=两会两评").content.decode()
+
+
+@pytest.mark.django_db
+def test_signed_in_editors_and_the_admin_are_never_cached(admin_client, client, caching):
+    assert "X-Page-Cache" not in admin_client.get("/cases/wuchang-1-3/")
+    assert "X-Page-Cache" not in admin_client.get("/admin/")
+    client.get("/cases/")
+    assert client.get("/cases/")["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.django_db
+def test_errors_and_responses_with_cookies_are_not_cached(client, caching):
+    client.get("/cases/no-such-case/")
+    assert "X-Page-Cache" not in client.get("/cases/no-such-case/")
