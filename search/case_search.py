@@ -27,6 +27,8 @@ from .query import ParsedQuery, parse_query
 from .text import fold, word_parts
 
 PAGE_SIZE = 10
+# Shown when the configured Elasticsearch cannot answer (search.es.search).
+UNAVAILABLE = "搜索服务暂时不可用，请稍后再试；也可以先按地区、主题浏览案例。"
 SORTS = {"relevance": "相关度", "newest": "最新"}
 
 

@@ -1,7 +1,8 @@
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
+from django.utils.cache import add_never_cache_headers
 
-from .case_search import SORTS, autocomplete, search_cases, suggestions
+from .case_search import SORTS, UNAVAILABLE, autocomplete, search_cases, suggestions
 from .facets import FACET_LABELS
 
 
@@ -43,6 +44,14 @@ def _result_json(hit, request):
 
 def search(request):
     results = search_cases(request.GET)
+    response = _search_response(request, results)
+    if UNAVAILABLE in results.errors:
+        # An outage's answer must not outlive it in the page cache.
+        add_never_cache_headers(response)
+    return response
+
+
+def _search_response(request, results):
     if request.GET.get("format") == "json":
         return JsonResponse({
             "query": results.query.text,

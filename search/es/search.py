@@ -27,7 +27,6 @@ from .documents import CaseDocument
 
 logger = logging.getLogger(__name__)
 
-UNAVAILABLE = "搜索服务暂时不可用，请稍后再试；也可以先按地区、主题浏览案例。"
 TITLE_FIELDS = ["title", "model_name"]
 HEADLINE_FIELDS = [*TITLE_FIELDS, "summary", "region.name", "domain.name", "themes.name", "problems.name", "tags.name"]
 # The title slot weighs five times the body, as in the database backend's index.
@@ -208,7 +207,7 @@ def search_elasticsearch(query, case_filter, sort, errors, page_number):
             return None
         return case_search.SearchResults(
             query=query, case_filter=case_filter, sort=sort, page=Paginator([], size).get_page(1), hits=[],
-            facets={name: [] for name in FACET_LABELS}, errors=[*errors, UNAVAILABLE])
+            facets={name: [] for name in FACET_LABELS}, errors=[*errors, case_search.UNAVAILABLE])
     cases = published_cases().in_bulk(page.object_list)
     highlights = {int(hit.meta.id): hit.meta.highlight.to_dict() for hit in ranked.response if "highlight" in hit.meta}
     hits = [case_search.Hit(case=cases[pk], snippet=_snippet(cases[pk], highlights.get(pk, {}), query))

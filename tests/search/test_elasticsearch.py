@@ -410,6 +410,8 @@ def test_a_search_while_elasticsearch_is_down_says_so_without_failing(cluster, c
     assert data["errors"] == ["搜索服务暂时不可用，请稍后再试；也可以先按地区、主题浏览案例。"]
     response = client.get("/search/", {"q": "党建"})
     assert response.status_code == 200 and "搜索服务暂时不可用" in response.content.decode()
+    # The page cache must not keep serving the outage after Elasticsearch is back.
+    assert "no-store" in response["Cache-Control"]
 
 
 @pytest.mark.django_db
