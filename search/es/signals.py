@@ -1,5 +1,6 @@
 """Keep the case index current: publish, unpublish, edit (a new published revision) and delete
-sync the case; renaming a vocabulary term syncs the cases filed under it.
+sync the case; renaming a vocabulary term syncs the cases filed under it; making a page
+private or public again syncs the cases at and below it.
 
 Connected by SearchConfig.ready() only when Elasticsearch is configured. The sync runs after
 the transaction commits, and an unreachable Elasticsearch is logged, never raised: publishing
@@ -10,6 +11,7 @@ import logging
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished
 
 from cases.models import CasePage
@@ -43,11 +45,22 @@ def vocabulary_saved(sender, instance, created, raw=False, **kwargs):
         _sync_after_commit(list(instance.cases.values_list("pk", flat=True)))
 
 
+def privacy_changed(sender, instance, **kwargs):
+    # The index holds public cases only: a restriction added removes them, one lifted restores them.
+    try:
+        page = instance.page
+    except Page.DoesNotExist:  # the page itself is being deleted: its cases sync on their own
+        return
+    _sync_after_commit(list(CasePage.objects.descendant_of(page, inclusive=True).values_list("pk", flat=True)))
+
+
 HANDLERS = [
     (page_published, case_changed, CasePage),
     (page_unpublished, case_changed, CasePage),
     (post_delete, case_changed, CasePage),
     *((post_save, vocabulary_saved, model) for model in (Domain, Problem, Region, Theme)),
+    (post_save, privacy_changed, PageViewRestriction),
+    (post_delete, privacy_changed, PageViewRestriction),
 ]
 
 

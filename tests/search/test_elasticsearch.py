@@ -19,8 +19,9 @@ from django.core.management import CommandError, call_command
 from elastic_transport import ApiResponseMeta, BaseNode, ConnectionError, ConnectionTimeout, HttpHeaders
 from elastic_transport._node import NodeApiResponse
 from elasticsearch import Elasticsearch
+from wagtail.models import PageViewRestriction
 
-from cases.models import CasePage
+from cases.models import CaseIndexPage, CasePage
 from cases.taxonomy import Theme
 from search.es import analysis, connection, documents, indexing
 from search.es import signals as es_signals
@@ -464,6 +465,20 @@ def test_publish_edit_unpublish_and_delete_update_the_case_index(cluster, django
         ("delete", case.pk, None),
         ("delete", case.pk, None),
     ]
+
+
+@pytest.mark.django_db
+def test_making_the_case_library_private_and_public_again_updates_the_case_index(
+        cluster, django_capture_on_commit_callbacks):
+    library = CaseIndexPage.objects.get()
+    live = set(CasePage.objects.live().values_list("pk", flat=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction = PageViewRestriction.objects.create(page=library, restriction_type=PageViewRestriction.LOGIN)
+    assert {(kind, pk) for kind, pk, _ in bulk_actions(cluster.sent("/_bulk"))} == {("delete", pk) for pk in live}
+    with django_capture_on_commit_callbacks(execute=True):
+        restriction.delete()
+    reindexed = {(kind, pk) for kind, pk, _ in bulk_actions(cluster.sent("/_bulk"))}
+    assert {("index", pk) for pk in live} <= reindexed
 
 
 @pytest.mark.django_db
