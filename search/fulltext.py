@@ -8,11 +8,14 @@ PostgreSQL. Query words are pipeline terms (letters and digits only), so no quer
 reach the database from what a reader typed.
 """
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.models.expressions import RawSQL
+from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
+from .query import ParsedQuery
 from .text import word_parts
 
 # The index's title slot holds the title and the short, telling fields; its weight over the
@@ -30,7 +33,7 @@ def _sqlite_expression(words, whole_words):
             return phrase(word)
         return f"({phrase(word)} OR ({' AND '.join(phrase(part) for part in parts)}))"
 
-    return " AND ".join(word_expression(word) for word in words), []
+    return " AND ".join(word_expression(word) for word in words)
 
 
 def _postgres_expression(words, whole_words):
@@ -48,13 +51,30 @@ def _postgres_expression(words, whole_words):
     return " && ".join(sql), params
 
 
+def _database_index():
+    # settings.base: Wagtail's search backend is Elasticsearch exactly when this is set.
+    return not settings.ELASTICSEARCH_URL
+
+
+def _backend_ids(words, candidates, title_only, whole_words):
+    """The same match through Wagtail's configured backend when it is not the database's
+    (Elasticsearch: the API's ?search= there; the search page has its own DSL query)."""
+    query = ParsedQuery(words=words)
+    backend_query = (whole_words and query.whole_words_query()) or query.backend_query()
+    # The backend filters on indexed fields only: search the live cases, keep the candidates.
+    allowed = set(candidates.values_list("pk", flat=True))
+    results = get_search_backend().search(backend_query, candidates.model.objects.live(),
+                                          fields=["title"] if title_only else None)
+    return [case.pk for case in results if case.pk in allowed]
+
+
 def _match_sql(words, candidates, title_only, whole_words):
     content_type = ContentType.objects.get_for_model(candidates.model).pk
     allowed_sql, allowed_params = candidates.order_by().values("pk").query.sql_with_params()
     entries = IndexEntry._meta.db_table
     if connection.vendor == "sqlite":
         fts = entries + "_fts"
-        expression, _ = _sqlite_expression(words, whole_words)
+        expression = _sqlite_expression(words, whole_words)
         columns = "{title}" if title_only else "{title body}"
         # CROSS JOIN keeps the MATCH as SQLite's outer loop: otherwise the planner may walk
         # every entry of the content type and run the MATCH once per entry.
@@ -79,6 +99,8 @@ def matching_ids(words, candidates, *, title_only=False, whole_words=False):
     """
     if not words:
         return []
+    if not _database_index():
+        return _backend_ids(words, candidates, title_only, whole_words)
     sql, params, rank = _match_sql(words, candidates, title_only, whole_words)
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} ORDER BY {rank}, e.object_id", params)
@@ -89,5 +111,7 @@ def matching(words, candidates):
     """The `candidates` holding every word, as a queryset (for counting and facets)."""
     if not words:
         return candidates.none()
+    if not _database_index():
+        return candidates.filter(pk__in=_backend_ids(words, candidates, False, False))
     sql, params, _ = _match_sql(words, candidates, False, False)
     return candidates.filter(pk__in=RawSQL(sql, params))

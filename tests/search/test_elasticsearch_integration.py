@@ -125,3 +125,8 @@ def test_wagtails_page_search_uses_the_segmented_words():
 
     found = get_search_backend().search("两会两评", CasePage.objects.live())
     assert [case.slug for case in found][:1] == ["xingshan-lianghui-liangping"]
+
+
+def test_the_apis_search_ranks_through_elasticsearch_too(client):
+    data = client.get("/api/v2/pages/", {"search": "两会两评"}).json()
+    assert [item["meta"]["slug"] for item in data["items"]][:1] == ["xingshan-lianghui-liangping"]
