@@ -2,7 +2,6 @@ from django import forms
 from django.conf import settings
 from django.db import models
 from django.db.models import Value
-from django.http import Http404
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -20,6 +19,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.routing import SingleChildTypeRoutingMixin
 from search.index import SegmentedAutocompleteField, SegmentedField
 
 from .blocks import CaseBodyBlock, html_paragraphs
@@ -39,8 +39,11 @@ __all__ = [
 ]
 
 
-class CaseIndexPage(Page):
+class CaseIndexPage(SingleChildTypeRoutingMixin, Page):
     """案例库: the listing of published cases, filterable by query parameters."""
+
+    child_page_model = "cases.CasePage"
+    child_select_related = ("region", "domain")
 
     intro = RichTextField("简介", blank=True, features=["bold", "italic", "link"])
 
@@ -52,18 +55,6 @@ class CaseIndexPage(Page):
     class Meta:
         verbose_name = "案例库"
         verbose_name_plural = "案例库"
-
-    def route(self, request, path_components):
-        # Cases are the only children: fetch one as a CasePage, with what its page shows, in
-        # one query instead of the generic page, then its own row, region and domain.
-        if len(path_components) == 1:
-            case = (CasePage.objects.child_of(self).select_related("region", "domain")
-                    .filter(slug=path_components[0]).first())
-            if case is None:
-                raise Http404
-            case._cached_parent_obj = self
-            return case.route(request, [])
-        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         from .browse import case_listing_context

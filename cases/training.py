@@ -1,7 +1,7 @@
 """培训专题: curated case collections that trainers hand out (page, print view, Word handout)."""
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils.http import content_disposition_header
@@ -12,6 +12,8 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from portal.routing import SingleChildTypeRoutingMixin
+
 from .handouts import DOCX_TYPE, build_handout, qr_svg
 from .taxonomy import Domain, Problem, Region, Theme
 
@@ -21,8 +23,10 @@ def lines(text):
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-class TrainingIndexPage(Page):
+class TrainingIndexPage(SingleChildTypeRoutingMixin, Page):
     """培训专题: the section holding the training collections."""
+
+    child_page_model = "cases.TrainingCollectionPage"
 
     intro = RichTextField("简介", blank=True, features=["bold", "italic", "link"])
 
@@ -98,17 +102,28 @@ class TrainingCollectionPage(RoutablePageMixin, Page):
     def questions(self):
         return lines(self.discussion_questions)
 
+    CRITERIA = (("criteria_themes", "themes__in"), ("criteria_problems", "problems__in"),
+                ("criteria_domains", "domain__in"), ("criteria_tags", "tags__in"), ("criteria_regions", None))
+
+    def _chosen_criteria(self):
+        """{field: its chosen terms} of the criteria that have any.
+
+        A saved page answers in one query, the terms staying subqueries; a preview's unsaved
+        choices live in memory and are read from there.
+        """
+        in_memory = getattr(self, "_cluster_related_objects", {})
+        if self.pk is None or any(field in in_memory for field, _ in self.CRITERIA):
+            chosen = {field: list(getattr(self, field).all()) for field, _ in self.CRITERIA}
+            return {field: terms for field, terms in chosen.items() if terms}
+        counts = TrainingCollectionPage.objects.filter(pk=self.pk).aggregate(
+            **{field: Count(field, distinct=True) for field, _ in self.CRITERIA})
+        return {field: getattr(self, field).all() for field, _ in self.CRITERIA if counts[field]}
+
     def criteria_q(self):
         """The saved criteria as one Q, or None when there are none."""
-        conditions = []
-        for field, lookup in (("criteria_themes", "themes__in"), ("criteria_problems", "problems__in"),
-                              ("criteria_domains", "domain__in"), ("criteria_tags", "tags__in")):
-            chosen = list(getattr(self, field).all())
-            if chosen:
-                conditions.append(Q(**{lookup: chosen}))
-        regions = list(self.criteria_regions.all())
-        if regions:
-            conditions.append(Region.within_q(regions))
+        chosen = self._chosen_criteria()
+        conditions = [Region.within_q(terms) if lookup is None else Q(**{lookup: terms})
+                      for field, lookup in self.CRITERIA if (terms := chosen.get(field)) is not None]
         years = Q()
         if self.criteria_year_from:
             years &= Q(year_started__gte=self.criteria_year_from)
@@ -127,15 +142,21 @@ class TrainingCollectionPage(RoutablePageMixin, Page):
         # browse imports the page models, which import this module: import it when needed.
         from .browse import published_cases
 
-        cases = published_cases().prefetch_related("key_figures", "problems")
+        cases = published_cases()
         picked = list(self.collection_cases.all())
-        live = cases.in_bulk([entry.case_id for entry in picked])
-        result = [(live[entry.case_id], entry.notes, lines(entry.questions)) for entry in picked if entry.case_id in live]
+        picked_ids = [entry.case_id for entry in picked]
+        wanted = Q(pk__in=picked_ids)
         criteria = self.criteria_q()
         if criteria is not None:
-            found = cases.filter(pk__in=cases.filter(criteria).values("pk")).exclude(pk__in=live)
-            result += [(case, "", []) for case in found[: self.criteria_limit]]
-        return result
+            found = cases.filter(pk__in=cases.filter(criteria).values("pk")).exclude(pk__in=picked_ids)
+            wanted |= Q(pk__in=found.values("pk")[: self.criteria_limit])
+        # Picked and found cases in one fetch (and one of each prefetched relation).
+        fetched = list(cases.filter(wanted).prefetch_related(None).prefetch_related("key_figures"))
+        by_pk = {case.pk: case for case in fetched}
+        result = [(by_pk[entry.case_id], entry.notes, lines(entry.questions)) for entry in picked
+                  if entry.case_id in by_pk]
+        picked_ids = set(picked_ids)
+        return result + [(case, "", []) for case in fetched if case.pk not in picked_ids]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

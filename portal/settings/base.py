@@ -85,10 +85,9 @@ CONTENT_SECURITY_POLICY = {
 
 # Login throttling (django-axes): five wrong passwords for one account from one address lock
 # that pair out for an hour; a correct login resets the count.
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# The lockout check first, then Django's own; AxesBackend (not the standalone one) also offers
+# get_user(), which logins made without a password (force_login, Wagtail's tests) rely on.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

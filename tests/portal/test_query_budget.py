@@ -24,6 +24,10 @@ PAGES = [
     "/search/?q=没有这个词",
     "/search/",
     "/compare/?cases=wuchang-1-3,zhucheng-chengxiang-lianjian,xingshan-lianghui-liangping",
+    "/training/",
+    "/training/chengxiang-tongchou/",
+    "/training/chengxiang-tongchou/print/",
+    "/training/chengxiang-tongchou/handout.docx",
 ]
 
 
