@@ -10,14 +10,15 @@ import tempfile
 import dj_database_url
 
 from portal.settings.base import *  # noqa: F403
+from portal.settings.base import tune_sqlite
 
 SECRET_KEY = "bench-only-insecure-key"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": tune_sqlite(dj_database_url.parse(
         os.environ["BENCH_DATABASE_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
-    )
+    ))
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

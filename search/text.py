@@ -73,6 +73,7 @@ def add_words(words):
         for word in words:
             if word:
                 _segmenter.add_word(fold(word), None, None)
+        index_text.cache_clear()  # texts segmented before may now split differently
 
 
 def _terms(words):
@@ -127,6 +128,11 @@ def word_parts(word):
     return best[-1] if len(best[-1]) > 1 else []
 
 
+@lru_cache(maxsize=256)
 def index_text(text):
-    """What the search index stores for `text`: its terms joined by spaces."""
+    """What the search index stores for `text`: its terms joined by spaces.
+
+    Cached: Wagtail's database index asks each search field for its value three times per
+    object (once each for its title, body and autocomplete columns).
+    """
     return " ".join(search_terms(text))
