@@ -19,6 +19,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.permissions import EditorialPermissionsMixin
 from portal.routing import SingleChildTypeRoutingMixin
 from search.index import SegmentedAutocompleteField, SegmentedField
 
@@ -68,7 +69,7 @@ class CasePageTag(TaggedItemBase):
     content_object = ParentalKey("cases.CasePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
-class CasePage(Page):
+class CasePage(EditorialPermissionsMixin, Page):
     """典型案例: one typical case, structured from its source document."""
 
     UNIT_LEVELS = [(level, level) for level in ("省", "市", "县", "乡镇", "村", "社区")]

@@ -12,6 +12,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from portal.permissions import EditorialPermissionsMixin
 from portal.routing import SingleChildTypeRoutingMixin
 
 from .handouts import DOCX_TYPE, build_handout, qr_svg
@@ -46,7 +47,7 @@ class TrainingIndexPage(SingleChildTypeRoutingMixin, Page):
         return context
 
 
-class TrainingCollectionPage(RoutablePageMixin, Page):
+class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page):
     """A set of cases for one training session: hand-picked, found by saved criteria, or both."""
 
     MATCH_ALL, MATCH_ANY = "all", "any"

@@ -11,6 +11,7 @@ import uuid
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 GENERATION_KEY = "page-cache:generation"
@@ -35,11 +36,18 @@ def _generation():
     return generation
 
 
+def _new_generation():
+    _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
 def content_changed(sender=None, **kwargs):
     """Start a new generation: every page cached so far is out of date."""
     if sender is not None and sender._meta.label_lower in IGNORED_MODELS:
         return
-    _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
+    _new_generation()
+    # And again once the change is committed: a reader served between the save and the commit
+    # saw (and cached) the old content under the new generation.
+    transaction.on_commit(_new_generation)
 
 
 def connect_invalidation():

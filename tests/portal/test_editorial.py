@@ -136,6 +136,24 @@ def test_editors_cannot_publish_unpublish_or_delete(editor):
     assert perms.can_edit() and not perms.can_publish() and not perms.can_unpublish() and not perms.can_delete()
 
 
+def test_editors_delete_only_their_own_unsubmitted_drafts(editor, other_editor, reviewer):
+    draft = create_draft(logged_in(editor))
+    assert draft.owner == editor
+    logged_in(other_editor).post(f"/admin/pages/{draft.pk}/delete/")
+    assert CasePage.objects.filter(pk=draft.pk).exists(), "a colleague's draft must survive"
+
+    submit(logged_in(editor), draft)
+    logged_in(editor).post(f"/admin/pages/{draft.pk}/delete/")
+    assert CasePage.objects.filter(pk=draft.pk).exists(), "a case in review is the reviewer's to remove"
+
+    assert draft.permissions_for_user(reviewer).can_delete()
+    own = CasePage.objects.get(pk=draft.pk)
+    own.current_workflow_state.cancel(user=editor)
+    assert own.permissions_for_user(editor).can_delete()
+    logged_in(editor).post(f"/admin/pages/{own.pk}/delete/")
+    assert not CasePage.objects.filter(pk=own.pk).exists()
+
+
 def test_reviewer_can_unpublish_and_search_forgets_the_case(reviewer):
     case = CasePage.objects.get(slug="wuchang-1-3")
     assert "wuchang-1-3" in slugs_found("1+3模式")
