@@ -19,9 +19,12 @@ MAX_PAGE_BYTES = 150 * 1024
 
 @pytest.mark.parametrize("name", PAGES)
 def test_no_wcag_violations(page, axe_violations, name):
+    blocked = []
+    page.on("console", lambda message: "Content Security Policy" in message.text and blocked.append(message.text))
     page.goto(PAGES[name])
     assert page.evaluate("document.documentElement.lang") == "zh-Hans"
     assert axe_violations() == []
+    assert blocked == [], "the page's own resources must pass its Content-Security-Policy"
 
 
 @pytest.mark.parametrize("name", PAGES)
