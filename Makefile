@@ -54,6 +54,23 @@ bench: install
 	$(BIN)/python -m bench --cases $(BENCH_CASES) --out $(BENCH_OUT) \
 		--load-seconds $(BENCH_LOAD_SECONDS) --seed $(BENCH_SEED)
 
+# Backups (issue 10): one archive of the database and media; restore asks before replacing.
+BACKUP_DIR ?= backups
+.PHONY: backup restore soak
+backup: install
+	$(MANAGE) backup --output $(BACKUP_DIR)/
+restore: install
+	test -n "$(FILE)" || (echo "usage: make restore FILE=backups/portal-backup-….tar.gz"; exit 2)
+	$(MANAGE) restore $(FILE)
+
+# Load and soak (issue 10), not part of `make test`: gunicorn under wrk on its own database.
+SOAK_SECONDS ?= 60
+SOAK_CONNECTIONS ?= 50
+SOAK_MINUTES ?= 5
+soak: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.soak --seconds $(SOAK_SECONDS) --connections $(SOAK_CONNECTIONS) --soak-minutes $(SOAK_MINUTES)
+
 # Rebuild the pinned set from requirements.in in a scratch virtualenv.
 lock:
 	rm -rf /tmp/portal-lock-venv && $(PYTHON) -m venv /tmp/portal-lock-venv

@@ -68,16 +68,17 @@ def summary(times_ms):
 
 # --- the database ---------------------------------------------------------------------------
 
-def bench_database_url():
+def bench_database_url(purpose="bench"):
+    """(url, derived from DATABASE_URL) of the database for `purpose` (bench, soak)."""
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"], False
     url = os.environ.get("DATABASE_URL", "")
     if url.startswith(("postgres://", "postgresql://")):
         parts = urllib.parse.urlsplit(url)
-        name = parts.path.lstrip("/") + "_bench"
+        name = parts.path.lstrip("/") + f"_{purpose}"
         return urllib.parse.urlunsplit(parts._replace(path="/" + name)), True
     VAR.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{VAR / 'bench.sqlite3'}", False
+    return f"sqlite:///{VAR / f'{purpose}.sqlite3'}", False
 
 
 def reset_database(url, derived_pg):
@@ -353,12 +354,17 @@ def measure_load(env, urls, seconds, connections, cache=False):
             entry = out[name + ("_cached" if cache else "")]
             log(f"  load {name}{' (cached)' if cache else ''}: {entry['rps']} req/s, {entry['errors']} errors")
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        stop(server)
     return out
+
+
+def stop(server):
+    """Stop a server process: politely, then not."""
+    server.terminate()
+    try:
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        server.kill()
 
 
 def shutil_which(name):

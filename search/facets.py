@@ -9,6 +9,7 @@ the full-text match behind the set ran six times, the larger part of a search's 
 
 from collections import Counter
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from taggit.models import Tag
 
@@ -60,8 +61,11 @@ def _sql(cases_sql):
 def facet_counts(cases, limit=MAX_VALUES):
     """{facet name: [{"value", "label", "count"}]} for the cases of the queryset `cases`; at
     most `limit` values a facet (None: all), provinces and years always all."""
-    cases_sql, params = cases.order_by().values("pk").query.sql_with_params()
     rows = {facet: [] for facet in FACET_LABELS}
+    try:
+        cases_sql, params = cases.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a queryset Django knows to be empty (pk__in=[]) has no SQL
+        return rows
     years = Counter()
     with connection.cursor() as cursor:
         cursor.execute(_sql(cases_sql), params)

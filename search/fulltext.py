@@ -10,6 +10,7 @@ reach the database from what a reader typed.
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from wagtail.search.backends import get_search_backend
@@ -101,7 +102,10 @@ def matching_ids(words, candidates, *, title_only=False, whole_words=False):
         return []
     if not _database_index():
         return _backend_ids(words, candidates, title_only, whole_words)
-    sql, params, rank = _match_sql(words, candidates, title_only, whole_words)
+    try:
+        sql, params, rank = _match_sql(words, candidates, title_only, whole_words)
+    except EmptyResultSet:  # candidates Django knows to be empty (pk__in=[]) have no SQL
+        return []
     with connection.cursor() as cursor:
         cursor.execute(f"{sql} ORDER BY {rank}, e.object_id", params)
         return [object_id for (object_id,) in cursor.fetchall()]
@@ -113,5 +117,8 @@ def matching(words, candidates):
         return candidates.none()
     if not _database_index():
         return candidates.filter(pk__in=_backend_ids(words, candidates, False, False))
-    sql, params, _ = _match_sql(words, candidates, False, False)
+    try:
+        sql, params, _ = _match_sql(words, candidates, False, False)
+    except EmptyResultSet:
+        return candidates.none()
     return candidates.filter(pk__in=RawSQL(sql, params))

@@ -67,6 +67,13 @@ def segmenter():
     return _segmenter
 
 
+def reset_segmenter():
+    """Forget the loaded dictionary (after a restore): the next use loads it afresh."""
+    global _segmenter
+    _segmenter = None
+    index_text.cache_clear()
+
+
 def add_words(words):
     """Teach the loaded segmenter new vocabulary (a theme or model name saved in the admin)."""
     if _segmenter is not None:

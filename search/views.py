@@ -1,9 +1,26 @@
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
 from .case_search import SORTS, UNAVAILABLE, autocomplete, search_cases, suggestions
 from .facets import FACET_LABELS
+
+
+# What the page's links carry over: the search's own parameters, as parsed. Echoing whatever
+# was sent made every facet link repeat a 100,000-character parameter (a 37 MB page).
+LINK_PARAMETERS = ("q", *FACET_LABELS, "sort")
+MAX_VALUE_LENGTH = 100
+
+
+def _link_parameters(request, results):
+    params = QueryDict(mutable=True)
+    for name in LINK_PARAMETERS:
+        value = request.GET.get(name, "")[:MAX_VALUE_LENGTH]
+        if value:
+            params[name] = value
+    if results.query.text:
+        params["q"] = results.query.text
+    return params
 
 
 def _query_string(params, **changes):
@@ -63,7 +80,7 @@ def _search_response(request, results):
             "facets": results.facets,
             "errors": results.errors,
         }, json_dumps_params={"ensure_ascii": False})
-    params = request.GET
+    params = _link_parameters(request, results)
     active_filters = [
         {"label": label, "value": value, "url": _query_string(params, **{name: None})}
         for name, label, value in results.case_filter.active
