@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.html import escape
 
@@ -258,8 +259,26 @@ def load_cases(path, index_page=None):
             for slug in case.related:
                 if slug not in known:
                     raise FixtureError(case.path, "related", f"没有网址名为“{slug}”的案例。")
-        pages = {case.slug: _save_draft(case, index_page) for case in cases}
-        return {case.slug: _publish(*pages[case.slug], case) for case in cases}
+        # Drafts first, so that related cases within the batch exist when each is published.
+        pages = {case.slug: _validated(case, _save_draft, case, index_page) for case in cases}
+        return {case.slug: _validated(case, _publish, *pages[case.slug], case) for case in cases}
+
+
+def _validated(case, step, *args):
+    """step(*args), with the page's own validation errors (a URL field, a length) naming the
+    fixture's file and field like the reader's do."""
+    try:
+        return step(*args)
+    except ValidationError as error:
+        raise _fixture_error(case.path, error) from error
+
+
+YAML_NAMES = {model_field: f"source.{key}" for key, model_field in SOURCE_FIELDS.items()}
+
+
+def _fixture_error(path, error):
+    fields = getattr(error, "error_dict", {}) or {"(页面)": error.error_list}
+    return FixtureError(path, "、".join(YAML_NAMES.get(name, name) for name in fields), "；".join(error.messages))
 
 
 def _save_draft(case, index_page):
