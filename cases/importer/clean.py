@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from search.text import drop_controls, fold, strip_pinyin_notes, to_simplified
 
-from .patterns import ENUMERATION, TERMINAL, ends_sentence, is_heading_like
+from .patterns import ENUMERATION, HEADING_MAX, TERMINAL, ends_sentence, is_heading_like
 
 # --- line rules: (rule label, test on the folded, stripped line) ------------------------------
 
@@ -122,27 +122,48 @@ def _lines(text, cleaned):
             blank += 1
             continue
         indented = bool(re.match(r"[ \t\u3000\xa0]{2,}|\t|\u3000", stripped))
-        lines.append(Line(fix_spacing(to_simplified(content)), indented, blank))
+        lines.append(Line(content, indented, blank))
         blank = 0
+    # converted in one call: OpenCC costs more per call than per character
+    simplified = to_simplified("\n".join(line.text for line in lines)).split("\n")
+    for line, text in zip(lines, simplified, strict=True):
+        line.text = fix_spacing(text)
     if pinyin:
         cleaned.changes.append(f"删除拼音注音（{pinyin} 行）")
     return lines
 
 
+def _line_rule(folded):
+    return next((label for label, test in LINE_RULES if test(folded)), None)
+
+
 def _drop_noise(lines, cleaned):
+    width = _wrap_width(lines)
+    folded_lines = [fold(line.text).strip() for line in lines]
+
+    def block_item(folded):
+        """A link of a "推荐阅读" block: short, and not a line of hard-wrapped running text."""
+        if width and width - 3 <= len(folded) <= width + 1:
+            return False
+        # a long numbered line is text (a page chunk "8、…")
+        return bool(_LIST_ITEM.match(folded) and len(folded) <= 120) or _short(folded, 50)
+
     kept, in_tail_block = [], False
-    for line in lines:
-        folded = fold(line.text).strip()
-        # a block's items are short; a long numbered line is text (a page chunk "8、…")
-        if in_tail_block and ((_LIST_ITEM.match(folded) and len(folded) <= 120) or _short(folded, 50)):
-            cleaned.removed.append(Removed("推荐阅读、提示与评论区", line.text))
-            continue
+    for number, line in enumerate(lines):
+        folded = folded_lines[number]
+        if in_tail_block and block_item(folded):
+            # …except a heading the running text resumes under (a block inside the article)
+            following = folded_lines[number + 1] if number + 1 < len(lines) else ""
+            if not (is_heading_like(line.text) and following and not block_item(following)
+                    and not _line_rule(following)):
+                cleaned.removed.append(Removed("推荐阅读、提示与评论区", line.text))
+                continue
         in_tail_block = False
         if _TAIL_BLOCK.search(folded) and len(folded) <= 30:
             in_tail_block = True
             cleaned.removed.append(Removed("推荐阅读、提示与评论区", line.text))
             continue
-        rule = next((label for label, test in LINE_RULES if test(folded)), None)
+        rule = _line_rule(folded)
         if rule:
             cleaned.removed.append(Removed(rule, line.text))
         else:
@@ -172,34 +193,41 @@ def _sentence_per_line(lines):
     return single >= 0.8 * len(lines)
 
 
-def _continues(previous, line):
-    """Whether `line` goes on `previous`'s paragraph in a text with no layout signal."""
+def _continues(size, tail, line):
+    """Whether `line` goes on a paragraph of `size` characters ending with `tail` in a text with
+    no layout signal."""
     if re.match(r"[”’」』）)，,。；;、]", line.text):
         return True  # a line cannot start with closing punctuation
-    return len(previous) >= 40 and not ends_sentence(previous) and not ENUMERATION.match(line.text)
+    return size >= 40 and not ends_sentence(tail) and not ENUMERATION.match(line.text)
 
 
 def _join(lines, cleaned):
     width = _wrap_width(lines)
     per_sentence = not width and _sentence_per_line(lines)
-    paragraphs = []
+    # A paragraph is kept as its lines until it ends (adding to one long string is quadratic);
+    # the rules below need only its length and its last characters.
+    paragraphs, current, size, tail = [], [], 0, ""
     for number, line in enumerate(lines):
-        previous = paragraphs[-1] if paragraphs else None
-        if previous is None:
+        if not current:
             join = False
         elif width:
             last = lines[number - 1].text
             join = len(last) >= width - 3 and not line.indented
         elif per_sentence:
             # a wider gap than between sentences, an indent, a number or a heading starts a paragraph
+            heading_before = size <= HEADING_MAX and is_heading_like("".join(current))
             join = not (line.gap >= 2 or line.indented or ENUMERATION.match(line.text) or is_heading_like(line.text)
-                        or is_heading_like(previous)) or _continues(previous, line)
+                        or heading_before) or _continues(size, tail, line)
         else:
-            join = _continues(previous, line)
-        if join:
-            paragraphs[-1] = previous + line.text
-        else:
-            paragraphs.append(line.text)
+            join = _continues(size, tail, line)
+        if current and not join:
+            paragraphs.append("".join(current))
+            current, size, tail = [], 0, ""
+        current.append(line.text)
+        size += len(line.text)
+        tail = (tail + line.text)[-20:]
+    if current:
+        paragraphs.append("".join(current))
     if width:
         cleaned.changes.append(f"合并硬换行（每行约 {width} 字）")
     elif per_sentence:
@@ -223,9 +251,7 @@ def join_page_fragments(paragraphs, cleaned):
     first, last = numbered[0][0], numbered[-1][0]
     if last - first + 1 != len(numbered):
         return paragraphs  # something between the chunks: not one paged text
-    text = ""
-    for chunk in chunks:
-        text += _PAGE_FRAGMENT.sub("", chunk, count=1)
+    text = "".join(_PAGE_FRAGMENT.sub("", chunk, count=1) for chunk in chunks)
     label = TEMPLATE_LABEL.match(text)
     if label:
         cleaned.removed.append(Removed("网站模板字样", label.group(0)))

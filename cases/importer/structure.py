@@ -15,6 +15,12 @@ from ..taxonomy import Domain, Problem, Region, Theme
 from .patterns import ENUMERATION, TERMINAL, TOP_HEADING, ends_sentence, is_heading_like
 
 INTRO_HEADING = "基本情况"
+# A signed article (its author's name under the title) opens with an introduction, not a report
+# of the situation.
+ARTICLE_INTRO_HEADING = "引言"
+# A headingless account that goes event by event (dated meetings, articles, visits) tells how the
+# work was pushed forward rather than what was done.
+CHRONICLE_HEADING = "推进情况"
 # Section kinds by the words of their heading; the first that matches wins (经验启示 → 启示).
 KIND_WORDS = [
     ("启示", "启示|探讨|思考|体会|建议|展望|结语"),
@@ -26,12 +32,24 @@ KIND_WORDS = [
 ADDED_HEADINGS = {"背景": INTRO_HEADING, "做法": "主要做法", "成效": "取得成效", "启示": "实践启示"}
 _ANNOUNCES = [("成效", re.compile(r"(成效|效果|成绩)[^。；;]{0,30}[:：]")),
               ("启示", re.compile(r"(启示|体会)[^。；;]{0,30}[:：]"))]
+# "截止目前，……已建立……": totals so far, which report results when the results are announced next.
+_SO_FAR = re.compile(r"^(截止|截至|到|至)(目前|现在|今年|去年|(19|20)\d{2}年)|^目前[,，]")
+_DATED = re.compile(r"(19|20)\d{2}年(\d{1,2}月|第\d{1,2}期)")
 
 UNITS = ("万人次|人次|万元|亿元|万亩|万名|万人|万户|平方米|公里|千米|元|亩|名|人|个|户|家|期|项|条|所|座|场|盏|篇|件|"
          "位|支|批|吨|倍|次|%|％")
-FIGURE = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?(?:[-~—]\d+(?:\.\d+)?)?)([余多]?)([万亿]?)([余多]?)(" + UNITS + ")")
+# Counted things: a count under ten of them is an example's detail ("带领3名理事"), not a key figure.
+COUNT_UNITS = {"人次", "名", "人", "个", "户", "家", "期", "项", "条", "所", "座", "场", "盏", "篇", "件", "位", "支",
+               "批", "次"}
+FIGURE = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)((?:[-~—～至到]\d+(?:\.\d+)?)?)([余多]?)([万亿]?)([余多]?)(" + UNITS + ")")
+# A rate or a norm, not a result: 每人3万元, 人均…, 村平5万元, 1000元/场.
+_RATE_BEFORE = re.compile(r"(每|人均|户均|平均|村平|村均|年均|月均|按)[^,，;；。:：、]{0,4}$")
+_RATE_AFTER = re.compile(r"^[/／每]")
 _CLAUSE_END = re.compile(r"[,，;；。:：、(（“”]")
-_LABEL_TRIM = re.compile(r"^(已|共|又|先后|累计|目前|全县|全市|全省|其中)+|(达到|达|为|有|共|约|近|计|超过|突破|共有)+$")
+_LABEL_TRIM = re.compile(r"^(的|已|共|又|先后|累计|目前|全县|全市|全省|其中)+|(达到|达|为|有|共|约|近|计|超过|突破|共有)+$")
+MAX_FIGURES = 50
+# Numbers looked at for them: a real case has a few hundred at most.
+MAX_NUMBERS = 2000
 _QUOTED = re.compile(r"“([^“”]{2,15})”")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\s*起|以来)")
 _START = re.compile(r"(?:从|自|于)\s*((?:19|20)\d{2})年?(?:起|开始|以来)|(?<!\d)((?:19|20)\d{2})年(?:起|开始)")
@@ -143,7 +161,8 @@ def split_byline(paragraphs):
 def metadata(cleaned):
     """Author, outlet and date from the publishing lines the cleaner removed."""
     author = publisher = date = ""
-    for line in cleaned.removed_by("发布信息") + cleaned.removed_by("署名"):
+    # a publishing line with a counter on it ("发布时间：… 浏览：322次") goes as a counter
+    for line in cleaned.removed_by("发布信息") + cleaned.removed_by("署名") + cleaned.removed_by("阅读与页码计数"):
         if m := re.search(r"(?:作者|信息发布者|发布者|发布人|撰稿)[:：]\s*([^\s|,，]+)", line):
             author = author or m.group(1)
         if m := re.search(r"(?:来源|稿源|信息来源|文章来源)[:：]\s*([^\s|,，]+)", line):
@@ -222,9 +241,10 @@ def split_run_in_heading(paragraph):
     return None
 
 
-def sections_of(paragraphs, markup_headings=frozenset()):
+def sections_of(paragraphs, markup_headings=frozenset(), signed=False, model=""):
     """Sections by the source's headings; a headingless text is divided where it announces
-    results or lessons, under the importer's headings."""
+    results or lessons, under the importer's headings. The text before the first heading is
+    the situation (基本情况), or the introduction (引言) of a signed article."""
     sections = []
     for paragraph in paragraphs:
         run_in = split_run_in_heading(paragraph)
@@ -232,19 +252,27 @@ def sections_of(paragraphs, markup_headings=frozenset()):
             heading, text = run_in or (title_text(paragraph), None)
             sections.append(Section(section_kind(heading), heading, [text] if text else []))
         elif not sections:
-            sections.append(Section("背景", INTRO_HEADING, [paragraph], added=True))
+            intro = ARTICLE_INTRO_HEADING if signed else INTRO_HEADING
+            sections.append(Section("背景", intro, [paragraph], added=True))
         else:
             sections[-1].paragraphs.append(paragraph)
     sections = [s for s in sections if s.paragraphs]
     if all(section.added for section in sections):
-        sections = _divide_headingless(sections[0].paragraphs if sections else [])
-    return sections
+        return _divide_headingless(sections[0].paragraphs if sections else [])
+    return _closing_results(sections, model)
+
+
+def _announced(paragraph):
+    return next((kind for kind, cue in _ANNOUNCES if cue.search(paragraph[:80])), None)
 
 
 def _divide_headingless(paragraphs):
     sections = []
     for number, paragraph in enumerate(paragraphs):
-        kind = next((kind for kind, cue in _ANNOUNCES if cue.search(paragraph[:80])), None)
+        kind = _announced(paragraph)
+        if kind is None and _SO_FAR.match(paragraph) and number + 1 < len(paragraphs) \
+                and _announced(paragraphs[number + 1]) == "成效":
+            kind = "成效"
         if number == 0:
             kind = "背景"
         elif kind is None and len(sections) == 1:
@@ -252,7 +280,37 @@ def _divide_headingless(paragraphs):
         if kind and (not sections or sections[-1].kind != kind):
             sections.append(Section(kind, ADDED_HEADINGS[kind], [], added=True))
         sections[-1].paragraphs.append(paragraph)
+    for section in sections:
+        dated = sum(bool(_DATED.search(paragraph[:40])) for paragraph in section.paragraphs)
+        if section.kind == "做法" and len(section.paragraphs) >= 3 and dated * 2 > len(section.paragraphs):
+            section.heading = CHRONICLE_HEADING
     return sections
+
+
+def _closing_results(sections, model):
+    """A text may end, under its last heading of practice, on a paragraph that sums up what the
+    model achieved ("商南县“共建共富促和谐”活动的开展，找到了……，建立了……"): that paragraph
+    is the results, under the importer's heading."""
+    last = sections[-1]
+    if not model or last.kind in ("成效", "启示") or len(last.paragraphs) < 2:
+        return sections
+    closing = last.paragraphs[-1]
+    first = TERMINAL.split(closing, maxsplit=1)[0]
+    if ENUMERATION.match(closing) or f"“{model}”" not in first[:40] or \
+            len(re.findall(r"[\u4e00-\u9fff]了", first)) < 2:
+        return sections
+    last.paragraphs.pop()
+    return sections + [Section("成效", ADDED_HEADINGS["成效"], [closing], added=True)]
+
+
+def drop_cut_off_section(sections):
+    """(sections, heading dropped): a source cut off just after a heading leaves that section
+    nothing but half a sentence, which is no content for the case."""
+    last = sections[-1] if len(sections) > 1 else None
+    if last and not last.added and len(last.paragraphs) == 1 and len(last.paragraphs[0]) < 80 \
+            and not ends_sentence(last.paragraphs[0]):
+        return sections[:-1], last.heading
+    return sections, ""
 
 
 # --- place ------------------------------------------------------------------------------------
@@ -303,33 +361,124 @@ def infer_region_from_cases(text, cases):
     return None, []
 
 
+# --- the case's title: place + what -----------------------------------------------------------
+
+# The verbs a report title puts before the name of what it reports ("推进农村党建“1+3模式”").
+_TITLE_VERB = re.compile(r"^(?:积极|大力|深入|全面|扎实|认真|努力|着力|不断|持续)?(?:推进|开展|推广|推行|培育|实施|探索|"
+                         r"打造|建立|构建|深化|加强|完善|实行|创建|坚持|做好|抓好|健全|落实|践行|试行|启动|推动|创新)")
+# The kind of thing a quoted name is ("“两会两评”模式", "“共建共富促和谐”党建活动"); what follows it
+# in a title is about the report ("进展情况及取得成果综述", "纪实").
+_TITLE_KIND = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:模式|活动|工程|机制|制度|工作法|行动|计划|品牌|体系|平台|载体)")
+_TITLE_QUOTE = re.compile(r"“([^“”]{2,20})”")
+# A province's short name, which names its parts: 苏南地区, 陕南地区, 粤东西北地区.
+PROVINCE_SHORT_NAMES = {
+    "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "蒙", "辽宁": "辽", "吉林": "吉", "黑龙江": "黑",
+    "上海": "沪", "江苏": "苏", "浙江": "浙", "安徽": "皖", "福建": "闽", "江西": "赣", "山东": "鲁", "河南": "豫",
+    "湖北": "鄂", "湖南": "湘", "广东": "粤", "广西": "桂", "海南": "琼", "重庆": "渝", "四川": "川蜀", "贵州": "黔贵",
+    "云南": "滇云", "西藏": "藏", "陕西": "陕秦", "甘肃": "甘陇", "青海": "青", "宁夏": "宁", "新疆": "新",
+}
+
+
+def _area_name(region, text):
+    """The part of a province the text is about, as it names it ("苏南地区"), if it names one."""
+    short = next((abbr for name, abbr in PROVINCE_SHORT_NAMES.items() if region.name.startswith(name)), "")
+    if region.level != Region.PROVINCE or not short:
+        return ""
+    areas = Counter(re.findall(f"[{short}](?:东南|西南|东北|西北|东西北|东|南|西|北|中)部?地区", text))
+    area, count = areas.most_common(1)[0] if areas else ("", 0)
+    return area if count >= 2 else ""
+
+
+def _title_place(source_title, region, regions, text):
+    """(place, the rest of the title): the place a title starts with ("五常市…"), the region a
+    place head names ("湖北兴山:" → 兴山县), or for a title naming no place, the detected one."""
+    head = _PLACE_HEAD.match(source_title)
+    if head and _mentions(head.group(1), regions):
+        named = region is not None and _mentions(head.group(1), [region])
+        return (region.name if named else head.group(1)), head.group(2)
+    forms = sorted((form for r in regions for form in place_words(r.name) if source_title.startswith(form)),
+                   key=len, reverse=True)
+    if forms:
+        return forms[0], source_title[len(forms[0]):]
+    if region is None or _mentions(source_title, [region]):
+        return "", source_title
+    return _area_name(region, text) or region.name, source_title
+
+
+def case_title(source_title, region, regions, model, text):
+    """The case's name, where + what, in the words of the source and the region taxonomy: the
+    place, then the quoted name the title reports on with its kind ("五常市" + "农村党建“1+3模式”"),
+    without the report's verb or its tail ("推进", "进展情况及取得成果综述"). When the title
+    quotes a slogan but the text names its model otherwise, the model's name stands for it
+    ("培育农村党员创业“领头雁”" → "“农村党员创业示范工程”"). `region` is None when the place was
+    only inferred: a guess is not put in a title."""
+    place, core = _title_place(source_title, region, regions, text)
+    quoted = _TITLE_QUOTE.search(core)
+    if quoted:
+        if model and quoted.group(1) != model and model not in core:
+            core = f"“{model}”"
+        else:
+            kind = _TITLE_KIND.match(core[quoted.end():])
+            core = _TITLE_VERB.sub("", core[:quoted.start()]) + quoted.group(0) + (kind.group(0) if kind else "")
+    return title_text(place + core) or source_title
+
+
 # --- figures, years, names, vocabulary --------------------------------------------------------
 
-def _label(paragraph, start, end):
-    before = _CLAUSE_END.split(paragraph[max(0, start - 30):start])[-1]
+def _label(paragraph, start, end, previous_end=0):
+    """What a number counts, in the source's words: the clause before it ("建立关怀理事会"92个),
+    or the words after it when the clause before leads on to them ("…党组织与"167个"农村支部")."""
+    before = _CLAUSE_END.split(paragraph[max(0, start - 30, previous_end):start])[-1]
     label = _LABEL_TRIM.sub("", before).strip()
-    if len(label) < 2:  # "293个机关事企业单位党组织": what it counts comes after the number
-        label = re.split(r"[,，;；。:：、与和的]", paragraph[end:end + 30])[0]
+    if len(label) < 2 or label.endswith(("的", "与", "和", "同", "及")):
+        after = re.split(r"[,，;；。:：、与和的及\d]", paragraph[end:end + 30])[0]
+        label = after if len(after) >= 2 else label
     return label[:100]
 
 
+def _is_key_figure(paragraph, match, label):
+    """A result or a size: not a range or a rate (norms), not a small count, and it counts something."""
+    number, span, approx, multiplier, approx_after, unit = match.groups()
+    if span or re.search(r"\d[-~—～至到]$", paragraph[max(0, match.start() - 2):match.start()]):
+        return False
+    if _RATE_BEFORE.search(paragraph[max(0, match.start() - 8):match.start()]) or \
+            _RATE_AFTER.match(paragraph[match.end():match.end() + 1]):
+        return False
+    if unit in COUNT_UNITS and not (approx or multiplier or approx_after) and float(number) < 10:
+        return False
+    return len(re.findall(r"[\u4e00-\u9fff]", label)) >= 2
+
+
 def key_figures(paragraphs):
-    """Every number with a unit, the value as written ("300余", "5亿多", "1.29" 万名)."""
-    figures, seen = [], set()
+    """Key-figure candidates: a number, its unit and what it counts, the value as written ("300余",
+    "5亿多", "1.29" 万名); at most MAX_FIGURES, in the order of the text."""
+    figures, seen, numbers = [], set(), 0
     for paragraph in paragraphs:
+        previous_end, label = 0, ""
         for match in FIGURE.finditer(paragraph):
-            number, approx, multiplier, approx_after, unit = match.groups()
+            numbers += 1
+            if numbers > MAX_NUMBERS:
+                return figures
+            number, _, approx, multiplier, approx_after, unit = match.groups()
             if approx_after:  # 5亿多元: the approximation follows the multiplier
                 value, unit = number + approx + multiplier + approx_after, unit
             else:
                 value, unit = number + approx, multiplier + unit
-            label = _label(paragraph, match.start(), match.end())
-            sentence_start = max(paragraph.rfind(stop, 0, match.start()) for stop in "。；;")
-            years = _YEAR.findall(paragraph[sentence_start + 1:match.start()])
+            # "分别达65%、67%、60%": the values of a list share what they count
+            if paragraph[previous_end:match.start()] not in ("、", "和", "与", "及"):
+                label = _label(paragraph, match.start(), match.end(), previous_end)
+            previous_end = match.end()
+            if not _is_key_figure(paragraph, match, label):
+                continue
+            # the year of the sentence, looked for nearby only: a paragraph may be very long
+            window = paragraph[max(0, match.start() - 200):match.start()]
+            years = _YEAR.findall(window[max(window.rfind(stop) for stop in "。；;") + 1:])
             key = (label, value, unit)
             if key not in seen:
                 seen.add(key)
                 figures.append(Figure(label, value, unit.replace("％", "%"), int(years[-1]) if years else None))
+                if len(figures) == MAX_FIGURES:
+                    return figures
     return figures
 
 
@@ -342,12 +491,19 @@ def years(text):
 
 
 def model_name(title, text):
-    """The quoted name the text uses most ("1+3模式", "两会两评"), preferring one in the title."""
-    counts = Counter(name for name in _QUOTED.findall(text) if not TERMINAL.search(name))
+    """The quoted name the text uses most ("1+3模式", "两会两评"), preferring one in the title; or,
+    when none is quoted twice, one quoted once that the text goes on using unquoted
+    ("*市探索建立的“城乡联合党组织”……"). Two characters make a catchword ("三农"), not a name."""
+    counts = Counter(name for name in _QUOTED.findall(text) if not TERMINAL.search(name) and len(name) >= 3)
     if not counts:
         return ""
     best = max(counts, key=lambda name: (counts[name] + (3 if name in title else 0), len(name)))
-    return best if counts[best] >= 2 else ""
+    if counts[best] >= 2:
+        return best
+    # the first names only: each is counted over the whole text
+    uses = {name: text.count(name) for name in list(counts)[:100]}
+    used = max(uses, key=lambda name: (uses[name], len(name)))
+    return used if uses[used] >= 4 else ""
 
 
 def summary(sections):
@@ -395,16 +551,18 @@ def build_drafts(document, cleaned, known_cases=()):
     collection = title_text(preface[-1]) if preface and is_heading_like(preface[-1]) else ""
     drafts = []
     for head, paragraphs in parts:
+        signed = ""
         if head:
             title, rest = head, paragraphs
         else:
             title, rest = split_title(paragraphs, document.title_hint, _file_title(cleaned))
             if not author and title and cleaned.paragraphs and cleaned.paragraphs[0].startswith(title):
-                author, rest = split_byline(rest)
-        sections = sections_of(rest, document.headings)
+                signed, rest = split_byline(rest)
+        model = model_name(title, "\n".join(rest))
+        sections = sections_of(rest, document.headings, signed=bool(signed), model=model)
         if not title or not sections:
             continue
-        drafts.append(_draft(title, sections, regions, known_cases, author, publisher, date))
+        drafts.append(_draft(title, sections, regions, known_cases, model, signed or author, publisher, date))
     for draft in drafts:
         if collection:
             draft.notes.append(f"出自文档《{collection}》，该文档收有 {len(drafts)} 个案例。")
@@ -413,8 +571,10 @@ def build_drafts(document, cleaned, known_cases=()):
     return drafts
 
 
-def _draft(title, sections, regions, known_cases, author, publisher, date):
-    draft = CaseDraft(title=title, source_title=title, sections=sections,
+def _draft(title, sections, regions, known_cases, model, author, publisher, date):
+    last = sections[-1].paragraphs[-1] if sections[-1].paragraphs else ""
+    sections, cut_off = drop_cut_off_section(sections)
+    draft = CaseDraft(title=title, source_title=title, sections=sections, model_name=model,
                       author=author, publisher=publisher, date=date)
     text = draft.text
     draft.region = detect_region(title, text, regions)
@@ -426,15 +586,18 @@ def _draft(title, sections, regions, known_cases, author, publisher, date):
                                "推断（与已发布案例中的地名相同），请核对。")
     if draft.region:
         draft.unit_level = {Region.PROVINCE: "省", Region.CITY: "市", Region.COUNTY: "县"}[draft.region.level]
+    draft.title = case_title(title, None if draft.region_inferred else draft.region, regions, model, text)
+    if draft.title != title:
+        draft.notes.append(f"案例标题由原文标题“{title}”整理而成（地名 + 模式名称），请核对。")
     draft.year_started, draft.year_reported = years("\n".join(draft.paragraphs))
-    draft.model_name = model_name(title, text)
     draft.summary = summary(sections)
     draft.figures = key_figures(draft.paragraphs)
     draft.domain, draft.themes, draft.problems, draft.tags = vocabulary(text, draft.model_name)
-    last = draft.paragraphs[-1] if draft.paragraphs else ""
     if last and not ends_sentence(last):
         draft.complete = False
         draft.notes.append(f"原文可能不完整：正文止于“……{last[-12:]}”，没有句末标点。")
+    if cut_off:
+        draft.notes.append(f"原文在小标题“{cut_off}”后只剩半句即中断，该节未导入（原文见“来源”）。")
     added = [s.heading for s in sections if s.added]
     if added:
         draft.notes.append(f"小标题“{'”“'.join(added)}”为导入程序所加。")

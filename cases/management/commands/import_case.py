@@ -50,6 +50,8 @@ class Command(BaseCommand):
         pages = result.pages or [None] * len(result.drafts)
         for draft, page in zip(result.drafts, pages):
             self.stdout.write(f"  案例：{draft.title}")
+            if draft.source_title != draft.title:
+                self.stdout.write(f"    原文标题：{draft.source_title}")
             self.stdout.write(f"    地区：{draft.region.full_name if draft.region else '（未识别）'}"
                               f"  年份：{draft.year_started or '—'}–{draft.year_reported or '—'}"
                               f"  模式名称：{draft.model_name or '—'}")

@@ -1,6 +1,7 @@
 """Seed sources and variants made from them: re-encoded, noisy, Word HTML, .docx."""
 
 import io
+import re
 
 import opencc
 import pytest
@@ -23,6 +24,8 @@ NOISE_LINES = [
     "浏览:219次", "第1页", "1/3", "已阅读5页", "发布时间：2018-11-12 09:30", "来源:中国党建网",
     "版权所有 © 2008-2022 某某网 京ICP备12345678号", "推荐阅读", "上一篇：某某村党建工作总结",
     "下一篇：某某镇党建工作经验", "订购热线：13105357576", "图为村党支部书记走访群众", "关键词：党建 农村 合作社 模式 经验",
+    "分享到：微信 微博 QQ空间", "【打印本页】【关闭窗口】", "阅读：1,024", "责任编辑：张三", "（记者 李四 摄）",
+    "扫一扫在手机打开当前页", "本站所有文章未经授权禁止转载", "党建 基层党建 农村党建 组织建设 党员教育",
 ]
 
 
@@ -49,13 +52,28 @@ def with_noise(text):
     return "\n".join(lines)
 
 
+def hard_wrapped(text, width=40):
+    """The text re-typed with a line break every `width` characters, the page around it (its
+    footer's long notices) as it was; without pinyin notes, which such a site does not add."""
+    lines = []
+    for line in strip_pinyin_notes(text).split("\n"):
+        content = line.strip()
+        if len(content) > width * 1.5 and not re.search("下载|下載|本站|侵权|侵權", content):
+            lines += [content[i:i + width] for i in range(0, len(content), width)]
+        else:
+            lines.append(line)
+    return "\n".join(lines)
+
+
 def as_word_html(text):
     """Word's "Save as web page": MsoNormal paragraphs, a <span> per fragment, mso comments."""
     paragraphs = []
+    def escaped(fragment):
+        return fragment.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
     for line in text.split("\n"):
-        escaped = line.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        spans = "".join(f"<span lang=ZH-CN style='font-family:宋体'>{escaped[i:i + 7]}</span>"
-                        for i in range(0, len(escaped), 7)) or "<o:p>&nbsp;</o:p>"
+        spans = "".join(f"<span lang=ZH-CN style='font-family:宋体'>{escaped(line[i:i + 7])}</span>"
+                        for i in range(0, len(line), 7)) or "<o:p>&nbsp;</o:p>"
         paragraphs.append(f"<p class=MsoNormal>{spans}</p>")
     return ("<html xmlns:o='urn:schemas-microsoft-com:office:office'><head><meta charset=utf-8>"
             "<!--[if gte mso 9]><xml><w:WordDocument></w:WordDocument></xml><![endif]-->"

@@ -123,3 +123,18 @@ def test_a_repeated_title_or_lead_paragraph_is_dropped_once():
     cleaned = clean(f"农村党建工作新模式探索\n{A}\n农村党建工作新模式探索\n{A}\n{B}")
     assert cleaned.paragraphs == ["农村党建工作新模式探索", A, B]
     assert [item.rule for item in cleaned.removed] == ["重复的标题或段落"] * 2
+
+
+def test_a_block_inside_the_article_ends_where_the_text_resumes_under_its_heading():
+    cleaned = clean(f"{A}\n推荐阅读\n某某村党建工作总结\n二、主要做法\n{B}")
+    assert cleaned.paragraphs == [A, "二、主要做法", B]
+    assert [item.text for item in cleaned.removed] == ["推荐阅读", "某某村党建工作总结"]
+
+
+def test_a_block_inside_hard_wrapped_text_takes_no_wrapped_line():
+    text = (A + B) * 4
+    lines = [text[i:i + 30] for i in range(0, len(text), 30)]
+    lines.insert(6, "上一篇：某某村党建工作总结")
+    cleaned = clean("\n".join(lines))
+    assert cleaned.paragraphs == [text]
+    assert [item.text for item in cleaned.removed] == ["上一篇：某某村党建工作总结"]

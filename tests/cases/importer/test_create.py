@@ -31,7 +31,8 @@ def test_a_collection_becomes_two_drafts_never_published(case_index):
     document = read_bytes(SEED_004, seed_path(SEED_004).read_bytes())
     [result] = import_documents([document], parent=case_index)
     pages = [CasePage.objects.get(pk=page.pk) for page in result.pages]
-    assert [page.title for page in pages] == ["湖北兴山:推广农村党建“两会两评”模式", "广东翁源:培育农村党员创业“领头雁”"]
+    assert [page.title for page in pages] == ["兴山县农村党建“两会两评”模式", "翁源县“农村党员创业示范工程”"]
+    assert [page.source_title for page in pages] == ["湖北兴山:推广农村党建“两会两评”模式", "广东翁源:培育农村党员创业“领头雁”"]
     for page in pages:
         assert not page.live and page.get_parent().specific == case_index
         assert page.latest_revision is not None and page.has_unpublished_changes

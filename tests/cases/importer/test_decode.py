@@ -1,6 +1,10 @@
 """Reading files: types, encodings detected (not assumed), and clear refusals."""
 
+import io
+import zipfile
+
 import pytest
+from docx import Document as WordDocument
 
 from cases.importer import DocumentError
 from cases.importer.decode import MAX_BYTES, read_bytes, read_paste
@@ -66,3 +70,48 @@ def test_bad_input_is_refused_in_chinese(name, data, message):
 def test_empty_paste_is_refused():
     with pytest.raises(DocumentError, match="没有粘贴"):
         read_paste("  \n ")
+
+
+def _docx_parts(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def _docx_from(parts):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_docx_styles_tables_and_what_word_does_not_show():
+    word = WordDocument()
+    word.add_heading("兴山两会两评", 1)
+    word.add_heading("一、背景", 2)
+    word.add_paragraph(TEXT)
+    table = word.add_table(rows=1, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "关怀理事会", "92个"
+    word.add_paragraph("二、主要做法")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    parts = _docx_parts(buffer.getvalue())
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    assert w.encode() in parts["word/document.xml"]
+    # a tracked deletion and a text box: Word shows neither as text of the paragraph
+    parts["word/document.xml"] = parts["word/document.xml"].replace(
+        "<w:t>二、主要做法</w:t>".encode(),
+        "<w:t>二、主要做法</w:t></w:r><w:del w:id=\"1\" w:author=\"x\"><w:r><w:delText>删去的字</w:delText></w:r></w:del>"
+        "<w:r><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent>".encode())
+    document = read_bytes("case.docx", _docx_from(parts))
+    assert document.text.split("\n") == ["兴山两会两评", "一、背景", TEXT, "二、主要做法", "关怀理事会 92个"]
+    assert document.title_hint == "兴山两会两评" and document.headings == {"兴山两会两评", "一、背景"}
+
+
+def test_docx_main_part_is_found_by_its_relationship():
+    parts = _docx_parts(as_docx("标题行\n" + TEXT))
+    parts["word/document2.xml"] = parts.pop("word/document.xml")
+    parts["_rels/.rels"] = parts["_rels/.rels"].replace(b"word/document.xml", b"word/document2.xml")
+    parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"/word/document.xml", b"/word/document2.xml")
+    parts["word/_rels/document2.xml.rels"] = parts.pop("word/_rels/document.xml.rels")
+    assert read_bytes("case.docx", _docx_from(parts)).text.split("\n") == ["标题行", TEXT]

@@ -1,5 +1,7 @@
-"""The quality bar of issue 7: each seed source imports into drafts that match the hand-made
-fixtures (title, province, section headings, key figures) and keep no page noise."""
+"""The quality bar of issue 7: each seed source imports into drafts whose title, place and
+section headings are those of the hand-made fixtures, with ≥ 90% of their key figures and no
+page noise; and so do the seeds re-encoded, with noise inserted, hard-wrapped, as Word HTML
+and as .docx."""
 
 import importlib.util
 import re
@@ -9,8 +11,10 @@ from django.conf import settings
 
 from cases.importer.create import analyse
 from cases.importer.decode import read_bytes
+from search.text import to_simplified
 
-from .conftest import SEEDS, as_big5, as_docx, as_word_html, fixture, seed_text, with_noise
+from .conftest import (NOISE_LINES, SEEDS, as_big5, as_docx, as_word_html, fixture, hard_wrapped, seed_text,
+                       with_noise)
 
 _checker = importlib.util.spec_from_file_location(
     "fixture_fidelity", settings.BASE_DIR.parent / "shared" / "checks" / "fixture_fidelity.py")
@@ -18,21 +22,25 @@ fidelity = importlib.util.module_from_spec(_checker)
 _checker.loader.exec_module(fidelity)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
+# Fixture titles that no general rule can derive from the source, and why (see the report of
+# issue 7): for these the draft keeps the source's own title.
+UNDERIVABLE_TITLES = {
+    # The source is titled "城乡党建互帮互助交流" and masks its city as "*市": the editors' title
+    # names 诸城市 (inferred from town names, not written) and "城乡基层党组织联建", a phrase of
+    # the first paragraph, with the model in brackets — a choice among the text's phrases, not
+    # a cut of the title.
+    "zhucheng-chengxiang-lianjian",
+}
+# Model names the editors wrote in their own words (the source never quotes this one).
+UNDERIVABLE_MODELS = {"sunan-nongcun-shequ"}
 
-def drafts_of(name, data, known_cases):
-    return analyse(read_bytes(name, data), known_cases).drafts
+
+def imported(name, data, known_cases):
+    return analyse(read_bytes(name, data), known_cases)
 
 
-def heading_recall(draft, data):
-    """Share of the fixture's section headings that the draft has, in the same order."""
-    wanted = [block["heading"] for block in data["body"] if block["type"] == "section"]
-    found = [section.heading for section in draft.sections]
-    position, matched = 0, 0
-    for heading in wanted:
-        if heading in found[position:]:
-            position = found.index(heading, position) + 1
-            matched += 1
-    return matched / len(wanted)
+def headings(data):
+    return [block["heading"] for block in data["body"] if block["type"] == "section"]
 
 
 def figure_recall(draft, data):
@@ -43,33 +51,65 @@ def figure_recall(draft, data):
 
 
 def noise_in(draft):
+    """Page noise left in a draft: the fidelity check's tokens, pinyin notes, inserted noise lines."""
     texts = [draft.title, draft.summary, *[s.heading for s in draft.sections], *draft.paragraphs]
+    inserted = [to_simplified(line) for line in NOISE_LINES]
     return [(token, text[:30]) for text in texts for token in fidelity.NOISE if token in text] + \
-           [(match, text[:30]) for text in texts for match in fidelity.PINYIN.findall(text)]
+           [(match, text[:30]) for text in texts for match in fidelity.PINYIN.findall(text)] + \
+           [(line, text[:30]) for text in texts for line in inserted if line in text]
 
 
-# Measured at the time of writing. Headings the editors invented for headingless sources
-# (000 推进情况, 003 取得成效) and 002's editor heading 引言 are not found; see the report.
-HEADING_RECALL = {"wuchang-1-3": 0.75, "zhucheng-chengxiang-lianjian": 1.0, "sunan-nongcun-shequ": 2 / 3,
-                  "shangnan-gongjian-gongfu": 5 / 6, "xingshan-lianghui-liangping": 1.0,
-                  "wengyuan-dangyuan-chuangye": 1.0}
+def assert_like_fixture(draft, slug):
+    data = fixture(slug)
+    assert draft.source_title == data["source"]["title"]
+    assert draft.title == (draft.source_title if slug in UNDERIVABLE_TITLES else data["title"])
+    assert draft.region is not None
+    assert draft.region.province.name == data["region"].split("/")[0]
+    assert draft.region.full_name == data["region"].replace("/", "")
+    assert [section.heading for section in draft.sections] == headings(data)
+    assert figure_recall(draft, data) >= 0.9
+    assert noise_in(draft) == []
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", SEEDS)
 def test_each_seed_imports_like_its_fixture(name, known_cases):
-    drafts = drafts_of(name, (settings.SEEDS_DIR / name).read_bytes(), known_cases)
+    drafts = imported(name, (settings.SEEDS_DIR / name).read_bytes(), known_cases).drafts
     assert len(drafts) == len(SEEDS[name])
     for draft, slug in zip(drafts, SEEDS[name]):
+        assert_like_fixture(draft, slug)
         data = fixture(slug)
-        assert draft.source_title == data["source"]["title"]
-        assert draft.region is not None
-        assert draft.region.province.name == data["region"].split("/")[0]
-        assert draft.region.full_name == data["region"].replace("/", "")
-        assert heading_recall(draft, data) >= HEADING_RECALL[slug] - 1e-9
-        assert figure_recall(draft, data) >= 0.9
-        assert noise_in(draft) == []
         assert draft.complete == data["source"]["complete"]
+        assert draft.model_name == ("" if slug in UNDERIVABLE_MODELS else data["model_name"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", SEEDS)
+def test_the_place_comes_from_the_region_taxonomy(name):
+    """Without any published case to compare with, the place is the taxonomy's, by its names in
+    the text (兴山 alone is 湖北省宜昌市兴山县); only 001, whose city is masked as "*市", has none."""
+    drafts = imported(name, (settings.SEEDS_DIR / name).read_bytes(), known_cases=[]).drafts
+    for draft, slug in zip(drafts, SEEDS[name]):
+        if slug == "zhucheng-chengxiang-lianjian":
+            assert draft.region is None and not draft.region_inferred
+            assert draft.title == draft.source_title  # no guessed place in a title
+        else:
+            assert draft.region.full_name == fixture(slug)["region"].replace("/", "")
+            assert draft.title == fixture(slug)["title"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", SEEDS)
+def test_key_figures_are_a_number_its_unit_and_what_it_counts(name, known_cases):
+    for draft, slug in zip(imported(name, (settings.SEEDS_DIR / name).read_bytes(), known_cases).drafts,
+                           SEEDS[name]):
+        text = "\n".join(draft.paragraphs).replace("％", "%")
+        for figure in draft.figures:
+            assert figure.value + figure.unit in text  # as written: "300余人", "5亿多元", "1.29万名"
+            assert len(re.findall(r"[\u4e00-\u9fff]", figure.label)) >= 2
+            assert not re.search(r"\d[-~—～至到]\d", figure.value)  # ranges are norms, not results
+        # candidates, not every number: a few times the editors' choice at most
+        assert len(draft.figures) <= 4 * len(fixture(slug)["key_figures"])
 
 
 VARIANTS = {
@@ -77,31 +117,41 @@ VARIANTS = {
     "gbk": lambda name: (name, seed_text(name).replace("\xa0", " ").encode("gbk", errors="replace")),
     "gb18030": lambda name: (name, seed_text(name).encode("gb18030")),
     "big5": lambda name: (name, as_big5(seed_text(name))),
-    "noise": lambda name: (name, with_noise(seed_text(name)).encode("utf-8")),
     "utf8-bom": lambda name: (name, b"\xef\xbb\xbf" + seed_text(name).encode("utf-8")),
+    "utf16-bom": lambda name: (name, b"\xff\xfe" + seed_text(name).encode("utf-16-le")),
+    "noise": lambda name: (name, with_noise(seed_text(name)).encode("utf-8")),
+    "hard-wrapped": lambda name: (name, hard_wrapped(seed_text(name)).encode("utf-8")),
     "word-html": lambda name: (name.replace(".txt", ".htm"), as_word_html(seed_text(name)).encode("utf-8")),
+    "word-html-gbk-noise": lambda name: (
+        name.replace(".txt", ".htm"),
+        as_word_html(with_noise(seed_text(name))).replace("charset=utf-8", "charset=gbk").replace("\xa0", " ")
+        .encode("gbk", errors="replace")),
     "docx": lambda name: (name.replace(".txt", ".docx"), as_docx(seed_text(name))),
+    "docx-noise": lambda name: (name.replace(".txt", ".docx"), as_docx(with_noise(seed_text(name)))),
 }
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("variant", VARIANTS)
 @pytest.mark.parametrize("name", SEEDS)
-def test_variants_import_like_the_plain_seed(name, variant, known_cases):
-    plain = drafts_of(name, (settings.SEEDS_DIR / name).read_bytes(), known_cases)
-    drafts = drafts_of(*VARIANTS[variant](name), known_cases)
-    assert [d.source_title for d in drafts] == [d.source_title for d in plain]
-    assert [d.region for d in drafts] == [d.region for d in plain]
-    assert [[s.heading for s in d.sections] for d in drafts] == [[s.heading for s in d.sections] for d in plain]
-    for draft, slug in zip(drafts, SEEDS[name]):
-        assert noise_in(draft) == []
-        assert figure_recall(draft, fixture(slug)) >= 0.9
+def test_variants_import_like_the_fixture(name, variant, known_cases):
+    result = imported(*VARIANTS[variant](name), known_cases)
+    assert len(result.drafts) == len(SEEDS[name])
+    for draft, slug in zip(result.drafts, SEEDS[name]):
+        assert_like_fixture(draft, slug)
+    if "noise" in variant:
+        # compared by their words: GBK has no "©"
+        def words(text):
+            return re.sub(r"\W", "", to_simplified(text))
+
+        removed = [words(item.text) for item in result.cleaned.removed]
+        assert [line for line in NOISE_LINES if words(line) not in removed] == []
 
 
 @pytest.mark.django_db
 def test_metadata_years_and_inferred_place(known_cases):
     def draft(name):
-        return drafts_of(name, (settings.SEEDS_DIR / name).read_bytes(), known_cases)
+        return imported(name, (settings.SEEDS_DIR / name).read_bytes(), known_cases).drafts
 
     wuchang = draft("000_ca0f3fd031b617fc.txt")[0]
     assert (wuchang.author, wuchang.publisher, wuchang.date) == ("宗化龙", "五常信息网", "2017-03-16")
@@ -110,4 +160,7 @@ def test_metadata_years_and_inferred_place(known_cases):
     assert "李岚" in draft("003_8a00942d0ea9f248.txt")[0].author
     zhucheng = draft("001_0e4442402929a715.txt")[0]
     assert zhucheng.region_inferred and "推断" in " ".join(zhucheng.notes)
-    assert [d.model_name for d in draft("004_4d9ba10b11190ad5.txt")] == ["两会两评", "农村党员创业示范工程"]
+    xingshan, wengyuan = draft("004_4d9ba10b11190ad5.txt")
+    assert [xingshan.model_name, wengyuan.model_name] == ["两会两评", "农村党员创业示范工程"]
+    # the source breaks off just after "三、初步成效": the half sentence is not made a section
+    assert "三、初步成效" in " ".join(wengyuan.notes) and not wengyuan.complete

@@ -1,0 +1,158 @@
+"""Structure detection, rule by rule, on texts written for each rule (not only the seeds)."""
+
+import pytest
+
+from cases.importer import structure
+from cases.importer.create import analyse
+from cases.importer.decode import read_bytes
+from cases.importer.structure import (Section, case_title, drop_cut_off_section, key_figures, model_name,
+                                      sections_of)
+from cases.taxonomy import Region
+
+INTRO = "近年来，某县委坚持以党建引领乡村振兴，探索出一套行之有效的办法，取得了明显成效。"
+PRACTICE = "县委组织部牵头制定方案，各乡镇党委逐村落实，把党员编入责任区，定期走访农户，帮助解决实际困难。"
+
+
+@pytest.fixture
+def regions(db):
+    return {region.name: region for region in Region.objects.all()}
+
+
+@pytest.mark.parametrize("source_title, place, model, expected", [
+    # the place the title starts with, without the report's verb and tail
+    ("五常市推进农村党建“1+3模式”进展情况及取得成果综述", "五常市", "1+3模式", "五常市农村党建“1+3模式”"),
+    ("兴山县开展“三联三帮”活动纪实", "兴山县", "三联三帮", "兴山县“三联三帮”活动"),
+    ("商南县积极推行“双联双建”工作法的调查与思考", "商南县", "双联双建", "商南县“双联双建”工作法"),
+    # a place head names the taxonomy's region, however short ("湖北兴山：")
+    ("湖北兴山：深化“两会两评”模式", "兴山县", "两会两评", "兴山县“两会两评”模式"),
+    # a slogan in the title gives way to the model the text names
+    ("广东翁源：争当致富“领头雁”", "翁源县", "农村党员创业示范工程", "翁源县“农村党员创业示范工程”"),
+    # a title without a place gets the detected one; without a quoted name it is kept whole
+    ("推行“一村一品”党建工作法", "翁源县", "一村一品", "翁源县“一村一品”党建工作法"),
+    ("积极探索农村社区党建工作新模式", "商南县", "", "商南县积极探索农村社区党建工作新模式"),
+    # a title naming its place elsewhere is not given it twice
+    ("关于五常市农村党建工作的调查", "五常市", "", "关于五常市农村党建工作的调查"),
+    # no place detected (or only inferred): the source's title as it is
+    ("城乡党建互帮互助交流", None, "城乡联合党组织", "城乡党建互帮互助交流"),
+])
+def test_case_title_is_place_and_model_in_the_sources_words(regions, source_title, place, model, expected):
+    region = regions[place] if place else None
+    assert case_title(source_title, region, list(regions.values()), model, INTRO) == expected
+
+
+def test_a_province_wide_case_is_titled_with_the_part_the_text_names(regions):
+    text = "江苏省一些地方特别是苏北地区积极探索……苏北地区各级党组织……苏北地区的实践证明……"
+    assert case_title("积极探索农村党建新模式", regions["江苏省"], list(regions.values()), "", text) == \
+        "苏北地区积极探索农村党建新模式"
+    assert case_title("积极探索农村党建新模式", regions["江苏省"], list(regions.values()), "", INTRO) == \
+        "江苏省积极探索农村党建新模式"
+
+
+def headings(sections):
+    return [section.heading for section in sections]
+
+
+def test_the_opening_is_the_situation_or_a_signed_articles_introduction():
+    paragraphs = [INTRO, "一、主要做法", PRACTICE, "二、初步成效", "全县党员作用明显增强，群众满意度大幅提高。"]
+    assert headings(sections_of(paragraphs)) == ["基本情况", "一、主要做法", "二、初步成效"]
+    assert headings(sections_of(paragraphs, signed=True)) == ["引言", "一、主要做法", "二、初步成效"]
+
+
+def test_a_headingless_chronicle_is_how_the_work_went_forward():
+    dated = ["2009年5月，市委组织部召开座谈会，总结推广这一模式。", "2009年6月，市委召开经验交流会，作出全面部署。",
+             "《党建》2009年第6期刊发了调查报告，介绍了这一做法。", "截止目前，全市已建立合作社751个，吸纳社员126928人。",
+             "这一模式推行几年来，收到了显著成效：一是提高了农民组织化程度；二是增加了农民收入。"]
+    sections = sections_of([INTRO, *dated])
+    assert headings(sections) == ["基本情况", "推进情况", "取得成效"]
+    # totals "so far" go with the results they lead into
+    assert sections[2].paragraphs[0].startswith("截止目前")
+    undated = sections_of([INTRO, PRACTICE, PRACTICE + "。", PRACTICE + "！", dated[-1]])
+    assert headings(undated) == ["基本情况", "主要做法", "取得成效"]
+
+
+def test_a_closing_summary_of_the_models_results_becomes_the_results():
+    closing = "某县“共建共富”活动的开展，找到了城乡互补的途径，建立了统筹发展的机制。群众说：“党的政策暖人心。”"
+    paragraphs = [INTRO, "搭建城乡互动桥梁", PRACTICE, closing]
+    assert headings(sections_of(paragraphs, model="共建共富")) == ["基本情况", "搭建城乡互动桥梁", "取得成效"]
+    # not without the model named, nor for a numbered point
+    assert headings(sections_of(paragraphs, model="两会两评"))[-1] == "搭建城乡互动桥梁"
+    numbered = [INTRO, "搭建城乡互动桥梁", PRACTICE, "二是" + closing]
+    assert headings(sections_of(numbered, model="共建共富"))[-1] == "搭建城乡互动桥梁"
+
+
+def test_a_section_cut_off_after_its_heading_is_left_out():
+    sections = [Section("背景", "基本情况", [INTRO], added=True), Section("做法", "二、主要做法", [PRACTICE]),
+                Section("成效", "三、初步成效", ["翁源县实施的“农村党员创业示范工程”，积极培育"])]
+    assert drop_cut_off_section(sections) == (sections[:2], "三、初步成效")
+    whole = sections[:2] + [Section("成效", "三、初步成效", [PRACTICE[:-1] * 3])]
+    assert drop_cut_off_section(whole) == (whole, "")  # a long text cut off is still content
+
+
+def figures(text):
+    return [(f.label, f.value, f.unit, f.year) for f in key_figures([text])]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("目前，全县建立关怀理事会92个、户联理事会1001个。",
+     [("建立关怀理事会", "92", "个", None), ("户联理事会", "1001", "个", None)]),
+    ("组织引导293个机关党组织与167个农村支部结成对子。",
+     [("组织引导", "293", "个", None), ("农村支部结成对子", "167", "个", None)]),
+    # the value as written: approximations, multipliers, decimals
+    ("全市共有强居、企业向联合村投入资金5亿多元，拉动民间投资3000多万元，结对群众1.29万名，参会300余人。",
+     [("企业向联合村投入资金", "5亿多", "元", None), ("拉动民间投资", "3000多", "万元", None),
+      ("结对群众", "1.29", "万名", None), ("参会", "300余", "人", None)]),
+    # the values of a list share what they count; the year of the sentence goes with them
+    ("到2005年底，苏州、无锡、常州三市的城市化率分别达65%、67%、60%。",
+     [("常州三市的城市化率分别", "65", "%", 2005), ("常州三市的城市化率分别", "67", "%", 2005),
+      ("常州三市的城市化率分别", "60", "%", 2005)]),
+    # rates, ranges and an example's small counts are not key figures
+    ("为创业带头人发放了每人3至5万元的贴息贷款，按1000元/场的标准补助，每户推选理事1-2名，理事长带领3名理事上门。", []),
+])
+def test_key_figures_are_results_with_what_they_count(text, expected):
+    assert figures(text) == expected
+
+
+def test_key_figures_are_bounded_whatever_the_text():
+    assert len(key_figures(["全县建立协会12个。" * 500])) == 1   # the same figure once
+    assert len(key_figures([f"第{n}村建立协会{n + 10}个。" for n in range(200)])) == structure.MAX_FIGURES
+    assert key_figures(["1个" * 100000]) == []
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("推行“两会两评”模式……“两会两评”成效明显……“户联理事会”", "两会两评"),
+    # quoted once, then used unquoted
+    ("探索建立的“城乡联合党组织”……城乡联合党组织……城乡联合党组织……城乡联合党组织……", "城乡联合党组织"),
+    ("事关“三农”……“三农”工作……“三农”问题", ""),   # a two-character catchword is not a model
+    ("推行“一村一品”。", ""),
+])
+def test_model_name(text, expected):
+    assert model_name("", text) == expected
+
+
+UNSEEN = """首页 > 党建动态 > 正文
+兴山县推行“村民说事”制度的实践与思考
+发布时间：2015-06-01  来源：兴山党建网  浏览：322次
+近年来，兴山县委坚持以人民为中心，在全县推行“村民说事”制度，着力破解农村基层治理难题。“村民说事”制度推行以来，群众反映的问题得到及时解决。
+一、主要做法
+（一）建立说事平台。每个村设立说事室，全县共建立说事室92个，明确专人负责。
+（二）规范说事流程。按照“说、议、办、评”四个环节运行，做到件件有回音。
+二、取得的成效
+“村民说事”制度推行两年来，全县共受理群众说事1200多件，办结率达95%，化解矛盾纠纷300余起。
+三、几点启示
+一是必须坚持党的领导。二是必须坚持群众主体地位。
+上一篇：某某村党建工作总结
+下一篇：某某镇党建工作经验
+版权所有 © 兴山党建网
+"""
+
+
+@pytest.mark.django_db
+def test_a_report_the_rules_were_not_made_on_is_structured_by_them():
+    [draft] = analyse(read_bytes("report.txt", UNSEEN.encode("gb18030")), known_cases=[]).drafts
+    assert (draft.title, draft.source_title) == ("兴山县“村民说事”制度", "兴山县推行“村民说事”制度的实践与思考")
+    assert draft.region.full_name == "湖北省宜昌市兴山县" and draft.model_name == "村民说事"
+    assert (draft.publisher, draft.date) == ("兴山党建网", "2015-06-01")
+    assert [(s.kind, s.heading) for s in draft.sections] == [
+        ("背景", "基本情况"), ("做法", "一、主要做法"), ("成效", "二、取得的成效"), ("启示", "三、几点启示")]
+    assert [(f.value, f.unit) for f in draft.figures] == [("92", "个"), ("1200多", "件"), ("95", "%")]
+    assert not any("上一篇" in p or "版权" in p for p in draft.paragraphs)
