@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from taggit.models import Tag
 
+from search.facets import facet_counts
 from search.text import drop_controls
 
 from .models import CaseIndexPage, CasePage
@@ -118,8 +119,6 @@ class BrowseTerm:
 
 def browse_vocabularies(shown=None):
     """Provinces, themes and problems with their numbers of published (live, public) cases."""
-    from search.facets import facet_counts
-
     facets = facet_counts(shown if shown is not None else published_cases(), limit=None)
 
     def terms(facet):
@@ -148,7 +147,7 @@ def home_page_context():
     return {
         "case_index": CaseIndexPage.objects.live().first(),
         "featured_cases": [case for case in shown if case.featured][:6],
-        "latest_cases": sorted(shown, key=lambda case: (
-            case.first_published_at is None, -(case.first_published_at or EPOCH).timestamp(), case.pk))[:6],
+        "latest_cases": sorted(shown, key=lambda case: (case.first_published_at or EPOCH, -case.pk),
+                               reverse=True)[:6],
         "browse": browse_vocabularies(cases),
     }

@@ -243,6 +243,7 @@ class CasePage(EditorialPermissionsMixin, Page):
         if self.pk is None or {"themes", "problems", "tagged_items"} & set(in_memory):
             return list(self.themes.all()), list(self.problems.all()), list(self.tags.all())
         kinds = (Theme, Problem, Tag)
+
         def term_rows(terms, kind):
             return terms.order_by().annotate(kind=Value(kind)).values_list("kind", "pk", "name", "slug")
 
