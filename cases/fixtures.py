@@ -178,6 +178,7 @@ class CaseReader:
             if year is not None and not isinstance(year, int):
                 self.fail(f"{field}.year", "应为整数年份。")
             result.append(KeyFigure(
+                sort_order=number,  # as listed; orderables are shown by sort_order
                 label=self.text(f"{field}.label", figure.get("label")),
                 value=self.text(f"{field}.value", figure.get("value")),
                 unit=self.text(f"{field}.unit", figure.get("unit"), required=False),
@@ -317,7 +318,7 @@ def _content(page):
     ignore = {"pk", "id", "page", "content_object", "latest_revision", "live_revision",
               "last_published_at", "latest_revision_created_at", "first_published_at",
               "draft_title", "has_unpublished_changes", "url_path", "path", "numchild", "depth",
-              "locked", "locked_at", "locked_by", "live", "sort_order"}
+              "locked", "locked_at", "locked_by", "live"}
 
     def strip(value):
         if isinstance(value, dict):

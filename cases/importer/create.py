@@ -104,9 +104,9 @@ def create_draft(draft, result, parent, user=None):
     page.themes = draft.themes
     page.problems = draft.problems
     page.key_figures = [
-        KeyFigure(label=(f.label or "（待填写）")[:100], value=f.value[:50], unit=f.unit[:20], year=f.year,
-                  note="导入时自动识别")
-        for f in draft.figures
+        KeyFigure(sort_order=number, label=(f.label or "（待填写）")[:100], value=f.value[:50], unit=f.unit[:20],
+                  year=f.year, note="导入时自动识别")
+        for number, f in enumerate(draft.figures)
     ]
     parent.add_child(instance=page)
     page.tags.set(draft.tags)

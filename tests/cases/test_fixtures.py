@@ -144,3 +144,11 @@ def test_reloading_leaves_an_unpublished_case_unpublished():
     CasePage.objects.get(slug="wuchang-1-3").unpublish()
     assert load_cases(CASES_DIR)["wuchang-1-3"] == "skipped"
     assert not CasePage.objects.get(slug="wuchang-1-3").live
+
+
+def test_key_figures_keep_the_order_of_the_fixture(seed_case):
+    """Orderables are shown by sort_order: without it the database may return them in any order."""
+    case = seed_case("wuchang-1-3")
+    figures = list(case.key_figures.all())
+    assert [figure.sort_order for figure in figures] == list(range(len(figures)))
+    assert figures[0].label == "农民专业合作社"
