@@ -42,7 +42,7 @@ def _picked_and_sharing(case, shown, theme_ids, problem_ids, tag_ids):
         f"WHERE shared.case_id IN ({shown_sql}) AND shared.case_id <> %s "
         f"GROUP BY shared.case_id, page.first_published_at "
         f"ORDER BY COUNT(shared.picked) DESC, MIN(shared.picked), SUM(shared.problems) DESC, "
-        f"SUM(shared.themes) DESC, SUM(shared.tags) DESC, page.first_published_at DESC"
+        f"SUM(shared.themes) DESC, SUM(shared.tags) DESC, page.first_published_at DESC, shared.case_id"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *shown_params, case.pk])

@@ -54,6 +54,7 @@ def fold(text):
 
 
 _segmenter = None
+_known_words = set()
 
 
 def segmenter():
@@ -61,8 +62,14 @@ def segmenter():
     global _segmenter
     if _segmenter is None:
         loaded = rjieba.Jieba()
-        for word in dictionary.words():
-            loaded.add_word(fold(word), None, None)
+        # Sorted and each word once: a word's frequency is suggested from the dictionary as it
+        # stands when the word is added, so the order of additions must not vary with the
+        # database's row order.
+        words = sorted({fold(word) for word in dictionary.words() if word})
+        for word in words:
+            loaded.add_word(word, None, None)
+        _known_words.clear()
+        _known_words.update(words)
         _segmenter = loaded
     return _segmenter
 
@@ -76,10 +83,14 @@ def reset_segmenter():
 
 def add_words(words):
     """Teach the loaded segmenter new vocabulary (a theme or model name saved in the admin)."""
-    if _segmenter is not None:
-        for word in words:
-            if word:
-                _segmenter.add_word(fold(word), None, None)
+    if _segmenter is None:
+        return
+    # Only new words: a known word's frequency stays as suggested when it was first added.
+    new = sorted({fold(word) for word in words if word} - _known_words)
+    for word in new:
+        _segmenter.add_word(word, None, None)
+    _known_words.update(new)
+    if new:
         index_text.cache_clear()  # texts segmented before may now split differently
 
 
