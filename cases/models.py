@@ -270,7 +270,9 @@ def vocabulary_links():
     """{"theme"|"problem"|"tag": (table, case column, term column)} of the tables linking cases
     to their terms, for the grouped queries of facets and similar cases."""
     def columns(through):
-        case_field, term_field = (field for field in through._meta.fields if field.is_relation)
+        # By the model each column points at: field order differs (taggit declares the tag first).
+        case_field, = (field for field in through._meta.fields if field.related_model is CasePage)
+        term_field, = (field for field in through._meta.fields if field.is_relation and field is not case_field)
         return through._meta.db_table, case_field.column, term_field.column
 
     return {"theme": columns(CasePage.themes.through), "problem": columns(CasePage.problems.through),

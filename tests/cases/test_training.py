@@ -235,6 +235,20 @@ def test_similar_cases_when_none_were_picked(client):
     assert shared(best) == max(shared(slug) for slug in related)
 
 
+def test_a_shared_tag_makes_a_case_similar(client):
+    """Among cases sharing no problem or theme, the one sharing a tag comes first."""
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    for other in CasePage.objects.exclude(pk=case.pk):
+        other.problems.clear()
+        other.themes.clear()
+        other.save_revision().publish()
+    tagged = CasePage.objects.get(slug="wengyuan-dangyuan-chuangye")
+    for page in (case, tagged):
+        page.tags.add("相似度测试标签")
+        page.save_revision().publish()
+    assert client.get(case.url).context["related_cases"][0].slug == "wengyuan-dangyuan-chuangye"
+
+
 def test_similar_cases_exclude_drafts(client):
     case = CasePage.objects.get(slug="wuchang-1-3")
     first = client.get(case.url).context["related_cases"][0]
