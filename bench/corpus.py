@@ -170,3 +170,10 @@ def build_corpus(count, seed, progress=None):
             if progress:
                 progress(len(slugs))
     return slugs
+
+
+def corpus_size():
+    """How many synthetic cases the database holds."""
+    from cases.models import CasePage
+
+    return CasePage.objects.filter(slug__startswith=SLUG_PREFIX).count()

@@ -219,10 +219,24 @@ def _ours(params):
     return search_cases(params).total
 
 
-def measure_search(rounds):
+BASELINES = ("wagtail_stock", "icontains", "fts_floor")
+
+
+def measure_catalogue():
+    """Loading search.catalogue: paid by each process once after every content change."""
+    from search.catalogue import catalogue, forget
+
+    forget()
+    started = time.perf_counter()
+    catalogue()
+    return round((time.perf_counter() - started) * 1000, 1)
+
+
+def measure_search(rounds, baselines=BASELINES):
     from django.db import reset_queries
 
     methods = {"ours": _ours, "wagtail_stock": _stock, "icontains": _icontains, "fts_floor": _fts_floor_factory()}
+    methods = {name: method for name, method in methods.items() if name == "ours" or name in baselines}
     out = {}
     for name, method in methods.items():
         method(QUERY_MIX[0][2])  # warm-up: segmenter, dictionary, prepared statements
@@ -420,17 +434,27 @@ def main():
     parser.add_argument("--page-runs", type=int, default=int(os.environ.get("BENCH_PAGE_RUNS", 15)))
     parser.add_argument("--no-cache-variant", action="store_true",
                         help="skip the load run with the page cache on")
+    parser.add_argument("--baselines", default=os.environ.get("BENCH_BASELINES", ",".join(BASELINES)),
+                        help="comma-separated baselines to run (wagtail_stock takes minutes a round past 10,000)")
+    parser.add_argument("--reuse", action="store_true", default=os.environ.get("BENCH_REUSE") == "1",
+                        help="measure the benchmark database as it is, if it holds a corpus of --cases cases")
     args = parser.parse_args()
+    baselines = [name for name in args.baselines.split(",") if name]
+    if unknown := set(baselines) - set(BASELINES):
+        parser.error(f"unknown baselines: {', '.join(sorted(unknown))}")
 
     url, derived_pg = bench_database_url()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": url,
            "PYTHONPATH": str(ROOT)}
     shown = re.sub(r"//[^@/]*@", "//***@", url)
     log(f"bench: {args.cases} synthetic cases on {shown} (seed {args.seed})")
-    reset_database(url, derived_pg)
-    build = {"migrate_s": round(manage(env, "migrate", "--noinput"), 1),
-             "setup_portal_s": round(manage(env, "setup_portal"), 1),
-             "load_cases_s": round(manage(env, "load_cases"), 1)}
+    if not args.reuse:
+        reset_database(url, derived_pg)
+        build = {"migrate_s": round(manage(env, "migrate", "--noinput"), 1),
+                 "setup_portal_s": round(manage(env, "setup_portal"), 1),
+                 "load_cases_s": round(manage(env, "load_cases"), 1)}
+    else:
+        build = {"reused": True}
 
     os.environ.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": url})
     sys.path.insert(0, str(ROOT))
@@ -439,14 +463,19 @@ def main():
     django.setup()
     from django.db import connection
 
-    from bench.corpus import build_corpus
+    from bench.corpus import build_corpus, corpus_size
 
-    started = time.perf_counter()
-    build_corpus(args.cases, args.seed, progress=lambda n: log(f"  corpus: {n}/{args.cases}"))
-    build["corpus_s"] = round(time.perf_counter() - started, 1)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")  # planner statistics, as a maintained database would have
-    log(f"  corpus built in {build['corpus_s']} s; indexing …")
+    if args.reuse:
+        if corpus_size() != args.cases:
+            sys.exit(f"bench: --reuse: the benchmark database holds {corpus_size()} synthetic cases, not {args.cases}")
+        log("  reusing the corpus already built; indexing …")
+    else:
+        started = time.perf_counter()
+        build_corpus(args.cases, args.seed, progress=lambda n: log(f"  corpus: {n}/{args.cases}"))
+        build["corpus_s"] = round(time.perf_counter() - started, 1)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")  # planner statistics, as a maintained database would have
+        log(f"  corpus built in {build['corpus_s']} s; indexing …")
 
     partial = {"cases": args.cases, "seed": args.seed, "database": connection.vendor, "build": build,
                "complete": False}
@@ -459,7 +488,9 @@ def main():
     index = measure_indexing()
     checkpoint(index=index)
     log(f"  index: {index['cases_per_s']} cases/s")
-    search = measure_search(args.search_rounds)
+    catalogue_ms = measure_catalogue()
+    log(f"  search catalogue loaded in {catalogue_ms} ms")
+    search = measure_search(args.search_rounds, baselines)
     checkpoint(search_raw={k: {x: v[x] for x in ("p50_ms", "p95_ms")} for k, v in search.items()})
     pages, urls = measure_pages(args.page_runs)
     checkpoint(pages=pages)
@@ -478,6 +509,7 @@ def main():
         "build": build,
         "index": index,
         "search": {**{k: ours[k] for k in ("p50_ms", "p95_ms", "mean_ms", "samples", "by_kind_p95_ms")},
+                   "catalogue_load_ms": catalogue_ms,
                    "total_hits": sum(ours["hits"].values()), "hits": ours["hits"],
                    "queries": [{"label": label, "kind": kind, "params": params} for label, kind, params in QUERY_MIX]},
         "baselines": {

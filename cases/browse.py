@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import F, Q
 from taggit.models import Tag
 
+from search.catalogue import catalogue
 from search.facets import facet_counts
 from search.text import drop_controls
 
@@ -106,7 +107,7 @@ def case_listing_context(request, index_page):
         "case_filter": case_filter,
         "active_filters": active_filters,
         "filter_query": query.urlencode(),
-        "browse": browse_vocabularies(shown),
+        "browse": browse_vocabularies(),
     }
 
 
@@ -117,9 +118,9 @@ class BrowseTerm:
     case_count: int
 
 
-def browse_vocabularies(shown=None):
+def browse_vocabularies():
     """Provinces, themes and problems with their numbers of published (live, public) cases."""
-    facets = facet_counts(shown if shown is not None else published_cases(), limit=None)
+    facets = facet_counts(catalogue().shown, limit=None)
 
     def terms(facet):
         return [BrowseTerm(name=value["label"], slug=value["value"], case_count=value["count"])
@@ -149,5 +150,5 @@ def home_page_context():
         "featured_cases": [case for case in shown if case.featured][:6],
         "latest_cases": sorted(shown, key=lambda case: (case.first_published_at or EPOCH, -case.pk),
                                reverse=True)[:6],
-        "browse": browse_vocabularies(cases),
+        "browse": browse_vocabularies(),
     }

@@ -76,6 +76,8 @@ from django.utils import timezone
 
 from search.text import reset_segmenter
 
+from .page_cache import content_changed
+
 FORMAT = "portal-backup"
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -670,6 +672,7 @@ def restore_backup(path, using=DEFAULT_DB_ALIAS, log=None):
 
     ContentType.objects.clear_cache()
     Site.clear_site_root_paths_cache()
+    content_changed()  # rows came back without signals: cached pages and search catalogues are old
     warnings = _rebuild_external_indexes(log)
     missing = _missing_media(using)
     if missing:

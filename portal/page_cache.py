@@ -27,7 +27,8 @@ def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
 
 
-def _generation():
+def content_generation():
+    """The current generation of the site's content (also keys search.catalogue)."""
     generation = _cache().get(GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
@@ -87,7 +88,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        key = f"page-cache:{_generation()}:{request.get_host()}:{request.get_full_path()}"
+        key = f"page-cache:{content_generation()}:{request.get_host()}:{request.get_full_path()}"
         cached = _cache().get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"

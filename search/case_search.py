@@ -8,8 +8,6 @@ through a compound's parts; then the backend's relevance order.
 """
 
 from dataclasses import dataclass, field
-from functools import reduce
-from operator import and_
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -20,8 +18,9 @@ from cases.browse import CaseFilter, browse_vocabularies, published_cases
 from cases.models import CasePage
 from cases.taxonomy import Problem, Theme
 
+from .catalogue import catalogue
 from .facets import facet_counts
-from .fulltext import matching, matching_ids
+from .fulltext import matching_ids
 from .highlight import snippet
 from .query import ParsedQuery, parse_query
 from .text import fold, word_parts
@@ -53,30 +52,21 @@ class SearchResults:
         return self.page.paginator.count
 
 
-def _word_in(word, field_name):
-    """Q: the field holds `word`, or all of its parts."""
-    whole = Q(**{f"{field_name}__icontains": word})
-    parts = word_parts(word)
-    if not parts:
-        return whole
-    return whole | reduce(and_, (Q(**{f"{field_name}__icontains": part}) for part in parts))
-
-
-def ranked_ids(query, candidates):
-    """Ids of the `candidates` queryset matching `query`, best first."""
-    relevance_order = matching_ids(query.words, candidates)
+def ranked_ids(query, allowed):
+    """Ids of the cases among the pks `allowed` matching `query`, best first."""
+    relevance_order = [pk for pk in matching_ids(query.words) if pk in allowed]
     if not relevance_order:
         return []
-    in_title_slot = set(matching_ids(query.words, candidates, title_only=True))
-    in_title = set(candidates.order_by().filter(
-        reduce(and_, (_word_in(word, "title") | _word_in(word, "model_name") for word in query.words))
-    ).values_list("pk", flat=True))
+    in_title_slot = set(matching_ids(query.words, title_only=True, ranked=False))
+    in_title = catalogue().in_title(query.words)
     has_parts = any(word_parts(word) for word in query.words)
-    as_written = set(matching_ids(query.words, candidates, whole_words=True)) if has_parts else None
-    position = {pk: number for number, pk in enumerate(relevance_order)}
-    ranked = sorted(relevance_order, key=lambda pk: (
-        pk not in in_title, pk not in in_title_slot, as_written is not None and pk not in as_written,
-        position[pk]))
+    as_written = set(matching_ids(query.words, whole_words=True, ranked=False)) if has_parts else None
+    # Tiers, each in relevance order: a stable bucketing, not a sort of every match.
+    tiers = {}
+    for pk in relevance_order:
+        tier = (pk not in in_title, pk not in in_title_slot, as_written is not None and pk not in as_written)
+        tiers.setdefault(tier, []).append(pk)
+    ranked = [pk for tier in sorted(tiers) for pk in tiers[tier]]
     if query.phrases:
         ranked = _with_phrases(ranked, query.phrases)
     return ranked
@@ -101,7 +91,6 @@ def search_cases(params):
     case_filter = CaseFilter.from_params(params)
     sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
     shown = published_cases()
-    candidates = case_filter.apply(shown)
     errors = list(case_filter.errors)
     if query.truncated:
         errors.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
@@ -115,28 +104,27 @@ def search_cases(params):
             return results
         # Elasticsearch is down and there is no query: the database lists the cases below.
 
+    allowed = catalogue().allowed(case_filter)
     if query and sort == "relevance":
-        ids = ranked_ids(query, candidates)
-    elif query.phrases:
-        ids = _with_phrases(list(matching(query.words, candidates).values_list("pk", flat=True)), query.phrases)
+        ids = ranked_ids(query, allowed)
+    elif query:
+        ids = catalogue().sorted_newest(pk for pk in matching_ids(query.words, ranked=False) if pk in allowed)
+        if query.phrases:
+            ids = _with_phrases(ids, query.phrases)
     else:
-        # Paginated in the database: only the page's ids are fetched.
-        ids = (matching(query.words, candidates) if query else candidates).values_list("pk", flat=True)
+        ids = catalogue().sorted_newest(allowed)
 
     page = Paginator(ids, PAGE_SIZE).get_page(params.get("page"))
     page_ids = list(page.object_list)
+    # Fetched through published_cases(): what a reader is shown is checked in the database.
     cases = shown.in_bulk(page_ids)
     terms = query.highlight_terms()
     hits = [Hit(case=cases[pk], snippet=snippet([cases[pk].body_text(), cases[pk].summary], terms))
             for pk in page_ids if pk in cases]
     if not query:
         hits = [Hit(case=hit.case, snippet=snippet([hit.case.summary], [])) for hit in hits]
-    if query.phrases:
-        facets = facet_counts(candidates.filter(pk__in=ids))
-    else:
-        facets = facet_counts(matching(query.words, candidates) if query else candidates)
     return SearchResults(query=query, case_filter=case_filter, sort=sort, page=page, hits=hits,
-                         facets=facets, errors=errors)
+                         facets=facet_counts(ids), errors=errors)
 
 
 def suggestions(limit=8):

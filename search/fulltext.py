@@ -1,21 +1,21 @@
-"""One full-text query on the database's search index: matching case ids in rank order.
+"""Full-text queries on the database's search index: matching case ids in rank order.
 
 The index is Wagtail's own (the database backend's table, filled through the segmented
 SearchFields in search.index). Its search() wraps each MATCH in ORM subqueries and ranks
 with a correlated sub-select per row, which took seconds at a thousand cases; the search page
 only needs the ids, so it asks the index directly: FTS5 MATCH on SQLite, a tsquery @@ on
-PostgreSQL. Query words are pipeline terms (letters and digits only), so no query syntax can
-reach the database from what a reader typed.
+PostgreSQL, with no filters (search.catalogue applies them in memory). Query words are
+pipeline terms (letters and digits only), so no query syntax can reach the database from what
+a reader typed.
 """
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models.expressions import RawSQL
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
+from .catalogue import catalogue
 from .query import ParsedQuery
 from .text import word_parts
 
@@ -57,43 +57,51 @@ def _database_index():
     return not settings.ELASTICSEARCH_URL
 
 
-def _backend_ids(words, candidates, title_only, whole_words):
+def _backend_ids(words, title_only, whole_words):
     """The same match through Wagtail's configured backend when it is not the database's
     (Elasticsearch: the API's ?search= there; the search page has its own DSL query)."""
+    from cases.models import CasePage
+
     query = ParsedQuery(words=words)
     backend_query = (whole_words and query.whole_words_query()) or query.backend_query()
-    # The backend filters on indexed fields only: search the live cases, keep the candidates.
-    allowed = set(candidates.values_list("pk", flat=True))
-    results = get_search_backend().search(backend_query, candidates.model.objects.live(),
+    results = get_search_backend().search(backend_query, CasePage.objects.live(),
                                           fields=["title"] if title_only else None)
-    return [case.pk for case in results if case.pk in allowed]
+    return [case.pk for case in results]
 
 
-def _match_sql(words, candidates, title_only, whole_words):
-    content_type = ContentType.objects.get_for_model(candidates.model).pk
-    allowed_sql, allowed_params = candidates.order_by().values("pk").query.sql_with_params()
-    entries = IndexEntry._meta.db_table
-    if connection.vendor == "sqlite":
-        fts = entries + "_fts"
-        expression = _sqlite_expression(words, whole_words)
-        columns = "{title}" if title_only else "{title body}"
-        # CROSS JOIN keeps the MATCH as SQLite's outer loop: otherwise the planner may walk
-        # every entry of the content type and run the MATCH once per entry.
-        sql = (f"SELECT CAST(e.object_id AS INTEGER) FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "
-               f"WHERE {fts} MATCH %s AND e.content_type_id = %s "
-               f"AND CAST(e.object_id AS INTEGER) IN ({allowed_sql})")
-        rank = f"bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT})"
-        return sql, [f"{columns} : ({expression})", content_type, *allowed_params], rank
-    expression, expression_params = _postgres_expression(words, whole_words)
+def _case_content_type():
+    from cases.models import CasePage
+
+    return ContentType.objects.get_for_model(CasePage).pk
+
+
+def _sqlite_ids(words, title_only, whole_words, ranked):
+    # Index entry ids, mapped to cases by the catalogue: joining the entries table here cost
+    # a lookup per match, as much again as the MATCH itself.
+    fts = IndexEntry._meta.db_table + "_fts"
+    columns = "{title}" if title_only else "{title body}"
+    order = f" ORDER BY bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}), rowid" if ranked else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s{order}",
+                       [f"{columns} : ({_sqlite_expression(words, whole_words)})"])
+        case_of_entry = catalogue().case_of_entry
+        return [case_of_entry[entry] for (entry,) in cursor.fetchall() if entry in case_of_entry]
+
+
+def _postgres_ids(words, title_only, whole_words, ranked):
+    expression, params = _postgres_expression(words, whole_words)
     vector = "e.title" if title_only else "(e.title || e.body)"
-    sql = (f"SELECT CAST(e.object_id AS INTEGER) FROM {entries} e, (SELECT {expression} AS q) query "
-           f"WHERE {vector} @@ query.q AND e.content_type_id = %s "
-           f"AND CAST(e.object_id AS INTEGER) IN ({allowed_sql})")
-    return sql, [*expression_params, content_type, *allowed_params], f"ts_rank({vector}, query.q) DESC"
+    order = f" ORDER BY ts_rank({vector}, query.q) DESC, e.object_id" if ranked else ""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT CAST(e.object_id AS INTEGER) FROM {IndexEntry._meta.db_table} e, "
+                       f"(SELECT {expression} AS q) query WHERE {vector} @@ query.q "
+                       f"AND e.content_type_id = %s{order}", [*params, _case_content_type()])
+        return [object_id for (object_id,) in cursor.fetchall()]
 
 
-def matching_ids(words, candidates, *, title_only=False, whole_words=False):
-    """Ids of the `candidates` (a CasePage queryset) holding every word, best first.
+def matching_ids(words, *, title_only=False, whole_words=False, ranked=True):
+    """Ids of the cases holding every word, best first unless not `ranked`; unpublished cases
+    included (the index holds drafts too): callers keep the ones they may show.
 
     A word with smaller indexed parts (a compound) also matches where all its parts occur,
     unless `whole_words`; `title_only` looks in the index's title slot only.
@@ -101,24 +109,7 @@ def matching_ids(words, candidates, *, title_only=False, whole_words=False):
     if not words:
         return []
     if not _database_index():
-        return _backend_ids(words, candidates, title_only, whole_words)
-    try:
-        sql, params, rank = _match_sql(words, candidates, title_only, whole_words)
-    except EmptyResultSet:  # candidates Django knows to be empty (pk__in=[]) have no SQL
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(f"{sql} ORDER BY {rank}, e.object_id", params)
-        return [object_id for (object_id,) in cursor.fetchall()]
-
-
-def matching(words, candidates):
-    """The `candidates` holding every word, as a queryset (for counting and facets)."""
-    if not words:
-        return candidates.none()
-    if not _database_index():
-        return candidates.filter(pk__in=_backend_ids(words, candidates, False, False))
-    try:
-        sql, params, _ = _match_sql(words, candidates, False, False)
-    except EmptyResultSet:
-        return candidates.none()
-    return candidates.filter(pk__in=RawSQL(sql, params))
+        return _backend_ids(words, title_only, whole_words)
+    if connection.vendor == "sqlite":
+        return _sqlite_ids(words, title_only, whole_words, ranked)
+    return _postgres_ids(words, title_only, whole_words, ranked)

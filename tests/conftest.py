@@ -7,6 +7,7 @@ from wagtail.models import Site
 from cases.fixtures import load_cases, load_collections
 from cases.models import CaseIndexPage, CasePage
 from portal.setup import setup_portal
+from search import catalogue
 
 SEED_SLUGS = [
     "wuchang-1-3", "zhucheng-chengxiang-lianjian", "sunan-nongcun-shequ",
@@ -20,6 +21,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
         setup_portal()
         load_cases(settings.FIXTURES_DIR / "cases")
         load_collections(settings.FIXTURES_DIR / "collections")
+
+
+@pytest.fixture(autouse=True)
+def fresh_catalogue():
+    """Each test starts with no search catalogue: the rollback of the test before sent no signals."""
+    catalogue.forget()
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from elasticsearch.dsl import Date, Document, Index, InnerDoc, Integer, Keyword,
 
 from cases.browse import published_cases
 
-from ..facets import case_years
+from ..catalogue import case_years
 from ..text import SEARCH_ONLY_FOLDS, index_text, to_simplified
 from .analysis import TEXT_ANALYZERS, WORDS_ANALYZER
 

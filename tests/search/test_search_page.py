@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from cases.models import CasePage, CaseIndexPage
@@ -229,8 +231,24 @@ def test_search_box_is_on_every_page(client):
 
 
 def test_search_page_query_count_does_not_grow_with_results(client, django_assert_max_num_queries):
+    client.get("/search/", {"q": "党建"})  # a warm process: its catalogue loaded (counted below)
     with django_assert_max_num_queries(12):
         client.get("/search/", {"q": "党建"})
+
+
+def test_catalogue_loads_in_the_same_queries_whatever_the_content_size(django_assert_num_queries):
+    from search.catalogue import _load
+
+    with CaptureQueriesContext(connection) as few:
+        _load()
+    for number in range(5):
+        case = publish_case(f"目录测试案例{number}", "村党支部推行网格化管理。", year_reported=2010 + number)
+        case.tags.add(f"目录标签{number}")
+        case.themes.add(Theme.objects.order_by("pk")[number])
+        case.save_revision().publish()
+    with django_assert_num_queries(len(few)):
+        loaded = _load()
+    assert len(loaded.order) == len(CasePage.objects.live()) and len(few) <= 5
 
 
 def test_simplified_query_finds_text_written_in_traditional_script(client):

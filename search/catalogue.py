@@ -1,0 +1,224 @@
+"""The published cases in memory: what search needs to filter, count facets and rank tiers.
+
+A common word (党建) matches nearly every case. Filtering, ranking tiers and six facet counts
+over ten thousand matches in SQL cost hundreds of ms a search; here a facet value is a bitset of
+case ids and a count one AND and a popcount, whatever the number of matches.
+
+Loaded in a fixed number of queries and kept by each process until content changes: keyed by
+the content generation (portal.page_cache, which every saved or deleted row renews in all
+processes) and by the search index's highest entry id (`update_index` rewrites entries without
+saving a page). Pages shown to readers are still fetched with `published_cases()`, so a
+catalogue one change behind can misjudge a count, never show an unpublished case.
+"""
+
+import threading
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
+from taggit.models import Tag
+from wagtail.search.models import IndexEntry
+
+from portal.page_cache import content_generation
+
+from .text import word_parts
+
+FACETS = ("region", "theme", "problem", "domain", "tag", "year")
+# A case counts in every year from its start to its report, at most this many.
+MAX_YEARS = 50
+
+
+def case_years(start, end):
+    """Every year from start to report: a case counts in each, as the year filter matches."""
+    first, last = start or end, end or start
+    return list(range(first, min(last, first + MAX_YEARS) + 1)) if first else []
+
+
+def bitset(ids):
+    """The ids as one int with those bits set (built in a bytearray: OR-ing big ints is quadratic)."""
+    ids = list(ids)
+    if not ids:
+        return 0
+    bits = bytearray(max(ids) // 8 + 1)
+    for pk in ids:
+        bits[pk >> 3] |= 1 << (pk & 7)
+    return int.from_bytes(bits, "little")
+
+
+@dataclass
+class FacetValue:
+    value: str  # the filter parameter's value (a slug, or a year)
+    label: str
+    sort_key: object  # ties of equal counts: as each facet lists them
+    cases: int  # bitset
+
+
+@dataclass
+class Catalogue:
+    order: dict  # case pk → position in published_cases() order
+    titles: dict  # case pk → (title, model name), lower case
+    years: dict  # case pk → (year started, year reported)
+    facets: dict  # facet → [FacetValue]
+    filters: dict = field(default_factory=dict)  # (filter, term pk) → frozenset of case pks
+    case_of_entry: dict = field(default_factory=dict)  # search index entry id → case pk (SQLite)
+
+    @property
+    def shown(self):
+        return self.order.keys()
+
+    def allowed(self, case_filter):
+        """The pks of the published cases `case_filter` (cases.browse.CaseFilter) lets through."""
+        allowed = set(self.order)
+        for name in ("region", "theme", "problem", "domain", "tag"):
+            term = getattr(case_filter, name)
+            if term is not None:
+                allowed &= self.filters.get((name, term.pk), frozenset())
+        if case_filter.year:
+            year = case_filter.year
+            allowed = {pk for pk in allowed if _in_year(*self.years[pk], year)}
+        return allowed
+
+    def sorted_newest(self, ids):
+        """`ids` in the listing's order (newest report first)."""
+        return sorted(ids, key=self.order.__getitem__)
+
+    def in_title(self, words):
+        """The published cases whose title or model name holds every word (or all of a word's parts)."""
+        found = None
+        for word in words:
+            holding = {pk for pk, (title, model_name) in self.titles.items() if word in title or word in model_name}
+            if parts := word_parts(word):
+                holding |= {pk for pk, fields in self.titles.items()
+                            if any(all(part in text for part in parts) for text in fields)}
+            found = holding if found is None else found & holding
+        return found or set()
+
+    def facet_counts(self, ids, limit):
+        """{facet: [{"value", "label", "count"}]} over the published cases among `ids`."""
+        chosen = bitset(ids if isinstance(ids, set) and ids <= self.order.keys()
+                        else [pk for pk in ids if pk in self.order])
+        counts = {}
+        for facet, values in self.facets.items():
+            counted = [(-(value.cases & chosen).bit_count(), value.sort_key, value) for value in values]
+            ranked = sorted((row for row in counted if row[0]), key=lambda row: row[:2])
+            if facet not in ("region", "year") and limit:
+                ranked = ranked[:limit]
+            counts[facet] = [{"value": value.value, "label": value.label, "count": -count}
+                             for count, _, value in ranked]
+        return counts
+
+
+def _in_year(start, end, year):
+    # As CaseFilter.apply: within the years, or the year started or reported.
+    return (start is not None and end is not None and start <= year <= end) or year in (start, end)
+
+
+def _term_rows():
+    """(facet, case pk, term pk, slug, name) of every theme, problem and tag link, and
+    (domain, None, …) of every domain: one query."""
+    from cases.models import vocabulary_links
+    from cases.taxonomy import Domain, Problem, Theme
+
+    links, branches = vocabulary_links(), []
+    for facet, model in (("theme", Theme), ("problem", Problem), ("tag", Tag)):
+        table, case_column, term_column = links[facet]
+        branches.append(f"SELECT '{facet}', l.{case_column}, t.id, t.slug, t.name FROM {table} l "
+                        f"JOIN {model._meta.db_table} t ON t.id = l.{term_column}")
+    branches.append(f"SELECT 'domain', NULL, id, slug, name FROM {Domain._meta.db_table}")
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(branches))
+        return cursor.fetchall()
+
+
+def _load():
+    from cases.browse import published_cases
+    from cases.models import CasePage
+    from cases.taxonomy import Region
+
+    cases = list(published_cases().prefetch_related(None).values_list(
+        "pk", "title", "model_name", "year_started", "year_reported", "region_id", "domain_id"))
+    order = {row[0]: position for position, row in enumerate(cases)}
+    regions = {pk: (parent, slug, name, full_name) for pk, parent, slug, name, full_name
+               in Region.objects.values_list("pk", "parent_id", "slug", "name", "full_name")}
+
+    members = defaultdict(set)  # (facet, term pk) → case pks
+    years = {}
+    for pk, _, _, start, end, region, domain in cases:
+        years[pk] = (start, end)
+        for year in case_years(start, end):
+            members["year", year].add(pk)
+        if domain:
+            members["domain", domain].add(pk)
+        while region:  # the region and each region above it: the filter takes in what lies below
+            members["region", region].add(pk)
+            region = regions[region][0]
+    names = {}  # (facet, term pk) → (slug, name)
+    for facet, pk, term, slug, name in _term_rows():
+        names[facet, term] = (slug, name)
+        if pk in order:
+            members[facet, term].add(pk)
+
+    def values(facet, sort_key):
+        return [FacetValue(*names[key], sort_key(key[1], names[key][1]), bitset(pks))
+                for key, pks in members.items() if key[0] == facet]
+
+    facets = {
+        # Provinces are the regions at the top, ties by full name; tags by name, the others by id.
+        "region": [FacetValue(slug, name, full_name, bitset(members["region", pk]))
+                   for pk, (parent, slug, name, full_name) in regions.items()
+                   if parent is None and ("region", pk) in members],
+        "theme": values("theme", lambda pk, name: pk),
+        "problem": values("problem", lambda pk, name: pk),
+        "domain": values("domain", lambda pk, name: pk),
+        "tag": values("tag", lambda pk, name: name),
+        "year": [FacetValue(str(year), f"{year}年", -year, bitset(pks))
+                 for (facet, year), pks in members.items() if facet == "year"],
+    }
+    catalogue = Catalogue(
+        order=order,
+        titles={pk: (title.lower(), model_name.lower()) for pk, title, model_name, *_ in cases},
+        years=years,
+        facets={facet: facets[facet] for facet in FACETS},
+        filters={key: frozenset(pks) for key, pks in members.items() if key[0] != "year"},
+    )
+    if connection.vendor == "sqlite":
+        content_type = ContentType.objects.get_for_model(CasePage)
+        catalogue.case_of_entry = {
+            entry: int(object_id) for entry, object_id in IndexEntry.objects.filter(
+                content_type=content_type).values_list("pk", "object_id")}
+    return catalogue
+
+
+# How long a process trusts its catalogue's index version without asking the database: index
+# writes that come with no content change (update_index) are seen within this time, and one
+# page view asks at most once.
+INDEX_CHECK_SECONDS = 0.5
+
+_lock = threading.Lock()
+_state = {}
+
+
+def _index_version():
+    return IndexEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+
+
+def catalogue():
+    """The process's catalogue of the published cases, loaded again after any content change."""
+    generation, now = content_generation(), time.monotonic()
+    with _lock:
+        key, loaded, checked = _state.get("current", (None, None, 0.0))
+        if key is not None and key[0] == generation and now - checked < INDEX_CHECK_SECONDS:
+            return loaded
+        fresh_key = (generation, _index_version())
+        if fresh_key != key:
+            loaded = _load()
+        _state["current"] = (fresh_key, loaded, now)
+        return loaded
+
+
+def forget():
+    """Drop the loaded catalogue (tests, whose rolled-back rows send no signals)."""
+    with _lock:
+        _state.clear()
