@@ -8,6 +8,8 @@ from .browse import published_cases
 from .training import TrainingCollectionPage
 
 MAX_COMPARED = 4
+# The "加入对比" list offers the newest cases; any other is added from the listing or search.
+ADDABLE = 30
 
 
 def requested_slugs(request):
@@ -59,8 +61,8 @@ def compare(request):
         "practices": [practice_headings(case) for case in cases],
         "columns": [(case, ",".join(s for s in slugs if s != case.slug)) for case in cases],
         "current": ",".join(slugs),
-        "addable": published_cases().select_related(None).prefetch_related(None)
-        .exclude(slug__in=slugs).only("title", "slug")
+        "addable": list(published_cases().select_related(None).prefetch_related(None)
+                        .exclude(slug__in=slugs).only("title", "slug")[:ADDABLE])
         if len(cases) < MAX_COMPARED else [],
     })
 

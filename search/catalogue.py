@@ -60,6 +60,7 @@ class Catalogue:
     order: dict  # case pk → position in published_cases() order
     titles: dict  # case pk → (title, model name), lower case
     years: dict  # case pk → (year started, year reported)
+    recency: dict  # case pk → its rank by first publication (the latest highest)
     facets: dict  # facet → [FacetValue]
     filters: dict = field(default_factory=dict)  # (filter, term pk) → frozenset of case pks
     case_of_entry: dict = field(default_factory=dict)  # search index entry id → case pk (SQLite)
@@ -138,14 +139,15 @@ def _load():
     from cases.taxonomy import Region
 
     cases = list(published_cases().prefetch_related(None).values_list(
-        "pk", "title", "model_name", "year_started", "year_reported", "region_id", "domain_id"))
+        "pk", "title", "model_name", "year_started", "year_reported", "region_id", "domain_id",
+        "first_published_at"))
     order = {row[0]: position for position, row in enumerate(cases)}
     regions = {pk: (parent, slug, name, full_name) for pk, parent, slug, name, full_name
                in Region.objects.values_list("pk", "parent_id", "slug", "name", "full_name")}
 
     members = defaultdict(set)  # (facet, term pk) → case pks
     years = {}
-    for pk, _, _, start, end, region, domain in cases:
+    for pk, _, _, start, end, region, domain, _ in cases:
         years[pk] = (start, end)
         for year in case_years(start, end):
             members["year", year].add(pk)
@@ -180,6 +182,8 @@ def _load():
         order=order,
         titles={pk: (title.lower(), model_name.lower()) for pk, title, model_name, *_ in cases},
         years=years,
+        recency={pk: rank for rank, pk in enumerate(
+            row[0] for row in sorted(cases, key=lambda row: (row[-1] is not None, row[-1] or 0, -row[0])))},
         facets={facet: facets[facet] for facet in FACETS},
         filters={key: frozenset(pks) for key, pks in members.items() if key[0] != "year"},
     )

@@ -214,6 +214,14 @@ def test_compare_query_count_does_not_grow(client):
     assert two == three and four <= two
 
 
+def test_compare_offers_a_bounded_list_of_cases_to_add(client, monkeypatch):
+    monkeypatch.setattr("cases.views.ADDABLE", 2)
+    html = client.get("/compare/?cases=wuchang-1-3").content.decode()
+    offered = html.split('id="compare-add"', 1)[1].split("</select>", 1)[0]
+    assert offered.count("<option") == 2 and "wuchang-1-3" not in offered
+    assert '<a href="/cases/">案例库</a>' in html
+
+
 def test_add_to_compare_works_without_javascript(client):
     case_html = client.get("/cases/wuchang-1-3/").content.decode()
     assert 'href="/compare/?cases=wuchang-1-3"' in case_html
