@@ -61,6 +61,7 @@ class Catalogue:
     titles: dict  # case pk → (title, model name), lower case
     years: dict  # case pk → (year started, year reported)
     recency: dict  # case pk → its rank by first publication (the latest highest)
+    paths: dict  # case pk → page path (a case library's cases lie under its path)
     facets: dict  # facet → [FacetValue]
     filters: dict = field(default_factory=dict)  # (filter, term pk) → frozenset of case pks
     case_of_entry: dict = field(default_factory=dict)  # search index entry id → case pk (SQLite)
@@ -69,9 +70,12 @@ class Catalogue:
     def shown(self):
         return self.order.keys()
 
-    def allowed(self, case_filter):
-        """The pks of the published cases `case_filter` (cases.browse.CaseFilter) lets through."""
+    def allowed(self, case_filter, under=None):
+        """The pks of the published cases `case_filter` (cases.browse.CaseFilter) lets through,
+        below the page `under` if given."""
         allowed = set(self.order)
+        if under is not None:
+            allowed = {pk for pk in allowed if self.paths[pk].startswith(under.path)}
         for name in ("region", "theme", "problem", "domain", "tag"):
             term = getattr(case_filter, name)
             if term is not None:
@@ -140,14 +144,14 @@ def _load():
 
     cases = list(published_cases().prefetch_related(None).values_list(
         "pk", "title", "model_name", "year_started", "year_reported", "region_id", "domain_id",
-        "first_published_at"))
+        "first_published_at", "path"))
     order = {row[0]: position for position, row in enumerate(cases)}
     regions = {pk: (parent, slug, name, full_name) for pk, parent, slug, name, full_name
                in Region.objects.values_list("pk", "parent_id", "slug", "name", "full_name")}
 
     members = defaultdict(set)  # (facet, term pk) → case pks
     years = {}
-    for pk, _, _, start, end, region, domain, _ in cases:
+    for pk, _, _, start, end, region, domain, _, _ in cases:
         years[pk] = (start, end)
         for year in case_years(start, end):
             members["year", year].add(pk)
@@ -183,7 +187,8 @@ def _load():
         titles={pk: (title.lower(), model_name.lower()) for pk, title, model_name, *_ in cases},
         years=years,
         recency={pk: rank for rank, pk in enumerate(
-            row[0] for row in sorted(cases, key=lambda row: (row[-1] is not None, row[-1] or 0, -row[0])))},
+            row[0] for row in sorted(cases, key=lambda row: (row[7] is not None, row[7] or 0, -row[0])))},
+        paths={row[0]: row[8] for row in cases},
         facets={facet: facets[facet] for facet in FACETS},
         filters={key: frozenset(pks) for key, pks in members.items() if key[0] != "year"},
     )
