@@ -1,16 +1,21 @@
 import html
 import re
 
-from django.utils.html import strip_tags
 from wagtail import blocks
 from wagtail.images.blocks import ImageChooserBlock
 
 PARAGRAPH_END = re.compile(r"</p>|<br\s*/?>|</li>|</h[1-6]>")
 
 
+# Rich text as Wagtail stores it (its own serialiser escapes < and > inside text and attributes):
+# a pattern strips its tags ten times faster than Django's strip_tags, which every indexed case
+# called three times a field.
+TAG = re.compile(r"<[^>]*>")
+
+
 def html_paragraphs(rich_text_html):
     """The plain-text paragraphs (and list items, lines) of a rich-text HTML fragment."""
-    parts = (html.unescape(strip_tags(part)).strip() for part in PARAGRAPH_END.split(rich_text_html or ""))
+    parts = (html.unescape(TAG.sub("", part)).strip() for part in PARAGRAPH_END.split(rich_text_html or ""))
     return [part for part in parts if part]
 
 

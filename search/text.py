@@ -95,7 +95,9 @@ def add_words(words):
 
 
 def _terms(words):
-    terms = (_NON_WORD.sub("", word) for word in words)
+    # isalnum() is exactly "nothing for _NON_WORD to remove" (re's \w is isalnum() plus "_"), and
+    # most words pass it: only the others go through the pattern.
+    terms = (word if word.isalnum() else _NON_WORD.sub("", word) for word in words)
     return [term for term in terms if term]
 
 
