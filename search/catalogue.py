@@ -5,10 +5,10 @@ over ten thousand matches in SQL cost hundreds of ms a search; here a facet valu
 case ids and a count one AND and a popcount, whatever the number of matches.
 
 Loaded in a fixed number of queries and kept by each process until content changes: keyed by
-the content generation (portal.page_cache, which every saved or deleted row renews in all
-processes) and by the search index's highest entry id (`update_index` rewrites entries without
-saving a page). Pages shown to readers are still fetched with `published_cases()`, so a
-catalogue one change behind can misjudge a count, never show an unpublished case.
+the content generation (portal.page_cache, which every saved or deleted row, `update_index` and
+`restore` renew in all processes) and by the search index's highest entry id (the entry ids are
+what full-text matches map back to cases). Pages shown to readers are still fetched with
+`published_cases()`, so a catalogue one change behind can miscount, never show an unpublished case.
 """
 
 import threading
@@ -200,9 +200,9 @@ def _load():
     return catalogue
 
 
-# How long a process trusts its catalogue's index version without asking the database: index
-# writes that come with no content change (update_index) are seen within this time, and one
-# page view asks at most once.
+# How long a process trusts its catalogue's index version without asking the database: an index
+# write that renews no generation of its own (Wagtail indexes a page's tags one save late) is
+# seen within this time, and one page view asks at most once.
 INDEX_CHECK_SECONDS = 0.5
 
 _lock = threading.Lock()
