@@ -26,11 +26,8 @@ def _picked_and_sharing(case, theme_ids, problem_ids, tag_ids):
     Counted on the search catalogue's sets of cases per term: in SQL, joining the links of a
     common theme (thousands of cases) cost more than the rest of the page.
     """
-    from .models import RelatedCase
-
     shown = catalogue()
-    picked = [pk for pk in RelatedCase.objects.filter(page=case).order_by("sort_order")
-              .values_list("case_id", flat=True) if pk in shown.order and pk != case.pk]
+    picked = [pk for pk in shown.picks.get(case.pk, ()) if pk in shown.order and pk != case.pk]
     if picked:
         return picked, None
     score = Counter()

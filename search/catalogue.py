@@ -12,11 +12,11 @@ what full-text matches map back to cases). Pages shown to readers are still fetc
 """
 
 import threading
-import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from taggit.models import Tag
 from wagtail.search.models import IndexEntry
@@ -62,6 +62,7 @@ class Catalogue:
     years: dict  # case pk → (year started, year reported)
     recency: dict  # case pk → its rank by first publication (the latest highest)
     paths: dict  # case pk → page path (a case library's cases lie under its path)
+    picks: dict  # case pk → the related cases its editor picked, in order
     facets: dict  # facet → [FacetValue]
     filters: dict = field(default_factory=dict)  # (filter, term pk) → frozenset of case pks
     case_of_entry: dict = field(default_factory=dict)  # search index entry id → case pk (SQLite)
@@ -139,7 +140,7 @@ def _term_rows():
 
 def _load():
     from cases.browse import published_cases
-    from cases.models import CasePage
+    from cases.models import CasePage, RelatedCase
     from cases.taxonomy import Region
 
     cases = list(published_cases().prefetch_related(None).values_list(
@@ -160,6 +161,9 @@ def _load():
         while region:  # the region and each region above it: the filter takes in what lies below
             members["region", region].add(pk)
             region = regions[region][0]
+    picks = defaultdict(list)
+    for page, case in RelatedCase.objects.order_by("page_id", "sort_order", "pk").values_list("page_id", "case_id"):
+        picks[page].append(case)
     names = {}  # (facet, term pk) → (slug, name)
     for facet, pk, term, slug, name in _term_rows():
         names[facet, term] = (slug, name)
@@ -189,6 +193,7 @@ def _load():
         recency={pk: rank for rank, pk in enumerate(
             row[0] for row in sorted(cases, key=lambda row: (row[7] is not None, row[7] or 0, -row[0])))},
         paths={row[0]: row[8] for row in cases},
+        picks=picks,
         facets={facet: facets[facet] for facet in FACETS},
         filters={key: frozenset(pks) for key, pks in members.items() if key[0] != "year"},
     )
@@ -200,13 +205,23 @@ def _load():
     return catalogue
 
 
-# How long a process trusts its catalogue's index version without asking the database: an index
-# write that renews no generation of its own (Wagtail indexes a page's tags one save late) is
-# seen within this time, and one page view asks at most once.
-INDEX_CHECK_SECONDS = 0.5
-
 _lock = threading.Lock()
 _state = {}
+# Per thread, during a request: the key checked against the database at the request's first use,
+# so that a page asks at most once (and exactly once) whether the index has changed.
+_request = threading.local()
+
+
+def _request_started(**kwargs):
+    _request.active, _request.checked = True, None
+
+
+def _request_finished(**kwargs):
+    _request.active, _request.checked = False, None
+
+
+request_started.connect(_request_started, dispatch_uid="search-catalogue-request-started")
+request_finished.connect(_request_finished, dispatch_uid="search-catalogue-request-finished")
 
 
 def _index_version():
@@ -215,15 +230,16 @@ def _index_version():
 
 def catalogue():
     """The process's catalogue of the published cases, loaded again after any content change."""
-    generation, now = content_generation(), time.monotonic()
+    generation = content_generation()
     with _lock:
-        key, loaded, checked = _state.get("current", (None, None, 0.0))
-        if key is not None and key[0] == generation and now - checked < INDEX_CHECK_SECONDS:
-            return loaded
-        fresh_key = (generation, _index_version())
-        if fresh_key != key:
-            loaded = _load()
-        _state["current"] = (fresh_key, loaded, now)
+        key, loaded = _state.get("current", (None, None))
+        if key is None or key[0] != generation or getattr(_request, "checked", None) != key:
+            fresh_key = (generation, _index_version())
+            if fresh_key != key:
+                key, loaded = fresh_key, _load()
+                _state["current"] = (key, loaded)
+            if getattr(_request, "active", False):
+                _request.checked = key
         return loaded
 
 
