@@ -95,7 +95,7 @@ def case_listing_context(request, index_page):
     # of twelve cost ~85 ms at 10,000 cases. The page's cases are read through published_cases().
     ids = catalogue().sorted_newest(catalogue().allowed(case_filter, under=index_page))
     page = Paginator(ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    found = published_cases().in_bulk(page.object_list)
+    found = published_cases().defer("body").in_bulk(page.object_list)  # cards show no body
     page.object_list = [found[pk] for pk in page.object_list if pk in found]
     query = request.GET.copy()
     query.pop("page", None)
@@ -146,7 +146,7 @@ def home_page_context():
     featured = cases.filter(featured=True).values("pk")[:6]
     latest = cases.order_by("-first_published_at", "pk").values("pk")[:6]
     # Both selections in one fetch (and one fetch of their themes), split here.
-    shown = list(cases.filter(Q(pk__in=featured) | Q(pk__in=latest)))
+    shown = list(cases.filter(Q(pk__in=featured) | Q(pk__in=latest)).defer("body"))  # cards show no body
     return {
         "case_index": CaseIndexPage.objects.live().first(),
         "featured_cases": [case for case in shown if case.featured][:6],

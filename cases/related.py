@@ -47,7 +47,8 @@ def related_cases(case, theme_ids, problem_ids, tag_ids, limit=4):
     from .browse import published_cases
 
     ids, shared = _picked_and_sharing(case, theme_ids, problem_ids, tag_ids)
-    found = published_cases().prefetch_related(None).in_bulk(ids)
+    # Shown as a title and place: the body (StreamField JSON, the bulk of a row) is not read.
+    found = published_cases().prefetch_related(None).defer("body").in_bulk(ids)
     cases = [found[pk] for pk in ids if pk in found]
     if shared is None:
         return cases, False
