@@ -27,7 +27,7 @@ from .blocks import CaseBodyBlock, html_paragraphs
 from .forms import CasePageForm
 from .related import related_cases
 from .serializers import (
-    KeyFigureSerializer, PageUrlField, RegionSerializer, SourceSerializer, TermSerializer,
+    KeyFigureSerializer, PageUrlField, RegionSerializer, SourceSerializer, TagSerializer, TermSerializer,
 )
 from .taxonomy import Domain, Problem, Region, Theme
 from .training import CollectionCase, TrainingCollectionPage, TrainingIndexPage
@@ -130,7 +130,7 @@ class CasePage(EditorialPermissionsMixin, Page):
         APIField("domain", serializer=TermSerializer()),
         APIField("themes", serializer=TermSerializer(many=True)),
         APIField("problems", serializer=TermSerializer(many=True)),
-        APIField("tags", serializer=TermSerializer(many=True)),
+        APIField("tags", serializer=TagSerializer(many=True)),
         APIField("key_figures", serializer=KeyFigureSerializer(many=True)),
         APIField("source", serializer=SourceSerializer(source="*")),
         APIField("url", serializer=PageUrlField()),

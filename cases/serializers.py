@@ -14,6 +14,20 @@ class TermSerializer(serializers.Serializer):
     slug = serializers.CharField()
 
 
+class ByNameListSerializer(serializers.ListSerializer):
+    """Terms in name order: tags have no ordering of their own, so without one a restore or
+    another database returned them in another order."""
+
+    def to_representation(self, data):
+        terms = data.all() if hasattr(data, "all") else data
+        return super().to_representation(sorted(terms, key=lambda term: (term.name, term.pk)))
+
+
+class TagSerializer(TermSerializer):
+    class Meta:
+        list_serializer_class = ByNameListSerializer
+
+
 class RegionSerializer(TermSerializer):
     level = serializers.CharField()
     full_name = serializers.CharField()

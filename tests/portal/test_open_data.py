@@ -94,6 +94,17 @@ def test_detail_gives_names_not_ids(client, seed_case):
     assert data["meta"]["type"] == "cases.CasePage"
 
 
+def test_tags_are_listed_by_name_in_listings_and_detail(client, seed_case):
+    case = seed_case("wuchang-1-3")
+    case.tags.add("乙标签", "甲标签", "丙标签")
+    case.save_revision().publish()
+    detail = [tag["name"] for tag in client.get(f"{API}{case.pk}/").json()["tags"]]
+    listing = next(item for item in client.get(API, {"fields": "tags", "limit": 20}).json()["items"]
+                   if item["id"] == case.pk)
+    assert detail == sorted(detail) and [tag["name"] for tag in listing["tags"]] == detail
+    assert {"甲标签", "乙标签", "丙标签"} <= set(detail)
+
+
 def test_fields_kept_for_reviewers_are_not_published(client, seed_case):
     data = client.get(f"{API}{seed_case('wuchang-1-3').pk}/", {"fields": "*"}).json()
     assert "source_text" not in data and "featured" not in data
