@@ -1,7 +1,6 @@
 """Browsing published cases: the listing's filters and the home page's selections."""
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 
 from django.core.paginator import Paginator
 from django.db.models import F, Q
@@ -138,19 +137,18 @@ def browse_vocabularies():
     }
 
 
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+HOME_CASES = 6
 
 
 def home_page_context():
-    cases = published_cases()
-    featured = cases.filter(featured=True).values("pk")[:6]
-    latest = cases.order_by("-first_published_at", "pk").values("pk")[:6]
-    # Both selections in one fetch (and one fetch of their themes), split here.
-    shown = list(cases.filter(Q(pk__in=featured) | Q(pk__in=latest)).defer("body"))  # cards show no body
+    # The selections come from the catalogue (sorting every case by date cost ~25 ms at
+    # 10,000); both are fetched in one query, cards without their body.
+    shown = catalogue()
+    featured, latest = shown.featured[:HOME_CASES], shown.newest[:HOME_CASES]
+    found = published_cases().defer("body").in_bulk(featured + latest)
     return {
         "case_index": CaseIndexPage.objects.live().first(),
-        "featured_cases": [case for case in shown if case.featured][:6],
-        "latest_cases": sorted(shown, key=lambda case: (case.first_published_at or EPOCH, -case.pk),
-                               reverse=True)[:6],
+        "featured_cases": [found[pk] for pk in featured if pk in found],
+        "latest_cases": [found[pk] for pk in latest if pk in found],
         "browse": browse_vocabularies(),
     }

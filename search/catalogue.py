@@ -61,6 +61,8 @@ class Catalogue:
     titles: dict  # case pk → (title, model name), lower case
     years: dict  # case pk → (year started, year reported)
     recency: dict  # case pk → its rank by first publication (the latest highest)
+    newest: list  # case pks, the latest first published first
+    featured: list  # pks of the featured cases, in published_cases() order
     paths: dict  # case pk → page path (a case library's cases lie under its path)
     picks: dict  # case pk → the related cases its editor picked, in order
     facets: dict  # facet → [FacetValue]
@@ -145,14 +147,14 @@ def _load():
 
     cases = list(published_cases().prefetch_related(None).values_list(
         "pk", "title", "model_name", "year_started", "year_reported", "region_id", "domain_id",
-        "first_published_at", "path"))
+        "first_published_at", "path", "featured"))
     order = {row[0]: position for position, row in enumerate(cases)}
     regions = {pk: (parent, slug, name, full_name) for pk, parent, slug, name, full_name
                in Region.objects.values_list("pk", "parent_id", "slug", "name", "full_name")}
 
     members = defaultdict(set)  # (facet, term pk) → case pks
     years = {}
-    for pk, _, _, start, end, region, domain, _, _ in cases:
+    for pk, _, _, start, end, region, domain, *_ in cases:
         years[pk] = (start, end)
         for year in case_years(start, end):
             members["year", year].add(pk)
@@ -186,12 +188,16 @@ def _load():
         "year": [FacetValue(str(year), f"{year}年", -year, bitset(pks))
                  for (facet, year), pks in members.items() if facet == "year"],
     }
+    # Never published (previews) last; of equal dates, the lower id first.
+    newest = [row[0] for row in sorted(cases, key=lambda row: (row[7] is None, -(row[7].timestamp() if row[7] else 0),
+                                                               row[0]))]
     catalogue = Catalogue(
         order=order,
         titles={pk: (title.lower(), model_name.lower()) for pk, title, model_name, *_ in cases},
         years=years,
-        recency={pk: rank for rank, pk in enumerate(
-            row[0] for row in sorted(cases, key=lambda row: (row[7] is not None, row[7] or 0, -row[0])))},
+        recency={pk: rank for rank, pk in enumerate(reversed(newest))},
+        newest=newest,
+        featured=[row[0] for row in cases if row[9]],
         paths={row[0]: row[8] for row in cases},
         picks=picks,
         facets={facet: facets[facet] for facet in FACETS},
