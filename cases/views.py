@@ -1,14 +1,17 @@
+from itertools import islice
+
 from django.http import Http404
 from django.template.response import TemplateResponse
 from wagtail.models import Site
 
+from search.catalogue import catalogue
 from search.text import drop_controls
 
 from .browse import published_cases
 from .training import TrainingCollectionPage
 
 MAX_COMPARED = 4
-# The "加入对比" list offers the newest cases; any other is added from the listing or search.
+# The "加入对比" list offers the newest cases; any other is ticked for comparison in the case library.
 ADDABLE = 30
 
 
@@ -21,6 +24,15 @@ def requested_slugs(request):
 def practice_headings(case):
     return [block.value["heading"] for block in case.body
             if block.block_type == "section" and block.value["kind"] == "做法"]
+
+
+def addable_cases(compared):
+    """The newest published cases not yet compared, titles and slugs only."""
+    # In the catalogue's listing order: ordering every case in SQL cost ~90 ms at 10,000.
+    compared_ids = {case.pk for case in compared}
+    ids = [pk for pk in islice(catalogue().order, ADDABLE + len(compared_ids)) if pk not in compared_ids][:ADDABLE]
+    found = published_cases().select_related(None).prefetch_related(None).only("title", "slug").in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def compare(request):
@@ -61,9 +73,7 @@ def compare(request):
         "practices": [practice_headings(case) for case in cases],
         "columns": [(case, ",".join(s for s in slugs if s != case.slug)) for case in cases],
         "current": ",".join(slugs),
-        "addable": list(published_cases().select_related(None).prefetch_related(None)
-                        .exclude(slug__in=slugs).only("title", "slug")[:ADDABLE])
-        if len(cases) < MAX_COMPARED else [],
+        "addable": addable_cases(cases) if len(cases) < MAX_COMPARED else [],
     })
 
 

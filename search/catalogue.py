@@ -57,7 +57,7 @@ class FacetValue:
 
 @dataclass
 class Catalogue:
-    order: dict  # case pk → position in published_cases() order
+    order: dict  # case pk → position in published_cases() order (and iterated in that order)
     titles: dict  # case pk → (title, model name), lower case
     years: dict  # case pk → (year started, year reported)
     recency: dict  # case pk → its rank by first publication (the latest highest)
