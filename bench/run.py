@@ -12,6 +12,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -81,10 +82,13 @@ def bench_database_url(purpose="bench"):
     return f"sqlite:///{VAR / f'{purpose}.sqlite3'}", False
 
 
-def reset_database(url, derived_pg):
-    import shutil
+def clear_page_cache():
+    """Forget the pages an earlier run cached (bench.settings' page cache directory)."""
+    shutil.rmtree(VAR / "page-cache", ignore_errors=True)
 
-    shutil.rmtree(VAR / "page-cache", ignore_errors=True)  # pages of an earlier run's corpus
+
+def reset_database(url, derived_pg):
+    clear_page_cache()
     if url.startswith("sqlite"):
         path = Path(urllib.parse.urlsplit(url).path)
         if path.resolve() == (ROOT / "db.sqlite3").resolve():
@@ -342,7 +346,7 @@ def parse_wrk(output):
 
 
 def measure_load(env, urls, seconds, connections, cache=False):
-    if not shutil_which("wrk"):
+    if not shutil.which("wrk"):
         log("  wrk not found: skipping the load test (make bench installs it with apt-get)")
         return {}
     port = free_port()
@@ -379,12 +383,6 @@ def stop(server):
         server.wait(timeout=20)
     except subprocess.TimeoutExpired:
         server.kill()
-
-
-def shutil_which(name):
-    import shutil
-
-    return shutil.which(name)
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -454,6 +452,7 @@ def main():
                  "setup_portal_s": round(manage(env, "setup_portal"), 1),
                  "load_cases_s": round(manage(env, "load_cases"), 1)}
     else:
+        clear_page_cache()
         build = {"reused": True}
 
     os.environ.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": url})

@@ -27,6 +27,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,7 +41,7 @@ from pathlib import Path
 
 from bench.run import (
     PYTHON, QUERY_MIX, ROOT, bench_database_url, free_port, log, manage, parse_wrk, reset_database,
-    shutil_which, stop, wait_for,
+    stop, wait_for,
 )
 
 PAGE_SIZE = 4096  # /proc/<pid>/statm counts pages
@@ -366,7 +367,7 @@ def main():
     parser.add_argument("--no-page-cache", action="store_true",
                         help="render every request (the page cache is on in production)")
     args = parser.parse_args()
-    if not shutil_which("wrk"):
+    if not shutil.which("wrk"):
         sys.exit("bench.soak: wrk not found (apt-get install wrk)")
 
     url, derived_pg = bench_database_url("soak")
