@@ -105,8 +105,7 @@ class Catalogue:
 
     def facet_counts(self, ids, limit):
         """{facet: [{"value", "label", "count"}]} over the published cases among `ids`."""
-        chosen = bitset(ids if isinstance(ids, set) and ids <= self.order.keys()
-                        else [pk for pk in ids if pk in self.order])
+        chosen = bitset(pk for pk in ids if pk in self.order)
         counts = {}
         for facet, values in self.facets.items():
             counted = [(-(value.cases & chosen).bit_count(), value.sort_key, value) for value in values]
