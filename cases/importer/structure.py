@@ -370,6 +370,11 @@ _TITLE_VERB = re.compile(r"^(?:积极|大力|深入|全面|扎实|认真|努力|
 # in a title is about the report ("进展情况及取得成果综述", "纪实").
 _TITLE_KIND = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:模式|活动|工程|机制|制度|工作法|行动|计划|品牌|体系|平台|载体)")
 _TITLE_QUOTE = re.compile(r"“([^“”]{2,20})”")
+# A title ending in its genre ("…互帮互助交流", "…工作纪实") names the report, not the case; such a
+# report says in its opening what it reports on ("大力推行城乡基层党组织联建，形成了…").
+_REPORT_GENRE = re.compile(r"(?:经验)?(?:交流(?:材料)?|纪实|综述|汇报(?:材料)?|(?:情况|调研|调查)报告|工作总结)$")
+_OPENING_PRACTICE = re.compile(r"(?:大力|积极|全面|深入|普遍)?(?:推行|推广|实施|开展|推进)(?![了着过的以把将在对从])"
+                               r"([\u4e00-\u9fff]{4,14})[，,。；;]")
 # A province's short name, which names its parts: 苏南地区, 陕南地区, 粤东西北地区.
 PROVINCE_SHORT_NAMES = {
     "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "蒙", "辽宁": "辽", "吉林": "吉", "黑龙江": "黑",
@@ -405,16 +410,20 @@ def _title_place(source_title, region, regions, text):
     return _area_name(region, text) or region.name, source_title
 
 
-def case_title(source_title, region, regions, model, text):
+def case_title(source_title, region, regions, model, text, opening=""):
     """The case's name, where + what, in the words of the source and the region taxonomy: the
     place, then the quoted name the title reports on with its kind ("五常市" + "农村党建“1+3模式”"),
     without the report's verb or its tail ("推进", "进展情况及取得成果综述"). When the title
     quotes a slogan but the text names its model otherwise, the model's name stands for it
-    ("培育农村党员创业“领头雁”" → "“农村党员创业示范工程”"). `region` is None when the place was
-    only inferred: a guess is not put in a title."""
+    ("培育农村党员创业“领头雁”" → "“农村党员创业示范工程”"). A title naming only its genre
+    gives way to what the opening says is practised, with the model's name in brackets."""
     place, core = _title_place(source_title, region, regions, text)
     quoted = _TITLE_QUOTE.search(core)
-    if quoted:
+    practice = _OPENING_PRACTICE.search(opening) if not quoted and _REPORT_GENRE.search(core) else None
+    if practice:
+        what = practice.group(1)
+        core = what + (f"（{model}）" if model and model not in what else "")
+    elif quoted:
         if model and quoted.group(1) != model and model not in core:
             core = f"“{model}”"
         else:
@@ -586,9 +595,11 @@ def _draft(title, sections, regions, known_cases, model, author, publisher, date
                                "推断（与已发布案例中的地名相同），请核对。")
     if draft.region:
         draft.unit_level = {Region.PROVINCE: "省", Region.CITY: "市", Region.COUNTY: "县"}[draft.region.level]
-    draft.title = case_title(title, None if draft.region_inferred else draft.region, regions, model, text)
+    opening = next((section.paragraphs[0] for section in sections if section.paragraphs), "")
+    draft.title = case_title(title, draft.region, regions, model, text, opening)
     if draft.title != title:
-        draft.notes.append(f"案例标题由原文标题“{title}”整理而成（地名 + 模式名称），请核对。")
+        guessed = f"，其中地名“{draft.region.name}”系推断" if draft.region_inferred else ""
+        draft.notes.append(f"案例标题由原文标题“{title}”整理而成（地名 + 模式名称{guessed}），请核对。")
     draft.year_started, draft.year_reported = years("\n".join(draft.paragraphs))
     draft.summary = summary(sections)
     draft.figures = key_figures(draft.paragraphs)

@@ -22,15 +22,6 @@ fidelity = importlib.util.module_from_spec(_checker)
 _checker.loader.exec_module(fidelity)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
 
-# Fixture titles that no general rule can derive from the source, and why (see the report of
-# issue 7): for these the draft keeps the source's own title.
-UNDERIVABLE_TITLES = {
-    # The source is titled "城乡党建互帮互助交流" and masks its city as "*市": the editors' title
-    # names 诸城市 (inferred from town names, not written) and "城乡基层党组织联建", a phrase of
-    # the first paragraph, with the model in brackets — a choice among the text's phrases, not
-    # a cut of the title.
-    "zhucheng-chengxiang-lianjian",
-}
 # Model names the editors wrote in their own words (the source never quotes this one).
 UNDERIVABLE_MODELS = {"sunan-nongcun-shequ"}
 
@@ -62,7 +53,7 @@ def noise_in(draft):
 def assert_like_fixture(draft, slug):
     data = fixture(slug)
     assert draft.source_title == data["source"]["title"]
-    assert draft.title == (draft.source_title if slug in UNDERIVABLE_TITLES else data["title"])
+    assert draft.title == data["title"]
     assert draft.region is not None
     assert draft.region.province.name == data["region"].split("/")[0]
     assert draft.region.full_name == data["region"].replace("/", "")
@@ -92,7 +83,7 @@ def test_the_place_comes_from_the_region_taxonomy(name):
     for draft, slug in zip(drafts, SEEDS[name]):
         if slug == "zhucheng-chengxiang-lianjian":
             assert draft.region is None and not draft.region_inferred
-            assert draft.title == draft.source_title  # no guessed place in a title
+            assert draft.title == "城乡基层党组织联建（城乡联合党组织）"  # what, without where
         else:
             assert draft.region.full_name == fixture(slug)["region"].replace("/", "")
             assert draft.title == fixture(slug)["title"]
@@ -159,7 +150,7 @@ def test_metadata_years_and_inferred_place(known_cases):
     assert draft("002_54f27022be32c9ac.txt")[0].author == "王国生"
     assert "李岚" in draft("003_8a00942d0ea9f248.txt")[0].author
     zhucheng = draft("001_0e4442402929a715.txt")[0]
-    assert zhucheng.region_inferred and "推断" in " ".join(zhucheng.notes)
+    assert zhucheng.region_inferred and "地名“诸城市”系推断" in " ".join(zhucheng.notes)
     xingshan, wengyuan = draft("004_4d9ba10b11190ad5.txt")
     assert [xingshan.model_name, wengyuan.model_name] == ["两会两评", "农村党员创业示范工程"]
     # the source breaks off just after "三、初步成效": the half sentence is not made a section

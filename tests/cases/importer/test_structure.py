@@ -32,12 +32,30 @@ def regions(db):
     ("积极探索农村社区党建工作新模式", "商南县", "", "商南县积极探索农村社区党建工作新模式"),
     # a title naming its place elsewhere is not given it twice
     ("关于五常市农村党建工作的调查", "五常市", "", "关于五常市农村党建工作的调查"),
-    # no place detected (or only inferred): the source's title as it is
-    ("城乡党建互帮互助交流", None, "城乡联合党组织", "城乡党建互帮互助交流"),
+    # no place detected: the source's title as it is
+    ("城乡党建互帮互助交流", None, "", "城乡党建互帮互助交流"),
 ])
 def test_case_title_is_place_and_model_in_the_sources_words(regions, source_title, place, model, expected):
     region = regions[place] if place else None
     assert case_title(source_title, region, list(regions.values()), model, INTRO) == expected
+
+
+OPENING = "近年来，*在城乡党的基层组织互帮互助方面，大力推行城乡基层党组织联建，形成了长效机制。"
+
+
+@pytest.mark.parametrize("source_title, opening, model, expected", [
+    # a title naming its genre gives way to what the opening says is practised, model in brackets
+    ("城乡党建互帮互助交流", OPENING, "城乡联合党组织", "诸城市城乡基层党组织联建（城乡联合党组织）"),
+    ("农村党建工作经验交流材料", OPENING, "", "诸城市城乡基层党组织联建"),
+    ("组织工作纪实", "全县深入实施“双带”工程，建立了帮带机制。", "双带",
+     "诸城市组织工作纪实"),
+    # an opening that practises nothing nameable leaves the title; so does a title that is a name
+    ("城乡党建互帮互助交流", INTRO, "", "诸城市城乡党建互帮互助交流"),
+    ("城乡党建互帮互助", OPENING, "", "诸城市城乡党建互帮互助"),
+])
+def test_a_title_naming_only_its_genre_takes_what_the_opening_practises(regions, source_title, opening, model,
+                                                                       expected):
+    assert case_title(source_title, regions["诸城市"], list(regions.values()), model, opening, opening) == expected
 
 
 def test_a_province_wide_case_is_titled_with_the_part_the_text_names(regions):
