@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from portal.permissions import EditorialPermissionsMixin
+from portal.querysets import PortalPageManager
 from portal.routing import SingleChildTypeRoutingMixin
 from search.index import SegmentedAutocompleteField, SegmentedField
 
@@ -73,6 +74,8 @@ class CasePage(EditorialPermissionsMixin, Page):
     """典型案例: one typical case, structured from its source document."""
 
     UNIT_LEVELS = [(level, level) for level in ("省", "市", "县", "乡镇", "村", "社区")]
+
+    objects = PortalPageManager()
 
     model_name = models.CharField(
         "模式名称", max_length=100, blank=True, help_text="案例自己使用的名称，如“1+3模式”“两会两评”。"
