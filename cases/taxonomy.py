@@ -127,6 +127,6 @@ class Region(index.Indexed, models.Model):
     @property
     def province(self):
         region = self
-        while region.parent_id:
+        while region.parent is not None:  # not parent_id: the importer's new regions are unsaved
             region = region.parent
         return region

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from ..models import CaseIndexPage, CasePage, KeyFigure
 from . import DocumentError
 from .clean import clean
+from .places import saved_region
 from .structure import build_drafts
 
 
@@ -34,12 +35,10 @@ class ImportedDocument:
         return groups
 
 
-def analyse(document, known_cases=None):
+def analyse(document):
     """Clean and structure one decoded document; DocumentError when no case is found in it."""
     cleaned = clean(document.text)
-    if known_cases is None:
-        known_cases = list(CasePage.objects.live().defer("source_text").select_related("region"))
-    drafts = build_drafts(document, cleaned, known_cases)
+    drafts = build_drafts(document, cleaned)
     if not drafts:
         raise DocumentError(f"“{document.name}”中没有识别出案例正文（标题和段落）。")
     return ImportedDocument(document, cleaned, drafts)
@@ -50,8 +49,7 @@ def import_documents(documents, parent=None, user=None, dry_run=False):
     parent = parent or CaseIndexPage.objects.first()
     if parent is None:
         raise DocumentError("还没有案例库页面，请先运行 manage.py setup_portal。")
-    known_cases = list(CasePage.objects.live().defer("source_text").select_related("region"))
-    results = [analyse(document, known_cases) for document in documents]
+    results = [analyse(document) for document in documents]
     if dry_run:
         return results
     with transaction.atomic():
@@ -94,7 +92,7 @@ def create_draft(draft, result, parent, user=None):
     page = CasePage(
         title=draft.title[:255], slug=unique_slug(parent, draft.title), live=False,
         model_name=draft.model_name[:100], summary=draft.summary, body=body_json(draft.sections),
-        region=draft.region, unit_level=draft.unit_level, domain=draft.domain,
+        region=saved_region(draft.region), unit_level=draft.unit_level, domain=draft.domain,
         year_started=draft.year_started, year_reported=draft.year_reported,
         source_title=draft.source_title[:300], source_author=draft.author[:200],
         source_publisher=draft.publisher[:200], source_date=draft.date[:50],

@@ -8,10 +8,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from search.dictionary import curated_words, place_words
+from search.dictionary import curated_words
 from search.text import fold, query_words, segmenter
 
 from ..taxonomy import Domain, Problem, Region, Theme
+from .places import PlaceFinder
 from .patterns import ENUMERATION, TERMINAL, TOP_HEADING, ends_sentence, is_heading_like
 
 INTRO_HEADING = "基本情况"
@@ -57,8 +58,6 @@ _DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 # "湖北兴山：" — a place and a colon heading a case in a collection.
 _PLACE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,10})[:：]\s*(.*)$")
 # Town and subdistrict names; a stem with a function word or 乡/城 is a phrase (组织乡镇, 选聘为街道).
-_LOCAL_PLACE = re.compile(r"[\u4e00-\u9fff]{2}(?:街道|镇)")
-_NOT_A_PLACE = re.compile(r"[为的在和与到了及乡城]")
 COMMON_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
                       "卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
 
@@ -176,10 +175,10 @@ def metadata(cleaned):
 
 # --- several cases in one document ------------------------------------------------------------
 
-def _place_head(paragraphs, number, regions):
+def _place_head(paragraphs, number, places):
     """The title of a case that starts at `number` ("湖北兴山:" + its title line), or None."""
     match = _PLACE_HEAD.match(paragraphs[number])
-    if not match or not _mentions(match.group(1), regions):
+    if not match or not places.names_a_place(match.group(1)):
         return None
     if match.group(2):
         return (title_text(paragraphs[number]), 1) if is_heading_like(match.group(2)) else None
@@ -189,11 +188,11 @@ def _place_head(paragraphs, number, regions):
     return None
 
 
-def split_cases(paragraphs, regions):
+def split_cases(paragraphs, places):
     """[(title or "", paragraphs)] — one entry per case headed by a place ("广东翁源：…")."""
     heads = []
     for number in range(len(paragraphs)):
-        head = _place_head(paragraphs, number, regions)
+        head = _place_head(paragraphs, number, places)
         if head:
             heads.append((number, *head))
     if not heads:
@@ -315,52 +314,6 @@ def drop_cut_off_section(sections):
 
 # --- place ------------------------------------------------------------------------------------
 
-def _mentions(text, regions):
-    return any(form in text for region in regions for form in place_words(region.name))
-
-
-def detect_region(title, text, regions):
-    """The deepest region the text is clearly about: (region or None).
-
-    Mentions count for a region and all above it (title ×10); below a region the child with the
-    most mentions wins, unless siblings tie (苏州、无锡、常州 → 江苏省)."""
-    own = Counter()
-    for region in regions:
-        for form in place_words(region.name):
-            own[region.pk] += 10 * title.count(form) + text.count(form)
-    children, support = {}, Counter()
-    by_id = {region.pk: region for region in regions}
-    for region in regions:
-        children.setdefault(region.parent_id, []).append(region)
-        node = region
-        while node is not None:
-            support[node.pk] += own[region.pk]
-            node = by_id.get(node.parent_id)
-    chosen, level = None, children.get(None, [])
-    while level:
-        ranked = sorted(level, key=lambda r: support[r.pk], reverse=True)
-        if not support[ranked[0].pk] or (len(ranked) > 1 and support[ranked[0].pk] == support[ranked[1].pk]):
-            break
-        chosen = ranked[0]
-        level = children.get(chosen.pk, [])
-    return chosen
-
-
-def infer_region_from_cases(text, cases):
-    """(region, names) when ≥ 2 local place names (X街道, X镇) of the text occur only in the
-    cases of one region — for sources that mask their city ("*市")."""
-    names = {name for name in _LOCAL_PLACE.findall(text) if not _NOT_A_PLACE.search(name[:2])}
-    regions = {}
-    for case in cases:
-        for name in names & set(_LOCAL_PLACE.findall(case.body_text())):
-            regions.setdefault(name, set()).add(case.region_id)
-    agreeing = {name: ids for name, ids in regions.items() if len(ids) == 1}
-    region_ids = {next(iter(ids)) for ids in agreeing.values()}
-    if len(agreeing) >= 2 and len(region_ids) == 1:
-        return Region.objects.get(pk=region_ids.pop()), sorted(agreeing)
-    return None, []
-
-
 # --- the case's title: place + what -----------------------------------------------------------
 
 # The verbs a report title puts before the name of what it reports ("推进农村党建“1+3模式”").
@@ -394,30 +347,29 @@ def _area_name(region, text):
     return area if count >= 2 else ""
 
 
-def _title_place(source_title, region, regions, text):
+def _title_place(source_title, region, places, text):
     """(place, the rest of the title): the place a title starts with ("五常市…"), the region a
     place head names ("湖北兴山:" → 兴山县), or for a title naming no place, the detected one."""
     head = _PLACE_HEAD.match(source_title)
-    if head and _mentions(head.group(1), regions):
-        named = region is not None and _mentions(head.group(1), [region])
+    if head and places.names_a_place(head.group(1)):
+        named = region is not None and places.names(head.group(1), region)
         return (region.name if named else head.group(1)), head.group(2)
-    forms = sorted((form for r in regions for form in place_words(r.name) if source_title.startswith(form)),
-                   key=len, reverse=True)
-    if forms:
-        return forms[0], source_title[len(forms[0]):]
-    if region is None or _mentions(source_title, [region]):
+    start = places.starting(source_title)
+    if start:
+        return start, source_title[len(start):]
+    if region is None or places.names(source_title, region):
         return "", source_title
     return _area_name(region, text) or region.name, source_title
 
 
-def case_title(source_title, region, regions, model, text, opening=""):
+def case_title(source_title, region, places, model, text, opening=""):
     """The case's name, where + what, in the words of the source and the region taxonomy: the
     place, then the quoted name the title reports on with its kind ("五常市" + "农村党建“1+3模式”"),
     without the report's verb or its tail ("推进", "进展情况及取得成果综述"). When the title
     quotes a slogan but the text names its model otherwise, the model's name stands for it
     ("培育农村党员创业“领头雁”" → "“农村党员创业示范工程”"). A title naming only its genre
     gives way to what the opening says is practised, with the model's name in brackets."""
-    place, core = _title_place(source_title, region, regions, text)
+    place, core = _title_place(source_title, region, places, text)
     quoted = _TITLE_QUOTE.search(core)
     practice = _OPENING_PRACTICE.search(opening) if not quoted and _REPORT_GENRE.search(core) else None
     if practice:
@@ -552,11 +504,11 @@ def vocabulary(text, model):
 
 # --- one document → its cases -----------------------------------------------------------------
 
-def build_drafts(document, cleaned, known_cases=()):
+def build_drafts(document, cleaned):
     """The draft cases of a cleaned document (several when cases are headed by places)."""
-    regions = list(Region.objects.all())
+    places = PlaceFinder(Region.objects.select_related("parent__parent"))
     author, publisher, date = metadata(cleaned)
-    parts, preface = split_cases(cleaned.paragraphs, regions)
+    parts, preface = split_cases(cleaned.paragraphs, places)
     collection = title_text(preface[-1]) if preface and is_heading_like(preface[-1]) else ""
     drafts = []
     for head, paragraphs in parts:
@@ -571,7 +523,7 @@ def build_drafts(document, cleaned, known_cases=()):
         sections = sections_of(rest, document.headings, signed=bool(signed), model=model)
         if not title or not sections:
             continue
-        drafts.append(_draft(title, sections, regions, known_cases, model, signed or author, publisher, date))
+        drafts.append(_draft(title, sections, places, model, signed or author, publisher, date))
     for draft in drafts:
         if collection:
             draft.notes.append(f"出自文档《{collection}》，该文档收有 {len(drafts)} 个案例。")
@@ -580,23 +532,26 @@ def build_drafts(document, cleaned, known_cases=()):
     return drafts
 
 
-def _draft(title, sections, regions, known_cases, model, author, publisher, date):
+def _draft(title, sections, places, model, author, publisher, date):
     last = sections[-1].paragraphs[-1] if sections[-1].paragraphs else ""
     sections, cut_off = drop_cut_off_section(sections)
     draft = CaseDraft(title=title, source_title=title, sections=sections, model_name=model,
                       author=author, publisher=publisher, date=date)
     text = draft.text
-    draft.region = detect_region(title, text, regions)
-    if draft.region is None:
-        draft.region, names = infer_region_from_cases(text, known_cases)
-        if draft.region:
-            draft.region_inferred = "、".join(names)
-            draft.notes.append(f"原文未写明地区；“{draft.region.full_name}”系根据文中地名{draft.region_inferred}"
-                               "推断（与已发布案例中的地名相同），请核对。")
+    place = places.detect(title, text)
+    if place is None:
+        place, towns = places.from_towns(text)
+        if place:
+            draft.region_inferred = "、".join(towns)
+            draft.notes.append(f"原文未写明地区；“{place.full_name}”系根据文中的乡镇（街道）名{draft.region_inferred}"
+                               "推断，请核对。")
+    draft.region = places.region(place) if place else None
+    if draft.region is not None and draft.region.pk is None:
+        draft.notes.append(f"地区“{draft.region.full_name}”尚不在地区分类中，创建草稿时将一并添加。")
     if draft.region:
         draft.unit_level = {Region.PROVINCE: "省", Region.CITY: "市", Region.COUNTY: "县"}[draft.region.level]
     opening = next((section.paragraphs[0] for section in sections if section.paragraphs), "")
-    draft.title = case_title(title, draft.region, regions, model, text, opening)
+    draft.title = case_title(title, draft.region, places, model, text, opening)
     if draft.title != title:
         guessed = f"，其中地名“{draft.region.name}”系推断" if draft.region_inferred else ""
         draft.notes.append(f"案例标题由原文标题“{title}”整理而成（地名 + 模式名称{guessed}），请核对。")

@@ -90,8 +90,4 @@ def as_docx(text):
     return buffer.getvalue()
 
 
-@pytest.fixture
-def known_cases(db):
-    from cases.models import CasePage
-    return list(CasePage.objects.live().select_related("region"))
 

@@ -5,6 +5,7 @@ import pytest
 from cases.importer import structure
 from cases.importer.create import analyse
 from cases.importer.decode import read_bytes
+from cases.importer.places import PlaceFinder
 from cases.importer.structure import (Section, case_title, drop_cut_off_section, key_figures, model_name,
                                       sections_of)
 from cases.taxonomy import Region
@@ -37,7 +38,7 @@ def regions(db):
 ])
 def test_case_title_is_place_and_model_in_the_sources_words(regions, source_title, place, model, expected):
     region = regions[place] if place else None
-    assert case_title(source_title, region, list(regions.values()), model, INTRO) == expected
+    assert case_title(source_title, region, PlaceFinder(regions.values()), model, INTRO) == expected
 
 
 OPENING = "近年来，*在城乡党的基层组织互帮互助方面，大力推行城乡基层党组织联建，形成了长效机制。"
@@ -55,14 +56,14 @@ OPENING = "近年来，*在城乡党的基层组织互帮互助方面，大力�
 ])
 def test_a_title_naming_only_its_genre_takes_what_the_opening_practises(regions, source_title, opening, model,
                                                                        expected):
-    assert case_title(source_title, regions["诸城市"], list(regions.values()), model, opening, opening) == expected
+    assert case_title(source_title, regions["诸城市"], PlaceFinder(regions.values()), model, opening, opening) == expected
 
 
 def test_a_province_wide_case_is_titled_with_the_part_the_text_names(regions):
     text = "江苏省一些地方特别是苏北地区积极探索……苏北地区各级党组织……苏北地区的实践证明……"
-    assert case_title("积极探索农村党建新模式", regions["江苏省"], list(regions.values()), "", text) == \
+    assert case_title("积极探索农村党建新模式", regions["江苏省"], PlaceFinder(regions.values()), "", text) == \
         "苏北地区积极探索农村党建新模式"
-    assert case_title("积极探索农村党建新模式", regions["江苏省"], list(regions.values()), "", INTRO) == \
+    assert case_title("积极探索农村党建新模式", regions["江苏省"], PlaceFinder(regions.values()), "", INTRO) == \
         "江苏省积极探索农村党建新模式"
 
 
@@ -166,7 +167,7 @@ UNSEEN = """首页 > 党建动态 > 正文
 
 @pytest.mark.django_db
 def test_a_report_the_rules_were_not_made_on_is_structured_by_them():
-    [draft] = analyse(read_bytes("report.txt", UNSEEN.encode("gb18030")), known_cases=[]).drafts
+    [draft] = analyse(read_bytes("report.txt", UNSEEN.encode("gb18030"))).drafts
     assert (draft.title, draft.source_title) == ("兴山县“村民说事”制度", "兴山县推行“村民说事”制度的实践与思考")
     assert draft.region.full_name == "湖北省宜昌市兴山县" and draft.model_name == "村民说事"
     assert (draft.publisher, draft.date) == ("兴山党建网", "2015-06-01")
