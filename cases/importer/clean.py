@@ -17,6 +17,8 @@ from .patterns import ENUMERATION, HEADING_MAX, TERMINAL, ends_sentence, is_head
 _BUTTON_WORDS = re.compile(
     r"下载|举报|分享|打印|收藏|关闭|提交|评论|转载|打赏|捐赠|购物车|点击查看|阅读全文|继续阅读|免费阅读|"
     r"返回顶部|扫一扫|我要|登录|注册|字号|上一页|下一页|首页|尾页|在线阅读")
+# What a button's label says besides its verb ("下载此文档", "点击下载全文").
+_BUTTON_FILLER = re.compile(r"[此本该]?(文档|文章|全文|正文|本文|资料)|[到至在]|点击|免费|窗口|本页|当前页|页面|手机|打开")
 _COUNTER = re.compile(
     r"浏览(量|次数)?[:：]?\s*\d+|阅读(量|数)?[:：]\s*\d+|点击(量|数)?[:：]\s*\d+|第\s*\d+\s*页|^\d+\s*/\s*\d+$|"
     r"已阅读\s*\d+\s*页|还剩\s*\d+\s*页|共\s*\d+\s*页|^(id|大小|格式|页数|上传人|上传时间|文档编号|文件大小)[:：]")
@@ -26,17 +28,28 @@ _PUBLISH = re.compile(
     r"编辑|责任编辑|通讯员|记者|供稿|审核)[:：]|来源[:：]|(发布|更新|发表)(时间|日期)")
 _FOOTER = re.compile(
     r"版权|copyright|©|icp|备案号|经营许可证|侵权|免责|本站|本网|本文档|上传|注册会员|由会员|客服|联系我们|"
-    r"网站地图|关于我们|all rights reserved|技术支持[:：]|主办单位[:：]|承办单位[:：]")
+    r"网站地图|关于我们|all rights reserved|技术支持[:：]|主办单位[:：]|承办单位[:：]|"
+    # document-sharing sites, whose name heads a scraped page
+    r"原创力文档|道客巴巴|豆丁网|百度文库|人人文库|淘豆网|金锄头文库|360doc|个人图书馆|book118|docin|doc88")
 _BREADCRUMB = re.compile(r"当前位置|您的位置|首页\s*[>»›/]|[>»›]\s*正文$")
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\d{3,4}-\d{7,8}(?!\d)|(电话|热线|咨询|订购|qq|微信号?)[:：]")
 _IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$|^(图为|图片[:：]|图[:：]|▲|△|↑)|[(（][^()（）]{0,20}(摄影?|供图|图片来源)[^()（）]{0,20}[)）]$")
-_BYLINE = re.compile(r"^[(（][^()（）]{0,40}(记者|通讯员|作者|撰稿|供稿)[^()（）]{0,40}[)）]$")
+_BYLINE = re.compile(r"^[(（][^()（）]{0,40}(记者|通讯员|作者|撰稿|供稿|执笔|编辑|审核|校对)[^()（）]{0,40}[)）]$|"
+                     r"^[\u4e00-\u9fff]{2,30}\s*供稿$")
 _KEYWORDS = re.compile(r"^(关键词|关键字|标签|tags?|keywords?)[:：]")
+# An official document's head and end (公文版头、版记): the issuing body alone on its line, the
+# document number, a date alone, 抄送, 印发, copies printed, the contact person.
+ISSUER = re.compile(r"^(中共)?[\u4e00-\u9fff]{1,12}(省|市|县|区|旗|镇|乡|街道)(委员会|委|人民政府|政府)"
+                     r"([\u4e00-\u9fff]{0,8}?(组织部|宣传部|办公室|办公厅|党工委|党委|委员会|局))?"
+                     r"(\s*\d{4}年\d{1,2}月(\d{1,2}日)?)?$")
+_DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[【(（]\d{4}[〕\]】)）]\s*\d{1,4}\s*号$")
+DATE_LINE = re.compile(r"^[(（]?(\d{4})年(\d{1,2})月(\d{1,2})日?[)）]?$")
+_DISPATCH = re.compile(r"^(抄送|抄报|主送|联系人|签发人?)[:：]|印发$|^[(（]?共印\d+份[)）]?$")
 _CHROME_WORDS = {"首页", "正文", "返回", "目录", "资源描述", "文档简介", "文档介绍", "内容简介", "相关", "菜单",
                  "导航", "搜索", "关闭", "展开", "收起", "更多"}
 # Titles of the trailing blocks of a page; the block's list items go with the title.
-_TAIL_BLOCK = re.compile(r"推荐阅读|相关阅读|相关文章|相关资源|相关搜索|猜你喜欢|热门文章|延伸阅读|温馨提示|"
-                         r"展开阅读全文|上一篇|下一篇|^评论|^热点")
+_TAIL_BLOCK = re.compile(r"推荐阅读|相关阅读|相关文章|相关资源|相关搜索|相关新闻|相关链接|猜你喜欢|热门文章|延伸阅读|"
+                         r"温馨提示|往期回顾|往期推荐|更多新闻|展开阅读全文|上一篇|下一篇|^评论|^热点")
 _LIST_ITEM = re.compile(r"^([•·●◆■\-\*]|\d{1,2}[.、)）])")
 
 
@@ -54,7 +67,10 @@ LINE_RULES = [
     ("面包屑导航", lambda s: bool(_BREADCRUMB.search(s)) and len(s) <= 80),
     ("文件名与页码列表", lambda s: bool(_FILE_NAME.search(s)) and len(s) <= 80),
     ("阅读与页码计数", lambda s: bool(_COUNTER.search(s)) and len(s) <= 60),
-    ("发布信息", lambda s: bool(_PUBLISH.search(s)) and len(s) <= 80),
+    # …not a sentence that starts like one ("时间：每月15日为固定主题党日，…。")
+    ("发布信息", lambda s: bool(_PUBLISH.search(s)) and len(s) <= 80 and not ends_sentence(s)),
+    ("公文版头与版记", lambda s: bool(ISSUER.match(s) or _DOCUMENT_NUMBER.match(s) or DATE_LINE.match(s)
+                                    or _DISPATCH.search(s)) and len(s) <= 80),
     ("版权与网站页脚", lambda s: bool(_FOOTER.search(s))),
     ("按钮与链接", lambda s: bool(_BUTTON_WORDS.search(s)) and _short(s, 40) and not ENUMERATION.match(s)),
     ("电话与广告", lambda s: bool(_PHONE.search(s)) and len(s) <= 80),
@@ -137,6 +153,14 @@ def _line_rule(folded):
     return next((label for label, test in LINE_RULES if test(folded)), None)
 
 
+def _heading_with_a_button_word(text, folded, following):
+    """A heading that holds a button's word ("经验分享", "“红色代办”一站式登录服务"): more than
+    the button's words, and running text under it."""
+    rest = _BUTTON_WORDS.sub("", _BUTTON_FILLER.sub("", folded))
+    return (len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 3 and is_heading_like(text)
+            and bool(following) and len(following[0]) >= 20 and not _line_rule(following[0]))
+
+
 def _drop_noise(lines, cleaned):
     width = _wrap_width(lines)
     folded_lines = [fold(line.text).strip() for line in lines]
@@ -164,6 +188,8 @@ def _drop_noise(lines, cleaned):
             cleaned.removed.append(Removed("推荐阅读、提示与评论区", line.text))
             continue
         rule = _line_rule(folded)
+        if rule == "按钮与链接" and _heading_with_a_button_word(line.text, folded, folded_lines[number + 1:number + 2]):
+            rule = None
         if rule:
             cleaned.removed.append(Removed(rule, line.text))
         else:

@@ -12,6 +12,7 @@ from search.dictionary import curated_words
 from search.text import fold, query_words, segmenter
 
 from ..taxonomy import Domain, Problem, Region, Theme
+from .clean import ISSUER
 from .places import PlaceFinder
 from .patterns import ENUMERATION, TERMINAL, TOP_HEADING, ends_sentence, is_heading_like
 
@@ -24,6 +25,8 @@ ARTICLE_INTRO_HEADING = "引言"
 CHRONICLE_HEADING = "推进情况"
 # Section kinds by the words of their heading; the first that matches wins (经验启示 → 启示).
 KIND_WORDS = [
+    # a report's closing problems and plans are neither its background nor what it did
+    ("其他", "存在的?(主要)?问题|不足之处|困难和问题|问题[与和]不足|下一步|今后(的)?打算|工作打算|努力方向"),
     ("启示", "启示|探讨|思考|体会|建议|展望|结语"),
     ("成效", "成效|效果|成果|成绩|变化|收获"),
     ("背景", "背景|起因|动因|基本情况|概况|缘起|问题|现状|要求|引言|前言|由来"),
@@ -53,7 +56,10 @@ MAX_FIGURES = 50
 MAX_NUMBERS = 2000
 _QUOTED = re.compile(r"“([^“”]{2,15})”")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\s*起|以来)")
-_START = re.compile(r"(?:从|自|于)\s*((?:19|20)\d{2})年?(?:起|开始|以来)|(?<!\d)((?:19|20)\d{2})年(?:起|开始)")
+_START = re.compile(r"(?:从|自|于)\s*((?:19|20)\d{2})年?(?:\d{1,2}月)?(?:起|开始|以来)|"
+                    r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}月)?(?:起|开始|以来)")
+# A target, not a year the case reached: 力争到2020年底.
+_TARGET_YEAR = re.compile(r"(?:力争|计划|预计|争取|目标)[^。；;，,]{0,4}?((?:19|20)\d{2})年")
 _DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 # "湖北兴山：" — a place and a colon heading a case in a collection.
 _PLACE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,10})[:：]\s*(.*)$")
@@ -162,7 +168,7 @@ def metadata(cleaned):
     author = publisher = date = ""
     # a publishing line with a counter on it ("发布时间：… 浏览：322次") goes as a counter
     for line in cleaned.removed_by("发布信息") + cleaned.removed_by("署名") + cleaned.removed_by("阅读与页码计数"):
-        if m := re.search(r"(?:作者|信息发布者|发布者|发布人|撰稿)[:：]\s*([^\s|,，]+)", line):
+        if m := re.search(r"(?:作者|信息发布者|发布者|发布人|撰稿|执笔)[:：]\s*(?:记者|通讯员)?\s*([^\s|,，)）]+)", line):
             author = author or m.group(1)
         if m := re.search(r"(?:来源|稿源|信息来源|文章来源)[:：]\s*([^\s|,，]+)", line):
             publisher = publisher or m.group(1)
@@ -170,6 +176,13 @@ def metadata(cleaned):
             date = date or f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
         if re.match(r"^[(（].*(记者|通讯员)", line):
             author = author or line.strip("()（） ")
+    # an official document: the body that issued it, and its date
+    for line in cleaned.removed_by("公文版头与版记"):
+        folded = fold(line)
+        if ISSUER.match(folded):
+            publisher = publisher or re.sub(r"\s*\d{4}年.*$", "", line.strip())
+        if m := _DATE.search(folded):
+            date = date or f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
     return author, publisher, date
 
 
@@ -444,9 +457,11 @@ def key_figures(paragraphs):
 
 
 def years(text):
-    """(year started, latest year the text describes)."""
+    """(year started, latest year the text describes); targets ("力争到2020年底") are not reached."""
+    text = fold(text)  # full-width digits
     start = _START.search(text)
-    mentioned = [int(y) for y in _YEAR.findall(text) if 1949 <= int(y) <= 2100]
+    reached = Counter(_YEAR.findall(text)) - Counter(_TARGET_YEAR.findall(text))
+    mentioned = [int(y) for y in reached if 1949 <= int(y) <= 2100]
     started = int(start.group(1) or start.group(2)) if start else None
     return started, max(mentioned) if mentioned else None
 

@@ -41,6 +41,18 @@ B = "截止目前,五常市农村已建立各类农民专业合作社751个,吸�
     ("0/150", "阅读与页码计数"),
     ("•", "页面残留符号"),
     ("资源描述:", "页面残留符号"),
+    # an official document's head and end
+    ("中共兴山县委组织部", "公文版头与版记"),
+    ("兴组文〔2019〕12号", "公文版头与版记"),
+    ("（2019年5月20日）", "公文版头与版记"),
+    ("宜昌市委组织部２０２０年１１月", "公文版头与版记"),
+    ("抄送：宜昌市委组织部。", "公文版头与版记"),
+    ("中共兴山县委组织部办公室　　2019年5月20日印发", "公文版头与版记"),
+    ("（共印30份）", "公文版头与版记"),
+    ("（责任编辑：王薇）", "署名"),
+    ("（执笔：沈丽萍）", "署名"),
+    ("哈尔滨市委组织部 供稿", "署名"),
+    ("原创力文档", "版权与网站页脚"),
 ])
 def test_a_noise_line_is_removed_by_its_rule(noise, rule):
     cleaned = clean(f"{A}\n{noise}\n{B}")
@@ -48,7 +60,8 @@ def test_a_noise_line_is_removed_by_its_rule(noise, rule):
     assert [(item.rule, item.text) for item in cleaned.removed] == [(rule, to_simplified(noise))]
 
 
-@pytest.mark.parametrize("marker", ["推荐阅读", "相关文章", "温馨提示:", "上一篇：某村经验", "下一篇：某镇做法"])
+@pytest.mark.parametrize("marker", ["推荐阅读", "相关文章", "温馨提示:", "上一篇：某村经验", "下一篇：某镇做法", "相关新闻",
+                                    "往期回顾"])
 def test_a_trailing_block_goes_with_its_items(marker):
     cleaned = clean(f"{A}\n{B}\n{marker}\n1. 本站资源仅供参考。\n某某村党建工作总结\n• 某镇党建经验")
     assert cleaned.paragraphs == [A, B]
@@ -59,6 +72,24 @@ def test_text_that_looks_like_noise_is_kept():
     kept = ["建立精神文明协会260个,会员达73458人。", "在实践中我们得到如下启示:加强和创新农村社会管理。",
             "推广农村党建“两会两评”模式", "二、主要做法"]
     assert clean("\n".join(kept)).paragraphs == kept
+
+
+@pytest.mark.parametrize("line", [
+    # sentences that start like a publishing line
+    "时间：每月15日为固定主题党日，党员集中学习、交流心得。",
+    "资金来源：村集体自筹与财政补助相结合，县财政每年补助20万元。",
+    # a heading ending in 局 is not an issuing body
+    "构建城乡共建格局",
+    # a heading holding a button's word, with text under it
+    "“红色代办”一站式登录服务",
+])
+def test_text_that_starts_or_ends_like_noise_is_kept(line):
+    assert clean(f"{A}\n{line}\n{B}").paragraphs == [A, line, B]
+
+
+def test_a_button_word_alone_or_without_text_under_it_goes():
+    cleaned = clean(f"{A}\n【打印本页】【关闭窗口】\n扫一扫在手机打开当前页\n{B}")
+    assert cleaned.paragraphs == [A, B]
 
 
 def test_pinyin_notes_are_removed_and_traditional_converted():

@@ -175,3 +175,48 @@ def test_a_report_the_rules_were_not_made_on_is_structured_by_them():
         ("背景", "基本情况"), ("做法", "一、主要做法"), ("成效", "二、取得的成效"), ("启示", "三、几点启示")]
     assert [(f.value, f.unit) for f in draft.figures] == [("92", "个"), ("1200多", "件"), ("95", "%")]
     assert not any("上一篇" in p or "版权" in p for p in draft.paragraphs)
+
+
+OFFICIAL_REPORT = """中共兴山县委组织部
+
+兴组文〔2019〕12号
+
+兴山县推行“院落党小组”工作法
+
+（2019年5月20日）
+
+    近年来，我县在全县93个行政村推行“院落党小组”工作法，把党小组建在院落上，取得了较好成效。2017年以来，县委组织部先行试点。
+
+一、主要做法
+
+    以自然院落为单元，全县共划分院落党小组612个，每个党小组联系农户30至50户，党员在家门口发挥作用。
+
+二、取得的成效
+
+    2018年度全县群众对村级组织的满意度测评达96.2%，“院落党小组”工作法得到群众认可。
+
+三、存在的问题
+
+    部分党小组长年龄偏大、能力偏弱，作用发挥不够平衡。
+
+四、下一步打算
+
+    力争到２０２０年底，院落党小组规范化建设达标率达到90%以上。
+
+抄送：宜昌市委组织部。
+中共兴山县委组织部办公室　　　2019年5月20日印发
+"""
+
+
+def test_an_official_reports_head_and_end_are_its_metadata_not_its_text(db):
+    result = analyse(read_bytes("report.txt", OFFICIAL_REPORT.encode("utf-8")))
+    [draft] = result.drafts
+    assert draft.source_title == "兴山县推行“院落党小组”工作法"
+    assert (draft.publisher, draft.date) == ("中共兴山县委组织部", "2019-05-20")
+    assert [(s.kind, s.heading) for s in draft.sections] == [
+        ("背景", "基本情况"), ("做法", "一、主要做法"), ("成效", "二、取得的成效"), ("其他", "三、存在的问题"),
+        ("其他", "四、下一步打算")]
+    # started 2017, described up to 2018; 2020 is a target, not a year reached
+    assert (draft.year_started, draft.year_reported) == (2017, 2018)
+    assert not any("抄送" in paragraph or "印发" in paragraph for paragraph in draft.paragraphs)
+    assert len(result.cleaned.removed_by("公文版头与版记")) == 5
