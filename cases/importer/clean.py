@@ -33,7 +33,7 @@ _FOOTER = re.compile(
     r"原创力文档|道客巴巴|豆丁网|百度文库|人人文库|淘豆网|金锄头文库|360doc|个人图书馆|book118|docin|doc88")
 _BREADCRUMB = re.compile(r"当前位置|您的位置|首页\s*[>»›/]|[>»›]\s*正文$")
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\d{3,4}-\d{7,8}(?!\d)|(电话|热线|咨询|订购|qq|微信号?)[:：]")
-_IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$|^(图为|图片[:：]|图[:：]|▲|△|↑)|[(（][^()（）]{0,20}(摄影?|供图|图片来源)[^()（）]{0,20}[)）]$")
+_IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$|^(图为|图片[:：]|图[:：]|图\s*\d{1,2}\s|▲|△|↑)|[(（][^()（）]{0,20}(摄影?|供图|图片来源)[^()（）]{0,20}[)）]$")
 _BYLINE = re.compile(r"^[(（][^()（）]{0,40}(记者|通讯员|作者|撰稿|供稿|执笔|编辑|审核|校对)[^()（）]{0,40}[)）]$|"
                      r"^[\u4e00-\u9fff]{2,30}\s*供稿$")
 _KEYWORDS = re.compile(r"^(关键词|关键字|标签|tags?|keywords?)[:：]")
@@ -44,7 +44,11 @@ ISSUER = re.compile(r"^(中共)?[\u4e00-\u9fff]{1,12}(省|市|县|区|旗|镇|�
                      r"(\s*\d{4}年\d{1,2}月(\d{1,2}日)?)?$")
 _DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[【(（]\d{4}[〕\]】)）]\s*\d{1,4}\s*号$")
 DATE_LINE = re.compile(r"^[(（]?(\d{4})年(\d{1,2})月(\d{1,2})日?[)）]?$")
-_DISPATCH = re.compile(r"^(抄送|抄报|主送|联系人|签发人?)[:：]|印发$|^[(（]?共印\d+份[)）]?$")
+_DISPATCH = re.compile(r"^(抄送|抄报|主送|联系人|签发人?)[:：]|印发$|^[(（]?共印\d+份[)）]?$|"
+                       # a bulletin's running head: 无锡市党建工作简报（第12期）
+                       r"^[\u4e00-\u9fff]{2,20}(简报|简讯|通讯|动态|专刊|信息)\s*[(（]第\d{1,4}期[)）]$")
+# A document site's teaser of the text, under its own heading (文档简介): the text's start again, cut.
+_TEASER_HEADING = re.compile(r"^(文档简介|文档介绍|内容简介|资源描述|内容提要)[:：]?$")
 _CHROME_WORDS = {"首页", "正文", "返回", "目录", "资源描述", "文档简介", "文档介绍", "内容简介", "相关", "菜单",
                  "导航", "搜索", "关闭", "展开", "收起", "更多"}
 # Titles of the trailing blocks of a page; the block's list items go with the title.
@@ -54,9 +58,10 @@ _LIST_ITEM = re.compile(r"^([•·●◆■\-\*]|\d{1,2}[.、)）])")
 
 
 def _seo_line(line):
-    """A line of ≥ 4 short keywords separated by spaces or bars (an SEO tag cloud)."""
+    """A line of ≥ 4 short keywords (words, not letters) separated by spaces or bars (an SEO tag cloud)."""
     items = [item for item in re.split(r"[\s|/]+", line) if item]
-    return len(items) >= 4 and max(map(len, items)) <= 8 and not TERMINAL.search(line)
+    return (len(items) >= 4 and max(map(len, items)) <= 8 and sum(len(item) >= 2 for item in items) >= 3
+            and not TERMINAL.search(line))
 
 
 def _short(line, limit=30):
@@ -115,14 +120,17 @@ class Cleaned:
 _SPACED_DATE = re.compile(r"(?<=\d)[ \t\u3000]+(?=[年月日号时%])|(?<=[年月])[ \t\u3000]+(?=\d)")
 _SPACE_BY_PUNCT = re.compile(r"[ \t\u3000]+(?=[,，。;；:：、!！?？”’）)》」』])|(?<=[,，。;；:：、“‘（(《「『])[ \t\u3000]+(?=\S)")
 _LETTER_SPACED = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
+_SPACED_WORDS = re.compile(r"\S*[\u4e00-\u9fff]( [\u4e00-\u9fff]){2,}")
 
 
 def fix_spacing(text):
     """PDF spacing: 2018 年11 月 → 2018年11月; no space beside punctuation; 党 建 工 作 → 党建工作."""
     text = _SPACED_DATE.sub("", text)
     text = _SPACE_BY_PUNCT.sub("", text)
-    if len(_LETTER_SPACED.findall(text)) >= 4 and len(_LETTER_SPACED.findall(text)) * 3 >= len(text):
-        text = _LETTER_SPACED.sub("", text)  # only when the whole line is letter-spaced
+    gaps = len(_LETTER_SPACED.findall(text))
+    # only when the whole line is letter-spaced, or its words are ("三、经 验 启 示")
+    if (gaps >= 4 and gaps * 3 >= len(text)) or _SPACED_WORDS.fullmatch(text):
+        text = _LETTER_SPACED.sub("", text)
     return text
 
 
@@ -153,6 +161,11 @@ def _line_rule(folded):
     return next((label for label, test in LINE_RULES if test(folded)), None)
 
 
+def _teaser(folded, following):
+    """A site's teaser: cut off ("……") or the start of the text, which follows."""
+    return len(folded) <= 300 and (folded.endswith(("…", "...")) or any(folded[:12] in line for line in following))
+
+
 def _heading_with_a_button_word(text, folded, following):
     """A heading that holds a button's word ("经验分享", "“红色代办”一站式登录服务"): more than
     the button's words, and running text under it."""
@@ -175,6 +188,9 @@ def _drop_noise(lines, cleaned):
     kept, in_tail_block = [], False
     for number, line in enumerate(lines):
         folded = folded_lines[number]
+        if number and _TEASER_HEADING.match(folded_lines[number - 1]) and _teaser(folded, folded_lines[number + 1:]):
+            cleaned.removed.append(Removed("文档简介", line.text))
+            continue
         if in_tail_block and block_item(folded):
             # …except a heading the running text resumes under (a block inside the article)
             following = folded_lines[number + 1] if number + 1 < len(lines) else ""

@@ -53,6 +53,8 @@ B = "截止目前,五常市农村已建立各类农民专业合作社751个,吸�
     ("（执笔：沈丽萍）", "署名"),
     ("哈尔滨市委组织部 供稿", "署名"),
     ("原创力文档", "版权与网站页脚"),
+    ("图1　五常市民乐朝鲜族乡合作社党支部开展“田间党课”", "图片与图片说明"),
+    ("无锡市党建工作简报（第12期）", "公文版头与版记"),
 ])
 def test_a_noise_line_is_removed_by_its_rule(noise, rule):
     cleaned = clean(f"{A}\n{noise}\n{B}")
@@ -85,6 +87,20 @@ def test_text_that_looks_like_noise_is_kept():
 ])
 def test_text_that_starts_or_ends_like_noise_is_kept(line):
     assert clean(f"{A}\n{line}\n{B}").paragraphs == [A, line, B]
+
+
+def test_a_document_sites_teaser_goes_with_its_heading_but_the_text_under_it_stays():
+    teaser = A[:40] + "……"
+    cleaned = clean(f"文档简介\n{teaser}\n{A}\n{B}")
+    assert cleaned.paragraphs == [A, B]
+    assert [(item.rule, item.text) for item in cleaned.removed] == [("页面残留符号", "文档简介"), ("文档简介", teaser)]
+    # a site that puts the text itself under the heading loses none of it
+    assert clean(f"文档简介\n{A}\n{B}").paragraphs == [A, B]
+
+
+def test_a_letter_spaced_heading_is_closed_up_not_taken_for_keywords():
+    cleaned = clean(f"{A}\n三、经 验 启 示\n{B}")
+    assert cleaned.paragraphs == [A, "三、经验启示", B]
 
 
 def test_a_button_word_alone_or_without_text_under_it_goes():
