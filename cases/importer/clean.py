@@ -254,7 +254,9 @@ def _join(lines, cleaned):
             join = False
         elif width:
             last = lines[number - 1].text
-            join = len(last) >= width - 3 and not line.indented
+            # a full line goes on, unless a sentence ends on it and a heading follows
+            heading = ends_sentence(last) and len(line.text) < width - 3 and is_heading_like(line.text)
+            join = len(last) >= width - 3 and not line.indented and not heading
         elif per_sentence:
             # a wider gap than between sentences, an indent, a number or a heading starts a paragraph
             heading_before = size <= HEADING_MAX and is_heading_like("".join(current))

@@ -18,6 +18,7 @@ from lxml import etree
 from search.text import drop_controls, to_simplified
 
 from . import DocumentError
+from .patterns import ends_sentence
 
 MAX_BYTES = 10 * 1024 * 1024
 # A .docx is a zip: its parts unpacked may not exceed this (a real case document is a few MB;
@@ -140,6 +141,8 @@ _BLOCK_TAGS = {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5",
                "section", "article", "blockquote", "pre", "dd", "dt", "ul", "ol", "table"}
 _SKIPPED_TAGS = {"script", "style", "noscript", "head", "xml", "nav", "footer", "template", "svg", "iframe"}
 _HEADING_TAGS = {"h1", "h2", "h3", "h4"}
+_PARAGRAPH_TAGS = {"p", "div", "li"}
+_BOLD_TAGS = {"b", "strong"}
 
 
 class _HtmlText:
@@ -152,6 +155,9 @@ class _HtmlText:
         self.skipping = 0           # depth inside <script>, <head> …
         self.in_title = False
         self.heading = None         # the text of the <h1>–<h4> being read
+        # A paragraph all in bold is a heading too (news sites, Word): its text, and the bold part.
+        self.paragraph = None
+        self.bold = 0
 
     def start(self, tag, attrib):
         tag = tag.lower()
@@ -162,6 +168,10 @@ class _HtmlText:
             return
         if tag in _HEADING_TAGS and self.heading is None:
             self.heading = (tag, [])
+        if tag in _PARAGRAPH_TAGS:
+            self.paragraph = ([], [])
+        if tag in _BOLD_TAGS:
+            self.bold += 1
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
@@ -175,6 +185,13 @@ class _HtmlText:
         if self.heading and tag == self.heading[0]:
             self.headings.append(("".join(self.heading[1]).strip(), tag))
             self.heading = None
+        if tag in _BOLD_TAGS:
+            self.bold = max(self.bold - 1, 0)
+        if tag in _PARAGRAPH_TAGS and self.paragraph:
+            text, bold = ("".join(parts).strip() for parts in self.paragraph)
+            if text and text == bold and len(text) <= 40 and not ends_sentence(text):
+                self.headings.append((text, "b"))
+            self.paragraph = None
         if tag in _BLOCK_TAGS:
             self.parts.append("\n")
 
@@ -189,6 +206,10 @@ class _HtmlText:
         self.parts.append(text)
         if self.heading:
             self.heading[1].append(text)
+        if self.paragraph:
+            self.paragraph[0].append(text)
+            if self.bold:
+                self.paragraph[1].append(text)
 
     def close(self):
         return "".join(self.parts)

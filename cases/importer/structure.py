@@ -9,10 +9,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from search.dictionary import curated_words
-from search.text import fold, query_words, segmenter
+from search.text import fold, query_words, segmenter, to_simplified
 
 from ..taxonomy import Domain, Problem, Region, Theme
-from .clean import ISSUER
+from .clean import ISSUER, Removed
 from .places import PlaceFinder
 from .patterns import ENUMERATION, TERMINAL, TOP_HEADING, ends_sentence, is_heading_like
 
@@ -135,14 +135,23 @@ def _file_title(cleaned):
     return ""
 
 
-def split_title(paragraphs, hint, file_title):
+def split_title(paragraphs, hint, file_title, cleaned):
     """(title, the rest): a markup title, a leading short line or "——subtitle", else the file name
-    (cut from the start of the text when the text repeats it)."""
+    (cut from the start of the text when the text repeats it). Title lines above a main title
+    and its subtitle (a site's name for the document) are recorded in `cleaned` as removed."""
     rest = list(paragraphs)
     if hint and rest and title_text(rest[0]) == title_text(hint):
         return title_text(hint), rest[1:]
     for number, paragraph in enumerate(rest[:3]):
         if paragraph.startswith(("——", "--")) and is_heading_like(paragraph.lstrip("—-")):
+            if number and is_heading_like(rest[number - 1]) and not ENUMERATION.match(rest[number - 1]):
+                # the main title above it: "“兰花支部”开出致富花——翁源县江尾镇……纪实"
+                title = f"{title_text(rest[number - 1])}——{title_text(paragraph)}"
+                above = rest[:number - 1]
+                if all(is_heading_like(line) for line in above):
+                    cleaned.removed += [Removed("标题上方的文档名", line) for line in above]
+                    above = []
+                return title, above + rest[number + 1:]
             return title_text(paragraph), rest[:number] + rest[number + 1:]
     if rest and len(rest[0]) <= 40 and not ends_sentence(rest[0]) and not ENUMERATION.match(rest[0]):
         return title_text(rest[0]), rest[1:]
@@ -253,13 +262,24 @@ def split_run_in_heading(paragraph):
     return None
 
 
+def _point_with_a_lead(paragraph):
+    """(heading, text) for a numbered point whose first sentence is short and heads it."""
+    first, _, rest = paragraph.partition("。")
+    if TOP_HEADING.match(paragraph) and rest and len(rest) >= 30 and is_heading_like(first) and len(first) <= 20:
+        return title_text(first), rest
+    return None
+
+
 def sections_of(paragraphs, markup_headings=frozenset(), signed=False, model=""):
     """Sections by the source's headings; a headingless text is divided where it announces
     results or lessons, under the importer's headings. The text before the first heading is
     the situation (基本情况), or the introduction (引言) of a signed article."""
     sections = []
+    # A text whose top-level points stand on no line of their own heads each point with its first
+    # sentence ("一、网格划分到底。以村为单位……").
+    points_lead = not any(TOP_HEADING.match(p) and _is_heading(p, markup_headings) for p in paragraphs)
     for paragraph in paragraphs:
-        run_in = split_run_in_heading(paragraph)
+        run_in = split_run_in_heading(paragraph) or (points_lead and _point_with_a_lead(paragraph))
         if run_in or _is_heading(paragraph, markup_headings):
             heading, text = run_in or (title_text(paragraph), None)
             sections.append(Section(section_kind(heading), heading, [text] if text else []))
@@ -367,9 +387,11 @@ def _title_place(source_title, region, places, text):
     if head and places.names_a_place(head.group(1)):
         named = region is not None and places.names(head.group(1), region)
         return (region.name if named else head.group(1)), head.group(2)
-    start = places.starting(source_title)
-    if start:
-        return start, source_title[len(start):]
+    place, rest = "", source_title
+    while start := places.starting(rest):  # 苏州市吴江区…
+        place, rest = place + start, rest[len(start):]
+    if place:
+        return place, rest
     if region is None or places.names(source_title, region):
         return "", source_title
     return _area_name(region, text) or region.name, source_title
@@ -383,6 +405,7 @@ def case_title(source_title, region, places, model, text, opening=""):
     ("培育农村党员创业“领头雁”" → "“农村党员创业示范工程”"). A title naming only its genre
     gives way to what the opening says is practised, with the model's name in brackets."""
     place, core = _title_place(source_title, region, places, text)
+    named_elsewhere = not place and region is not None and places.names(source_title, region)
     quoted = _TITLE_QUOTE.search(core)
     practice = _OPENING_PRACTICE.search(opening) if not quoted and _REPORT_GENRE.search(core) else None
     if practice:
@@ -394,6 +417,8 @@ def case_title(source_title, region, places, model, text, opening=""):
         else:
             kind = _TITLE_KIND.match(core[quoted.end():])
             core = _TITLE_VERB.sub("", core[:quoted.start()]) + quoted.group(0) + (kind.group(0) if kind else "")
+    if named_elsewhere and not places.names(core, region):
+        place = region.name  # the cut left the place out: "“余村经验”+…：安吉县以……"
     return title_text(place + core) or source_title
 
 
@@ -471,11 +496,15 @@ def model_name(title, text):
     when none is quoted twice, one quoted once that the text goes on using unquoted
     ("*市探索建立的“城乡联合党组织”……"). Two characters make a catchword ("三农"), not a name."""
     counts = Counter(name for name in _QUOTED.findall(text) if not TERMINAL.search(name) and len(name) >= 3)
-    if not counts:
-        return ""
-    best = max(counts, key=lambda name: (counts[name] + (3 if name in title else 0), len(name)))
+    best = max(counts, key=lambda name: (counts[name] + (3 if name in title else 0), len(name)), default="")
     if counts[best] >= 2:
         return best
+    # a name the title quotes and the text uses again ("“红色物业”破解老旧小区治理难题")
+    for name in _QUOTED.findall(title):
+        if len(name) >= 3 and not TERMINAL.search(name) and text.count(name) >= 2:
+            return name
+    if not counts:
+        return ""
     # the first names only: each is counted over the whole text
     uses = {name: text.count(name) for name in list(counts)[:100]}
     used = max(uses, key=lambda name: (uses[name], len(name)))
@@ -525,17 +554,19 @@ def build_drafts(document, cleaned):
     author, publisher, date = metadata(cleaned)
     parts, preface = split_cases(cleaned.paragraphs, places)
     collection = title_text(preface[-1]) if preface and is_heading_like(preface[-1]) else ""
+    # as the cleaner left the text: Simplified
+    markup_headings = set(to_simplified("\n".join(document.headings)).split("\n")) if document.headings else set()
     drafts = []
     for head, paragraphs in parts:
         signed = ""
         if head:
             title, rest = head, paragraphs
         else:
-            title, rest = split_title(paragraphs, document.title_hint, _file_title(cleaned))
+            title, rest = split_title(paragraphs, document.title_hint, _file_title(cleaned), cleaned)
             if not author and title and cleaned.paragraphs and cleaned.paragraphs[0].startswith(title):
                 signed, rest = split_byline(rest)
         model = model_name(title, "\n".join(rest))
-        sections = sections_of(rest, document.headings, signed=bool(signed), model=model)
+        sections = sections_of(rest, markup_headings, signed=bool(signed), model=model)
         if not title or not sections:
             continue
         drafts.append(_draft(title, sections, places, model, signed or author, publisher, date))
@@ -566,7 +597,8 @@ def _draft(title, sections, places, model, author, publisher, date):
     if draft.region:
         draft.unit_level = {Region.PROVINCE: "省", Region.CITY: "市", Region.COUNTY: "县"}[draft.region.level]
     opening = next((section.paragraphs[0] for section in sections if section.paragraphs), "")
-    draft.title = case_title(title, draft.region, places, model, text, opening)
+    # a subtitle says what and where; the main title above it is a headline
+    draft.title = case_title(title.rpartition("——")[2], draft.region, places, model, text, opening)
     if draft.title != title:
         guessed = f"，其中地名“{draft.region.name}”系推断" if draft.region_inferred else ""
         draft.notes.append(f"案例标题由原文标题“{title}”整理而成（地名 + 模式名称{guessed}），请核对。")

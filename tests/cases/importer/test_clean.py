@@ -122,6 +122,16 @@ def test_hard_line_breaks_are_joined_into_paragraphs():
     assert clean("\n".join(lines)).paragraphs == [first, heading, second]
 
 
+def test_a_heading_after_a_full_line_that_ends_a_sentence_is_not_joined_to_it():
+    def wrapped(text):
+        text = text[:len(text) // 24 * 24 - 1] + "。"  # its last line full, ending the sentence
+        return text, [text[i:i + 24] for i in range(0, len(text), 24)]
+
+    (first, first_lines), (second, second_lines) = wrapped(A + B), wrapped(B + A)
+    cleaned = clean("\n".join(first_lines + ["三、经验启示"] + second_lines))
+    assert cleaned.paragraphs == [first, "三、经验启示", second]
+
+
 def test_sentence_per_line_is_regrouped_by_markers_and_indents():
     sentences = ["一、服务群众缺“配套”。", "服务人员与群众需求不配套。", "   通过准确把脉,县委认识到:",
                  "这些问题必须尽快解决。", "二、主要做法"] + [f"第{n}句说明了情况。" for n in range(20)]
