@@ -40,7 +40,7 @@ _ANNOUNCES = [("成效", re.compile(r"(成效|效果|成绩)[^。；;]{0,30}[:�
 _SO_FAR = re.compile(r"^(截止|截至|到|至)(目前|现在|今年|去年|(19|20)\d{2}年)|^目前[,，]")
 _DATED = re.compile(r"(19|20)\d{2}年(\d{1,2}月|第\d{1,2}期)")
 
-UNITS = ("万人次|人次|万元|亿元|万亩|万名|万人|万户|平方米|公里|千米|元|亩|名|人|个|户|家|期|项|条|所|座|场|盏|篇|件|"
+UNITS = ("万人次|人次|万元|亿元|万亩|万名|万人|万户|平方米|公里|千米|元|亩|名|人|个百分点|个|户|家|期|项|条|所|座|场|盏|篇|件|"
          "位|支|批|吨|倍|次|%|％")
 # Counted things: a count under ten of them is an example's detail ("带领3名理事"), not a key figure.
 COUNT_UNITS = {"人次", "名", "人", "个", "户", "家", "期", "项", "条", "所", "座", "场", "盏", "篇", "件", "位", "支",
@@ -49,6 +49,11 @@ FIGURE = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)((?:[-~—～至到]\d+(?:\.\d
 # A rate or a norm, not a result: 每人3万元, 人均…, 村平5万元, 1000元/场.
 _RATE_BEFORE = re.compile(r"(每|人均|户均|平均|村平|村均|年均|月均|按)[^,，;；。:：、]{0,4}$")
 _RATE_AFTER = re.compile(r"^[/／每]")
+# A threshold or a target, not a result: 5万元以上的村, 不少于1000平方米, 力争达到90%.
+_BOUND_BEFORE = re.compile(r"(不少于|不低于|不超过|不高于|不足|力争|争取|目标)[^,，;；。]{0,6}$")
+_BOUND_AFTER = re.compile(r"^(以上|以下|以内)的")
+# Full-width digits read as digits, one character for one: positions stay those of the text.
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _CLAUSE_END = re.compile(r"[,，;；。:：、(（“”]")
 _LABEL_TRIM = re.compile(r"^(的|已|共|又|先后|累计|目前|全县|全市|全省|其中)+|(达到|达|为|有|共|约|近|计|超过|突破|共有)+$")
 MAX_FIGURES = 50
@@ -443,6 +448,9 @@ def _is_key_figure(paragraph, match, label):
     if _RATE_BEFORE.search(paragraph[max(0, match.start() - 8):match.start()]) or \
             _RATE_AFTER.match(paragraph[match.end():match.end() + 1]):
         return False
+    if _BOUND_BEFORE.search(paragraph[max(0, match.start() - 12):match.start()]) or \
+            _BOUND_AFTER.match(paragraph[match.end():match.end() + 3]):
+        return False
     if unit in COUNT_UNITS and not (approx or multiplier or approx_after) and float(number) < 10:
         return False
     return len(re.findall(r"[\u4e00-\u9fff]", label)) >= 2
@@ -452,20 +460,23 @@ def key_figures(paragraphs):
     """Key-figure candidates: a number, its unit and what it counts, the value as written ("300余",
     "5亿多", "1.29" 万名); at most MAX_FIGURES, in the order of the text."""
     figures, seen, numbers = [], set(), 0
-    for paragraph in paragraphs:
+    for written in paragraphs:
+        paragraph = written.translate(_HALF_WIDTH)
         previous_end, label = 0, ""
         for match in FIGURE.finditer(paragraph):
             numbers += 1
             if numbers > MAX_NUMBERS:
                 return figures
-            number, _, approx, multiplier, approx_after, unit = match.groups()
+            # the value as written, full-width digits and all
+            number, _, approx, multiplier, approx_after, unit = (
+                written[match.start(group):match.end(group)] for group in range(1, 7))
             if approx_after:  # 5亿多元: the approximation follows the multiplier
                 value, unit = number + approx + multiplier + approx_after, unit
             else:
                 value, unit = number + approx, multiplier + unit
             # "分别达65%、67%、60%": the values of a list share what they count
             if paragraph[previous_end:match.start()] not in ("、", "和", "与", "及"):
-                label = _label(paragraph, match.start(), match.end(), previous_end)
+                label = _label(written, match.start(), match.end(), previous_end)
             previous_end = match.end()
             if not _is_key_figure(paragraph, match, label):
                 continue

@@ -126,6 +126,11 @@ def figures(text):
       ("常州三市的城市化率分别", "60", "%", 2005)]),
     # rates, ranges and an example's small counts are not key figures
     ("为创业带头人发放了每人3至5万元的贴息贷款，按1000元/场的标准补助，每户推选理事1-2名，理事长带领3名理事上门。", []),
+    # nor are thresholds and targets
+    ("每个社区建设面积不少于1000平方米的服务中心，集体经济收入5万元以上的村，力争达标率达到90%。", []),
+    # full-width digits, kept as written; percentage points are their own unit
+    ("全市有老旧小区６１２个，满意度较2016年提高11.5个百分点。",
+     [("有老旧小区", "６１２", "个", None), ("满意度较2016年提高", "11.5", "个百分点", 2016)]),
 ])
 def test_key_figures_are_results_with_what_they_count(text, expected):
     assert figures(text) == expected
