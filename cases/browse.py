@@ -21,6 +21,7 @@ def published_cases():
     """Live, public cases with what a listing card shows, newest first."""
     return (
         CasePage.objects.live().public()
+        .defer("source_text")  # the imported document, often the largest column; no listing shows it
         .select_related("region", "domain")
         .prefetch_related("themes")
         .order_by(F("year_reported").desc(nulls_last=True), "-first_published_at", "pk")

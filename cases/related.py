@@ -1,43 +1,79 @@
 """A case page's related cases: those its editor picked, else the most similar published ones."""
 
-import heapq
-from collections import Counter
-
 from search.catalogue import catalogue
 from search.text import search_terms
 
 CANDIDATES = 12
 
 
-def _terms(case):
-    return set(search_terms(" ".join((case.title, case.model_name, case.summary))))
+def _count_planes(bitsets):
+    """The bit planes of how many of `bitsets` hold each bit: planes[i] holds bit i of the count."""
+    planes = []
+    for carry in bitsets:
+        for level, plane in enumerate(planes):
+            planes[level], carry = plane ^ carry, plane & carry
+            if not carry:
+                break
+        if carry:
+            planes.append(carry)
+    return planes
 
 
-# One int a case: shared problems, themes and tags in its high digits (fewer than 1,000 each), how
-# recently it was first published in the low ones, so that one comparison orders the candidates.
-TAG, THEME, PROBLEM = 10**7, 10**10, 10**13
+def _highest(candidates, planes, limit):
+    """Up to `limit` bits of `candidates`, highest first by the count the planes spell (most
+    significant plane first), then by the bit itself."""
+    chosen = []
+
+    def take(bits, level, wanted):
+        if wanted <= 0 or not bits:
+            return
+        if level == len(planes):
+            while bits and len(chosen) < limit and wanted:
+                top = bits.bit_length() - 1
+                chosen.append(top)
+                bits ^= 1 << top
+                wanted -= 1
+            return
+        high = bits & planes[level]
+        take(high, level + 1, wanted)
+        take(bits & ~high, level + 1, wanted - high.bit_count())
+
+    take(candidates, 0, limit)
+    return chosen
 
 
-def _picked_and_sharing(case, theme_ids, problem_ids, tag_ids):
+def _picked_and_sharing(shown, case, theme_ids, problem_ids, tag_ids):
     """(case ids, shared): the published cases the editor picked, in their order (shared None);
     or, when there are none, the CANDIDATES sharing most problems, then themes, then tags, then
     the most recently published, with {case id: (shared problems, themes, tags)}.
 
-    Counted on the search catalogue's sets of cases per term: in SQL, joining the links of a
-    common theme (thousands of cases) cost more than the rest of the page.
+    Counted on bitsets of the cases of each term, bit i the i-th least recent: in SQL, joining
+    the links of a common theme (thousands of cases) cost more than the rest of the page, and
+    a count per case in Python several ms at 10,000 cases.
     """
-    shown = catalogue()
     picked = [pk for pk in shown.picks.get(case.pk, ()) if pk in shown.order and pk != case.pk]
     if picked:
         return picked, None
-    score = Counter()
-    for facet, ids, weight in (("problem", problem_ids, PROBLEM), ("theme", theme_ids, THEME), ("tag", tag_ids, TAG)):
-        for term in ids:
-            score.update(dict.fromkeys(shown.filters.get((facet, term), ()), weight))
-    score.pop(case.pk, None)
-    recency = shown.recency
-    best = heapq.nlargest(CANDIDATES, score, key=lambda pk: score[pk] + recency[pk])
-    return best, {pk: (score[pk] // PROBLEM, score[pk] // THEME % 1000, score[pk] // TAG % 1000) for pk in best}
+    groups = [[shown.recent_terms.get((facet, term), 0) for term in ids]
+              for facet, ids in (("problem", problem_ids), ("theme", theme_ids), ("tag", tag_ids))]
+    planes = [plane for group in groups for plane in reversed(_count_planes(group))]
+    candidates = 0
+    for bits in (bits for group in groups for bits in group):
+        candidates |= bits
+    if case.pk in shown.recency:
+        candidates &= ~(1 << shown.recency[case.pk])
+    by_rank = shown.newest[::-1]
+    best = _highest(candidates, planes, CANDIDATES)
+    shared = {by_rank[rank]: tuple(sum(bits >> rank & 1 for bits in group) for group in groups) for rank in best}
+    return [by_rank[rank] for rank in best], shared
+
+
+def _terms(shown, case):
+    """The search words of a published case's title, model name and summary, kept with the catalogue."""
+    memo = shown.memo.setdefault("similarity_terms", {})
+    if case.pk not in memo:
+        memo[case.pk] = set(search_terms(" ".join((case.title, case.model_name, case.summary))))
+    return memo[case.pk]
 
 
 def related_cases(case, theme_ids, problem_ids, tag_ids, limit=4):
@@ -46,16 +82,20 @@ def related_cases(case, theme_ids, problem_ids, tag_ids, limit=4):
     words of the title, model name and summary. Never `case` itself."""
     from .browse import published_cases
 
-    ids, shared = _picked_and_sharing(case, theme_ids, problem_ids, tag_ids)
-    # Shown as a title and place: the body (StreamField JSON, the bulk of a row) is not read.
-    found = published_cases().prefetch_related(None).defer("body").in_bulk(ids)
+    shown = catalogue()
+    ids, shared = _picked_and_sharing(shown, case, theme_ids, problem_ids, tag_ids)
+    # Shown as a linked title and place, and compared by title, model name and summary.
+    found = (published_cases().select_related(None).prefetch_related(None)
+             .only("title", "url_path", "model_name", "summary", "region__full_name").select_related("region")
+             .in_bulk(ids))
     cases = [found[pk] for pk in ids if pk in found]
     if shared is None:
         return cases, False
-    own = _terms(case)
+    # not kept: a preview shows a case as it is not published
+    own = set(search_terms(" ".join((case.title, case.model_name, case.summary))))
 
     def closeness(other):
-        words = _terms(other)
+        words = _terms(shown, other)
         return (*shared[other.pk], len(own & words) / (len(own | words) or 1))
 
     return sorted(cases, key=closeness, reverse=True)[:limit], True

@@ -67,6 +67,9 @@ class Catalogue:
     picks: dict  # case pk → the related cases its editor picked, in order
     facets: dict  # facet → [FacetValue]
     filters: dict = field(default_factory=dict)  # (filter, term pk) → frozenset of case pks
+    # (theme/problem/tag, term pk) → bitset of its cases' recency ranks: the most recent are the highest bits
+    recent_terms: dict = field(default_factory=dict)
+    memo: dict = field(default_factory=dict)  # what callers derive from the catalogue, dropped with it
     case_of_entry: dict = field(default_factory=dict)  # search index entry id → case pk (SQLite)
 
     @property
@@ -202,6 +205,9 @@ def _load():
         facets={facet: facets[facet] for facet in FACETS},
         filters={key: frozenset(pks) for key, pks in members.items() if key[0] != "year"},
     )
+    recency = catalogue.recency
+    catalogue.recent_terms = {key: bitset(recency[pk] for pk in pks) for key, pks in members.items()
+                              if key[0] in ("theme", "problem", "tag")}
     if connection.vendor == "sqlite":
         content_type = ContentType.objects.get_for_model(CasePage)
         catalogue.case_of_entry = {
