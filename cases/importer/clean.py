@@ -10,14 +10,17 @@ from dataclasses import dataclass, field
 
 from search.text import drop_controls, fold, strip_pinyin_notes, to_simplified
 
-from .patterns import ENUMERATION, HEADING_MAX, TERMINAL, ends_sentence, is_heading_like
+from .patterns import EMOJI_ENDS, ENUMERATION, HEADING_MAX, TERMINAL, ends_sentence, is_heading_like
 
 # --- line rules: (rule label, test on the folded, stripped line) ------------------------------
 
 _BUTTON_WORDS = re.compile(
     r"下载|举报|分享|打印|收藏|关闭|提交|评论|转载|打赏|捐赠|购物车|点击查看|阅读全文|继续阅读|免费阅读|"
-    r"返回顶部|扫一扫|我要|登录|注册|字号|上一页|下一页|首页|尾页|在线阅读")
+    r"返回顶部|扫一扫|我要|登录|注册|字号|上一页|下一页|首页|尾页|在线阅读|关注我们|关注该公众号|点击上方|"
+    r"识别二维码|阅读原文|在看|点赞|点亮|转发|留言")
 # What a button's label says besides its verb ("下载此文档", "点击下载全文").
+# Never a heading: a social account's call to follow or read on.
+_CALL_TO_ACTION = re.compile(r"关注我们|关注该公众号|点击上方|识别二维码|阅读原文")
 _BUTTON_FILLER = re.compile(r"[此本该]?(文档|文章|全文|正文|本文|资料)|[到至在]|点击|免费|窗口|本页|当前页|页面|手机|打开")
 _COUNTER = re.compile(
     r"浏览(量|次数)?[:：]?\s*\d+|阅读(量|数)?[:：]\s*\d+|点击(量|数)?[:：]\s*\d+|第\s*\d+\s*页|^\d+\s*/\s*\d+$|"
@@ -25,17 +28,24 @@ _COUNTER = re.compile(
 _FILE_NAME = re.compile(r"\.(docx?|pdf|txt|wps|pptx?|xlsx?|html?)(_第\d+页)?$|_第\d+页$")
 _PUBLISH = re.compile(
     r"^(发布时间|发布日期|发表时间|更新时间|时间|日期|来源|稿源|信息来源|文章来源|信息发布者|发布者|发布人|作者|撰稿|"
-    r"编辑|责任编辑|通讯员|记者|供稿|审核)[:：]|来源[:：]|(发布|更新|发表)(时间|日期)")
+    r"编辑|责任编辑|通讯员|记者|供稿|审核)[:：]|(?<![\u4e00-\u9fff])来源[:：]|(发布|更新|发表)(时间|日期)|^发表于[\u4e00-\u9fff]{2,8}$|"
+    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?$")
 _FOOTER = re.compile(
-    r"版权|copyright|©|icp|备案号|经营许可证|侵权|免责|本站|本网|本文档|上传|注册会员|由会员|客服|联系我们|"
+    r"版权|copyright|©|icp|备案号|经营许可证|本站|本网|本文档|注册会员|由会员|客服|联系我们|"
     r"网站地图|关于我们|all rights reserved|技术支持[:：]|主办单位[:：]|承办单位[:：]|"
+    r"本刊地址|邮编[:：]|邮政编码|投稿邮箱|投稿信箱|电子邮箱[:：]|微信号[:：]|"
     # document-sharing sites, whose name heads a scraped page
     r"原创力文档|道客巴巴|豆丁网|百度文库|人人文库|淘豆网|金锄头文库|360doc|个人图书馆|book118|docin|doc88")
+# Words of site footers that running text uses too ("群众诉求实时上传"): on short lines only.
+_FOOTER_WORDS = re.compile(r"上传|侵权|免责")
 _BREADCRUMB = re.compile(r"当前位置|您的位置|首页\s*[>»›/]|[>»›]\s*正文$")
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\d{3,4}-\d{7,8}(?!\d)|(电话|热线|咨询|订购|qq|微信号?)[:：]")
 _IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$|^(图为|图片[:：]|图[:：]|图\s*\d{1,2}\s|▲|△|↑)|[(（][^()（）]{0,20}(摄影?|供图|图片来源)[^()（）]{0,20}[)）]$")
 _BYLINE = re.compile(r"^[(（][^()（）]{0,40}(记者|通讯员|作者|撰稿|供稿|执笔|编辑|审核|校对)[^()（）]{0,40}[)）]$|"
                      r"^[\u4e00-\u9fff]{2,30}\s*供稿$")
+# A speech's salutation, thanks and apology: 尊敬的各位领导，同志们：/ 谢谢大家！/ 不妥之处，请批评指正。
+_SPEECH_FORMULA = re.compile(r"^尊敬的.*[:：]$|^(各位领导|同志们|朋友们)[,，、].*[:：]$|^谢谢(大家|各位)?[!！。]?$|"
+                             r"不妥之处.*批评指正")
 _KEYWORDS = re.compile(r"^(关键词|关键字|标签|tags?|keywords?)[:：]")
 # An official document's head and end (公文版头、版记): the issuing body alone on its line, the
 # document number, a date alone, 抄送, 印发, copies printed, the contact person.
@@ -59,9 +69,12 @@ _LIST_ITEM = re.compile(r"^([•·●◆■\-\*]|\d{1,2}[.、)）])")
 
 def _seo_line(line):
     """A line of ≥ 4 short keywords (words, not letters) separated by spaces or bars (an SEO tag cloud)."""
+    if "\t" in line:
+        return False  # a table's row
     items = [item for item in re.split(r"[\s|/]+", line) if item]
-    return (len(items) >= 4 and max(map(len, items)) <= 8 and sum(len(item) >= 2 for item in items) >= 3
-            and not TERMINAL.search(line))
+    words = [item for item in items if re.fullmatch(r"[\w\u4e00-\u9fff]+", item) and not item.isdigit()]
+    return (len(items) >= 4 and len(words) == len(items) and max(map(len, items)) <= 8
+            and sum(len(item) >= 2 for item in items) >= 3)
 
 
 def _short(line, limit=30):
@@ -76,14 +89,15 @@ LINE_RULES = [
     ("发布信息", lambda s: bool(_PUBLISH.search(s)) and len(s) <= 80 and not ends_sentence(s)),
     ("公文版头与版记", lambda s: bool(ISSUER.match(s) or _DOCUMENT_NUMBER.match(s) or DATE_LINE.match(s)
                                     or _DISPATCH.search(s)) and len(s) <= 80),
-    ("版权与网站页脚", lambda s: bool(_FOOTER.search(s))),
+    ("版权与网站页脚", lambda s: bool(_FOOTER.search(s)) or (bool(_FOOTER_WORDS.search(s)) and len(s) <= 80)),
     ("按钮与链接", lambda s: bool(_BUTTON_WORDS.search(s)) and _short(s, 40) and not ENUMERATION.match(s)),
     ("电话与广告", lambda s: bool(_PHONE.search(s)) and len(s) <= 80),
     ("图片与图片说明", lambda s: bool(_IMAGE.search(s)) and len(s) <= 80),
     ("署名", lambda s: bool(_BYLINE.match(s))),
+    ("讲话的称呼与致谢", lambda s: bool(_SPEECH_FORMULA.search(s)) and len(s) <= 40),
     ("关键词行", lambda s: bool(_KEYWORDS.match(s)) or _seo_line(s)),
     ("页面残留符号", lambda s: not re.search(r"[\u3400-\u9fffa-z]", s) and len(s) <= 12),
-    ("页面残留符号", lambda s: s.rstrip(":：") in _CHROME_WORDS),
+    ("页面残留符号", lambda s: s.rstrip(":：") in _CHROME_WORDS or bool(re.fullmatch(r"[-—\s]*end[-—\s]*", s))),
 ]
 # Site template labels put before a document's text ("1、精品文章城鄉黨建…").
 TEMPLATE_LABEL = re.compile(r"^(精品文章|精品文档|精选文档|优质文档|最新文档|精品范文|【精品】|\[精品\])")
@@ -117,7 +131,9 @@ class Cleaned:
 
 # --- per line ---------------------------------------------------------------------------------
 
-_SPACED_DATE = re.compile(r"(?<=\d)[ \t\u3000]+(?=[年月日号时%])|(?<=[年月])[ \t\u3000]+(?=\d)")
+_SPACED_DATE = re.compile(r"(?<=\d)[ \u3000]+(?=[年月日号时%])|(?<=[年月])[ \u3000]+(?=\d)")  # tabs part cells
+# A PDF's single spaces around numbers: "超过 10 万元，其中超过 50 万元"
+_SPACED_NUMBER = re.compile(r"(?<=\d) (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff，。、；]) (?=\d)")
 _SPACE_BY_PUNCT = re.compile(r"[ \t\u3000]+(?=[,，。;；:：、!！?？”’）)》」』])|(?<=[,，。;；:：、“‘（(《「『])[ \t\u3000]+(?=\S)")
 _LETTER_SPACED = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _SPACED_WORDS = re.compile(r"\S*[\u4e00-\u9fff]( [\u4e00-\u9fff]){2,}")
@@ -126,6 +142,8 @@ _SPACED_WORDS = re.compile(r"\S*[\u4e00-\u9fff]( [\u4e00-\u9fff]){2,}")
 def fix_spacing(text):
     """PDF spacing: 2018 年11 月 → 2018年11月; no space beside punctuation; 党 建 工 作 → 党建工作."""
     text = _SPACED_DATE.sub("", text)
+    if len(_SPACED_NUMBER.findall(text)) >= 2:  # one gap is a layout ("2008-2022 某某网")
+        text = _SPACED_NUMBER.sub("", text)
     text = _SPACE_BY_PUNCT.sub("", text)
     gaps = len(_LETTER_SPACED.findall(text))
     # only when the whole line is letter-spaced, or its words are ("三、经 验 启 示")
@@ -141,7 +159,7 @@ def _lines(text, cleaned):
         raw = drop_controls(raw)
         stripped = strip_pinyin_notes(raw)
         pinyin += stripped != raw
-        content = stripped.strip(" \t\u3000\xa0\ufeff")
+        content = EMOJI_ENDS.sub("", stripped.strip(" \t\u3000\xa0\ufeff"))
         if not content:
             blank += 1
             continue
@@ -169,6 +187,8 @@ def _teaser(folded, following):
 def _heading_with_a_button_word(text, folded, following):
     """A heading that holds a button's word ("经验分享", "“红色代办”一站式登录服务"): more than
     the button's words, and running text under it."""
+    if _CALL_TO_ACTION.search(folded):
+        return False
     rest = _BUTTON_WORDS.sub("", _BUTTON_FILLER.sub("", folded))
     return (len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 3 and is_heading_like(text)
             and bool(following) and len(following[0]) >= 20 and not _line_rule(following[0]))
@@ -238,6 +258,8 @@ def _sentence_per_line(lines):
 def _continues(size, tail, line):
     """Whether `line` goes on a paragraph of `size` characters ending with `tail` in a text with
     no layout signal."""
+    if "\t" in line.text or "\t" in tail:
+        return False  # a table's row
     if re.match(r"[”’」』）)，,。；;、]", line.text):
         return True  # a line cannot start with closing punctuation
     return size >= 40 and not ends_sentence(tail) and not ENUMERATION.match(line.text)
@@ -325,6 +347,33 @@ def split_run_on(paragraphs, cleaned):
     return result
 
 
+# A news report's dateline before its first sentence: 本报讯（记者 赵晓峰 通讯员 郭丽）, 新华社北京6月1日电.
+_DATELINE = re.compile(r"^(本报|本刊|本台|新华社|人民网|中新网)[\u4e00-\u9fff\d]{0,12}(讯|电)\s*([(（][^()（）]{0,40}[)）])?\s*")
+
+
+def drop_datelines(paragraphs, cleaned):
+    result = []
+    for paragraph in paragraphs:
+        match = _DATELINE.match(paragraph)
+        if match and len(paragraph) > match.end():
+            cleaned.removed.append(Removed("电头", match.group(0).strip()))
+            paragraph = paragraph[match.end():]
+        result.append(paragraph)
+    return result
+
+
+def drop_branding(paragraphs, cleaned):
+    """A short name above the text twice, or above it and again at its end: a site's or an
+    account's (光山组工), not the text's."""
+    first_prose = next((n for n, p in enumerate(paragraphs) if len(p) >= 40 or ends_sentence(p)), len(paragraphs))
+    head = [p for p in paragraphs[:first_prose] if 2 <= len(p) <= 10 and is_heading_like(p) and not ENUMERATION.match(p)]
+    tail = set(paragraphs[-15:]) if len(paragraphs) > first_prose + 15 else set()
+    names = {name for name in head if head.count(name) >= 2 or name in tail}
+    for name in sorted(names):
+        cleaned.removed.append(Removed("网站或公众号名称", name))
+    return [p for p in paragraphs if p not in names]
+
+
 def drop_repeats(paragraphs, cleaned):
     """A repeated title or lead paragraph (not a numbered heading, which cases may share)."""
     seen, result = set(), []
@@ -348,7 +397,8 @@ def clean(text):
     paragraphs = _join(lines, cleaned)
     paragraphs = join_page_fragments(paragraphs, cleaned)
     paragraphs = split_run_on(paragraphs, cleaned)
-    cleaned.paragraphs = drop_repeats(paragraphs, cleaned)
+    paragraphs = drop_datelines(paragraphs, cleaned)
+    cleaned.paragraphs = drop_repeats(drop_branding(paragraphs, cleaned), cleaned)
     return cleaned
 
 

@@ -18,7 +18,7 @@ from lxml import etree
 from search.text import drop_controls, to_simplified
 
 from . import DocumentError
-from .patterns import ends_sentence
+from .patterns import EMOJI_ENDS, ends_sentence
 
 MAX_BYTES = 10 * 1024 * 1024
 # A .docx is a zip: its parts unpacked may not exceed this (a real case document is a few MB;
@@ -158,6 +158,9 @@ class _HtmlText:
         # A paragraph all in bold is a heading too (news sites, Word): its text, and the bold part.
         self.paragraph = None
         self.bold = 0
+        # Table rows being read: a row of plain cells becomes one line, its cells apart by tabs
+        # (a layout table's cells, holding paragraphs, stay blocks).
+        self.rows = []
 
     def start(self, tag, attrib):
         tag = tag.lower()
@@ -170,6 +173,12 @@ class _HtmlText:
             self.heading = (tag, [])
         if tag in _PARAGRAPH_TAGS:
             self.paragraph = ([], [])
+        if self.rows and self.rows[-1]["cells"] and tag in _BLOCK_TAGS and tag not in ("td", "th", "br"):
+            self.rows[-1]["nested"] = True
+        if tag == "tr":
+            self.rows.append({"start": len(self.parts), "cells": [], "nested": False})
+        elif tag in ("td", "th") and self.rows:
+            self.rows[-1]["cells"].append([])
         if tag in _BOLD_TAGS:
             self.bold += 1
         if tag in _BLOCK_TAGS:
@@ -187,8 +196,13 @@ class _HtmlText:
             self.heading = None
         if tag in _BOLD_TAGS:
             self.bold = max(self.bold - 1, 0)
+        if tag == "tr" and self.rows:
+            row = self.rows.pop()
+            if not row["nested"] and len(row["cells"]) >= 2:
+                del self.parts[row["start"]:]
+                self.parts.append("\n" + "\t".join(" ".join("".join(cell).split()) for cell in row["cells"]) + "\n")
         if tag in _PARAGRAPH_TAGS and self.paragraph:
-            text, bold = ("".join(parts).strip() for parts in self.paragraph)
+            text, bold = (EMOJI_ENDS.sub("", "".join(parts)) for parts in self.paragraph)
             if text and text == bold and len(text) <= 40 and not ends_sentence(text):
                 self.headings.append((text, "b"))
             self.paragraph = None
@@ -206,6 +220,8 @@ class _HtmlText:
         self.parts.append(text)
         if self.heading:
             self.heading[1].append(text)
+        if self.rows and self.rows[-1]["cells"]:
+            self.rows[-1]["cells"][-1].append(text)
         if self.paragraph:
             self.paragraph[0].append(text)
             if self.bold:
@@ -225,7 +241,7 @@ def _read_html(name, text, encoding):
         body = parser.close()
     except etree.LxmlError as error:
         raise DocumentError(f"“{name}”无法作为网页读取：{error}") from error
-    lines = (re.sub(r"[ \t\r\f\v]+", " ", line) for line in body.split("\n"))
+    lines = (re.sub(r"[ \r\f\v]+", " ", line) for line in body.split("\n"))  # tabs part table cells
     h1 = next((heading for heading, tag in target.headings if tag == "h1" and heading), "")
     hint = h1 or " ".join("".join(target.title).split())
     return _checked(Document(name=name, kind="html", encoding=encoding, text="\n".join(lines),

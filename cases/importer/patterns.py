@@ -26,3 +26,8 @@ def is_heading_like(text):
     if ENUMERATION.match(text):
         return len(text) <= HEADING_MAX
     return len(text) <= PLAIN_HEADING_MAX and not re.search(r"[,，:：]", text)
+
+
+# Emoji and pictographs that decorate a line's ends in social-media articles ("🔴划片联户…", "✨点亮…✨").
+EMOJI_ENDS = re.compile(r"^[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\s]+|"
+                        r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\s]+$")

@@ -59,7 +59,7 @@ _LABEL_TRIM = re.compile(r"^(的|已|共|又|先后|累计|目前|全县|全市|
 MAX_FIGURES = 50
 # Numbers looked at for them: a real case has a few hundred at most.
 MAX_NUMBERS = 2000
-_QUOTED = re.compile(r"“([^“”]{2,15})”")
+_QUOTED = re.compile(r"[“「]([^“”「」]{2,15})[”」]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\s*起|以来)")
 _START = re.compile(r"(?:从|自|于)\s*((?:19|20)\d{2})年?(?:\d{1,2}月)?(?:起|开始|以来)|"
                     r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}月)?(?:起|开始|以来)")
@@ -140,25 +140,39 @@ def _file_title(cleaned):
     return ""
 
 
+# A page title's site name: "…提质增效--准格尔旗党建网", "…_光山县人民政府".
+_OCCASION = re.compile(r"(会议?|座谈会|论坛)上的(交流|典型)?(发言|讲话|汇报|报告)$")
+_SITE_SUFFIX = re.compile(r"\s*(?:--|__|_|\||｜|-\s)\s*[^-_|｜]{2,30}$")
+
+
+def _title_like(line):
+    """A title's line: at most 40 characters, no sentence stop, not a numbered point."""
+    return 0 < len(line) <= 40 and not ends_sentence(line) and not ENUMERATION.match(line)
+
+
 def split_title(paragraphs, hint, file_title, cleaned):
     """(title, the rest): a markup title, a leading short line or "——subtitle", else the file name
     (cut from the start of the text when the text repeats it). Title lines above a main title
     and its subtitle (a site's name for the document) are recorded in `cleaned` as removed."""
     rest = list(paragraphs)
-    if hint and rest and title_text(rest[0]) == title_text(hint):
-        return title_text(hint), rest[1:]
+    hint = _SITE_SUFFIX.sub("", hint or "")
+    # the page's own title, below its navigation: what lies above it is page chrome
+    at = next((n for n, line in enumerate(rest[:15]) if hint and title_text(line) == title_text(hint)), None)
+    if at is not None:
+        cleaned.removed += [Removed("标题上方的页面内容", line) for line in rest[:at]]
+        return title_text(hint), rest[at + 1:]
     for number, paragraph in enumerate(rest[:3]):
-        if paragraph.startswith(("——", "--")) and is_heading_like(paragraph.lstrip("—-")):
-            if number and is_heading_like(rest[number - 1]) and not ENUMERATION.match(rest[number - 1]):
+        if paragraph.startswith(("——", "--")) and _title_like(paragraph.lstrip("—-")):
+            if number and _title_like(rest[number - 1]):
                 # the main title above it: "“兰花支部”开出致富花——翁源县江尾镇……纪实"
                 title = f"{title_text(rest[number - 1])}——{title_text(paragraph)}"
                 above = rest[:number - 1]
-                if all(is_heading_like(line) for line in above):
+                if all(_title_like(line) for line in above):
                     cleaned.removed += [Removed("标题上方的文档名", line) for line in above]
                     above = []
                 return title, above + rest[number + 1:]
             return title_text(paragraph), rest[:number] + rest[number + 1:]
-    if rest and len(rest[0]) <= 40 and not ends_sentence(rest[0]) and not ENUMERATION.match(rest[0]):
+    if rest and _title_like(rest[0]):
         return title_text(rest[0]), rest[1:]
     title = hint or file_title
     if title and rest and rest[0].startswith(title):
@@ -181,14 +195,20 @@ def metadata(cleaned):
     """Author, outlet and date from the publishing lines the cleaner removed."""
     author = publisher = date = ""
     # a publishing line with a counter on it ("发布时间：… 浏览：322次") goes as a counter
-    for line in cleaned.removed_by("发布信息") + cleaned.removed_by("署名") + cleaned.removed_by("阅读与页码计数"):
-        if m := re.search(r"(?:作者|信息发布者|发布者|发布人|撰稿|执笔)[:：]\s*(?:记者|通讯员)?\s*([^\s|,，)）]+)", line):
-            author = author or m.group(1)
+    for line in (cleaned.removed_by("发布信息") + cleaned.removed_by("署名") + cleaned.removed_by("阅读与页码计数")
+                 + cleaned.removed_by("电头")):
+        line = fold(line)  # full-width digits
+        # "执笔：遵义市委组织部 刘洋": the person, after the body they write for
+        if m := re.search(r"(?:作者|信息发布者|发布者|发布人|撰稿|执笔)[:：]\s*(?:记者|通讯员)?\s*(?:\S+(?:委|部|局|办|中心)\s+)?"
+                          r"([\u4e00-\u9fff](?:\s{0,2}[\u4e00-\u9fff]){1,3}(?![\u4e00-\u9fff])|[^\s|,，)）]+)", line):
+            author = author or re.sub(r"\s", "", m.group(1))
         if m := re.search(r"(?:来源|稿源|信息来源|文章来源)[:：]\s*([^\s|,，]+)", line):
             publisher = publisher or m.group(1)
-        if (m := _DATE.search(line)) and re.search(r"发布|发表|日期|来源", line):
+        if (m := _DATE.search(line)) and (re.search(r"发布|发表|日期|来源", line) or m.start() == 0):
             date = date or f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-        if re.match(r"^[(（].*(记者|通讯员)", line):
+        if m := re.search(r"记者\s*([\u4e00-\u9fff]{2,4})(?=\s|[)）]|$)", line):
+            author = author or m.group(1)
+        elif re.match(r"^[(（].*(记者|通讯员)", line):
             author = author or line.strip("()（） ")
     # an official document: the body that issued it, and its date
     for line in cleaned.removed_by("公文版头与版记"):
@@ -240,6 +260,8 @@ def section_kind(heading, default="做法"):
 
 
 def _is_heading(paragraph, markup_headings):
+    if re.match(r"[表图]\s*\d", paragraph) or "\t" in paragraph:
+        return False  # a table's or a figure's caption, a table's row
     return paragraph in markup_headings or (is_heading_like(paragraph) and not paragraph.startswith(("“", "《")))
 
 
@@ -267,12 +289,35 @@ def split_run_in_heading(paragraph):
     return None
 
 
+_BRACKETED_HEADING = re.compile(r"^【([^【】]{2,12})】\s*(\S.*)$")
+
+
+def _bracketed_heading(paragraph):
+    """(heading, text) for a heading in 【】 run into its text: 【主要成效】2022年以来……"""
+    match = _BRACKETED_HEADING.match(paragraph)
+    return (match.group(1), match.group(2)) if match and is_heading_like(match.group(1)) else None
+
+
 def _point_with_a_lead(paragraph):
     """(heading, text) for a numbered point whose first sentence is short and heads it."""
     first, _, rest = paragraph.partition("。")
     if TOP_HEADING.match(paragraph) and rest and len(rest) >= 30 and is_heading_like(first) and len(first) <= 20:
         return title_text(first), rest
     return None
+
+
+def _fold_subsections(sections):
+    """A top-level heading with nothing under it but lower headings (二、主要做法 / 1.… / 2.…)
+    takes them in as its paragraphs, heading lines and all: a case's sections are one level."""
+    folded, gathering = [], False
+    for section in sections:
+        top = TOP_HEADING.match(section.heading)
+        if gathering and not top and not section.added:
+            folded[-1].paragraphs += [section.heading, *section.paragraphs]
+            continue
+        gathering = bool(top) and not section.paragraphs
+        folded.append(section)
+    return folded
 
 
 def sections_of(paragraphs, markup_headings=frozenset(), signed=False, model=""):
@@ -284,7 +329,8 @@ def sections_of(paragraphs, markup_headings=frozenset(), signed=False, model="")
     # sentence ("一、网格划分到底。以村为单位……").
     points_lead = not any(TOP_HEADING.match(p) and _is_heading(p, markup_headings) for p in paragraphs)
     for paragraph in paragraphs:
-        run_in = split_run_in_heading(paragraph) or (points_lead and _point_with_a_lead(paragraph))
+        run_in = (split_run_in_heading(paragraph) or _bracketed_heading(paragraph)
+                  or (points_lead and _point_with_a_lead(paragraph)))
         if run_in or _is_heading(paragraph, markup_headings):
             heading, text = run_in or (title_text(paragraph), None)
             sections.append(Section(section_kind(heading), heading, [text] if text else []))
@@ -293,7 +339,7 @@ def sections_of(paragraphs, markup_headings=frozenset(), signed=False, model="")
             sections.append(Section("背景", intro, [paragraph], added=True))
         else:
             sections[-1].paragraphs.append(paragraph)
-    sections = [s for s in sections if s.paragraphs]
+    sections = [s for s in _fold_subsections(sections) if s.paragraphs]
     if all(section.added for section in sections):
         return _divide_headingless(sections[0].paragraphs if sections else [])
     return _closing_results(sections, model)
@@ -356,11 +402,13 @@ def drop_cut_off_section(sections):
 
 # The verbs a report title puts before the name of what it reports ("推进农村党建“1+3模式”").
 _TITLE_VERB = re.compile(r"^(?:积极|大力|深入|全面|扎实|认真|努力|着力|不断|持续)?(?:推进|开展|推广|推行|培育|实施|探索|"
-                         r"打造|建立|构建|深化|加强|完善|实行|创建|坚持|做好|抓好|健全|落实|践行|试行|启动|推动|创新)")
+                         r"打造|建立|构建|深化|加强|完善|实行|创建|坚持|做好|抓好|健全|落实|践行|试行|启动|推动|创新|"
+                         r"抓实|抓牢|做实|夯实|用好|擦亮|打响|叫响|聚焦|念好|走好|激活|筑牢|织密|建强|强化|提升|以)")
 # The kind of thing a quoted name is ("“两会两评”模式", "“共建共富促和谐”党建活动"); what follows it
 # in a title is about the report ("进展情况及取得成果综述", "纪实").
-_TITLE_KIND = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:模式|活动|工程|机制|制度|工作法|行动|计划|品牌|体系|平台|载体)")
-_TITLE_QUOTE = re.compile(r"“([^“”]{2,20})”")
+_TITLE_KIND = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:模式|活动|工程|机制|制度|工作法|行动|计划|品牌|体系|平台|载体|联盟|"
+                         r"联合体|工作室|驿站|清单|积分制|议事会|理事会|服务队)")
+_TITLE_QUOTE = re.compile(r"[“「]([^“”「」]{2,20})[”」]")
 # A title ending in its genre ("…互帮互助交流", "…工作纪实") names the report, not the case; such a
 # report says in its opening what it reports on ("大力推行城乡基层党组织联建，形成了…").
 _REPORT_GENRE = re.compile(r"(?:经验)?(?:交流(?:材料)?|纪实|综述|汇报(?:材料)?|(?:情况|调研|调查)报告|工作总结)$")
@@ -608,8 +656,11 @@ def _draft(title, sections, places, model, author, publisher, date):
     if draft.region:
         draft.unit_level = {Region.PROVINCE: "省", Region.CITY: "市", Region.COUNTY: "县"}[draft.region.level]
     opening = next((section.paragraphs[0] for section in sections if section.paragraphs), "")
-    # a subtitle says what and where; the main title above it is a headline
-    draft.title = case_title(title.rpartition("——")[2], draft.region, places, model, text, opening)
+    # a subtitle says what and where, the main title above it is a headline; but a speech's
+    # subtitle names the occasion ("——在全市……推进会上的交流发言")
+    main, _, subtitle = title.rpartition("——")
+    basis = main if main and _OCCASION.search(subtitle) else subtitle
+    draft.title = case_title(basis, draft.region, places, model, text, opening)
     if draft.title != title:
         guessed = f"，其中地名“{draft.region.name}”系推断" if draft.region_inferred else ""
         draft.notes.append(f"案例标题由原文标题“{title}”整理而成（地名 + 模式名称{guessed}），请核对。")

@@ -55,6 +55,16 @@ B = "截止目前,五常市农村已建立各类农民专业合作社751个,吸�
     ("原创力文档", "版权与网站页脚"),
     ("图1　五常市民乐朝鲜族乡合作社党支部开展“田间党课”", "图片与图片说明"),
     ("无锡市党建工作简报（第12期）", "公文版头与版记"),
+    # speeches, social accounts, journals
+    ("尊敬的各位领导，同志们：", "讲话的称呼与致谢"),
+    ("谢谢大家！", "讲话的称呼与致谢"),
+    ("以上发言，不妥之处，恳请批评指正。", "讲话的称呼与致谢"),
+    ("点击上方蓝字“光山组工”关注我们", "按钮与链接"),
+    ("长按识别二维码关注我们", "按钮与链接"),
+    ("本刊地址：北京市西城区西单北大街  邮编：100032", "版权与网站页脚"),
+    ("- END -", "页面残留符号"),
+    ("2023-06-15 18:30", "发布信息"),
+    ("发表于河南", "发布信息"),
 ])
 def test_a_noise_line_is_removed_by_its_rule(noise, rule):
     cleaned = clean(f"{A}\n{noise}\n{B}")
@@ -96,6 +106,23 @@ def test_a_document_sites_teaser_goes_with_its_heading_but_the_text_under_it_sta
     assert [(item.rule, item.text) for item in cleaned.removed] == [("页面残留符号", "文档简介"), ("文档简介", teaser)]
     # a site that puts the text itself under the heading loses none of it
     assert clean(f"文档简介\n{A}\n{B}").paragraphs == [A, B]
+
+
+def test_a_news_dateline_goes_before_the_first_sentence():
+    cleaned = clean(f"本报讯（记者 赵晓峰 通讯员 郭丽）{A}\n{B}")
+    assert cleaned.paragraphs == [A, B]
+    assert [(item.rule, item.text) for item in cleaned.removed] == [("电头", "本报讯（记者 赵晓峰 通讯员 郭丽）")]
+
+
+def test_a_name_heading_the_page_twice_is_the_sites_not_the_texts():
+    cleaned = clean(f"光山组工\n光山组工\n{A}\n{B}")
+    assert cleaned.paragraphs == [A, B]
+    assert cleaned.removed_by("网站或公众号名称") == ["光山组工"]
+
+
+def test_a_pdfs_spaces_around_numbers_are_closed_up_and_not_taken_for_keywords():
+    assert clean(f"{A}\n集体经济收入全部超过 10 万元，其中超过 50 万元的村达到 42 个。\n{B}").paragraphs == [
+        A, "集体经济收入全部超过10万元，其中超过50万元的村达到42个。", B]
 
 
 def test_a_letter_spaced_heading_is_closed_up_not_taken_for_keywords():

@@ -41,6 +41,22 @@ def test_html_title_and_headings_are_hints():
     assert "一、背景" in document.headings
 
 
+def test_a_paragraph_all_in_bold_is_a_heading_hint_emoji_and_all():
+    html = (f"<p><span>🔴</span><strong>划片联户，织密服务“一张网”</strong></p><p>{TEXT}</p>"
+            f"<p>一段<b>部分</b>加粗的文字。</p><p><b>整段加粗的一句话。</b></p>")
+    document = read_bytes("page.html", html.encode("utf-8"))
+    assert document.headings == {"划片联户，织密服务“一张网”"}
+
+
+def test_a_tables_plain_rows_become_lines_of_cells_but_a_layout_table_keeps_its_paragraphs():
+    html = (f"<table><tr><td><p>导航</p></td><td><p>{TEXT}</p>"
+            "<table><tr><th>指标</th><th>2019年</th><th>2021年</th></tr>"
+            "<tr><td>集体经济收入10万元以上村（个）</td><td>58</td><td>172</td></tr></table>"
+            "</td></tr></table>")
+    lines = [line.strip() for line in read_bytes("page.html", html.encode("utf-8")).text.split("\n") if line.strip()]
+    assert lines == ["导航", TEXT, "指标\t2019年\t2021年", "集体经济收入10万元以上村（个）\t58\t172"]
+
+
 def test_docx_paragraphs_become_lines():
     document = read_bytes("case.docx", as_docx("标题行\n" + TEXT))
     assert document.kind == "docx"
