@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import JsonResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
@@ -37,12 +39,16 @@ def _facet_groups(results, params):
     groups = []
     for name, values in results.facets.items():
         current = params.get(name, "")
+        # A value's link is the query without this facet, and the value last: one copy of the
+        # query a facet, not one a value (hundreds of tags and years).
+        without = _query_string(params, **{name: None})
+        joiner = "&" if len(without) > 1 else ""
         groups.append({
             "name": name,
             "label": FACET_LABELS[name],
             "values": [
                 {**value, "active": value["value"] == current,
-                 "url": _query_string(params, **{name: None if value["value"] == current else value["value"]})}
+                 "url": without if value["value"] == current else f"{without}{joiner}{urlencode({name: value['value']})}"}
                 for value in values
             ],
         })

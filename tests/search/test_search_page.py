@@ -1,6 +1,9 @@
 """The search page and its JSON: matching, ranking, facets, highlighting, freshness, bad input."""
 
 import json
+import re
+from html import unescape
+from urllib.parse import quote_plus
 
 import pytest
 from django.db import connection
@@ -108,6 +111,16 @@ def test_facets_combine_with_the_query_and_each_other(client):
     for item in narrowed["facets"]["theme"]:
         if item["label"] == "服务群众":
             assert item["count"] == narrowed["total"]
+
+
+def test_facet_links_add_switch_and_remove_a_value_and_keep_the_rest(client):
+    html = client.get("/search/", {"q": "党建", "region": "湖北省", "page": "1"}).content.decode()
+    links = dict(re.findall(r'<a href="(\?[^"]*)"[^>]*>([^<]+?) <span class="count">', html))
+    by_label = {label: unescape(url) for url, label in links.items()}
+    assert by_label["湖北省"] == "?q=%E5%85%9A%E5%BB%BA"  # the active value's link removes it
+    # another facet's value is added last, the page dropped
+    theme = Theme.objects.get(name="服务群众")
+    assert by_label["服务群众"] == "?q=%E5%85%9A%E5%BB%BA&region=%E6%B9%96%E5%8C%97%E7%9C%81&theme=" + quote_plus(theme.slug)
 
 
 def test_year_facet_agrees_with_the_year_filter(client):
