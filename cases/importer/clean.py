@@ -18,9 +18,9 @@ _BUTTON_WORDS = re.compile(
     r"下载|举报|分享|打印|收藏|关闭|提交|评论|转载|打赏|捐赠|购物车|点击查看|阅读全文|继续阅读|免费阅读|"
     r"返回顶部|扫一扫|我要|登录|注册|字号|上一页|下一页|首页|尾页|在线阅读|关注我们|关注该公众号|点击上方|"
     r"识别二维码|阅读原文|在看|点赞|点亮|转发|留言")
-# What a button's label says besides its verb ("下载此文档", "点击下载全文").
 # Never a heading: a social account's call to follow or read on.
 _CALL_TO_ACTION = re.compile(r"关注我们|关注该公众号|点击上方|识别二维码|阅读原文")
+# What a button's label says besides its verb ("下载此文档", "点击下载全文").
 _BUTTON_FILLER = re.compile(r"[此本该]?(文档|文章|全文|正文|本文|资料)|[到至在]|点击|免费|窗口|本页|当前页|页面|手机|打开")
 _COUNTER = re.compile(
     r"浏览(量|次数)?[:：]?\s*\d+|阅读(量|数)?[:：]\s*\d+|点击(量|数)?[:：]\s*\d+|第\s*\d+\s*页|^\d+\s*/\s*\d+$|"
@@ -53,7 +53,7 @@ ISSUER = re.compile(r"^(中共)?[\u4e00-\u9fff]{1,12}(省|市|县|区|旗|镇|�
                      r"([\u4e00-\u9fff]{0,8}?(组织部|宣传部|办公室|办公厅|党工委|党委|委员会|局))?"
                      r"(\s*\d{4}年\d{1,2}月(\d{1,2}日)?)?$")
 _DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[【(（]\d{4}[〕\]】)）]\s*\d{1,4}\s*号$")
-DATE_LINE = re.compile(r"^[(（]?(\d{4})年(\d{1,2})月(\d{1,2})日?[)）]?$")
+_DATE_LINE = re.compile(r"^[(（]?(\d{4})年(\d{1,2})月(\d{1,2})日?[)）]?$")
 _DISPATCH = re.compile(r"^(抄送|抄报|主送|联系人|签发人?)[:：]|印发$|^[(（]?共印\d+份[)）]?$|"
                        # a bulletin's running head: 无锡市党建工作简报（第12期）
                        r"^[\u4e00-\u9fff]{2,20}(简报|简讯|通讯|动态|专刊|信息)\s*[(（]第\d{1,4}期[)）]$")
@@ -87,7 +87,7 @@ LINE_RULES = [
     ("阅读与页码计数", lambda s: bool(_COUNTER.search(s)) and len(s) <= 60),
     # …not a sentence that starts like one ("时间：每月15日为固定主题党日，…。")
     ("发布信息", lambda s: bool(_PUBLISH.search(s)) and len(s) <= 80 and not ends_sentence(s)),
-    ("公文版头与版记", lambda s: bool(ISSUER.match(s) or _DOCUMENT_NUMBER.match(s) or DATE_LINE.match(s)
+    ("公文版头与版记", lambda s: bool(ISSUER.match(s) or _DOCUMENT_NUMBER.match(s) or _DATE_LINE.match(s)
                                     or _DISPATCH.search(s)) and len(s) <= 80),
     ("版权与网站页脚", lambda s: bool(_FOOTER.search(s)) or (bool(_FOOTER_WORDS.search(s)) and len(s) <= 80)),
     ("按钮与链接", lambda s: bool(_BUTTON_WORDS.search(s)) and _short(s, 40) and not ENUMERATION.match(s)),
@@ -364,11 +364,11 @@ def drop_datelines(paragraphs, cleaned):
 
 def drop_branding(paragraphs, cleaned):
     """A short name above the text twice, or above it and again at its end: a site's or an
-    account's (光山组工), not the text's."""
+    account's (光山组工), not the text's. Never the first line, which may be a short title."""
     first_prose = next((n for n, p in enumerate(paragraphs) if len(p) >= 40 or ends_sentence(p)), len(paragraphs))
-    head = [p for p in paragraphs[:first_prose] if 2 <= len(p) <= 10 and is_heading_like(p) and not ENUMERATION.match(p)]
+    head = [p for p in paragraphs[1:first_prose] if 2 <= len(p) <= 10 and is_heading_like(p) and not ENUMERATION.match(p)]
     tail = set(paragraphs[-15:]) if len(paragraphs) > first_prose + 15 else set()
-    names = {name for name in head if head.count(name) >= 2 or name in tail}
+    names = {name for name in head if (head.count(name) >= 2 or name in tail) and name != paragraphs[0]}
     for name in sorted(names):
         cleaned.removed.append(Removed("网站或公众号名称", name))
     return [p for p in paragraphs if p not in names]

@@ -140,8 +140,9 @@ def _file_title(cleaned):
     return ""
 
 
-# A page title's site name: "…提质增效--准格尔旗党建网", "…_光山县人民政府".
+# A speech's subtitle names its occasion: "——在全市……推进会上的交流发言".
 _OCCASION = re.compile(r"(会议?|座谈会|论坛)上的(交流|典型)?(发言|讲话|汇报|报告)$")
+# A page title's site name: "…提质增效--准格尔旗党建网", "…_光山县人民政府".
 _SITE_SUFFIX = re.compile(r"\s*(?:--|__|_|\||｜|-\s)\s*[^-_|｜]{2,30}$")
 
 

@@ -115,9 +115,11 @@ def test_a_news_dateline_goes_before_the_first_sentence():
 
 
 def test_a_name_heading_the_page_twice_is_the_sites_not_the_texts():
-    cleaned = clean(f"光山组工\n光山组工\n{A}\n{B}")
-    assert cleaned.paragraphs == [A, B]
+    cleaned = clean(f"党员联户一线通\n光山组工\n光山组工\n{A}\n{B}")
+    assert cleaned.paragraphs == ["党员联户一线通", A, B]
     assert cleaned.removed_by("网站或公众号名称") == ["光山组工"]
+    # a short title written twice is the text's
+    assert clean(f"两会两评\n两会两评\n{A}").removed_by("网站或公众号名称") == []
 
 
 def test_a_pdfs_spaces_around_numbers_are_closed_up_and_not_taken_for_keywords():
