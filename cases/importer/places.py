@@ -1,6 +1,7 @@
 """Finding where a document's case happened: the gazetteer's places and the taxonomy's regions,
 by the names a text gives them."""
 
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 
 from ..gazetteer import Place, gazetteer
@@ -24,9 +25,17 @@ def _chain(region):
 def _spans(text, forms):
     """(start, end, place) of every occurrence of each (form, place), except those inside a longer
     name of another place: 江苏 in 江苏苏州 names 苏州, not a second place."""
-    spans = [(start, start + len(form), place) for form, place in forms for start in _starts(text, form)]
-    return [(start, end, place) for start, end, place in spans
-            if not any(s <= start and end <= e and e - s > end - start and p != place for s, e, p in spans)]
+    spans = sorted(((start, start + len(form), place) for form, place in forms for start in _starts(text, form)),
+                   key=lambda span: span[:2])
+    starts = [span[0] for span in spans]
+    longest = max((end - start for start, end, _ in spans), default=0)
+
+    def inside_another(start, end, place):
+        # only a span starting at most `longest` characters before can hold this one
+        nearby = spans[bisect_left(starts, start - longest):bisect_right(starts, start)]
+        return any(s <= start and end <= e and e - s > end - start and p != place for s, e, p in nearby)
+
+    return [span for span in spans if not inside_another(*span)]
 
 
 def _starts(text, form):
