@@ -13,6 +13,8 @@ from functools import cache
 
 from django.conf import settings
 
+from .taxonomy import Region
+
 GAZETTEER = settings.BASE_DIR / "fixtures" / "gazetteer.tsv"
 _PROVINCE_SUFFIX = re.compile(r"(省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 _PLACE_SUFFIX = re.compile(r"(市|县|区|旗|自治县|自治旗|林区|特区)$")
@@ -46,8 +48,7 @@ class Place:
 
 @dataclass
 class Gazetteer:
-    places: list  # every Place, provinces first
-    levels: dict  # Place → "省", "市" or "县"
+    levels: dict  # every Place, provinces first → its Region level (省, 市, 县)
     towns: dict  # township name → the Places (counties, or cities without counties) having one
 
 
@@ -56,14 +57,14 @@ def gazetteer():
     levels, towns = {}, defaultdict(list)
     for line in GAZETTEER.read_text(encoding="utf-8").splitlines():
         province, city, county, township_names = line.split("\t")
-        levels[Place((province,))] = "省"
+        levels[Place((province,))] = Region.PROVINCE
         chain = (province,)
         if city:
             chain += (city,)
-            levels[Place(chain)] = "市"
+            levels[Place(chain)] = Region.CITY
         if county != city:  # 东莞市, 中山市: cities with no county level
             chain += (county,)
-            levels[Place(chain)] = "县"
+            levels[Place(chain)] = Region.COUNTY
         for town in filter(None, township_names.split(",")):
             towns[town].append(Place(chain))
-    return Gazetteer(places=list(levels), levels=levels, towns=dict(towns))
+    return Gazetteer(levels=levels, towns=dict(towns))

@@ -62,10 +62,10 @@ def _picked_and_sharing(shown, case, theme_ids, problem_ids, tag_ids):
         candidates |= bits
     if case.pk in shown.recency:
         candidates &= ~(1 << shown.recency[case.pk])
-    by_rank = shown.newest[::-1]
     best = _highest(candidates, planes, CANDIDATES)
-    shared = {by_rank[rank]: tuple(sum(bits >> rank & 1 for bits in group) for group in groups) for rank in best}
-    return [by_rank[rank] for rank in best], shared
+    ids = [shown.newest[-1 - rank] for rank in best]  # rank 0 is the least recent
+    shared = {pk: tuple(sum(bits >> rank & 1 for bits in group) for group in groups) for pk, rank in zip(ids, best)}
+    return ids, shared
 
 
 def _terms(shown, case):

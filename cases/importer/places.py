@@ -163,7 +163,7 @@ class PlaceFinder:
             return self.regions[place.chain]
         parent = self.region(place.parent) if place.parent else None
         region = Region(name=place.name, parent=parent, level=self.levels[place], full_name=place.full_name)
-        self.regions[place.chain] = region
+        self.regions[place.chain] = region  # the document's other drafts share it, saved once
         return region
 
 

@@ -192,6 +192,11 @@ def split_byline(paragraphs):
     return "", paragraphs
 
 
+def _iso_date(match):
+    """2019-05-20 from a _DATE match."""
+    return f"{match.group(1)}-{int(match.group(2)):02d}-{int(match.group(3)):02d}"
+
+
 def metadata(cleaned):
     """Author, outlet and date from the publishing lines the cleaner removed."""
     author = publisher = date = ""
@@ -206,7 +211,7 @@ def metadata(cleaned):
         if m := re.search(r"(?:来源|稿源|信息来源|文章来源)[:：]\s*([^\s|,，]+)", line):
             publisher = publisher or m.group(1)
         if (m := _DATE.search(line)) and (re.search(r"发布|发表|日期|来源", line) or m.start() == 0):
-            date = date or f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            date = date or _iso_date(m)
         if m := re.search(r"记者\s*([\u4e00-\u9fff]{2,4})(?=\s|[)）]|$)", line):
             author = author or m.group(1)
         elif re.match(r"^[(（].*(记者|通讯员)", line):
@@ -217,7 +222,7 @@ def metadata(cleaned):
         if ISSUER.match(folded):
             publisher = publisher or re.sub(r"\s*\d{4}年.*$", "", line.strip())
         if m := _DATE.search(folded):
-            date = date or f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+            date = date or _iso_date(m)
     return author, publisher, date
 
 
