@@ -12,6 +12,7 @@ what full-text matches map back to cases). Pages shown to readers are still fetc
 """
 
 import threading
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -47,6 +48,35 @@ def bitset(ids):
     return int.from_bytes(bits, "little")
 
 
+class TextColumn:
+    """One short text of every case (a title, a model name) joined into one string, so that
+    finding the cases holding a word is a few str.find calls in C, not a Python loop over
+    every case."""
+
+    def __init__(self, texts):
+        self.pks, self.starts, parts, offset = [], [], [], 0
+        for pk, text in texts.items():
+            self.pks.append(pk)
+            self.starts.append(offset)
+            parts.append(text.replace("\n", " "))
+            offset += len(text) + 1
+        self.text = "\n".join(parts)  # a query word holds letters and digits only, never \n
+
+    def holding(self, word):
+        """The pks of the cases whose text holds `word`."""
+        found, at = set(), self.text.find(word)
+        while at != -1:
+            line = bisect_right(self.starts, at) - 1
+            found.add(self.pks[line])
+            following = line + 1
+            at = self.text.find(word, self.starts[following]) if following < len(self.starts) else -1
+        return found
+
+    def holding_all(self, words):
+        """The pks of the cases whose text holds every one of `words`."""
+        return set.intersection(*(self.holding(word) for word in words))
+
+
 @dataclass
 class FacetValue:
     value: str  # the filter parameter's value (a slug, or a year)
@@ -58,7 +88,8 @@ class FacetValue:
 @dataclass
 class Catalogue:
     order: dict  # case pk → position in published_cases() order (and iterated in that order)
-    titles: dict  # case pk → (title, model name), lower case
+    titles: TextColumn  # case titles, lower case
+    model_names: TextColumn  # lower case
     years: dict  # case pk → (year started, year reported)
     recency: dict  # case pk → its rank by first publication (the latest highest)
     newest: list  # case pks, the latest first published first
@@ -95,14 +126,21 @@ class Catalogue:
         """`ids` in the listing's order (newest report first)."""
         return sorted(ids, key=self.order.__getitem__)
 
+    def newest_first(self, ids):
+        """`ids` in the listing's order, those of unpublished cases last (as given)."""
+        chosen = set(ids)
+        return [pk for pk in self.order if pk in chosen] + [pk for pk in ids if pk not in self.order]
+
     def in_title(self, words):
         """The published cases whose title or model name holds every word (or all of a word's parts)."""
         found = None
         for word in words:
-            holding = {pk for pk, (title, model_name) in self.titles.items() if word in title or word in model_name}
-            if parts := word_parts(word):
-                holding |= {pk for pk, fields in self.titles.items()
-                            if any(all(part in text for part in parts) for text in fields)}
+            parts = word_parts(word)
+            holding = set()
+            for column in (self.titles, self.model_names):
+                holding |= column.holding(word)
+                if parts:
+                    holding |= column.holding_all(parts)
             found = holding if found is None else found & holding
         return found or set()
 
@@ -195,7 +233,8 @@ def _load():
                                                                row[0]))]
     catalogue = Catalogue(
         order=order,
-        titles={pk: (title.lower(), model_name.lower()) for pk, title, model_name, *_ in cases},
+        titles=TextColumn({pk: title.lower() for pk, title, *_ in cases}),
+        model_names=TextColumn({pk: model_name.lower() for pk, _, model_name, *_ in cases}),
         years=years,
         recency={pk: rank for rank, pk in enumerate(reversed(newest))},
         newest=newest,

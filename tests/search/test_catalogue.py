@@ -6,8 +6,9 @@ from wagtail.models import PageViewRestriction
 from cases.browse import CaseFilter, published_cases
 from cases.models import CasePage
 from search.case_search import search_cases
-from search.catalogue import catalogue
+from search.catalogue import TextColumn, catalogue
 from search.facets import facet_counts
+from search.text import word_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +51,26 @@ def test_a_catalogue_behind_the_database_still_shows_no_unpublished_case():
     assert CasePage.objects.get(slug="xingshan-lianghui-liangping").pk in catalogue().shown  # behind
     results = search_cases({"q": "两会两评"})
     assert [hit.case.slug for hit in results.hits] == []
+
+
+def test_the_title_tier_is_every_case_whose_title_or_model_name_holds_the_words():
+    cases = {case.pk: (case.title.lower(), case.model_name.lower()) for case in published_cases()}
+    for words in (["党建"], ["两会两评"], ["城乡联建"], ["党员", "创业"], ["13模式"], ["不存在的词"]):
+        expected = set()
+        for pk, fields in cases.items():
+            def holds(word):
+                parts = word_parts(word)
+                return any(word in text or (parts and all(part in text for part in parts)) for text in fields)
+            if all(holds(word) for word in words):
+                expected.add(pk)
+        assert catalogue().in_title(words) == expected, words
+    assert catalogue().in_title(["党建"])  # the seeds' titles do hold it
+
+
+def test_a_text_column_finds_each_case_once_and_never_across_two_texts():
+    column = TextColumn({1: "农村党建", 2: "党建引领党建", 3: "", 4: "城乡\n统筹", 5: "党建"})
+    assert column.holding("党建") == {1, 2, 5}
+    assert column.holding("村党") == {1}
+    assert column.holding("建城") == set()  # the end of one text and the start of the next
+    assert column.holding("乡 统") == {4}  # a line break inside a text is a space
+    assert column.holding_all(["引领", "党建"]) == {2}

@@ -1,0 +1,51 @@
+"""search.fulltext: which matches are ranked by the index's relevance, and which by date."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from wagtail.search.models import IndexEntry
+
+from search.case_search import search_cases
+from search.fulltext import matching_ids
+from tests.search.test_search_page import publish_case
+
+pytestmark = pytest.mark.django_db
+
+
+def body_mentions(word, times):
+    # The same length whatever `times`, so that bm25 tells the cases apart by the word alone.
+    return "".join(f"{word}。" if number < times else "村里修了路。" for number in range(8))
+
+
+def test_a_word_in_few_cases_is_ranked_by_relevance_not_date():
+    older = publish_case("甲村案例", body_mentions("网格员", 6), year_reported=2001)
+    newer = publish_case("乙村案例", body_mentions("网格员", 1), year_reported=2020)
+    assert matching_ids(["网格员"]) == [older.pk, newer.pk]
+    assert [hit.case.pk for hit in search_cases({"q": "网格员"}).hits] == [older.pk, newer.pk]
+
+
+def test_a_word_in_half_the_index_or_more_lists_its_cases_newest_first():
+    """bm25 gives such a word no weight (FTS5: idf 1e-6); ranking the matches would sort noise."""
+    entries = IndexEntry.objects.count()
+    # The newest mentions the word least: ranked by how often it occurs, the order would reverse.
+    cases = [publish_case(f"测试{number}号案例", body_mentions("网格员", 1 + number % 7), year_reported=1990 + number)
+             for number in range(entries)]
+    assert len(matching_ids(["网格员"], ranked=False)) * 2 >= IndexEntry.objects.count()
+    newest_first = [case.pk for case in sorted(cases, key=lambda case: -case.year_reported)]
+    assert matching_ids(["网格员"]) == newest_first
+    results = search_cases({"q": "网格员"})
+    assert results.total == len(cases)
+    assert [hit.case.pk for hit in results.hits] == newest_first[:len(results.hits)]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 segments: SQLite's full-text index only")
+def test_update_index_leaves_the_full_text_index_in_one_segment():
+    cases = [publish_case(f"分段测试{number}", body_mentions("网格员", number + 1))  # a segment each
+             for number in range(3)]
+    call_command("update_index", stdout=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(DISTINCT segid) FROM {IndexEntry._meta.db_table}_fts_idx")
+        assert cursor.fetchone()[0] == 1
+    assert sorted(matching_ids(["网格员"])) == sorted(case.pk for case in cases)  # still answers
