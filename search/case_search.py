@@ -18,9 +18,9 @@ from cases.browse import CaseFilter, browse_vocabularies, published_cases
 from cases.models import CasePage
 from cases.taxonomy import Problem, Theme
 
-from .catalogue import catalogue
+from .catalogue import RankedIds, catalogue
 from .facets import facet_counts
-from .fulltext import matching_ids
+from .fulltext import matching_ids, relevance_order
 from .highlight import snippet
 from .query import ParsedQuery, parse_query
 from .text import fold, word_parts
@@ -53,22 +53,24 @@ class SearchResults:
 
 
 def ranked_ids(query, allowed):
-    """Ids of the cases among the pks `allowed` matching `query`, best first."""
-    relevance_order = [pk for pk in matching_ids(query.words) if pk in allowed]
-    if not relevance_order:
-        return []
-    in_title_slot = set(matching_ids(query.words, title_only=True, ranked=False))
-    in_title = catalogue().in_title(query.words)
-    has_parts = any(word_parts(word) for word in query.words)
-    as_written = set(matching_ids(query.words, whole_words=True, ranked=False)) if has_parts else None
-    # Tiers, each in relevance order: a stable bucketing, not a sort of every match.
-    tiers = {}
-    for pk in relevance_order:
-        tier = (pk not in in_title, pk not in in_title_slot, as_written is not None and pk not in as_written)
-        tiers.setdefault(tier, []).append(pk)
-    ranked = [pk for tier in sorted(tiers) for pk in tiers[tier]]
+    """The cases among the pks `allowed` matching `query`, best first (a RankedIds)."""
+    words = query.words
+    matched = matching_ids(words)
+    matches = allowed.intersection(matched)
+    if not matches:
+        return RankedIds([], {})
+    in_title = catalogue().in_title(words)
+    in_title_slot = set(matching_ids(words, title_only=True))
+    tiers = [matches & in_title, matches - in_title]
+    tiers = [part for tier in tiers for part in (tier & in_title_slot, tier - in_title_slot)]
+    if any(word_parts(word) for word in words):
+        as_written = set(matching_ids(words, whole_words=True))
+        tiers = [part for tier in tiers for part in (tier & as_written, tier - as_written)]
+    relevance = relevance_order(words, len(matched))
+    ranked = RankedIds(tiers, {pk: rank for rank, pk in enumerate(relevance)} if relevance else catalogue().order)
     if query.phrases:
-        ranked = _with_phrases(ranked, query.phrases)
+        kept = _with_phrases(list(ranked), query.phrases)
+        return RankedIds([set(kept)], {pk: rank for rank, pk in enumerate(kept)})
     return ranked
 
 
@@ -108,11 +110,11 @@ def search_cases(params):
     if query and sort == "relevance":
         ids = ranked_ids(query, allowed)
     elif query:
-        ids = catalogue().sorted_newest(pk for pk in matching_ids(query.words, ranked=False) if pk in allowed)
+        ids = catalogue().in_listing_order(allowed.intersection(matching_ids(query.words)))
         if query.phrases:
-            ids = _with_phrases(ids, query.phrases)
+            ids = catalogue().in_listing_order(_with_phrases(list(ids), query.phrases))
     else:
-        ids = catalogue().sorted_newest(allowed)
+        ids = catalogue().in_listing_order(allowed)
 
     page = Paginator(ids, PAGE_SIZE).get_page(params.get("page"))
     page_ids = list(page.object_list)
@@ -124,7 +126,7 @@ def search_cases(params):
     if not query:
         hits = [Hit(case=hit.case, snippet=snippet([hit.case.summary], [])) for hit in hits]
     return SearchResults(query=query, case_filter=case_filter, sort=sort, page=page, hits=hits,
-                         facets=facet_counts(ids), errors=errors)
+                         facets=facet_counts(ids.members), errors=errors)
 
 
 def suggestions(limit=8):

@@ -14,6 +14,7 @@ what full-text matches map back to cases). Pages shown to readers are still fetc
 import threading
 from bisect import bisect_right
 from collections import defaultdict
+from itertools import islice
 from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
@@ -77,6 +78,44 @@ class TextColumn:
         return set.intersection(*(self.holding(word) for word in words))
 
 
+class RankedIds:
+    """Matching case ids in rank order, as Paginator reads them: tiers, each in `order`.
+
+    Put in order only as far as a slice asks: the first page of a word found in every case
+    costs a few steps down `order` (or a sort of a small tier), not a sort of every match."""
+
+    def __init__(self, tiers, order):
+        self.tiers = [tier for tier in tiers if tier]  # disjoint sets of ids, best tier first
+        self.members = set().union(*self.tiers)
+        self.order = order  # {id: rank} of every member (others allowed), iterated best first
+
+    def __len__(self):
+        return len(self.members)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("RankedIds takes slices")
+        stop = index.indices(len(self))[1]
+        ordered = []
+        for tier in self.tiers:
+            if len(ordered) >= stop:
+                break
+            ordered += self._first(tier, stop - len(ordered))
+        return ordered[index]
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def _first(self, tier, count):
+        """The first `count` members of `tier` in `order`."""
+        if count * len(self.order) < len(tier) ** 2:
+            # A tier spread through `order`: walking it finds `count` members in about
+            # count × len(order) / len(tier) steps, fewer than sorting the tier.
+            return list(islice((pk for pk in self.order if pk in tier), count))
+        unranked = len(self.order)
+        return sorted(tier, key=lambda pk: self.order.get(pk, unranked))[:count]
+
+
 @dataclass
 class FacetValue:
     value: str  # the filter parameter's value (a slug, or a year)
@@ -122,14 +161,9 @@ class Catalogue:
             allowed = {pk for pk in allowed if _in_year(*self.years[pk], year)}
         return allowed
 
-    def sorted_newest(self, ids):
-        """`ids` in the listing's order (newest report first)."""
-        return sorted(ids, key=self.order.__getitem__)
-
-    def newest_first(self, ids):
-        """`ids` in the listing's order, those of unpublished cases last (as given)."""
-        chosen = set(ids)
-        return [pk for pk in self.order if pk in chosen] + [pk for pk in ids if pk not in self.order]
+    def in_listing_order(self, ids):
+        """The published cases among `ids` in the listing's order (newest report first)."""
+        return RankedIds([self.order.keys() & ids], self.order)
 
     def in_title(self, words):
         """The published cases whose title or model name holds every word (or all of a word's parts)."""
@@ -146,10 +180,21 @@ class Catalogue:
 
     def facet_counts(self, ids, limit):
         """{facet: [{"value", "label", "count"}]} over the published cases among `ids`."""
-        chosen = bitset(pk for pk in ids if pk in self.order)
+        chosen = self.order.keys() & ids
+        if len(chosen) * 2 > len(self.order):
+            # Most cases (a common word): a bitset of the few left out is the cheaper to build.
+            left_out = bitset(self.order.keys() - chosen)
+
+            def count(cases):
+                return cases.bit_count() - (cases & left_out).bit_count()
+        else:
+            chosen = bitset(chosen)
+
+            def count(cases):
+                return (cases & chosen).bit_count()
         counts = {}
         for facet, values in self.facets.items():
-            counted = [(-(value.cases & chosen).bit_count(), value.sort_key, value) for value in values]
+            counted = [(-count(value.cases), value.sort_key, value) for value in values]
             ranked = sorted((row for row in counted if row[0]), key=lambda row: row[:2])
             if facet not in ("region", "year") and limit:
                 ranked = ranked[:limit]

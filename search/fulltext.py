@@ -80,51 +80,71 @@ def _cases(entries):
     return [case_of_entry[entry] for entry in entries if entry in case_of_entry]
 
 
-def _sqlite_ids(words, title_only, whole_words, ranked):
+def _fts_table():
+    return IndexEntry._meta.db_table + "_fts"
+
+
+def _sqlite_match(words, title_only=False, whole_words=False):
+    columns = "{title}" if title_only else "{title body}"
+    return f"{columns} : ({_sqlite_expression(words, whole_words)})"
+
+
+def _sqlite_ids(words, title_only, whole_words):
     # Index entry ids, mapped to cases by the catalogue: joining the entries table here cost
     # a lookup per match, as much again as the MATCH itself.
-    fts = IndexEntry._meta.db_table + "_fts"
-    columns = "{title}" if title_only else "{title body}"
-    match = [f"{columns} : ({_sqlite_expression(words, whole_words)})"]
+    fts = _fts_table()
     with connection.cursor() as cursor:
         # One string, not a row per match: fetching ten thousand rows cost more than the MATCH.
-        cursor.execute(f"SELECT group_concat(rowid) FROM {fts} WHERE {fts} MATCH %s", match)
+        cursor.execute(f"SELECT group_concat(rowid) FROM {fts} WHERE {fts} MATCH %s",
+                       [_sqlite_match(words, title_only, whole_words)])
         (found,) = cursor.fetchone()
-        entries = list(map(int, found.split(","))) if found else []
-        if ranked and _worth_ranking(len(entries), cursor, f"SELECT count(*) FROM {fts}_docsize"):
-            cursor.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s "
-                           f"ORDER BY bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}), rowid", match)
-            return _cases(entry for (entry,) in cursor.fetchall())
-    return catalogue().newest_first(_cases(entries)) if ranked else _cases(entries)
+    return _cases(map(int, found.split(","))) if found else []
 
 
-def _postgres_ids(words, title_only, whole_words, ranked):
+def _sqlite_ranked(words, matches):
+    fts = _fts_table()
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {fts}_docsize")  # FTS5's own row count, as bm25's idf uses
+        if not _worth_ranking(matches, cursor.fetchone()[0]):
+            return None
+        cursor.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s "
+                       f"ORDER BY bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}), rowid", [_sqlite_match(words)])
+        return _cases(entry for (entry,) in cursor.fetchall())
+
+
+def _postgres_select(words, title_only=False, whole_words=False):
     expression, params = _postgres_expression(words, whole_words)
     vector = "e.title" if title_only else "(e.title || e.body)"
     select = (f"SELECT CAST(e.object_id AS INTEGER) FROM {IndexEntry._meta.db_table} e, "
               f"(SELECT {expression} AS q) query WHERE {vector} @@ query.q AND e.content_type_id = %s")
-    params.append(_case_content_type())
+    return select, [*params, _case_content_type()], vector
+
+
+def _postgres_ids(words, title_only, whole_words):
+    select, params, _ = _postgres_select(words, title_only, whole_words)
     with connection.cursor() as cursor:
         cursor.execute(select, params)
-        ids = [object_id for (object_id,) in cursor.fetchall()]
-        if ranked and _worth_ranking(len(ids), cursor, f"SELECT count(*) FROM {IndexEntry._meta.db_table} "
-                                     "WHERE content_type_id = %s", params[-1:]):
-            cursor.execute(f"{select} ORDER BY ts_rank({vector}, query.q) DESC, e.object_id", params)
-            return [object_id for (object_id,) in cursor.fetchall()]
-    return catalogue().newest_first(ids) if ranked else ids
+        return [object_id for (object_id,) in cursor.fetchall()]
 
 
-def _worth_ranking(matches, cursor, count_entries, params=()):
+def _postgres_ranked(words, matches):
+    select, params, vector = _postgres_select(words)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {IndexEntry._meta.db_table} WHERE content_type_id = %s", params[-1:])
+        if not _worth_ranking(matches, cursor.fetchone()[0]):
+            return None
+        cursor.execute(f"{select} ORDER BY ts_rank({vector}, query.q) DESC, e.object_id", params)
+        return [object_id for (object_id,) in cursor.fetchall()]
+
+
+def _worth_ranking(matches, indexed):
     """Whether matches this many tell apart by relevance: not when they are half the index or more.
 
     Every word the query requires then occurs in at least half of the index, where bm25's idf
     is 0 or less (FTS5 sets it to 1e-6): how often such a word occurs says nothing of which
     case is about it, and scoring each of ten thousand matches costs four times finding them.
     """
-    if matches < 2:
-        return False
-    cursor.execute(count_entries, params)
-    return matches * 2 < cursor.fetchone()[0]
+    return 1 < matches and matches * 2 < indexed
 
 
 def merge_index():
@@ -134,17 +154,14 @@ def merge_index():
     at ten thousand cases, matching took 2.4 times as long as in the merged index.
     """
     if _database_index() and connection.vendor == "sqlite":
-        fts = IndexEntry._meta.db_table + "_fts"
+        fts = _fts_table()
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
 
 
-def matching_ids(words, *, title_only=False, whole_words=False, ranked=True):
-    """Ids of the cases holding every word; unpublished cases included (the index holds drafts
-    too): callers keep the ones they may show.
-
-    `ranked`: best first by the index's relevance (bm25, ts_rank), except when the matches are
-    half the index or more (see _worth_ranking): then newest first, as the listing's 最新 order.
+def matching_ids(words, *, title_only=False, whole_words=False):
+    """Ids of the cases holding every word, in no useful order; unpublished cases included (the
+    index holds drafts too): callers keep the ones they may show.
 
     A word with smaller indexed parts (a compound) also matches where all its parts occur,
     unless `whole_words`; `title_only` looks in the index's title slot only.
@@ -154,5 +171,18 @@ def matching_ids(words, *, title_only=False, whole_words=False, ranked=True):
     if not _database_index():
         return _backend_ids(words, title_only, whole_words)
     if connection.vendor == "sqlite":
-        return _sqlite_ids(words, title_only, whole_words, ranked)
-    return _postgres_ids(words, title_only, whole_words, ranked)
+        return _sqlite_ids(words, title_only, whole_words)
+    return _postgres_ids(words, title_only, whole_words)
+
+
+def relevance_order(words, matches):
+    """matching_ids(words), of which there are `matches`, best first by the index's relevance
+    (bm25, ts_rank, Elasticsearch's score); None when the matches are half the index or more
+    (_worth_ranking says why): callers list those newest first."""
+    if not words:
+        return []
+    if not _database_index():
+        return _backend_ids(words, False, False)
+    if connection.vendor == "sqlite":
+        return _sqlite_ranked(words, matches)
+    return _postgres_ranked(words, matches)

@@ -1,12 +1,14 @@
 """search.catalogue: the in-memory view of the published cases agrees with the database."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from wagtail.models import PageViewRestriction
 
 from cases.browse import CaseFilter, published_cases
 from cases.models import CasePage
 from search.case_search import search_cases
-from search.catalogue import TextColumn, catalogue
+from search.catalogue import RankedIds, TextColumn, catalogue
 from search.facets import facet_counts
 from search.text import word_parts
 
@@ -74,3 +76,31 @@ def test_a_text_column_finds_each_case_once_and_never_across_two_texts():
     assert column.holding("建城") == set()  # the end of one text and the start of the next
     assert column.holding("乡 统") == {4}  # a line break inside a text is a space
     assert column.holding_all(["引领", "党建"]) == {2}
+
+
+@settings(max_examples=200, deadline=None)
+@given(order=st.permutations(range(30)), tier_of=st.lists(st.integers(-1, 3), min_size=30, max_size=30),
+       slices=st.lists(st.tuples(st.integers(0, 35), st.integers(0, 35)), max_size=5))
+def test_ranked_ids_read_lazily_equal_ranking_everything_first(order, tier_of, slices):
+    tiers = [{pk for pk in range(30) if tier_of[pk] == tier} for tier in range(4)]  # -1: in no tier
+    expected = [pk for tier in tiers for pk in order if pk in tier]
+    ranked = RankedIds(tiers, {pk: rank for rank, pk in enumerate(order)})
+    for start, stop in slices:  # any sequence of pages, then the whole
+        assert ranked[start:stop] == expected[start:stop]
+    assert len(ranked) == len(expected) and list(ranked) == expected
+
+
+def test_ranked_ids_read_only_as_far_as_the_first_page_needs():
+    class Order(dict):
+        read = 0
+
+        def __iter__(self):
+            for pk in super().__iter__():
+                self.read += 1
+                yield pk
+
+    order = Order((pk, pk) for pk in range(10_000))
+    ranked = RankedIds([{5, 9_000}, set(range(10_000)) - {5, 9_000}], order)
+    assert ranked[:3] == [5, 9_000, 0]
+    assert order.read == 1  # the small top tier sorted; one step into the large one
+    assert ranked[3:5] == [1, 2]
