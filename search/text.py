@@ -94,11 +94,14 @@ def add_words(words):
         index_text.cache_clear()  # texts segmented before may now split differently
 
 
-def _terms(words):
+def _term(word):
     # isalnum() is exactly "nothing for _NON_WORD to remove" (re's \w is isalnum() plus "_"), and
     # most words pass it: only the others go through the pattern.
-    terms = (word if word.isalnum() else _NON_WORD.sub("", word) for word in words)
-    return [term for term in terms if term]
+    return word if word.isalnum() else _NON_WORD.sub("", word)
+
+
+def _terms(words):
+    return [term for term in map(_term, words) if term]
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
@@ -112,11 +115,19 @@ def search_terms(text):
     into characters (乡风文明 → 乡/风/文明 before 乡风 is known), and must still find the text.
     """
     terms = []
-    for word in _terms(segmenter().cut_for_search(fold(text), False)):
-        terms.append(word)
-        if len(word) > 1:
-            terms += _HAN.findall(word)
+    for token in segmenter().cut_for_search(fold(text), False):
+        terms += _token_terms(token)
     return terms
+
+
+@lru_cache(maxsize=1 << 16)
+def _token_terms(token):
+    # Cached: a corpus repeats a few thousand tokens, and indexing spent a third of
+    # search_terms cleaning and splitting the same ones again.
+    word = _term(token)
+    if not word:
+        return ()
+    return (word, *_HAN.findall(word)) if len(word) > 1 else (word,)
 
 
 def query_words(text):
