@@ -136,7 +136,8 @@ class Catalogue:
     paths: dict  # case pk → page path (a case library's cases lie under its path)
     picks: dict  # case pk → the related cases its editor picked, in order
     facets: dict  # facet → [FacetValue]
-    filters: dict = field(default_factory=dict)  # (filter, term pk) → frozenset of case pks
+    filters: dict = field(default_factory=dict)  # (filter, term pk or year) → frozenset of case pks
+    odd_years: frozenset = frozenset()  # cases the year filters check one by one
     # (theme/problem/tag, term pk) → bitset of its cases' recency ranks: the most recent are the highest bits
     recent_terms: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # what callers derive from the catalogue, dropped with it
@@ -151,15 +152,21 @@ class Catalogue:
         below the page `under` if given."""
         allowed = set(self.order)
         if under is not None:
-            allowed = {pk for pk in allowed if self.paths[pk].startswith(under.path)}
+            allowed &= self._below(under.path)
         for name in ("region", "theme", "problem", "domain", "tag"):
             term = getattr(case_filter, name)
             if term is not None:
                 allowed &= self.filters.get((name, term.pk), frozenset())
-        if case_filter.year:
-            year = case_filter.year
-            allowed = {pk for pk in allowed if _in_year(*self.years[pk], year)}
+        if year := case_filter.year:
+            # The year's cases as its facet counts them, and those whose years that list leaves out.
+            allowed &= self.filters.get(("year", year), frozenset()) | {
+                pk for pk in self.odd_years if _in_year(*self.years[pk], year)}
         return allowed
+
+    def _below(self, path):
+        if ("below", path) not in self.memo:
+            self.memo["below", path] = frozenset(pk for pk, at in self.paths.items() if at.startswith(path))
+        return self.memo["below", path]
 
     def in_listing_order(self, ids):
         """The published cases among `ids` in the listing's order (newest report first)."""
@@ -287,7 +294,10 @@ def _load():
         paths={row[0]: row[8] for row in cases},
         picks=picks,
         facets={facet: facets[facet] for facet in FACETS},
-        filters={key: frozenset(pks) for key, pks in members.items() if key[0] != "year"},
+        filters={key: frozenset(pks) for key, pks in members.items()},
+        # Reported before started, or over MAX_YEARS: case_years() does not list all their years.
+        odd_years=frozenset(pk for pk, (start, end) in years.items()
+                            if start and end and not 0 <= end - start <= MAX_YEARS),
     )
     recency = catalogue.recency
     catalogue.recent_terms = {key: bitset(recency[pk] for pk in pks) for key, pks in members.items()

@@ -104,3 +104,13 @@ def test_ranked_ids_read_only_as_far_as_the_first_page_needs():
     assert ranked[:3] == [5, 9_000, 0]
     assert order.read == 1  # the small top tier sorted; one step into the large one
     assert ranked[3:5] == [1, 2]
+
+
+def test_year_filters_agree_with_the_database_for_odd_years():
+    from tests.search.test_search_page import publish_case
+
+    publish_case("年份颠倒的案例", "正文。", year_started=2015, year_reported=2009)
+    publish_case("年份跨度很长的案例", "正文。", year_started=1921, year_reported=2021)
+    publish_case("只有起始年份的案例", "正文。", year_started=1999)
+    for year in ("1921", "1950", "1999", "2009", "2012", "2015", "2021"):
+        assert catalogue().allowed(CaseFilter.from_params({"year": year})) == database_ids({"year": year}), year
