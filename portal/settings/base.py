@@ -211,7 +211,8 @@ LOGGING = {
 # Wagtail's database backend (SQLite FTS5 / PostgreSQL tsvector) over pre-segmented text;
 # "simple" keeps PostgreSQL from stemming or dropping words as English.
 WAGTAILSEARCH_BACKENDS = {
-    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"},
+    # Wagtail's database backend; on SQLite, with a rebuild that scales (search/backend.py).
+    "default": {"BACKEND": "search.backend", "SEARCH_CONFIG": "simple"},
 }
 
 # Elasticsearch (optional, for deployments that outgrow one machine). Unset ELASTICSEARCH_URL:

@@ -139,7 +139,7 @@ def test_without_elasticsearch_url_the_database_backend_stays(environment):
     loaded = runpy.run_path(str(BASE_SETTINGS))
     assert loaded["ELASTICSEARCH_URL"] == ""
     assert loaded["WAGTAILSEARCH_BACKENDS"] == {
-        "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"}}
+        "default": {"BACKEND": "search.backend", "SEARCH_CONFIG": "simple"}}
 
 
 def test_elasticsearch_url_switches_wagtail_to_elasticsearch8(environment):

@@ -5,8 +5,10 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.search.models import IndexEntry
 
+from cases.models import CasePage
 from search.case_search import search_cases
 from search.fulltext import matching_ids, relevance_order
 from tests.search.test_search_page import publish_case
@@ -50,3 +52,18 @@ def test_update_index_leaves_the_full_text_index_in_one_segment():
         cursor.execute(f"SELECT count(DISTINCT segid) FROM {IndexEntry._meta.db_table}_fts_idx")
         assert cursor.fetchone()[0] == 1
     assert sorted(matching_ids(["网格员"])) == sorted(case.pk for case in cases)  # still answers
+
+
+def test_a_rebuild_averages_the_title_lengths_once_not_once_a_chunk():
+    with CaptureQueriesContext(connection) as captured:
+        call_command("update_index", chunk_size=2, stdout=io.StringIO())
+    averages = [query for query in captured.captured_queries if "AVG(" in query["sql"].upper()]
+    if connection.vendor == "sqlite":
+        assert len(averages) == 1  # at the end of the rebuild (each of ~8 chunks averaged before)
+    assert sorted(matching_ids(["两会两评"])) == [CasePage.objects.get(slug="xingshan-lianghui-liangping").pk]
+
+
+def test_saving_a_page_still_sets_its_title_norm():
+    case = publish_case("标题规范测试", "村里修了路。")
+    entry = IndexEntry.objects.get(object_id=str(case.pk), content_type__model="casepage")
+    assert entry.title_norm != 1.0  # the default a new entry gets, until the norms are refreshed
