@@ -567,7 +567,10 @@ def _search_backends():
 
     for name in get_app_config().get_search_backend_config():
         backend = get_search_backend(name)
-        yield name, type(backend).__module__.startswith("modelsearch.backends.database")
+        # search.sqlite_backend subclasses the database backend: look along the class's bases.
+        yield name, any(
+            cls.__module__.startswith("modelsearch.backends.database") for cls in type(backend).__mro__
+        )
 
 
 def _rebuild_database_index(log):

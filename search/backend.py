@@ -1,42 +1,18 @@
-"""Wagtail's database search backend, with SQLite's title norms refreshed once a rebuild.
+"""Wagtail's database search backend, with search.sqlite_backend's rebuild on SQLite.
 
-The stock SQLite index averages the title length of every entry and rewrites the new ones'
-norms after each chunk it adds: a full table scan per thousand cases, so that a 100,000-case
-`update_index` spent most of its time averaging. The rebuild refreshes every entry's norm at
-its end anyway (finish), so within a rebuild the per-chunk refresh is skipped. Saving one page
-still refreshes as before. PostgreSQL (and SQLite without FTS5) get the stock backend.
+PostgreSQL (and SQLite without FTS5) get the stock backend unchanged.
 """
 
+from django.db import connection
 from modelsearch.backends import database
-from modelsearch.backends.database.sqlite import sqlite
-
-
-class SQLiteIndex(sqlite.SQLiteIndex):
-    rebuilding = False
-
-    def _refresh_title_norms(self, full=False):
-        if full or not self.rebuilding:
-            super()._refresh_title_norms(full=full)
-
-
-class SQLiteRebuilder(sqlite.SQLiteSearchAtomicRebuilder):
-    def start(self):
-        index = super().start()
-        index.rebuilding = True
-        return index
-
-    def finish(self):
-        self.index.rebuilding = False
-        super().finish()
-
-
-class SQLiteSearchBackend(sqlite.SQLiteSearchBackend):
-    index_class = SQLiteIndex
-    atomic_rebuilder_class = SQLiteRebuilder
 
 
 def SearchBackend(params):  # noqa: N802 (Wagtail looks up this name in the module)
     backend = database.SearchBackend(params)
-    if isinstance(backend, sqlite.SQLiteSearchBackend):
-        return SQLiteSearchBackend(params)
+    if connection.vendor != "sqlite":
+        return backend
+    from search import sqlite_backend
+
+    if isinstance(backend, sqlite_backend.sqlite.SQLiteSearchBackend):
+        return sqlite_backend.SQLiteSearchBackend(params)
     return backend

@@ -4,7 +4,9 @@ The search backend finds which cases match (over segmented text). Ranking is dec
 same way on every backend: cases whose title or model name hold every query word first, then
 those matching in the title slot of the index (summary, place, vocabulary terms, tags), then
 body-only matches; within each, cases holding the words as written before those matching only
-through a compound's parts; then the backend's relevance order.
+through a compound's parts; then the backend's relevance order, or newest first where the words
+are too common to rank (search.fulltext.relevance_order). Only the page asked for is put in
+order (search.catalogue.RankedIds).
 """
 
 from dataclasses import dataclass, field

@@ -14,8 +14,8 @@ what full-text matches map back to cases). Pages shown to readers are still fetc
 import threading
 from bisect import bisect_right
 from collections import defaultdict
-from itertools import islice
 from dataclasses import dataclass, field
+from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started

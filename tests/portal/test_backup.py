@@ -260,6 +260,11 @@ def test_round_trip_gives_back_the_same_site(content, media, tmp_path):
     assert_served_same(served, pages_served())
 
 
+def test_the_database_index_is_rebuilt_inside_the_restore():
+    # The project's own backend (search.backend) is a database backend, not an external one.
+    assert dict(backup._search_backends()) == {"default": True}
+
+
 def test_restore_into_an_empty_database_with_other_content_type_ids(content, media, tmp_path):
     """As into a freshly created database: no rows at all, and content types and permissions
     re-created with ids of their own (everything pointing at them is matched by natural key)."""
