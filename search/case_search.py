@@ -5,7 +5,7 @@ same way on every backend: cases whose title or model name hold every query word
 those matching in the title slot of the index (summary, place, vocabulary terms, tags), then
 body-only matches; within each, cases holding the words as written before those matching only
 through a compound's parts; then the backend's relevance order, or newest first where the words
-are too common to rank (search.fulltext.relevance_order). Only the page asked for is put in
+are too common to rank (search.fulltext.worth_ranking). Only the page asked for is put in
 order (search.catalogue.RankedIds).
 """
 
@@ -22,7 +22,7 @@ from cases.taxonomy import Problem, Theme
 
 from .catalogue import RankedIds, catalogue
 from .facets import facet_counts
-from .fulltext import matching_ids, relevance_order
+from .fulltext import matching_ids, relevance_order, worth_ranking
 from .highlight import snippet
 from .query import ParsedQuery, parse_query
 from .text import fold, word_parts
@@ -68,8 +68,10 @@ def ranked_ids(query, allowed):
     if any(word_parts(word) for word in words):
         as_written = set(matching_ids(words, whole_words=True))
         tiers = [part for tier in tiers for part in (tier & as_written, tier - as_written)]
-    relevance = relevance_order(words, len(matched))
-    ranked = RankedIds(tiers, {pk: rank for rank, pk in enumerate(relevance)} if relevance else catalogue().order)
+    if worth_ranking(len(matched)):
+        ranked = RankedIds(tiers, rank=lambda tier: relevance_order(words, tier))
+    else:
+        ranked = RankedIds(tiers, catalogue().order)
     if query.phrases:
         kept = _with_phrases(list(ranked), query.phrases)
         return RankedIds([set(kept)], {pk: rank for rank, pk in enumerate(kept)})

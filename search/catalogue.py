@@ -79,15 +79,19 @@ class TextColumn:
 
 
 class RankedIds:
-    """Matching case ids in rank order, as Paginator reads them: tiers, each in `order`.
+    """Matching case ids in rank order, as Paginator reads them: tiers, each in `order`
+    ({id: rank}), or put in order by `rank` (a function of one tier's ids).
 
     Put in order only as far as a slice asks: the first page of a word found in every case
-    costs a few steps down `order` (or a sort of a small tier), not a sort of every match."""
+    costs a few steps down `order` (or a sort of a small tier), not a sort of every match;
+    `rank` is called for a tier only once a slice reaches it."""
 
-    def __init__(self, tiers, order):
+    def __init__(self, tiers, order=None, rank=None):
         self.tiers = [tier for tier in tiers if tier]  # disjoint sets of ids, best tier first
         self.members = set().union(*self.tiers)
         self.order = order  # {id: rank} of every member (others allowed), iterated best first
+        self.rank = rank
+        self._ranked = {}  # tier's position → its ids as `rank` put them
 
     def __len__(self):
         return len(self.members)
@@ -97,10 +101,13 @@ class RankedIds:
             raise TypeError("RankedIds takes slices")
         stop = index.indices(len(self))[1]
         ordered = []
-        for tier in self.tiers:
+        for position, tier in enumerate(self.tiers):
             if len(ordered) >= stop:
                 break
-            ordered += self._first(tier, stop - len(ordered))
+            if self.rank is None:
+                ordered += self._first(tier, stop - len(ordered))
+            else:
+                ordered += self._ranked_tier(position)[:stop - len(ordered)]
         return ordered[index]
 
     def __iter__(self):
@@ -114,6 +121,14 @@ class RankedIds:
             return list(islice((pk for pk in self.order if pk in tier), count))
         unranked = len(self.order)
         return sorted(tier, key=lambda pk: self.order.get(pk, unranked))[:count]
+
+    def _ranked_tier(self, position):
+        if position not in self._ranked:
+            tier = self.tiers[position]
+            ranked = [pk for pk in self.rank(tier) if pk in tier]
+            # Whatever `rank` left out still counts (Paginator was told len()): last, by id.
+            self._ranked[position] = ranked + sorted(tier.difference(ranked))
+        return self._ranked[position]
 
 
 @dataclass
@@ -141,7 +156,9 @@ class Catalogue:
     # (theme/problem/tag, term pk) → bitset of its cases' recency ranks: the most recent are the highest bits
     recent_terms: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # what callers derive from the catalogue, dropped with it
-    case_of_entry: dict = field(default_factory=dict)  # search index entry id → case pk (SQLite)
+    # SQLite: search index entry id (a string, as a MATCH lists them) → case pk, and back (an int)
+    case_of_entry: dict = field(default_factory=dict)
+    entry_of_case: dict = field(default_factory=dict)
 
     @property
     def shown(self):
@@ -304,9 +321,9 @@ def _load():
                               if key[0] in ("theme", "problem", "tag")}
     if connection.vendor == "sqlite":
         content_type = ContentType.objects.get_for_model(CasePage)
-        catalogue.case_of_entry = {
-            entry: int(object_id) for entry, object_id in IndexEntry.objects.filter(
-                content_type=content_type).values_list("pk", "object_id")}
+        entries = IndexEntry.objects.filter(content_type=content_type).values_list("pk", "object_id")
+        catalogue.entry_of_case = {int(object_id): entry for entry, object_id in entries}
+        catalogue.case_of_entry = {str(entry): pk for pk, entry in catalogue.entry_of_case.items()}
     return catalogue
 
 

@@ -9,6 +9,8 @@ pipeline terms (letters and digits only), so no query syntax can reach the datab
 a reader typed.
 """
 
+import json
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -76,8 +78,8 @@ def _case_content_type():
 
 
 def _cases(entries):
-    case_of_entry = catalogue().case_of_entry
-    return [case_of_entry[entry] for entry in entries if entry in case_of_entry]
+    """Case pks of index entry ids given as strings (entries of other models dropped)."""
+    return [pk for pk in map(catalogue().case_of_entry.get, entries) if pk is not None]
 
 
 def _fts_table():
@@ -98,18 +100,27 @@ def _sqlite_ids(words, title_only, whole_words):
         cursor.execute(f"SELECT group_concat(rowid) FROM {fts} WHERE {fts} MATCH %s",
                        [_sqlite_match(words, title_only, whole_words)])
         (found,) = cursor.fetchone()
-    return _cases(map(int, found.split(","))) if found else []
+    return _cases(found.split(",")) if found else []
 
 
-def _sqlite_ranked(words, matches):
+def _sqlite_indexed():
     fts = _fts_table()
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {fts}_docsize")  # FTS5's own row count, as bm25's idf uses
-        if not _worth_ranking(matches, cursor.fetchone()[0]):
-            return None
+        return cursor.fetchone()[0]
+
+
+def _sqlite_ranked(words, among):
+    fts = _fts_table()
+    entry_of_case = catalogue().entry_of_case
+    entries = [entry_of_case[pk] for pk in among if pk in entry_of_case]
+    with connection.cursor() as cursor:
+        # "+rowid": a plain rowid IN made SQLite run the whole MATCH once per listed entry.
         cursor.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s "
-                       f"ORDER BY bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}), rowid", [_sqlite_match(words)])
-        return _cases(entry for (entry,) in cursor.fetchall())
+                       f"AND +rowid IN (SELECT value FROM json_each(%s)) "
+                       f"ORDER BY bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}), rowid",
+                       [_sqlite_match(words), json.dumps(entries)])
+        return _cases(str(entry) for (entry,) in cursor.fetchall())
 
 
 def _postgres_select(words, title_only=False, whole_words=False):
@@ -127,24 +138,19 @@ def _postgres_ids(words, title_only, whole_words):
         return [object_id for (object_id,) in cursor.fetchall()]
 
 
-def _postgres_ranked(words, matches):
+def _postgres_indexed():
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {IndexEntry._meta.db_table} WHERE content_type_id = %s",
+                       [_case_content_type()])
+        return cursor.fetchone()[0]
+
+
+def _postgres_ranked(words, among):
     select, params, vector = _postgres_select(words)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {IndexEntry._meta.db_table} WHERE content_type_id = %s", params[-1:])
-        if not _worth_ranking(matches, cursor.fetchone()[0]):
-            return None
-        cursor.execute(f"{select} ORDER BY ts_rank({vector}, query.q) DESC, e.object_id", params)
+        cursor.execute(f"{select} AND CAST(e.object_id AS INTEGER) = ANY(%s) "
+                       f"ORDER BY ts_rank({vector}, query.q) DESC, e.object_id", [*params, list(among)])
         return [object_id for (object_id,) in cursor.fetchall()]
-
-
-def _worth_ranking(matches, indexed):
-    """Whether matches this many tell apart by relevance: not when they are half the index or more.
-
-    Every word the query requires then occurs in at least half of the index, where bm25's idf
-    is 0 or less (FTS5 sets it to 1e-6): how often such a word occurs says nothing of which
-    case is about it, and scoring each of ten thousand matches costs four times finding them.
-    """
-    return 1 < matches and matches * 2 < indexed
 
 
 def merge_index():
@@ -175,14 +181,29 @@ def matching_ids(words, *, title_only=False, whole_words=False):
     return _postgres_ids(words, title_only, whole_words)
 
 
-def relevance_order(words, matches):
-    """matching_ids(words), of which there are `matches`, best first by the index's relevance
-    (bm25, ts_rank, Elasticsearch's score); None when the matches are half the index or more
-    (_worth_ranking says why): callers list those newest first."""
-    if not words:
+def worth_ranking(matches):
+    """Whether `matches` matching cases tell apart by relevance: not when they are half the
+    index or more (callers list those newest first).
+
+    Every word the query requires then occurs in at least half of the index, where bm25's idf
+    is 0 or less (FTS5 sets it to 1e-6): how often such a word occurs says nothing of which
+    case is about it, and scoring each of ten thousand matches costs four times finding them.
+    """
+    if not _database_index():
+        return True
+    if matches < 2:
+        return False
+    indexed = _sqlite_indexed() if connection.vendor == "sqlite" else _postgres_indexed()
+    return matches * 2 < indexed
+
+
+def relevance_order(words, among):
+    """The case pks in `among` that match `words`, best first by the index's relevance (bm25,
+    ts_rank, Elasticsearch's score). Only those are scored: a page's tier, not every match."""
+    if not words or not among:
         return []
     if not _database_index():
-        return _backend_ids(words, False, False)
+        return [pk for pk in _backend_ids(words, False, False) if pk in among]
     if connection.vendor == "sqlite":
-        return _sqlite_ranked(words, matches)
-    return _postgres_ranked(words, matches)
+        return _sqlite_ranked(words, among)
+    return _postgres_ranked(words, among)

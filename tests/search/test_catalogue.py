@@ -106,6 +106,32 @@ def test_ranked_ids_read_only_as_far_as_the_first_page_needs():
     assert ranked[3:5] == [1, 2]
 
 
+@settings(max_examples=200, deadline=None)
+@given(order=st.permutations(range(30)), tier_of=st.lists(st.integers(-1, 3), min_size=30, max_size=30),
+       slices=st.lists(st.tuples(st.integers(0, 35), st.integers(0, 35)), max_size=5))
+def test_ranked_ids_ranking_a_tier_at_a_time_equal_ranking_everything_first(order, tier_of, slices):
+    tiers = [{pk for pk in range(30) if tier_of[pk] == tier} for tier in range(4)]
+    expected = [pk for tier in tiers for pk in order if pk in tier]
+    ranked = RankedIds(tiers, rank=lambda tier: [pk for pk in order if pk in tier])
+    for start, stop in slices:
+        assert ranked[start:stop] == expected[start:stop]
+    assert list(ranked) == expected
+
+
+def test_ranked_ids_rank_only_the_tiers_a_page_reaches():
+    asked = []
+
+    def rank(tier):
+        asked.append(set(tier))
+        return sorted(tier, reverse=True)[:-1]  # leaves one out: it still comes, last
+
+    ranked = RankedIds([set(range(20)), set(range(20, 1000))], rank=rank)
+    assert ranked[:10] == list(range(19, 9, -1))
+    assert ranked[10:21] == [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 999]
+    assert asked == [set(range(20)), set(range(20, 1000))]
+    assert ranked[:5] == [19, 18, 17, 16, 15] and len(asked) == 2  # each tier ranked once
+
+
 def test_year_filters_agree_with_the_database_for_odd_years():
     from tests.search.test_search_page import publish_case
 

@@ -10,7 +10,7 @@ from wagtail.search.models import IndexEntry
 
 from cases.models import CasePage
 from search.case_search import search_cases
-from search.fulltext import matching_ids, relevance_order
+from search.fulltext import matching_ids, relevance_order, worth_ranking
 from tests.search.test_search_page import publish_case
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,9 @@ def body_mentions(word, times):
 def test_a_word_in_few_cases_is_ranked_by_relevance_not_date():
     older = publish_case("甲村案例", body_mentions("网格员", 6), year_reported=2001)
     newer = publish_case("乙村案例", body_mentions("网格员", 1), year_reported=2020)
-    assert relevance_order(["网格员"], len(matching_ids(["网格员"]))) == [older.pk, newer.pk]
+    assert worth_ranking(len(matching_ids(["网格员"])))
+    assert relevance_order(["网格员"], {older.pk, newer.pk}) == [older.pk, newer.pk]
+    assert relevance_order(["网格员"], {newer.pk}) == [newer.pk]  # only the cases asked about
     assert [hit.case.pk for hit in search_cases({"q": "网格员"}).hits] == [older.pk, newer.pk]
 
 
@@ -35,7 +37,7 @@ def test_a_word_in_half_the_index_or_more_lists_its_cases_newest_first():
     cases = [publish_case(f"测试{number}号案例", body_mentions("网格员", 1 + number % 7), year_reported=1990 + number)
              for number in range(entries)]
     matches = len(matching_ids(["网格员"]))
-    assert matches * 2 >= IndexEntry.objects.count() and relevance_order(["网格员"], matches) is None
+    assert matches * 2 >= IndexEntry.objects.count() and not worth_ranking(matches)
     newest_first = [case.pk for case in sorted(cases, key=lambda case: -case.year_reported)]
     results = search_cases({"q": "网格员"})
     assert results.total == len(cases)
