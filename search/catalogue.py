@@ -20,6 +20,7 @@ from itertools import islice
 from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
 from django.db import connection
+from django.db.models.signals import post_delete, post_save
 from taggit.models import Tag
 from wagtail.search.models import IndexEntry
 
@@ -167,7 +168,9 @@ class Catalogue:
     def allowed(self, case_filter, under=None):
         """The pks of the published cases `case_filter` (cases.browse.CaseFilter) lets through,
         below the page `under` if given."""
-        allowed = set(self.order)
+        if "shown" not in self.memo:
+            self.memo["shown"] = frozenset(self.order)
+        allowed = self.memo["shown"]
         if under is not None:
             allowed &= self._below(under.path)
         for name in ("region", "theme", "problem", "domain", "tag"):
@@ -329,8 +332,8 @@ def _load():
 
 _lock = threading.Lock()
 _state = {}
-# Per thread, during a request: the key checked against the database at the request's first use,
-# so that a page asks at most once (and exactly once) whether the index has changed.
+# Per thread, during a request: the key checked at the request's first use, so that a page asks
+# once whether the content or the index has changed (and again after it changes something).
 _request = threading.local()
 
 
@@ -342,8 +345,14 @@ def _request_finished(**kwargs):
     _request.active, _request.checked = False, None
 
 
+def _content_saved(**kwargs):
+    _request.checked = None
+
+
 request_started.connect(_request_started, dispatch_uid="search-catalogue-request-started")
 request_finished.connect(_request_finished, dispatch_uid="search-catalogue-request-finished")
+post_save.connect(_content_saved, dispatch_uid="search-catalogue-saved")
+post_delete.connect(_content_saved, dispatch_uid="search-catalogue-deleted")
 
 
 def _index_version():
@@ -352,16 +361,16 @@ def _index_version():
 
 def catalogue():
     """The process's catalogue of the published cases, loaded again after any content change."""
-    generation = content_generation()
     with _lock:
         key, loaded = _state.get("current", (None, None))
-        if key is None or key[0] != generation or getattr(_request, "checked", None) != key:
-            fresh_key = (generation, _index_version())
-            if fresh_key != key:
-                key, loaded = fresh_key, _load()
-                _state["current"] = (key, loaded)
-            if getattr(_request, "active", False):
-                _request.checked = key
+        if key is not None and getattr(_request, "checked", None) == key:
+            return loaded
+        fresh_key = (content_generation(), _index_version())
+        if fresh_key != key:
+            key, loaded = fresh_key, _load()
+            _state["current"] = (key, loaded)
+        if getattr(_request, "active", False):
+            _request.checked = key
         return loaded
 
 

@@ -140,3 +140,19 @@ def test_year_filters_agree_with_the_database_for_odd_years():
     publish_case("只有起始年份的案例", "正文。", year_started=1999)
     for year in ("1921", "1950", "1999", "2009", "2012", "2015", "2021"):
         assert catalogue().allowed(CaseFilter.from_params({"year": year})) == database_ids({"year": year}), year
+
+
+def test_within_a_request_the_catalogue_is_checked_once_and_again_after_a_change(django_assert_num_queries):
+    from django.core.signals import request_finished, request_started
+
+    from tests.search.test_search_page import publish_case
+
+    request_started.send(sender=None)
+    try:
+        first = catalogue()
+        with django_assert_num_queries(0):
+            assert catalogue() is first
+        case = publish_case("请求中发布的案例", "正文。")
+        assert case.pk in catalogue().order  # the save reset the check: the catalogue reloaded
+    finally:
+        request_finished.send(sender=None)
