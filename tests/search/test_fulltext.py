@@ -56,6 +56,23 @@ def test_update_index_leaves_the_full_text_index_in_one_segment():
     assert sorted(matching_ids(["网格员"])) == sorted(case.pk for case in cases)  # still answers
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 segments: SQLite's full-text index only")
+def test_refreshing_title_norms_leaves_the_full_text_index_alone_but_new_text_reaches_it():
+    call_command("update_index", stdout=io.StringIO())  # one segment
+
+    def segments():
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(DISTINCT segid) FROM {IndexEntry._meta.db_table}_fts_idx")
+            return cursor.fetchone()[0]
+
+    IndexEntry.objects.update(title_norm=0.5)  # a column the full-text index does not hold
+    assert segments() == 1  # nothing written to it (the stock trigger rewrote every document)
+    entry = IndexEntry.objects.get(object_id=str(CasePage.objects.get(slug="xingshan-lianghui-liangping").pk),
+                                   content_type__model="casepage")
+    IndexEntry.objects.filter(pk=entry.pk).update(title="网格员")
+    assert matching_ids(["网格员"], title_only=True) == [int(entry.object_id)]
+
+
 def test_a_rebuild_averages_the_title_lengths_once_not_once_a_chunk():
     with CaptureQueriesContext(connection) as captured:
         call_command("update_index", chunk_size=2, stdout=io.StringIO())
