@@ -47,7 +47,7 @@ class CaseSearchFilter(BaseFilterBackend):
             view.messages.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
         if not query:
             return queryset
-        ranked = ranked_ids(query, set(queryset.values_list("pk", flat=True)))
+        ranked = ranked_ids(query, set(queryset.values_list("pk", flat=True)), view.messages)
         queryset = queryset.filter(pk__in=ranked)
         if "order" in request.GET or not ranked:
             return queryset

@@ -31,6 +31,9 @@ PAGE_SIZE = 10
 # Shown when the configured Elasticsearch cannot answer (search.es.search).
 UNAVAILABLE = "搜索服务暂时不可用，请稍后再试；也可以先按地区、主题浏览案例。"
 SORTS = {"relevance": "相关度", "newest": "最新"}
+# A quoted phrase is checked against each candidate's text, read from the database: only this
+# many candidates, the best (or newest) first, so that a quoted common word costs a bounded read.
+PHRASE_CANDIDATES = 1000
 
 
 @dataclass
@@ -54,8 +57,9 @@ class SearchResults:
         return self.page.paginator.count
 
 
-def ranked_ids(query, allowed):
-    """The cases among the pks `allowed` matching `query`, best first (a RankedIds)."""
+def ranked_ids(query, allowed, errors=None):
+    """The cases among the pks `allowed` matching `query`, best first (a RankedIds); what the
+    reader should know of the search is added to `errors`."""
     words = query.words
     matched = matching_ids(words)
     matches = allowed.intersection(matched)
@@ -72,23 +76,25 @@ def ranked_ids(query, allowed):
         ranked = RankedIds(tiers, rank=lambda tier: relevance_order(words, tier))
     else:
         ranked = RankedIds(tiers, catalogue().order)
-    if query.phrases:
-        kept = _with_phrases(list(ranked), query.phrases)
-        return RankedIds([set(kept)], {pk: rank for rank, pk in enumerate(kept)})
-    return ranked
+    return _with_phrases(ranked, query.phrases, errors) if query.phrases else ranked
 
 
-def _with_phrases(ids, phrases):
-    """Keep the cases whose original text holds every quoted phrase as written (ignoring spaces)."""
+def _with_phrases(ids, phrases, errors):
+    """Of the first PHRASE_CANDIDATES in `ids` (a RankedIds), the cases whose original text holds
+    every quoted phrase as written (ignoring spaces), in the same order."""
+    candidates = ids[:PHRASE_CANDIDATES]
+    if len(ids) > PHRASE_CANDIDATES and errors is not None:
+        errors.append(f"带引号的短语只在排在前 {PHRASE_CANDIDATES} 的结果中查找；"
+                      "加上其他搜索词或筛选条件可以缩小范围。")
     cases = CasePage.objects.select_related("region", "domain").prefetch_related(
-        "themes", "problems", "tags").in_bulk(ids)
+        "themes", "problems", "tags").in_bulk(candidates)
     kept = []
-    for pk in ids:
+    for pk in candidates:
         case = cases[pk]
         text = "".join(fold(case.search_headline() + case.body_text()).split())
         if all(phrase in text for phrase in phrases):
             kept.append(pk)
-    return kept
+    return RankedIds([set(kept)], {pk: rank for rank, pk in enumerate(kept)})
 
 
 def search_cases(params):
@@ -112,11 +118,11 @@ def search_cases(params):
 
     allowed = catalogue().allowed(case_filter)
     if query and sort == "relevance":
-        ids = ranked_ids(query, allowed)
+        ids = ranked_ids(query, allowed, errors)
     elif query:
         ids = catalogue().in_listing_order(allowed.intersection(matching_ids(query.words)))
         if query.phrases:
-            ids = catalogue().in_listing_order(_with_phrases(list(ids), query.phrases))
+            ids = _with_phrases(ids, query.phrases, errors)
     else:
         ids = catalogue().in_listing_order(allowed)
 

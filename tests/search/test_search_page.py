@@ -12,6 +12,7 @@ from django.utils.html import escape
 
 from cases.models import CasePage, CaseIndexPage
 from cases.taxonomy import Region, Theme
+from search import case_search
 from tests.conftest import SEED_SLUGS
 from tests.search.search_client import search_json, slugs
 
@@ -49,6 +50,20 @@ def test_a_quoted_phrase_must_appear_as_written(client):
     for slug in phrase:
         case = CasePage.objects.get(slug=slug)
         assert "党员创业" in case.search_headline() + case.body_text()
+
+
+def test_a_quoted_phrase_is_looked_for_among_the_best_candidates_only(client, monkeypatch):
+    """Its text is read case by case: a quoted common word must not read every case."""
+    monkeypatch.setattr(case_search, "PHRASE_CANDIDATES", 2)
+    for sort in ("relevance", "newest"):
+        best = [hit.case.pk for hit in case_search.search_cases({"q": "党员", "sort": sort}).hits]
+        assert len(best) > 2
+        results = case_search.search_cases({"q": '"党员"', "sort": sort})
+        assert [hit.case.pk for hit in results.hits] == best[:2]  # each holds 党员 as written
+        assert any("前 2 的结果中查找" in error for error in results.errors)
+    response = client.get("/api/v2/pages/", {"search": '"党员"'})
+    assert response.status_code == 200 and len(response.json()["items"]) == 2
+    assert any("前 2 的结果中查找" in message for message in response.json()["meta"]["messages"])
 
 
 def test_region_names_only_the_taxonomy_holds_are_found(client):
