@@ -5,6 +5,7 @@
 """
 
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Case, Value, When
 from django.http import Http404
@@ -48,10 +49,24 @@ class CaseSearchFilter(BaseFilterBackend):
         if not query:
             return queryset
         ranked = ranked_ids(query, set(queryset.values_list("pk", flat=True)), view.messages)
-        queryset = queryset.filter(pk__in=ranked)
+        queryset = queryset.filter(pk__in=ranked.members)
         if "order" in request.GET or not ranked:
             return queryset
-        return queryset.order_by(Case(*(When(pk=pk, then=Value(rank)) for rank, pk in enumerate(ranked))))
+        # Only the cases up to the requested page are put in order (all ten thousand in one CASE
+        # made a common word's first page slow); the rest follow by id, never shown in this response.
+        shown = ranked[:_page_end(request)]
+        ranks = [When(pk=pk, then=Value(rank)) for rank, pk in enumerate(shown)]
+        return queryset.order_by(Case(*ranks, default=Value(len(shown))), "pk")
+
+
+def _page_end(request):
+    """offset + limit, as Wagtail's pagination reads them (it refuses malformed ones itself)."""
+    limit_max = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
+    default = min(20, limit_max) if limit_max else 20
+    try:
+        return max(int(request.GET.get("offset", 0)), 0) + max(int(request.GET.get("limit", default)), 0)
+    except ValueError:
+        return default
 
 
 class CasePagesAPIViewSet(PagesAPIViewSet):

@@ -196,6 +196,15 @@ def test_search_ranks_like_the_site_search_and_combines_with_filters(client):
     assert api_slugs(client, search="火星基地") == set()
 
 
+def test_search_pages_follow_the_site_search_order(client):
+    site = [hit["slug"] for hit in client.get("/search/", {"q": "党员", "format": "json"}).json()["results"]]
+    assert len(site) >= 4
+    for offset, limit in ((0, 2), (2, 2), (1, 3), (3, 20)):
+        page = client.get(API, {"search": "党员", "offset": offset, "limit": limit}).json()
+        assert [item["meta"]["slug"] for item in page["items"]] == site[offset:offset + limit]
+        assert page["meta"]["total_count"] == len(site)
+
+
 @pytest.mark.parametrize("params", [{}, {"search": "党建"}])
 def test_listing_query_count_does_not_grow_with_results(client, params):
     client.get(API, params)  # warm caches (site root paths, content types, search catalogue)
@@ -203,7 +212,10 @@ def test_listing_query_count_does_not_grow_with_results(client, params):
     for limit in (2, 6):
         with CaptureQueriesContext(connection) as queries:
             assert len(client.get(API, {**params, "limit": limit}).json()["items"]) == limit
-        counts.append(len(queries))
+        # Relevance is asked of the index once for each ranking tier the page reaches (at most 8).
+        ranking = [query for query in queries if "bm25(" in query["sql"] or "ts_rank(" in query["sql"]]
+        assert len(ranking) <= 8
+        counts.append(len(queries) - len(ranking))
     assert counts[0] == counts[1], counts
 
 
