@@ -461,6 +461,7 @@ def main():
                  "load_cases_s": round(manage(env, "load_cases"), 1)}
     else:
         clear_page_cache()
+        manage(env, "migrate", "--noinput")  # a corpus kept from an older version of the schema
         build = {"reused": True}
 
     os.environ.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": url})

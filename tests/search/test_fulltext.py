@@ -82,6 +82,17 @@ def test_a_rebuild_averages_the_title_lengths_once_not_once_a_chunk():
     assert sorted(matching_ids(["两会两评"])) == [CasePage.objects.get(slug="xingshan-lianghui-liangping").pk]
 
 
+def test_a_rebuild_reads_its_chunks_by_key_not_by_offset():
+    with CaptureQueriesContext(connection) as captured:
+        call_command("update_index", chunk_size=2, stdout=io.StringIO())
+    chunks = [query["sql"] for query in captured.captured_queries
+              if query["sql"].startswith("SELECT") and '"cases_casepage"' in query["sql"] and "LIMIT 2" in query["sql"]]
+    assert len(chunks) == 4  # six seed cases: 2 + 2 + 2, and an empty read that ends the loop
+    assert not any("OFFSET" in sql for sql in chunks)
+    indexed = IndexEntry.objects.filter(content_type__model="casepage").values_list("object_id", flat=True)
+    assert sorted(map(int, indexed)) == sorted(CasePage.objects.values_list("pk", flat=True))  # each once
+
+
 def test_saving_a_page_still_sets_its_title_norm():
     case = publish_case("标题规范测试", "村里修了路。")
     entry = IndexEntry.objects.get(object_id=str(case.pk), content_type__model="casepage")
