@@ -144,9 +144,13 @@ def test_year_filters_agree_with_the_database_for_odd_years():
 
 def test_within_a_request_the_catalogue_is_checked_once_and_again_after_a_change(django_assert_num_queries):
     from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
 
     from tests.search.test_search_page import publish_case
 
+    # As Django's test client does: the test's transaction must outlive the request's signals.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
     request_started.send(sender=None)
     try:
         first = catalogue()
@@ -156,3 +160,5 @@ def test_within_a_request_the_catalogue_is_checked_once_and_again_after_a_change
         assert case.pk in catalogue().order  # the save reset the check: the catalogue reloaded
     finally:
         request_finished.send(sender=None)
+        for signal in (request_started, request_finished):
+            signal.connect(close_old_connections)
