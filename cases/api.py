@@ -18,6 +18,7 @@ from wagtail.api.v2.views import PagesAPIViewSet
 
 # The site search's own ranking, so the API and /search/ agree (it has no public name yet).
 from search.case_search import ranked_ids
+from search.case_sets import CaseSet
 from search.query import parse_query
 from search.text import CONTROL_CHARACTERS
 
@@ -48,8 +49,8 @@ class CaseSearchFilter(BaseFilterBackend):
             view.messages.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
         if not query:
             return queryset
-        ranked = ranked_ids(query, set(queryset.values_list("pk", flat=True)), view.messages)
-        queryset = queryset.filter(pk__in=ranked.members)
+        ranked = ranked_ids(query, CaseSet.of(queryset.values_list("pk", flat=True)), view.messages)
+        queryset = queryset.filter(pk__in=list(ranked.members))
         if "order" in request.GET or not ranked:
             return queryset
         # Only the cases up to the requested page are put in order (all ten thousand in one CASE

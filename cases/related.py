@@ -51,7 +51,7 @@ def _picked_and_sharing(shown, case, theme_ids, problem_ids, tag_ids):
     the links of a common theme (thousands of cases) cost more than the rest of the page, and
     a count per case in Python several ms at 10,000 cases.
     """
-    picked = [pk for pk in shown.picks.get(case.pk, ()) if pk in shown.order and pk != case.pk]
+    picked = [pk for pk in shown.picks.get(case.pk, ()) if pk in shown.shown and pk != case.pk]
     if picked:
         return picked, None
     groups = [[shown.recent_terms.get((facet, term), 0) for term in ids]

@@ -1,5 +1,3 @@
-from itertools import islice
-
 from django.http import Http404
 from django.template.response import TemplateResponse
 from wagtail.models import Site
@@ -30,7 +28,7 @@ def addable_cases(compared):
     """The newest published cases not yet compared, titles and slugs only."""
     # In the catalogue's listing order: ordering every case in SQL cost ~90 ms at 10,000.
     compared_ids = {case.pk for case in compared}
-    ids = [pk for pk in islice(catalogue().order, ADDABLE + len(compared_ids)) if pk not in compared_ids][:ADDABLE]
+    ids = [pk for pk in catalogue().listing[:ADDABLE + len(compared_ids)].tolist() if pk not in compared_ids][:ADDABLE]
     found = published_cases().select_related(None).prefetch_related(None).only("title", "slug").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 

@@ -20,9 +20,10 @@ from cases.browse import CaseFilter, browse_vocabularies, published_cases
 from cases.models import CasePage
 from cases.taxonomy import Problem, Theme
 
+from .case_sets import CaseSet
 from .catalogue import RankedIds, catalogue
 from .facets import facet_counts
-from .fulltext import matching_ids, relevance_order, worth_ranking
+from .fulltext import matching_cases, relevance_order, worth_ranking
 from .highlight import snippet
 from .query import ParsedQuery, parse_query
 from .text import fold, word_parts
@@ -58,24 +59,24 @@ class SearchResults:
 
 
 def ranked_ids(query, allowed, errors=None):
-    """The cases among the pks `allowed` matching `query`, best first (a RankedIds); what the
+    """The cases among `allowed` (a CaseSet) matching `query`, best first (a RankedIds); what the
     reader should know of the search is added to `errors`."""
     words = query.words
-    matched = matching_ids(words)
-    matches = allowed.intersection(matched)
+    matched = matching_cases(words)
+    matches = allowed & matched
     if not matches:
-        return RankedIds([], {})
+        return RankedIds([])
     in_title = catalogue().in_title(words)
-    in_title_slot = set(matching_ids(words, title_only=True))
+    in_title_slot = matching_cases(words, title_only=True)
     tiers = [matches & in_title, matches - in_title]
     tiers = [part for tier in tiers for part in (tier & in_title_slot, tier - in_title_slot)]
     if any(word_parts(word) for word in words):
-        as_written = set(matching_ids(words, whole_words=True))
+        as_written = matching_cases(words, whole_words=True)
         tiers = [part for tier in tiers for part in (tier & as_written, tier - as_written)]
     if worth_ranking(len(matched)):
         ranked = RankedIds(tiers, rank=lambda tier: relevance_order(words, tier))
     else:
-        ranked = RankedIds(tiers, catalogue().order)
+        ranked = RankedIds(tiers, catalogue().listing)
     return _with_phrases(ranked, query.phrases, errors) if query.phrases else ranked
 
 
@@ -94,7 +95,7 @@ def _with_phrases(ids, phrases, errors):
         text = "".join(fold(case.search_headline() + case.body_text()).split())
         if all(phrase in text for phrase in phrases):
             kept.append(pk)
-    return RankedIds([set(kept)], {pk: rank for rank, pk in enumerate(kept)})
+    return RankedIds([CaseSet.of(kept)], kept)
 
 
 def search_cases(params):
@@ -120,7 +121,7 @@ def search_cases(params):
     if query and sort == "relevance":
         ids = ranked_ids(query, allowed, errors)
     elif query:
-        ids = catalogue().in_listing_order(allowed.intersection(matching_ids(query.words)))
+        ids = catalogue().in_listing_order(allowed & matching_cases(query.words))
         if query.phrases:
             ids = _with_phrases(ids, query.phrases, errors)
     else:

@@ -1,8 +1,9 @@
 """The published cases in memory: what search needs to filter, count facets and rank tiers.
 
 A common word (党建) matches nearly every case. Filtering, ranking tiers and six facet counts
-over ten thousand matches in SQL cost hundreds of ms a search; here a facet value is a bitset of
-case ids and a count one AND and a popcount, whatever the number of matches.
+over ten thousand matches in SQL cost hundreds of ms a search; here sets of cases are bit masks
+(search.case_sets) and a facet's counts one AND and a popcount per value, whatever the number of
+matches.
 
 Loaded in a fixed number of queries and kept by each process until content changes: keyed by
 the content generation (portal.page_cache, which every saved or deleted row, `update_index` and
@@ -12,11 +13,12 @@ what full-text matches map back to cases). Pages shown to readers are still fetc
 """
 
 import threading
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
-from itertools import islice
+from functools import reduce
+from operator import or_
 
+import numpy as np
 from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
 from django.db import connection
@@ -26,6 +28,7 @@ from wagtail.search.models import IndexEntry
 
 from portal.page_cache import content_generation
 
+from .case_sets import CaseSet
 from .text import word_parts
 
 FACETS = ("region", "theme", "problem", "domain", "tag", "year")
@@ -39,97 +42,75 @@ def case_years(start, end):
     return list(range(first, min(last, first + MAX_YEARS) + 1)) if first else []
 
 
-def bitset(ids):
-    """The ids as one int with those bits set (built in a bytearray: OR-ing big ints is quadratic)."""
-    ids = list(ids)
-    if not ids:
-        return 0
-    bits = bytearray(max(ids) // 8 + 1)
-    for pk in ids:
-        bits[pk >> 3] |= 1 << (pk & 7)
-    return int.from_bytes(bits, "little")
-
-
 class TextColumn:
     """One short text of every case (a title, a model name) joined into one string, so that
-    finding the cases holding a word is a few str.find calls in C, not a Python loop over
-    every case."""
+    finding the cases holding a word is a str.split in C and a few array steps, not a Python
+    loop over every case."""
 
     def __init__(self, texts):
-        self.pks, self.starts, parts, offset = [], [], [], 0
-        for pk, text in texts.items():
-            self.pks.append(pk)
-            self.starts.append(offset)
-            parts.append(text.replace("\n", " "))
-            offset += len(text) + 1
-        self.text = "\n".join(parts)  # a query word holds letters and digits only, never \n
+        self.pks = np.fromiter(texts.keys(), dtype=np.int64, count=len(texts))
+        lengths = np.fromiter((len(text) + 1 for text in texts.values()), dtype=np.int64, count=len(texts))
+        self.starts = np.cumsum(lengths) - lengths  # where each text begins in `text`
+        # A query word holds letters and digits only, never \n: no match runs across two texts.
+        self.text = "\n".join(text.replace("\n", " ") for text in texts.values())
 
     def holding(self, word):
-        """The pks of the cases whose text holds `word`."""
-        found, at = set(), self.text.find(word)
-        while at != -1:
-            line = bisect_right(self.starts, at) - 1
-            found.add(self.pks[line])
-            following = line + 1
-            at = self.text.find(word, self.starts[following]) if following < len(self.starts) else -1
-        return found
+        """The cases whose text holds `word` (a CaseSet)."""
+        pieces = self.text.split(word)
+        if len(pieces) == 1:
+            return CaseSet()
+        # Where each occurrence begins: the text before it and the occurrences before it. split()
+        # skips occurrences overlapping an earlier one, but never a text's first.
+        before = np.cumsum(np.fromiter(map(len, pieces[:-1]), dtype=np.int64, count=len(pieces) - 1))
+        found_at = before + np.arange(len(pieces) - 1) * len(word)
+        return CaseSet.of(self.pks[np.searchsorted(self.starts, found_at, side="right") - 1])
 
     def holding_all(self, words):
-        """The pks of the cases whose text holds every one of `words`."""
-        return set.intersection(*(self.holding(word) for word in words))
+        """The cases whose text holds every one of `words`."""
+        return reduce(lambda found, word: found & self.holding(word), words[1:], self.holding(words[0]))
 
 
 class RankedIds:
-    """Matching case ids in rank order, as Paginator reads them: tiers, each in `order`
-    ({id: rank}), or put in order by `rank` (a function of one tier's ids).
+    """Matching case ids in rank order, as Paginator reads them: tiers (disjoint CaseSets, best
+    first), each in `order` (an int array of pks, best first) or as `rank` (a function of one
+    tier, returning its pks best first) puts it.
 
-    Put in order only as far as a slice asks: the first page of a word found in every case
-    costs a few steps down `order` (or a sort of a small tier), not a sort of every match;
-    `rank` is called for a tier only once a slice reaches it."""
+    A tier is put in order only once a slice reaches it: `rank` (bm25 in the database) is
+    called for the first page's tier, not for every match."""
 
     def __init__(self, tiers, order=None, rank=None):
-        self.tiers = [tier for tier in tiers if tier]  # disjoint sets of ids, best tier first
-        self.members = set().union(*self.tiers)
-        self.order = order  # {id: rank} of every member (others allowed), iterated best first
+        self.tiers = [tier for tier in tiers if tier]
+        self.members = reduce(or_, self.tiers, CaseSet())
+        self.order = np.asarray(order if order is not None else (), dtype=np.int64)
         self.rank = rank
-        self._ranked = {}  # tier's position → its ids as `rank` put them
+        self._length = len(self.members)
+        self._in_order = {}  # tier's position → its pks in order (an array)
 
     def __len__(self):
-        return len(self.members)
+        return self._length
 
     def __getitem__(self, index):
         if not isinstance(index, slice):
             raise TypeError("RankedIds takes slices")
         stop = index.indices(len(self))[1]
         ordered = []
-        for position, tier in enumerate(self.tiers):
+        for position in range(len(self.tiers)):
             if len(ordered) >= stop:
                 break
-            if self.rank is None:
-                ordered += self._first(tier, stop - len(ordered))
-            else:
-                ordered += self._ranked_tier(position)[:stop - len(ordered)]
+            ordered += self._tier_in_order(position)[:stop - len(ordered)].tolist()
         return ordered[index]
 
     def __iter__(self):
         return iter(self[:])
 
-    def _first(self, tier, count):
-        """The first `count` members of `tier` in `order`."""
-        if count * len(self.order) < len(tier) ** 2:
-            # A tier spread through `order`: walking it finds `count` members in about
-            # count × len(order) / len(tier) steps, fewer than sorting the tier.
-            return list(islice((pk for pk in self.order if pk in tier), count))
-        unranked = len(self.order)
-        return sorted(tier, key=lambda pk: self.order.get(pk, unranked))[:count]
-
-    def _ranked_tier(self, position):
-        if position not in self._ranked:
+    def _tier_in_order(self, position):
+        if position not in self._in_order:
             tier = self.tiers[position]
-            ranked = [pk for pk in self.rank(tier) if pk in tier]
-            # Whatever `rank` left out still counts (Paginator was told len()): last, by id.
-            self._ranked[position] = ranked + sorted(tier.difference(ranked))
-        return self._ranked[position]
+            ranked = self.order if self.rank is None else np.asarray(self.rank(tier), dtype=np.int64)
+            ranked = ranked[tier.holds(ranked)]
+            # Whatever the order leaves out still counts (Paginator was told len()): last, by id.
+            self._in_order[position] = np.concatenate([ranked, (tier - CaseSet.of(ranked)).pks()])
+        return self._in_order[position]
 
 
 @dataclass
@@ -137,12 +118,19 @@ class FacetValue:
     value: str  # the filter parameter's value (a slug, or a year)
     label: str
     sort_key: object  # ties of equal counts: as each facet lists them
-    cases: int  # bitset
+
+
+@dataclass
+class Facet:
+    values: list  # [FacetValue]
+    cases: np.ndarray  # row i: the cases of values[i], packed (CaseSet.packed)
 
 
 @dataclass
 class Catalogue:
-    order: dict  # case pk → position in published_cases() order (and iterated in that order)
+    listing: np.ndarray  # case pks in published_cases() order
+    shown: CaseSet  # the same cases
+    size: int  # the highest published pk + 1: the bits of every packed set below
     titles: TextColumn  # case titles, lower case
     model_names: TextColumn  # lower case
     years: dict  # case pk → (year started, year reported)
@@ -151,81 +139,83 @@ class Catalogue:
     featured: list  # pks of the featured cases, in published_cases() order
     paths: dict  # case pk → page path (a case library's cases lie under its path)
     picks: dict  # case pk → the related cases its editor picked, in order
-    facets: dict  # facet → [FacetValue]
-    filters: dict = field(default_factory=dict)  # (filter, term pk or year) → frozenset of case pks
+    facets: dict  # facet → Facet
+    filters: dict = field(default_factory=dict)  # (filter, term pk or year) → its cases, packed
     odd_years: frozenset = frozenset()  # cases the year filters check one by one
     # (theme/problem/tag, term pk) → bitset of its cases' recency ranks: the most recent are the highest bits
     recent_terms: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # what callers derive from the catalogue, dropped with it
-    # SQLite: search index entry id (a string, as a MATCH lists them) → case pk, and back (an int)
-    case_of_entry: dict = field(default_factory=dict)
-    entry_of_case: dict = field(default_factory=dict)
-
-    @property
-    def shown(self):
-        return self.order.keys()
+    # SQLite: search index entry id → case pk (-1: an entry of another model), and case pk → entry id
+    case_of_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    entry_of_case: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def allowed(self, case_filter, under=None):
-        """The pks of the published cases `case_filter` (cases.browse.CaseFilter) lets through,
+        """The published cases (a CaseSet) `case_filter` (cases.browse.CaseFilter) lets through,
         below the page `under` if given."""
-        if "shown" not in self.memo:
-            self.memo["shown"] = frozenset(self.order)
-        allowed = self.memo["shown"]
+        allowed = self.shown
         if under is not None:
             allowed &= self._below(under.path)
         for name in ("region", "theme", "problem", "domain", "tag"):
             term = getattr(case_filter, name)
             if term is not None:
-                allowed &= self.filters.get((name, term.pk), frozenset())
+                allowed &= self._filtered((name, term.pk))
         if year := case_filter.year:
             # The year's cases as its facet counts them, and those whose years that list leaves out.
-            allowed &= self.filters.get(("year", year), frozenset()) | {
-                pk for pk in self.odd_years if _in_year(*self.years[pk], year)}
+            allowed &= self._filtered(("year", year)) | CaseSet.of(
+                pk for pk in self.odd_years if _in_year(*self.years[pk], year))
         return allowed
+
+    def _filtered(self, key):
+        packed = self.filters.get(key)
+        return CaseSet() if packed is None else CaseSet.unpacked(packed, self.size)
 
     def _below(self, path):
         if ("below", path) not in self.memo:
-            self.memo["below", path] = frozenset(pk for pk, at in self.paths.items() if at.startswith(path))
+            self.memo["below", path] = CaseSet.of(pk for pk, at in self.paths.items() if at.startswith(path))
         return self.memo["below", path]
 
-    def in_listing_order(self, ids):
-        """The published cases among `ids` in the listing's order (newest report first)."""
-        return RankedIds([self.order.keys() & ids], self.order)
+    def in_listing_order(self, cases):
+        """The published cases among `cases` (a CaseSet) in the listing's order (newest report first)."""
+        return RankedIds([self.shown & cases], self.listing)
 
     def in_title(self, words):
         """The published cases whose title or model name holds every word (or all of a word's parts)."""
         found = None
         for word in words:
             parts = word_parts(word)
-            holding = set()
+            holding = CaseSet()
             for column in (self.titles, self.model_names):
                 holding |= column.holding(word)
                 if parts:
                     holding |= column.holding_all(parts)
             found = holding if found is None else found & holding
-        return found or set()
+        return found if found is not None else CaseSet()
 
-    def facet_counts(self, ids, limit):
-        """{facet: [{"value", "label", "count"}]} over the published cases among `ids`."""
-        chosen = self.order.keys() & ids
-        if len(chosen) * 2 > len(self.order):
-            # Most cases (a common word): a bitset of the few left out is the cheaper to build.
-            left_out = bitset(self.order.keys() - chosen)
+    def cases_of_entries(self, entries):
+        """The cases (a CaseSet) of the search index entry ids `entries` (an int array)."""
+        return CaseSet.of(self.case_of_entry[entries[entries < len(self.case_of_entry)]])
 
-            def count(cases):
-                return cases.bit_count() - (cases & left_out).bit_count()
-        else:
-            chosen = bitset(chosen)
+    def case_pks_of_entries(self, entries):
+        """The case pks of the entry ids `entries`, in the same order (others' entries dropped)."""
+        known = [entry for entry in entries if entry < len(self.case_of_entry)]
+        return [pk for pk in self.case_of_entry[known].tolist() if pk >= 0]
 
-            def count(cases):
-                return (cases & chosen).bit_count()
+    def entries_of(self, cases):
+        """The search index entry ids of `cases` (a CaseSet), as a list."""
+        entries = self.entry_of_case[cases.pks()[cases.pks() < len(self.entry_of_case)]]
+        return entries[entries >= 0].tolist()
+
+    def facet_counts(self, cases, limit):
+        """{facet: [{"value", "label", "count"}]} over the published cases among `cases`."""
+        chosen = (self.shown & cases).packed(self.size)
         counts = {}
-        for facet, values in self.facets.items():
-            counted = [(-count(value.cases), value.sort_key, value) for value in values]
+        for name, facet in self.facets.items():
+            numbers = np.bitwise_count(facet.cases & chosen).sum(axis=1).tolist() if facet.values else []
+            counted = [(-number, value.sort_key, value) for number, value in zip(numbers, facet.values)]
             ranked = sorted((row for row in counted if row[0]), key=lambda row: row[:2])
-            if facet not in ("region", "year") and limit:
+            if name not in ("region", "year") and limit:
                 ranked = ranked[:limit]
-            counts[facet] = [{"value": value.value, "label": value.label, "count": -count}
+            counts[name] = [{"value": value.value, "label": value.label, "count": -count}
                              for count, _, value in ranked]
         return counts
 
@@ -235,21 +225,41 @@ def _in_year(start, end, year):
     return (start is not None and end is not None and start <= year <= end) or year in (start, end)
 
 
-def _term_rows():
-    """(facet, case pk, term pk, slug, name) of every theme, problem and tag link, and
-    (domain, None, …) of every domain: one query."""
-    from cases.models import vocabulary_links
-    from cases.taxonomy import Domain, Problem, Theme
+VOCABULARIES = ("theme", "problem", "tag")
 
-    links, branches = vocabulary_links(), []
-    for facet, model in (("theme", Theme), ("problem", Problem), ("tag", Tag)):
+
+def _term_links():
+    """(vocabulary's position in VOCABULARIES, case pk, term pk) of every theme, problem and tag
+    link: one query, ints only (with each term's slug and name it read six times as much)."""
+    from cases.models import vocabulary_links
+
+    links = vocabulary_links()
+    branches = []
+    for code, facet in enumerate(VOCABULARIES):
         table, case_column, term_column = links[facet]
-        branches.append(f"SELECT '{facet}', l.{case_column}, t.id, t.slug, t.name FROM {table} l "
-                        f"JOIN {model._meta.db_table} t ON t.id = l.{term_column}")
-    branches.append(f"SELECT 'domain', NULL, id, slug, name FROM {Domain._meta.db_table}")
+        branches.append(f"SELECT {code}, {case_column}, {term_column} FROM {table}")
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(branches))
-        return cursor.fetchall()
+        return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 3)
+
+
+def _term_names():
+    """{(facet, term pk): (slug, name)} of every theme, problem, tag and domain: one query."""
+    from cases.taxonomy import Domain, Problem, Theme
+
+    tables = {"theme": Theme, "problem": Problem, "tag": Tag, "domain": Domain}
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(f"SELECT '{facet}', id, slug, name FROM {model._meta.db_table}"
+                                          for facet, model in tables.items()))
+        return {(facet, pk): (slug, name) for facet, pk, slug, name in cursor.fetchall()}
+
+
+def _grouped(keys, pks):
+    """{key: the pks beside it} of two int arrays of equal length."""
+    by_key = np.argsort(keys, kind="stable")
+    keys, pks = keys[by_key], pks[by_key]
+    found, starts = np.unique(keys, return_index=True)
+    return dict(zip(found.tolist(), np.split(pks, starts[1:])))
 
 
 def _load():
@@ -257,76 +267,97 @@ def _load():
     from cases.models import CasePage, RelatedCase
     from cases.taxonomy import Region
 
+    # Read through the covering index casepage_catalogue_idx (cases.models.CasePage.Meta).
     cases = list(published_cases().prefetch_related(None).values_list(
         "pk", "title", "model_name", "year_started", "year_reported", "region_id", "domain_id",
         "first_published_at", "path", "featured"))
-    order = {row[0]: position for position, row in enumerate(cases)}
+    listing = np.fromiter((row[0] for row in cases), dtype=np.int64, count=len(cases))
+    shown = CaseSet.of(listing)
+    size = len(shown.mask)
     regions = {pk: (parent, slug, name, full_name) for pk, parent, slug, name, full_name
                in Region.objects.values_list("pk", "parent_id", "slug", "name", "full_name")}
 
-    members = defaultdict(set)  # (facet, term pk) → case pks
+    members = defaultdict(list)  # (facet, term pk or year) → case pks
     years = {}
     for pk, _, _, start, end, region, domain, *_ in cases:
         years[pk] = (start, end)
         for year in case_years(start, end):
-            members["year", year].add(pk)
+            members["year", year].append(pk)
         if domain:
-            members["domain", domain].add(pk)
+            members["domain", domain].append(pk)
         while region:  # the region and each region above it: the filter takes in what lies below
-            members["region", region].add(pk)
+            members["region", region].append(pk)
             region = regions[region][0]
     picks = defaultdict(list)
     for page, case in RelatedCase.objects.order_by("page_id", "sort_order", "pk").values_list("page_id", "case_id"):
         picks[page].append(case)
-    names = {}  # (facet, term pk) → (slug, name)
-    for facet, pk, term, slug, name in _term_rows():
-        names[facet, term] = (slug, name)
-        if pk in order:
-            members[facet, term].add(pk)
-
-    def values(facet, sort_key):
-        return [FacetValue(*names[key], sort_key(key[1], names[key][1]), bitset(pks))
-                for key, pks in members.items() if key[0] == facet]
-
-    facets = {
-        # Provinces are the regions at the top, ties by full name; tags by name, the others by id.
-        "region": [FacetValue(slug, name, full_name, bitset(members["region", pk]))
-                   for pk, (parent, slug, name, full_name) in regions.items()
-                   if parent is None and ("region", pk) in members],
-        "theme": values("theme", lambda pk, name: pk),
-        "problem": values("problem", lambda pk, name: pk),
-        "domain": values("domain", lambda pk, name: pk),
-        "tag": values("tag", lambda pk, name: name),
-        "year": [FacetValue(str(year), f"{year}年", -year, bitset(pks))
-                 for (facet, year), pks in members.items() if facet == "year"],
-    }
+    filters = {key: CaseSet.of(pks).packed(size) for key, pks in members.items()}
+    links = _term_links()
+    links = links[shown.holds(links[:, 1])]
     # Never published (previews) last; of equal dates, the lower id first.
     newest = [row[0] for row in sorted(cases, key=lambda row: (row[7] is None, -(row[7].timestamp() if row[7] else 0),
                                                                row[0]))]
+    rank_of = np.zeros(size, dtype=np.int64)  # case pk → its rank by first publication, the latest highest
+    rank_of[newest[::-1]] = np.arange(len(newest))
+    recent_terms = {}
+    for code, facet in enumerate(VOCABULARIES):
+        of_vocabulary = links[links[:, 0] == code]
+        for term, pks in _grouped(of_vocabulary[:, 2], of_vocabulary[:, 1]).items():
+            filters[facet, term] = CaseSet.of(pks).packed(size)
+            recent_terms[facet, term] = int.from_bytes(CaseSet.of(rank_of[pks]).packed(len(newest)).tobytes(), "little")
+    names = _term_names()
+
+    def facet(values):
+        """A Facet of (key in `filters`, FacetValue) pairs; the filters then share its rows."""
+        cases = np.zeros((len(values), (size + 7) // 8), dtype=np.uint8)
+        for row, (key, _) in enumerate(values):
+            cases[row] = filters[key]
+            filters[key] = cases[row]
+        return Facet([value for _, value in values], cases)
+
+    def values(name, sort_key):
+        return [(key, FacetValue(*names[key], sort_key(key[1], names[key][1])))
+                for key in filters if key[0] == name]
+
+    facets = {
+        # Provinces are the regions at the top, ties by full name; tags by name, the others by id.
+        "region": facet([(("region", pk), FacetValue(slug, name, full_name))
+                         for pk, (parent, slug, name, full_name) in regions.items()
+                         if parent is None and ("region", pk) in filters]),
+        "theme": facet(values("theme", lambda pk, name: pk)),
+        "problem": facet(values("problem", lambda pk, name: pk)),
+        "domain": facet(values("domain", lambda pk, name: pk)),
+        "tag": facet(values("tag", lambda pk, name: name)),
+        "year": facet([(key, FacetValue(str(key[1]), f"{key[1]}年", -key[1])) for key in filters if key[0] == "year"]),
+    }
     catalogue = Catalogue(
-        order=order,
+        listing=listing,
+        shown=shown,
+        size=size,
         titles=TextColumn({pk: title.lower() for pk, title, *_ in cases}),
         model_names=TextColumn({pk: model_name.lower() for pk, _, model_name, *_ in cases}),
         years=years,
-        recency={pk: rank for rank, pk in enumerate(reversed(newest))},
+        recency=dict(zip(newest[::-1], range(len(newest)))),
         newest=newest,
         featured=[row[0] for row in cases if row[9]],
         paths={row[0]: row[8] for row in cases},
         picks=picks,
-        facets={facet: facets[facet] for facet in FACETS},
-        filters={key: frozenset(pks) for key, pks in members.items()},
+        facets={name: facets[name] for name in FACETS},
+        filters=filters,
         # Reported before started, or over MAX_YEARS: case_years() does not list all their years.
         odd_years=frozenset(pk for pk, (start, end) in years.items()
                             if start and end and not 0 <= end - start <= MAX_YEARS),
+        recent_terms=recent_terms,
     )
-    recency = catalogue.recency
-    catalogue.recent_terms = {key: bitset(recency[pk] for pk in pks) for key, pks in members.items()
-                              if key[0] in ("theme", "problem", "tag")}
     if connection.vendor == "sqlite":
         content_type = ContentType.objects.get_for_model(CasePage)
         entries = IndexEntry.objects.filter(content_type=content_type).values_list("pk", "object_id")
-        catalogue.entry_of_case = {int(object_id): entry for entry, object_id in entries}
-        catalogue.case_of_entry = {str(entry): pk for pk, entry in catalogue.entry_of_case.items()}
+        entries = np.array([(entry, int(object_id)) for entry, object_id in entries], dtype=np.int64).reshape(-1, 2)
+        entry_ids, case_pks = entries[:, 0], entries[:, 1]
+        catalogue.case_of_entry = np.full(entry_ids.max(initial=-1) + 1, -1, dtype=np.int64)
+        catalogue.case_of_entry[entry_ids] = case_pks
+        catalogue.entry_of_case = np.full(case_pks.max(initial=-1) + 1, -1, dtype=np.int64)
+        catalogue.entry_of_case[case_pks] = entry_ids
     return catalogue
 
 

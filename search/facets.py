@@ -6,6 +6,7 @@ catalogue of published cases (search.catalogue), in bitsets: a search matching e
 costs no more than one matching a few.
 """
 
+from .case_sets import CaseSet
 from .catalogue import catalogue
 
 FACET_LABELS = {
@@ -14,7 +15,9 @@ FACET_LABELS = {
 MAX_VALUES = 20
 
 
-def facet_counts(ids, limit=MAX_VALUES):
-    """{facet name: [{"value", "label", "count"}]} for the published cases among the pks `ids`;
-    at most `limit` values a facet (None: all), provinces and years always all."""
-    return catalogue().facet_counts(ids, limit)
+def facet_counts(cases, limit=MAX_VALUES):
+    """{facet name: [{"value", "label", "count"}]} for the published cases among `cases` (a
+    CaseSet, or pks); at most `limit` values a facet (None: all), provinces and years always all."""
+    if not isinstance(cases, CaseSet):
+        cases = CaseSet.of(cases)
+    return catalogue().facet_counts(cases, limit)

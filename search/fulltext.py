@@ -1,4 +1,4 @@
-"""Full-text queries on the database's search index: matching case ids in rank order.
+"""Full-text queries on the database's search index: the matching cases, and their rank order.
 
 The index is Wagtail's own (the database backend's table, filled through the segmented
 SearchFields in search.index). Its search() wraps each MATCH in ORM subqueries and ranks
@@ -11,12 +11,14 @@ a reader typed.
 
 import json
 
+import numpy as np
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
 
+from .case_sets import CaseSet
 from .catalogue import catalogue
 from .query import ParsedQuery
 from .text import word_parts
@@ -77,11 +79,6 @@ def _case_content_type():
     return ContentType.objects.get_for_model(CasePage).pk
 
 
-def _cases(entries):
-    """Case pks of index entry ids given as strings (entries of other models dropped)."""
-    return [pk for pk in map(catalogue().case_of_entry.get, entries) if pk is not None]
-
-
 def _fts_table():
     return IndexEntry._meta.db_table + "_fts"
 
@@ -100,7 +97,9 @@ def _sqlite_ids(words, title_only, whole_words):
         cursor.execute(f"SELECT group_concat(rowid) FROM {fts} WHERE {fts} MATCH %s",
                        [_sqlite_match(words, title_only, whole_words)])
         (found,) = cursor.fetchone()
-    return _cases(found.split(",")) if found else []
+    if not found:
+        return CaseSet()
+    return catalogue().cases_of_entries(np.fromstring(found, dtype=np.int64, sep=","))
 
 
 def _sqlite_indexed():
@@ -112,15 +111,14 @@ def _sqlite_indexed():
 
 def _sqlite_ranked(words, among):
     fts = _fts_table()
-    entry_of_case = catalogue().entry_of_case
-    entries = [entry_of_case[pk] for pk in among if pk in entry_of_case]
+    entries = catalogue().entries_of(among)
     with connection.cursor() as cursor:
         # "+rowid": a plain rowid IN made SQLite run the whole MATCH once per listed entry.
         cursor.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s "
                        f"AND +rowid IN (SELECT value FROM json_each(%s)) "
                        f"ORDER BY bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}), rowid",
                        [_sqlite_match(words), json.dumps(entries)])
-        return _cases(str(entry) for (entry,) in cursor.fetchall())
+        return catalogue().case_pks_of_entries([entry for (entry,) in cursor.fetchall()])
 
 
 def _postgres_select(words, title_only=False, whole_words=False):
@@ -135,7 +133,7 @@ def _postgres_ids(words, title_only, whole_words):
     select, params, _ = _postgres_select(words, title_only, whole_words)
     with connection.cursor() as cursor:
         cursor.execute(select, params)
-        return [object_id for (object_id,) in cursor.fetchall()]
+        return CaseSet.of(object_id for (object_id,) in cursor.fetchall())
 
 
 def _postgres_indexed():
@@ -165,17 +163,17 @@ def merge_index():
             cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
 
 
-def matching_ids(words, *, title_only=False, whole_words=False):
-    """Ids of the cases holding every word, in no useful order; unpublished cases included (the
-    index holds drafts too): callers keep the ones they may show.
+def matching_cases(words, *, title_only=False, whole_words=False):
+    """The cases holding every word (a CaseSet); unpublished cases included (the index holds
+    drafts too): callers keep the ones they may show.
 
     A word with smaller indexed parts (a compound) also matches where all its parts occur,
     unless `whole_words`; `title_only` looks in the index's title slot only.
     """
     if not words:
-        return []
+        return CaseSet()
     if not _database_index():
-        return _backend_ids(words, title_only, whole_words)
+        return CaseSet.of(_backend_ids(words, title_only, whole_words))
     if connection.vendor == "sqlite":
         return _sqlite_ids(words, title_only, whole_words)
     return _postgres_ids(words, title_only, whole_words)
@@ -198,7 +196,7 @@ def worth_ranking(matches):
 
 
 def relevance_order(words, among):
-    """The case pks in `among` that match `words`, best first by the index's relevance (bm25,
+    """The case pks in `among` (a CaseSet) that match `words`, best first by the index's relevance (bm25,
     ts_rank, Elasticsearch's score). Only those are scored: a page's tier, not every match."""
     if not words or not among:
         return []

@@ -11,7 +11,7 @@ from wagtail.models import Page
 from bench.corpus import BulkWriter, SeedPool, build_corpus, case_fields
 from cases.models import CaseIndexPage, CasePage, KeyFigure
 from cases.taxonomy import Domain, Problem, Region, Theme
-from search.fulltext import matching_ids
+from search.fulltext import matching_cases
 
 pytestmark = pytest.mark.django_db
 # Differ by construction: the row's identity and place in the tree.
@@ -63,4 +63,4 @@ def test_the_corpus_is_searchable_once_indexed(client):
     slugs = build_corpus(5, seed=3)
     assert CasePage.objects.filter(slug__in=slugs, live=True).count() == 5
     call_command("update_index", stdout=io.StringIO())
-    assert set(CasePage.objects.filter(slug__in=slugs).values_list("pk", flat=True)) <= set(matching_ids(["合成案例"]))
+    assert set(CasePage.objects.filter(slug__in=slugs).values_list("pk", flat=True)) <= set(matching_cases(["合成案例"]))

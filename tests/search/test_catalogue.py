@@ -8,6 +8,7 @@ from wagtail.models import PageViewRestriction
 from cases.browse import CaseFilter, published_cases
 from cases.models import CasePage
 from search.case_search import search_cases
+from search.case_sets import CaseSet
 from search.catalogue import RankedIds, TextColumn, catalogue
 from search.facets import facet_counts
 from search.text import word_parts
@@ -70,12 +71,33 @@ def test_the_title_tier_is_every_case_whose_title_or_model_name_holds_the_words(
 
 
 def test_a_text_column_finds_each_case_once_and_never_across_two_texts():
-    column = TextColumn({1: "农村党建", 2: "党建引领党建", 3: "", 4: "城乡\n统筹", 5: "党建"})
+    column = TextColumn({1: "农村党建", 2: "党建引领党建", 3: "", 4: "城乡\n统筹", 5: "党建", 9: "党党党"})
     assert column.holding("党建") == {1, 2, 5}
     assert column.holding("村党") == {1}
     assert column.holding("建城") == set()  # the end of one text and the start of the next
     assert column.holding("乡 统") == {4}  # a line break inside a text is a space
+    assert column.holding("党党") == {9}  # overlapping occurrences
+    assert column.holding("建党") == set()  # "党建\n党党党": not across texts either
     assert column.holding_all(["引领", "党建"]) == {2}
+
+
+@settings(max_examples=300, deadline=None)
+@given(texts=st.lists(st.text(alphabet="党建村民 ", max_size=8), max_size=12),
+       word=st.text(alphabet="党建村民 ", min_size=1, max_size=3))
+def test_a_text_column_holds_what_substring_search_finds(texts, word):
+    column = TextColumn({pk * 3: text for pk, text in enumerate(texts)})
+    assert column.holding(word) == {pk * 3 for pk, text in enumerate(texts) if word in text}
+
+
+@settings(max_examples=300, deadline=None)
+@given(first=st.sets(st.integers(0, 200)), second=st.sets(st.integers(0, 300)))
+def test_case_sets_behave_as_sets_of_their_pks(first, second):
+    a, b = CaseSet.of(first), CaseSet.of(second)
+    assert a & b == first & second and a | b == first | second and a - b == first - second
+    assert len(a) == len(first) and bool(a) == bool(first) and list(a) == sorted(first)
+    assert all(pk in a for pk in first) and not any(pk in a for pk in second - first)
+    assert CaseSet.unpacked(a.packed(301), 301) == first
+    assert list(a.holds(CaseSet.of(second).pks())) == [pk in first for pk in sorted(second)]
 
 
 @settings(max_examples=200, deadline=None)
@@ -84,26 +106,15 @@ def test_a_text_column_finds_each_case_once_and_never_across_two_texts():
 def test_ranked_ids_read_lazily_equal_ranking_everything_first(order, tier_of, slices):
     tiers = [{pk for pk in range(30) if tier_of[pk] == tier} for tier in range(4)]  # -1: in no tier
     expected = [pk for tier in tiers for pk in order if pk in tier]
-    ranked = RankedIds(tiers, {pk: rank for rank, pk in enumerate(order)})
+    ranked = RankedIds([CaseSet.of(tier) for tier in tiers], order)
     for start, stop in slices:  # any sequence of pages, then the whole
         assert ranked[start:stop] == expected[start:stop]
     assert len(ranked) == len(expected) and list(ranked) == expected
 
 
-def test_ranked_ids_read_only_as_far_as_the_first_page_needs():
-    class Order(dict):
-        read = 0
-
-        def __iter__(self):
-            for pk in super().__iter__():
-                self.read += 1
-                yield pk
-
-    order = Order((pk, pk) for pk in range(10_000))
-    ranked = RankedIds([{5, 9_000}, set(range(10_000)) - {5, 9_000}], order)
-    assert ranked[:3] == [5, 9_000, 0]
-    assert order.read == 1  # the small top tier sorted; one step into the large one
-    assert ranked[3:5] == [1, 2]
+def test_ranked_ids_put_what_the_order_leaves_out_last_by_id():
+    ranked = RankedIds([CaseSet.of([5, 9, 7]), CaseSet.of([1, 3])], order=[9, 3])
+    assert list(ranked) == [9, 5, 7, 3, 1] and len(ranked) == 5
 
 
 @settings(max_examples=200, deadline=None)
@@ -112,7 +123,7 @@ def test_ranked_ids_read_only_as_far_as_the_first_page_needs():
 def test_ranked_ids_ranking_a_tier_at_a_time_equal_ranking_everything_first(order, tier_of, slices):
     tiers = [{pk for pk in range(30) if tier_of[pk] == tier} for tier in range(4)]
     expected = [pk for tier in tiers for pk in order if pk in tier]
-    ranked = RankedIds(tiers, rank=lambda tier: [pk for pk in order if pk in tier])
+    ranked = RankedIds([CaseSet.of(tier) for tier in tiers], rank=lambda tier: [pk for pk in order if pk in tier])
     for start, stop in slices:
         assert ranked[start:stop] == expected[start:stop]
     assert list(ranked) == expected
@@ -125,7 +136,7 @@ def test_ranked_ids_rank_only_the_tiers_a_page_reaches():
         asked.append(set(tier))
         return sorted(tier, reverse=True)[:-1]  # leaves one out: it still comes, last
 
-    ranked = RankedIds([set(range(20)), set(range(20, 1000))], rank=rank)
+    ranked = RankedIds([CaseSet.of(range(20)), CaseSet.of(range(20, 1000))], rank=rank)
     assert ranked[:10] == list(range(19, 9, -1))
     assert ranked[10:21] == [9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 999]
     assert asked == [set(range(20)), set(range(20, 1000))]
@@ -157,7 +168,7 @@ def test_within_a_request_the_catalogue_is_checked_once_and_again_after_a_change
         with django_assert_num_queries(0):
             assert catalogue() is first
         case = publish_case("请求中发布的案例", "正文。")
-        assert case.pk in catalogue().order  # the save reset the check: the catalogue reloaded
+        assert case.pk in catalogue().shown  # the save reset the check: the catalogue reloaded
     finally:
         request_finished.send(sender=None)
         for signal in (request_started, request_finished):

@@ -10,7 +10,8 @@ from wagtail.search.models import IndexEntry
 
 from cases.models import CasePage
 from search.case_search import search_cases
-from search.fulltext import matching_ids, relevance_order, worth_ranking
+from search.case_sets import CaseSet
+from search.fulltext import matching_cases, relevance_order, worth_ranking
 from tests.search.test_search_page import publish_case
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +25,9 @@ def body_mentions(word, times):
 def test_a_word_in_few_cases_is_ranked_by_relevance_not_date():
     older = publish_case("甲村案例", body_mentions("网格员", 6), year_reported=2001)
     newer = publish_case("乙村案例", body_mentions("网格员", 1), year_reported=2020)
-    assert worth_ranking(len(matching_ids(["网格员"])))
-    assert relevance_order(["网格员"], {older.pk, newer.pk}) == [older.pk, newer.pk]
-    assert relevance_order(["网格员"], {newer.pk}) == [newer.pk]  # only the cases asked about
+    assert worth_ranking(len(matching_cases(["网格员"])))
+    assert relevance_order(["网格员"], CaseSet.of([older.pk, newer.pk])) == [older.pk, newer.pk]
+    assert relevance_order(["网格员"], CaseSet.of([newer.pk])) == [newer.pk]  # only the cases asked about
     assert [hit.case.pk for hit in search_cases({"q": "网格员"}).hits] == [older.pk, newer.pk]
 
 
@@ -36,7 +37,7 @@ def test_a_word_in_half_the_index_or_more_lists_its_cases_newest_first():
     # The newest mentions the word least: ranked by how often it occurs, the order would reverse.
     cases = [publish_case(f"测试{number}号案例", body_mentions("网格员", 1 + number % 7), year_reported=1990 + number)
              for number in range(entries)]
-    matches = len(matching_ids(["网格员"]))
+    matches = len(matching_cases(["网格员"]))
     assert matches * 2 >= IndexEntry.objects.count() and not worth_ranking(matches)
     newest_first = [case.pk for case in sorted(cases, key=lambda case: -case.year_reported)]
     results = search_cases({"q": "网格员"})
@@ -53,7 +54,7 @@ def test_update_index_leaves_the_full_text_index_in_one_segment():
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(DISTINCT segid) FROM {IndexEntry._meta.db_table}_fts_idx")
         assert cursor.fetchone()[0] == 1
-    assert sorted(matching_ids(["网格员"])) == sorted(case.pk for case in cases)  # still answers
+    assert sorted(matching_cases(["网格员"])) == sorted(case.pk for case in cases)  # still answers
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 segments: SQLite's full-text index only")
@@ -70,7 +71,7 @@ def test_refreshing_title_norms_leaves_the_full_text_index_alone_but_new_text_re
     entry = IndexEntry.objects.get(object_id=str(CasePage.objects.get(slug="xingshan-lianghui-liangping").pk),
                                    content_type__model="casepage")
     IndexEntry.objects.filter(pk=entry.pk).update(title="网格员")
-    assert matching_ids(["网格员"], title_only=True) == [int(entry.object_id)]
+    assert list(matching_cases(["网格员"], title_only=True)) == [int(entry.object_id)]
 
 
 def test_a_rebuild_averages_the_title_lengths_once_not_once_a_chunk():
@@ -79,7 +80,7 @@ def test_a_rebuild_averages_the_title_lengths_once_not_once_a_chunk():
     averages = [query for query in captured.captured_queries if "AVG(" in query["sql"].upper()]
     if connection.vendor == "sqlite":
         assert len(averages) == 1  # at the end of the rebuild (each of ~8 chunks averaged before)
-    assert sorted(matching_ids(["两会两评"])) == [CasePage.objects.get(slug="xingshan-lianghui-liangping").pk]
+    assert sorted(matching_cases(["两会两评"])) == [CasePage.objects.get(slug="xingshan-lianghui-liangping").pk]
 
 
 def test_a_rebuild_reads_its_chunks_by_key_not_by_offset():
