@@ -98,3 +98,19 @@ def test_saving_a_page_still_sets_its_title_norm():
     case = publish_case("标题规范测试", "村里修了路。")
     entry = IndexEntry.objects.get(object_id=str(case.pk), content_type__model="casepage")
     assert entry.title_norm != 1.0  # the default a new entry gets, until the norms are refreshed
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="title norms: kept by Wagtail's SQLite backend only")
+def test_the_title_norm_refresh_after_a_save_reads_indexes_not_every_entry():
+    with CaptureQueriesContext(connection) as captured:
+        case = publish_case("标题规范索引测试", "村里修了路。")
+    refresh = [query["sql"] for query in captured.captured_queries
+               if "AVG(LENGTH(" in query["sql"].upper() or 'SET "title_norm"' in query["sql"]]
+    assert len(refresh) >= 2
+    with connection.cursor() as cursor:
+        for sql in refresh:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+            plan = " ".join(row[-1] for row in cursor.fetchall())
+            assert "SCAN wagtailsearch_indexentry" not in plan and "USING INDEX search_indexentry_" in plan, (sql, plan)
+    entry = IndexEntry.objects.get(object_id=str(case.pk), content_type__model="casepage")
+    assert entry.title_norm != 1.0
