@@ -23,7 +23,7 @@ from cases.taxonomy import Problem, Theme
 from .case_sets import CaseSet
 from .catalogue import RankedIds, catalogue
 from .facets import facet_counts
-from .fulltext import matching_cases, relevance_order, worth_ranking
+from .fulltext import matching_cases, relevance_ranking, worth_ranking
 from .highlight import snippet
 from .query import ParsedQuery, parse_query
 from .text import fold, word_parts
@@ -74,7 +74,7 @@ def ranked_ids(query, allowed, errors=None):
         as_written = matching_cases(words, whole_words=True)
         tiers = [part for tier in tiers for part in (tier & as_written, tier - as_written)]
     if worth_ranking(len(matched)):
-        ranked = RankedIds(tiers, rank=lambda tier: relevance_order(words, tier))
+        ranked = RankedIds(tiers, rank=relevance_ranking(words))
     else:
         ranked = RankedIds(tiers, catalogue().listing)
     return _with_phrases(ranked, query.phrases, errors) if query.phrases else ranked

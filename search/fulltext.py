@@ -195,6 +195,22 @@ def worth_ranking(matches):
     return matches * 2 < indexed
 
 
+def relevance_ranking(words):
+    """The rank function for RankedIds: a tier's case pks, best first by relevance. The database
+    scores each tier once a page reaches it; Elasticsearch puts every match in order in one
+    request (it cannot score a given list), asked once for all tiers."""
+    if _database_index():
+        return lambda tier: relevance_order(words, tier)
+    every_match = []
+
+    def rank(tier):
+        if not every_match:
+            every_match.append(np.asarray(_backend_ids(words, False, False), dtype=np.int64))
+        return every_match[0][tier.holds(every_match[0])]
+
+    return rank
+
+
 def relevance_order(words, among):
     """The case pks in `among` (a CaseSet) that match `words`, best first by the index's relevance (bm25,
     ts_rank, Elasticsearch's score). Only those are scored: a page's tier, not every match."""
