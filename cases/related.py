@@ -42,7 +42,7 @@ def _highest(candidates, planes, limit):
     return chosen
 
 
-def _picked_and_sharing(shown, case, theme_ids, problem_ids, tag_ids):
+def _picked_and_sharing(listed, case, theme_ids, problem_ids, tag_ids):
     """(case ids, shared): the published cases the editor picked, in their order (shared None);
     or, when there are none, the CANDIDATES sharing most problems, then themes, then tags, then
     the most recently published, with {case id: (shared problems, themes, tags)}.
@@ -51,26 +51,26 @@ def _picked_and_sharing(shown, case, theme_ids, problem_ids, tag_ids):
     the links of a common theme (thousands of cases) cost more than the rest of the page, and
     a count per case in Python several ms at 10,000 cases.
     """
-    picked = [pk for pk in shown.picks.get(case.pk, ()) if pk in shown.shown and pk != case.pk]
+    picked = [pk for pk in listed.picks.get(case.pk, ()) if pk in listed.shown and pk != case.pk]
     if picked:
         return picked, None
-    groups = [[shown.recent_terms.get((facet, term), 0) for term in ids]
+    groups = [[listed.recent_terms.get((facet, term), 0) for term in ids]
               for facet, ids in (("problem", problem_ids), ("theme", theme_ids), ("tag", tag_ids))]
     planes = [plane for group in groups for plane in reversed(_count_planes(group))]
     candidates = 0
     for bits in (bits for group in groups for bits in group):
         candidates |= bits
-    if case.pk in shown.recency:
-        candidates &= ~(1 << shown.recency[case.pk])
+    if case.pk in listed.recency:
+        candidates &= ~(1 << listed.recency[case.pk])
     best = _highest(candidates, planes, CANDIDATES)
-    ids = [shown.newest[-1 - rank] for rank in best]  # rank 0 is the least recent
+    ids = [listed.newest[-1 - rank] for rank in best]  # rank 0 is the least recent
     shared = {pk: tuple(sum(bits >> rank & 1 for bits in group) for group in groups) for pk, rank in zip(ids, best)}
     return ids, shared
 
 
-def _terms(shown, case):
+def _terms(listed, case):
     """The search words of a published case's title, model name and summary, kept with the catalogue."""
-    memo = shown.memo.setdefault("similarity_terms", {})
+    memo = listed.memo.setdefault("similarity_terms", {})
     if case.pk not in memo:
         memo[case.pk] = set(search_terms(" ".join((case.title, case.model_name, case.summary))))
     return memo[case.pk]
@@ -82,8 +82,8 @@ def related_cases(case, theme_ids, problem_ids, tag_ids, limit=4):
     words of the title, model name and summary. Never `case` itself."""
     from .browse import published_cases
 
-    shown = catalogue()
-    ids, shared = _picked_and_sharing(shown, case, theme_ids, problem_ids, tag_ids)
+    listed = catalogue()
+    ids, shared = _picked_and_sharing(listed, case, theme_ids, problem_ids, tag_ids)
     # Shown as a linked title and place, and compared by title, model name and summary.
     found = (published_cases().select_related(None).prefetch_related(None)
              .only("title", "url_path", "model_name", "summary", "region__full_name").select_related("region")
@@ -95,7 +95,7 @@ def related_cases(case, theme_ids, problem_ids, tag_ids, limit=4):
     own = set(search_terms(" ".join((case.title, case.model_name, case.summary))))
 
     def closeness(other):
-        words = _terms(shown, other)
+        words = _terms(listed, other)
         return (*shared[other.pk], len(own & words) / (len(own | words) or 1))
 
     return sorted(cases, key=closeness, reverse=True)[:limit], True

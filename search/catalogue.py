@@ -202,7 +202,8 @@ class Catalogue:
 
     def entries_of(self, cases):
         """The search index entry ids of `cases` (a CaseSet), as a list."""
-        entries = self.entry_of_case[cases.pks()[cases.pks() < len(self.entry_of_case)]]
+        pks = cases.pks()
+        entries = self.entry_of_case[pks[pks < len(self.entry_of_case)]]
         return entries[entries >= 0].tolist()
 
     def facet_counts(self, cases, limit):
