@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.search.models import IndexEntry
 
 from cases.models import CasePage
-from search.case_search import search_cases
 from search import fulltext
+from search.case_search import search_cases
 from search.case_sets import CaseSet
 from search.catalogue import RankedIds
 from search.fulltext import matching_cases, relevance_order, relevance_ranking, worth_ranking
