@@ -4,10 +4,13 @@
 (cases.browse.CaseFilter) and searches with the site's Chinese search (search.case_search).
 """
 
+import json
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Case, Value, When
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
@@ -50,24 +53,37 @@ class CaseSearchFilter(BaseFilterBackend):
         if not query:
             return queryset
         ranked = ranked_ids(query, CaseSet.of(queryset.values_list("pk", flat=True)), view.messages)
-        queryset = queryset.filter(pk__in=list(ranked.members))
+        queryset = queryset.filter(pk__in=_among(ranked.members))
         if "order" in request.GET or not ranked:
             return queryset
-        # Only the cases up to the requested page are put in order (all ten thousand in one CASE
-        # made a common word's first page slow); the rest follow by id, never shown in this response.
-        shown = ranked[:_page_end(request)]
-        ranks = [When(pk=pk, then=Value(rank)) for rank, pk in enumerate(shown)]
-        return queryset.order_by(Case(*ranks, default=Value(len(shown))), "pk")
+        # Only the requested page is put in order (all ten thousand matches in one CASE made a
+        # common word's first page slow): the matches ranked before it come first, in any order,
+        # then the page, then the rest; Wagtail's pagination slices the page out of that.
+        start, end = _page_bounds(request)
+        page = ranked[start:end]
+        ranks = [When(pk=pk, then=Value(rank)) for rank, pk in enumerate(page, start=1)]
+        before = When(pk__in=_among(ranked[:start]), then=Value(0))
+        return queryset.order_by(Case(before, *ranks, default=Value(len(page) + 1)), "pk")
 
 
-def _page_end(request):
-    """offset + limit, as Wagtail's pagination reads them (it refuses malformed ones itself)."""
+def _among(pks):
+    """A subquery of the pks `pks`, bound as one parameter: `pk__in=` a list binds one per pk,
+    past SQLite's limit of 32,766 (PostgreSQL's 65,535) when a word matches 100,000 cases."""
+    pks = list(pks)
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::integer[])", [pks])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(pks)])
+
+
+def _page_bounds(request):
+    """(offset, offset + limit), as Wagtail's pagination reads them (it refuses malformed ones itself)."""
     limit_max = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
     default = min(20, limit_max) if limit_max else 20
     try:
-        return max(int(request.GET.get("offset", 0)), 0) + max(int(request.GET.get("limit", default)), 0)
+        offset = max(int(request.GET.get("offset", 0)), 0)
+        return offset, offset + max(int(request.GET.get("limit", default)), 0)
     except ValueError:
-        return default
+        return 0, default
 
 
 class CasePagesAPIViewSet(PagesAPIViewSet):

@@ -1,5 +1,6 @@
 """Open data: the read-only API, the feeds, sitemap.xml and robots.txt."""
 
+import sqlite3
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -203,6 +204,32 @@ def test_search_pages_follow_the_site_search_order(client):
         page = client.get(API, {"search": "党员", "offset": offset, "limit": limit}).json()
         assert [item["meta"]["slug"] for item in page["items"]] == site[offset:offset + limit]
         assert page["meta"]["total_count"] == len(site)
+
+
+def test_a_search_matching_more_cases_than_the_database_binds_parameters(client):
+    """The matches reach the database as one parameter, not one each: at 100,000 matches a
+    list passed one per pk exceeded SQLite's 32,766 variables (here the limit is made 12)."""
+    from tests.search.test_search_page import publish_case
+
+    for number in range(20):
+        publish_case(f"参数上限测试{number}号", "村里推行网格员制度。", year_reported=2000 + number)
+    site = [hit["slug"] for page in (1, 2)
+            for hit in client.get("/search/", {"q": "网格员", "page": page, "format": "json"}).json()["results"]]
+    assert len(site) == 20
+    limit_variables = connection.vendor == "sqlite"
+    if limit_variables:
+        raw = connection.connection
+        before = raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+        raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 12)
+    try:
+        for offset, limit in ((0, 2), (9, 3), (18, 5)):
+            response = client.get(API, {"search": "网格员", "offset": offset, "limit": limit})
+            assert response.status_code == 200, response.content
+            assert [item["meta"]["slug"] for item in response.json()["items"]] == site[offset:offset + limit]
+            assert response.json()["meta"]["total_count"] == 20
+    finally:
+        if limit_variables:
+            raw.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, before)
 
 
 @pytest.mark.parametrize("params", [{}, {"search": "党建"}])
