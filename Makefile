@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed-requirements
 
-.PHONY: install migrate setup demo test test-browser lock clean
+.PHONY: install migrate setup demo lint test test-browser lock clean
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,7 +27,12 @@ demo: setup
 	@echo "打开 http://127.0.0.1:8000/ （管理后台：http://127.0.0.1:8000/admin/）"
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: install
+# Style and layers first (settings in pyproject.toml; the same checks as .pre-commit-config.yaml).
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
+
+test: install lint
 	$(BIN)/python ../shared/checks/fixture_fidelity.py fixtures/cases
 	$(BIN)/pytest $(PYTEST_ARGS)
 

@@ -17,7 +17,7 @@ reads the reference index (the admin's "usage" counts) of synthetic cases, so no
 import json
 import random
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -125,7 +125,7 @@ def case_fields(number, rng, pool, vocab):
         "source_note": "由 bench/corpus.py 用种子案例的原句重组生成，仅用于性能测试，内容不代表真实案例。",
         "source_complete": True,
         "live": True,
-        "first_published_at": datetime(reported, rng.randint(1, 12), rng.randint(1, 28), 8, tzinfo=timezone.utc),
+        "first_published_at": datetime(reported, rng.randint(1, 12), rng.randint(1, 28), 8, tzinfo=UTC),
     }
     fields["last_published_at"] = fields["first_published_at"]
     themes = rng.sample(vocab["themes"], rng.randint(1, 3))

@@ -277,8 +277,8 @@ def measure_pages(runs):
     synthetic = list(CasePage.objects.live().filter(slug__startswith="bench-").order_by("pk")
                      .values_list("slug", flat=True))
     middle = synthetic[len(synthetic) // 2] if synthetic else CasePage.objects.live().first().slug
-    compared = ",".join((synthetic[1:4] if len(synthetic) >= 4 else
-                         list(CasePage.objects.live().values_list("slug", flat=True)[:3])))
+    compared = ",".join(synthetic[1:4] if len(synthetic) >= 4 else
+                         list(CasePage.objects.live().values_list("slug", flat=True)[:3]))
     collection = TrainingCollectionPage.objects.live().first()
     case = CasePage.objects.get(slug=middle)
     urls = {
@@ -420,9 +420,9 @@ def table(results):
     for name, p in results["pages"].items():
         rows.append((f"page {name}", f"{p['median_ms']} ms median", f"{p['queries']} queries; targets ≤ 12"
                      + ("; ≤ 30 ms" if name == "case_page" else "")))
-    for name, l in results.get("load", {}).items():
-        rows.append((f"load {name}", f"{l['rps']} req/s", f"{l['errors']} errors; p50 {l['latency_p50_ms']} ms"
-                     + (", p99 " + str(l["latency_p99_ms"]) + " ms" if l.get("latency_p99_ms") else "")))
+    for name, load in results.get("load", {}).items():
+        rows.append((f"load {name}", f"{load['rps']} req/s", f"{load['errors']} errors; p50 {load['latency_p50_ms']} ms"
+                     + (", p99 " + str(load["latency_p99_ms"]) + " ms" if load.get("latency_p99_ms") else "")))
     width = max(len(r[0]) for r in rows)
     value_width = max(len(str(r[1])) for r in rows)
     return "\n".join(f"{r[0]:<{width}}  {str(r[1]):>{value_width}}  {r[2]}" for r in rows)

@@ -40,8 +40,17 @@ import urllib.request
 from pathlib import Path
 
 from bench.run import (
-    PYTHON, QUERY_MIX, ROOT, bench_database_url, free_port, log, manage, parse_wrk, reset_database,
-    stop, wait_for,
+    PYTHON,
+    QUERY_MIX,
+    ROOT,
+    bench_database_url,
+    free_port,
+    log,
+    manage,
+    parse_wrk,
+    reset_database,
+    stop,
+    wait_for,
 )
 
 PAGE_SIZE = 4096  # /proc/<pid>/statm counts pages
@@ -400,7 +409,7 @@ def main():
         wait_for(base + "/")
         log(f"soak: gunicorn (2 workers) on {base}; checking the {len(mix)} URLs of the mix …")
         for _ in range(2):  # both workers warm
-            for kind, path in mix:
+            for _kind, path in mix:
                 try:
                     with urllib.request.urlopen(base + path, timeout=60) as response:
                         status = response.status

@@ -3,11 +3,11 @@
 import io
 
 import qrcode
+from django.utils.html import escape
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Pt
-from django.utils.html import escape
 
 from .blocks import html_paragraphs
 

@@ -28,11 +28,15 @@ from .blocks import CaseBodyBlock, html_paragraphs
 from .forms import CasePageForm
 from .related import related_cases
 from .serializers import (
-    KeyFigureSerializer, PageUrlField, RegionSerializer, SourceSerializer, TagSerializer, TermSerializer,
+    KeyFigureSerializer,
+    PageUrlField,
+    RegionSerializer,
+    SourceSerializer,
+    TagSerializer,
+    TermSerializer,
 )
 from .taxonomy import Domain, Problem, Region, Theme
 from .training import CollectionCase, TrainingCollectionPage, TrainingIndexPage
-
 
 __all__ = [
     "CaseIndexPage", "CasePage", "CasePageTag", "CollectionCase", "KeyFigure", "RelatedCase",

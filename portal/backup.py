@@ -509,7 +509,7 @@ def _extract(path, manifest, scratch, media_new):
                 digest, size = hashlib.sha256(), 0
                 source = tar.extractfile(member)
                 with open(target, "wb") as out:
-                    for block in iter(lambda: source.read(CHUNK), b""):
+                    for block in iter(lambda: source.read(CHUNK), b""):  # noqa: B023 (read at once, inside this iteration)
                         digest.update(block)
                         size += len(block)
                         out.write(block)

@@ -39,7 +39,7 @@ def snippet(texts, terms, length=SNIPPET_LENGTH):
         if matches:
             def weight(start):
                 # Whole query words outweigh their parts: a term counts by its length squared.
-                found = {m.group().lower() for m in matches if start <= m.start() < start + length}
+                found = {m.group().lower() for m in matches if start <= m.start() < start + length}  # noqa: B023 (used within this iteration)
                 return sum(len(term) ** 2 for term in found)
 
             best = max(matches, key=lambda match: weight(max(0, match.start() - length // 3)))

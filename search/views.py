@@ -7,7 +7,6 @@ from django.utils.cache import add_never_cache_headers
 from .case_search import SORTS, UNAVAILABLE, autocomplete, search_cases, suggestions
 from .facets import FACET_LABELS
 
-
 # What the page's links carry over: the search's own parameters, as parsed. Echoing whatever
 # was sent made every facet link repeat a 100,000-character parameter (a 37 MB page).
 LINK_PARAMETERS = ("q", *FACET_LABELS, "sort")

@@ -13,8 +13,8 @@ from search.text import fold, query_words, segmenter, to_simplified
 
 from ..taxonomy import Domain, Problem, Region, Theme
 from .clean import ISSUER, Removed
-from .places import PlaceFinder
 from .patterns import ENUMERATION, TERMINAL, TOP_HEADING, ends_sentence, is_heading_like
+from .places import PlaceFinder
 
 INTRO_HEADING = "基本情况"
 # A signed article (its author's name under the title) opens with an introduction, not a report

@@ -145,7 +145,7 @@ def test_print_view_has_contents_full_text_and_a_qr_code_per_case(client, collec
     for slug, svg in zip(SEED_ORDER, svgs):
         case = CasePage.objects.get(slug=slug)
         assert decode_qr_svg(svg) == [f"http://testserver{case.url}"]
-        for anchor, heading in case.sections:
+        for _anchor, heading in case.sections:
             assert heading in html
     last_paragraph = CasePage.objects.get(slug="wuchang-1-3").body_text().splitlines()[-1]
     assert last_paragraph[:30] in html
@@ -239,7 +239,8 @@ def test_similar_cases_when_none_were_picked(client):
     assert context["related_is_automatic"] and related
     assert "wuchang-1-3" not in related
     best = related[0]
-    shared = lambda slug: CasePage.objects.get(slug=slug).problems.filter(pk__in=case.problems.all()).count()
+    def shared(slug):
+        return CasePage.objects.get(slug=slug).problems.filter(pk__in=case.problems.all()).count()
     assert shared(best) == max(shared(slug) for slug in related)
 
 

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from wagtail.test.utils.form_data import rich_text
 
 from cases.fixtures import FixtureError, load_cases
 from cases.importer.create import import_documents
@@ -31,7 +32,6 @@ from cases.importer.decode import read_bytes
 from cases.models import CaseIndexPage, CasePage
 from cases.taxonomy import Region
 from tests.admin_forms import case_form_data
-from wagtail.test.utils.form_data import rich_text
 
 pytestmark = pytest.mark.django_db
 

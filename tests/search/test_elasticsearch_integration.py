@@ -14,8 +14,8 @@ from django.core.management import call_command
 
 from cases.models import CasePage
 from search.facets import facet_counts
-from tests.search.test_relevance import JUDGEMENTS, reciprocal_rank
 from tests.search.search_client import search_json, slugs
+from tests.search.test_relevance import JUDGEMENTS, reciprocal_rank
 
 pytestmark = [
     pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"),

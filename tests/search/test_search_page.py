@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
-from cases.models import CasePage, CaseIndexPage
+from cases.models import CaseIndexPage, CasePage
 from cases.taxonomy import Region, Theme
 from search import case_search
 from tests.conftest import SEED_SLUGS

@@ -4,7 +4,6 @@ import io
 import re
 
 import opencc
-import pytest
 import yaml
 from django.conf import settings
 from docx import Document as WordDocument

@@ -15,8 +15,7 @@ from cases.models import CasePage
 from cases.taxonomy import Region
 from search.text import to_simplified
 
-from .conftest import (NOISE_LINES, SEEDS, as_big5, as_docx, as_word_html, fixture, hard_wrapped, seed_text,
-                       with_noise)
+from .conftest import NOISE_LINES, SEEDS, as_big5, as_docx, as_word_html, fixture, hard_wrapped, seed_text, with_noise
 
 _checker = importlib.util.spec_from_file_location(
     "fixture_fidelity", settings.BASE_DIR.parent / "shared" / "checks" / "fixture_fidelity.py")

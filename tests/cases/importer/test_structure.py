@@ -6,8 +6,7 @@ from cases.importer import structure
 from cases.importer.create import analyse
 from cases.importer.decode import read_bytes
 from cases.importer.places import PlaceFinder
-from cases.importer.structure import (Section, case_title, drop_cut_off_section, key_figures, model_name,
-                                      sections_of)
+from cases.importer.structure import Section, case_title, drop_cut_off_section, key_figures, model_name, sections_of
 from cases.taxonomy import Region
 
 INTRO = "近年来，某县委坚持以党建引领乡村振兴，探索出一套行之有效的办法，取得了明显成效。"
