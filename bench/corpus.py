@@ -35,9 +35,14 @@ from portal.page_cache import content_changed
 # Real provinces → cities → counties, added to the benchmark database only, so that region
 # filters and the province facet have more than the six seed provinces to work with.
 EXTRA_REGIONS = [
-    ("浙江省", "杭州市", "桐庐县"), ("四川省", "成都市", "蒲江县"), ("河南省", "信阳市", "光山县"),
-    ("福建省", "宁德市", "寿宁县"), ("贵州省", "遵义市", "湄潭县"), ("甘肃省", "定西市", "渭源县"),
-    ("安徽省", "六安市", "金寨县"), ("河北省", "保定市", "阜平县"),
+    ("浙江省", "杭州市", "桐庐县"),
+    ("四川省", "成都市", "蒲江县"),
+    ("河南省", "信阳市", "光山县"),
+    ("福建省", "宁德市", "寿宁县"),
+    ("贵州省", "遵义市", "湄潭县"),
+    ("甘肃省", "定西市", "渭源县"),
+    ("安徽省", "六安市", "金寨县"),
+    ("河北省", "保定市", "阜平县"),
 ]
 SENTENCE_END = re.compile(r"(?<=[。！？；])")
 SLUG_PREFIX = "bench-"
@@ -95,8 +100,9 @@ def _body(rng, pool):
             continue  # not every case has every kind of section
         for _ in range(2 if kind == "做法" and rng.random() < 0.5 else 1):
             html = "".join(f"<p>{escape(text)}</p>" for text in _paragraphs(rng, pool, kind))
-            blocks.append({"type": "section", "value": {
-                "kind": kind, "heading": rng.choice(pool.headings[kind]), "text": html}})
+            blocks.append(
+                {"type": "section", "value": {"kind": kind, "heading": rng.choice(pool.headings[kind]), "text": html}}
+            )
         if kind == "做法" and pool.quotes and rng.random() < 0.3:
             blocks.append({"type": "quote", "value": dict(rng.choice(pool.quotes))})
     return json.dumps(blocks, ensure_ascii=False)
@@ -144,16 +150,23 @@ class BulkWriter:
         self.parent = CaseIndexPage.objects.get()
         self.content_type = ContentType.objects.get_for_model(CasePage)
         last = self.parent.get_last_child()
-        self.step = CasePage._str2int(last.path[-CasePage.steplen:]) if last else 0
+        self.step = CasePage._str2int(last.path[-CasePage.steplen :]) if last else 0
         self.tags = {}
         self.case_fields = [field for field in CasePage._meta.local_concrete_fields]
 
     def page(self, fields):
         self.step += 1
         depth = self.parent.depth + 1
-        return CasePage(**fields, content_type=self.content_type, locale_id=self.parent.locale_id,
-                        path=CasePage._get_path(self.parent.path, depth, self.step), depth=depth, numchild=0,
-                        url_path=f"{self.parent.url_path}{fields['slug']}/", draft_title=fields["title"])
+        return CasePage(
+            **fields,
+            content_type=self.content_type,
+            locale_id=self.parent.locale_id,
+            path=CasePage._get_path(self.parent.path, depth, self.step),
+            depth=depth,
+            numchild=0,
+            url_path=f"{self.parent.url_path}{fields['slug']}/",
+            draft_title=fields["title"],
+        )
 
     def tag(self, name):
         if name not in self.tags:
@@ -164,8 +177,17 @@ class BulkWriter:
     def write(self, batch):
         """`batch`: (CasePage, themes, problems, tag names, key figure dicts) of unsaved cases."""
         rows = Page.objects.bulk_create(
-            [Page(**{field.attname: getattr(case, field.attname) for field in Page._meta.concrete_fields
-                     if not field.primary_key}) for case, *_ in batch])
+            [
+                Page(
+                    **{
+                        field.attname: getattr(case, field.attname)
+                        for field in Page._meta.concrete_fields
+                        if not field.primary_key
+                    }
+                )
+                for case, *_ in batch
+            ]
+        )
         for (case, *_), row in zip(batch, rows):
             case.pk = case.page_ptr_id = row.pk
         columns = ", ".join(connection.ops.quote_name(field.column) for field in self.case_fields)
@@ -173,20 +195,40 @@ class BulkWriter:
             cursor.executemany(
                 f"INSERT INTO {CasePage._meta.db_table} ({columns}) "
                 f"VALUES ({', '.join(['%s'] * len(self.case_fields))})",
-                [[field.get_db_prep_save(field.pre_save(case, True), connection) for field in self.case_fields]
-                 for case, *_ in batch])
+                [
+                    [field.get_db_prep_save(field.pre_save(case, True), connection) for field in self.case_fields]
+                    for case, *_ in batch
+                ],
+            )
         themes, problems = CasePage.themes.through, CasePage.problems.through
-        themes.objects.bulk_create([themes(casepage_id=case.pk, theme=theme)
-                                    for case, chosen, *_ in batch for theme in chosen])
-        problems.objects.bulk_create([problems(casepage_id=case.pk, problem=problem)
-                                      for case, _, chosen, *_ in batch for problem in chosen])
-        CasePageTag.objects.bulk_create([CasePageTag(content_object_id=case.pk, tag=self.tag(name))
-                                         for case, _, _, names, _ in batch for name in names])
-        KeyFigure.objects.bulk_create([KeyFigure(
-            page_id=case.pk, label=str(f.get("label", "")), value=str(f.get("value", ""))[:50],
-            unit=str(f.get("unit") or "")[:20], year=f.get("year") if isinstance(f.get("year"), int) else None,
-            note=str(f.get("note") or "")[:200], sort_order=i)
-            for case, *_, figures in batch for i, f in enumerate(figures)])
+        themes.objects.bulk_create(
+            [themes(casepage_id=case.pk, theme=theme) for case, chosen, *_ in batch for theme in chosen]
+        )
+        problems.objects.bulk_create(
+            [problems(casepage_id=case.pk, problem=problem) for case, _, chosen, *_ in batch for problem in chosen]
+        )
+        CasePageTag.objects.bulk_create(
+            [
+                CasePageTag(content_object_id=case.pk, tag=self.tag(name))
+                for case, _, _, names, _ in batch
+                for name in names
+            ]
+        )
+        KeyFigure.objects.bulk_create(
+            [
+                KeyFigure(
+                    page_id=case.pk,
+                    label=str(f.get("label", "")),
+                    value=str(f.get("value", ""))[:50],
+                    unit=str(f.get("unit") or "")[:20],
+                    year=f.get("year") if isinstance(f.get("year"), int) else None,
+                    note=str(f.get("note") or "")[:200],
+                    sort_order=i,
+                )
+                for case, *_, figures in batch
+                for i, f in enumerate(figures)
+            ]
+        )
         Page.objects.filter(pk=self.parent.pk).update(numchild=F("numchild") + len(batch))
 
 

@@ -63,11 +63,16 @@ def percentile(values, fraction):
 
 
 def summary(times_ms):
-    return {"p50_ms": round(percentile(times_ms, 0.5), 2), "p95_ms": round(percentile(times_ms, 0.95), 2),
-            "mean_ms": round(statistics.fmean(times_ms), 2), "samples": len(times_ms)}
+    return {
+        "p50_ms": round(percentile(times_ms, 0.5), 2),
+        "p95_ms": round(percentile(times_ms, 0.95), 2),
+        "mean_ms": round(statistics.fmean(times_ms), 2),
+        "samples": len(times_ms),
+    }
 
 
 # --- the database ---------------------------------------------------------------------------
+
 
 def bench_database_url(purpose="bench"):
     """(url, derived from DATABASE_URL) of the database for `purpose` (bench, soak)."""
@@ -100,23 +105,28 @@ def reset_database(url, derived_pg):
 
     name = urllib.parse.urlsplit(url).path.lstrip("/")
     if not (derived_pg or "bench" in name):
-        sys.exit(f"bench: BENCH_DATABASE_URL names database {name!r}; its name must contain 'bench' "
-                 "(it is dropped and re-created)")
-    admin_url = os.environ.get("DATABASE_URL") if derived_pg else urllib.parse.urlunsplit(
-        urllib.parse.urlsplit(url)._replace(path="/postgres"))
+        sys.exit(
+            f"bench: BENCH_DATABASE_URL names database {name!r}; its name must contain 'bench' "
+            "(it is dropped and re-created)"
+        )
+    admin_url = (
+        os.environ.get("DATABASE_URL")
+        if derived_pg
+        else urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/postgres"))
+    )
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.execute(f'CREATE DATABASE "{name}" ENCODING \'UTF8\'')
+        conn.execute(f"CREATE DATABASE \"{name}\" ENCODING 'UTF8'")
 
 
 def manage(env, *args):
     started = time.perf_counter()
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - started
 
 
 # --- measurements (inside Django) -------------------------------------------------------------
+
 
 def measure_indexing():
     from django.core.management import call_command
@@ -129,8 +139,12 @@ def measure_indexing():
     started = time.perf_counter()
     call_command("update_index", verbosity=0, stdout=open(os.devnull, "w"))
     elapsed = time.perf_counter() - started
-    return {"cases": count, "seconds": round(elapsed, 2), "cases_per_s": round(count / elapsed, 1),
-            "what": "manage.py update_index (every indexed model; the pages are nearly all cases)"}
+    return {
+        "cases": count,
+        "seconds": round(elapsed, 2),
+        "cases_per_s": round(count / elapsed, 1),
+        "what": "manage.py update_index (every indexed model; the pages are nearly all cases)",
+    }
 
 
 def _stock(params):
@@ -141,8 +155,7 @@ def _stock(params):
     from cases.models import CasePage
 
     candidates = CaseFilter.from_params(params).apply(CasePage.objects.live().public())
-    results = get_search_backend().search(params["q"], CasePage.objects.live().filter(
-        pk__in=candidates.values("pk")))
+    results = get_search_backend().search(params["q"], CasePage.objects.live().filter(pk__in=candidates.values("pk")))
     total = results.count()
     list(results[:10])
     return total
@@ -160,8 +173,12 @@ def _icontains(params):
 
     def word_q(word):
         escaped = json.dumps(word)[1:-1]
-        return (Q(title__icontains=word) | Q(model_name__icontains=word) | Q(summary__icontains=word)
-                | Q(body__icontains=escaped))
+        return (
+            Q(title__icontains=word)
+            | Q(model_name__icontains=word)
+            | Q(summary__icontains=word)
+            | Q(body__icontains=escaped)
+        )
 
     cases = CaseFilter.from_params(params).apply(published_cases())
     cases = cases.filter(reduce(and_, (word_q(word) for word in params["q"].split())))
@@ -186,18 +203,24 @@ def _fts_floor_factory():
     entries = IndexEntry._meta.db_table
     if connection.vendor == "sqlite":
         fts = entries + "_fts"
-        sql = (f"SELECT e.object_id FROM {fts} f JOIN {entries} e ON e.id = f.rowid "
-               f"WHERE {fts} MATCH %s AND e.content_type_id = %s ORDER BY bm25({fts})")
+        sql = (
+            f"SELECT e.object_id FROM {fts} f JOIN {entries} e ON e.id = f.rowid "
+            f"WHERE {fts} MATCH %s AND e.content_type_id = %s ORDER BY bm25({fts})"
+        )
 
         def term(word):
             return '"' + word.replace('"', '""') + '"'
+
         both, either = " AND ", " OR "
     else:
-        sql = (f"SELECT object_id FROM {entries} WHERE (title || body) @@ to_tsquery('simple', %s) "
-               f"AND content_type_id = %s ORDER BY ts_rank(title || body, to_tsquery('simple', %s)) DESC")
+        sql = (
+            f"SELECT object_id FROM {entries} WHERE (title || body) @@ to_tsquery('simple', %s) "
+            f"AND content_type_id = %s ORDER BY ts_rank(title || body, to_tsquery('simple', %s)) DESC"
+        )
 
         def term(word):
             return "'" + word.replace("'", "''").replace("\\", "") + "'"
+
         both, either = " & ", " | "
 
     def expression(query):
@@ -214,6 +237,7 @@ def _fts_floor_factory():
         with connection.cursor() as cursor:
             cursor.execute(sql, args)
             return len(cursor.fetchall())
+
     return run
 
 
@@ -261,8 +285,11 @@ def measure_search(rounds, baselines=BASELINES):
                 times.append(elapsed)
                 by_kind.setdefault(kind, []).append(elapsed)
                 reset_queries()
-        out[name] = {**summary(times), "hits": hits,
-                     "by_kind_p95_ms": {kind: round(percentile(v, 0.95), 2) for kind, v in by_kind.items()}}
+        out[name] = {
+            **summary(times),
+            "hits": hits,
+            "by_kind_p95_ms": {kind: round(percentile(v, 0.95), 2) for kind, v in by_kind.items()},
+        }
         log(f"  search {name}: p50 {out[name]['p50_ms']} ms, p95 {out[name]['p95_ms']} ms")
     return out
 
@@ -274,11 +301,13 @@ def measure_pages(runs):
 
     from cases.models import CasePage, TrainingCollectionPage
 
-    synthetic = list(CasePage.objects.live().filter(slug__startswith="bench-").order_by("pk")
-                     .values_list("slug", flat=True))
+    synthetic = list(
+        CasePage.objects.live().filter(slug__startswith="bench-").order_by("pk").values_list("slug", flat=True)
+    )
     middle = synthetic[len(synthetic) // 2] if synthetic else CasePage.objects.live().first().slug
-    compared = ",".join(synthetic[1:4] if len(synthetic) >= 4 else
-                         list(CasePage.objects.live().values_list("slug", flat=True)[:3]))
+    compared = ",".join(
+        synthetic[1:4] if len(synthetic) >= 4 else list(CasePage.objects.live().values_list("slug", flat=True)[:3])
+    )
     collection = TrainingCollectionPage.objects.live().first()
     case = CasePage.objects.get(slug=middle)
     urls = {
@@ -305,14 +334,20 @@ def measure_pages(runs):
                 response = client.get(url)
                 times.append((time.perf_counter() - started) * 1000)
             queries.append(len(captured.captured_queries))
-        out[name] = {"url": url, "status": response.status_code, "queries": max(queries),
-                     "median_ms": round(statistics.median(times), 2), "p95_ms": round(percentile(times, 0.95), 2),
-                     "bytes": len(response.content)}
+        out[name] = {
+            "url": url,
+            "status": response.status_code,
+            "queries": max(queries),
+            "median_ms": round(statistics.median(times), 2),
+            "p95_ms": round(percentile(times, 0.95), 2),
+            "bytes": len(response.content),
+        }
         log(f"  page {name}: {out[name]['median_ms']} ms, {out[name]['queries']} queries")
     return out, urls
 
 
 # --- load (gunicorn + wrk) ----------------------------------------------------------------------
+
 
 def free_port():
     with socket.socket() as sock:
@@ -347,10 +382,15 @@ def parse_wrk(output):
         value, unit = float(found.group(1)), found.group(2)
         return round(value / 1000 if unit == "us" else value * 1000 if unit == "s" else value, 2)
 
-    return {"rps": number(r"Requests/sec:\s+([\d.]+)"), "errors": errors, "non_2xx": non_2xx,
-            "socket_errors": socket_errors.group(0) if socket_errors else "",
-            "requests": int(number(r"(\d+) requests in")),
-            "latency_p50_ms": latency("50%"), "latency_p99_ms": latency("99%")}
+    return {
+        "rps": number(r"Requests/sec:\s+([\d.]+)"),
+        "errors": errors,
+        "non_2xx": non_2xx,
+        "socket_errors": socket_errors.group(0) if socket_errors else "",
+        "requests": int(number(r"(\d+) requests in")),
+        "latency_p50_ms": latency("50%"),
+        "latency_p99_ms": latency("99%"),
+    }
 
 
 def measure_load(env, urls, seconds, connections, cache=False):
@@ -361,9 +401,23 @@ def measure_load(env, urls, seconds, connections, cache=False):
     base = f"http://127.0.0.1:{port}"
     server_env = {**env, "BENCH_CACHE": "1" if cache else "0"}
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=server_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "portal.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=server_env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     out = {}
     try:
         wait_for(base + "/")
@@ -373,10 +427,18 @@ def measure_load(env, urls, seconds, connections, cache=False):
                 urllib.request.urlopen(url, timeout=60).read()
             result = subprocess.run(
                 ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--timeout", "10s", "--latency", url],
-                capture_output=True, text=True, check=True)
+                capture_output=True,
+                text=True,
+                check=True,
+            )
             out[name + ("_cached" if cache else "")] = {
-                **parse_wrk(result.stdout), "url": urls[name], "seconds": seconds, "connections": connections,
-                "workers": 2, "page_cache": cache}
+                **parse_wrk(result.stdout),
+                "url": urls[name],
+                "seconds": seconds,
+                "connections": connections,
+                "workers": 2,
+                "page_cache": cache,
+            }
             entry = out[name + ("_cached" if cache else "")]
             log(f"  load {name}{' (cached)' if cache else ''}: {entry['rps']} req/s, {entry['errors']} errors")
     finally:
@@ -395,6 +457,7 @@ def stop(server):
 
 # --- report -------------------------------------------------------------------------------------
 
+
 def machine():
     cpu = ""
     try:
@@ -403,8 +466,13 @@ def machine():
         pass
     import sqlite3
 
-    return {"cpus": os.cpu_count(), "cpu": cpu, "python": platform.python_version(),
-            "sqlite": sqlite3.sqlite_version, "platform": platform.platform()}
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "sqlite": sqlite3.sqlite_version,
+        "platform": platform.platform(),
+    }
 
 
 def table(results):
@@ -412,25 +480,43 @@ def table(results):
     index = results["index"]
     rows.append(("index: update_index", f"{index['cases_per_s']} cases/s", f"{index['seconds']} s, target ≥ 100"))
     s = results["search"]
-    rows.append(("search (ours) p50 / p95", f"{s['p50_ms']} / {s['p95_ms']} ms",
-                 "target p95 ≤ 50 ms at 10k; ≤ 3× floor"))
+    rows.append(
+        ("search (ours) p50 / p95", f"{s['p50_ms']} / {s['p95_ms']} ms", "target p95 ≤ 50 ms at 10k; ≤ 3× floor")
+    )
     for name, b in results["baselines"].items():
-        rows.append((f"baseline {name} p50 / p95", f"{b['p50_ms']} / {b['p95_ms']} ms",
-                     f"ours/this p95 = {b['ours_over_baseline_p95']}×; hits {b['total_hits']} (ours {s['total_hits']})"))
+        rows.append(
+            (
+                f"baseline {name} p50 / p95",
+                f"{b['p50_ms']} / {b['p95_ms']} ms",
+                f"ours/this p95 = {b['ours_over_baseline_p95']}×; hits {b['total_hits']} (ours {s['total_hits']})",
+            )
+        )
     for name, p in results["pages"].items():
-        rows.append((f"page {name}", f"{p['median_ms']} ms median", f"{p['queries']} queries; targets ≤ 12"
-                     + ("; ≤ 30 ms" if name == "case_page" else "")))
+        rows.append(
+            (
+                f"page {name}",
+                f"{p['median_ms']} ms median",
+                f"{p['queries']} queries; targets ≤ 12" + ("; ≤ 30 ms" if name == "case_page" else ""),
+            )
+        )
     for name, load in results.get("load", {}).items():
-        rows.append((f"load {name}", f"{load['rps']} req/s", f"{load['errors']} errors; p50 {load['latency_p50_ms']} ms"
-                     + (", p99 " + str(load["latency_p99_ms"]) + " ms" if load.get("latency_p99_ms") else "")))
+        rows.append(
+            (
+                f"load {name}",
+                f"{load['rps']} req/s",
+                f"{load['errors']} errors; p50 {load['latency_p50_ms']} ms"
+                + (", p99 " + str(load["latency_p99_ms"]) + " ms" if load.get("latency_p99_ms") else ""),
+            )
+        )
     width = max(len(r[0]) for r in rows)
     value_width = max(len(str(r[1])) for r in rows)
     return "\n".join(f"{r[0]:<{width}}  {str(r[1]):>{value_width}}  {r[2]}" for r in rows)
 
 
 def main():
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cases", type=int, default=int(os.environ.get("BENCH_CASES", 1000)))
     parser.add_argument("--out", default=os.environ.get("BENCH_OUT", "bench-results.json"))
     parser.add_argument("--seed", type=int, default=int(os.environ.get("BENCH_SEED", 9)))
@@ -438,27 +524,34 @@ def main():
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 50)))
     parser.add_argument("--search-rounds", type=int, default=int(os.environ.get("BENCH_SEARCH_ROUNDS", 5)))
     parser.add_argument("--page-runs", type=int, default=int(os.environ.get("BENCH_PAGE_RUNS", 15)))
-    parser.add_argument("--no-cache-variant", action="store_true",
-                        help="skip the load run with the page cache on")
-    parser.add_argument("--baselines", default=os.environ.get("BENCH_BASELINES", ",".join(BASELINES)),
-                        help="comma-separated baselines to run (wagtail_stock takes minutes a round past 10,000)")
-    parser.add_argument("--reuse", action="store_true", default=os.environ.get("BENCH_REUSE") == "1",
-                        help="measure the benchmark database as it is, if it holds a corpus of --cases cases")
+    parser.add_argument("--no-cache-variant", action="store_true", help="skip the load run with the page cache on")
+    parser.add_argument(
+        "--baselines",
+        default=os.environ.get("BENCH_BASELINES", ",".join(BASELINES)),
+        help="comma-separated baselines to run (wagtail_stock takes minutes a round past 10,000)",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        default=os.environ.get("BENCH_REUSE") == "1",
+        help="measure the benchmark database as it is, if it holds a corpus of --cases cases",
+    )
     args = parser.parse_args()
     baselines = [name for name in args.baselines.split(",") if name]
     if unknown := set(baselines) - set(BASELINES):
         parser.error(f"unknown baselines: {', '.join(sorted(unknown))}")
 
     url, derived_pg = bench_database_url()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": url,
-           "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     shown = re.sub(r"//[^@/]*@", "//***@", url)
     log(f"bench: {args.cases} synthetic cases on {shown} (seed {args.seed})")
     if not args.reuse:
         reset_database(url, derived_pg)
-        build = {"migrate_s": round(manage(env, "migrate", "--noinput"), 1),
-                 "setup_portal_s": round(manage(env, "setup_portal"), 1),
-                 "load_cases_s": round(manage(env, "load_cases"), 1)}
+        build = {
+            "migrate_s": round(manage(env, "migrate", "--noinput"), 1),
+            "setup_portal_s": round(manage(env, "setup_portal"), 1),
+            "load_cases_s": round(manage(env, "load_cases"), 1),
+        }
     else:
         clear_page_cache()
         manage(env, "migrate", "--noinput")  # a corpus kept from an older version of the schema
@@ -485,8 +578,7 @@ def main():
             cursor.execute("ANALYZE")  # planner statistics, as a maintained database would have
         log(f"  corpus built in {build['corpus_s']} s; indexing …")
 
-    partial = {"cases": args.cases, "seed": args.seed, "database": connection.vendor, "build": build,
-               "complete": False}
+    partial = {"cases": args.cases, "seed": args.seed, "database": connection.vendor, "build": build, "complete": False}
 
     def checkpoint(**parts):
         partial.update(parts)
@@ -516,15 +608,22 @@ def main():
         "machine": machine(),
         "build": build,
         "index": index,
-        "search": {**{k: ours[k] for k in ("p50_ms", "p95_ms", "mean_ms", "samples", "by_kind_p95_ms")},
-                   "catalogue_load_ms": catalogue_ms,
-                   "total_hits": sum(ours["hits"].values()), "hits": ours["hits"],
-                   "queries": [{"label": label, "kind": kind, "params": params} for label, kind, params in QUERY_MIX]},
+        "search": {
+            **{k: ours[k] for k in ("p50_ms", "p95_ms", "mean_ms", "samples", "by_kind_p95_ms")},
+            "catalogue_load_ms": catalogue_ms,
+            "total_hits": sum(ours["hits"].values()),
+            "hits": ours["hits"],
+            "queries": [{"label": label, "kind": kind, "params": params} for label, kind, params in QUERY_MIX],
+        },
         "baselines": {
-            name: {**{k: b[k] for k in ("p50_ms", "p95_ms", "mean_ms", "samples", "by_kind_p95_ms")},
-                   "ours_over_baseline_p95": round(ours["p95_ms"] / b["p95_ms"], 2) if b["p95_ms"] else None,
-                   "total_hits": sum(b["hits"].values()), "hits": b["hits"]}
-            for name, b in search.items() if name != "ours"
+            name: {
+                **{k: b[k] for k in ("p50_ms", "p95_ms", "mean_ms", "samples", "by_kind_p95_ms")},
+                "ours_over_baseline_p95": round(ours["p95_ms"] / b["p95_ms"], 2) if b["p95_ms"] else None,
+                "total_hits": sum(b["hits"].values()),
+                "hits": b["hits"],
+            }
+            for name, b in search.items()
+            if name != "ours"
         },
         "pages": pages,
         "load": load,

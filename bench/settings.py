@@ -16,9 +16,9 @@ SECRET_KEY = "bench-only-insecure-key"
 DEBUG = False
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 DATABASES = {
-    "default": tune_sqlite(dj_database_url.parse(
-        os.environ["BENCH_DATABASE_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
-    ))
+    "default": tune_sqlite(
+        dj_database_url.parse(os.environ["BENCH_DATABASE_URL"], conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")))
+    )
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
@@ -39,6 +39,8 @@ LOGGING = {
 PAGE_CACHE_SECONDS = 600 if os.environ.get("BENCH_CACHE") == "1" else 0
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "pages": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-              "LOCATION": os.path.join(os.path.dirname(__file__), "var", "page-cache")},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.path.join(os.path.dirname(__file__), "var", "page-cache"),
+    },
 }

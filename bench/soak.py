@@ -58,6 +58,7 @@ PAGE_SIZE = 4096  # /proc/<pid>/statm counts pages
 
 # --- the database ---------------------------------------------------------------------------------
 
+
 def build_database(env, url, derived_pg, cases, seed):
     reset_database(url, derived_pg)
     for command in (("migrate", "--noinput"), ("setup_portal",), ("load_cases",)):
@@ -74,6 +75,7 @@ def build_database(env, url, derived_pg, cases, seed):
 
 
 # --- the URL mix ----------------------------------------------------------------------------------
+
 
 def quoted(path, params=None):
     return path + ("?" + urllib.parse.urlencode(params) if params else "")
@@ -93,10 +95,17 @@ def url_mix():
     collection = TrainingCollectionPage.objects.live().first()
     slugs = [slug for _, slug, _ in sample]
 
-    mix = [("page", "/"), ("page", "/"), ("page", "/cases/"), ("page", quoted("/cases/", {"region": "山东省"})),
-           ("page", quoted("/cases/", {"page": "2"})), ("page", "/training/"),
-           ("page", quoted("/compare/", {"cases": ",".join(slugs[:3])})),
-           ("feed", "/feeds/cases/"), ("feed", "/sitemap.xml")]
+    mix = [
+        ("page", "/"),
+        ("page", "/"),
+        ("page", "/cases/"),
+        ("page", quoted("/cases/", {"region": "山东省"})),
+        ("page", quoted("/cases/", {"page": "2"})),
+        ("page", "/training/"),
+        ("page", quoted("/compare/", {"cases": ",".join(slugs[:3])})),
+        ("feed", "/feeds/cases/"),
+        ("feed", "/sitemap.xml"),
+    ]
     if theme:
         mix += [("page", quoted("/cases/", {"theme": theme.slug})), ("feed", quoted(f"/feeds/themes/{theme.slug}/"))]
     if collection:
@@ -104,13 +113,18 @@ def url_mix():
     mix += [("case", url) for url in case_urls]
     for _, _, params in QUERY_MIX:
         mix.append(("search", quoted("/search/", params)))
-    mix += [("search", quoted("/search/", {"q": "党建", "format": "json"})),
-            ("search", quoted("/search/", {"q": "集体经济", "page": "2"})),
-            ("search", quoted("/search/suggest/", {"q": "党建", "format": "json"}))]
-    mix += [("api", "/api/v2/pages/"), ("api", quoted("/api/v2/pages/", {"region": "山东省"})),
-            ("api", quoted("/api/v2/pages/", {"search": "两会两评"})),
-            ("api", quoted("/api/v2/pages/", {"theme": theme.slug, "limit": "5"}) if theme else "/api/v2/pages/"),
-            ("api", quoted("/api/v2/pages/", {"offset": "10", "fields": "title,place"}))]
+    mix += [
+        ("search", quoted("/search/", {"q": "党建", "format": "json"})),
+        ("search", quoted("/search/", {"q": "集体经济", "page": "2"})),
+        ("search", quoted("/search/suggest/", {"q": "党建", "format": "json"})),
+    ]
+    mix += [
+        ("api", "/api/v2/pages/"),
+        ("api", quoted("/api/v2/pages/", {"region": "山东省"})),
+        ("api", quoted("/api/v2/pages/", {"search": "两会两评"})),
+        ("api", quoted("/api/v2/pages/", {"theme": theme.slug, "limit": "5"}) if theme else "/api/v2/pages/"),
+        ("api", quoted("/api/v2/pages/", {"offset": "10", "fields": "title,place"})),
+    ]
     mix += [("api", f"/api/v2/pages/{pk}/") for pk, _, _ in sample[:6]]
     # wrk sends paths as they are: Unicode slugs (themes, cases) percent-encoded, as browsers do.
     return [(kind, urllib.parse.quote(path, safe="/?=&%:+,;")) for kind, path in mix]
@@ -170,11 +184,29 @@ def write_wrk_script(paths, folder):
 def run_wrk(base, script, seconds, connections, threads, timeout):
     started = time.time()
     result = subprocess.run(
-        ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", f"{timeout}s", "--latency",
-         "-s", str(script), base],
-        capture_output=True, text=True, check=False)
-    out = {**parse_wrk(result.stdout), "seconds": seconds, "connections": connections,
-           "started": started, "statuses": {}}
+        [
+            "wrk",
+            f"-t{threads}",
+            f"-c{connections}",
+            f"-d{seconds}s",
+            "--timeout",
+            f"{timeout}s",
+            "--latency",
+            "-s",
+            str(script),
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    out = {
+        **parse_wrk(result.stdout),
+        "seconds": seconds,
+        "connections": connections,
+        "started": started,
+        "statuses": {},
+    }
     for status, count in re.findall(r"^STATUS (\d+) (\d+)$", result.stdout, re.M):
         out["statuses"][status] = int(count)
     if result.returncode != 0:
@@ -185,12 +217,27 @@ def run_wrk(base, script, seconds, connections, threads, timeout):
 
 # --- the server and its memory --------------------------------------------------------------------
 
+
 def start_server(env, port, log_path):
     log_file = open(log_path, "w")  # a file, not a pipe: a long soak must not fill a pipe buffer
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi:application", "--workers", "2",
-         "--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "portal.wsgi:application",
+            "--workers",
+            "2",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
     return server, log_file
 
 
@@ -253,16 +300,27 @@ def memory_report(samples, warmup_at, pids_seen, max_growth):
             mean_t, mean_v = statistics.fmean(times), statistics.fmean(values)
             var = sum((t - mean_t) ** 2 for t in times)
             slope = sum((t - mean_t) * (v - mean_v) for t, v in after) / var * 60 if var else 0.0
-        workers[pid] = {"start_mb": round(series[0][1], 1), "after_warmup_mb": round(baseline, 1),
-                        "max_mb": round(max(v for _, v in series), 1), "end_mb": round(final, 1),
-                        "growth_pct": round((final - baseline) / baseline * 100, 1) if baseline else 0.0,
-                        "trend_mb_per_min": round(slope, 2), "samples": len(series)}
+        workers[pid] = {
+            "start_mb": round(series[0][1], 1),
+            "after_warmup_mb": round(baseline, 1),
+            "max_mb": round(max(v for _, v in series), 1),
+            "end_mb": round(final, 1),
+            "growth_pct": round((final - baseline) / baseline * 100, 1) if baseline else 0.0,
+            "trend_mb_per_min": round(slope, 2),
+            "samples": len(series),
+        }
     worst = max((w["growth_pct"] for w in workers.values()), default=0.0)
-    return {"workers": workers, "warmup_seconds": warmup_at, "max_growth_pct": worst,
-            "threshold_pct": max_growth, "ok": worst <= max_growth}
+    return {
+        "workers": workers,
+        "warmup_seconds": warmup_at,
+        "max_growth_pct": worst,
+        "threshold_pct": max_growth,
+        "ok": worst <= max_growth,
+    }
 
 
 # --- publishing during the load -------------------------------------------------------------------
+
 
 def publish_case(base, token, deadline_seconds=60):
     """Create and publish a case (Django ORM, same database), then wait until it is served, found
@@ -278,22 +336,40 @@ def publish_case(base, token, deadline_seconds=60):
     started = time.time()
     try:
         index = CaseIndexPage.objects.get()
-        page = index.add_child(instance=CasePage(
-            title=f"负载测试中发布的案例 {word}", slug=slug, live=False,
-            summary=f"负载与浸泡测试期间发布的案例（{word}），检验发布不受负载影响。",
-            region=Region.objects.filter(parent__isnull=False).order_by("pk").first(),
-            source_title="负载测试", model_name="浸泡测试",
-            body=[{"type": "section", "value": {"kind": "做法", "heading": "做法",
-                                                "text": f"<p>负载测试期间发布，检索词 {word}。</p>"}}]))
+        page = index.add_child(
+            instance=CasePage(
+                title=f"负载测试中发布的案例 {word}",
+                slug=slug,
+                live=False,
+                summary=f"负载与浸泡测试期间发布的案例（{word}），检验发布不受负载影响。",
+                region=Region.objects.filter(parent__isnull=False).order_by("pk").first(),
+                source_title="负载测试",
+                model_name="浸泡测试",
+                body=[
+                    {
+                        "type": "section",
+                        "value": {
+                            "kind": "做法",
+                            "heading": "做法",
+                            "text": f"<p>负载测试期间发布，检索词 {word}。</p>",
+                        },
+                    }
+                ],
+            )
+        )
         page.save_revision().publish()
         out["publish_s"] = round(time.time() - started, 2)
         url = CasePage.objects.get(pk=page.pk).url
         checks = {
             "served": (url, lambda body: word in body),
-            "found_by_search": (quoted("/search/", {"q": word, "format": "json"}),
-                                lambda body: slug in [hit["slug"] for hit in json.loads(body)["results"]]),
-            "listed_by_api": (quoted("/api/v2/pages/", {"slug": slug}),
-                              lambda body: json.loads(body)["meta"]["total_count"] == 1),
+            "found_by_search": (
+                quoted("/search/", {"q": word, "format": "json"}),
+                lambda body: slug in [hit["slug"] for hit in json.loads(body)["results"]],
+            ),
+            "listed_by_api": (
+                quoted("/api/v2/pages/", {"slug": slug}),
+                lambda body: json.loads(body)["meta"]["total_count"] == 1,
+            ),
         }
         for name, (path, ok) in checks.items():
             while True:
@@ -318,12 +394,15 @@ def publish_case(base, token, deadline_seconds=60):
 
 # --- main ---------------------------------------------------------------------------------------
 
+
 def server_errors(log_path):
     text = Path(log_path).read_text(encoding="utf-8", errors="replace")
-    return {"internal_server_errors": len(re.findall(r"Internal Server Error", text)),
-            "tracebacks": text.count("Traceback (most recent call last)"),
-            "worker_timeouts": len(re.findall(r"WORKER TIMEOUT", text)),
-            "tail": text.strip().splitlines()[-15:]}
+    return {
+        "internal_server_errors": len(re.findall(r"Internal Server Error", text)),
+        "tracebacks": text.count("Traceback (most recent call last)"),
+        "worker_timeouts": len(re.findall(r"WORKER TIMEOUT", text)),
+        "tail": text.strip().splitlines()[-15:],
+    }
 
 
 def summary_table(result):
@@ -332,56 +411,95 @@ def summary_table(result):
         phase = result.get(name)
         if not phase:
             continue
-        rows.append((f"{name}: requests",
-                     f"{phase['requests']} in {phase['seconds']} s at {phase['connections']} connections",
-                     f"{phase['rps']} req/s; p50 {phase['latency_p50_ms']} ms, p99 {phase['latency_p99_ms']} ms"))
-        rows.append((f"{name}: errors", str(phase["errors"]),
-                     f"non-2xx/3xx {phase['non_2xx']}; {phase['socket_errors'] or 'no socket errors'}; "
-                     f"statuses {phase['statuses']}"))
+        rows.append(
+            (
+                f"{name}: requests",
+                f"{phase['requests']} in {phase['seconds']} s at {phase['connections']} connections",
+                f"{phase['rps']} req/s; p50 {phase['latency_p50_ms']} ms, p99 {phase['latency_p99_ms']} ms",
+            )
+        )
+        rows.append(
+            (
+                f"{name}: errors",
+                str(phase["errors"]),
+                f"non-2xx/3xx {phase['non_2xx']}; {phase['socket_errors'] or 'no socket errors'}; "
+                f"statuses {phase['statuses']}",
+            )
+        )
     publish = result["publish"]
-    rows.append(("publish during load", "ok" if publish.get("ok") else "FAILED",
-                 ", ".join(f"{k} {v}" for k, v in publish.items() if k.endswith("_s"))
-                 + (f" {publish.get('error', '')}" if not publish.get("ok") else "")))
+    rows.append(
+        (
+            "publish during load",
+            "ok" if publish.get("ok") else "FAILED",
+            ", ".join(f"{k} {v}" for k, v in publish.items() if k.endswith("_s"))
+            + (f" {publish.get('error', '')}" if not publish.get("ok") else ""),
+        )
+    )
     memory = result["memory"]
     for pid, worker in memory["workers"].items():
-        rows.append((f"worker {pid} RSS", f"{worker['after_warmup_mb']} → {worker['end_mb']} MB",
-                     f"start {worker['start_mb']}, max {worker['max_mb']}; growth {worker['growth_pct']}% "
-                     f"(limit {memory['threshold_pct']}%), trend {worker['trend_mb_per_min']} MB/min"))
+        rows.append(
+            (
+                f"worker {pid} RSS",
+                f"{worker['after_warmup_mb']} → {worker['end_mb']} MB",
+                f"start {worker['start_mb']}, max {worker['max_mb']}; growth {worker['growth_pct']}% "
+                f"(limit {memory['threshold_pct']}%), trend {worker['trend_mb_per_min']} MB/min",
+            )
+        )
     server = result["server"]
-    rows.append(("server log", f"{server['internal_server_errors']} errors",
-                 f"{server['tracebacks']} tracebacks, {server['worker_timeouts']} worker timeouts, "
-                 f"workers seen {result['workers_seen']} (2 = none restarted)"))
+    rows.append(
+        (
+            "server log",
+            f"{server['internal_server_errors']} errors",
+            f"{server['tracebacks']} tracebacks, {server['worker_timeouts']} worker timeouts, "
+            f"workers seen {result['workers_seen']} (2 = none restarted)",
+        )
+    )
     width = max(len(r[0]) for r in rows)
     value_width = max(len(r[1]) for r in rows)
     return "\n".join(f"{r[0]:<{width}}  {r[1]:<{value_width}}  {r[2]}" for r in rows)
 
 
 def main():
-    parser = argparse.ArgumentParser(prog="python -m bench.soak", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.soak", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=int, default=60, help="load phase (default 60)")
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
-    parser.add_argument("--timeout", type=int, default=10,
-                        help="seconds before wrk counts a request as failed (default 10, as make bench)")
+    parser.add_argument(
+        "--timeout",
+        type=int,
+        default=10,
+        help="seconds before wrk counts a request as failed (default 10, as make bench)",
+    )
     parser.add_argument("--soak-minutes", type=float, default=0, help="soak phase after the load (default none)")
     parser.add_argument("--cases", type=int, default=200, help="synthetic cases besides the six seeds")
     parser.add_argument("--seed", type=int, default=9)
     parser.add_argument("--reuse-db", action="store_true", help="use the database as it is (no rebuild)")
     parser.add_argument("--sample-seconds", type=float, default=5)
-    parser.add_argument("--warmup-seconds", type=float, default=None,
-                        help="memory baseline taken after this much load (default: the load phase when soaking, else half of it)")
+    parser.add_argument(
+        "--warmup-seconds",
+        type=float,
+        default=None,
+        help="memory baseline taken after this much load (default: the load phase when soaking, else half of it)",
+    )
     parser.add_argument("--max-growth", type=float, default=20.0, help="percent RSS growth allowed after warm-up")
     parser.add_argument("--json", help="write the results here too")
-    parser.add_argument("--no-page-cache", action="store_true",
-                        help="render every request (the page cache is on in production)")
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="render every request (the page cache is on in production)"
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("bench.soak: wrk not found (apt-get install wrk)")
 
     url, derived_pg = bench_database_url("soak")
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": url,
-           "PYTHONPATH": str(ROOT), "BENCH_CACHE": "0" if args.no_page_cache else "1"}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
+        "BENCH_DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT),
+        "BENCH_CACHE": "0" if args.no_page_cache else "1",
+    }
     os.environ.update({"DJANGO_SETTINGS_MODULE": "bench.settings", "BENCH_DATABASE_URL": url})
     sys.path.insert(0, str(ROOT))
     import django
@@ -422,16 +540,21 @@ def main():
         sampler.start()
 
         publish = {}
-        publisher = threading.Timer(args.seconds / 3, lambda: publish.update(
-            publish_case(base, f"{int(time.time()) % 100000:05d}")))
+        publisher = threading.Timer(
+            args.seconds / 3, lambda: publish.update(publish_case(base, f"{int(time.time()) % 100000:05d}"))
+        )
         publisher.start()
-        log(f"soak: load, {args.connections} connections for {args.seconds} s (a case is published at "
-            f"{args.seconds / 3:.0f} s) …")
+        log(
+            f"soak: load, {args.connections} connections for {args.seconds} s (a case is published at "
+            f"{args.seconds / 3:.0f} s) …"
+        )
         result["load"] = run_wrk(base, script, args.seconds, args.connections, args.threads, args.timeout)
         publisher.join()
         result["publish"] = publish
-        log(f"  {result['load']['rps']} req/s, {result['load']['errors']} errors; publish "
-            f"{'ok' if publish.get('ok') else 'FAILED'}")
+        log(
+            f"  {result['load']['rps']} req/s, {result['load']['errors']} errors; publish "
+            f"{'ok' if publish.get('ok') else 'FAILED'}"
+        )
         if args.soak_minutes:
             seconds = int(args.soak_minutes * 60)
             log(f"soak: {args.soak_minutes} min at {args.connections} connections …")
@@ -442,8 +565,11 @@ def main():
         # The first search a worker renders loads the segmenter and its dictionary (~30 MB),
         # and the publish mid-load sends every worker back to rendering: memory is judged
         # over the soak, after the whole load phase (without a soak, its second half).
-        warmup = args.warmup_seconds if args.warmup_seconds is not None else (
-            args.seconds if args.soak_minutes else args.seconds / 2)
+        warmup = (
+            args.warmup_seconds
+            if args.warmup_seconds is not None
+            else (args.seconds if args.soak_minutes else args.seconds / 2)
+        )
         result["memory"] = memory_report(sampler.samples, warmup, sampler.pids_seen, args.max_growth)
         result["rss_samples"] = sampler.samples
         result["workers_seen"] = len(sampler.pids_seen)
@@ -458,8 +584,7 @@ def main():
     if not result["publish"].get("ok"):
         failed.append("the case published during the load was not served/found in time")
     if not result["memory"]["ok"]:
-        failed.append(f"worker RSS grew {result['memory']['max_growth_pct']}% after warm-up "
-                      f"(limit {args.max_growth}%)")
+        failed.append(f"worker RSS grew {result['memory']['max_growth_pct']}% after warm-up (limit {args.max_growth}%)")
     if result["workers_seen"] > 2:
         failed.append(f"{result['workers_seen'] - 2} worker(s) restarted")
     if result["server"]["internal_server_errors"] or result["server"]["tracebacks"]:

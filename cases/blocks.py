@@ -31,9 +31,7 @@ SECTION_KINDS = [
 class SectionBlock(blocks.StructBlock):
     kind = blocks.ChoiceBlock(choices=SECTION_KINDS, default="其他", label="类别")
     heading = blocks.CharBlock(max_length=200, label="标题")
-    text = blocks.RichTextBlock(
-        features=["bold", "italic", "ol", "ul", "link", "h3", "h4"], label="正文"
-    )
+    text = blocks.RichTextBlock(features=["bold", "italic", "ol", "ul", "link", "h3", "h4"], label="正文")
 
     class Meta:
         icon = "doc-full"

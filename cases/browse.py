@@ -20,7 +20,8 @@ PAGE_SIZE = 12
 def published_cases():
     """Live, public cases with what a listing card shows, newest first."""
     return (
-        CasePage.objects.live().public()
+        CasePage.objects.live()
+        .public()
         .defer("source_text")  # the imported document, often the largest column; no listing shows it
         .select_related("region", "domain")
         .prefetch_related("themes")
@@ -40,8 +41,13 @@ class CaseFilter:
     year: int | None = None
     errors: list = field(default_factory=list)
 
-    VOCABULARIES = {"region": (Region, "地区"), "theme": (Theme, "主题"), "problem": (Problem, "针对难题"),
-                    "domain": (Domain, "领域"), "tag": (Tag, "标签")}
+    VOCABULARIES = {
+        "region": (Region, "地区"),
+        "theme": (Theme, "主题"),
+        "problem": (Problem, "针对难题"),
+        "domain": (Domain, "领域"),
+        "tag": (Tag, "标签"),
+    }
 
     @classmethod
     def from_params(cls, params):
@@ -126,8 +132,9 @@ def browse_vocabularies():
     facets = facet_counts(catalogue().shown, limit=None)
 
     def terms(facet):
-        return [BrowseTerm(name=value["label"], slug=value["value"], case_count=value["count"])
-                for value in facets[facet]]
+        return [
+            BrowseTerm(name=value["label"], slug=value["value"], case_count=value["count"]) for value in facets[facet]
+        ]
 
     provinces = terms("region")
     return {

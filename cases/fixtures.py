@@ -27,12 +27,33 @@ from .taxonomy import Domain, Problem, Region, Theme
 
 SECTION_KIND_VALUES = {value for value, _ in SECTION_KINDS}
 UNIT_LEVELS = {value for value, _ in CasePage.UNIT_LEVELS}
-CASE_KEYS = {"slug", "title", "model_name", "summary", "featured", "region", "unit_level", "year_started",
-             "year_reported", "domain", "themes", "problems", "tags", "body", "key_figures", "related",
-             "source"}
+CASE_KEYS = {
+    "slug",
+    "title",
+    "model_name",
+    "summary",
+    "featured",
+    "region",
+    "unit_level",
+    "year_started",
+    "year_reported",
+    "domain",
+    "themes",
+    "problems",
+    "tags",
+    "body",
+    "key_figures",
+    "related",
+    "source",
+}
 SOURCE_FIELDS = {
-    "title": "source_title", "publisher": "source_publisher", "author": "source_author",
-    "date": "source_date", "url": "source_url", "seed": "source_file", "note": "source_note",
+    "title": "source_title",
+    "publisher": "source_publisher",
+    "author": "source_author",
+    "date": "source_date",
+    "url": "source_url",
+    "seed": "source_file",
+    "note": "source_note",
 }
 
 
@@ -57,6 +78,7 @@ def read_yaml(path):
 
 # --- vocabularies -----------------------------------------------------------------------------
 
+
 def load_vocabularies(path):
     """Create the regions and terms listed in `path`; existing ones are left as they are."""
     data = read_yaml(path)
@@ -77,6 +99,7 @@ def _load_region(node, parent, depth):
 
 
 # --- cases --------------------------------------------------------------------------------------
+
 
 @dataclass
 class CaseData:
@@ -156,11 +179,16 @@ class CaseReader:
             if not isinstance(paragraphs, list) or not paragraphs:
                 self.fail(f"{field}.paragraphs", "至少需要一段文字。")
             html = "".join(f"<p>{escape(self.text(f'{field}.paragraphs', p))}</p>" for p in paragraphs)
-            value = {"kind": block["kind"], "heading": self.text(f"{field}.heading", block.get("heading")),
-                     "text": html}
+            value = {
+                "kind": block["kind"],
+                "heading": self.text(f"{field}.heading", block.get("heading")),
+                "text": html,
+            }
         elif kind == "quote":
-            value = {"text": self.text(f"{field}.text", block.get("text")),
-                     "attribution": self.text(f"{field}.attribution", block.get("attribution"), required=False)}
+            value = {
+                "text": self.text(f"{field}.text", block.get("text")),
+                "attribution": self.text(f"{field}.attribution", block.get("attribution"), required=False),
+            }
         else:
             self.fail(f"{field}.type", f"未知的类型 {kind!r}，应为 section 或 quote。")
         return {"type": kind, "value": value}
@@ -177,14 +205,16 @@ class CaseReader:
             year = figure.get("year")
             if year is not None and not isinstance(year, int):
                 self.fail(f"{field}.year", "应为整数年份。")
-            result.append(KeyFigure(
-                sort_order=number,  # as listed; orderables are shown by sort_order
-                label=self.text(f"{field}.label", figure.get("label")),
-                value=self.text(f"{field}.value", figure.get("value")),
-                unit=self.text(f"{field}.unit", figure.get("unit"), required=False),
-                year=year,
-                note=self.text(f"{field}.note", figure.get("note"), required=False),
-            ))
+            result.append(
+                KeyFigure(
+                    sort_order=number,  # as listed; orderables are shown by sort_order
+                    label=self.text(f"{field}.label", figure.get("label")),
+                    value=self.text(f"{field}.value", figure.get("value")),
+                    unit=self.text(f"{field}.unit", figure.get("unit"), required=False),
+                    year=year,
+                    note=self.text(f"{field}.note", figure.get("note"), required=False),
+                )
+            )
         return result
 
     def source(self):
@@ -232,9 +262,13 @@ class CaseReader:
         if not isinstance(tags, list) or not isinstance(related, list):
             self.fail("tags" if not isinstance(tags, list) else "related", "应为列表。")
         return CaseData(
-            path=self.path, slug=slug, fields=fields,
-            themes=self.term_list(Theme, "themes"), problems=self.term_list(Problem, "problems"),
-            tags=[str(tag) for tag in tags], key_figures=self.key_figures(),
+            path=self.path,
+            slug=slug,
+            fields=fields,
+            themes=self.term_list(Theme, "themes"),
+            problems=self.term_list(Problem, "problems"),
+            tags=[str(tag) for tag in tags],
+            key_figures=self.key_figures(),
             related=[str(slug) for slug in related],
         )
 
@@ -304,8 +338,7 @@ def _publish(page, created, case):
     page.tags.set(case.tags)
     page.key_figures = case.key_figures
     page.related_case_links = [
-        RelatedCase(case=CasePage.objects.get(slug=slug), sort_order=number)
-        for number, slug in enumerate(case.related)
+        RelatedCase(case=CasePage.objects.get(slug=slug), sort_order=number) for number, slug in enumerate(case.related)
     ]
     if before is not None and _content(page) == before:
         return "unchanged"
@@ -315,10 +348,27 @@ def _publish(page, created, case):
 
 def _content(page):
     """The page's editable content without ids and timestamps, to tell whether a load changes it."""
-    ignore = {"pk", "id", "page", "content_object", "latest_revision", "live_revision",
-              "last_published_at", "latest_revision_created_at", "first_published_at",
-              "draft_title", "has_unpublished_changes", "url_path", "path", "numchild", "depth",
-              "locked", "locked_at", "locked_by", "live"}
+    ignore = {
+        "pk",
+        "id",
+        "page",
+        "content_object",
+        "latest_revision",
+        "live_revision",
+        "last_published_at",
+        "latest_revision_created_at",
+        "first_published_at",
+        "draft_title",
+        "has_unpublished_changes",
+        "url_path",
+        "path",
+        "numchild",
+        "depth",
+        "locked",
+        "locked_at",
+        "locked_by",
+        "live",
+    }
 
     def strip(value):
         if isinstance(value, dict):
@@ -335,8 +385,16 @@ def _content(page):
 
 # --- training collections ---------------------------------------------------------------------
 
-COLLECTION_KEYS = {"slug", "title", "audience", "session_dates", "learning_goals", "introduction",
-                   "cases", "discussion_questions"}
+COLLECTION_KEYS = {
+    "slug",
+    "title",
+    "audience",
+    "session_dates",
+    "learning_goals",
+    "introduction",
+    "cases",
+    "discussion_questions",
+}
 
 
 def _read_collection(path):
@@ -349,18 +407,25 @@ def _read_collection(path):
     for number, entry in enumerate(data.get("cases") or []):
         field = f"cases[{number}]"
         if not isinstance(entry, dict) or not CasePage.objects.filter(slug=entry.get("slug")).exists():
-            reader.fail(f"{field}.slug", f"没有网址名为“{entry.get('slug') if isinstance(entry, dict) else entry}”的案例。")
-        entries.append(CollectionCase(
-            case=CasePage.objects.get(slug=entry["slug"]), sort_order=number,
-            notes=reader.text(f"{field}.notes", entry.get("notes"), required=False),
-            questions="\n".join(entry.get("questions") or []),
-        ))
+            reader.fail(
+                f"{field}.slug", f"没有网址名为“{entry.get('slug') if isinstance(entry, dict) else entry}”的案例。"
+            )
+        entries.append(
+            CollectionCase(
+                case=CasePage.objects.get(slug=entry["slug"]),
+                sort_order=number,
+                notes=reader.text(f"{field}.notes", entry.get("notes"), required=False),
+                questions="\n".join(entry.get("questions") or []),
+            )
+        )
     fields = {
         "title": reader.text("title"),
         "audience": reader.text("audience", required=False),
         "session_dates": reader.text("session_dates", required=False),
         "learning_goals": "\n".join(data.get("learning_goals") or []),
-        "introduction": f"<p>{escape(reader.text('introduction', required=False))}</p>" if data.get("introduction") else "",
+        "introduction": f"<p>{escape(reader.text('introduction', required=False))}</p>"
+        if data.get("introduction")
+        else "",
         "discussion_questions": "\n".join(data.get("discussion_questions") or []),
     }
     return reader.text("slug"), fields, entries

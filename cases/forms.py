@@ -21,7 +21,7 @@ class CasePageForm(WagtailAdminPageForm):
             self.add_error("source_title", "提交审核前请填写来源（原文标题）。")
         body = cleaned_data.get("body")
         if "body" not in self.errors and not any(block.block_type == "section" for block in body or []):
-            self.add_error("body", StreamBlockValidationError(
-                non_block_errors=ErrorList(["提交审核前正文至少需要一个段落。"])
-            ))
+            self.add_error(
+                "body", StreamBlockValidationError(non_block_errors=ErrorList(["提交审核前正文至少需要一个段落。"]))
+            )
         return cleaned_data

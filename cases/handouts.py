@@ -21,13 +21,13 @@ def qr_svg(url):
     code.add_data(url)
     code.make(fit=True)
     matrix = code.get_matrix()
-    squares = "".join(
-        f"M{x},{y}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark
-    )
+    squares = "".join(f"M{x},{y}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark)
     size = len(matrix)
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="qr" '
-            f'role="img" aria-label="二维码：{escape(url)}" shape-rendering="crispEdges">'
-            f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{squares}" fill="#000"/></svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="qr" '
+        f'role="img" aria-label="二维码：{escape(url)}" shape-rendering="crispEdges">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{squares}" fill="#000"/></svg>'
+    )
 
 
 def _set_font(style, name, size=None):
@@ -66,8 +66,12 @@ def build_handout(collection, entries, request):
     for number, (case, notes, questions) in enumerate(entries, 1):
         document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)
         document.add_heading(f"{number}. {case.title}", level=1)
-        facts = [case.model_name and f"模式名称：{case.model_name}", case.place and f"地区：{case.place}",
-                 case.years and f"年份：{case.years}", f"在线阅读：{request.build_absolute_uri(case.url)}"]
+        facts = [
+            case.model_name and f"模式名称：{case.model_name}",
+            case.place and f"地区：{case.place}",
+            case.years and f"年份：{case.years}",
+            f"在线阅读：{request.build_absolute_uri(case.url)}",
+        ]
         document.add_paragraph("　".join(fact for fact in facts if fact))
         if not case.source_complete:
             document.add_paragraph("原文不完整：所据原文在中途截断。")
@@ -83,7 +87,9 @@ def build_handout(collection, entries, request):
             for figure in figures:
                 cells = table.add_row().cells
                 cells[0].text, cells[1].text = figure.label, f"{figure.value}{figure.unit}"
-                cells[2].text = "，".join(str(part) for part in (figure.year and f"{figure.year}年", figure.note) if part)
+                cells[2].text = "，".join(
+                    str(part) for part in (figure.year and f"{figure.year}年", figure.note) if part
+                )
         for block in case.body:
             if block.block_type == "section":
                 document.add_heading(block.value["heading"], level=2)
@@ -98,8 +104,9 @@ def build_handout(collection, entries, request):
             document.add_heading("讨论题", level=2)
             for question in questions:
                 document.add_paragraph(question, style="List Number")
-        source = "，".join(part for part in (case.source_title, case.source_author, case.source_publisher,
-                                             case.source_date) if part)
+        source = "，".join(
+            part for part in (case.source_title, case.source_author, case.source_publisher, case.source_date) if part
+        )
         document.add_paragraph(f"来源：{source}")
 
     if collection.questions:

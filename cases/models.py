@@ -39,9 +39,18 @@ from .taxonomy import Domain, Problem, Region, Theme
 from .training import CollectionCase, TrainingCollectionPage, TrainingIndexPage
 
 __all__ = [
-    "CaseIndexPage", "CasePage", "CasePageTag", "CollectionCase", "KeyFigure", "RelatedCase",
-    "TrainingCollectionPage", "TrainingIndexPage",
-    "Domain", "Problem", "Region", "Theme",
+    "CaseIndexPage",
+    "CasePage",
+    "CasePageTag",
+    "CollectionCase",
+    "KeyFigure",
+    "RelatedCase",
+    "TrainingCollectionPage",
+    "TrainingIndexPage",
+    "Domain",
+    "Problem",
+    "Region",
+    "Theme",
 ]
 
 
@@ -87,8 +96,12 @@ class CasePage(EditorialPermissionsMixin, Page):
     summary = models.TextField("摘要", blank=True)
     featured = models.BooleanField("首页推荐", default=False)
     lead_image = models.ForeignKey(
-        settings.WAGTAILIMAGES_IMAGE_MODEL, verbose_name="题图", null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="+",
+        settings.WAGTAILIMAGES_IMAGE_MODEL,
+        verbose_name="题图",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     body = StreamField(CaseBodyBlock(), verbose_name="正文", blank=True)
 
@@ -111,7 +124,9 @@ class CasePage(EditorialPermissionsMixin, Page):
     source_date = models.CharField("发布日期", max_length=50, blank=True, help_text="按原文写法，如 2017-03-16。")
     source_url = models.URLField("原文网址", max_length=500, blank=True)
     source_file = models.CharField("原始文件", max_length=200, blank=True, help_text="资料库中的原始文件名。")
-    source_complete = models.BooleanField("原文完整", default=True, help_text="原文被截断时取消勾选，页面会提示“原文不完整”。")
+    source_complete = models.BooleanField(
+        "原文完整", default=True, help_text="原文被截断时取消勾选，页面会提示“原文不完整”。"
+    )
     source_note = models.TextField("编者说明", blank=True, help_text="整理、转换或推断了什么。")
     source_text = models.TextField(
         "原文", blank=True, help_text="导入时的原始文字（清理之前），供审核人核对；不在页面上显示。"
@@ -120,8 +135,7 @@ class CasePage(EditorialPermissionsMixin, Page):
     # The title slot holds the short, telling text (weighted above the body by every backend);
     # both slots hold segmented terms (search.index).
     search_fields = [
-        field for field in Page.search_fields
-        if not isinstance(field, (index.SearchField, index.AutocompleteField))
+        field for field in Page.search_fields if not isinstance(field, (index.SearchField, index.AutocompleteField))
     ] + [
         SegmentedField("title", source="search_headline", boost=5),
         SegmentedField("body", source="body_text"),
@@ -131,9 +145,14 @@ class CasePage(EditorialPermissionsMixin, Page):
 
     # The open-data API (cases.api): readable names rather than ids, one query per relation.
     api_fields = [
-        "model_name", "summary", "place",
+        "model_name",
+        "summary",
+        "place",
         APIField("region", serializer=RegionSerializer()),
-        "unit_level", "year_started", "year_reported", "years",
+        "unit_level",
+        "year_started",
+        "year_reported",
+        "years",
         APIField("domain", serializer=TermSerializer()),
         APIField("themes", serializer=TermSerializer(many=True)),
         APIField("problems", serializer=TermSerializer(many=True)),
@@ -169,15 +188,17 @@ class CasePage(EditorialPermissionsMixin, Page):
     related_panels = [InlinePanel("related_case_links", label="相关案例")]
     promote_panels = Page.promote_panels + [MultiFieldPanel([FieldPanel("featured")], heading="推荐")]
 
-    edit_handler = TabbedInterface([
-        ObjectList(content_panels, heading="内容"),
-        ObjectList(taxonomy_panels, heading="分类"),
-        ObjectList(figure_panels, heading="关键数据"),
-        ObjectList(source_panels, heading="来源"),
-        ObjectList(related_panels, heading="相关案例"),
-        ObjectList(promote_panels, heading="推广"),
-        ObjectList(Page.settings_panels, heading="设置"),
-    ])
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading="内容"),
+            ObjectList(taxonomy_panels, heading="分类"),
+            ObjectList(figure_panels, heading="关键数据"),
+            ObjectList(source_panels, heading="来源"),
+            ObjectList(related_panels, heading="相关案例"),
+            ObjectList(promote_panels, heading="推广"),
+            ObjectList(Page.settings_panels, heading="设置"),
+        ]
+    )
 
     base_form_class = CasePageForm
     parent_page_types = ["cases.CaseIndexPage"]
@@ -190,8 +211,10 @@ class CasePage(EditorialPermissionsMixin, Page):
             # Every column search.catalogue reads of a case: SQLite then never reads the rows,
             # whose long body pushed the later columns onto overflow pages (at 100,000 cases the
             # catalogue's query took 1.5 s, 0.8 s through this index).
-            models.Index(fields=["year_reported", "year_started", "region", "domain", "featured", "model_name"],
-                         name="casepage_catalogue_idx"),
+            models.Index(
+                fields=["year_reported", "year_started", "region", "domain", "featured", "model_name"],
+                name="casepage_catalogue_idx",
+            ),
         ]
 
     @property
@@ -209,8 +232,12 @@ class CasePage(EditorialPermissionsMixin, Page):
     def get_indexed_objects(cls):
         # The indexed text reads the region, domain and three vocabularies of every case:
         # fetched once per chunk of a rebuild, not once per case.
-        return super().get_indexed_objects().select_related("region", "domain").prefetch_related(
-            "themes", "problems", "tags")
+        return (
+            super()
+            .get_indexed_objects()
+            .select_related("region", "domain")
+            .prefetch_related("themes", "problems", "tags")
+        )
 
     def search_headline(self):
         """Title, model name, summary, place and vocabulary terms: what a match ranks highest on."""
@@ -263,7 +290,9 @@ class CasePage(EditorialPermissionsMixin, Page):
 
         rows = term_rows(Theme.objects.filter(cases=self), 0).union(
             term_rows(Problem.objects.filter(cases=self), 1),
-            term_rows(Tag.objects.filter(cases_casepagetag_items__content_object=self), 2), all=True)
+            term_rows(Tag.objects.filter(cases_casepagetag_items__content_object=self), 2),
+            all=True,
+        )
         terms = ([], [], [])
         for kind, pk, name, slug in sorted(rows):
             terms[kind].append(kinds[kind](pk=pk, name=name, slug=slug))
@@ -283,14 +312,18 @@ class CasePage(EditorialPermissionsMixin, Page):
 def vocabulary_links():
     """{"theme"|"problem"|"tag": (table, case column, term column)} of the tables linking cases
     to their terms, for the grouped queries of facets and similar cases."""
+
     def columns(through):
         # By the model each column points at: field order differs (taggit declares the tag first).
-        case_field, = (field for field in through._meta.fields if field.related_model is CasePage)
-        term_field, = (field for field in through._meta.fields if field.is_relation and field is not case_field)
+        (case_field,) = (field for field in through._meta.fields if field.related_model is CasePage)
+        (term_field,) = (field for field in through._meta.fields if field.is_relation and field is not case_field)
         return through._meta.db_table, case_field.column, term_field.column
 
-    return {"theme": columns(CasePage.themes.through), "problem": columns(CasePage.problems.through),
-            "tag": columns(CasePageTag)}
+    return {
+        "theme": columns(CasePage.themes.through),
+        "problem": columns(CasePage.problems.through),
+        "tag": columns(CasePageTag),
+    }
 
 
 class KeyFigure(Orderable):

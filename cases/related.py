@@ -54,8 +54,10 @@ def _picked_and_sharing(listed, case, theme_ids, problem_ids, tag_ids):
     picked = [pk for pk in listed.picks.get(case.pk, ()) if pk in listed.shown and pk != case.pk]
     if picked:
         return picked, None
-    groups = [[listed.recent_terms.get((facet, term), 0) for term in ids]
-              for facet, ids in (("problem", problem_ids), ("theme", theme_ids), ("tag", tag_ids))]
+    groups = [
+        [listed.recent_terms.get((facet, term), 0) for term in ids]
+        for facet, ids in (("problem", problem_ids), ("theme", theme_ids), ("tag", tag_ids))
+    ]
     planes = [plane for group in groups for plane in reversed(_count_planes(group))]
     candidates = 0
     for bits in (bits for group in groups for bits in group):
@@ -85,9 +87,14 @@ def related_cases(case, theme_ids, problem_ids, tag_ids, limit=4):
     listed = catalogue()
     ids, shared = _picked_and_sharing(listed, case, theme_ids, problem_ids, tag_ids)
     # Shown as a linked title and place, and compared by title, model name and summary.
-    found = (published_cases().select_related(None).prefetch_related(None)
-             .only("title", "url_path", "model_name", "summary", "region__full_name").select_related("region")
-             .in_bulk(ids))
+    found = (
+        published_cases()
+        .select_related(None)
+        .prefetch_related(None)
+        .only("title", "url_path", "model_name", "summary", "region__full_name")
+        .select_related("region")
+        .in_bulk(ids)
+    )
     cases = [found[pk] for pk in ids if pk in found]
     if shared is None:
         return cases, False

@@ -17,7 +17,11 @@ class Term(index.Indexed, models.Model):
 
     name = models.CharField("名称", max_length=100, unique=True)
     slug = models.SlugField(
-        "网址名", max_length=100, unique=True, allow_unicode=True, blank=True,
+        "网址名",
+        max_length=100,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
         help_text="用于筛选网址，留空则按名称生成。",
     )
     description = models.TextField("说明", blank=True)
@@ -67,12 +71,20 @@ class Region(index.Indexed, models.Model):
 
     name = models.CharField("名称", max_length=100)
     parent = models.ForeignKey(
-        "self", verbose_name="上级", null=True, blank=True,
-        on_delete=models.PROTECT, related_name="children",
+        "self",
+        verbose_name="上级",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     level = models.CharField("层级", max_length=2, choices=LEVELS)
     slug = models.SlugField(
-        "网址名", max_length=100, unique=True, allow_unicode=True, blank=True,
+        "网址名",
+        max_length=100,
+        unique=True,
+        allow_unicode=True,
+        blank=True,
         help_text="用于筛选网址，留空则按名称生成；重名地区请手工区分。",
     )
     full_name = models.CharField("全称", max_length=300, editable=False)
@@ -84,9 +96,7 @@ class Region(index.Indexed, models.Model):
         verbose_name = "地区"
         verbose_name_plural = "地区"
         ordering = ["full_name"]
-        constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="unique_region_name_per_parent")
-        ]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="unique_region_name_per_parent")]
 
     def __str__(self):
         return self.full_name or self.name
@@ -121,8 +131,11 @@ class Region(index.Indexed, models.Model):
         Regions are three levels deep (省 → 市 → 县), so this is a join, not a walk of the tree.
         """
         lookup = "exact" if isinstance(regions, Region) else "in"
-        return (Q(**{f"{field}__{lookup}": regions}) | Q(**{f"{field}__parent__{lookup}": regions})
-                | Q(**{f"{field}__parent__parent__{lookup}": regions}))
+        return (
+            Q(**{f"{field}__{lookup}": regions})
+            | Q(**{f"{field}__parent__{lookup}": regions})
+            | Q(**{f"{field}__parent__parent__{lookup}": regions})
+        )
 
     @property
     def province(self):

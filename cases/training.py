@@ -66,7 +66,9 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
     criteria_year_from = models.PositiveSmallIntegerField("起始年份不早于", null=True, blank=True)
     criteria_year_to = models.PositiveSmallIntegerField("报道年份不晚于", null=True, blank=True)
     criteria_match = models.CharField(
-        "条件组合", max_length=3, default=MATCH_ALL,
+        "条件组合",
+        max_length=3,
+        default=MATCH_ALL,
         choices=[(MATCH_ALL, "满足全部条件"), (MATCH_ANY, "满足任一条件")],
     )
     criteria_limit = models.PositiveSmallIntegerField("按条件最多收录", default=10)
@@ -77,16 +79,19 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
         FieldPanel("introduction"),
         InlinePanel("collection_cases", heading="选定案例（可拖动排序）", label="案例"),
         FieldPanel("discussion_questions"),
-        MultiFieldPanel([
-            FieldPanel("criteria_match"),
-            FieldPanel("criteria_themes"),
-            FieldPanel("criteria_problems"),
-            FieldPanel("criteria_domains"),
-            FieldPanel("criteria_regions"),
-            FieldPanel("criteria_tags"),
-            FieldRowPanel([FieldPanel("criteria_year_from"), FieldPanel("criteria_year_to")]),
-            FieldPanel("criteria_limit"),
-        ], heading="自动收录条件（可选）：新发布的案例符合条件即自动加入，排在选定案例之后"),
+        MultiFieldPanel(
+            [
+                FieldPanel("criteria_match"),
+                FieldPanel("criteria_themes"),
+                FieldPanel("criteria_problems"),
+                FieldPanel("criteria_domains"),
+                FieldPanel("criteria_regions"),
+                FieldPanel("criteria_tags"),
+                FieldRowPanel([FieldPanel("criteria_year_from"), FieldPanel("criteria_year_to")]),
+                FieldPanel("criteria_limit"),
+            ],
+            heading="自动收录条件（可选）：新发布的案例符合条件即自动加入，排在选定案例之后",
+        ),
     ]
     parent_page_types = ["cases.TrainingIndexPage"]
     subpage_types = []
@@ -103,8 +108,13 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
     def questions(self):
         return lines(self.discussion_questions)
 
-    CRITERIA = (("criteria_themes", "themes__in"), ("criteria_problems", "problems__in"),
-                ("criteria_domains", "domain__in"), ("criteria_tags", "tags__in"), ("criteria_regions", None))
+    CRITERIA = (
+        ("criteria_themes", "themes__in"),
+        ("criteria_problems", "problems__in"),
+        ("criteria_domains", "domain__in"),
+        ("criteria_tags", "tags__in"),
+        ("criteria_regions", None),
+    )
 
     def _chosen_criteria(self):
         """{field: its chosen terms} of the criteria that have any.
@@ -117,14 +127,18 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
             chosen = {field: list(getattr(self, field).all()) for field, _ in self.CRITERIA}
             return {field: terms for field, terms in chosen.items() if terms}
         counts = TrainingCollectionPage.objects.filter(pk=self.pk).aggregate(
-            **{field: Count(field, distinct=True) for field, _ in self.CRITERIA})
+            **{field: Count(field, distinct=True) for field, _ in self.CRITERIA}
+        )
         return {field: getattr(self, field).all() for field, _ in self.CRITERIA if counts[field]}
 
     def criteria_q(self):
         """The saved criteria as one Q, or None when there are none."""
         chosen = self._chosen_criteria()
-        conditions = [Region.within_q(terms) if lookup is None else Q(**{lookup: terms})
-                      for field, lookup in self.CRITERIA if (terms := chosen.get(field)) is not None]
+        conditions = [
+            Region.within_q(terms) if lookup is None else Q(**{lookup: terms})
+            for field, lookup in self.CRITERIA
+            if (terms := chosen.get(field)) is not None
+        ]
         years = Q()
         if self.criteria_year_from:
             years &= Q(year_started__gte=self.criteria_year_from)
@@ -154,8 +168,9 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
         # Picked and found cases in one fetch (and one of each prefetched relation).
         fetched = list(cases.filter(wanted).prefetch_related(None).prefetch_related("key_figures"))
         by_pk = {case.pk: case for case in fetched}
-        result = [(by_pk[entry.case_id], entry.notes, lines(entry.questions)) for entry in picked
-                  if entry.case_id in by_pk]
+        result = [
+            (by_pk[entry.case_id], entry.notes, lines(entry.questions)) for entry in picked if entry.case_id in by_pk
+        ]
         picked_ids = set(picked_ids)
         return result + [(case, "", []) for case in fetched if case.pk not in picked_ids]
 
@@ -166,10 +181,13 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
 
     @path("print/")
     def print_view(self, request):
-        entries = [(case, notes, questions, qr_svg(request.build_absolute_uri(case.url)))
-                   for case, notes, questions in self.entries()]
-        return TemplateResponse(request, "cases/training_collection_print.html",
-                                {"page": self, "self": self, "entries": entries})
+        entries = [
+            (case, notes, questions, qr_svg(request.build_absolute_uri(case.url)))
+            for case, notes, questions in self.entries()
+        ]
+        return TemplateResponse(
+            request, "cases/training_collection_print.html", {"page": self, "self": self, "entries": entries}
+        )
 
     def handout(self, request):
         """The Word handout, served at <collection URL>handout.docx by cases.views."""

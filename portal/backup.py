@@ -100,6 +100,7 @@ class BackupError(Exception):
 
 # --- what is backed up --------------------------------------------------------------------------
 
+
 def _label(model):
     return model._meta.label_lower
 
@@ -117,8 +118,11 @@ def _models(using=DEFAULT_DB_ALIAS):
 
 def data_models(using=DEFAULT_DB_ALIAS):
     """The models whose rows data.json holds."""
-    return [model for model in _models(using)
-            if _label(model) not in NATURAL_KEY_MODELS and model._meta.app_label not in EXCLUDED_APPS]
+    return [
+        model
+        for model in _models(using)
+        if _label(model) not in NATURAL_KEY_MODELS and model._meta.app_label not in EXCLUDED_APPS
+    ]
 
 
 def _cleared_tables(using=DEFAULT_DB_ALIAS):
@@ -172,8 +176,9 @@ def _code_migrations():
 
 def _media_root():
     if not isinstance(default_storage, FileSystemStorage):
-        raise BackupError("媒体文件不在本机文件系统上（STORAGES 的 default 不是 FileSystemStorage），"
-                          "本命令无法备份或恢复媒体文件。")
+        raise BackupError(
+            "媒体文件不在本机文件系统上（STORAGES 的 default 不是 FileSystemStorage），本命令无法备份或恢复媒体文件。"
+        )
     return Path(settings.MEDIA_ROOT)
 
 
@@ -183,8 +188,7 @@ def _media_files(root):
         return []
     found = []
     for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames
-                             if not (Path(folder) == root and d.startswith(STAGING_PREFIX)))
+        dirnames[:] = sorted(d for d in dirnames if not (Path(folder) == root and d.startswith(STAGING_PREFIX)))
         for filename in sorted(filenames):
             path = Path(folder) / filename
             if path.is_file() and not path.is_symlink():
@@ -213,6 +217,7 @@ def _sha256(path):
 
 # --- backup -------------------------------------------------------------------------------------
 
+
 def default_backup_dir():
     return Path(settings.BASE_DIR) / "backups"
 
@@ -230,8 +235,9 @@ def _output_path(output, now):
 
 def _dump(stream_path, objects, **options):
     with open(stream_path, "w", encoding="utf-8") as stream:
-        options["serializer"]().serialize(objects, stream=stream, **{k: v for k, v in options.items()
-                                                                      if k != "serializer"})
+        options["serializer"]().serialize(
+            objects, stream=stream, **{k: v for k, v in options.items() if k != "serializer"}
+        )
 
 
 def _dump_database(folder, using):
@@ -249,8 +255,14 @@ def _dump_database(folder, using):
         yield from ContentType.objects.using(using).order_by("pk").iterator()
         yield from Permission.objects.using(using).select_related("content_type").order_by("pk").iterator()
 
-    _dump(folder / CONTENTTYPES, natural_rows(), serializer=serializers.get_serializer("json"),
-          use_natural_foreign_keys=True, use_natural_primary_keys=True, cls=_Encoder)
+    _dump(
+        folder / CONTENTTYPES,
+        natural_rows(),
+        serializer=serializers.get_serializer("json"),
+        use_natural_foreign_keys=True,
+        use_natural_primary_keys=True,
+        cls=_Encoder,
+    )
     _dump(folder / DATA, rows(), serializer=_Serializer, use_natural_foreign_keys=True, cls=_Encoder)
     return counts
 
@@ -262,8 +274,9 @@ def create_backup(output=None, using=DEFAULT_DB_ALIAS, log=None):
     log = log or (lambda message: None)
     pending = _unapplied_migrations(using)
     if pending:
-        raise BackupError(f"数据库还有 {len(pending)} 个迁移没有运行（如 {pending[0]}），"
-                          "请先运行 manage.py migrate 再备份。")
+        raise BackupError(
+            f"数据库还有 {len(pending)} 个迁移没有运行（如 {pending[0]}），请先运行 manage.py migrate 再备份。"
+        )
     now = timezone.now()
     target = _output_path(output, now)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -292,8 +305,10 @@ def create_backup(output=None, using=DEFAULT_DB_ALIAS, log=None):
             log(f"打包 {len(media)} 个媒体文件…")
             # 0600: the archive holds password hashes and API tokens.
             descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as raw, \
-                    tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar:
+            with (
+                os.fdopen(descriptor, "wb") as raw,
+                tarfile.open(fileobj=raw, mode="w:gz", compresslevel=6, format=tarfile.PAX_FORMAT) as tar,
+            ):
                 for name in (CONTENTTYPES, DATA):
                     files[name] = _add_file(tar, scratch / name, name)
                 for path, name in media:
@@ -303,13 +318,20 @@ def create_backup(output=None, using=DEFAULT_DB_ALIAS, log=None):
                     "format_version": FORMAT_VERSION,
                     "created_at": now.isoformat(),
                     "database": {"vendor": connection.vendor, "version": _server_version(connection)},
-                    "versions": {"django": django.__version__, "wagtail": wagtail.__version__,
-                                 "python": platform.python_version()},
+                    "versions": {
+                        "django": django.__version__,
+                        "wagtail": wagtail.__version__,
+                        "python": platform.python_version(),
+                    },
                     "migrations": migrations,
                     "counts": counts,
-                    "excluded": {"merged_by_natural_key": list(NATURAL_KEY_MODELS),
-                                 "not_backed_up": ["sessions（会话，恢复后需重新登录）",
-                                                   "wagtailsearch（搜索索引，恢复时重建）"]},
+                    "excluded": {
+                        "merged_by_natural_key": list(NATURAL_KEY_MODELS),
+                        "not_backed_up": [
+                            "sessions（会话，恢复后需重新登录）",
+                            "wagtailsearch（搜索索引，恢复时重建）",
+                        ],
+                    },
                     "media_prefix": MEDIA_PREFIX,
                     "files": files,
                 }
@@ -321,7 +343,7 @@ def create_backup(output=None, using=DEFAULT_DB_ALIAS, log=None):
         finally:
             if partial.exists():
                 partial.unlink()
-    missing = sorted(referenced - {name[len(MEDIA_PREFIX):] for name in files if name.startswith(MEDIA_PREFIX)})
+    missing = sorted(referenced - {name[len(MEDIA_PREFIX) :] for name in files if name.startswith(MEDIA_PREFIX)})
     if missing:
         log(f"提醒：有 {len(missing)} 个文件数据库里有记录而媒体文件夹里没有：{'、'.join(missing[:5])}")
     log(f"已备份：{target}（{sum(counts.values())} 行数据，{len(media)} 个媒体文件）")
@@ -414,10 +436,11 @@ def _check_manifest(manifest, members):
     version = manifest.get("format_version")
     if version != FORMAT_VERSION:
         newer = isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION
-        raise BackupError(f"不支持的备份格式版本 {version!r}（本程序只能恢复版本 {FORMAT_VERSION}）"
-                          + ("，请用生成备份的较新版本程序恢复。" if newer else "。"))
-    shapes = {"created_at": str, "database": dict, "versions": dict, "migrations": dict, "counts": dict,
-              "files": dict}
+        raise BackupError(
+            f"不支持的备份格式版本 {version!r}（本程序只能恢复版本 {FORMAT_VERSION}）"
+            + ("，请用生成备份的较新版本程序恢复。" if newer else "。")
+        )
+    shapes = {"created_at": str, "database": dict, "versions": dict, "migrations": dict, "counts": dict, "files": dict}
     for key, kind in shapes.items():
         if not isinstance(manifest.get(key), kind):
             raise BackupError(f"{MANIFEST} 缺少或写错了“{key}”，备份已损坏。")
@@ -429,8 +452,12 @@ def _check_manifest(manifest, members):
             raise BackupError(f"{MANIFEST} 的迁移记录“{str(app_label)[:100]}”无效，备份已损坏。")
     listed = manifest["files"]
     for name, entry in listed.items():
-        if not (isinstance(entry, dict) and isinstance(entry.get("size"), int)
-                and isinstance(entry.get("sha256"), str) and len(entry["sha256"]) == 64):
+        if not (
+            isinstance(entry, dict)
+            and isinstance(entry.get("size"), int)
+            and isinstance(entry.get("sha256"), str)
+            and len(entry["sha256"]) == 64
+        ):
             raise BackupError(f"{MANIFEST} 中“{str(name)[:200]}”的记录无效，备份已损坏。")
     present = set(members) - {MANIFEST}
     for required in (CONTENTTYPES, DATA):
@@ -452,21 +479,26 @@ def _check_compatible(manifest, using):
     known = {_label(model) for model in data_models(using)}
     unknown = sorted(set(manifest["counts"]) - known)
     if unknown:
-        raise BackupError(f"备份中有当前程序没有的数据表：{'、'.join(unknown[:5])}。"
-                          "请用生成备份时的程序版本恢复。")
+        raise BackupError(f"备份中有当前程序没有的数据表：{'、'.join(unknown[:5])}。请用生成备份时的程序版本恢复。")
     code = _code_migrations()
     archive = {app: set(names) for app, names in manifest["migrations"].items() if app in code}
     lacking = sorted(f"{app}.{name}" for app, names in code.items() for name in names - archive.get(app, set()))
     newer = sorted(f"{app}.{name}" for app, names in archive.items() for name in names - code[app])
     if lacking or newer:
         versions = manifest.get("versions", {})
-        detail = "；".join(part for part in (
-            f"备份缺少迁移 {'、'.join(lacking[:5])}{' 等' if len(lacking) > 5 else ''}" if lacking else "",
-            f"备份多出迁移 {'、'.join(newer[:5])}{' 等' if len(newer) > 5 else ''}" if newer else "") if part)
+        detail = "；".join(
+            part
+            for part in (
+                f"备份缺少迁移 {'、'.join(lacking[:5])}{' 等' if len(lacking) > 5 else ''}" if lacking else "",
+                f"备份多出迁移 {'、'.join(newer[:5])}{' 等' if len(newer) > 5 else ''}" if newer else "",
+            )
+            if part
+        )
         raise BackupError(
             f"备份的数据库结构与当前程序不一致（{detail}）。请用生成备份时的程序版本恢复"
             f"（备份创建于 {manifest['created_at']}，Django {versions.get('django', '?')}，"
-            f"Wagtail {versions.get('wagtail', '?')}），恢复后再升级并运行 migrate。")
+            f"Wagtail {versions.get('wagtail', '?')}），恢复后再升级并运行 migrate。"
+        )
 
 
 def _open_archive(path):
@@ -491,6 +523,7 @@ def inspect_backup(path, using=DEFAULT_DB_ALIAS):
 
 # --- restore ------------------------------------------------------------------------------------
 
+
 def _extract(path, manifest, scratch, media_new):
     """Data files into `scratch`, media files into `media_new`, each checked against the manifest."""
     listed = manifest["files"]
@@ -504,7 +537,7 @@ def _extract(path, manifest, scratch, media_new):
                 if name not in listed or name in seen or not _safe_name(name):
                     raise BackupError(f"备份中的“{name[:200]}”与清单不符，拒绝恢复。")
                 seen.add(name)
-                target = media_new / name[len(MEDIA_PREFIX):] if name.startswith(MEDIA_PREFIX) else scratch / name
+                target = media_new / name[len(MEDIA_PREFIX) :] if name.startswith(MEDIA_PREFIX) else scratch / name
                 target.parent.mkdir(parents=True, exist_ok=True)
                 digest, size = hashlib.sha256(), 0
                 source = tar.extractfile(member)
@@ -568,9 +601,7 @@ def _search_backends():
     for name in get_app_config().get_search_backend_config():
         backend = get_search_backend(name)
         # search.sqlite_backend subclasses the database backend: look along the class's bases.
-        yield name, any(
-            cls.__module__.startswith("modelsearch.backends.database") for cls in type(backend).__mro__
-        )
+        yield name, any(cls.__module__.startswith("modelsearch.backends.database") for cls in type(backend).__mro__)
 
 
 def _rebuild_database_index(log):
@@ -614,8 +645,11 @@ def _referenced_files(using):
     for model in data_models(using):
         for field in model._meta.local_fields:
             if field.get_internal_type() in ("FileField", "ImageField"):
-                names.update(model._base_manager.using(using).exclude(**{field.attname: ""})
-                             .values_list(field.attname, flat=True))
+                names.update(
+                    model._base_manager.using(using)
+                    .exclude(**{field.attname: ""})
+                    .values_list(field.attname, flat=True)
+                )
     names.discard(None)
     return names
 
@@ -664,8 +698,9 @@ def restore_backup(path, using=DEFAULT_DB_ALIAS, log=None):
             if isinstance(error, BackupError):
                 raise BackupError(f"恢复失败，已回滚，数据库和媒体文件均未改动：{error}") from error
             if isinstance(error, Exception):
-                raise BackupError(f"恢复失败，已回滚，数据库和媒体文件均未改动：{type(error).__name__}: {error}") \
-                    from error
+                raise BackupError(
+                    f"恢复失败，已回滚，数据库和媒体文件均未改动：{type(error).__name__}: {error}"
+                ) from error
             raise
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -679,11 +714,14 @@ def restore_backup(path, using=DEFAULT_DB_ALIAS, log=None):
     warnings = _rebuild_external_indexes(log)
     missing = _missing_media(using)
     if missing:
-        warnings.append(f"有 {len(missing)} 个文件数据库里有记录而媒体文件夹里没有（备份时就已缺失）："
-                        + "、".join(missing[:5]))
+        warnings.append(
+            f"有 {len(missing)} 个文件数据库里有记录而媒体文件夹里没有（备份时就已缺失）：" + "、".join(missing[:5])
+        )
         log(warnings[-1])
     media_count = sum(1 for name in manifest["files"] if name.startswith(MEDIA_PREFIX))
     rows = sum(manifest["counts"].values())
-    log(f"已恢复：{rows} 行数据，{media_count} 个媒体文件（备份创建于 {manifest['created_at']}）。"
-        "请重启应用服务器（gunicorn 等），让各进程重新载入缓存和分词词典。")
+    log(
+        f"已恢复：{rows} 行数据，{media_count} 个媒体文件（备份创建于 {manifest['created_at']}）。"
+        "请重启应用服务器（gunicorn 等），让各进程重新载入缓存和分词词典。"
+    )
     return {"rows": rows, "media_files": media_count, "created_at": manifest["created_at"], "warnings": warnings}

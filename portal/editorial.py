@@ -33,11 +33,20 @@ PAGE_PERMISSIONS = {
 }
 # Permissions on the root collection, for images and documents.
 COLLECTION_PERMISSIONS = {
-    EDITORS: ["portal.add_portalimage", "portal.choose_image",
-              "wagtaildocs.add_document", "wagtaildocs.choose_document"],
-    REVIEWERS: ["portal.add_portalimage", "portal.change_portalimage",
-                "portal.choose_image", "wagtaildocs.add_document",
-                "wagtaildocs.change_document", "wagtaildocs.choose_document"],
+    EDITORS: [
+        "portal.add_portalimage",
+        "portal.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.choose_document",
+    ],
+    REVIEWERS: [
+        "portal.add_portalimage",
+        "portal.change_portalimage",
+        "portal.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.change_document",
+        "wagtaildocs.choose_document",
+    ],
 }
 VOCABULARIES = (Region, Domain, Theme, Problem)
 
@@ -49,8 +58,10 @@ def _permission(dotted):
 
 def _model_permissions(model, actions):
     content_type = ContentType.objects.get_for_model(model)
-    return [Permission.objects.get(content_type=content_type, codename=f"{action}_{model._meta.model_name}")
-            for action in actions]
+    return [
+        Permission.objects.get(content_type=content_type, codename=f"{action}_{model._meta.model_name}")
+        for action in actions
+    ]
 
 
 @transaction.atomic
@@ -67,20 +78,27 @@ def setup_editorial(sections):
         groups[name] = group
         if is_new:
             created.append(f"用户组“{name}”")
-        vocabulary = [] if name == EDITORS else [
-            permission for model in VOCABULARIES
-            for permission in _model_permissions(model, ("add", "change", "delete"))
-        ]
+        vocabulary = (
+            []
+            if name == EDITORS
+            else [
+                permission
+                for model in VOCABULARIES
+                for permission in _model_permissions(model, ("add", "change", "delete"))
+            ]
+        )
         group.permissions.set([admin_access, *vocabulary])
-        wanted = {Permission.objects.get(content_type=page_type, codename=codename)
-                  for codename in PAGE_PERMISSIONS[name]}
+        wanted = {
+            Permission.objects.get(content_type=page_type, codename=codename) for codename in PAGE_PERMISSIONS[name]
+        }
         for section in sections:
             GroupPagePermission.objects.filter(group=group, page=section).exclude(permission__in=wanted).delete()
             for permission in wanted:
                 GroupPagePermission.objects.get_or_create(group=group, page=section, permission=permission)
         for dotted in COLLECTION_PERMISSIONS[name]:
             GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root_collection, permission=_permission(dotted))
+                group=group, collection=root_collection, permission=_permission(dotted)
+            )
 
     task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
     if task is None:

@@ -16,11 +16,26 @@ from django.db.models.signals import post_delete, post_save
 
 GENERATION_KEY = "page-cache:generation"
 NOT_CACHED_PATHS = ("/admin/", "/django-admin/", "/documents/")
-CACHED_TYPES = ("text/html", "application/json", "application/rss+xml", "application/atom+xml",
-                "application/xml", "text/xml", "text/plain")
+CACHED_TYPES = (
+    "text/html",
+    "application/json",
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/xml",
+    "text/xml",
+    "text/plain",
+)
 # Saved on every request or login: not content, and must not empty the cache.
-IGNORED_MODELS = {"sessions.session", "axes.accessattempt", "axes.accesslog", "axes.accessfailurelog",
-                  "wagtailcore.modellogentry", "wagtailcore.pagelogentry", "auth.user", "portal.user"}
+IGNORED_MODELS = {
+    "sessions.session",
+    "axes.accessattempt",
+    "axes.accesslog",
+    "axes.accessfailurelog",
+    "wagtailcore.modellogentry",
+    "wagtailcore.pagelogentry",
+    "auth.user",
+    "portal.user",
+}
 
 
 def _cache():
@@ -74,7 +89,8 @@ def _cacheable_response(response):
         and not response.streaming
         and not response.cookies  # a CSRF token or session: this response is someone's own
         and response.get("Content-Type", "").split(";")[0] in CACHED_TYPES
-        and "private" not in cache_control and "no-store" not in cache_control
+        and "private" not in cache_control
+        and "no-store" not in cache_control
         and varies <= {"Cookie", "Accept-Language"}
     )
 

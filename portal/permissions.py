@@ -15,8 +15,12 @@ class EditorialPagePermissionTester(PagePermissionTester):
         if self.user.is_superuser or self.can_publish():
             return True
         page = self.page
-        return (page.owner_id == self.user.pk and page.first_published_at is None
-                and not page.workflow_in_progress and not page.approved_schedule)
+        return (
+            page.owner_id == self.user.pk
+            and page.first_published_at is None
+            and not page.workflow_in_progress
+            and not page.approved_schedule
+        )
 
 
 class EditorialPermissionsMixin:

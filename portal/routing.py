@@ -18,8 +18,13 @@ class SingleChildTypeRoutingMixin:
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
-        child = (apps.get_model(self.child_page_model).objects.child_of(self)
-                 .select_related(*self.child_select_related).filter(slug=path_components[0]).first())
+        child = (
+            apps.get_model(self.child_page_model)
+            .objects.child_of(self)
+            .select_related(*self.child_select_related)
+            .filter(slug=path_components[0])
+            .first()
+        )
         if child is None:
             raise Http404
         child._cached_parent_obj = self

@@ -29,16 +29,18 @@ def setup_portal(hostname="localhost", port=80):
         # Wagtail's migrations leave a placeholder "Welcome" page holding the slug we want.
         Page.objects.filter(depth=2, slug="home", content_type__model="page").delete()
         root.refresh_from_db()
-        home = root.add_child(instance=HomePage(
-            title=HOME_TITLE, slug="home",
-            intro="<p>汇集全国各地基层党建工作的典型案例，按地区、主题和针对难题整理，供学习借鉴。</p>",
-        ))
+        home = root.add_child(
+            instance=HomePage(
+                title=HOME_TITLE,
+                slug="home",
+                intro="<p>汇集全国各地基层党建工作的典型案例，按地区、主题和针对难题整理，供学习借鉴。</p>",
+            )
+        )
         created.append("首页")
 
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
-        Site.objects.create(hostname=hostname, port=port, root_page=home,
-                            site_name=HOME_TITLE, is_default_site=True)
+        Site.objects.create(hostname=hostname, port=port, root_page=home, site_name=HOME_TITLE, is_default_site=True)
         created.append("站点")
     elif site.root_page_id != home.pk or site.site_name != HOME_TITLE:
         site.root_page, site.site_name = home, HOME_TITLE

@@ -15,8 +15,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("search/", include("search.urls")),
     path("compare/", include("cases.urls")),
-    re_path(r"^(?P<page_path>(?:[\w\-]+/)+)handout\.docx$", cases_views.collection_handout,
-            name="collection_handout"),
+    re_path(r"^(?P<page_path>(?:[\w\-]+/)+)handout\.docx$", cases_views.collection_handout, name="collection_handout"),
     # Open data: the read-only API, feeds of new cases, sitemap and robots.txt.
     path("api/v2/", api_router.urls),
     path("feeds/cases/", feeds.LatestCasesFeed(), name="feed_cases"),
@@ -25,8 +24,11 @@ urlpatterns = [
     re_path(r"^feeds/themes/(?P<slug>[-\w]+)/$", feeds.ThemeCasesFeed(), name="feed_theme"),
     re_path(r"^feeds/themes/(?P<slug>[-\w]+)/atom/$", feeds.ThemeCasesAtomFeed(), name="feed_theme_atom"),
     path("sitemap.xml", sitemap, name="sitemap"),
-    path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
-         name="robots_txt"),
+    path(
+        "robots.txt",
+        TemplateView.as_view(template_name="robots.txt", content_type="text/plain; charset=utf-8"),
+        name="robots_txt",
+    ),
 ]
 
 if settings.DEBUG:

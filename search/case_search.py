@@ -85,10 +85,14 @@ def _with_phrases(ids, phrases, errors):
     every quoted phrase as written (ignoring spaces), in the same order."""
     candidates = ids[:PHRASE_CANDIDATES]
     if len(ids) > PHRASE_CANDIDATES and errors is not None:
-        errors.append(f"带引号的短语只在排在前 {PHRASE_CANDIDATES} 的结果中查找；"
-                      "加上其他搜索词或筛选条件可以缩小范围。")
-    cases = CasePage.objects.select_related("region", "domain").prefetch_related(
-        "themes", "problems", "tags").in_bulk(candidates)
+        errors.append(
+            f"带引号的短语只在排在前 {PHRASE_CANDIDATES} 的结果中查找；加上其他搜索词或筛选条件可以缩小范围。"
+        )
+    cases = (
+        CasePage.objects.select_related("region", "domain")
+        .prefetch_related("themes", "problems", "tags")
+        .in_bulk(candidates)
+    )
     kept = []
     for pk in candidates:
         case = cases[pk]
@@ -132,20 +136,28 @@ def search_cases(params):
     # Fetched through published_cases(): what a reader is shown is checked in the database.
     cases = shown.in_bulk(page_ids)
     terms = query.highlight_terms()
-    hits = [Hit(case=cases[pk], snippet=snippet([cases[pk].body_text(), cases[pk].summary], terms))
-            for pk in page_ids if pk in cases]
+    hits = [
+        Hit(case=cases[pk], snippet=snippet([cases[pk].body_text(), cases[pk].summary], terms))
+        for pk in page_ids
+        if pk in cases
+    ]
     if not query:
         hits = [Hit(case=hit.case, snippet=snippet([hit.case.summary], [])) for hit in hits]
-    return SearchResults(query=query, case_filter=case_filter, sort=sort, page=page, hits=hits,
-                         facets=facet_counts(ids.members), errors=errors)
+    return SearchResults(
+        query=query,
+        case_filter=case_filter,
+        sort=sort,
+        page=page,
+        hits=hits,
+        facets=facet_counts(ids.members),
+        errors=errors,
+    )
 
 
 def suggestions(limit=8):
     """Themes and model names to offer when a search finds nothing."""
     themes = list(browse_vocabularies()["themes"][:limit])
-    model_names = list(
-        published_cases().exclude(model_name="").values_list("model_name", flat=True)[:limit]
-    )
+    model_names = list(published_cases().exclude(model_name="").values_list("model_name", flat=True)[:limit])
     return {"themes": themes, "model_names": model_names}
 
 

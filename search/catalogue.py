@@ -97,7 +97,7 @@ class RankedIds:
         for position in range(len(self.tiers)):
             if len(ordered) >= stop:
                 break
-            ordered += self._tier_in_order(position)[:stop - len(ordered)].tolist()
+            ordered += self._tier_in_order(position)[: stop - len(ordered)].tolist()
         return ordered[index]
 
     def __iter__(self):
@@ -162,7 +162,8 @@ class Catalogue:
         if year := case_filter.year:
             # The year's cases as its facet counts them, and those whose years that list leaves out.
             allowed &= self._filtered(("year", year)) | CaseSet.of(
-                pk for pk in self.odd_years if _in_year(*self.years[pk], year))
+                pk for pk in self.odd_years if _in_year(*self.years[pk], year)
+            )
         return allowed
 
     def _filtered(self, key):
@@ -216,8 +217,7 @@ class Catalogue:
             ranked = sorted((row for row in counted if row[0]), key=lambda row: row[:2])
             if name not in ("region", "year") and limit:
                 ranked = ranked[:limit]
-            counts[name] = [{"value": value.value, "label": value.label, "count": -count}
-                             for count, _, value in ranked]
+            counts[name] = [{"value": value.value, "label": value.label, "count": -count} for count, _, value in ranked]
         return counts
 
 
@@ -250,8 +250,11 @@ def _term_names():
 
     tables = {"theme": Theme, "problem": Problem, "tag": Tag, "domain": Domain}
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(f"SELECT '{facet}', id, slug, name FROM {model._meta.db_table}"
-                                          for facet, model in tables.items()))
+        cursor.execute(
+            " UNION ALL ".join(
+                f"SELECT '{facet}', id, slug, name FROM {model._meta.db_table}" for facet, model in tables.items()
+            )
+        )
         return {(facet, pk): (slug, name) for facet, pk, slug, name in cursor.fetchall()}
 
 
@@ -269,14 +272,31 @@ def _load():
     from cases.taxonomy import Region
 
     # Read through the covering index casepage_catalogue_idx (cases.models.CasePage.Meta).
-    cases = list(published_cases().prefetch_related(None).values_list(
-        "pk", "title", "model_name", "year_started", "year_reported", "region_id", "domain_id",
-        "first_published_at", "path", "featured"))
+    cases = list(
+        published_cases()
+        .prefetch_related(None)
+        .values_list(
+            "pk",
+            "title",
+            "model_name",
+            "year_started",
+            "year_reported",
+            "region_id",
+            "domain_id",
+            "first_published_at",
+            "path",
+            "featured",
+        )
+    )
     listing = np.fromiter((row[0] for row in cases), dtype=np.int64, count=len(cases))
     shown = CaseSet.of(listing)
     size = len(shown.mask)
-    regions = {pk: (parent, slug, name, full_name) for pk, parent, slug, name, full_name
-               in Region.objects.values_list("pk", "parent_id", "slug", "name", "full_name")}
+    regions = {
+        pk: (parent, slug, name, full_name)
+        for pk, parent, slug, name, full_name in Region.objects.values_list(
+            "pk", "parent_id", "slug", "name", "full_name"
+        )
+    }
 
     members = defaultdict(list)  # (facet, term pk or year) → case pks
     years = {}
@@ -296,8 +316,10 @@ def _load():
     links = _term_links()
     links = links[shown.holds(links[:, 1])]
     # Never published (previews) last; of equal dates, the lower id first.
-    newest = [row[0] for row in sorted(cases, key=lambda row: (row[7] is None, -(row[7].timestamp() if row[7] else 0),
-                                                               row[0]))]
+    newest = [
+        row[0]
+        for row in sorted(cases, key=lambda row: (row[7] is None, -(row[7].timestamp() if row[7] else 0), row[0]))
+    ]
     rank_of = np.zeros(size, dtype=np.int64)  # case pk → its rank by first publication, the latest highest
     rank_of[newest[::-1]] = np.arange(len(newest))
     recent_terms = {}
@@ -317,14 +339,17 @@ def _load():
         return Facet([value for _, value in values], cases)
 
     def values(name, sort_key):
-        return [(key, FacetValue(*names[key], sort_key(key[1], names[key][1])))
-                for key in filters if key[0] == name]
+        return [(key, FacetValue(*names[key], sort_key(key[1], names[key][1]))) for key in filters if key[0] == name]
 
     facets = {
         # Provinces are the regions at the top, ties by full name; tags by name, the others by id.
-        "region": facet([(("region", pk), FacetValue(slug, name, full_name))
-                         for pk, (parent, slug, name, full_name) in regions.items()
-                         if parent is None and ("region", pk) in filters]),
+        "region": facet(
+            [
+                (("region", pk), FacetValue(slug, name, full_name))
+                for pk, (parent, slug, name, full_name) in regions.items()
+                if parent is None and ("region", pk) in filters
+            ]
+        ),
         "theme": facet(values("theme", lambda pk, name: pk)),
         "problem": facet(values("problem", lambda pk, name: pk)),
         "domain": facet(values("domain", lambda pk, name: pk)),
@@ -346,8 +371,9 @@ def _load():
         facets={name: facets[name] for name in FACETS},
         filters=filters,
         # Reported before started, or over MAX_YEARS: case_years() does not list all their years.
-        odd_years=frozenset(pk for pk, (start, end) in years.items()
-                            if start and end and not 0 <= end - start <= MAX_YEARS),
+        odd_years=frozenset(
+            pk for pk, (start, end) in years.items() if start and end and not 0 <= end - start <= MAX_YEARS
+        ),
         recent_terms=recent_terms,
     )
     if connection.vendor == "sqlite":

@@ -10,7 +10,12 @@ from .case_sets import CaseSet
 from .catalogue import catalogue
 
 FACET_LABELS = {
-    "region": "省份", "theme": "主题", "problem": "针对难题", "domain": "领域", "tag": "标签", "year": "年份",
+    "region": "省份",
+    "theme": "主题",
+    "problem": "针对难题",
+    "domain": "领域",
+    "tag": "标签",
+    "year": "年份",
 }
 MAX_VALUES = 20
 

@@ -47,8 +47,11 @@ def _postgres_expression(words, whole_words):
     for word in words:
         parts = [] if whole_words else word_parts(word)
         if parts:
-            sql.append("(plainto_tsquery('simple', %s) || ("
-                       + " && ".join("plainto_tsquery('simple', %s)" for _ in parts) + "))")
+            sql.append(
+                "(plainto_tsquery('simple', %s) || ("
+                + " && ".join("plainto_tsquery('simple', %s)" for _ in parts)
+                + "))"
+            )
             params += [word, *parts]
         else:
             sql.append("plainto_tsquery('simple', %s)")
@@ -68,8 +71,9 @@ def _backend_ids(words, title_only, whole_words):
 
     query = ParsedQuery(words=words)
     backend_query = (whole_words and query.whole_words_query()) or query.backend_query()
-    results = get_search_backend().search(backend_query, CasePage.objects.live(),
-                                          fields=["title"] if title_only else None)
+    results = get_search_backend().search(
+        backend_query, CasePage.objects.live(), fields=["title"] if title_only else None
+    )
     return [case.pk for case in results]
 
 
@@ -94,8 +98,10 @@ def _sqlite_ids(words, title_only, whole_words):
     fts = _fts_table()
     with connection.cursor() as cursor:
         # One string, not a row per match: fetching ten thousand rows cost more than the MATCH.
-        cursor.execute(f"SELECT group_concat(rowid) FROM {fts} WHERE {fts} MATCH %s",
-                       [_sqlite_match(words, title_only, whole_words)])
+        cursor.execute(
+            f"SELECT group_concat(rowid) FROM {fts} WHERE {fts} MATCH %s",
+            [_sqlite_match(words, title_only, whole_words)],
+        )
         (found,) = cursor.fetchone()
     if not found:
         return CaseSet()
@@ -114,18 +120,22 @@ def _sqlite_ranked(words, among):
     entries = catalogue().entries_of(among)
     with connection.cursor() as cursor:
         # "+rowid": a plain rowid IN made SQLite run the whole MATCH once per listed entry.
-        cursor.execute(f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s "
-                       f"AND +rowid IN (SELECT value FROM json_each(%s)) "
-                       f"ORDER BY bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}), rowid",
-                       [_sqlite_match(words), json.dumps(entries)])
+        cursor.execute(
+            f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s "
+            f"AND +rowid IN (SELECT value FROM json_each(%s)) "
+            f"ORDER BY bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}), rowid",
+            [_sqlite_match(words), json.dumps(entries)],
+        )
         return catalogue().case_pks_of_entries([entry for (entry,) in cursor.fetchall()])
 
 
 def _postgres_select(words, title_only=False, whole_words=False):
     expression, params = _postgres_expression(words, whole_words)
     vector = "e.title" if title_only else "(e.title || e.body)"
-    select = (f"SELECT CAST(e.object_id AS INTEGER) FROM {IndexEntry._meta.db_table} e, "
-              f"(SELECT {expression} AS q) query WHERE {vector} @@ query.q AND e.content_type_id = %s")
+    select = (
+        f"SELECT CAST(e.object_id AS INTEGER) FROM {IndexEntry._meta.db_table} e, "
+        f"(SELECT {expression} AS q) query WHERE {vector} @@ query.q AND e.content_type_id = %s"
+    )
     return select, [*params, _case_content_type()], vector
 
 
@@ -138,16 +148,20 @@ def _postgres_ids(words, title_only, whole_words):
 
 def _postgres_indexed():
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {IndexEntry._meta.db_table} WHERE content_type_id = %s",
-                       [_case_content_type()])
+        cursor.execute(
+            f"SELECT count(*) FROM {IndexEntry._meta.db_table} WHERE content_type_id = %s", [_case_content_type()]
+        )
         return cursor.fetchone()[0]
 
 
 def _postgres_ranked(words, among):
     select, params, vector = _postgres_select(words)
     with connection.cursor() as cursor:
-        cursor.execute(f"{select} AND CAST(e.object_id AS INTEGER) = ANY(%s) "
-                       f"ORDER BY ts_rank({vector}, query.q) DESC, e.object_id", [*params, list(among)])
+        cursor.execute(
+            f"{select} AND CAST(e.object_id AS INTEGER) = ANY(%s) "
+            f"ORDER BY ts_rank({vector}, query.q) DESC, e.object_id",
+            [*params, list(among)],
+        )
         return [object_id for (object_id,) in cursor.fetchall()]
 
 

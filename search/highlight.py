@@ -22,7 +22,7 @@ def highlight(text, terms):
         return escape(text)
     pieces, last = [], 0
     for match in pattern.finditer(text):
-        pieces += [escape(text[last:match.start()]), f"<mark>{escape(match.group())}</mark>"]
+        pieces += [escape(text[last : match.start()]), f"<mark>{escape(match.group())}</mark>"]
         last = match.end()
     pieces.append(escape(text[last:]))
     return mark_safe("".join(pieces))
@@ -37,6 +37,7 @@ def snippet(texts, terms, length=SNIPPET_LENGTH):
     for text in texts:
         matches = list(pattern.finditer(text)) if pattern else []
         if matches:
+
             def weight(start):
                 # Whole query words outweigh their parts: a term counts by its length squared.
                 found = {m.group().lower() for m in matches if start <= m.start() < start + length}  # noqa: B023 (used within this iteration)

@@ -34,4 +34,3 @@ class SQLiteRebuilder(sqlite.SQLiteSearchAtomicRebuilder):
 class SQLiteSearchBackend(sqlite.SQLiteSearchBackend):
     index_class = SQLiteIndex
     atomic_rebuilder_class = SQLiteRebuilder
-

@@ -42,24 +42,36 @@ def _facet_groups(results, params):
         # query a facet, not one a value (hundreds of tags and years).
         without = _query_string(params, **{name: None})
         joiner = "&" if len(without) > 1 else ""
-        groups.append({
-            "name": name,
-            "label": FACET_LABELS[name],
-            "values": [
-                {**value, "active": value["value"] == current,
-                 "url": without if value["value"] == current else f"{without}{joiner}{urlencode({name: value['value']})}"}
-                for value in values
-            ],
-        })
+        groups.append(
+            {
+                "name": name,
+                "label": FACET_LABELS[name],
+                "values": [
+                    {
+                        **value,
+                        "active": value["value"] == current,
+                        "url": without
+                        if value["value"] == current
+                        else f"{without}{joiner}{urlencode({name: value['value']})}",
+                    }
+                    for value in values
+                ],
+            }
+        )
     return groups
 
 
 def _result_json(hit, request):
     case = hit.case
     return {
-        "slug": case.slug, "title": case.title, "url": request.build_absolute_uri(case.url),
-        "place": case.place, "years": case.years, "model_name": case.model_name,
-        "themes": [theme.name for theme in case.themes.all()], "snippet": str(hit.snippet),
+        "slug": case.slug,
+        "title": case.title,
+        "url": request.build_absolute_uri(case.url),
+        "place": case.place,
+        "years": case.years,
+        "model_name": case.model_name,
+        "themes": [theme.name for theme in case.themes.all()],
+        "snippet": str(hit.snippet),
         "source_complete": case.source_complete,
     }
 
@@ -75,36 +87,47 @@ def search(request):
 
 def _search_response(request, results):
     if request.GET.get("format") == "json":
-        return JsonResponse({
-            "query": results.query.text,
-            "total": results.total,
-            "page": results.page.number,
-            "pages": results.page.paginator.num_pages,
-            "sort": results.sort,
-            "results": [_result_json(hit, request) for hit in results.hits],
-            "facets": results.facets,
-            "errors": results.errors,
-        }, json_dumps_params={"ensure_ascii": False})
+        return JsonResponse(
+            {
+                "query": results.query.text,
+                "total": results.total,
+                "page": results.page.number,
+                "pages": results.page.paginator.num_pages,
+                "sort": results.sort,
+                "results": [_result_json(hit, request) for hit in results.hits],
+                "facets": results.facets,
+                "errors": results.errors,
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
     params = _link_parameters(request, results)
     active_filters = [
         {"label": label, "value": value, "url": _query_string(params, **{name: None})}
         for name, label, value in results.case_filter.active
     ]
-    return TemplateResponse(request, "search/search.html", {
-        "results": results,
-        "search_query": results.query.text,
-        "facet_groups": _facet_groups(results, params),
-        "active_filters": active_filters,
-        "sort_links": [{"label": label, "active": key == results.sort, "url": _query_string(params, sort=key)}
-                       for key, label in SORTS.items()],
-        "page_links": {
-            "previous": _query_string(params, page=str(results.page.previous_page_number()))
-            if results.page.has_previous() else None,
-            "next": _query_string(params, page=str(results.page.next_page_number()))
-            if results.page.has_next() else None,
+    return TemplateResponse(
+        request,
+        "search/search.html",
+        {
+            "results": results,
+            "search_query": results.query.text,
+            "facet_groups": _facet_groups(results, params),
+            "active_filters": active_filters,
+            "sort_links": [
+                {"label": label, "active": key == results.sort, "url": _query_string(params, sort=key)}
+                for key, label in SORTS.items()
+            ],
+            "page_links": {
+                "previous": _query_string(params, page=str(results.page.previous_page_number()))
+                if results.page.has_previous()
+                else None,
+                "next": _query_string(params, page=str(results.page.next_page_number()))
+                if results.page.has_next()
+                else None,
+            },
+            "suggestions": suggestions() if not results.hits else None,
         },
-        "suggestions": suggestions() if not results.hits else None,
-    })
+    )
 
 
 def suggest(request):
@@ -112,5 +135,6 @@ def suggest(request):
     found = autocomplete(request.GET.get("q", ""))
     if request.GET.get("format") == "json":
         return JsonResponse({"suggestions": found}, json_dumps_params={"ensure_ascii": False})
-    return TemplateResponse(request, "search/suggest.html", {"suggestions": found,
-                                                              "search_query": request.GET.get("q", "")[:100]})
+    return TemplateResponse(
+        request, "search/suggest.html", {"suggestions": found, "search_query": request.GET.get("q", "")[:100]}
+    )

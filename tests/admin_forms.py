@@ -27,14 +27,24 @@ def case_form_data(page, **overrides):
         "themes": [theme.pk for theme in page.themes.all()],
         "problems": [problem.pk for problem in page.problems.all()],
         "tags": ", ".join(f'"{tag.name}"' for tag in page.tags.all()),
-        "key_figures": inline_formset([
-            {"id": figure.pk, "label": figure.label, "value": figure.value, "unit": figure.unit,
-             "year": figure.year or "", "note": figure.note}
-            for figure in page.key_figures.all()
-        ], initial=page.key_figures.count() if page.pk else 0),
-        "related_case_links": inline_formset([
-            {"id": link.pk, "case": link.case_id} for link in page.related_case_links.all()
-        ], initial=page.related_case_links.count() if page.pk else 0),
+        "key_figures": inline_formset(
+            [
+                {
+                    "id": figure.pk,
+                    "label": figure.label,
+                    "value": figure.value,
+                    "unit": figure.unit,
+                    "year": figure.year or "",
+                    "note": figure.note,
+                }
+                for figure in page.key_figures.all()
+            ],
+            initial=page.key_figures.count() if page.pk else 0,
+        ),
+        "related_case_links": inline_formset(
+            [{"id": link.pk, "case": link.case_id} for link in page.related_case_links.all()],
+            initial=page.related_case_links.count() if page.pk else 0,
+        ),
         "source_title": page.source_title,
         "source_publisher": page.source_publisher,
         "source_author": page.source_author,

@@ -10,8 +10,12 @@ from portal.setup import setup_portal
 from search import catalogue
 
 SEED_SLUGS = [
-    "wuchang-1-3", "zhucheng-chengxiang-lianjian", "sunan-nongcun-shequ",
-    "shangnan-gongjian-gongfu", "xingshan-lianghui-liangping", "wengyuan-dangyuan-chuangye",
+    "wuchang-1-3",
+    "zhucheng-chengxiang-lianjian",
+    "sunan-nongcun-shequ",
+    "shangnan-gongjian-gongfu",
+    "xingshan-lianghui-liangping",
+    "wengyuan-dangyuan-chuangye",
 ]
 
 
@@ -43,4 +47,5 @@ def site(db):
 def seed_case(db):
     def get(slug):
         return CasePage.objects.get(slug=slug)
+
     return get

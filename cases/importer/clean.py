@@ -17,53 +17,87 @@ from .patterns import EMOJI_ENDS, ENUMERATION, HEADING_MAX, TERMINAL, ends_sente
 _BUTTON_WORDS = re.compile(
     r"下载|举报|分享|打印|收藏|关闭|提交|评论|转载|打赏|捐赠|购物车|点击查看|阅读全文|继续阅读|免费阅读|"
     r"返回顶部|扫一扫|我要|登录|注册|字号|上一页|下一页|首页|尾页|在线阅读|关注我们|关注该公众号|点击上方|"
-    r"识别二维码|阅读原文|在看|点赞|点亮|转发|留言")
+    r"识别二维码|阅读原文|在看|点赞|点亮|转发|留言"
+)
 # Never a heading: a social account's call to follow or read on.
 _CALL_TO_ACTION = re.compile(r"关注我们|关注该公众号|点击上方|识别二维码|阅读原文")
 # What a button's label says besides its verb ("下载此文档", "点击下载全文").
-_BUTTON_FILLER = re.compile(r"[此本该]?(文档|文章|全文|正文|本文|资料)|[到至在]|点击|免费|窗口|本页|当前页|页面|手机|打开")
+_BUTTON_FILLER = re.compile(
+    r"[此本该]?(文档|文章|全文|正文|本文|资料)|[到至在]|点击|免费|窗口|本页|当前页|页面|手机|打开"
+)
 _COUNTER = re.compile(
     r"浏览(量|次数)?[:：]?\s*\d+|阅读(量|数)?[:：]\s*\d+|点击(量|数)?[:：]\s*\d+|第\s*\d+\s*页|^\d+\s*/\s*\d+$|"
-    r"已阅读\s*\d+\s*页|还剩\s*\d+\s*页|共\s*\d+\s*页|^(id|大小|格式|页数|上传人|上传时间|文档编号|文件大小)[:：]")
+    r"已阅读\s*\d+\s*页|还剩\s*\d+\s*页|共\s*\d+\s*页|^(id|大小|格式|页数|上传人|上传时间|文档编号|文件大小)[:：]"
+)
 _FILE_NAME = re.compile(r"\.(docx?|pdf|txt|wps|pptx?|xlsx?|html?)(_第\d+页)?$|_第\d+页$")
 _PUBLISH = re.compile(
     r"^(发布时间|发布日期|发表时间|更新时间|时间|日期|来源|稿源|信息来源|文章来源|信息发布者|发布者|发布人|作者|撰稿|"
     r"编辑|责任编辑|通讯员|记者|供稿|审核)[:：]|(?<![\u4e00-\u9fff])来源[:：]|(发布|更新|发表)(时间|日期)|^发表于[\u4e00-\u9fff]{2,8}$|"
-    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?$")
+    r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?$"
+)
 _FOOTER = re.compile(
     r"版权|copyright|©|icp|备案号|经营许可证|本站|本网|本文档|注册会员|由会员|客服|联系我们|"
     r"网站地图|关于我们|all rights reserved|技术支持[:：]|主办单位[:：]|承办单位[:：]|"
     r"本刊地址|邮编[:：]|邮政编码|投稿邮箱|投稿信箱|电子邮箱[:：]|微信号[:：]|"
     # document-sharing sites, whose name heads a scraped page
-    r"原创力文档|道客巴巴|豆丁网|百度文库|人人文库|淘豆网|金锄头文库|360doc|个人图书馆|book118|docin|doc88")
+    r"原创力文档|道客巴巴|豆丁网|百度文库|人人文库|淘豆网|金锄头文库|360doc|个人图书馆|book118|docin|doc88"
+)
 # Words of site footers that running text uses too ("群众诉求实时上传"): on short lines only.
 _FOOTER_WORDS = re.compile(r"上传|侵权|免责")
 _BREADCRUMB = re.compile(r"当前位置|您的位置|首页\s*[>»›/]|[>»›]\s*正文$")
 _PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\d{3,4}-\d{7,8}(?!\d)|(电话|热线|咨询|订购|qq|微信号?)[:：]")
-_IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$|^(图为|图片[:：]|图[:：]|图\s*\d{1,2}\s|▲|△|↑)|[(（][^()（）]{0,20}(摄影?|供图|图片来源)[^()（）]{0,20}[)）]$")
-_BYLINE = re.compile(r"^[(（][^()（）]{0,40}(记者|通讯员|作者|撰稿|供稿|执笔|编辑|审核|校对)[^()（）]{0,40}[)）]$|"
-                     r"^[\u4e00-\u9fff]{2,30}\s*供稿$")
+_IMAGE = re.compile(
+    r"\.(jpe?g|png|gif|bmp|webp)$|^(图为|图片[:：]|图[:：]|图\s*\d{1,2}\s|▲|△|↑)|[(（][^()（）]{0,20}(摄影?|供图|图片来源)[^()（）]{0,20}[)）]$"
+)
+_BYLINE = re.compile(
+    r"^[(（][^()（）]{0,40}(记者|通讯员|作者|撰稿|供稿|执笔|编辑|审核|校对)[^()（）]{0,40}[)）]$|"
+    r"^[\u4e00-\u9fff]{2,30}\s*供稿$"
+)
 # A speech's salutation, thanks and apology: 尊敬的各位领导，同志们：/ 谢谢大家！/ 不妥之处，请批评指正。
-_SPEECH_FORMULA = re.compile(r"^尊敬的.*[:：]$|^(各位领导|同志们|朋友们)[,，、].*[:：]$|^谢谢(大家|各位)?[!！。]?$|"
-                             r"不妥之处.*批评指正")
+_SPEECH_FORMULA = re.compile(
+    r"^尊敬的.*[:：]$|^(各位领导|同志们|朋友们)[,，、].*[:：]$|^谢谢(大家|各位)?[!！。]?$|"
+    r"不妥之处.*批评指正"
+)
 _KEYWORDS = re.compile(r"^(关键词|关键字|标签|tags?|keywords?)[:：]")
 # An official document's head and end (公文版头、版记): the issuing body alone on its line, the
 # document number, a date alone, 抄送, 印发, copies printed, the contact person.
-ISSUER = re.compile(r"^(中共)?[\u4e00-\u9fff]{1,12}(省|市|县|区|旗|镇|乡|街道)(委员会|委|人民政府|政府)"
-                     r"([\u4e00-\u9fff]{0,8}?(组织部|宣传部|办公室|办公厅|党工委|党委|委员会|局))?"
-                     r"(\s*\d{4}年\d{1,2}月(\d{1,2}日)?)?$")
+ISSUER = re.compile(
+    r"^(中共)?[\u4e00-\u9fff]{1,12}(省|市|县|区|旗|镇|乡|街道)(委员会|委|人民政府|政府)"
+    r"([\u4e00-\u9fff]{0,8}?(组织部|宣传部|办公室|办公厅|党工委|党委|委员会|局))?"
+    r"(\s*\d{4}年\d{1,2}月(\d{1,2}日)?)?$"
+)
 _DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[【(（]\d{4}[〕\]】)）]\s*\d{1,4}\s*号$")
 _DATE_LINE = re.compile(r"^[(（]?(\d{4})年(\d{1,2})月(\d{1,2})日?[)）]?$")
-_DISPATCH = re.compile(r"^(抄送|抄报|主送|联系人|签发人?)[:：]|印发$|^[(（]?共印\d+份[)）]?$|"
-                       # a bulletin's running head: 无锡市党建工作简报（第12期）
-                       r"^[\u4e00-\u9fff]{2,20}(简报|简讯|通讯|动态|专刊|信息)\s*[(（]第\d{1,4}期[)）]$")
+_DISPATCH = re.compile(
+    r"^(抄送|抄报|主送|联系人|签发人?)[:：]|印发$|^[(（]?共印\d+份[)）]?$|"
+    # a bulletin's running head: 无锡市党建工作简报（第12期）
+    r"^[\u4e00-\u9fff]{2,20}(简报|简讯|通讯|动态|专刊|信息)\s*[(（]第\d{1,4}期[)）]$"
+)
 # A document site's teaser of the text, under its own heading (文档简介): the text's start again, cut.
 _TEASER_HEADING = re.compile(r"^(文档简介|文档介绍|内容简介|资源描述|内容提要)[:：]?$")
-_CHROME_WORDS = {"首页", "正文", "返回", "目录", "资源描述", "文档简介", "文档介绍", "内容简介", "相关", "菜单",
-                 "导航", "搜索", "关闭", "展开", "收起", "更多"}
+_CHROME_WORDS = {
+    "首页",
+    "正文",
+    "返回",
+    "目录",
+    "资源描述",
+    "文档简介",
+    "文档介绍",
+    "内容简介",
+    "相关",
+    "菜单",
+    "导航",
+    "搜索",
+    "关闭",
+    "展开",
+    "收起",
+    "更多",
+}
 # Titles of the trailing blocks of a page; the block's list items go with the title.
-_TAIL_BLOCK = re.compile(r"推荐阅读|相关阅读|相关文章|相关资源|相关搜索|相关新闻|相关链接|猜你喜欢|热门文章|延伸阅读|"
-                         r"温馨提示|往期回顾|往期推荐|更多新闻|展开阅读全文|上一篇|下一篇|^评论|^热点")
+_TAIL_BLOCK = re.compile(
+    r"推荐阅读|相关阅读|相关文章|相关资源|相关搜索|相关新闻|相关链接|猜你喜欢|热门文章|延伸阅读|"
+    r"温馨提示|往期回顾|往期推荐|更多新闻|展开阅读全文|上一篇|下一篇|^评论|^热点"
+)
 _LIST_ITEM = re.compile(r"^([•·●◆■\-\*]|\d{1,2}[.、)）])")
 
 
@@ -73,8 +107,12 @@ def _seo_line(line):
         return False  # a table's row
     items = [item for item in re.split(r"[\s|/]+", line) if item]
     words = [item for item in items if re.fullmatch(r"[\w\u4e00-\u9fff]+", item) and not item.isdigit()]
-    return (len(items) >= 4 and len(words) == len(items) and max(map(len, items)) <= 8
-            and sum(len(item) >= 2 for item in items) >= 3)
+    return (
+        len(items) >= 4
+        and len(words) == len(items)
+        and max(map(len, items)) <= 8
+        and sum(len(item) >= 2 for item in items) >= 3
+    )
 
 
 def _short(line, limit=30):
@@ -87,8 +125,13 @@ LINE_RULES = [
     ("阅读与页码计数", lambda s: bool(_COUNTER.search(s)) and len(s) <= 60),
     # …not a sentence that starts like one ("时间：每月15日为固定主题党日，…。")
     ("发布信息", lambda s: bool(_PUBLISH.search(s)) and len(s) <= 80 and not ends_sentence(s)),
-    ("公文版头与版记", lambda s: bool(ISSUER.match(s) or _DOCUMENT_NUMBER.match(s) or _DATE_LINE.match(s)
-                                    or _DISPATCH.search(s)) and len(s) <= 80),
+    (
+        "公文版头与版记",
+        lambda s: (
+            bool(ISSUER.match(s) or _DOCUMENT_NUMBER.match(s) or _DATE_LINE.match(s) or _DISPATCH.search(s))
+            and len(s) <= 80
+        ),
+    ),
     ("版权与网站页脚", lambda s: bool(_FOOTER.search(s)) or (bool(_FOOTER_WORDS.search(s)) and len(s) <= 80)),
     ("按钮与链接", lambda s: bool(_BUTTON_WORDS.search(s)) and _short(s, 40) and not ENUMERATION.match(s)),
     ("电话与广告", lambda s: bool(_PHONE.search(s)) and len(s) <= 80),
@@ -113,7 +156,7 @@ class Removed:
 class Line:
     text: str
     indented: bool = False
-    gap: int = 0                    # blank lines before it
+    gap: int = 0  # blank lines before it
 
 
 @dataclass
@@ -134,7 +177,9 @@ class Cleaned:
 _SPACED_DATE = re.compile(r"(?<=\d)[ \u3000]+(?=[年月日号时%])|(?<=[年月])[ \u3000]+(?=\d)")  # tabs part cells
 # A PDF's single spaces around numbers: "超过 10 万元，其中超过 50 万元"
 _SPACED_NUMBER = re.compile(r"(?<=\d) (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff，。、；]) (?=\d)")
-_SPACE_BY_PUNCT = re.compile(r"[ \t\u3000]+(?=[,，。;；:：、!！?？”’）)》」』])|(?<=[,，。;；:：、“‘（(《「『])[ \t\u3000]+(?=\S)")
+_SPACE_BY_PUNCT = re.compile(
+    r"[ \t\u3000]+(?=[,，。;；:：、!！?？”’）)》」』])|(?<=[,，。;；:：、“‘（(《「『])[ \t\u3000]+(?=\S)"
+)
 _LETTER_SPACED = re.compile(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])")
 _SPACED_WORDS = re.compile(r"\S*[\u4e00-\u9fff]( [\u4e00-\u9fff]){2,}")
 
@@ -190,8 +235,13 @@ def _heading_with_a_button_word(text, folded, following):
     if _CALL_TO_ACTION.search(folded):
         return False
     rest = _BUTTON_WORDS.sub("", _BUTTON_FILLER.sub("", folded))
-    return (len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 3 and is_heading_like(text)
-            and bool(following) and len(following[0]) >= 20 and not _line_rule(following[0]))
+    return (
+        len(re.findall(r"[\u4e00-\u9fff]", rest)) >= 3
+        and is_heading_like(text)
+        and bool(following)
+        and len(following[0]) >= 20
+        and not _line_rule(following[0])
+    )
 
 
 def _drop_noise(lines, cleaned):
@@ -208,14 +258,15 @@ def _drop_noise(lines, cleaned):
     kept, in_tail_block = [], False
     for number, line in enumerate(lines):
         folded = folded_lines[number]
-        if number and _TEASER_HEADING.match(folded_lines[number - 1]) and _teaser(folded, folded_lines[number + 1:]):
+        if number and _TEASER_HEADING.match(folded_lines[number - 1]) and _teaser(folded, folded_lines[number + 1 :]):
             cleaned.removed.append(Removed("文档简介", line.text))
             continue
         if in_tail_block and block_item(folded):
             # …except a heading the running text resumes under (a block inside the article)
             following = folded_lines[number + 1] if number + 1 < len(lines) else ""
-            if not (is_heading_like(line.text) and following and not block_item(following)
-                    and not _line_rule(following)):
+            if not (
+                is_heading_like(line.text) and following and not block_item(following) and not _line_rule(following)
+            ):
                 cleaned.removed.append(Removed("推荐阅读、提示与评论区", line.text))
                 continue
         in_tail_block = False
@@ -224,7 +275,9 @@ def _drop_noise(lines, cleaned):
             cleaned.removed.append(Removed("推荐阅读、提示与评论区", line.text))
             continue
         rule = _line_rule(folded)
-        if rule == "按钮与链接" and _heading_with_a_button_word(line.text, folded, folded_lines[number + 1:number + 2]):
+        if rule == "按钮与链接" and _heading_with_a_button_word(
+            line.text, folded, folded_lines[number + 1 : number + 2]
+        ):
             rule = None
         if rule:
             cleaned.removed.append(Removed(rule, line.text))
@@ -234,6 +287,7 @@ def _drop_noise(lines, cleaned):
 
 
 # --- lines → paragraphs -----------------------------------------------------------------------
+
 
 def _wrap_width(lines):
     """The width of a hard-wrapped text (most lines about equally long), else None."""
@@ -282,8 +336,13 @@ def _join(lines, cleaned):
         elif per_sentence:
             # a wider gap than between sentences, an indent, a number or a heading starts a paragraph
             heading_before = size <= HEADING_MAX and is_heading_like("".join(current))
-            join = not (line.gap >= 2 or line.indented or ENUMERATION.match(line.text) or is_heading_like(line.text)
-                        or heading_before) or _continues(size, tail, line)
+            join = not (
+                line.gap >= 2
+                or line.indented
+                or ENUMERATION.match(line.text)
+                or is_heading_like(line.text)
+                or heading_before
+            ) or _continues(size, tail, line)
         else:
             join = _continues(size, tail, line)
         if current and not join:
@@ -321,16 +380,20 @@ def join_page_fragments(paragraphs, cleaned):
     label = TEMPLATE_LABEL.match(text)
     if label:
         cleaned.removed.append(Removed("网站模板字样", label.group(0)))
-        text = text[label.end():]
+        text = text[label.end() :]
     cleaned.removed.append(Removed("分页编号", "、".join(str(n) for n in numbers) + "、"))
-    return paragraphs[:first] + [text] + paragraphs[last + 1:]
+    return paragraphs[:first] + [text] + paragraphs[last + 1 :]
 
 
 # A run-on text (no paragraphs) is cut before the markers of its points: (一) 一是 第一, 一、
-_POINT = re.compile(r"(?<=[。；;！!？?:：])(?=[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}是|"
-                    r"第[一二三四五六七八九十]{1,3}[,，、]|[一二三四五六七八九十]{1,3}、)")
+_POINT = re.compile(
+    r"(?<=[。；;！!？?:：])(?=[(（][一二三四五六七八九十]{1,3}[)）]|[一二三四五六七八九十]{1,3}是|"
+    r"第[一二三四五六七八九十]{1,3}[,，、]|[一二三四五六七八九十]{1,3}、)"
+)
 # …and before a sentence announcing results or lessons ("……取得了明显效果，大体有五个方面：").
-_ANNOUNCE = re.compile(r"(?<=[。；;！!？?])(?=[^。；;！!？?]{4,80}(?:成效|效果|成绩|启示|体会)[^。；;！!？?]{0,30}[:：])")
+_ANNOUNCE = re.compile(
+    r"(?<=[。；;！!？?])(?=[^。；;！!？?]{4,80}(?:成效|效果|成绩|启示|体会)[^。；;！!？?]{0,30}[:：])"
+)
 RUN_ON = 500
 
 
@@ -348,7 +411,9 @@ def split_run_on(paragraphs, cleaned):
 
 
 # A news report's dateline before its first sentence: 本报讯（记者 赵晓峰 通讯员 郭丽）, 新华社北京6月1日电.
-_DATELINE = re.compile(r"^(本报|本刊|本台|新华社|人民网|中新网)[\u4e00-\u9fff\d]{0,12}(讯|电)\s*([(（][^()（）]{0,40}[)）])?\s*")
+_DATELINE = re.compile(
+    r"^(本报|本刊|本台|新华社|人民网|中新网)[\u4e00-\u9fff\d]{0,12}(讯|电)\s*([(（][^()（）]{0,40}[)）])?\s*"
+)
 
 
 def drop_datelines(paragraphs, cleaned):
@@ -357,7 +422,7 @@ def drop_datelines(paragraphs, cleaned):
         match = _DATELINE.match(paragraph)
         if match and len(paragraph) > match.end():
             cleaned.removed.append(Removed("电头", match.group(0).strip()))
-            paragraph = paragraph[match.end():]
+            paragraph = paragraph[match.end() :]
         result.append(paragraph)
     return result
 
@@ -366,7 +431,9 @@ def drop_branding(paragraphs, cleaned):
     """A short name above the text twice, or above it and again at its end: a site's or an
     account's (光山组工), not the text's. Never the first line, which may be a short title."""
     first_prose = next((n for n, p in enumerate(paragraphs) if len(p) >= 40 or ends_sentence(p)), len(paragraphs))
-    head = [p for p in paragraphs[1:first_prose] if 2 <= len(p) <= 10 and is_heading_like(p) and not ENUMERATION.match(p)]
+    head = [
+        p for p in paragraphs[1:first_prose] if 2 <= len(p) <= 10 and is_heading_like(p) and not ENUMERATION.match(p)
+    ]
     tail = set(paragraphs[-15:]) if len(paragraphs) > first_prose + 15 else set()
     names = {name for name in head if (head.count(name) >= 2 or name in tail) and name != paragraphs[0]}
     for name in sorted(names):

@@ -60,12 +60,19 @@ def import_documents(documents, parent=None, user=None, dry_run=False):
 
 def body_json(sections):
     """The StreamField value of the sections, as the YAML loader builds it."""
-    return json.dumps([
-        {"type": "section", "value": {
-            "kind": section.kind, "heading": section.heading[:200],
-            "text": "".join(f"<p>{escape(paragraph)}</p>" for paragraph in section.paragraphs),
-        }} for section in sections
-    ])
+    return json.dumps(
+        [
+            {
+                "type": "section",
+                "value": {
+                    "kind": section.kind,
+                    "heading": section.heading[:200],
+                    "text": "".join(f"<p>{escape(paragraph)}</p>" for paragraph in section.paragraphs),
+                },
+            }
+            for section in sections
+        ]
+    )
 
 
 def unique_slug(parent, title):
@@ -90,20 +97,37 @@ def source_note(draft, result):
 def create_draft(draft, result, parent, user=None):
     """One draft CasePage under `parent`, with its suggestions and the original text; not live."""
     page = CasePage(
-        title=draft.title[:255], slug=unique_slug(parent, draft.title), live=False,
-        model_name=draft.model_name[:100], summary=draft.summary, body=body_json(draft.sections),
-        region=saved_region(draft.region), unit_level=draft.unit_level, domain=draft.domain,
-        year_started=draft.year_started, year_reported=draft.year_reported,
-        source_title=draft.source_title[:300], source_author=draft.author[:200],
-        source_publisher=draft.publisher[:200], source_date=draft.date[:50],
-        source_file=result.document.name[:200], source_complete=draft.complete,
-        source_note=source_note(draft, result), source_text=result.document.text,
+        title=draft.title[:255],
+        slug=unique_slug(parent, draft.title),
+        live=False,
+        model_name=draft.model_name[:100],
+        summary=draft.summary,
+        body=body_json(draft.sections),
+        region=saved_region(draft.region),
+        unit_level=draft.unit_level,
+        domain=draft.domain,
+        year_started=draft.year_started,
+        year_reported=draft.year_reported,
+        source_title=draft.source_title[:300],
+        source_author=draft.author[:200],
+        source_publisher=draft.publisher[:200],
+        source_date=draft.date[:50],
+        source_file=result.document.name[:200],
+        source_complete=draft.complete,
+        source_note=source_note(draft, result),
+        source_text=result.document.text,
     )
     page.themes = draft.themes
     page.problems = draft.problems
     page.key_figures = [
-        KeyFigure(sort_order=number, label=(f.label or "（待填写）")[:100], value=f.value[:50], unit=f.unit[:20],
-                  year=f.year, note="导入时自动识别")
+        KeyFigure(
+            sort_order=number,
+            label=(f.label or "（待填写）")[:100],
+            value=f.value[:50],
+            unit=f.unit[:20],
+            year=f.year,
+            note="导入时自动识别",
+        )
         for number, f in enumerate(draft.figures)
     ]
     parent.add_child(instance=page)

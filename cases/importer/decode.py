@@ -45,11 +45,11 @@ class Document:
     """A decoded document: its text as lines, and what was learnt on the way."""
 
     name: str
-    kind: str                      # text | html | docx | paste
+    kind: str  # text | html | docx | paste
     encoding: str
     text: str
-    title_hint: str = ""           # <title>, <h1> or the Word Title / Heading 1 paragraph
-    headings: set = field(default_factory=set)   # lines marked as headings by the markup
+    title_hint: str = ""  # <title>, <h1> or the Word Title / Heading 1 paragraph
+    headings: set = field(default_factory=set)  # lines marked as headings by the markup
 
 
 def file_kind(name):
@@ -137,8 +137,30 @@ def _checked(document):
 
 # --- HTML -------------------------------------------------------------------------------------
 
-_BLOCK_TAGS = {"p", "div", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6", "br",
-               "section", "article", "blockquote", "pre", "dd", "dt", "ul", "ol", "table"}
+_BLOCK_TAGS = {
+    "p",
+    "div",
+    "li",
+    "tr",
+    "td",
+    "th",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "br",
+    "section",
+    "article",
+    "blockquote",
+    "pre",
+    "dd",
+    "dt",
+    "ul",
+    "ol",
+    "table",
+}
 _SKIPPED_TAGS = {"script", "style", "noscript", "head", "xml", "nav", "footer", "template", "svg", "iframe"}
 _HEADING_TAGS = {"h1", "h2", "h3", "h4"}
 _PARAGRAPH_TAGS = {"p", "div", "li"}
@@ -152,9 +174,9 @@ class _HtmlText:
     def __init__(self):
         self.parts, self.title, self.headings = [], [], []
         self.size = 0
-        self.skipping = 0           # depth inside <script>, <head> …
+        self.skipping = 0  # depth inside <script>, <head> …
         self.in_title = False
-        self.heading = None         # the text of the <h1>–<h4> being read
+        self.heading = None  # the text of the <h1>–<h4> being read
         # A paragraph all in bold is a heading too (news sites, Word): its text, and the bold part.
         self.paragraph = None
         self.bold = 0
@@ -199,7 +221,7 @@ class _HtmlText:
         if tag == "tr" and self.rows:
             row = self.rows.pop()
             if not row["nested"] and len(row["cells"]) >= 2:
-                del self.parts[row["start"]:]
+                del self.parts[row["start"] :]
                 self.parts.append("\n" + "\t".join(" ".join("".join(cell).split()) for cell in row["cells"]) + "\n")
         if tag in _PARAGRAPH_TAGS and self.paragraph:
             text, bold = (EMOJI_ENDS.sub("", "".join(parts)) for parts in self.paragraph)
@@ -244,16 +266,34 @@ def _read_html(name, text, encoding):
     lines = (re.sub(r"[ \r\f\v]+", " ", line) for line in body.split("\n"))  # tabs part table cells
     h1 = next((heading for heading, tag in target.headings if tag == "h1" and heading), "")
     hint = h1 or " ".join("".join(target.title).split())
-    return _checked(Document(name=name, kind="html", encoding=encoding, text="\n".join(lines),
-                             title_hint=hint, headings={heading for heading, _ in target.headings if heading}))
+    return _checked(
+        Document(
+            name=name,
+            kind="html",
+            encoding=encoding,
+            text="\n".join(lines),
+            title_hint=hint,
+            headings={heading for heading, _ in target.headings if heading},
+        )
+    )
 
 
 # --- Word -------------------------------------------------------------------------------------
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError,
-               KeyError, NotImplementedError, RuntimeError, etree.LxmlError)
+_UNREADABLE = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    KeyError,
+    NotImplementedError,
+    RuntimeError,
+    etree.LxmlError,
+)
 
 
 # No entity expansion (billion laughs), no network, libxml2's limits on depth and size kept.
@@ -276,8 +316,9 @@ def _read_docx(name, data):
         if main not in archive.NameToInfo:
             raise DocumentError(broken)
         folder, base = posixpath.split(main)
-        styles = _related_part(archive, posixpath.join(folder, "_rels", base + ".rels"), "/styles",
-                               posixpath.join(folder, "styles.xml"))
+        styles = _related_part(
+            archive, posixpath.join(folder, "_rels", base + ".rels"), "/styles", posixpath.join(folder, "styles.xml")
+        )
         style_names = _style_names(archive, styles)
         with archive.open(main) as stream:
             lines, headings, title = _docx_lines(stream, style_names)
@@ -285,8 +326,9 @@ def _read_docx(name, data):
         raise
     except _UNREADABLE as error:
         raise DocumentError(f"“{name}”无法作为 Word 文档打开（文件已损坏、已加密或结构异常）。") from error
-    return _checked(Document(name=name, kind="docx", encoding="docx", text="\n".join(lines),
-                             title_hint=title, headings=headings))
+    return _checked(
+        Document(name=name, kind="docx", encoding="docx", text="\n".join(lines), title_hint=title, headings=headings)
+    )
 
 
 def _related_part(archive, rels, kind, default):
@@ -298,8 +340,9 @@ def _related_part(archive, rels, kind, default):
             if element.get("Type", "").endswith(kind) and element.get("TargetMode") != "External":
                 target = element.get("Target", "")
                 folder = posixpath.dirname(posixpath.dirname(rels))
-                return posixpath.normpath(target.lstrip("/") if target.startswith("/")
-                                          else posixpath.join(folder, target))
+                return posixpath.normpath(
+                    target.lstrip("/") if target.startswith("/") else posixpath.join(folder, target)
+                )
     return default
 
 
@@ -359,8 +402,11 @@ def _docx_lines(stream, style_names):
                     cell.append(text)
             else:
                 style = element.find(f"{_W}pPr/{_W}pStyle")
-                style = style_names.get(style.get(_W + "val"), style.get(_W + "val") or "").lower() \
-                    if style is not None else ""
+                style = (
+                    style_names.get(style.get(_W + "val"), style.get(_W + "val") or "").lower()
+                    if style is not None
+                    else ""
+                )
                 if text.strip() and (style.startswith("heading") or style == "title"):
                     headings.add(text.strip())
                     if not title and style in ("title", "heading 1"):

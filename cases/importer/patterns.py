@@ -6,12 +6,14 @@ import re
 TERMINAL = re.compile(r"[。！？!?；;…]")
 _CLOSERS = "”’」』）)\"'"
 # The markers of numbered points: 一、 (一) 一是 第一, 1. 1、
-ENUMERATION = re.compile(r"^([一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|"
-                         r"[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[,，、:：]|\d{1,2}[.、．](?!\d))")
+ENUMERATION = re.compile(
+    r"^([一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|"
+    r"[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[,，、:：]|\d{1,2}[.、．](?!\d))"
+)
 # Top-level section headings: 一、背景
 TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
-HEADING_MAX = 30   # a numbered heading
-PLAIN_HEADING_MAX = 20   # a heading without a number: short, no comma, no colon
+HEADING_MAX = 30  # a numbered heading
+PLAIN_HEADING_MAX = 20  # a heading without a number: short, no comma, no colon
 
 
 def ends_sentence(text):
@@ -29,5 +31,7 @@ def is_heading_like(text):
 
 
 # Emoji and pictographs that decorate a line's ends in social-media articles ("🔴划片联户…", "✨点亮…✨").
-EMOJI_ENDS = re.compile(r"^[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\s]+|"
-                        r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\s]+$")
+EMOJI_ENDS = re.compile(
+    r"^[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\s]+|"
+    r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\s]+$"
+)

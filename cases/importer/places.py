@@ -10,8 +10,24 @@ from ..taxonomy import Region
 # A township name shared by more counties than this (城关镇) says nothing about where a text is.
 COMMON_TOWN = 20
 # Cities whose short name is also a word or a byword of party history (延安精神, 大庆精神, 新乡贤).
-WORDLIKE_CITIES = {"延安", "遵义", "大庆", "大同", "长治", "安康", "中山", "普洱", "朝阳", "黄山", "白山", "四平", "新乡",
-                   "日照", "白银", "来宾"}
+WORDLIKE_CITIES = {
+    "延安",
+    "遵义",
+    "大庆",
+    "大同",
+    "长治",
+    "安康",
+    "中山",
+    "普洱",
+    "朝阳",
+    "黄山",
+    "白山",
+    "四平",
+    "新乡",
+    "日照",
+    "白银",
+    "来宾",
+}
 
 
 def _chain(region):
@@ -25,14 +41,16 @@ def _chain(region):
 def _spans(text, forms):
     """(start, end, place) of every occurrence of each (form, place), except those inside a longer
     name of another place: 江苏 in 江苏苏州 names 苏州, not a second place."""
-    spans = sorted(((start, start + len(form), place) for form, place in forms for start in _starts(text, form)),
-                   key=lambda span: span[:2])
+    spans = sorted(
+        ((start, start + len(form), place) for form, place in forms for start in _starts(text, form)),
+        key=lambda span: span[:2],
+    )
     starts = [span[0] for span in spans]
     longest = max((end - start for start, end, _ in spans), default=0)
 
     def inside_another(start, end, place):
         # only a span starting at most `longest` characters before can hold this one
-        nearby = spans[bisect_left(starts, start - longest):bisect_right(starts, start)]
+        nearby = spans[bisect_left(starts, start - longest) : bisect_right(starts, start)]
         return any(s <= start and end <= e and e - s > end - start and p != place for s, e, p in nearby)
 
     return [span for span in spans if not inside_another(*span)]
@@ -82,8 +100,11 @@ class PlaceFinder:
 
     def _forms(self, place):
         short = place.short_name
-        curated = (place.parent is None or place.chain in self.regions
-                   or (self.levels[place] == Region.CITY and short not in WORDLIKE_CITIES))
+        curated = (
+            place.parent is None
+            or place.chain in self.regions
+            or (self.levels[place] == Region.CITY and short not in WORDLIKE_CITIES)
+        )
         # A two-character name (南县, 城区) is part of longer names and words: only after its
         # province or city (湖南南县, 益阳市南县), unless it is the taxonomy's.
         forms = [place.name] if len(place.name) > 2 or curated else []
@@ -94,15 +115,21 @@ class PlaceFinder:
             if short and ancestor.short_name:
                 forms.append(ancestor.short_name + short)
             if len(place.name) == 2:
-                forms += [ancestor.name + place.name] + ([ancestor.short_name + place.name] if ancestor.short_name else [])
+                forms += [ancestor.name + place.name] + (
+                    [ancestor.short_name + place.name] if ancestor.short_name else []
+                )
             ancestor = ancestor.parent
         return forms
 
     def _found(self, text):
         """(form, place) of every form occurring in `text`."""
-        starts = {text[i:i + 2] for i in range(len(text) - 1)}
-        return [(form, place) for start in starts & self._by_start.keys()
-                for form, place in self._by_start[start] if form in text]
+        starts = {text[i : i + 2] for i in range(len(text) - 1)}
+        return [
+            (form, place)
+            for start in starts & self._by_start.keys()
+            for form, place in self._by_start[start]
+            if form in text
+        ]
 
     def names_a_place(self, text):
         return bool(self._found(text))
@@ -147,9 +174,12 @@ class PlaceFinder:
     def from_towns(self, text):
         """(county, town names) when ≥ 2 township names of the text lie in one county only —
         for sources that mask their city ("*市"); else (None, [])."""
-        starts = {text[i:i + 2] for i in range(len(text) - 1)}
-        found = {town: places for town, places in gazetteer().towns.items()
-                 if town[:2] in starts and len(town) >= 3 and len(places) <= COMMON_TOWN and town in text}
+        starts = {text[i : i + 2] for i in range(len(text) - 1)}
+        found = {
+            town: places
+            for town, places in gazetteer().towns.items()
+            if town[:2] in starts and len(town) >= 3 and len(places) <= COMMON_TOWN and town in text
+        }
         votes = Counter(place for places in found.values() for place in set(places))
         ranked = votes.most_common(2)
         if not ranked or ranked[0][1] < 2 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):

@@ -34,18 +34,43 @@ KIND_WORDS = [
 ]
 # Headings the importer adds where a headingless text announces results or lessons.
 ADDED_HEADINGS = {"背景": INTRO_HEADING, "做法": "主要做法", "成效": "取得成效", "启示": "实践启示"}
-_ANNOUNCES = [("成效", re.compile(r"(成效|效果|成绩)[^。；;]{0,30}[:：]")),
-              ("启示", re.compile(r"(启示|体会)[^。；;]{0,30}[:：]"))]
+_ANNOUNCES = [
+    ("成效", re.compile(r"(成效|效果|成绩)[^。；;]{0,30}[:：]")),
+    ("启示", re.compile(r"(启示|体会)[^。；;]{0,30}[:：]")),
+]
 # "截止目前，……已建立……": totals so far, which report results when the results are announced next.
 _SO_FAR = re.compile(r"^(截止|截至|到|至)(目前|现在|今年|去年|(19|20)\d{2}年)|^目前[,，]")
 _DATED = re.compile(r"(19|20)\d{2}年(\d{1,2}月|第\d{1,2}期)")
 
-UNITS = ("万人次|人次|万元|亿元|万亩|万名|万人|万户|平方米|公里|千米|元|亩|名|人|个百分点|个|户|家|期|项|条|所|座|场|盏|篇|件|"
-         "位|支|批|吨|倍|次|%|％")
+UNITS = (
+    "万人次|人次|万元|亿元|万亩|万名|万人|万户|平方米|公里|千米|元|亩|名|人|个百分点|个|户|家|期|项|条|所|座|场|盏|篇|件|"
+    "位|支|批|吨|倍|次|%|％"
+)
 # Counted things: a count under ten of them is an example's detail ("带领3名理事"), not a key figure.
-COUNT_UNITS = {"人次", "名", "人", "个", "户", "家", "期", "项", "条", "所", "座", "场", "盏", "篇", "件", "位", "支",
-               "批", "次"}
-FIGURE = re.compile(r"(?<![\d.第])(\d+(?:\.\d+)?)((?:[-~—～至到]\d+(?:\.\d+)?)?)([余多]?)([万亿]?)([余多]?)(" + UNITS + ")")
+COUNT_UNITS = {
+    "人次",
+    "名",
+    "人",
+    "个",
+    "户",
+    "家",
+    "期",
+    "项",
+    "条",
+    "所",
+    "座",
+    "场",
+    "盏",
+    "篇",
+    "件",
+    "位",
+    "支",
+    "批",
+    "次",
+}
+FIGURE = re.compile(
+    r"(?<![\d.第])(\d+(?:\.\d+)?)((?:[-~—～至到]\d+(?:\.\d+)?)?)([余多]?)([万亿]?)([余多]?)(" + UNITS + ")"
+)
 # A rate or a norm, not a result: 每人3万元, 人均…, 村平5万元, 1000元/场.
 _RATE_BEFORE = re.compile(r"(每|人均|户均|平均|村平|村均|年均|月均|按)[^,，;；。:：、]{0,4}$")
 _RATE_AFTER = re.compile(r"^[/／每]")
@@ -55,22 +80,28 @@ _BOUND_AFTER = re.compile(r"^(以上|以下|以内)的")
 # Full-width digits read as digits, one character for one: positions stay those of the text.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _CLAUSE_END = re.compile(r"[,，;；。:：、(（“”]")
-_LABEL_TRIM = re.compile(r"^(的|已|共|又|先后|累计|目前|全县|全市|全省|其中)+|(达到|达|为|有|共|约|近|计|超过|突破|共有)+$")
+_LABEL_TRIM = re.compile(
+    r"^(的|已|共|又|先后|累计|目前|全县|全市|全省|其中)+|(达到|达|为|有|共|约|近|计|超过|突破|共有)+$"
+)
 MAX_FIGURES = 50
 # Numbers looked at for them: a real case has a few hundred at most.
 MAX_NUMBERS = 2000
 _QUOTED = re.compile(r"[“「]([^“”「」]{2,15})[”」]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\s*起|以来)")
-_START = re.compile(r"(?:从|自|于)\s*((?:19|20)\d{2})年?(?:\d{1,2}月)?(?:起|开始|以来)|"
-                    r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}月)?(?:起|开始|以来)")
+_START = re.compile(
+    r"(?:从|自|于)\s*((?:19|20)\d{2})年?(?:\d{1,2}月)?(?:起|开始|以来)|"
+    r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}月)?(?:起|开始|以来)"
+)
 # A target, not a year the case reached: 力争到2020年底.
 _TARGET_YEAR = re.compile(r"(?:力争|计划|预计|争取|目标)[^。；;，,]{0,4}?((?:19|20)\d{2})年")
 _DATE = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
 # "湖北兴山：" — a place and a colon heading a case in a collection.
 _PLACE_HEAD = re.compile(r"^([\u4e00-\u9fff]{2,10})[:：]\s*(.*)$")
 # Town and subdistrict names; a stem with a function word or 乡/城 is a phrase (组织乡镇, 选聘为街道).
-COMMON_SURNAMES = set("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
-                      "卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")
+COMMON_SURNAMES = set(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚"
+    "卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
 
 
 @dataclass
@@ -78,7 +109,7 @@ class Section:
     kind: str
     heading: str
     paragraphs: list = field(default_factory=list)
-    added: bool = False          # the heading is the importer's, not the source's
+    added: bool = False  # the heading is the importer's, not the source's
 
 
 @dataclass
@@ -131,6 +162,7 @@ def title_text(text):
 
 # --- title, byline, metadata ------------------------------------------------------------------
 
+
 def _file_title(cleaned):
     for line in cleaned.removed_by("文件名与页码列表"):
         name = re.sub(r"(\.\w{2,4})?(_第\d+页)?$", "", line.strip())
@@ -161,23 +193,23 @@ def split_title(paragraphs, hint, file_title, cleaned):
     at = next((n for n, line in enumerate(rest[:15]) if hint and title_text(line) == title_text(hint)), None)
     if at is not None:
         cleaned.removed += [Removed("标题上方的页面内容", line) for line in rest[:at]]
-        return title_text(hint), rest[at + 1:]
+        return title_text(hint), rest[at + 1 :]
     for number, paragraph in enumerate(rest[:3]):
         if paragraph.startswith(("——", "--")) and _title_like(paragraph.lstrip("—-")):
             if number and _title_like(rest[number - 1]):
                 # the main title above it: "“兰花支部”开出致富花——翁源县江尾镇……纪实"
                 title = f"{title_text(rest[number - 1])}——{title_text(paragraph)}"
-                above = rest[:number - 1]
+                above = rest[: number - 1]
                 if all(_title_like(line) for line in above):
                     cleaned.removed += [Removed("标题上方的文档名", line) for line in above]
                     above = []
-                return title, above + rest[number + 1:]
-            return title_text(paragraph), rest[:number] + rest[number + 1:]
+                return title, above + rest[number + 1 :]
+            return title_text(paragraph), rest[:number] + rest[number + 1 :]
     if rest and _title_like(rest[0]):
         return title_text(rest[0]), rest[1:]
     title = hint or file_title
     if title and rest and rest[0].startswith(title):
-        rest[0] = rest[0][len(title):]
+        rest[0] = rest[0][len(title) :]
     return title_text(title), [p for p in rest if p]
 
 
@@ -188,7 +220,7 @@ def split_byline(paragraphs):
     # HMM on: it is what recognises a name the dictionary does not know
     words = segmenter().cut(paragraphs[0][:12], True) if paragraphs[0][:1] in COMMON_SURNAMES else []
     if words and len(words[0]) in (2, 3) and re.fullmatch(r"[\u4e00-\u9fff]+", words[0]):
-        return words[0], [paragraphs[0][len(words[0]):]] + paragraphs[1:]
+        return words[0], [paragraphs[0][len(words[0]) :]] + paragraphs[1:]
     return "", paragraphs
 
 
@@ -201,12 +233,19 @@ def metadata(cleaned):
     """Author, outlet and date from the publishing lines the cleaner removed."""
     author = publisher = date = ""
     # a publishing line with a counter on it ("发布时间：… 浏览：322次") goes as a counter
-    for line in (cleaned.removed_by("发布信息") + cleaned.removed_by("署名") + cleaned.removed_by("阅读与页码计数")
-                 + cleaned.removed_by("电头")):
+    for line in (
+        cleaned.removed_by("发布信息")
+        + cleaned.removed_by("署名")
+        + cleaned.removed_by("阅读与页码计数")
+        + cleaned.removed_by("电头")
+    ):
         line = fold(line)  # full-width digits
         # "执笔：遵义市委组织部 刘洋": the person, after the body they write for
-        if m := re.search(r"(?:作者|信息发布者|发布者|发布人|撰稿|执笔)[:：]\s*(?:记者|通讯员)?\s*(?:\S+(?:委|部|局|办|中心)\s+)?"
-                          r"([\u4e00-\u9fff](?:\s{0,2}[\u4e00-\u9fff]){1,3}(?![\u4e00-\u9fff])|[^\s|,，)）]+)", line):
+        if m := re.search(
+            r"(?:作者|信息发布者|发布者|发布人|撰稿|执笔)[:：]\s*(?:记者|通讯员)?\s*(?:\S+(?:委|部|局|办|中心)\s+)?"
+            r"([\u4e00-\u9fff](?:\s{0,2}[\u4e00-\u9fff]){1,3}(?![\u4e00-\u9fff])|[^\s|,，)）]+)",
+            line,
+        ):
             author = author or re.sub(r"\s", "", m.group(1))
         if m := re.search(r"(?:来源|稿源|信息来源|文章来源)[:：]\s*([^\s|,，]+)", line):
             publisher = publisher or m.group(1)
@@ -227,6 +266,7 @@ def metadata(cleaned):
 
 
 # --- several cases in one document ------------------------------------------------------------
+
 
 def _place_head(paragraphs, number, places):
     """The title of a case that starts at `number` ("湖北兴山:" + its title line), or None."""
@@ -250,15 +290,16 @@ def split_cases(paragraphs, places):
             heads.append((number, *head))
     if not heads:
         return [("", paragraphs)], []
-    preface = paragraphs[:heads[0][0]]
+    preface = paragraphs[: heads[0][0]]
     cases = []
     for index, (start, title, size) in enumerate(heads):
         end = heads[index + 1][0] if index + 1 < len(heads) else len(paragraphs)
-        cases.append((title, paragraphs[start + size:end]))
+        cases.append((title, paragraphs[start + size : end]))
     return cases, preface
 
 
 # --- sections ---------------------------------------------------------------------------------
+
 
 def section_kind(heading, default="做法"):
     folded = fold(heading)
@@ -287,7 +328,7 @@ def split_run_in_heading(paragraph):
     head = ""
     for number, word in enumerate(words[:-1]):
         head += word
-        rest = paragraph[len(head):]
+        rest = paragraph[len(head) :]
         opener = words[number + 1] in _TIME_OPENERS or (number + 2 < len(words) and words[number + 2] == "以来")
         repeats = len(head) > 8 and rest[:4] in head[2:]
         if 8 <= len(head) <= 40 and (opener or repeats):
@@ -335,8 +376,11 @@ def sections_of(paragraphs, markup_headings=frozenset(), signed=False, model="")
     # sentence ("一、网格划分到底。以村为单位……").
     points_lead = not any(TOP_HEADING.match(p) and _is_heading(p, markup_headings) for p in paragraphs)
     for paragraph in paragraphs:
-        run_in = (split_run_in_heading(paragraph) or _bracketed_heading(paragraph)
-                  or (points_lead and _point_with_a_lead(paragraph)))
+        run_in = (
+            split_run_in_heading(paragraph)
+            or _bracketed_heading(paragraph)
+            or (points_lead and _point_with_a_lead(paragraph))
+        )
         if run_in or _is_heading(paragraph, markup_headings):
             heading, text = run_in or (title_text(paragraph), None)
             sections.append(Section(section_kind(heading), heading, [text] if text else []))
@@ -359,8 +403,12 @@ def _divide_headingless(paragraphs):
     sections = []
     for number, paragraph in enumerate(paragraphs):
         kind = _announced(paragraph)
-        if kind is None and _SO_FAR.match(paragraph) and number + 1 < len(paragraphs) \
-                and _announced(paragraphs[number + 1]) == "成效":
+        if (
+            kind is None
+            and _SO_FAR.match(paragraph)
+            and number + 1 < len(paragraphs)
+            and _announced(paragraphs[number + 1]) == "成效"
+        ):
             kind = "成效"
         if number == 0:
             kind = "背景"
@@ -385,8 +433,7 @@ def _closing_results(sections, model):
         return sections
     closing = last.paragraphs[-1]
     first = TERMINAL.split(closing, maxsplit=1)[0]
-    if ENUMERATION.match(closing) or f"“{model}”" not in first[:40] or \
-            len(re.findall(r"[\u4e00-\u9fff]了", first)) < 2:
+    if ENUMERATION.match(closing) or f"“{model}”" not in first[:40] or len(re.findall(r"[\u4e00-\u9fff]了", first)) < 2:
         return sections
     last.paragraphs.pop()
     return sections + [Section("成效", ADDED_HEADINGS["成效"], [closing], added=True)]
@@ -396,8 +443,13 @@ def drop_cut_off_section(sections):
     """(sections, heading dropped): a source cut off just after a heading leaves that section
     nothing but half a sentence, which is no content for the case."""
     last = sections[-1] if len(sections) > 1 else None
-    if last and not last.added and len(last.paragraphs) == 1 and len(last.paragraphs[0]) < 80 \
-            and not ends_sentence(last.paragraphs[0]):
+    if (
+        last
+        and not last.added
+        and len(last.paragraphs) == 1
+        and len(last.paragraphs[0]) < 80
+        and not ends_sentence(last.paragraphs[0])
+    ):
         return sections[:-1], last.heading
     return sections, ""
 
@@ -407,25 +459,58 @@ def drop_cut_off_section(sections):
 # --- the case's title: place + what -----------------------------------------------------------
 
 # The verbs a report title puts before the name of what it reports ("推进农村党建“1+3模式”").
-_TITLE_VERB = re.compile(r"^(?:积极|大力|深入|全面|扎实|认真|努力|着力|不断|持续)?(?:推进|开展|推广|推行|培育|实施|探索|"
-                         r"打造|建立|构建|深化|加强|完善|实行|创建|坚持|做好|抓好|健全|落实|践行|试行|启动|推动|创新|"
-                         r"抓实|抓牢|做实|夯实|用好|擦亮|打响|叫响|聚焦|念好|走好|激活|筑牢|织密|建强|强化|提升|以)")
+_TITLE_VERB = re.compile(
+    r"^(?:积极|大力|深入|全面|扎实|认真|努力|着力|不断|持续)?(?:推进|开展|推广|推行|培育|实施|探索|"
+    r"打造|建立|构建|深化|加强|完善|实行|创建|坚持|做好|抓好|健全|落实|践行|试行|启动|推动|创新|"
+    r"抓实|抓牢|做实|夯实|用好|擦亮|打响|叫响|聚焦|念好|走好|激活|筑牢|织密|建强|强化|提升|以)"
+)
 # The kind of thing a quoted name is ("“两会两评”模式", "“共建共富促和谐”党建活动"); what follows it
 # in a title is about the report ("进展情况及取得成果综述", "纪实").
-_TITLE_KIND = re.compile(r"^[\u4e00-\u9fff]{0,4}?(?:模式|活动|工程|机制|制度|工作法|行动|计划|品牌|体系|平台|载体|联盟|"
-                         r"联合体|工作室|驿站|清单|积分制|议事会|理事会|服务队)")
+_TITLE_KIND = re.compile(
+    r"^[\u4e00-\u9fff]{0,4}?(?:模式|活动|工程|机制|制度|工作法|行动|计划|品牌|体系|平台|载体|联盟|"
+    r"联合体|工作室|驿站|清单|积分制|议事会|理事会|服务队)"
+)
 _TITLE_QUOTE = re.compile(r"[“「]([^“”「」]{2,20})[”」]")
 # A title ending in its genre ("…互帮互助交流", "…工作纪实") names the report, not the case; such a
 # report says in its opening what it reports on ("大力推行城乡基层党组织联建，形成了…").
 _REPORT_GENRE = re.compile(r"(?:经验)?(?:交流(?:材料)?|纪实|综述|汇报(?:材料)?|(?:情况|调研|调查)报告|工作总结)$")
-_OPENING_PRACTICE = re.compile(r"(?:大力|积极|全面|深入|普遍)?(?:推行|推广|实施|开展|推进)(?![了着过的以把将在对从])"
-                               r"([\u4e00-\u9fff]{4,14})[，,。；;]")
+_OPENING_PRACTICE = re.compile(
+    r"(?:大力|积极|全面|深入|普遍)?(?:推行|推广|实施|开展|推进)(?![了着过的以把将在对从])"
+    r"([\u4e00-\u9fff]{4,14})[，,。；;]"
+)
 # A province's short name, which names its parts: 苏南地区, 陕南地区, 粤东西北地区.
 PROVINCE_SHORT_NAMES = {
-    "北京": "京", "天津": "津", "河北": "冀", "山西": "晋", "内蒙古": "蒙", "辽宁": "辽", "吉林": "吉", "黑龙江": "黑",
-    "上海": "沪", "江苏": "苏", "浙江": "浙", "安徽": "皖", "福建": "闽", "江西": "赣", "山东": "鲁", "河南": "豫",
-    "湖北": "鄂", "湖南": "湘", "广东": "粤", "广西": "桂", "海南": "琼", "重庆": "渝", "四川": "川蜀", "贵州": "黔贵",
-    "云南": "滇云", "西藏": "藏", "陕西": "陕秦", "甘肃": "甘陇", "青海": "青", "宁夏": "宁", "新疆": "新",
+    "北京": "京",
+    "天津": "津",
+    "河北": "冀",
+    "山西": "晋",
+    "内蒙古": "蒙",
+    "辽宁": "辽",
+    "吉林": "吉",
+    "黑龙江": "黑",
+    "上海": "沪",
+    "江苏": "苏",
+    "浙江": "浙",
+    "安徽": "皖",
+    "福建": "闽",
+    "江西": "赣",
+    "山东": "鲁",
+    "河南": "豫",
+    "湖北": "鄂",
+    "湖南": "湘",
+    "广东": "粤",
+    "广西": "桂",
+    "海南": "琼",
+    "重庆": "渝",
+    "四川": "川蜀",
+    "贵州": "黔贵",
+    "云南": "滇云",
+    "西藏": "藏",
+    "陕西": "陕秦",
+    "甘肃": "甘陇",
+    "青海": "青",
+    "宁夏": "宁",
+    "新疆": "新",
 }
 
 
@@ -448,7 +533,7 @@ def _title_place(source_title, region, places, text):
         return (region.name if named else head.group(1)), head.group(2)
     place, rest = "", source_title
     while start := places.starting(rest):  # 苏州市吴江区…
-        place, rest = place + start, rest[len(start):]
+        place, rest = place + start, rest[len(start) :]
     if place:
         return place, rest
     if region is None or places.names(source_title, region):
@@ -474,8 +559,8 @@ def case_title(source_title, region, places, model, text, opening=""):
         if model and quoted.group(1) != model and model not in core:
             core = f"“{model}”"
         else:
-            kind = _TITLE_KIND.match(core[quoted.end():])
-            core = _TITLE_VERB.sub("", core[:quoted.start()]) + quoted.group(0) + (kind.group(0) if kind else "")
+            kind = _TITLE_KIND.match(core[quoted.end() :])
+            core = _TITLE_VERB.sub("", core[: quoted.start()]) + quoted.group(0) + (kind.group(0) if kind else "")
     if named_elsewhere and not places.names(core, region):
         place = region.name  # the cut left the place out: "“余村经验”+…：安吉县以……"
     return title_text(place + core) or source_title
@@ -483,13 +568,14 @@ def case_title(source_title, region, places, model, text, opening=""):
 
 # --- figures, years, names, vocabulary --------------------------------------------------------
 
+
 def _label(paragraph, start, end, previous_end=0):
     """What a number counts, in the source's words: the clause before it ("建立关怀理事会"92个),
     or the words after it when the clause before leads on to them ("…党组织与"167个"农村支部")."""
-    before = _CLAUSE_END.split(paragraph[max(0, start - 30, previous_end):start])[-1]
+    before = _CLAUSE_END.split(paragraph[max(0, start - 30, previous_end) : start])[-1]
     label = _LABEL_TRIM.sub("", before).strip()
     if len(label) < 2 or label.endswith(("的", "与", "和", "同", "及")):
-        after = re.split(r"[,，;；。:：、与和的及\d]", paragraph[end:end + 30])[0]
+        after = re.split(r"[,，;；。:：、与和的及\d]", paragraph[end : end + 30])[0]
         label = after if len(after) >= 2 else label
     return label[:100]
 
@@ -497,13 +583,15 @@ def _label(paragraph, start, end, previous_end=0):
 def _is_key_figure(paragraph, match, label):
     """A result or a size: not a range or a rate (norms), not a small count, and it counts something."""
     number, span, approx, multiplier, approx_after, unit = match.groups()
-    if span or re.search(r"\d[-~—～至到]$", paragraph[max(0, match.start() - 2):match.start()]):
+    if span or re.search(r"\d[-~—～至到]$", paragraph[max(0, match.start() - 2) : match.start()]):
         return False
-    if _RATE_BEFORE.search(paragraph[max(0, match.start() - 8):match.start()]) or \
-            _RATE_AFTER.match(paragraph[match.end():match.end() + 1]):
+    if _RATE_BEFORE.search(paragraph[max(0, match.start() - 8) : match.start()]) or _RATE_AFTER.match(
+        paragraph[match.end() : match.end() + 1]
+    ):
         return False
-    if _BOUND_BEFORE.search(paragraph[max(0, match.start() - 12):match.start()]) or \
-            _BOUND_AFTER.match(paragraph[match.end():match.end() + 3]):
+    if _BOUND_BEFORE.search(paragraph[max(0, match.start() - 12) : match.start()]) or _BOUND_AFTER.match(
+        paragraph[match.end() : match.end() + 3]
+    ):
         return False
     if unit in COUNT_UNITS and not (approx or multiplier or approx_after) and float(number) < 10:
         return False
@@ -523,20 +611,21 @@ def key_figures(paragraphs):
                 return figures
             # the value as written, full-width digits and all
             number, _, approx, multiplier, approx_after, unit = (
-                written[match.start(group):match.end(group)] for group in range(1, 7))
+                written[match.start(group) : match.end(group)] for group in range(1, 7)
+            )
             if approx_after:  # 5亿多元: the approximation follows the multiplier
                 value, unit = number + approx + multiplier + approx_after, unit
             else:
                 value, unit = number + approx, multiplier + unit
             # "分别达65%、67%、60%": the values of a list share what they count
-            if paragraph[previous_end:match.start()] not in ("、", "和", "与", "及"):
+            if paragraph[previous_end : match.start()] not in ("、", "和", "与", "及"):
                 label = _label(written, match.start(), match.end(), previous_end)
             previous_end = match.end()
             if not _is_key_figure(paragraph, match, label):
                 continue
             # the year of the sentence, looked for nearby only: a paragraph may be very long
-            window = paragraph[max(0, match.start() - 200):match.start()]
-            years = _YEAR.findall(window[max(window.rfind(stop) for stop in "。；;") + 1:])
+            window = paragraph[max(0, match.start() - 200) : match.start()]
+            years = _YEAR.findall(window[max(window.rfind(stop) for stop in "。；;") + 1 :])
             key = (label, value, unit)
             if key not in seen:
                 seen.add(key)
@@ -613,6 +702,7 @@ def vocabulary(text, model):
 
 # --- one document → its cases -----------------------------------------------------------------
 
+
 def build_drafts(document, cleaned):
     """The draft cases of a cleaned document (several when cases are headed by places)."""
     places = PlaceFinder(Region.objects.select_related("parent__parent"))
@@ -646,16 +736,24 @@ def build_drafts(document, cleaned):
 def _draft(title, sections, places, model, author, publisher, date):
     last = sections[-1].paragraphs[-1] if sections[-1].paragraphs else ""
     sections, cut_off = drop_cut_off_section(sections)
-    draft = CaseDraft(title=title, source_title=title, sections=sections, model_name=model,
-                      author=author, publisher=publisher, date=date)
+    draft = CaseDraft(
+        title=title,
+        source_title=title,
+        sections=sections,
+        model_name=model,
+        author=author,
+        publisher=publisher,
+        date=date,
+    )
     text = draft.text
     place = places.detect(title, text)
     if place is None:
         place, towns = places.from_towns(text)
         if place:
             draft.region_inferred = "、".join(towns)
-            draft.notes.append(f"原文未写明地区；“{place.full_name}”系根据文中的乡镇（街道）名{draft.region_inferred}"
-                               "推断，请核对。")
+            draft.notes.append(
+                f"原文未写明地区；“{place.full_name}”系根据文中的乡镇（街道）名{draft.region_inferred}推断，请核对。"
+            )
     draft.region = places.region(place) if place else None
     if draft.region is not None and draft.region.pk is None:
         draft.notes.append(f"地区“{draft.region.full_name}”原不在地区分类中，随草稿一并添加（试运行不添加）。")

@@ -13,15 +13,25 @@ from .decode import MAX_BYTES, read_bytes, read_paste
 
 def libraries_for(user):
     """The case libraries `user` may add cases to."""
-    return [index for index in CaseIndexPage.objects.all().order_by("path")
-            if index.permissions_for_user(user).can_add_subpage()]
+    return [
+        index
+        for index in CaseIndexPage.objects.all().order_by("path")
+        if index.permissions_for_user(user).can_add_subpage()
+    ]
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="上传文件", required=False,
-                           help_text=".txt、.html/.htm 或 .docx，不超过 10 MB；编码自动识别（UTF-8、GBK、Big5）。")
-    text = forms.CharField(label="或粘贴文字", required=False, widget=forms.Textarea(attrs={"rows": 12}),
-                           help_text="可直接粘贴网页上复制的文字或 HTML。")
+    file = forms.FileField(
+        label="上传文件",
+        required=False,
+        help_text=".txt、.html/.htm 或 .docx，不超过 10 MB；编码自动识别（UTF-8、GBK、Big5）。",
+    )
+    text = forms.CharField(
+        label="或粘贴文字",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text="可直接粘贴网页上复制的文字或 HTML。",
+    )
     parent = forms.TypedChoiceField(label="案例库", coerce=int)
 
     def __init__(self, *args, libraries=(), **kwargs):

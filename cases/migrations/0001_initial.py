@@ -10,192 +10,422 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('portal', '0002_images_home'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailcore', '0098_apitoken'),
+        ("portal", "0002_images_home"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CaseIndexPage',
+            name="CaseIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='简介')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="简介")),
             ],
             options={
-                'verbose_name': '案例库',
-                'verbose_name_plural': '案例库',
+                "verbose_name": "案例库",
+                "verbose_name_plural": "案例库",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='Domain',
+            name="Domain",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('slug', models.SlugField(allow_unicode=True, blank=True, help_text='用于筛选网址，留空则按名称生成。', max_length=100, unique=True, verbose_name='网址名')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        blank=True,
+                        help_text="用于筛选网址，留空则按名称生成。",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="网址名",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '领域',
-                'verbose_name_plural': '领域',
-                'ordering': ['pk'],
-                'abstract': False,
+                "verbose_name": "领域",
+                "verbose_name_plural": "领域",
+                "ordering": ["pk"],
+                "abstract": False,
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='Problem',
+            name="Problem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('slug', models.SlugField(allow_unicode=True, blank=True, help_text='用于筛选网址，留空则按名称生成。', max_length=100, unique=True, verbose_name='网址名')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        blank=True,
+                        help_text="用于筛选网址，留空则按名称生成。",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="网址名",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '针对难题',
-                'verbose_name_plural': '针对难题',
-                'ordering': ['pk'],
-                'abstract': False,
+                "verbose_name": "针对难题",
+                "verbose_name_plural": "针对难题",
+                "ordering": ["pk"],
+                "abstract": False,
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, unique=True, verbose_name='名称')),
-                ('slug', models.SlugField(allow_unicode=True, blank=True, help_text='用于筛选网址，留空则按名称生成。', max_length=100, unique=True, verbose_name='网址名')),
-                ('description', models.TextField(blank=True, verbose_name='说明')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, unique=True, verbose_name="名称")),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        blank=True,
+                        help_text="用于筛选网址，留空则按名称生成。",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="网址名",
+                    ),
+                ),
+                ("description", models.TextField(blank=True, verbose_name="说明")),
             ],
             options={
-                'verbose_name': '主题',
-                'verbose_name_plural': '主题',
-                'ordering': ['pk'],
-                'abstract': False,
+                "verbose_name": "主题",
+                "verbose_name_plural": "主题",
+                "ordering": ["pk"],
+                "abstract": False,
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.CreateModel(
-            name='CasePage',
+            name="CasePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('model_name', models.CharField(blank=True, help_text='案例自己使用的名称，如“1+3模式”“两会两评”。', max_length=100, verbose_name='模式名称')),
-                ('summary', models.TextField(blank=True, verbose_name='摘要')),
-                ('featured', models.BooleanField(default=False, verbose_name='首页推荐')),
-                ('body', wagtail.fields.StreamField([('section', 3), ('quote', 6), ('image', 9)], blank=True, block_lookup={0: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('背景', '背景'), ('做法', '主要做法'), ('成效', '成效'), ('启示', '启示'), ('其他', '其他')], 'label': '类别'}), 1: ('wagtail.blocks.CharBlock', (), {'label': '标题', 'max_length': 200}), 2: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'ol', 'ul', 'link', 'h3', 'h4'], 'label': '正文'}), 3: ('wagtail.blocks.StructBlock', [[('kind', 0), ('heading', 1), ('text', 2)]], {}), 4: ('wagtail.blocks.TextBlock', (), {'label': '引文'}), 5: ('wagtail.blocks.CharBlock', (), {'label': '出处', 'max_length': 200, 'required': False}), 6: ('wagtail.blocks.StructBlock', [[('text', 4), ('attribution', 5)]], {}), 7: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': '图片'}), 8: ('wagtail.blocks.CharBlock', (), {'label': '图注', 'max_length': 255, 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('image', 7), ('caption', 8)]], {})}, verbose_name='正文')),
-                ('unit_level', models.CharField(blank=True, choices=[('省', '省'), ('市', '市'), ('县', '县'), ('乡镇', '乡镇'), ('村', '村'), ('社区', '社区')], max_length=4, verbose_name='单位层级')),
-                ('year_started', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='起始年份')),
-                ('year_reported', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='报道年份')),
-                ('source_title', models.CharField(blank=True, max_length=300, verbose_name='原文标题')),
-                ('source_publisher', models.CharField(blank=True, max_length=200, verbose_name='发布媒体 / 出版者')),
-                ('source_author', models.CharField(blank=True, max_length=200, verbose_name='作者')),
-                ('source_date', models.CharField(blank=True, help_text='按原文写法，如 2017-03-16。', max_length=50, verbose_name='发布日期')),
-                ('source_url', models.URLField(blank=True, max_length=500, verbose_name='原文网址')),
-                ('source_file', models.CharField(blank=True, help_text='资料库中的原始文件名。', max_length=200, verbose_name='原始文件')),
-                ('source_complete', models.BooleanField(default=True, help_text='原文被截断时取消勾选，页面会提示“原文不完整”。', verbose_name='原文完整')),
-                ('source_note', models.TextField(blank=True, help_text='整理、转换或推断了什么。', verbose_name='编者说明')),
-                ('lead_image', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='portal.portalimage', verbose_name='题图')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "model_name",
+                    models.CharField(
+                        blank=True,
+                        help_text="案例自己使用的名称，如“1+3模式”“两会两评”。",
+                        max_length=100,
+                        verbose_name="模式名称",
+                    ),
+                ),
+                ("summary", models.TextField(blank=True, verbose_name="摘要")),
+                ("featured", models.BooleanField(default=False, verbose_name="首页推荐")),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [("section", 3), ("quote", 6), ("image", 9)],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.ChoiceBlock",
+                                [],
+                                {
+                                    "choices": [
+                                        ("背景", "背景"),
+                                        ("做法", "主要做法"),
+                                        ("成效", "成效"),
+                                        ("启示", "启示"),
+                                        ("其他", "其他"),
+                                    ],
+                                    "label": "类别",
+                                },
+                            ),
+                            1: ("wagtail.blocks.CharBlock", (), {"label": "标题", "max_length": 200}),
+                            2: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {"features": ["bold", "italic", "ol", "ul", "link", "h3", "h4"], "label": "正文"},
+                            ),
+                            3: ("wagtail.blocks.StructBlock", [[("kind", 0), ("heading", 1), ("text", 2)]], {}),
+                            4: ("wagtail.blocks.TextBlock", (), {"label": "引文"}),
+                            5: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "出处", "max_length": 200, "required": False},
+                            ),
+                            6: ("wagtail.blocks.StructBlock", [[("text", 4), ("attribution", 5)]], {}),
+                            7: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "图片"}),
+                            8: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"label": "图注", "max_length": 255, "required": False},
+                            ),
+                            9: ("wagtail.blocks.StructBlock", [[("image", 7), ("caption", 8)]], {}),
+                        },
+                        verbose_name="正文",
+                    ),
+                ),
+                (
+                    "unit_level",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("省", "省"),
+                            ("市", "市"),
+                            ("县", "县"),
+                            ("乡镇", "乡镇"),
+                            ("村", "村"),
+                            ("社区", "社区"),
+                        ],
+                        max_length=4,
+                        verbose_name="单位层级",
+                    ),
+                ),
+                ("year_started", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="起始年份")),
+                ("year_reported", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="报道年份")),
+                ("source_title", models.CharField(blank=True, max_length=300, verbose_name="原文标题")),
+                ("source_publisher", models.CharField(blank=True, max_length=200, verbose_name="发布媒体 / 出版者")),
+                ("source_author", models.CharField(blank=True, max_length=200, verbose_name="作者")),
+                (
+                    "source_date",
+                    models.CharField(
+                        blank=True, help_text="按原文写法，如 2017-03-16。", max_length=50, verbose_name="发布日期"
+                    ),
+                ),
+                ("source_url", models.URLField(blank=True, max_length=500, verbose_name="原文网址")),
+                (
+                    "source_file",
+                    models.CharField(
+                        blank=True, help_text="资料库中的原始文件名。", max_length=200, verbose_name="原始文件"
+                    ),
+                ),
+                (
+                    "source_complete",
+                    models.BooleanField(
+                        default=True,
+                        help_text="原文被截断时取消勾选，页面会提示“原文不完整”。",
+                        verbose_name="原文完整",
+                    ),
+                ),
+                (
+                    "source_note",
+                    models.TextField(blank=True, help_text="整理、转换或推断了什么。", verbose_name="编者说明"),
+                ),
+                (
+                    "lead_image",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="portal.portalimage",
+                        verbose_name="题图",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '典型案例',
-                'verbose_name_plural': '典型案例',
+                "verbose_name": "典型案例",
+                "verbose_name_plural": "典型案例",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='CasePageTag',
+            name="CasePageTag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content_object', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='tagged_items', to='cases.casepage')),
-                ('tag', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='%(app_label)s_%(class)s_items', to='taggit.tag')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "content_object",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="tagged_items", to="cases.casepage"
+                    ),
+                ),
+                (
+                    "tag",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="%(app_label)s_%(class)s_items",
+                        to="taggit.tag",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='casepage',
-            name='tags',
-            field=modelcluster.contrib.taggit.ClusterTaggableManager(blank=True, help_text='A comma-separated list of tags.', through='cases.CasePageTag', to='taggit.Tag', verbose_name='标签'),
+            model_name="casepage",
+            name="tags",
+            field=modelcluster.contrib.taggit.ClusterTaggableManager(
+                blank=True,
+                help_text="A comma-separated list of tags.",
+                through="cases.CasePageTag",
+                to="taggit.Tag",
+                verbose_name="标签",
+            ),
         ),
         migrations.AddField(
-            model_name='casepage',
-            name='domain',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.domain', verbose_name='领域'),
+            model_name="casepage",
+            name="domain",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.domain",
+                verbose_name="领域",
+            ),
         ),
         migrations.CreateModel(
-            name='KeyFigure',
+            name="KeyFigure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('label', models.CharField(max_length=100, verbose_name='指标')),
-                ('value', models.CharField(help_text='照原文书写，如“500余”“3.2”。', max_length=50, verbose_name='数值')),
-                ('unit', models.CharField(blank=True, max_length=20, verbose_name='单位')),
-                ('year', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='年份')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='key_figures', to='cases.casepage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("label", models.CharField(max_length=100, verbose_name="指标")),
+                (
+                    "value",
+                    models.CharField(help_text="照原文书写，如“500余”“3.2”。", max_length=50, verbose_name="数值"),
+                ),
+                ("unit", models.CharField(blank=True, max_length=20, verbose_name="单位")),
+                ("year", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="年份")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="key_figures", to="cases.casepage"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '关键数据',
-                'verbose_name_plural': '关键数据',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "关键数据",
+                "verbose_name_plural": "关键数据",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='casepage',
-            name='problems',
-            field=modelcluster.fields.ParentalManyToManyField(blank=True, related_name='cases', to='cases.problem', verbose_name='针对难题'),
+            model_name="casepage",
+            name="problems",
+            field=modelcluster.fields.ParentalManyToManyField(
+                blank=True, related_name="cases", to="cases.problem", verbose_name="针对难题"
+            ),
         ),
         migrations.CreateModel(
-            name='Region',
+            name="Region",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('level', models.CharField(choices=[('省', '省级'), ('市', '地市级'), ('县', '县级')], max_length=2, verbose_name='层级')),
-                ('slug', models.SlugField(allow_unicode=True, blank=True, help_text='用于筛选网址，留空则按名称生成；重名地区请手工区分。', max_length=100, unique=True, verbose_name='网址名')),
-                ('full_name', models.CharField(editable=False, max_length=300, verbose_name='全称')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='cases.region', verbose_name='上级')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("省", "省级"), ("市", "地市级"), ("县", "县级")], max_length=2, verbose_name="层级"
+                    ),
+                ),
+                (
+                    "slug",
+                    models.SlugField(
+                        allow_unicode=True,
+                        blank=True,
+                        help_text="用于筛选网址，留空则按名称生成；重名地区请手工区分。",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="网址名",
+                    ),
+                ),
+                ("full_name", models.CharField(editable=False, max_length=300, verbose_name="全称")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="cases.region",
+                        verbose_name="上级",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '地区',
-                'verbose_name_plural': '地区',
-                'ordering': ['full_name'],
+                "verbose_name": "地区",
+                "verbose_name_plural": "地区",
+                "ordering": ["full_name"],
             },
             bases=(modelsearch.index.Indexed, models.Model),
         ),
         migrations.AddField(
-            model_name='casepage',
-            name='region',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='cases', to='cases.region', verbose_name='地区'),
+            model_name="casepage",
+            name="region",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="cases",
+                to="cases.region",
+                verbose_name="地区",
+            ),
         ),
         migrations.CreateModel(
-            name='RelatedCase',
+            name="RelatedCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_from', to='cases.casepage', verbose_name='案例')),
-                ('page', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='related_case_links', to='cases.casepage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_from",
+                        to="cases.casepage",
+                        verbose_name="案例",
+                    ),
+                ),
+                (
+                    "page",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="related_case_links",
+                        to="cases.casepage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '相关案例',
-                'verbose_name_plural': '相关案例',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "相关案例",
+                "verbose_name_plural": "相关案例",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.AddField(
-            model_name='casepage',
-            name='themes',
-            field=modelcluster.fields.ParentalManyToManyField(blank=True, related_name='cases', to='cases.theme', verbose_name='主题'),
+            model_name="casepage",
+            name="themes",
+            field=modelcluster.fields.ParentalManyToManyField(
+                blank=True, related_name="cases", to="cases.theme", verbose_name="主题"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='region',
-            constraint=models.UniqueConstraint(fields=('parent', 'name'), name='unique_region_name_per_parent'),
+            model_name="region",
+            constraint=models.UniqueConstraint(fields=("parent", "name"), name="unique_region_name_per_parent"),
         ),
     ]

@@ -9,65 +9,146 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0001_initial'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
-        ('wagtailcore', '0098_apitoken'),
+        ("cases", "0001_initial"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TrainingIndexPage',
+            name="TrainingIndexPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='简介')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="简介")),
             ],
             options={
-                'verbose_name': '培训专题栏目',
+                "verbose_name": "培训专题栏目",
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='TrainingCollectionPage',
+            name="TrainingCollectionPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('audience', models.CharField(blank=True, max_length=200, verbose_name='培训对象')),
-                ('session_dates', models.CharField(blank=True, help_text='如“2026年12月1日—3日”。', max_length=100, verbose_name='培训时间')),
-                ('learning_goals', models.TextField(blank=True, help_text='每行一条。', verbose_name='学习目标')),
-                ('introduction', wagtail.fields.RichTextField(blank=True, verbose_name='导语')),
-                ('discussion_questions', models.TextField(blank=True, help_text='每行一题。', verbose_name='综合讨论题')),
-                ('criteria_year_from', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='起始年份不早于')),
-                ('criteria_year_to', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='报道年份不晚于')),
-                ('criteria_match', models.CharField(choices=[('all', '满足全部条件'), ('any', '满足任一条件')], default='all', max_length=3, verbose_name='条件组合')),
-                ('criteria_limit', models.PositiveSmallIntegerField(default=10, verbose_name='按条件最多收录')),
-                ('criteria_domains', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='+', to='cases.domain', verbose_name='领域')),
-                ('criteria_problems', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='+', to='cases.problem', verbose_name='针对难题')),
-                ('criteria_regions', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='+', to='cases.region', verbose_name='地区')),
-                ('criteria_tags', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='+', to='taggit.tag', verbose_name='标签')),
-                ('criteria_themes', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='+', to='cases.theme', verbose_name='主题')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("audience", models.CharField(blank=True, max_length=200, verbose_name="培训对象")),
+                (
+                    "session_dates",
+                    models.CharField(
+                        blank=True, help_text="如“2026年12月1日—3日”。", max_length=100, verbose_name="培训时间"
+                    ),
+                ),
+                ("learning_goals", models.TextField(blank=True, help_text="每行一条。", verbose_name="学习目标")),
+                ("introduction", wagtail.fields.RichTextField(blank=True, verbose_name="导语")),
+                (
+                    "discussion_questions",
+                    models.TextField(blank=True, help_text="每行一题。", verbose_name="综合讨论题"),
+                ),
+                (
+                    "criteria_year_from",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="起始年份不早于"),
+                ),
+                (
+                    "criteria_year_to",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="报道年份不晚于"),
+                ),
+                (
+                    "criteria_match",
+                    models.CharField(
+                        choices=[("all", "满足全部条件"), ("any", "满足任一条件")],
+                        default="all",
+                        max_length=3,
+                        verbose_name="条件组合",
+                    ),
+                ),
+                ("criteria_limit", models.PositiveSmallIntegerField(default=10, verbose_name="按条件最多收录")),
+                (
+                    "criteria_domains",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True, related_name="+", to="cases.domain", verbose_name="领域"
+                    ),
+                ),
+                (
+                    "criteria_problems",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True, related_name="+", to="cases.problem", verbose_name="针对难题"
+                    ),
+                ),
+                (
+                    "criteria_regions",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True, related_name="+", to="cases.region", verbose_name="地区"
+                    ),
+                ),
+                (
+                    "criteria_tags",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True, related_name="+", to="taggit.tag", verbose_name="标签"
+                    ),
+                ),
+                (
+                    "criteria_themes",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True, related_name="+", to="cases.theme", verbose_name="主题"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '培训专题',
-                'verbose_name_plural': '培训专题',
+                "verbose_name": "培训专题",
+                "verbose_name_plural": "培训专题",
             },
-            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, 'wagtailcore.page'),
+            bases=(wagtail.contrib.routable_page.models.RoutablePageMixin, "wagtailcore.page"),
         ),
         migrations.CreateModel(
-            name='CollectionCase',
+            name="CollectionCase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('notes', models.TextField(blank=True, verbose_name='讲解要点')),
-                ('questions', models.TextField(blank=True, help_text='每行一题。', verbose_name='讨论题')),
-                ('case', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.casepage', verbose_name='案例')),
-                ('collection', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='collection_cases', to='cases.trainingcollectionpage')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                ("notes", models.TextField(blank=True, verbose_name="讲解要点")),
+                ("questions", models.TextField(blank=True, help_text="每行一题。", verbose_name="讨论题")),
+                (
+                    "case",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cases.casepage",
+                        verbose_name="案例",
+                    ),
+                ),
+                (
+                    "collection",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="collection_cases",
+                        to="cases.trainingcollectionpage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '专题案例',
-                'verbose_name_plural': '专题案例',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "专题案例",
+                "verbose_name_plural": "专题案例",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
     ]

@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0002_training_collections'),
+        ("cases", "0002_training_collections"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='casepage',
-            name='source_text',
-            field=models.TextField(blank=True, help_text='导入时的原始文字（清理之前），供审核人核对；不在页面上显示。', verbose_name='原文'),
+            model_name="casepage",
+            name="source_text",
+            field=models.TextField(
+                blank=True,
+                help_text="导入时的原始文字（清理之前），供审核人核对；不在页面上显示。",
+                verbose_name="原文",
+            ),
         ),
     ]

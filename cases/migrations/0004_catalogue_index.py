@@ -5,17 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0003_source_text'),
-        ('portal', '0002_images_home'),
-        ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
+        ("cases", "0003_source_text"),
+        ("portal", "0002_images_home"),
+        ("taggit", "0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx"),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='casepage',
-            index=models.Index(fields=['year_reported', 'year_started', 'region', 'domain', 'featured', 'model_name'], name='casepage_catalogue_idx'),
+            model_name="casepage",
+            index=models.Index(
+                fields=["year_reported", "year_started", "region", "domain", "featured", "model_name"],
+                name="casepage_catalogue_idx",
+            ),
         ),
     ]

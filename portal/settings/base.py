@@ -145,14 +145,17 @@ DATABASES = {
 def tune_sqlite(database):
     """Options for an SQLite database serving a site (settings.bench uses them too)."""
     if database["ENGINE"] == "django.db.backends.sqlite3":
-        database.setdefault("OPTIONS", {}).update({
-            # Concurrent writers (the admin's autosave beside a submit) would otherwise fail
-            # with "database is locked": take the write lock up front and wait for it.
-            "transaction_mode": "IMMEDIATE", "timeout": 20,
-            # WAL: readers never wait for a writer, and a commit costs no sync of the whole
-            # file (a crash of the process loses nothing; a power cut at most the last commits).
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-        })
+        database.setdefault("OPTIONS", {}).update(
+            {
+                # Concurrent writers (the admin's autosave beside a submit) would otherwise fail
+                # with "database is locked": take the write lock up front and wait for it.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                # WAL: readers never wait for a writer, and a commit costs no sync of the whole
+                # file (a crash of the process loses nothing; a power cut at most the last commits).
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            }
+        )
     return database
 
 

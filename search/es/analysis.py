@@ -23,9 +23,15 @@ TEXT_ANALYZERS = {
 
 def wagtail_index_settings():
     """INDEX_SETTINGS for Wagtail's elasticsearch8 backend (deep-merged into its defaults)."""
-    return {"settings": {"analysis": {"analyzer": {
-        # Wagtail's mappings name no analyser for search fields, so the index default applies.
-        "default": WORDS_ANALYZER,
-        # Autocomplete fields (search.index.SegmentedAutocompleteField) complete the same words.
-        "edgengram_analyzer": {**WORDS_ANALYZER, "filter": [*WORDS_ANALYZER["filter"], "edgengram"]},
-    }}}}
+    return {
+        "settings": {
+            "analysis": {
+                "analyzer": {
+                    # Wagtail's mappings name no analyser for search fields, so the index default applies.
+                    "default": WORDS_ANALYZER,
+                    # Autocomplete fields (search.index.SegmentedAutocompleteField) complete the same words.
+                    "edgengram_analyzer": {**WORDS_ANALYZER, "filter": [*WORDS_ANALYZER["filter"], "edgengram"]},
+                }
+            }
+        }
+    }

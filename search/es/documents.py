@@ -66,26 +66,31 @@ class CaseDocument(Document):
 def case_index(name):
     """The index `name` with the case analysers and mapping, ready to create."""
     index = Index(name)
-    index.settings(analysis={
-        "analyzer": {
-            WORDS: WORDS_ANALYZER,
-            TEXT: {**TEXT_ANALYZERS[settings.ELASTICSEARCH_CHINESE_ANALYZER], "char_filter": ["search_folds"]},
-        },
-        # *_raw text is only made Simplified (snippets show it); search.text.fold's search-only
-        # folds (著 → 着) happen here, so that quoted phrases, which are folded, still match.
-        "char_filter": {"search_folds": {
-            "type": "mapping",
-            "mappings": [f"{chr(source)} => {target}" for source, target in SEARCH_ONLY_FOLDS.items()],
-        }},
-    })
+    index.settings(
+        analysis={
+            "analyzer": {
+                WORDS: WORDS_ANALYZER,
+                TEXT: {**TEXT_ANALYZERS[settings.ELASTICSEARCH_CHINESE_ANALYZER], "char_filter": ["search_folds"]},
+            },
+            # *_raw text is only made Simplified (snippets show it); search.text.fold's search-only
+            # folds (著 → 着) happen here, so that quoted phrases, which are folded, still match.
+            "char_filter": {
+                "search_folds": {
+                    "type": "mapping",
+                    "mappings": [f"{chr(source)} => {target}" for source, target in SEARCH_ONLY_FOLDS.items()],
+                }
+            },
+        }
+    )
     index.document(CaseDocument)
     return index
 
 
 def cases_to_index():
     """Published cases with everything a document needs, in a fixed number of queries."""
-    return (published_cases().select_related("region__parent__parent")
-            .prefetch_related("problems", "tags", "key_figures"))
+    return (
+        published_cases().select_related("region__parent__parent").prefetch_related("problems", "tags", "key_figures")
+    )
 
 
 def _term(term):
@@ -96,8 +101,12 @@ def _place(region):
     regions = [region]
     while regions[-1].parent_id:
         regions.append(regions[-1].parent)
-    return {"slug": region.slug, "path": [each.slug for each in regions], "province": regions[-1].slug,
-            "name": index_text(region.full_name)}
+    return {
+        "slug": region.slug,
+        "path": [each.slug for each in regions],
+        "province": regions[-1].slug,
+        "name": index_text(region.full_name),
+    }
 
 
 def case_document(case):
@@ -121,6 +130,8 @@ def case_document(case):
         years=case_years(case.year_started, case.year_reported),
         year_reported=case.year_reported,
         first_published_at=case.first_published_at,
-        key_figures=[{"label": index_text(figure.label), "value": figure.value, "unit": figure.unit,
-                      "year": figure.year} for figure in case.key_figures.all()],
+        key_figures=[
+            {"label": index_text(figure.label), "value": figure.value, "unit": figure.unit, "year": figure.year}
+            for figure in case.key_figures.all()
+        ],
     )

@@ -56,9 +56,12 @@ def rebuild(progress=None):
                 progress(done, total)
         es.indices.refresh(index=name)
         old = sorted(es.indices.get_alias(name=alias)) if es.indices.exists_alias(name=alias) else []
-        es.indices.update_aliases(actions=[
-            {"add": {"index": name, "alias": alias}}, *({"remove_index": {"index": index}} for index in old),
-        ])
+        es.indices.update_aliases(
+            actions=[
+                {"add": {"index": name, "alias": alias}},
+                *({"remove_index": {"index": index}} for index in old),
+            ]
+        )
     except BaseException:
         # Interrupted or failed (Ctrl-C included): leave no half-filled index behind.
         with suppress(*connection.ERRORS):

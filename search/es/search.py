@@ -39,18 +39,31 @@ MARK_START, MARK_END = "\ue000", "\ue001"
 MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}")
 # Relevance squeezed into [0, 1), so that the whole-number rank tiers below always come first.
 SATURATED_SCORE = "_score / (_score + 1)"
-NEWEST = [{"year_reported": {"order": "desc", "missing": "_last"}}, {"first_published_at": {"order": "desc"}},
-          {"pk": {"order": "asc"}}]  # cases.browse.published_cases' order
+NEWEST = [
+    {"year_reported": {"order": "desc", "missing": "_last"}},
+    {"first_published_at": {"order": "desc"}},
+    {"pk": {"order": "asc"}},
+]  # cases.browse.published_cases' order
 # Elasticsearch refuses to page beyond its result window (index.max_result_window).
 MAX_WINDOW = 10_000
 # Enough buckets for every value of a vocabulary or span of years, so that ordering and
 # cutting to MAX_VALUES here give search.facets' result.
 FACET_BUCKETS = 200
 # facet → (vocabulary model, tie-break of equal counts in search.facets)
-FACET_TERMS = {"region": (Region, "full_name"), "theme": (Theme, "pk"), "problem": (Problem, "pk"),
-               "domain": (Domain, "pk"), "tag": (Tag, "name")}
-FACET_FIELDS = {"region": "region.province", "theme": "themes.slug", "problem": "problems.slug",
-                "domain": "domain.slug", "tag": "tags.slug"}
+FACET_TERMS = {
+    "region": (Region, "full_name"),
+    "theme": (Theme, "pk"),
+    "problem": (Problem, "pk"),
+    "domain": (Domain, "pk"),
+    "tag": (Tag, "name"),
+}
+FACET_FIELDS = {
+    "region": "region.province",
+    "theme": "themes.slug",
+    "problem": "problems.slug",
+    "domain": "domain.slug",
+    "tag": "tags.slug",
+}
 BY_COUNT = [{"_count": "desc"}, {"_key": "asc"}]
 # CaseFilter attribute → the field its slug must be in: a region matches the regions below it.
 FILTER_FIELDS = {**FACET_FIELDS, "region": "region.path"}
@@ -122,11 +135,19 @@ class CaseSearch(FacetedSearch):
     def highlight(self, search):
         if not self._query:
             return search
-        marks = Q("bool", should=[Q("multi_match", query=term, type="phrase", fields=SNIPPET_FIELDS)
-                                  for term in self._query.highlight_terms()])
+        marks = Q(
+            "bool",
+            should=[
+                Q("multi_match", query=term, type="phrase", fields=SNIPPET_FIELDS)
+                for term in self._query.highlight_terms()
+            ],
+        )
         # number_of_fragments 0: the whole marked field, cut into a snippet by search.highlight.
         return search.highlight_options(
-            pre_tags=[MARK_START], post_tags=[MARK_END], number_of_fragments=0, highlight_query=marks.to_dict(),
+            pre_tags=[MARK_START],
+            post_tags=[MARK_END],
+            number_of_fragments=0,
+            highlight_query=marks.to_dict(),
         ).highlight(*SNIPPET_FIELDS)
 
 
@@ -151,7 +172,7 @@ class _RankedIds:
     def __getitem__(self, window):
         if self.response is None or window.start != self.window.start or window.stop > self.window.stop:
             self._fetch(window)
-        return [int(hit.meta.id) for hit in self.response][:window.stop - window.start]
+        return [int(hit.meta.id) for hit in self.response][: window.stop - window.start]
 
 
 def _first_window(page_number, size):
@@ -170,8 +191,10 @@ def _facet_values(name, buckets):
         return [{"value": str(year), "label": f"{year}年", "count": count} for year, count, _ in buckets]
     model, tie_break = FACET_TERMS[name]
     terms = model.objects.in_bulk([key for key, _, _ in buckets], field_name="slug")
-    ranked = sorted(((terms[key], count) for key, count, _ in buckets if key in terms),
-                    key=lambda item: (-item[1], getattr(item[0], tie_break)))
+    ranked = sorted(
+        ((terms[key], count) for key, count, _ in buckets if key in terms),
+        key=lambda item: (-item[1], getattr(item[0], tie_break)),
+    )
     values = [{"value": term.slug, "label": term.name, "count": count} for term, count in ranked]
     return values if name == "region" else values[:MAX_VALUES]
 
@@ -201,17 +224,28 @@ def search_elasticsearch(query, case_filter, sort, errors, page_number):
     try:
         page = Paginator(ranked, size).get_page(page_number)
     except connection.ERRORS:
-        logger.warning("Elasticsearch 搜索失败%s", "，提示搜索暂时不可用" if query else "，改由数据库列出案例",
-                       exc_info=True)
+        logger.warning(
+            "Elasticsearch 搜索失败%s", "，提示搜索暂时不可用" if query else "，改由数据库列出案例", exc_info=True
+        )
         if not query:
             return None
         return case_search.SearchResults(
-            query=query, case_filter=case_filter, sort=sort, page=Paginator([], size).get_page(1), hits=[],
-            facets={name: [] for name in FACET_LABELS}, errors=[*errors, case_search.UNAVAILABLE])
+            query=query,
+            case_filter=case_filter,
+            sort=sort,
+            page=Paginator([], size).get_page(1),
+            hits=[],
+            facets={name: [] for name in FACET_LABELS},
+            errors=[*errors, case_search.UNAVAILABLE],
+        )
     cases = published_cases().in_bulk(page.object_list)
     highlights = {int(hit.meta.id): hit.meta.highlight.to_dict() for hit in ranked.response if "highlight" in hit.meta}
-    hits = [case_search.Hit(case=cases[pk], snippet=_snippet(cases[pk], highlights.get(pk, {}), query))
-            for pk in page.object_list if pk in cases]
+    hits = [
+        case_search.Hit(case=cases[pk], snippet=_snippet(cases[pk], highlights.get(pk, {}), query))
+        for pk in page.object_list
+        if pk in cases
+    ]
     facets = {name: _facet_values(name, ranked.response.facets[name]) for name in FACET_LABELS}
-    return case_search.SearchResults(query=query, case_filter=case_filter, sort=sort, page=page, hits=hits,
-                                     facets=facets, errors=errors)
+    return case_search.SearchResults(
+        query=query, case_filter=case_filter, sort=sort, page=page, hits=hits, facets=facets, errors=errors
+    )

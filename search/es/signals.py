@@ -27,8 +27,11 @@ def _sync_after_commit(pks):
         try:
             indexing.sync_cases(pks)
         except connection.ERRORS:
-            logger.warning("Elasticsearch 不可用，案例 %s 未能更新索引；恢复后请运行 manage.py search_index --rebuild。",
-                           pks, exc_info=True)
+            logger.warning(
+                "Elasticsearch 不可用，案例 %s 未能更新索引；恢复后请运行 manage.py search_index --rebuild。",
+                pks,
+                exc_info=True,
+            )
 
     # robust: whatever else goes wrong in the sync, the publish has happened and must not fail.
     transaction.on_commit(sync, robust=True)

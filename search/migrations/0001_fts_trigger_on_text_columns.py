@@ -10,8 +10,10 @@ from django.db import migrations
 
 TABLE = "wagtailsearch_indexentry"
 TRIGGER = "update_wagtailsearch_indexentry_fts"
-COPY = (f"BEGIN UPDATE {TABLE}_fts SET title=NEW.title, body=NEW.body, autocomplete=NEW.autocomplete "
-        "WHERE rowid=NEW.id; END")
+COPY = (
+    f"BEGIN UPDATE {TABLE}_fts SET title=NEW.title, body=NEW.body, autocomplete=NEW.autocomplete "
+    "WHERE rowid=NEW.id; END"
+)
 
 
 def _replace_trigger(schema_editor, event):

@@ -19,9 +19,12 @@ IDENTITY = {"id", "page_ptr", "path", "slug", "url_path", "translation_key", "la
 
 
 def vocabulary():
-    return {"regions": list(Region.objects.filter(children__isnull=True).order_by("pk")),
-            "domains": list(Domain.objects.order_by("pk")), "themes": list(Theme.objects.order_by("pk")),
-            "problems": list(Problem.objects.order_by("pk"))}
+    return {
+        "regions": list(Region.objects.filter(children__isnull=True).order_by("pk")),
+        "domains": list(Domain.objects.order_by("pk")),
+        "themes": list(Theme.objects.order_by("pk")),
+        "problems": list(Problem.objects.order_by("pk")),
+    }
 
 
 def saved_the_wagtail_way(fields, themes, problems, tags, figures):
@@ -34,11 +37,18 @@ def saved_the_wagtail_way(fields, themes, problems, tags, figures):
 
 
 def described(case):
-    row = {name: value for name, value in model_to_dict(case).items() if name not in IDENTITY | {"themes", "problems", "tags"}}
+    row = {
+        name: value
+        for name, value in model_to_dict(case).items()
+        if name not in IDENTITY | {"themes", "problems", "tags"}
+    }
     row["body"] = [{**block, "id": None} for block in case.body.get_prep_value()]  # ids are random uuids
-    return row, (sorted(case.themes.values_list("pk", flat=True)), sorted(case.problems.values_list("pk", flat=True)),
-                 sorted(case.tags.names()),
-                 list(case.key_figures.order_by("sort_order").values_list("label", "value", "unit", "year", "note")))
+    return row, (
+        sorted(case.themes.values_list("pk", flat=True)),
+        sorted(case.problems.values_list("pk", flat=True)),
+        sorted(case.tags.names()),
+        list(case.key_figures.order_by("sort_order").values_list("label", "value", "unit", "year", "note")),
+    )
 
 
 def test_bulk_written_cases_equal_cases_saved_through_wagtail(client):
@@ -47,9 +57,21 @@ def test_bulk_written_cases_equal_cases_saved_through_wagtail(client):
     expected = [saved_the_wagtail_way(*case) for case in drawn]
     writer = BulkWriter()
     batch = [(writer.page(fields), *rest) for fields, *rest in drawn]
-    writer.write([(case, themes, problems, tags, [dict(label=f.label, value=f.value, unit=f.unit, year=f.year,
-                                                           note=f.note) for f in wagtail.key_figures.all()])
-                  for (case, themes, problems, tags, _), wagtail in zip(batch, expected)])
+    writer.write(
+        [
+            (
+                case,
+                themes,
+                problems,
+                tags,
+                [
+                    dict(label=f.label, value=f.value, unit=f.unit, year=f.year, note=f.note)
+                    for f in wagtail.key_figures.all()
+                ],
+            )
+            for (case, themes, problems, tags, _), wagtail in zip(batch, expected)
+        ]
+    )
     for wagtail, (case, *_) in zip(expected, batch):
         written = CasePage.objects.get(pk=case.pk)
         assert described(written) == described(wagtail)
@@ -63,4 +85,6 @@ def test_the_corpus_is_searchable_once_indexed(client):
     slugs = build_corpus(5, seed=3)
     assert CasePage.objects.filter(slug__in=slugs, live=True).count() == 5
     call_command("update_index", stdout=io.StringIO())
-    assert set(CasePage.objects.filter(slug__in=slugs).values_list("pk", flat=True)) <= set(matching_cases(["合成案例"]))
+    assert set(CasePage.objects.filter(slug__in=slugs).values_list("pk", flat=True)) <= set(
+        matching_cases(["合成案例"])
+    )

@@ -43,8 +43,12 @@ def portal(tmp_path_factory):
     for command in (["migrate", "--noinput"], ["setup_portal"], ["load_cases"], ["create_demo_users"]):
         subprocess.run(manage + command, env=env, check=True, capture_output=True)
     port = _free_port()
-    server = subprocess.Popen(manage + ["runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        manage + ["runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base_url = f"http://127.0.0.1:{port}"
     for _ in range(100):
         try:
@@ -65,15 +69,20 @@ def browser_type_launch_args(browser_type_launch_args):
     return {
         **browser_type_launch_args,
         "executable_path": CHROMIUM,
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"],
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
     }
 
 
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args, portal):
-    return {**browser_context_args, "base_url": portal, "locale": "zh-CN",
-            "viewport": {"width": 375, "height": 667}}
+    return {**browser_context_args, "base_url": portal, "locale": "zh-CN", "viewport": {"width": 375, "height": 667}}
 
 
 @pytest.fixture
@@ -90,6 +99,7 @@ def axe_violations(page):
             return result.violations.map(v => ({id: v.id, impact: v.impact,
                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' + n.failureSummary)}));
         }""")
+
     return run
 
 

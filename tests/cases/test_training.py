@@ -90,8 +90,9 @@ def test_criteria_any_or_all_and_combined_with_picked_cases():
     assert entry_slugs(page) == []
 
     page.criteria_match = "any"
-    CollectionCase.objects.create(collection=page, case=CasePage.objects.get(slug="wengyuan-dangyuan-chuangye"),
-                                  sort_order=0)
+    CollectionCase.objects.create(
+        collection=page, case=CasePage.objects.get(slug="wengyuan-dangyuan-chuangye"), sort_order=0
+    )
     page.save()
     assert entry_slugs(page) == ["wengyuan-dangyuan-chuangye", "sunan-nongcun-shequ"]
 
@@ -154,16 +155,19 @@ def test_print_view_has_contents_full_text_and_a_qr_code_per_case(client, collec
 def test_collection_and_print_query_counts_do_not_grow(client, collection):
     page_queries = queries_for(client, collection.url)
     print_queries = queries_for(client, collection.url + "print/")
-    CollectionCase.objects.create(collection=collection, case=CasePage.objects.get(slug="sunan-nongcun-shequ"),
-                                  sort_order=9)
-    CollectionCase.objects.create(collection=collection,
-                                  case=CasePage.objects.get(slug="xingshan-lianghui-liangping"), sort_order=10)
+    CollectionCase.objects.create(
+        collection=collection, case=CasePage.objects.get(slug="sunan-nongcun-shequ"), sort_order=9
+    )
+    CollectionCase.objects.create(
+        collection=collection, case=CasePage.objects.get(slug="xingshan-lianghui-liangping"), sort_order=10
+    )
     assert len(entry_slugs(collection)) == 5
     assert queries_for(client, collection.url) == page_queries
     assert queries_for(client, collection.url + "print/") == print_queries
 
 
 # --- compare ----------------------------------------------------------------------------------
+
 
 def compared(response):
     return [case.slug for case in response.context["cases"]]
@@ -174,7 +178,16 @@ def test_compare_two_side_by_side(client):
     assert response.status_code == 200
     assert compared(response) == ["wuchang-1-3", "xingshan-lianghui-liangping"]
     html = response.content.decode()
-    for text in ("黑龙江省哈尔滨市五常市", "湖北省宜昌市兴山县", "1+3模式", "两会两评", "针对难题", "关键数据", "主要做法", "来源"):
+    for text in (
+        "黑龙江省哈尔滨市五常市",
+        "湖北省宜昌市兴山县",
+        "1+3模式",
+        "两会两评",
+        "针对难题",
+        "关键数据",
+        "主要做法",
+        "来源",
+    ):
         assert text in html
     xingshan = CasePage.objects.get(slug="xingshan-lianghui-liangping")
     assert xingshan.key_figures.first().label in html
@@ -209,8 +222,10 @@ def test_compare_query_count_does_not_grow(client):
     two = queries_for(client, "/compare/?cases=wuchang-1-3,sunan-nongcun-shequ")
     three = queries_for(client, "/compare/?cases=wuchang-1-3,sunan-nongcun-shequ,xingshan-lianghui-liangping")
     # With four cases the "add a case" list is not shown, which saves a query.
-    four = queries_for(client, "/compare/?cases=wuchang-1-3,sunan-nongcun-shequ,"
-                               "xingshan-lianghui-liangping,zhucheng-chengxiang-lianjian")
+    four = queries_for(
+        client,
+        "/compare/?cases=wuchang-1-3,sunan-nongcun-shequ,xingshan-lianghui-liangping,zhucheng-chengxiang-lianjian",
+    )
     assert two == three and four <= two
 
 
@@ -231,6 +246,7 @@ def test_add_to_compare_works_without_javascript(client):
 
 # --- related ----------------------------------------------------------------------------------
 
+
 def test_similar_cases_when_none_were_picked(client):
     case = CasePage.objects.get(slug="wuchang-1-3")
     assert not case.related_case_links.exists()
@@ -239,8 +255,10 @@ def test_similar_cases_when_none_were_picked(client):
     assert context["related_is_automatic"] and related
     assert "wuchang-1-3" not in related
     best = related[0]
+
     def shared(slug):
         return CasePage.objects.get(slug=slug).problems.filter(pk__in=case.problems.all()).count()
+
     assert shared(best) == max(shared(slug) for slug in related)
 
 

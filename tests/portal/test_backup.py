@@ -44,14 +44,23 @@ from search.text import reset_segmenter
 pytestmark = pytest.mark.django_db
 
 PUBLIC_URLS = [
-    "/", "/cases/", "/cases/?theme=服务群众", "/training/", "/compare/?cases=wuchang-1-3,zhucheng-chengxiang-lianjian",
-    "/search/?q=党建&format=json", "/search/?q=两会两评", "/search/?q=备份测试&format=json",
-    "/api/v2/pages/", "/feeds/cases/", "/sitemap.xml",
+    "/",
+    "/cases/",
+    "/cases/?theme=服务群众",
+    "/training/",
+    "/compare/?cases=wuchang-1-3,zhucheng-chengxiang-lianjian",
+    "/search/?q=党建&format=json",
+    "/search/?q=两会两评",
+    "/search/?q=备份测试&format=json",
+    "/api/v2/pages/",
+    "/feeds/cases/",
+    "/sitemap.xml",
 ]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
 # --- fixtures -------------------------------------------------------------------------------------
+
 
 @pytest.fixture
 def media(settings, tmp_path):
@@ -88,11 +97,16 @@ def content(media):
     """Beyond the six seed cases: an image with a rendition, a document, a tagged case that uses
     the image, a draft of a live case, editors, a case waiting in the review workflow and the
     history of a deleted one."""
-    image = PortalImage.objects.create(title="村党支部活动场所", description="村党支部活动场所外景",
-                                       source="测试", file=ImageFile(png(), name="huodong.png"))
+    image = PortalImage.objects.create(
+        title="村党支部活动场所",
+        description="村党支部活动场所外景",
+        source="测试",
+        file=ImageFile(png(), name="huodong.png"),
+    )
     image.get_rendition("fill-200x100")
     document = get_document_model().objects.create(
-        title="测试文档", file=ContentFile("两会两评 会议记录\n".encode(), name="jilu.txt"))
+        title="测试文档", file=ContentFile("两会两评 会议记录\n".encode(), name="jilu.txt")
+    )
 
     case = CasePage.objects.get(slug="wuchang-1-3")
     case.lead_image = image
@@ -110,10 +124,17 @@ def content(media):
     reviewer.groups.add(Group.objects.get(name=REVIEWERS))
 
     index = CaseIndexPage.objects.get()
-    pending = index.add_child(instance=CasePage(
-        title="待审核的测试案例", slug="backup-pending", live=False, summary="网格化党建。",
-        region=Region.objects.get(name="兴山县"), source_title="测试来源",
-        body=[{"type": "section", "value": {"kind": "做法", "heading": "做法", "text": "<p>网格化。</p>"}}]))
+    pending = index.add_child(
+        instance=CasePage(
+            title="待审核的测试案例",
+            slug="backup-pending",
+            live=False,
+            summary="网格化党建。",
+            region=Region.objects.get(name="兴山县"),
+            source_title="测试来源",
+            body=[{"type": "section", "value": {"kind": "做法", "heading": "做法", "text": "<p>网格化。</p>"}}],
+        )
+    )
     pending.save_revision(user=editor)
     index.get_workflow().start(pending, editor)
     # A deleted page and user leave log entries pointing at them (Wagtail keeps the history),
@@ -121,22 +142,32 @@ def content(media):
     gone = index.add_child(instance=CasePage(title="已删除的案例", slug="backup-deleted"))
     gone.save_revision(user=reviewer).publish()
     gone.delete(user=reviewer)
-    return {"image": image, "document": document, "case": case, "editor": editor, "reviewer": reviewer,
-            "pending": pending}
+    return {
+        "image": image,
+        "document": document,
+        "case": case,
+        "editor": editor,
+        "reviewer": reviewer,
+        "pending": pending,
+    }
 
 
 # --- what "the same site" means ---------------------------------------------------------------------
 
+
 def database_state():
     """Every row of every backed-up model, content types and permissions by natural key."""
     content_types = {ct.pk: (ct.app_label, ct.model) for ct in ContentType.objects.all()}
-    permissions = {p.pk: (p.content_type.app_label, p.codename)
-                   for p in Permission.objects.select_related("content_type")}
+    permissions = {
+        p.pk: (p.content_type.app_label, p.codename) for p in Permission.objects.select_related("content_type")
+    }
     state = {}
     for model in backup.data_models():
-        remap = {field.attname: content_types if field.related_model is ContentType else permissions
-                 for field in model._meta.concrete_fields
-                 if field.is_relation and field.related_model in (ContentType, Permission)}
+        remap = {
+            field.attname: content_types if field.related_model is ContentType else permissions
+            for field in model._meta.concrete_fields
+            if field.is_relation and field.related_model in (ContentType, Permission)
+        }
         rows = []
         for row in model._base_manager.order_by("pk").values():
             for name, table in remap.items():
@@ -147,8 +178,11 @@ def database_state():
 
 
 def media_state(root):
-    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(Path(root).rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(Path(root).rglob("*"))
+        if path.is_file()
+    }
 
 
 def pages_served():
@@ -164,27 +198,52 @@ def pages_served():
 def readable_state():
     """The things the issue names, in a form whose differences read well in a failure."""
     return {
-        "pages": list(Page.objects.order_by("path").values_list(
-            "id", "path", "numchild", "slug", "title", "draft_title", "live", "has_unpublished_changes",
-            "url_path", "live_revision_id", "latest_revision_id", "first_published_at")),
+        "pages": list(
+            Page.objects.order_by("path").values_list(
+                "id",
+                "path",
+                "numchild",
+                "slug",
+                "title",
+                "draft_title",
+                "live",
+                "has_unpublished_changes",
+                "url_path",
+                "live_revision_id",
+                "latest_revision_id",
+                "first_published_at",
+            )
+        ),
         "revisions": list(Revision.objects.order_by("pk").values_list("pk", "object_id", "created_at", "user_id")),
-        "case_terms": {case.slug: (case.region.slug if case.region else None, case.domain_id,
-                                   sorted(t.slug for t in case.themes.all()),
-                                   sorted(p.slug for p in case.problems.all()),
-                                   sorted(t.name for t in case.tags.all()), case.lead_image_id)
-                       for case in CasePage.objects.order_by("pk")},
+        "case_terms": {
+            case.slug: (
+                case.region.slug if case.region else None,
+                case.domain_id,
+                sorted(t.slug for t in case.themes.all()),
+                sorted(p.slug for p in case.problems.all()),
+                sorted(t.name for t in case.tags.all()),
+                case.lead_image_id,
+            )
+            for case in CasePage.objects.order_by("pk")
+        },
         "tags": list(Tag.objects.order_by("pk").values_list("pk", "name", "slug")),
-        "taxonomy": [list(model.objects.order_by("pk").values_list("pk", "name", "slug"))
-                     for model in (Region, Theme, Problem, Domain)],
-        "users": [(u.username, u.password, u.email, u.is_superuser, sorted(g.name for g in u.groups.all()))
-                  for u in get_user_model().objects.order_by("pk")],
+        "taxonomy": [
+            list(model.objects.order_by("pk").values_list("pk", "name", "slug"))
+            for model in (Region, Theme, Problem, Domain)
+        ],
+        "users": [
+            (u.username, u.password, u.email, u.is_superuser, sorted(g.name for g in u.groups.all()))
+            for u in get_user_model().objects.order_by("pk")
+        ],
         "groups": [(g.name, sorted(p.codename for p in g.permissions.all())) for g in Group.objects.order_by("pk")],
         "images": list(PortalImage.objects.order_by("pk").values_list("pk", "title", "file", "description", "width")),
-        "renditions": list(PortalRendition.objects.order_by("pk")
-                           .values_list("pk", "image_id", "filter_spec", "file")),
+        "renditions": list(PortalRendition.objects.order_by("pk").values_list("pk", "image_id", "filter_spec", "file")),
         "documents": list(get_document_model().objects.order_by("pk").values_list("pk", "title", "file")),
-        "workflow_states": list(WorkflowState.objects.order_by("pk").values_list(
-            "pk", "object_id", "status", "workflow__name", "requested_by__username", "current_task_state_id")),
+        "workflow_states": list(
+            WorkflowState.objects.order_by("pk").values_list(
+                "pk", "object_id", "status", "workflow__name", "requested_by__username", "current_task_state_id"
+            )
+        ),
         "task_states": list(TaskState.objects.order_by("pk").values_list("pk", "status", "task__name")),
         "sites": list(Site.objects.values_list("hostname", "port", "root_page_id", "is_default_site")),
     }
@@ -195,8 +254,9 @@ def assert_served_same(before, after):
     assert sorted(after) == sorted(before)
     for url, (status, html) in before.items():
         after_status, after_html = after[url]
-        changed = "\n".join(difflib.unified_diff(html.splitlines(), after_html.splitlines(), "before", "after",
-                                                 lineterm="", n=1))
+        changed = "\n".join(
+            difflib.unified_diff(html.splitlines(), after_html.splitlines(), "before", "after", lineterm="", n=1)
+        )
         assert (after_status, changed) == (status, ""), url
 
 
@@ -213,6 +273,7 @@ def assert_same(before, after):
 
 
 # --- round trip -----------------------------------------------------------------------------------
+
 
 def alter_everything(content, media):
     """What a bad day does: delete, rename, re-tag, re-password, approve, upload, add."""
@@ -325,6 +386,7 @@ def test_manifest_describes_the_backup(content, media, tmp_path):
 
 # --- the commands -----------------------------------------------------------------------------------
 
+
 def test_backup_command_prints_the_archive_path(media, tmp_path):
     out = io.StringIO()
     call_command("backup", output=str(tmp_path), stdout=out, stderr=io.StringIO())
@@ -365,6 +427,7 @@ def test_restore_with_yes_runs_without_asking(content, media, tmp_path, monkeypa
 
 
 # --- bad archives change nothing --------------------------------------------------------------------
+
 
 def members_of(archive):
     with tarfile.open(archive, "r:gz") as tar:
@@ -411,8 +474,7 @@ def no_manifest(archive, tmp_path):
 
 
 def future_version(archive, tmp_path):
-    return pack(tmp_path / "bad.tar.gz", with_manifest(members_of(archive),
-                                                        lambda m: m.update(format_version=2)))
+    return pack(tmp_path / "bad.tar.gz", with_manifest(members_of(archive), lambda m: m.update(format_version=2)))
 
 
 def other_format(archive, tmp_path):
@@ -444,8 +506,10 @@ def unlisted_file(archive, tmp_path):
 
 
 def other_migrations(archive, tmp_path):
-    return pack(tmp_path / "bad.tar.gz", with_manifest(
-        members_of(archive), lambda m: m["migrations"]["cases"].append("9999_from_the_future")))
+    return pack(
+        tmp_path / "bad.tar.gz",
+        with_manifest(members_of(archive), lambda m: m["migrations"]["cases"].append("9999_from_the_future")),
+    )
 
 
 def fails_while_loading(archive, tmp_path):
@@ -455,30 +519,41 @@ def fails_while_loading(archive, tmp_path):
     tag = next(row for row in rows if row["model"] == "taggit.tag")
     rows.append({**tag, "pk": 999999, "fields": {**tag["fields"], "name": "重复"}})
     members["data.json"] = json.dumps(rows, ensure_ascii=False).encode()
-    return pack(tmp_path / "bad.tar.gz", with_manifest(
-        members, lambda m: m["counts"].update({"taggit.tag": m["counts"]["taggit.tag"] + 1}), rehash=["data.json"]))
+    return pack(
+        tmp_path / "bad.tar.gz",
+        with_manifest(
+            members, lambda m: m["counts"].update({"taggit.tag": m["counts"]["taggit.tag"] + 1}), rehash=["data.json"]
+        ),
+    )
 
 
 def wrong_counts(archive, tmp_path):
     """Loads cleanly but not what the manifest promised: rolled back after the load."""
-    return pack(tmp_path / "bad.tar.gz", with_manifest(
-        members_of(archive), lambda m: m["counts"].update({"cases.casepage": m["counts"]["cases.casepage"] + 1})))
+    return pack(
+        tmp_path / "bad.tar.gz",
+        with_manifest(
+            members_of(archive), lambda m: m["counts"].update({"cases.casepage": m["counts"]["cases.casepage"] + 1})
+        ),
+    )
 
 
-@pytest.mark.parametrize("make_bad, message", [
-    (not_gzip, "不是完整的 .tar.gz"),
-    (truncated, "不是完整的 .tar.gz"),
-    (no_manifest, "没有 manifest.json"),
-    (future_version, "不支持的备份格式版本 2"),
-    (other_format, "不是本程序的备份"),
-    (tampered_data, "校验和不符"),
-    (path_traversal, "不安全的路径"),
-    (symlink_member, "不是普通文件"),
-    (unlisted_file, "清单之外"),
-    (other_migrations, "数据库结构与当前程序不一致"),
-    (fails_while_loading, "恢复失败，已回滚"),
-    (wrong_counts, "与备份清单不符"),
-])
+@pytest.mark.parametrize(
+    "make_bad, message",
+    [
+        (not_gzip, "不是完整的 .tar.gz"),
+        (truncated, "不是完整的 .tar.gz"),
+        (no_manifest, "没有 manifest.json"),
+        (future_version, "不支持的备份格式版本 2"),
+        (other_format, "不是本程序的备份"),
+        (tampered_data, "校验和不符"),
+        (path_traversal, "不安全的路径"),
+        (symlink_member, "不是普通文件"),
+        (unlisted_file, "清单之外"),
+        (other_migrations, "数据库结构与当前程序不一致"),
+        (fails_while_loading, "恢复失败，已回滚"),
+        (wrong_counts, "与备份清单不符"),
+    ],
+)
 def test_bad_archive_is_refused_and_changes_nothing(content, media, tmp_path, make_bad, message):
     archive = create_backup(tmp_path / "good")
     # The current state differs from the archive's, so a partial restore would show.
@@ -492,19 +567,20 @@ def test_bad_archive_is_refused_and_changes_nothing(content, media, tmp_path, ma
     assert not any(path.name.startswith(".restore-") for path in media.iterdir())
 
 
-@pytest.mark.parametrize("make_bad, message", [
-    (truncated, "不是完整的 .tar.gz"),
-    (fails_while_loading, "恢复失败，已回滚"),
-])
-def test_restore_command_refuses_a_bad_archive_and_the_site_is_unchanged(
-        content, media, tmp_path, make_bad, message):
+@pytest.mark.parametrize(
+    "make_bad, message",
+    [
+        (truncated, "不是完整的 .tar.gz"),
+        (fails_while_loading, "恢复失败，已回滚"),
+    ],
+)
+def test_restore_command_refuses_a_bad_archive_and_the_site_is_unchanged(content, media, tmp_path, make_bad, message):
     archive = create_backup(tmp_path / "good")
     CasePage.objects.get(slug="xingshan-lianghui-liangping").delete()
     served = pages_served()
     before = everything(media)
     with pytest.raises(CommandError, match=re.escape(message)):
-        call_command("restore", str(make_bad(archive, tmp_path)), yes=True,
-                     stdout=io.StringIO(), stderr=io.StringIO())
+        call_command("restore", str(make_bad(archive, tmp_path)), yes=True, stdout=io.StringIO(), stderr=io.StringIO())
     assert_same(before, everything(media))
     assert_served_same(served, pages_served())
     assert Client().get("/cases/xingshan-lianghui-liangping/").status_code == 404

@@ -50,8 +50,11 @@ def reviewer():
 
 def new_case_data(**overrides):
     case = CasePage(
-        title="测试新案例：网格党建", slug="test-wangge", summary="测试摘要：网格化党建。",
-        region=Region.objects.get(name="兴山县"), source_title="测试来源",
+        title="测试新案例：网格党建",
+        slug="test-wangge",
+        summary="测试摘要：网格化党建。",
+        region=Region.objects.get(name="兴山县"),
+        source_title="测试来源",
         body=[{"type": "section", "value": {"kind": "做法", "heading": "主要做法", "text": "<p>推行网格化党建。</p>"}}],
     )
     return case_form_data(case, **overrides)
@@ -216,6 +219,7 @@ def test_only_reviewers_change_the_vocabularies(editor, reviewer):
     response = logged_in(editor).post("/admin/snippets/cases/theme/add/", {"name": "编辑新增主题"})
     assert response.status_code in (302, 403)
     from cases.taxonomy import Theme
+
     assert not Theme.objects.filter(name="编辑新增主题").exists()
 
 

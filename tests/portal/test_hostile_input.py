@@ -39,19 +39,105 @@ FACETS = ["region", "theme", "problem", "domain", "tag", "year"]
 
 # Query syntax of the backends: SQLite FTS5, PostgreSQL tsquery / websearch, Lucene (Elasticsearch).
 SYNTAX = [
-    '"', "'", "*", "NEAR(", "NEAR(党建 集体, 3)", "AND", "OR", "NOT", "AND OR NOT", ":", "title:", "body:党建",
-    "^", "^2", "(", ")", "()", "~", "~2", "\\", "\\\\", "{}", "{", "}", "[", "]", "[1 TO 9]", "-", "+", "&", "|",
-    "!", "<->", "<2>", ":*", "党建:*", "%", "_", "?", "/", "/.*/", "''", '""', "' OR 1=1 --", "党建*", '"党建',
-    "col:党建", "\x00", "\x01\x08\x0b\x1f\x7f", "\r\n", "\t", "\u202e", "\u202d", "\u200b", "\u200f", "\ufeff",
-    "\ufffd", "👨‍👩‍👧‍👦", "🇨🇳", "🤡", "ﷺ", "א", "العربية", "𠀀𪚥", "党建", "黨建", "两会两评", "1+3模式",
-    "＂", "＊", "（", "）", "：", "“", "”", "「", "」", "‘", "’", "集体经济 增收", "的", "NULL", "None", "undefined",
+    '"',
+    "'",
+    "*",
+    "NEAR(",
+    "NEAR(党建 集体, 3)",
+    "AND",
+    "OR",
+    "NOT",
+    "AND OR NOT",
+    ":",
+    "title:",
+    "body:党建",
+    "^",
+    "^2",
+    "(",
+    ")",
+    "()",
+    "~",
+    "~2",
+    "\\",
+    "\\\\",
+    "{}",
+    "{",
+    "}",
+    "[",
+    "]",
+    "[1 TO 9]",
+    "-",
+    "+",
+    "&",
+    "|",
+    "!",
+    "<->",
+    "<2>",
+    ":*",
+    "党建:*",
+    "%",
+    "_",
+    "?",
+    "/",
+    "/.*/",
+    "''",
+    '""',
+    "' OR 1=1 --",
+    "党建*",
+    '"党建',
+    "col:党建",
+    "\x00",
+    "\x01\x08\x0b\x1f\x7f",
+    "\r\n",
+    "\t",
+    "\u202e",
+    "\u202d",
+    "\u200b",
+    "\u200f",
+    "\ufeff",
+    "\ufffd",
+    "👨‍👩‍👧‍👦",
+    "🇨🇳",
+    "🤡",
+    "ﷺ",
+    "א",
+    "العربية",
+    "𠀀𪚥",
+    "党建",
+    "黨建",
+    "两会两评",
+    "1+3模式",
+    "＂",
+    "＊",
+    "（",
+    "）",
+    "：",
+    "“",
+    "”",
+    "「",
+    "」",
+    "‘",
+    "’",
+    "集体经济 增收",
+    "的",
+    "NULL",
+    "None",
+    "undefined",
 ]
 # Reflected-XSS payloads; the full-width one becomes <script> under NFKC (the search pipeline's normalisation).
 XSS = [
-    "<script>alert(1)</script>", '"><script>alert(1)</script>', "'><img src=x onerror=alert(1)>",
-    "javascript:alert(1)", '" onmouseover="alert(1)', "</title><script>alert(1)</script>",
-    "＜script＞alert(1)＜/script＞", "<svg/onload=alert(1)>", "</textarea><script>alert(1)</script>",
-    "{{7*7}}", "{% debug %}", "%3Cscript%3Ealert(1)%3C/script%3E",
+    "<script>alert(1)</script>",
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    '" onmouseover="alert(1)',
+    "</title><script>alert(1)</script>",
+    "＜script＞alert(1)＜/script＞",
+    "<svg/onload=alert(1)>",
+    "</textarea><script>alert(1)</script>",
+    "{{7*7}}",
+    "{% debug %}",
+    "%3Cscript%3Ealert(1)%3C/script%3E",
 ]
 # What must never appear raw in an HTML or XML body (escaped, it is harmless text).
 RAW_MARKERS = ["<script>alert", "<img src=x", "<svg/onload", '" onmouseover="alert', "</textarea><script"]
@@ -65,18 +151,47 @@ small = st.one_of(
     st.lists(st.one_of(word, st.text(max_size=6)), min_size=1, max_size=12).map("".join),
 )
 # Huge: 10k–100k characters of one unit (Chinese, syntax, payload, NUL, emoji).
-huge = st.tuples(st.sampled_from(["党", "a", '"', "NEAR(", "<script>alert(1)</script>", "\x00", "🇨🇳", "党建 ", "("]),
-                 st.integers(10_000, 100_000)).map(lambda unit_n: (unit_n[0] * unit_n[1])[: unit_n[1]])
+huge = st.tuples(
+    st.sampled_from(["党", "a", '"', "NEAR(", "<script>alert(1)</script>", "\x00", "🇨🇳", "党建 ", "("]),
+    st.integers(10_000, 100_000),
+).map(lambda unit_n: (unit_n[0] * unit_n[1])[: unit_n[1]])
 hostile = st.one_of(small, huge)
 number = st.one_of(
     small,
-    st.integers(-10**30, 10**30).map(str),
-    st.sampled_from(["0", "-1", "1", "2", "999999", "last", "1e9", "9" * 400, "NaN", "inf", "0x10", "１", "٣",
-                     "２００９", "2009", "1899", "2101", " 2009 ", "2009\x00", "+5", "5.0"]),
+    st.integers(-(10**30), 10**30).map(str),
+    st.sampled_from(
+        [
+            "0",
+            "-1",
+            "1",
+            "2",
+            "999999",
+            "last",
+            "1e9",
+            "9" * 400,
+            "NaN",
+            "inf",
+            "0x10",
+            "１",
+            "٣",
+            "２００９",
+            "2009",
+            "1899",
+            "2101",
+            " 2009 ",
+            "2009\x00",
+            "+5",
+            "5.0",
+        ]
+    ),
 )
 
-SETTINGS = settings(max_examples=25, deadline=None, database=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 ALLOWED = {200, 400, 404}
 
 # Server errors already pinned by a strict xfail below: (exception, file raising it) → that test.
@@ -92,8 +207,10 @@ def get(client, path, params):
         return client.get(f"{path}?{query}" if query else path)
     except Exception as error:  # the test client re-raises the view's exception (a 500)
         files = {frame.filename for frame in traceback.extract_tb(error.__traceback__)}
-        if any(type(error).__name__ == name and any(f.endswith(where) for f in files)
-               for name, where in KNOWN_SERVER_ERRORS):
+        if any(
+            type(error).__name__ == name and any(f.endswith(where) for f in files)
+            for name, where in KNOWN_SERVER_ERRORS
+        ):
             return None
         raise
 
@@ -128,8 +245,16 @@ def executable_markup(body):
             if name.startswith("on"):
                 found.append(f"<{tag} {name}=…>")
             # Browsers ignore whitespace and control characters in a URL's scheme.
-            if name in ("href", "src", "action", "formaction", "xlink:href", "data", "poster", "srcset") \
-                    and SCRIPT_URL.match(re.sub(r"[\x00-\x20]", "", value)):
+            if name in (
+                "href",
+                "src",
+                "action",
+                "formaction",
+                "xlink:href",
+                "data",
+                "poster",
+                "srcset",
+            ) and SCRIPT_URL.match(re.sub(r"[\x00-\x20]", "", value)):
                 found.append(f"<{tag} {name}={value[:60]!r}>")
     return found
 
@@ -172,8 +297,11 @@ SORT = st.one_of(small, st.sampled_from(["relevance", "newest"]))
 
 
 @SETTINGS
-@given(params=parameters(["q", *FACETS, "page", "sort", "format"], page=number, sort=SORT,
-                         format=st.one_of(small, st.just("json"))))
+@given(
+    params=parameters(
+        ["q", *FACETS, "page", "sort", "format"], page=number, sort=SORT, format=st.one_of(small, st.just("json"))
+    )
+)
 def test_search_page_survives_anything(client, params):
     assert_safe(get(client, "/search/", params))
 
@@ -198,11 +326,15 @@ def test_reflected_payloads_are_escaped_everywhere(client):
     """Every payload, at every reflecting parameter, one request each (not left to chance)."""
     for payload in XSS + ["<script>alert(1)</script>" * 100]:
         for path, params in [
-            ("/search/", {"q": payload}), ("/search/", {"q": "党建", "theme": payload}),
+            ("/search/", {"q": payload}),
+            ("/search/", {"q": "党建", "theme": payload}),
             ("/search/", {"q": "党建", "year": payload, "page": payload, "sort": payload}),
-            ("/search/suggest/", {"q": payload}), ("/cases/", {name: payload for name in FACETS}),
-            ("/cases/", {"page": payload}), ("/compare/", {"cases": [payload, "wuchang-1-3", payload]}),
-            ("/api/v2/pages/", {"search": payload}), ("/api/v2/pages/", {"region": payload}),
+            ("/search/suggest/", {"q": payload}),
+            ("/cases/", {name: payload for name in FACETS}),
+            ("/cases/", {"page": payload}),
+            ("/compare/", {"cases": [payload, "wuchang-1-3", payload]}),
+            ("/api/v2/pages/", {"search": payload}),
+            ("/api/v2/pages/", {"region": payload}),
             ("/api/v2/pages/", {payload: "1"}),
         ]:
             assert_safe(get(client, path, params))
@@ -216,6 +348,7 @@ def test_quoted_phrase_matching_nothing_is_not_a_server_error(client):
 
 # --- the case library, compare ------------------------------------------------------------------------
 
+
 @SETTINGS
 @given(params=parameters([*FACETS, "page"], number))
 def test_case_library_filters_survive_anything(client, params):
@@ -223,18 +356,41 @@ def test_case_library_filters_survive_anything(client, params):
 
 
 @SETTINGS
-@given(cases=st.lists(st.one_of(hostile, st.sampled_from(["wuchang-1-3", "zhucheng-chengxiang-lianjian",
-                                                          "wuchang-1-3,wuchang-1-3", ",,,", "a," * 200])),
-                      max_size=6),
-       other=parameters(["q", "page"]))
+@given(
+    cases=st.lists(
+        st.one_of(
+            hostile,
+            st.sampled_from(
+                ["wuchang-1-3", "zhucheng-chengxiang-lianjian", "wuchang-1-3,wuchang-1-3", ",,,", "a," * 200]
+            ),
+        ),
+        max_size=6,
+    ),
+    other=parameters(["q", "page"]),
+)
 def test_compare_survives_anything(client, cases, other):
     assert_safe(get(client, "/compare/", {"cases": cases, **other}))
 
 
 # --- the API ------------------------------------------------------------------------------------------
 
-API_NAMES = ["search", "region", "theme", "problem", "domain", "tag", "year", "limit", "offset", "order",
-             "fields", "type", "slug", "unit_level", "title"]
+API_NAMES = [
+    "search",
+    "region",
+    "theme",
+    "problem",
+    "domain",
+    "tag",
+    "year",
+    "limit",
+    "offset",
+    "order",
+    "fields",
+    "type",
+    "slug",
+    "unit_level",
+    "title",
+]
 
 
 @SETTINGS
@@ -244,7 +400,7 @@ def test_api_listing_survives_anything(client, params, junk):
 
 
 @SETTINGS
-@given(ident=st.one_of(st.integers(-10**30, 10**30).map(str), hostile), params=parameters(["fields", "type"]))
+@given(ident=st.one_of(st.integers(-(10**30), 10**30).map(str), hostile), params=parameters(["fields", "type"]))
 def test_api_detail_survives_anything(client, ident, params):
     path = "/api/v2/pages/" + urlencode({"": ident})[1:] + "/"
     assert_safe(get(client, path, params))
@@ -252,9 +408,13 @@ def test_api_detail_survives_anything(client, ident, params):
 
 # --- feeds and other public URLs ----------------------------------------------------------------------
 
+
 @SETTINGS
-@given(slug=hostile, params=parameters(["q", "page", "theme"]),
-       feed=st.sampled_from(["/feeds/themes/{}/", "/feeds/themes/{}/atom/"]))
+@given(
+    slug=hostile,
+    params=parameters(["q", "page", "theme"]),
+    feed=st.sampled_from(["/feeds/themes/{}/", "/feeds/themes/{}/atom/"]),
+)
 def test_feeds_survive_anything(client, slug, params, feed):
     path = feed.format(urlencode({"": slug})[1:])
     assert_safe(get(client, path, params))
@@ -262,10 +422,21 @@ def test_feeds_survive_anything(client, slug, params, feed):
 
 
 @SETTINGS
-@given(params=parameters(["q", "page", "format", "cases", "theme"]),
-       path=st.sampled_from(["/", "/cases/wuchang-1-3/", "/training/", "/training/chengxiang-tongchou/",
-                             "/training/chengxiang-tongchou/print/", "/sitemap.xml", "/robots.txt",
-                             "/feeds/cases/atom/"]))
+@given(
+    params=parameters(["q", "page", "format", "cases", "theme"]),
+    path=st.sampled_from(
+        [
+            "/",
+            "/cases/wuchang-1-3/",
+            "/training/",
+            "/training/chengxiang-tongchou/",
+            "/training/chengxiang-tongchou/print/",
+            "/sitemap.xml",
+            "/robots.txt",
+            "/feeds/cases/atom/",
+        ]
+    ),
+)
 def test_other_public_pages_ignore_anything(client, params, path):
     assert_safe(get(client, path, params))
 
@@ -278,7 +449,7 @@ HOSTILE_HTML = (
     '<p><a href="javascript:alert(1)">链接一</a> <a href="JaVaScRiPt:alert(2)">链接二</a> '
     '<a href=" javascript:alert(3)">链接三</a> <a href="data:text/html,&lt;script&gt;alert(4)&lt;/script&gt;">链接四</a></p>'
     '<p onclick="alert(5)">点击<img src=x onerror=alert(6)></p><iframe src="javascript:alert(7)"></iframe>'
-    '<svg/onload=alert(8)><p>结束</p>'
+    "<svg/onload=alert(8)><p>结束</p>"
 )
 # The same, well-formed (the admin's converter wants closed tags).
 ADMIN_HTML = (
@@ -292,9 +463,17 @@ ADMIN_HTML = (
 
 def public_surfaces(case):
     """Every public place a case's text shows up."""
-    return [case.url, "/cases/", "/", f"/search/?q={case.slug}", "/search/?q=两会两评",
-            f"/compare/?cases={case.slug},wuchang-1-3", "/feeds/cases/", "/feeds/cases/atom/",
-            "/search/suggest/?q=两会"]
+    return [
+        case.url,
+        "/cases/",
+        "/",
+        f"/search/?q={case.slug}",
+        "/search/?q=两会两评",
+        f"/compare/?cases={case.slug},wuchang-1-3",
+        "/feeds/cases/",
+        "/feeds/cases/atom/",
+        "/search/suggest/?q=两会",
+    ]
 
 
 def assert_inert(client, case):
@@ -316,13 +495,20 @@ def admin_client():
 def test_hostile_case_entered_in_the_admin_renders_inert(admin_client, client):
     """The editor's own path: Draftail's whitelist drops scripts, handlers and javascript: links."""
     case = CasePage(
-        title=SCRIPT_TITLE, slug="xss-admin", model_name="<script>alert(1)</script>", summary=SCRIPT_TITLE,
-        region=Region.objects.get(name="兴山县"), source_title='<img src=x onerror=alert(1)>',
-        body=[{"type": "section", "value": {"kind": "做法", "heading": SCRIPT_TITLE, "text": ADMIN_HTML}},
-              {"type": "quote", "value": {"text": SCRIPT_TITLE, "attribution": "<script>alert(1)</script>"}}],
+        title=SCRIPT_TITLE,
+        slug="xss-admin",
+        model_name="<script>alert(1)</script>",
+        summary=SCRIPT_TITLE,
+        region=Region.objects.get(name="兴山县"),
+        source_title="<img src=x onerror=alert(1)>",
+        body=[
+            {"type": "section", "value": {"kind": "做法", "heading": SCRIPT_TITLE, "text": ADMIN_HTML}},
+            {"type": "quote", "value": {"text": SCRIPT_TITLE, "attribution": "<script>alert(1)</script>"}},
+        ],
     )
-    data = case_form_data(case, tags='"<script>alert(1)</script>", "两会两评"', seo_title=SCRIPT_TITLE,
-                          search_description=SCRIPT_TITLE)
+    data = case_form_data(
+        case, tags='"<script>alert(1)</script>", "两会两评"', seo_title=SCRIPT_TITLE, search_description=SCRIPT_TITLE
+    )
     data["body-0-value-text"] = rich_text(ADMIN_HTML)
     data["action-publish"] = "发布"
     response = admin_client.post(f"/admin/pages/add/cases/casepage/{CaseIndexPage.objects.get().pk}/", data)
@@ -338,13 +524,23 @@ def test_hostile_case_written_through_wagtails_api_renders_titles_inert(client):
     """Created in code with Wagtail's page API (as scripts and the loaders do): every plain field
     is escaped on output. Rich text is stored as given here; the loaders escape it (next tests)."""
     index = CaseIndexPage.objects.get()
-    case = index.add_child(instance=CasePage(
-        title=SCRIPT_TITLE, slug="xss-api", model_name="<script>alert(1)</script>", summary=SCRIPT_TITLE,
-        region=Region.objects.get(name="兴山县"), source_title="<script>alert(1)</script>",
-        source_author=SCRIPT_TITLE, seo_title=SCRIPT_TITLE, search_description=SCRIPT_TITLE,
-        body=[{"type": "section", "value": {"kind": "做法", "heading": SCRIPT_TITLE, "text": "<p>两会两评</p>"}},
-              {"type": "quote", "value": {"text": SCRIPT_TITLE, "attribution": SCRIPT_TITLE}}],
-    ))
+    case = index.add_child(
+        instance=CasePage(
+            title=SCRIPT_TITLE,
+            slug="xss-api",
+            model_name="<script>alert(1)</script>",
+            summary=SCRIPT_TITLE,
+            region=Region.objects.get(name="兴山县"),
+            source_title="<script>alert(1)</script>",
+            source_author=SCRIPT_TITLE,
+            seo_title=SCRIPT_TITLE,
+            search_description=SCRIPT_TITLE,
+            body=[
+                {"type": "section", "value": {"kind": "做法", "heading": SCRIPT_TITLE, "text": "<p>两会两评</p>"}},
+                {"type": "quote", "value": {"text": SCRIPT_TITLE, "attribution": SCRIPT_TITLE}},
+            ],
+        )
+    )
     case.tags.add("<script>alert(1)</script>")
     case.key_figures.create(label=SCRIPT_TITLE, value="<script>alert(1)", unit="<img src=x>")
     case.save_revision().publish()
@@ -353,17 +549,26 @@ def test_hostile_case_written_through_wagtails_api_renders_titles_inert(client):
     assert api.json()["items"][0]["title"] == SCRIPT_TITLE  # JSON carries it as data, unaltered
 
 
-@pytest.mark.parametrize("name, text", [
-    # A scraped web page: script elements, handlers and javascript: links as markup …
-    ("hostile.html", f"<html><head><title>{SCRIPT_TITLE}</title><script>alert('head')</script></head><body>"
-                     f"<h1>五常市推行两会两评</h1><p>黑龙江省哈尔滨市五常市村党支部推行两会两评制度，村民收入增加。</p>"
-                     f"{HOSTILE_HTML}<p>村党支部书记带头成立合作社，带领党员群众共同致富。</p></body></html>"),
-    # … and a text file that writes them out as text.
-    ("hostile.txt", "五常市推行两会两评<script>alert(1)</script>\n\n"
-                    "黑龙江省哈尔滨市五常市村党支部推行两会两评制度<script>alert(1)</script>，村民收入明显增加，"
-                    "党员群众评议村干部，村务公开，群众满意。\n\n"
-                    f"村党支部书记带头成立合作社{HOSTILE_HTML}，带领党员群众共同致富，集体经济不断壮大。\n"),
-])
+@pytest.mark.parametrize(
+    "name, text",
+    [
+        # A scraped web page: script elements, handlers and javascript: links as markup …
+        (
+            "hostile.html",
+            f"<html><head><title>{SCRIPT_TITLE}</title><script>alert('head')</script></head><body>"
+            f"<h1>五常市推行两会两评</h1><p>黑龙江省哈尔滨市五常市村党支部推行两会两评制度，村民收入增加。</p>"
+            f"{HOSTILE_HTML}<p>村党支部书记带头成立合作社，带领党员群众共同致富。</p></body></html>",
+        ),
+        # … and a text file that writes them out as text.
+        (
+            "hostile.txt",
+            "五常市推行两会两评<script>alert(1)</script>\n\n"
+            "黑龙江省哈尔滨市五常市村党支部推行两会两评制度<script>alert(1)</script>，村民收入明显增加，"
+            "党员群众评议村干部，村务公开，群众满意。\n\n"
+            f"村党支部书记带头成立合作社{HOSTILE_HTML}，带领党员群众共同致富，集体经济不断壮大。\n",
+        ),
+    ],
+)
 def test_hostile_document_imported_renders_inert(client, name, text):
     """The importer keeps text only and escapes it; after review and publishing it stays inert."""
     [result] = import_documents([read_bytes(name, text.encode("utf-8"))], parent=CaseIndexPage.objects.get())
@@ -404,5 +609,6 @@ def test_javascript_source_url_never_reaches_a_page(tmp_path):
         load_cases(fixture_with(tmp_path, source={"url": "javascript:alert(document.cookie)"}))
     assert not CasePage.objects.filter(slug="xss-fixture").exists()
     with pytest.raises(ValidationError):
-        CaseIndexPage.objects.get().add_child(instance=CasePage(
-            title="链接", slug="xss-url", source_url="javascript:alert(1)"))
+        CaseIndexPage.objects.get().add_child(
+            instance=CasePage(title="链接", slug="xss-url", source_url="javascript:alert(1)")
+        )

@@ -72,9 +72,13 @@ def test_detail_gives_names_not_ids(client, seed_case):
     assert data["title"] == case.title and data["model_name"] == "1+3模式"
     assert data["summary"] == case.summary
     assert data["place"] == "黑龙江省哈尔滨市五常市"
-    assert data["region"] == {"name": "五常市", "slug": "五常市", "level": "县",
-                              "full_name": "黑龙江省哈尔滨市五常市",
-                              "province": {"name": "黑龙江省", "slug": "黑龙江省"}}
+    assert data["region"] == {
+        "name": "五常市",
+        "slug": "五常市",
+        "level": "县",
+        "full_name": "黑龙江省哈尔滨市五常市",
+        "province": {"name": "黑龙江省", "slug": "黑龙江省"},
+    }
     assert data["unit_level"] == "县"
     assert (data["year_started"], data["year_reported"], data["years"]) == (2007, 2011, "2007—2011年")
     assert data["domain"]["name"] == case.domain.name
@@ -87,9 +91,14 @@ def test_detail_gives_names_not_ids(client, seed_case):
     ]
     assert data["key_figures"], "the seed case has key figures"
     assert data["source"] == {
-        "title": case.source_title, "publisher": case.source_publisher, "author": case.source_author,
-        "date": case.source_date, "url": case.source_url, "file": case.source_file,
-        "complete": case.source_complete, "note": case.source_note,
+        "title": case.source_title,
+        "publisher": case.source_publisher,
+        "author": case.source_author,
+        "date": case.source_date,
+        "url": case.source_url,
+        "file": case.source_file,
+        "complete": case.source_complete,
+        "note": case.source_note,
     }
     assert data["url"] == "http://testserver/cases/wuchang-1-3/"
     assert data["meta"]["type"] == "cases.CasePage"
@@ -100,8 +109,9 @@ def test_tags_are_listed_by_name_in_listings_and_detail(client, seed_case):
     case.tags.add("乙标签", "甲标签", "丙标签")
     case.save_revision().publish()
     detail = [tag["name"] for tag in client.get(f"{API}{case.pk}/").json()["tags"]]
-    listing = next(item for item in client.get(API, {"fields": "tags", "limit": 20}).json()["items"]
-                   if item["id"] == case.pk)
+    listing = next(
+        item for item in client.get(API, {"fields": "tags", "limit": 20}).json()["items"] if item["id"] == case.pk
+    )
     assert detail == sorted(detail) and [tag["name"] for tag in listing["tags"]] == detail
     assert {"甲标签", "乙标签", "丙标签"} <= set(detail)
 
@@ -142,27 +152,36 @@ def tag_slug(name):
     return Tag.objects.get(name=name).slug
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"region": "山东省"}, {"zhucheng-chengxiang-lianjian"}),
-    ({"region": "商南县"}, {"shangnan-gongjian-gongfu"}),
-    ({"theme": "农村社区建设"}, {"sunan-nongcun-shequ"}),
-    ({"problem": "集体经济薄弱"}, {"xingshan-lianghui-liangping", "zhucheng-chengxiang-lianjian"}),
-    ({"domain": "城乡结合"}, {"shangnan-gongjian-gongfu", "zhucheng-chengxiang-lianjian"}),
-    ({"tag": "农民专业合作社"}, {"wuchang-1-3", "wengyuan-dangyuan-chuangye"}),
-    ({"year": "2009"}, {"xingshan-lianghui-liangping", "wuchang-1-3"}),
-    ({"year": "2005"}, {"sunan-nongcun-shequ"}),
-    ({"region": "湖北省", "theme": "服务群众"}, {"xingshan-lianghui-liangping"}),
-    ({"slug": "wuchang-1-3"}, {"wuchang-1-3"}),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"region": "山东省"}, {"zhucheng-chengxiang-lianjian"}),
+        ({"region": "商南县"}, {"shangnan-gongjian-gongfu"}),
+        ({"theme": "农村社区建设"}, {"sunan-nongcun-shequ"}),
+        ({"problem": "集体经济薄弱"}, {"xingshan-lianghui-liangping", "zhucheng-chengxiang-lianjian"}),
+        ({"domain": "城乡结合"}, {"shangnan-gongjian-gongfu", "zhucheng-chengxiang-lianjian"}),
+        ({"tag": "农民专业合作社"}, {"wuchang-1-3", "wengyuan-dangyuan-chuangye"}),
+        ({"year": "2009"}, {"xingshan-lianghui-liangping", "wuchang-1-3"}),
+        ({"year": "2005"}, {"sunan-nongcun-shequ"}),
+        ({"region": "湖北省", "theme": "服务群众"}, {"xingshan-lianghui-liangping"}),
+        ({"slug": "wuchang-1-3"}, {"wuchang-1-3"}),
+    ],
+)
 def test_filters_pick_the_right_cases(client, params, expected):
     if "tag" in params:
         params = {**params, "tag": tag_slug(params["tag"])}
     assert api_slugs(client, **params) == expected
 
 
-@pytest.mark.parametrize("name, relation", [
-    ("theme", "themes"), ("problem", "problems"), ("domain", "domain"), ("tag", "tags"),
-])
+@pytest.mark.parametrize(
+    "name, relation",
+    [
+        ("theme", "themes"),
+        ("problem", "problems"),
+        ("domain", "domain"),
+        ("tag", "tags"),
+    ],
+)
 def test_every_term_filter_agrees_with_the_database(client, name, relation):
     model = CasePage._meta.get_field(relation).related_model
     for term in model.objects.all():
@@ -202,7 +221,7 @@ def test_search_pages_follow_the_site_search_order(client):
     assert len(site) >= 4
     for offset, limit in ((0, 2), (2, 2), (1, 3), (3, 20)):
         page = client.get(API, {"search": "党员", "offset": offset, "limit": limit}).json()
-        assert [item["meta"]["slug"] for item in page["items"]] == site[offset:offset + limit]
+        assert [item["meta"]["slug"] for item in page["items"]] == site[offset : offset + limit]
         assert page["meta"]["total_count"] == len(site)
 
 
@@ -213,8 +232,11 @@ def test_a_search_matching_more_cases_than_the_database_binds_parameters(client)
 
     for number in range(20):
         publish_case(f"参数上限测试{number}号", "村里推行网格员制度。", year_reported=2000 + number)
-    site = [hit["slug"] for page in (1, 2)
-            for hit in client.get("/search/", {"q": "网格员", "page": page, "format": "json"}).json()["results"]]
+    site = [
+        hit["slug"]
+        for page in (1, 2)
+        for hit in client.get("/search/", {"q": "网格员", "page": page, "format": "json"}).json()["results"]
+    ]
     assert len(site) == 20
     limit_variables = connection.vendor == "sqlite"
     if limit_variables:
@@ -225,7 +247,7 @@ def test_a_search_matching_more_cases_than_the_database_binds_parameters(client)
         for offset, limit in ((0, 2), (9, 3), (18, 5)):
             response = client.get(API, {"search": "网格员", "offset": offset, "limit": limit})
             assert response.status_code == 200, response.content
-            assert [item["meta"]["slug"] for item in response.json()["items"]] == site[offset:offset + limit]
+            assert [item["meta"]["slug"] for item in response.json()["items"]] == site[offset : offset + limit]
             assert response.json()["meta"]["total_count"] == 20
     finally:
         if limit_variables:
@@ -274,17 +296,49 @@ def test_draft_changes_of_a_live_case_stay_private(client, seed_case):
 # --- hostile parameters -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("params", [
-    {"search": "党" * 10_000}, {"search": "\x00"}, {"region": "\x00"}, {"theme": "a\x1fb"},
-    {"region": "<script>alert(1)</script>"}, {"tag": "x" * 5000}, {"year": "9" * 40},
-    {"year_started": "9" * 40}, {"year_started": "abc"}, {"id": "9" * 40}, {"first_published_at": "明天"},
-    {"title": "x" * 5000}, {"source_complete": "maybe"}, {"themes": "1"}, {"key_figures": "1"},
-    {"foo": "bar"}, {"<script>": "1"}, {"search_operator": "or"}, {"fields": "nope"}, {"fields": "title(x)"},
-    {"fields": "*"}, {"fields": "_,title,region"}, {"order": "nope"}, {"order": "-year_reported,title"},
-    {"order": "random"}, {"order": "random", "offset": "1"}, {"limit": "abc"}, {"limit": "1000"},
-    {"limit": "-1"}, {"offset": "9" * 40}, {"offset": "９" * 40}, {"id": "９" * 40}, {"offset": "99999999999"}, {"type": "nope"}, {"site": "nope"},
-    {"format": "api"}, {"format": "xml"}, {"search": "党建", "order": "title"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"search": "党" * 10_000},
+        {"search": "\x00"},
+        {"region": "\x00"},
+        {"theme": "a\x1fb"},
+        {"region": "<script>alert(1)</script>"},
+        {"tag": "x" * 5000},
+        {"year": "9" * 40},
+        {"year_started": "9" * 40},
+        {"year_started": "abc"},
+        {"id": "9" * 40},
+        {"first_published_at": "明天"},
+        {"title": "x" * 5000},
+        {"source_complete": "maybe"},
+        {"themes": "1"},
+        {"key_figures": "1"},
+        {"foo": "bar"},
+        {"<script>": "1"},
+        {"search_operator": "or"},
+        {"fields": "nope"},
+        {"fields": "title(x)"},
+        {"fields": "*"},
+        {"fields": "_,title,region"},
+        {"order": "nope"},
+        {"order": "-year_reported,title"},
+        {"order": "random"},
+        {"order": "random", "offset": "1"},
+        {"limit": "abc"},
+        {"limit": "1000"},
+        {"limit": "-1"},
+        {"offset": "9" * 40},
+        {"offset": "９" * 40},
+        {"id": "９" * 40},
+        {"offset": "99999999999"},
+        {"type": "nope"},
+        {"site": "nope"},
+        {"format": "api"},
+        {"format": "xml"},
+        {"search": "党建", "order": "title"},
+    ],
+)
 def test_hostile_parameters_never_fail(client, seed_case, params):
     for url in (API, f"{API}{seed_case('wuchang-1-3').pk}/"):
         response = client.get(url, params)
@@ -301,10 +355,19 @@ def test_bad_parameters_are_explained(client):
     assert response.status_code == 400 and "控制字符" in response.json()["message"]
 
 
-@pytest.mark.parametrize("path", [
-    "/feeds/themes/no-such-theme/", "/feeds/themes/%00/", "/feeds/themes/%3Cscript%3E/", "/feeds/themes/x/atom/",
-    f"/feeds/themes/{'主' * 5000}/", f"{API}999999/", f"{API}{'9' * 40}/", f"{API}find/?html_path=/nope/",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/themes/no-such-theme/",
+        "/feeds/themes/%00/",
+        "/feeds/themes/%3Cscript%3E/",
+        "/feeds/themes/x/atom/",
+        f"/feeds/themes/{'主' * 5000}/",
+        f"{API}999999/",
+        f"{API}{'9' * 40}/",
+        f"{API}find/?html_path=/nope/",
+    ],
+)
 def test_hostile_paths_are_not_found(client, path):
     assert client.get(path).status_code == 404
 
@@ -329,7 +392,8 @@ def test_atom_feed_holds_the_live_cases(client):
     assert response["Content-Type"].startswith("application/atom+xml")
     entries = ET.fromstring(response.content).findall(f"{ATOM}entry")
     assert {entry.findtext(f"{ATOM}title") for entry in entries} == set(
-        CasePage.objects.live().values_list("title", flat=True))
+        CasePage.objects.live().values_list("title", flat=True)
+    )
     assert all(entry.findtext(f"{ATOM}published") for entry in entries)
 
 

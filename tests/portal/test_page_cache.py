@@ -15,8 +15,7 @@ def caching():
 
 
 @pytest.mark.django_db
-def test_second_anonymous_view_is_served_from_the_cache_without_queries(client, caching,
-                                                                         django_assert_num_queries):
+def test_second_anonymous_view_is_served_from_the_cache_without_queries(client, caching, django_assert_num_queries):
     assert client.get("/cases/wuchang-1-3/")["X-Page-Cache"] == "miss"
     with django_assert_num_queries(0):
         response = client.get("/cases/wuchang-1-3/")

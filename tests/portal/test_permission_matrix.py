@@ -80,35 +80,51 @@ SHOWN, HIDDEN, PROTECTED = "shown", "hidden", "protected"
 # is absent from every other surface.
 # Text of a revision that is not live (draft titles, unpublished tags) is never shown anywhere.
 PUBLIC_SURFACES = (
-    "page", "search", "search_json", "suggest", "api_list", "api_search", "api_detail", "api_find",
-    "feed_rss", "feed_atom", "feed_theme", "sitemap", "compare", "listing", "home", "related",
-    "collection", "print", "handout",
+    "page",
+    "search",
+    "search_json",
+    "suggest",
+    "api_list",
+    "api_search",
+    "api_detail",
+    "api_find",
+    "feed_rss",
+    "feed_atom",
+    "feed_theme",
+    "sitemap",
+    "compare",
+    "listing",
+    "home",
+    "related",
+    "collection",
+    "print",
+    "handout",
 )
 PUBLIC = {
     #                  anonymous  editor  reviewer  superuser   (the same on every public surface)
-    "draft":          (HIDDEN,   HIDDEN,  HIDDEN,   HIDDEN),
-    "in_review":      (HIDDEN,   HIDDEN,  HIDDEN,   HIDDEN),
-    "live":           (SHOWN,    SHOWN,   SHOWN,    SHOWN),
-    "scheduled":      (HIDDEN,   HIDDEN,  HIDDEN,   HIDDEN),
-    "expired":        (HIDDEN,   HIDDEN,  HIDDEN,   HIDDEN),
-    "unpublished":    (HIDDEN,   HIDDEN,  HIDDEN,   HIDDEN),
-    "live_changed":   (SHOWN,    SHOWN,   SHOWN,    SHOWN),
-    "private":        (PROTECTED, PROTECTED, PROTECTED, PROTECTED),
+    "draft": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "in_review": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "live": (SHOWN, SHOWN, SHOWN, SHOWN),
+    "scheduled": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "expired": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "unpublished": (HIDDEN, HIDDEN, HIDDEN, HIDDEN),
+    "live_changed": (SHOWN, SHOWN, SHOWN, SHOWN),
+    "private": (PROTECTED, PROTECTED, PROTECTED, PROTECTED),
 }
 
 # Admin surfaces. Outcomes:
-LOGIN = "login"              # redirected to /admin/login/, nothing changed
-OK = "ok"                    # preview: 200, showing the latest revision
-SAVED = "saved"              # edit: the form opens (200) and "save draft" makes a new revision; live text unchanged
-LOCKED = "locked"            # the form opens, but the page is locked (by the 审核人 workflow task, or by an
-                             # approved go-live until it is unscheduled): nothing saved
-DRAFT_ONLY = "draft_only"    # "publish" saves a draft revision only; nothing goes live
-PUBLISHED = "published"      # the posted revision is live
-APPROVED = "approved"        # workflow approved: the revision in review is live, workflow finished
+LOGIN = "login"  # redirected to /admin/login/, nothing changed
+OK = "ok"  # preview: 200, showing the latest revision
+SAVED = "saved"  # edit: the form opens (200) and "save draft" makes a new revision; live text unchanged
+LOCKED = "locked"  # the form opens, but the page is locked (by the 审核人 workflow task, or by an
+# approved go-live until it is unscheduled): nothing saved
+DRAFT_ONLY = "draft_only"  # "publish" saves a draft revision only; nothing goes live
+PUBLISHED = "published"  # the posted revision is live
+APPROVED = "approved"  # workflow approved: the revision in review is live, workflow finished
 UNPUBLISHED = "unpublished"  # the page is no longer live
 UNSCHEDULED = "unscheduled"  # the approved go-live is withdrawn; the page stays a draft
-DELETED = "deleted"          # the page is gone
-DENIED = "denied"            # refused: redirected to the admin dashboard (/admin/); nothing changed
+DELETED = "deleted"  # the page is gone
+DENIED = "denied"  # refused: redirected to the admin dashboard (/admin/); nothing changed
 
 # Per Wagtail's PagePermissionTester with the group permissions of portal/editorial.py:
 # 编辑 add+change, 审核人 add+change+publish+lock+unlock, the workflow's task locks the page for
@@ -118,61 +134,61 @@ DENIED = "denied"            # refused: redirected to the admin dashboard (/admi
 ADMIN = {
     "preview": {  # GET /admin/pages/<id>/view_draft/
         #                anonymous editor      reviewer     superuser
-        "draft":        (LOGIN,    OK,         OK,          OK),
-        "in_review":    (LOGIN,    OK,         OK,          OK),
-        "live":         (LOGIN,    OK,         OK,          OK),
-        "scheduled":    (LOGIN,    OK,         OK,          OK),
-        "expired":      (LOGIN,    OK,         OK,          OK),
-        "unpublished":  (LOGIN,    OK,         OK,          OK),
-        "live_changed": (LOGIN,    OK,         OK,          OK),
-        "private":      (LOGIN,    OK,         OK,          OK),
+        "draft": (LOGIN, OK, OK, OK),
+        "in_review": (LOGIN, OK, OK, OK),
+        "live": (LOGIN, OK, OK, OK),
+        "scheduled": (LOGIN, OK, OK, OK),
+        "expired": (LOGIN, OK, OK, OK),
+        "unpublished": (LOGIN, OK, OK, OK),
+        "live_changed": (LOGIN, OK, OK, OK),
+        "private": (LOGIN, OK, OK, OK),
     },
     "edit": {  # GET /admin/pages/<id>/edit/, then POST it ("save draft") with a new title
-        "draft":        (LOGIN,    SAVED,      SAVED,       SAVED),
-        "in_review":    (LOGIN,    LOCKED,     SAVED,       SAVED),
-        "live":         (LOGIN,    SAVED,      SAVED,       SAVED),
-        "scheduled":    (LOGIN,    LOCKED,     LOCKED,      LOCKED),
-        "expired":      (LOGIN,    SAVED,      SAVED,       SAVED),
-        "unpublished":  (LOGIN,    SAVED,      SAVED,       SAVED),
-        "live_changed": (LOGIN,    LOCKED,     SAVED,       SAVED),
-        "private":      (LOGIN,    SAVED,      SAVED,       SAVED),
+        "draft": (LOGIN, SAVED, SAVED, SAVED),
+        "in_review": (LOGIN, LOCKED, SAVED, SAVED),
+        "live": (LOGIN, SAVED, SAVED, SAVED),
+        "scheduled": (LOGIN, LOCKED, LOCKED, LOCKED),
+        "expired": (LOGIN, SAVED, SAVED, SAVED),
+        "unpublished": (LOGIN, SAVED, SAVED, SAVED),
+        "live_changed": (LOGIN, LOCKED, SAVED, SAVED),
+        "private": (LOGIN, SAVED, SAVED, SAVED),
     },
     "publish": {  # POST the edit form with action-publish and a new title (a past expiry cleared)
-        "draft":        (LOGIN,    DRAFT_ONLY, PUBLISHED,   PUBLISHED),
-        "in_review":    (LOGIN,    LOCKED,     PUBLISHED,   PUBLISHED),
-        "live":         (LOGIN,    DRAFT_ONLY, PUBLISHED,   PUBLISHED),
-        "scheduled":    (LOGIN,    LOCKED,     LOCKED,      LOCKED),
-        "expired":      (LOGIN,    DRAFT_ONLY, PUBLISHED,   PUBLISHED),
-        "unpublished":  (LOGIN,    DRAFT_ONLY, PUBLISHED,   PUBLISHED),
-        "live_changed": (LOGIN,    LOCKED,     PUBLISHED,   PUBLISHED),
-        "private":      (LOGIN,    DRAFT_ONLY, PUBLISHED,   PUBLISHED),
+        "draft": (LOGIN, DRAFT_ONLY, PUBLISHED, PUBLISHED),
+        "in_review": (LOGIN, LOCKED, PUBLISHED, PUBLISHED),
+        "live": (LOGIN, DRAFT_ONLY, PUBLISHED, PUBLISHED),
+        "scheduled": (LOGIN, LOCKED, LOCKED, LOCKED),
+        "expired": (LOGIN, DRAFT_ONLY, PUBLISHED, PUBLISHED),
+        "unpublished": (LOGIN, DRAFT_ONLY, PUBLISHED, PUBLISHED),
+        "live_changed": (LOGIN, LOCKED, PUBLISHED, PUBLISHED),
+        "private": (LOGIN, DRAFT_ONLY, PUBLISHED, PUBLISHED),
     },
     "approve": {  # POST /admin/pages/workflow/action/<id>/approve/<task state>/ (cases in review only)
-        "in_review":    (LOGIN,    DENIED,     APPROVED,    APPROVED),
-        "live_changed": (LOGIN,    DENIED,     APPROVED,    APPROVED),
+        "in_review": (LOGIN, DENIED, APPROVED, APPROVED),
+        "live_changed": (LOGIN, DENIED, APPROVED, APPROVED),
     },
     "unschedule": {  # POST /admin/pages/<id>/revisions/<approved revision>/unschedule/ (scheduled case only)
-        "scheduled":    (LOGIN,    DENIED,     UNSCHEDULED, UNSCHEDULED),
+        "scheduled": (LOGIN, DENIED, UNSCHEDULED, UNSCHEDULED),
     },
     "unpublish": {  # POST /admin/pages/<id>/unpublish/
-        "draft":        (LOGIN,    DENIED,     DENIED,      DENIED),
-        "in_review":    (LOGIN,    DENIED,     DENIED,      DENIED),
-        "live":         (LOGIN,    DENIED,     UNPUBLISHED, UNPUBLISHED),
-        "scheduled":    (LOGIN,    DENIED,     DENIED,      DENIED),
-        "expired":      (LOGIN,    DENIED,     DENIED,      DENIED),
-        "unpublished":  (LOGIN,    DENIED,     DENIED,      DENIED),
-        "live_changed": (LOGIN,    DENIED,     UNPUBLISHED, UNPUBLISHED),
-        "private":      (LOGIN,    DENIED,     UNPUBLISHED, UNPUBLISHED),
+        "draft": (LOGIN, DENIED, DENIED, DENIED),
+        "in_review": (LOGIN, DENIED, DENIED, DENIED),
+        "live": (LOGIN, DENIED, UNPUBLISHED, UNPUBLISHED),
+        "scheduled": (LOGIN, DENIED, DENIED, DENIED),
+        "expired": (LOGIN, DENIED, DENIED, DENIED),
+        "unpublished": (LOGIN, DENIED, DENIED, DENIED),
+        "live_changed": (LOGIN, DENIED, UNPUBLISHED, UNPUBLISHED),
+        "private": (LOGIN, DENIED, UNPUBLISHED, UNPUBLISHED),
     },
     "delete": {  # POST /admin/pages/<id>/delete/ (every case here is the editor's own)
-        "draft":        (LOGIN,    DELETED,    DELETED,     DELETED),
-        "in_review":    (LOGIN,    DENIED,     DELETED,     DELETED),
-        "live":         (LOGIN,    DENIED,     DELETED,     DELETED),
-        "scheduled":    (LOGIN,    DENIED,     DELETED,     DELETED),
-        "expired":      (LOGIN,    DENIED,     DELETED,     DELETED),
-        "unpublished":  (LOGIN,    DENIED,     DELETED,     DELETED),
-        "live_changed": (LOGIN,    DENIED,     DELETED,     DELETED),
-        "private":      (LOGIN,    DENIED,     DELETED,     DELETED),
+        "draft": (LOGIN, DELETED, DELETED, DELETED),
+        "in_review": (LOGIN, DENIED, DELETED, DELETED),
+        "live": (LOGIN, DENIED, DELETED, DELETED),
+        "scheduled": (LOGIN, DENIED, DELETED, DELETED),
+        "expired": (LOGIN, DENIED, DELETED, DELETED),
+        "unpublished": (LOGIN, DENIED, DELETED, DELETED),
+        "live_changed": (LOGIN, DENIED, DELETED, DELETED),
+        "private": (LOGIN, DENIED, DELETED, DELETED),
     },
 }
 
@@ -191,8 +207,11 @@ def _cells():
             for role, expected in zip(ROLES, row):
                 cells.append((surface, state, role, expected))
     return [
-        pytest.param(*cell, id="-".join(cell[:3]),
-                     marks=[pytest.mark.xfail(strict=True, reason=LEAKS[cell[:3]])] if cell[:3] in LEAKS else [])
+        pytest.param(
+            *cell,
+            id="-".join(cell[:3]),
+            marks=[pytest.mark.xfail(strict=True, reason=LEAKS[cell[:3]])] if cell[:3] in LEAKS else [],
+        )
         for cell in cells
     ]
 
@@ -206,11 +225,23 @@ def _title(word):
 
 def _new_case(index, state, word, owner, theme, domain, region):
     case = CasePage(
-        title=_title(word), slug=f"perm-matrix-{state.replace('_', '-')}", owner=owner, live=False,
-        summary=f"权限矩阵测试摘要：{word}村的做法。", region=region, domain=domain, unit_level="村",
-        year_started=2010, year_reported=2011, source_title=f"{word}村党建的报道",
-        body=[{"type": "section", "value": {"kind": "做法", "heading": "主要做法",
-                                             "text": f"<p>{word}村推行网格化党建。</p>"}}],
+        title=_title(word),
+        slug=f"perm-matrix-{state.replace('_', '-')}",
+        owner=owner,
+        live=False,
+        summary=f"权限矩阵测试摘要：{word}村的做法。",
+        region=region,
+        domain=domain,
+        unit_level="村",
+        year_started=2010,
+        year_reported=2011,
+        source_title=f"{word}村党建的报道",
+        body=[
+            {
+                "type": "section",
+                "value": {"kind": "做法", "heading": "主要做法", "text": f"<p>{word}村推行网格化党建。</p>"},
+            }
+        ],
     )
     case.themes = [theme]
     case.tags.add(f"{word}标签")
@@ -238,7 +269,8 @@ def _build(users):
             revision.publish(user=reviewer)
         cases[state] = case
     PageViewRestriction.objects.create(
-        page=cases["private"], restriction_type=PageViewRestriction.PASSWORD, password="matrix-secret")
+        page=cases["private"], restriction_type=PageViewRestriction.PASSWORD, password="matrix-secret"
+    )
     CasePage.objects.get(pk=cases["unpublished"].pk).unpublish(user=reviewer)
     CasePage.objects.filter(pk=cases["expired"].pk).update(expire_at=timezone.now() - timedelta(minutes=1))
     call_command("publish_scheduled", stdout=io.StringIO())
@@ -259,10 +291,14 @@ def _build(users):
     cases = {state: CasePage.objects.get(pk=case.pk) for state, case in cases.items()}
     # The states are what they claim to be.
     expect = {  # state: (live, expired, workflow in progress, approved schedule)
-        "draft": (False, False, False, False), "in_review": (False, False, True, False),
-        "live": (True, False, False, False), "scheduled": (False, False, False, True),
-        "expired": (False, True, False, False), "unpublished": (False, False, False, False),
-        "live_changed": (True, False, True, False), "private": (True, False, False, False),
+        "draft": (False, False, False, False),
+        "in_review": (False, False, True, False),
+        "live": (True, False, False, False),
+        "scheduled": (False, False, False, True),
+        "expired": (False, True, False, False),
+        "unpublished": (False, False, False, False),
+        "live_changed": (True, False, True, False),
+        "private": (True, False, False, False),
     }
     for state, case in cases.items():
         scheduled = case.revisions.filter(approved_go_live_at__isnull=False).exists()
@@ -445,8 +481,11 @@ def snapshot(pk):
     if page is None:
         return None
     return {
-        "live": page.live, "title": page.title, "expired": page.expired,
-        "latest_revision": page.latest_revision_id, "workflow": page.workflow_in_progress,
+        "live": page.live,
+        "title": page.title,
+        "expired": page.expired,
+        "latest_revision": page.latest_revision_id,
+        "workflow": page.workflow_in_progress,
     }
 
 
@@ -492,8 +531,9 @@ def check_admin(surface, world, role, state, expected, client):
     new_title = f"{latest.title}（{role}修订）"
     edit_url = f"/admin/pages/{case.pk}/edit/"
     if expected in CHANGES_PUBLIC_VIEW:
-        _assert_public_view(anonymous_view(world, case), case.title if before["live"] else None,
-                            protected=state == "private")
+        _assert_public_view(
+            anonymous_view(world, case), case.title if before["live"] else None, protected=state == "private"
+        )
 
     if surface == "preview":
         response = client.get(f"/admin/pages/{case.pk}/view_draft/")
@@ -511,7 +551,8 @@ def check_admin(surface, world, role, state, expected, client):
         response = client.post(edit_url, data)
     elif surface == "approve":
         task_state = WorkflowState.objects.get(
-            base_content_type__isnull=False, object_id=str(case.pk), status="in_progress").current_task_state
+            base_content_type__isnull=False, object_id=str(case.pk), status="in_progress"
+        ).current_task_state
         response = client.post(f"/admin/pages/workflow/action/{case.pk}/approve/{task_state.pk}/", {"comment": ""})
     elif surface == "unschedule":
         revision = case.revisions.get(approved_go_live_at__isnull=False)

@@ -69,16 +69,28 @@ def test_request_bodies_over_ten_megabytes_are_refused(client):
 def test_images_over_ten_megabytes_are_refused_with_a_message(db):
     form_class = get_image_form(get_image_model())
     upload = SimpleUploadedFile("big.png", b"\x89PNG\r\n\x1a\n" + b"0" * ELEVEN_MEGABYTES, content_type="image/png")
-    form = form_class({"title": "太大的图片", "description": "测试", "source": "", "credit": ""}, {"file": upload},
-                      user=get_user_model().objects.create_superuser("imgadmin", password="x"))
+    form = form_class(
+        {"title": "太大的图片", "description": "测试", "source": "", "credit": ""},
+        {"file": upload},
+        user=get_user_model().objects.create_superuser("imgadmin", password="x"),
+    )
     assert not form.is_valid()
     assert "file" in form.errors
 
 
 def test_production_settings_pass_check_deploy_and_keep_the_policy():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.production",
-           "SECRET_KEY": "x" * 60 + "production-check-only", "ALLOWED_HOSTS": "example.org"}
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-                            cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings.production",
+        "SECRET_KEY": "x" * 60 + "production-check-only",
+        "ALLOWED_HOSTS": "example.org",
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout

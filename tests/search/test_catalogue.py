@@ -34,8 +34,12 @@ def test_every_facet_value_filters_and_counts_as_the_database_does():
 
 
 def test_combined_filters_as_the_database():
-    for params in ({"region": "黑龙江省", "theme": "服务群众"}, {"year": "2009", "domain": "农村"},
-                   {"region": "兴山县"}, {"problem": "集体经济薄弱", "year": "2030"}):
+    for params in (
+        {"region": "黑龙江省", "theme": "服务群众"},
+        {"year": "2009", "domain": "农村"},
+        {"region": "兴山县"},
+        {"problem": "集体经济薄弱", "year": "2030"},
+    ):
         assert catalogue().allowed(CaseFilter.from_params(params)) == database_ids(params), params
 
 
@@ -63,9 +67,11 @@ def test_the_title_tier_is_every_case_whose_title_or_model_name_holds_the_words(
     for words in (["党建"], ["两会两评"], ["城乡联建"], ["党员", "创业"], ["13模式"], ["不存在的词"]):
         expected = set()
         for pk, fields in cases.items():
+
             def holds(word):
                 parts = word_parts(word)
                 return any(word in text or (parts and all(part in text for part in parts)) for text in fields)  # noqa: B023
+
             if all(holds(word) for word in words):
                 expected.add(pk)
         assert catalogue().in_title(words) == expected, words
@@ -84,8 +90,10 @@ def test_a_text_column_finds_each_case_once_and_never_across_two_texts():
 
 
 @settings(max_examples=300, deadline=None)
-@given(texts=st.lists(st.text(alphabet="党建村民 ", max_size=8), max_size=12),
-       word=st.text(alphabet="党建村民 ", min_size=1, max_size=3))
+@given(
+    texts=st.lists(st.text(alphabet="党建村民 ", max_size=8), max_size=12),
+    word=st.text(alphabet="党建村民 ", min_size=1, max_size=3),
+)
 def test_a_text_column_holds_what_substring_search_finds(texts, word):
     column = TextColumn({pk * 3: text for pk, text in enumerate(texts)})
     assert column.holding(word) == {pk * 3 for pk, text in enumerate(texts) if word in text}
@@ -103,8 +111,11 @@ def test_case_sets_behave_as_sets_of_their_pks(first, second):
 
 
 @settings(max_examples=200, deadline=None)
-@given(order=st.permutations(range(30)), tier_of=st.lists(st.integers(-1, 3), min_size=30, max_size=30),
-       slices=st.lists(st.tuples(st.integers(0, 35), st.integers(0, 35)), max_size=5))
+@given(
+    order=st.permutations(range(30)),
+    tier_of=st.lists(st.integers(-1, 3), min_size=30, max_size=30),
+    slices=st.lists(st.tuples(st.integers(0, 35), st.integers(0, 35)), max_size=5),
+)
 def test_ranked_ids_read_lazily_equal_ranking_everything_first(order, tier_of, slices):
     tiers = [{pk for pk in range(30) if tier_of[pk] == tier} for tier in range(4)]  # -1: in no tier
     expected = [pk for tier in tiers for pk in order if pk in tier]
@@ -120,8 +131,11 @@ def test_ranked_ids_put_what_the_order_leaves_out_last_by_id():
 
 
 @settings(max_examples=200, deadline=None)
-@given(order=st.permutations(range(30)), tier_of=st.lists(st.integers(-1, 3), min_size=30, max_size=30),
-       slices=st.lists(st.tuples(st.integers(0, 35), st.integers(0, 35)), max_size=5))
+@given(
+    order=st.permutations(range(30)),
+    tier_of=st.lists(st.integers(-1, 3), min_size=30, max_size=30),
+    slices=st.lists(st.tuples(st.integers(0, 35), st.integers(0, 35)), max_size=5),
+)
 def test_ranked_ids_ranking_a_tier_at_a_time_equal_ranking_everything_first(order, tier_of, slices):
     tiers = [{pk for pk in range(30) if tier_of[pk] == tier} for tier in range(4)]
     expected = [pk for tier in tiers for pk in order if pk in tier]
@@ -185,8 +199,11 @@ def test_the_catalogue_reads_the_cases_through_its_covering_index():
 
     with CaptureQueriesContext(connection) as captured:
         _load()
-    (read,) = [query["sql"] for query in captured.captured_queries
-               if 'FROM "cases_casepage" INNER JOIN "wagtailcore_page"' in query["sql"]]
+    (read,) = [
+        query["sql"]
+        for query in captured.captured_queries
+        if 'FROM "cases_casepage" INNER JOIN "wagtailcore_page"' in query["sql"]
+    ]
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN QUERY PLAN {read}")
         plan = " ".join(row[-1] for row in cursor.fetchall())

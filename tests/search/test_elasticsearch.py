@@ -52,9 +52,13 @@ class FakeCluster:
                 if cluster.error and urlsplit(target).path.endswith(cluster.fail_on):
                     raise cluster.error
                 status, reply = cluster.answer(method, target, body)
-                meta = ApiResponseMeta(status=status, http_version="1.1", duration=0.0, node=self.config,
-                                       headers=HttpHeaders({"X-Elastic-Product": "Elasticsearch",
-                                                            "Content-Type": "application/json"}))
+                meta = ApiResponseMeta(
+                    status=status,
+                    http_version="1.1",
+                    duration=0.0,
+                    node=self.config,
+                    headers=HttpHeaders({"X-Elastic-Product": "Elasticsearch", "Content-Type": "application/json"}),
+                )
                 return NodeApiResponse(meta, json.dumps(reply).encode() if method != "HEAD" else b"")
 
         return Node
@@ -62,8 +66,14 @@ class FakeCluster:
     def answer(self, method, target, body):
         url = urlsplit(target)
         lines = [json.loads(line) for line in body.decode().splitlines()] if body else []
-        self.requests.append({"method": method, "path": url.path, "params": dict(parse_qsl(url.query)),
-                              "body": lines if url.path.endswith("/_bulk") else (lines[0] if lines else None)})
+        self.requests.append(
+            {
+                "method": method,
+                "path": url.path,
+                "params": dict(parse_qsl(url.query)),
+                "body": lines if url.path.endswith("/_bulk") else (lines[0] if lines else None),
+            }
+        )
         if url.path == f"/_alias/{ALIAS}":
             if method == "HEAD":
                 return (200 if self.alias_indexes else 404), {}
@@ -74,8 +84,11 @@ class FakeCluster:
             return 200, self.search_reply or search_reply([])
         if url.path.endswith("/_bulk"):
             actions = [line for line in lines if {"index", "delete"} & set(line)]
-            items = [{kind: {"_id": meta["_id"], "status": 201 if kind == "index" else 404}}
-                     for action in actions for kind, meta in action.items()]
+            items = [
+                {kind: {"_id": meta["_id"], "status": 201 if kind == "index" else 404}}
+                for action in actions
+                for kind, meta in action.items()
+            ]
             return 200, {"took": 1, "errors": any(item.get("delete") for item in items), "items": items}
         if url.path.endswith("/_count"):
             return 200, {"count": 6}
@@ -89,14 +102,29 @@ def search_reply(hits, total=None, buckets=None, highlights=None):
     """A search response: `hits` are case ids, `buckets` {facet: [(key, count)]}."""
     buckets = buckets or {}
     return {
-        "took": 1, "timed_out": False, "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
-        "hits": {"total": {"value": len(hits) if total is None else total, "relation": "eq"}, "max_score": None,
-                 "hits": [{"_index": "test_cases-1", "_id": str(pk), "_score": None,
-                           **({"highlight": highlights[pk]} if highlights and pk in highlights else {})}
-                          for pk in hits]},
-        "aggregations": {f"_filter_{name}": {"doc_count": 6, name: {"buckets": [
-            {"key": key, "doc_count": count} for key, count in buckets.get(name, [])]}}
-            for name in ("region", "theme", "problem", "domain", "tag", "year")},
+        "took": 1,
+        "timed_out": False,
+        "_shards": {"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+        "hits": {
+            "total": {"value": len(hits) if total is None else total, "relation": "eq"},
+            "max_score": None,
+            "hits": [
+                {
+                    "_index": "test_cases-1",
+                    "_id": str(pk),
+                    "_score": None,
+                    **({"highlight": highlights[pk]} if highlights and pk in highlights else {}),
+                }
+                for pk in hits
+            ],
+        },
+        "aggregations": {
+            f"_filter_{name}": {
+                "doc_count": 6,
+                name: {"buckets": [{"key": key, "doc_count": count} for key, count in buckets.get(name, [])]},
+            }
+            for name in ("region", "theme", "problem", "domain", "tag", "year")
+        },
     }
 
 
@@ -129,8 +157,12 @@ BASE_SETTINGS = Path(settings.BASE_DIR) / "portal" / "settings" / "base.py"
 
 @pytest.fixture
 def environment(monkeypatch):
-    for name in ("ELASTICSEARCH_URL", "ELASTICSEARCH_INDEX_PREFIX", "ELASTICSEARCH_TIMEOUT",
-                 "ELASTICSEARCH_CHINESE_ANALYZER"):
+    for name in (
+        "ELASTICSEARCH_URL",
+        "ELASTICSEARCH_INDEX_PREFIX",
+        "ELASTICSEARCH_TIMEOUT",
+        "ELASTICSEARCH_CHINESE_ANALYZER",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -138,24 +170,38 @@ def environment(monkeypatch):
 def test_without_elasticsearch_url_the_database_backend_stays(environment):
     loaded = runpy.run_path(str(BASE_SETTINGS))
     assert loaded["ELASTICSEARCH_URL"] == ""
-    assert loaded["WAGTAILSEARCH_BACKENDS"] == {
-        "default": {"BACKEND": "search.backend", "SEARCH_CONFIG": "simple"}}
+    assert loaded["WAGTAILSEARCH_BACKENDS"] == {"default": {"BACKEND": "search.backend", "SEARCH_CONFIG": "simple"}}
 
 
 def test_elasticsearch_url_switches_wagtail_to_elasticsearch8(environment):
     environment.setenv("ELASTICSEARCH_URL", "http://es.internal:9200")
     environment.setenv("ELASTICSEARCH_TIMEOUT", "2.5")
-    assert runpy.run_path(str(BASE_SETTINGS))["WAGTAILSEARCH_BACKENDS"] == {"default": {
-        "BACKEND": "wagtail.search.backends.elasticsearch8",
-        "URLS": ["http://es.internal:9200"],
-        "INDEX_PREFIX": "portal_",
-        "TIMEOUT": 2.5,
-        "INDEX_SETTINGS": {"settings": {"analysis": {"analyzer": {
-            "default": {"type": "custom", "tokenizer": "whitespace", "filter": ["cjk_width", "lowercase"]},
-            "edgengram_analyzer": {"type": "custom", "tokenizer": "whitespace",
-                                   "filter": ["cjk_width", "lowercase", "edgengram"]},
-        }}}},
-    }}
+    assert runpy.run_path(str(BASE_SETTINGS))["WAGTAILSEARCH_BACKENDS"] == {
+        "default": {
+            "BACKEND": "wagtail.search.backends.elasticsearch8",
+            "URLS": ["http://es.internal:9200"],
+            "INDEX_PREFIX": "portal_",
+            "TIMEOUT": 2.5,
+            "INDEX_SETTINGS": {
+                "settings": {
+                    "analysis": {
+                        "analyzer": {
+                            "default": {
+                                "type": "custom",
+                                "tokenizer": "whitespace",
+                                "filter": ["cjk_width", "lowercase"],
+                            },
+                            "edgengram_analyzer": {
+                                "type": "custom",
+                                "tokenizer": "whitespace",
+                                "filter": ["cjk_width", "lowercase", "edgengram"],
+                            },
+                        }
+                    }
+                }
+            },
+        }
+    }
 
 
 def test_an_unknown_chinese_analyzer_is_refused(environment):
@@ -179,36 +225,66 @@ def test_wagtail_backend_reads_segmented_words_with_the_index_settings():
 
 WORDS = {"type": "text", "analyzer": "case_words"}
 TERM = {"type": "object", "properties": {"slug": {"type": "keyword"}, "name": WORDS}}
-CASE_MAPPING = {"dynamic": "strict", "properties": {
-    "pk": {"type": "integer"},
-    "title": WORDS, "model_name": WORDS, "summary": WORDS, "body": WORDS,
-    "headline_raw": {"type": "text", "analyzer": "case_text"},
-    "summary_raw": {"type": "text", "analyzer": "case_text"},
-    "body_raw": {"type": "text", "analyzer": "case_text"},
-    "region": {"type": "object", "properties": {
-        "slug": {"type": "keyword"}, "path": {"type": "keyword"}, "province": {"type": "keyword"}, "name": WORDS}},
-    "domain": TERM, "themes": TERM, "problems": TERM, "tags": TERM,
-    "years": {"type": "integer"}, "year_reported": {"type": "integer"}, "first_published_at": {"type": "date"},
-    "key_figures": {"type": "object", "properties": {
-        "label": WORDS, "value": {"type": "keyword"}, "unit": {"type": "keyword"}, "year": {"type": "integer"}}},
-}}
+CASE_MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "pk": {"type": "integer"},
+        "title": WORDS,
+        "model_name": WORDS,
+        "summary": WORDS,
+        "body": WORDS,
+        "headline_raw": {"type": "text", "analyzer": "case_text"},
+        "summary_raw": {"type": "text", "analyzer": "case_text"},
+        "body_raw": {"type": "text", "analyzer": "case_text"},
+        "region": {
+            "type": "object",
+            "properties": {
+                "slug": {"type": "keyword"},
+                "path": {"type": "keyword"},
+                "province": {"type": "keyword"},
+                "name": WORDS,
+            },
+        },
+        "domain": TERM,
+        "themes": TERM,
+        "problems": TERM,
+        "tags": TERM,
+        "years": {"type": "integer"},
+        "year_reported": {"type": "integer"},
+        "first_published_at": {"type": "date"},
+        "key_figures": {
+            "type": "object",
+            "properties": {
+                "label": WORDS,
+                "value": {"type": "keyword"},
+                "unit": {"type": "keyword"},
+                "year": {"type": "integer"},
+            },
+        },
+    },
+}
 
 
-@pytest.mark.parametrize("plugin, text_analyzer", [
-    ("", {"type": "custom", "tokenizer": "standard", "filter": ["cjk_width", "lowercase", "cjk_bigram"]}),
-    ("smartcn", {"type": "custom", "tokenizer": "smartcn_tokenizer", "filter": ["cjk_width", "lowercase"]}),
-    ("ik", {"type": "custom", "tokenizer": "ik_smart", "filter": ["cjk_width", "lowercase"]}),
-])
+@pytest.mark.parametrize(
+    "plugin, text_analyzer",
+    [
+        ("", {"type": "custom", "tokenizer": "standard", "filter": ["cjk_width", "lowercase", "cjk_bigram"]}),
+        ("smartcn", {"type": "custom", "tokenizer": "smartcn_tokenizer", "filter": ["cjk_width", "lowercase"]}),
+        ("ik", {"type": "custom", "tokenizer": "ik_smart", "filter": ["cjk_width", "lowercase"]}),
+    ],
+)
 def test_case_index_settings_and_mapping(settings, plugin, text_analyzer):
     settings.ELASTICSEARCH_CHINESE_ANALYZER = plugin
     assert case_index("test_cases-1").to_dict() == {
-        "settings": {"analysis": {
-            "analyzer": {
-                "case_words": {"type": "custom", "tokenizer": "whitespace", "filter": ["cjk_width", "lowercase"]},
-                "case_text": {**text_analyzer, "char_filter": ["search_folds"]},
-            },
-            "char_filter": {"search_folds": {"type": "mapping", "mappings": ["著 => 着"]}},
-        }},
+        "settings": {
+            "analysis": {
+                "analyzer": {
+                    "case_words": {"type": "custom", "tokenizer": "whitespace", "filter": ["cjk_width", "lowercase"]},
+                    "case_text": {**text_analyzer, "char_filter": ["search_folds"]},
+                },
+                "char_filter": {"search_folds": {"type": "mapping", "mappings": ["著 => 着"]}},
+            }
+        },
         "mappings": CASE_MAPPING,
     }
 
@@ -223,14 +299,22 @@ def test_a_case_document_holds_the_pipelines_text_and_the_vocabulary_slugs():
     assert source["summary"] == index_text(case.summary) and source["model_name"] == index_text(case.model_name)
     assert source["body_raw"] == to_simplified(body) and source["summary_raw"] == case.summary
     assert source["headline_raw"] == case.search_headline()
-    assert source["region"] == {"slug": "五常市", "path": ["五常市", "哈尔滨市", "黑龙江省"],
-                                "province": "黑龙江省", "name": index_text("黑龙江省哈尔滨市五常市")}
+    assert source["region"] == {
+        "slug": "五常市",
+        "path": ["五常市", "哈尔滨市", "黑龙江省"],
+        "province": "黑龙江省",
+        "name": index_text("黑龙江省哈尔滨市五常市"),
+    }
     assert source["themes"] == [{"slug": t.slug, "name": index_text(t.name)} for t in case.themes.all()]
     assert source["domain"] == {"slug": case.domain.slug, "name": index_text(case.domain.name)}
     assert source["years"] == [2007, 2008, 2009, 2010, 2011] and source["year_reported"] == 2011
     figure = case.key_figures.first()
-    assert source["key_figures"][0] == {"label": index_text(figure.label), "value": figure.value,
-                                        "unit": figure.unit, "year": figure.year}
+    assert source["key_figures"][0] == {
+        "label": index_text(figure.label),
+        "value": figure.value,
+        "unit": figure.unit,
+        "year": figure.year,
+    }
 
 
 def test_case_years_match_the_year_facet():
@@ -240,14 +324,16 @@ def test_case_years_match_the_year_facet():
     assert len(documents.case_years(1900, 2100)) == 51
 
 
-
 # The search request ---------------------------------------------------------------------------
 
 TITLE = ["title", "model_name"]
 HEADLINE = [*TITLE, "summary", "region.name", "domain.name", "themes.name", "problems.name", "tags.name"]
 TEXT = [*(f"{field}^5" for field in HEADLINE), "body"]
-NEWEST = [{"year_reported": {"order": "desc", "missing": "_last"}}, {"first_published_at": {"order": "desc"}},
-          {"pk": {"order": "asc"}}]
+NEWEST = [
+    {"year_reported": {"order": "desc", "missing": "_last"}},
+    {"first_published_at": {"order": "desc"}},
+    {"pk": {"order": "asc"}},
+]
 
 
 def combined(query, fields):
@@ -263,10 +349,17 @@ def facet(field, order=None):
     return {"filter": {"match_all": {}}, "aggs": {"x": {"terms": {"field": field, "size": 200, "order": order}}}}
 
 
-AGGS = {f"_filter_{name}": {**body, "aggs": {name: body["aggs"]["x"]}} for name, body in {
-    "region": facet("region.province"), "theme": facet("themes.slug"), "problem": facet("problems.slug"),
-    "domain": facet("domain.slug"), "tag": facet("tags.slug"), "year": facet("years", {"_key": "desc"}),
-}.items()}
+AGGS = {
+    f"_filter_{name}": {**body, "aggs": {name: body["aggs"]["x"]}}
+    for name, body in {
+        "region": facet("region.province"),
+        "theme": facet("themes.slug"),
+        "problem": facet("problems.slug"),
+        "domain": facet("domain.slug"),
+        "tag": facet("tags.slug"),
+        "year": facet("years", {"_key": "desc"}),
+    }.items()
+}
 
 
 @pytest.mark.django_db
@@ -277,28 +370,49 @@ def test_search_request_ranks_filters_counts_highlights_and_pages(cluster, clien
     parts = ["两会", "两", "评"]  # search.text.word_parts("两会两评")
     assert request["path"] == "/test_cases/_search"
     assert request["body"] == {
-        "query": {"bool": {
-            "must": [{"script_score": {
-                "query": {"bool": {"must": [word_or_parts("两会两评", parts, TEXT)]}},
-                "script": {"source": "_score / (_score + 1)"},
-            }}],
-            "should": [  # rank tiers: title or model name, title slot, words as written
-                {"constant_score": {"filter": {"bool": {"must": [word_or_parts("两会两评", parts, TITLE)]}},
-                                    "boost": 4}},
-                {"constant_score": {"filter": {"bool": {"must": [word_or_parts("两会两评", parts, HEADLINE)]}},
-                                    "boost": 2}},
-                {"constant_score": {"filter": {"bool": {"must": [combined("两会两评", TEXT)]}}, "boost": 1}},
-            ],
-            "minimum_should_match": 0,
-            "filter": [{"term": {"region.path": "湖北省"}}, {"term": {"years": 2009}}],
-        }},
+        "query": {
+            "bool": {
+                "must": [
+                    {
+                        "script_score": {
+                            "query": {"bool": {"must": [word_or_parts("两会两评", parts, TEXT)]}},
+                            "script": {"source": "_score / (_score + 1)"},
+                        }
+                    }
+                ],
+                "should": [  # rank tiers: title or model name, title slot, words as written
+                    {
+                        "constant_score": {
+                            "filter": {"bool": {"must": [word_or_parts("两会两评", parts, TITLE)]}},
+                            "boost": 4,
+                        }
+                    },
+                    {
+                        "constant_score": {
+                            "filter": {"bool": {"must": [word_or_parts("两会两评", parts, HEADLINE)]}},
+                            "boost": 2,
+                        }
+                    },
+                    {"constant_score": {"filter": {"bool": {"must": [combined("两会两评", TEXT)]}}, "boost": 1}},
+                ],
+                "minimum_should_match": 0,
+                "filter": [{"term": {"region.path": "湖北省"}}, {"term": {"years": 2009}}],
+            }
+        },
         "aggs": AGGS,
         "highlight": {
             "fields": {"body_raw": {}, "summary_raw": {}},
-            "pre_tags": [MARK_START], "post_tags": [MARK_END], "number_of_fragments": 0,
-            "highlight_query": {"bool": {"should": [
-                {"multi_match": {"query": term, "type": "phrase", "fields": ["body_raw", "summary_raw"]}}
-                for term in ["两会两评", "两会"]]}},
+            "pre_tags": [MARK_START],
+            "post_tags": [MARK_END],
+            "number_of_fragments": 0,
+            "highlight_query": {
+                "bool": {
+                    "should": [
+                        {"multi_match": {"query": term, "type": "phrase", "fields": ["body_raw", "summary_raw"]}}
+                        for term in ["两会两评", "两会"]
+                    ]
+                }
+            },
         },
         "sort": [{"_score": {"order": "desc"}}, *NEWEST],
         "track_total_hits": True,
@@ -313,8 +427,9 @@ def test_newest_first_drops_the_rank_tiers_and_quoted_phrases_filter(cluster, cl
     search_json(client, q='"党员创业"', sort="newest", theme="服务群众")
     body = cluster.sent("/_search")[0]["body"]
     assert body["sort"] == NEWEST
-    assert body["query"]["bool"]["must"][0]["script_score"]["query"] == {"bool": {"must": [
-        combined("党员", TEXT), combined("创业", TEXT)]}}
+    assert body["query"]["bool"]["must"][0]["script_score"]["query"] == {
+        "bool": {"must": [combined("党员", TEXT), combined("创业", TEXT)]}
+    }
     assert "should" not in body["query"]["bool"]
     assert body["query"]["bool"]["filter"] == [
         {"multi_match": {"query": "党员创业", "type": "phrase", "fields": ["headline_raw", "body_raw"]}},
@@ -327,7 +442,12 @@ def test_browsing_without_a_query_filters_counts_and_sorts_newest_first(cluster,
     search_json(client, domain="农村", tag="农民专业合作社")
     assert cluster.sent("/_search")[0]["body"] == {
         "query": {"bool": {"filter": [{"term": {"domain.slug": "农村"}}, {"term": {"tags.slug": "农民专业合作社"}}]}},
-        "aggs": AGGS, "sort": NEWEST, "track_total_hits": True, "_source": False, "from": 0, "size": 10,
+        "aggs": AGGS,
+        "sort": NEWEST,
+        "track_total_hits": True,
+        "_source": False,
+        "from": 0,
+        "size": 10,
     }
 
 
@@ -336,14 +456,17 @@ def page_requests(cluster):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("page, requests, shown", [
-    ("1", [(0, 10)], 1),
-    ("abc", [(0, 10)], 1),
-    ("2", [(10, 10)], 2),
-    ("99", [(980, 10), (10, 2)], 2),  # past the end: the last page, as Paginator.get_page does
-    ("-1", [(0, 10), (10, 2)], 2),  # below 1: the last page too
-    ("99999999999999999999", [(9990, 10), (10, 2)], 2),  # never past the result window
-])
+@pytest.mark.parametrize(
+    "page, requests, shown",
+    [
+        ("1", [(0, 10)], 1),
+        ("abc", [(0, 10)], 1),
+        ("2", [(10, 10)], 2),
+        ("99", [(980, 10), (10, 2)], 2),  # past the end: the last page, as Paginator.get_page does
+        ("-1", [(0, 10), (10, 2)], 2),  # below 1: the last page too
+        ("99999999999999999999", [(9990, 10), (10, 2)], 2),  # never past the result window
+    ],
+)
 def test_pages_follow_paginator_in_one_request_when_the_page_exists(cluster, client, page, requests, shown):
     cluster.search_reply = search_reply([], total=12)
     data = search_json(client, q="党建", page=page)
@@ -353,12 +476,15 @@ def test_pages_follow_paginator_in_one_request_when_the_page_exists(cluster, cli
 
 # Reading the response back ------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_results_facets_and_snippets_have_the_database_searchs_shape(cluster, client):
     xingshan, wuchang = (CasePage.objects.get(slug=slug) for slug in ("xingshan-lianghui-liangping", "wuchang-1-3"))
     body = xingshan.body_text()
     at = body.index("关怀理事会")
-    marked = to_simplified(body[:at]) + MARK_START + "关怀" + MARK_END + MARK_START + "理事会" + MARK_END + body[at + 5:]
+    marked = (
+        to_simplified(body[:at]) + MARK_START + "关怀" + MARK_END + MARK_START + "理事会" + MARK_END + body[at + 5 :]
+    )
     themes = list(Theme.objects.filter(cases=xingshan).order_by("pk"))
     cluster.search_reply = search_reply(
         [xingshan.pk, wuchang.pk],
@@ -379,9 +505,14 @@ def test_results_facets_and_snippets_have_the_database_searchs_shape(cluster, cl
     assert data["total"] == 2 and data["pages"] == 1
     assert data["facets"] == {
         # equal counts: provinces by full name, vocabulary terms by id, as search.facets orders them
-        "region": [{"value": "湖北省", "label": "湖北省", "count": 1}, {"value": "黑龙江省", "label": "黑龙江省", "count": 1}],
+        "region": [
+            {"value": "湖北省", "label": "湖北省", "count": 1},
+            {"value": "黑龙江省", "label": "黑龙江省", "count": 1},
+        ],
         "theme": [{"value": theme.slug, "label": theme.name, "count": 1} for theme in themes],
-        "problem": [], "domain": [], "tag": [],
+        "problem": [],
+        "domain": [],
+        "tag": [],
         "year": [{"value": "2011", "label": "2011年", "count": 1}, {"value": "2009", "label": "2009年", "count": 2}],
     }
     html = client.get("/search/", {"q": "关怀理事会"}).content.decode()
@@ -391,8 +522,9 @@ def test_results_facets_and_snippets_have_the_database_searchs_shape(cluster, cl
 @pytest.mark.django_db
 def test_highlights_are_escaped_not_trusted(cluster, client):
     case = CasePage.objects.get(slug="wuchang-1-3")
-    cluster.search_reply = search_reply([case.pk], highlights={case.pk: {
-        "summary_raw": [f"<script>alert(1)</script>{MARK_START}<b>x</b>{MARK_END}"]}})
+    cluster.search_reply = search_reply(
+        [case.pk], highlights={case.pk: {"summary_raw": [f"<script>alert(1)</script>{MARK_START}<b>x</b>{MARK_END}"]}}
+    )
     result = search_json(client, q="党建")["results"][0]
     assert "<script>" not in result["snippet"] and "<mark>&lt;b&gt;x&lt;/b&gt;</mark>" in result["snippet"]
 
@@ -431,6 +563,7 @@ def test_browsing_while_elasticsearch_is_down_falls_back_to_the_database(cluster
 
 # Keeping the index current ------------------------------------------------------------------------
 
+
 def bulk_actions(requests):
     """(action, id, title terms or None) of the bulk `requests`, checking their parameters."""
     sent = []
@@ -438,7 +571,7 @@ def bulk_actions(requests):
         assert request["params"] == {"require_alias": "true"}
         lines = iter(request["body"])
         for line in lines:
-            (kind, meta), = line.items()
+            ((kind, meta),) = line.items()
             assert meta["_index"] == ALIAS
             sent.append((kind, int(meta["_id"]), next(lines)["title"] if kind == "index" else None))
     return sent
@@ -469,7 +602,8 @@ def test_publish_edit_unpublish_and_delete_update_the_case_index(cluster, django
 
 @pytest.mark.django_db
 def test_making_the_case_library_private_and_public_again_updates_the_case_index(
-        cluster, django_capture_on_commit_callbacks):
+    cluster, django_capture_on_commit_callbacks
+):
     library = CaseIndexPage.objects.get()
     live = set(CasePage.objects.live().values_list("pk", flat=True))
     with django_capture_on_commit_callbacks(execute=True):
@@ -503,6 +637,7 @@ def test_publishing_works_while_elasticsearch_is_down(cluster, client, caplog, d
 
 # search_index --rebuild ---------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_rebuild_fills_a_new_index_and_moves_the_alias(cluster):
     cluster.alias_indexes = ["test_cases-old"]
@@ -517,8 +652,9 @@ def test_rebuild_fills_a_new_index_and_moves_the_alias(cluster):
     assert sorted(doc["pk"] for doc in documents_sent) == sorted(CasePage.objects.live().values_list("pk", flat=True))
     assert (refresh["method"], refresh["path"]) == ("POST", f"/{name}/_refresh")
     assert (exists["method"], get_alias["method"]) == ("HEAD", "GET")
-    assert move["path"] == "/_aliases" and move["body"] == {"actions": [
-        {"add": {"index": name, "alias": ALIAS}}, {"remove_index": {"index": "test_cases-old"}}]}
+    assert move["path"] == "/_aliases" and move["body"] == {
+        "actions": [{"add": {"index": name, "alias": ALIAS}}, {"remove_index": {"index": "test_cases-old"}}]
+    }
     assert f"[{'#' * 30}] 6/6" in out.getvalue() and f"test_cases → {name}" in out.getvalue()
 
 

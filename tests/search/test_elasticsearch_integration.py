@@ -18,8 +18,10 @@ from tests.search.search_client import search_json, slugs
 from tests.search.test_relevance import JUDGEMENTS, reciprocal_rank
 
 pytestmark = [
-    pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"),
-                       reason="ELASTICSEARCH_URL is not set: these tests need a running Elasticsearch 8 (see README)"),
+    pytest.mark.skipif(
+        not os.environ.get("ELASTICSEARCH_URL"),
+        reason="ELASTICSEARCH_URL is not set: these tests need a running Elasticsearch 8 (see README)",
+    ),
     pytest.mark.django_db,
 ]
 

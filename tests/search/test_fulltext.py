@@ -37,21 +37,25 @@ def test_a_word_in_half_the_index_or_more_lists_its_cases_newest_first():
     """bm25 gives such a word no weight (FTS5: idf 1e-6); ranking the matches would sort noise."""
     entries = IndexEntry.objects.count()
     # The newest mentions the word least: ranked by how often it occurs, the order would reverse.
-    cases = [publish_case(f"测试{number}号案例", body_mentions("网格员", 1 + number % 7), year_reported=1990 + number)
-             for number in range(entries)]
+    cases = [
+        publish_case(f"测试{number}号案例", body_mentions("网格员", 1 + number % 7), year_reported=1990 + number)
+        for number in range(entries)
+    ]
     matches = len(matching_cases(["网格员"]))
     assert matches * 2 >= IndexEntry.objects.count() and not worth_ranking(matches)
     newest_first = [case.pk for case in sorted(cases, key=lambda case: -case.year_reported)]
     results = search_cases({"q": "网格员"})
     assert results.total == len(cases)
-    assert [hit.case.pk for hit in results.hits] == newest_first[:len(results.hits)]
+    assert [hit.case.pk for hit in results.hits] == newest_first[: len(results.hits)]
     assert [hit.case.pk for hit in search_cases({"q": "网格员", "page": "2"}).hits] == newest_first[10:20]
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="FTS5 segments: SQLite's full-text index only")
 def test_update_index_leaves_the_full_text_index_in_one_segment():
-    cases = [publish_case(f"分段测试{number}", body_mentions("网格员", number + 1))  # a segment each
-             for number in range(3)]
+    cases = [
+        publish_case(f"分段测试{number}", body_mentions("网格员", number + 1))  # a segment each
+        for number in range(3)
+    ]
     call_command("update_index", stdout=io.StringIO())
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(DISTINCT segid) FROM {IndexEntry._meta.db_table}_fts_idx")
@@ -70,8 +74,9 @@ def test_refreshing_title_norms_leaves_the_full_text_index_alone_but_new_text_re
 
     IndexEntry.objects.update(title_norm=0.5)  # a column the full-text index does not hold
     assert segments() == 1  # nothing written to it (the stock trigger rewrote every document)
-    entry = IndexEntry.objects.get(object_id=str(CasePage.objects.get(slug="xingshan-lianghui-liangping").pk),
-                                   content_type__model="casepage")
+    entry = IndexEntry.objects.get(
+        object_id=str(CasePage.objects.get(slug="xingshan-lianghui-liangping").pk), content_type__model="casepage"
+    )
     IndexEntry.objects.filter(pk=entry.pk).update(title="网格员")
     assert list(matching_cases(["网格员"], title_only=True)) == [int(entry.object_id)]
 
@@ -88,8 +93,11 @@ def test_a_rebuild_averages_the_title_lengths_once_not_once_a_chunk():
 def test_a_rebuild_reads_its_chunks_by_key_not_by_offset():
     with CaptureQueriesContext(connection) as captured:
         call_command("update_index", chunk_size=2, stdout=io.StringIO())
-    chunks = [query["sql"] for query in captured.captured_queries
-              if query["sql"].startswith("SELECT") and '"cases_casepage"' in query["sql"] and "LIMIT 2" in query["sql"]]
+    chunks = [
+        query["sql"]
+        for query in captured.captured_queries
+        if query["sql"].startswith("SELECT") and '"cases_casepage"' in query["sql"] and "LIMIT 2" in query["sql"]
+    ]
     assert len(chunks) == 4  # six seed cases: 2 + 2 + 2, and an empty read that ends the loop
     assert not any("OFFSET" in sql for sql in chunks)
     indexed = IndexEntry.objects.filter(content_type__model="casepage").values_list("object_id", flat=True)
@@ -106,8 +114,11 @@ def test_saving_a_page_still_sets_its_title_norm():
 def test_the_title_norm_refresh_after_a_save_reads_indexes_not_every_entry():
     with CaptureQueriesContext(connection) as captured:
         case = publish_case("标题规范索引测试", "村里修了路。")
-    refresh = [query["sql"] for query in captured.captured_queries
-               if "AVG(LENGTH(" in query["sql"].upper() or 'SET "title_norm"' in query["sql"]]
+    refresh = [
+        query["sql"]
+        for query in captured.captured_queries
+        if "AVG(LENGTH(" in query["sql"].upper() or 'SET "title_norm"' in query["sql"]
+    ]
     assert len(refresh) >= 2
     with connection.cursor() as cursor:
         for sql in refresh:

@@ -44,6 +44,7 @@ def stock_search():
     def search(query):
         match = " AND ".join('"{}"'.format(word.replace('"', '""')) for word in query.split())
         return [slug for (slug,) in db.execute("SELECT slug FROM docs WHERE docs MATCH ? ORDER BY rank", (match,))]
+
     return search
 
 
@@ -53,8 +54,10 @@ def test_relevance_on_the_seed_cases(capsys):
     mrr, recall, rows = evaluate(ours)
     stock_mrr, stock_recall, stock_rows = evaluate(stock_search())
     with capsys.disabled():
-        print(f"\nrelevance over {len(rows)} queries: ours MRR {mrr:.3f} recall@5 {recall:.3f}; "
-              f"stock full-text MRR {stock_mrr:.3f} recall@5 {stock_recall:.3f}")
+        print(
+            f"\nrelevance over {len(rows)} queries: ours MRR {mrr:.3f} recall@5 {recall:.3f}; "
+            f"stock full-text MRR {stock_mrr:.3f} recall@5 {stock_recall:.3f}"
+        )
         for (query, ranking, relevant), (_, stock, _) in zip(rows, stock_rows):
             if reciprocal_rank(ranking, relevant) < 1:
                 print(f"  not first: {query!r} → {ranking[:3]} (stock: {stock[:3]})")

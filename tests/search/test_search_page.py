@@ -21,8 +21,7 @@ pytestmark = pytest.mark.django_db
 
 def test_two_character_word_inside_longer_runs_is_found(client):
     found = slugs(client, q="党建")
-    expected = [case.slug for case in CasePage.objects.live()
-                if "党建" in case.search_headline() + case.body_text()]
+    expected = [case.slug for case in CasePage.objects.live() if "党建" in case.search_headline() + case.body_text()]
     assert len(expected) >= 5 and sorted(found) == sorted(expected)
 
 
@@ -135,7 +134,9 @@ def test_facet_links_add_switch_and_remove_a_value_and_keep_the_rest(client):
     assert by_label["湖北省"] == "?q=%E5%85%9A%E5%BB%BA"  # the active value's link removes it
     # another facet's value is added last, the page dropped
     theme = Theme.objects.get(name="服务群众")
-    assert by_label["服务群众"] == "?q=%E5%85%9A%E5%BB%BA&region=%E6%B9%96%E5%8C%97%E7%9C%81&theme=" + quote_plus(theme.slug)
+    assert by_label["服务群众"] == "?q=%E5%85%9A%E5%BB%BA&region=%E6%B9%96%E5%8C%97%E7%9C%81&theme=" + quote_plus(
+        theme.slug
+    )
 
 
 def test_year_facet_agrees_with_the_year_filter(client):
@@ -173,11 +174,36 @@ def test_no_results_says_so_and_suggests(client):
     assert "试试这些模式名称" in html and "两会两评" in html
 
 
-@pytest.mark.parametrize("query", [
-    '"', '""', "*", "党建*", "NEAR(党建 村)", "党建 OR 村", "AND", "NOT 党建", "title:党建", "(", ")",
-    "'; DROP TABLE wagtailcore_page; --", "\x00\x01党建\x1f", "党" * 5000, "<script>alert(1)</script>",
-    "𠀀𠀁🙂", "١٢٣", "\u202e党建", "%", "_", "\\", "{title}: x", "^党建", "党建-", "-党建",
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        '"',
+        '""',
+        "*",
+        "党建*",
+        "NEAR(党建 村)",
+        "党建 OR 村",
+        "AND",
+        "NOT 党建",
+        "title:党建",
+        "(",
+        ")",
+        "'; DROP TABLE wagtailcore_page; --",
+        "\x00\x01党建\x1f",
+        "党" * 5000,
+        "<script>alert(1)</script>",
+        "𠀀𠀁🙂",
+        "١٢٣",
+        "\u202e党建",
+        "%",
+        "_",
+        "\\",
+        "{title}: x",
+        "^党建",
+        "党建-",
+        "-党建",
+    ],
+)
 def test_hostile_queries_never_fail(client, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
@@ -185,10 +211,19 @@ def test_hostile_queries_never_fail(client, query):
     assert client.get("/search/", {"q": query, "format": "json"}).status_code == 200
 
 
-@pytest.mark.parametrize("params", [
-    {"page": "-1"}, {"page": "abc"}, {"page": "99999999999999999999"}, {"sort": "drop"},
-    {"region": "<b>x</b>"}, {"year": "99999"}, {"theme": "x" * 10000}, {"format": "xml"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"page": "-1"},
+        {"page": "abc"},
+        {"page": "99999999999999999999"},
+        {"sort": "drop"},
+        {"region": "<b>x</b>"},
+        {"year": "99999"},
+        {"theme": "x" * 10000},
+        {"format": "xml"},
+    ],
+)
 def test_hostile_parameters_never_fail(client, params):
     response = client.get("/search/", {"q": "党建", **params})
     assert response.status_code == 200
@@ -196,16 +231,20 @@ def test_hostile_parameters_never_fail(client, params):
 
 
 def test_reflected_query_is_escaped(client):
-    html = client.get("/search/", {"q": '<img src=x onerror=alert(1)>'}).content.decode()
+    html = client.get("/search/", {"q": "<img src=x onerror=alert(1)>"}).content.decode()
     assert "<img src=x" not in html and escape("<img src=x onerror=alert(1)>") in html
 
 
 def publish_case(title, body_text, **fields):
     index = CaseIndexPage.objects.get()
-    case = CasePage(title=title, slug=f"test-{abs(hash(title)) % 10**8}", summary="测试摘要",
-                    region=Region.objects.get(name="五常市"),
-                    body=[{"type": "section", "value": {"kind": "其他", "heading": "正文", "text": f"<p>{body_text}</p>"}}],
-                    **fields)
+    case = CasePage(
+        title=title,
+        slug=f"test-{abs(hash(title)) % 10**8}",
+        summary="测试摘要",
+        region=Region.objects.get(name="五常市"),
+        body=[{"type": "section", "value": {"kind": "其他", "heading": "正文", "text": f"<p>{body_text}</p>"}}],
+        **fields,
+    )
     index.add_child(instance=case)
     case.save_revision().publish()
     return CasePage.objects.get(pk=case.pk)

@@ -12,11 +12,14 @@ def test_normalise_makes_full_width_half_width_and_drops_control_characters():
     assert normalise("１＋３模式\x00ＡＢＣ") == "1+3模式 ABC"
 
 
-@pytest.mark.parametrize("traditional, simplified", [
-    ("城鄉黨建互幫互助交流", "城乡党建互帮互助交流"),
-    ("兩會兩評", "两会两评"),
-    ("創業示範工程", "创业示范工程"),
-])
+@pytest.mark.parametrize(
+    "traditional, simplified",
+    [
+        ("城鄉黨建互幫互助交流", "城乡党建互帮互助交流"),
+        ("兩會兩評", "两会两评"),
+        ("創業示範工程", "创业示范工程"),
+    ],
+)
 def test_fold_turns_traditional_into_simplified(traditional, simplified):
     assert fold(traditional) == simplified
 
@@ -33,11 +36,14 @@ def test_two_character_words_are_found_inside_runs_of_characters():
     assert "党建" in search_terms("五常市推进农村党建1+3模式")
 
 
-@pytest.mark.parametrize("compound, inside", [
-    ("户联理事会", ["户联", "理事会", "户联理事会"]),
-    ("关怀理事会", ["关怀", "理事会", "关怀理事会"]),
-    ("城乡联合党组织", ["城乡", "联合", "党组织", "城乡联合党组织"]),
-])
+@pytest.mark.parametrize(
+    "compound, inside",
+    [
+        ("户联理事会", ["户联", "理事会", "户联理事会"]),
+        ("关怀理事会", ["关怀", "理事会", "关怀理事会"]),
+        ("城乡联合党组织", ["城乡", "联合", "党组织", "城乡联合党组织"]),
+    ],
+)
 def test_search_mode_indexes_the_words_inside_long_words(compound, inside):
     terms = search_terms(compound)
     assert all(word in terms for word in inside)
@@ -58,12 +64,15 @@ def test_model_name_with_plus_sign_is_one_term_on_both_sides():
     assert "13模式" in search_terms("推进农村党建“1+3模式”")
 
 
-@pytest.mark.parametrize("word, parts", [
-    ("城乡联建", ["城乡", "联建"]),
-    ("户联理事会", ["户联", "理事会"]),
-    ("城乡联合党组织", ["城乡", "联合", "党组织"]),
-    ("党建", []),
-])
+@pytest.mark.parametrize(
+    "word, parts",
+    [
+        ("城乡联建", ["城乡", "联建"]),
+        ("户联理事会", ["户联", "理事会"]),
+        ("城乡联合党组织", ["城乡", "联合", "党组织"]),
+        ("党建", []),
+    ],
+)
 def test_compounds_split_into_their_shortest_cover(word, parts):
     assert word_parts(word) == parts
 

@@ -52,13 +52,17 @@ class Command(BaseCommand):
             self.stdout.write(f"  案例：{draft.title}")
             if draft.source_title != draft.title:
                 self.stdout.write(f"    原文标题：{draft.source_title}")
-            self.stdout.write(f"    地区：{draft.region.full_name if draft.region else '（未识别）'}"
-                              f"  年份：{draft.year_started or '—'}–{draft.year_reported or '—'}"
-                              f"  模式名称：{draft.model_name or '—'}")
+            self.stdout.write(
+                f"    地区：{draft.region.full_name if draft.region else '（未识别）'}"
+                f"  年份：{draft.year_started or '—'}–{draft.year_reported or '—'}"
+                f"  模式名称：{draft.model_name or '—'}"
+            )
             for section in draft.sections:
                 self.stdout.write(f"    [{section.kind}] {section.heading}（{len(section.paragraphs)} 段）")
-            self.stdout.write(f"    关键数据 {len(draft.figures)} 项；主题：{'、'.join(t.name for t in draft.themes) or '—'}"
-                              f"；难题：{'、'.join(p.name for p in draft.problems) or '—'}")
+            self.stdout.write(
+                f"    关键数据 {len(draft.figures)} 项；主题：{'、'.join(t.name for t in draft.themes) or '—'}"
+                f"；难题：{'、'.join(p.name for p in draft.problems) or '—'}"
+            )
             for note in draft.notes:
                 self.stdout.write(f"    注意：{note}")
             if page is not None:

@@ -16,7 +16,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", nargs="?", default=str(DEFAULT_CASES), help="案例文件或目录，默认 fixtures/cases/")
-        parser.add_argument("--collections", help="培训专题文件或目录；不给出时，只在载入默认案例目录时载入 fixtures/collections/")
+        parser.add_argument(
+            "--collections", help="培训专题文件或目录；不给出时，只在载入默认案例目录时载入 fixtures/collections/"
+        )
 
     def handle(self, *args, path, collections, **options):
         if collections is None and Path(path).resolve() == DEFAULT_CASES.resolve():

@@ -6,13 +6,18 @@ from portal.backup import BackupError, create_backup, default_backup_dir
 
 
 class Command(BaseCommand):
-    help = ("备份：把数据库（全部数据）和媒体文件（图片、文档）打包成一个 .tar.gz，附清单（格式版本、时间、"
-            "数据库类型、Django/Wagtail 版本、校验和）。用 manage.py restore 恢复。")
+    help = (
+        "备份：把数据库（全部数据）和媒体文件（图片、文档）打包成一个 .tar.gz，附清单（格式版本、时间、"
+        "数据库类型、Django/Wagtail 版本、校验和）。用 manage.py restore 恢复。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--output", "-o", metavar="DIR_OR_FILE",
-            help=f"备份文件夹或文件名（默认 {default_backup_dir()}/portal-backup-日期-时间.tar.gz）。")
+            "--output",
+            "-o",
+            metavar="DIR_OR_FILE",
+            help=f"备份文件夹或文件名（默认 {default_backup_dir()}/portal-backup-日期-时间.tar.gz）。",
+        )
 
     def handle(self, *args, output=None, **options):
         self.verbosity = options.get("verbosity", 1)

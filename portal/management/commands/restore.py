@@ -8,8 +8,10 @@ from portal.backup import MEDIA_PREFIX, BackupError, inspect_backup, restore_bac
 
 
 class Command(BaseCommand):
-    help = ("从 manage.py backup 生成的备份恢复：先完整校验备份，再在一个事务里用它替换数据库的全部数据和媒体文件，"
-            "重建搜索索引；任何一步出错都会回滚，什么也不改。会覆盖现有数据，须确认或加 --yes。")
+    help = (
+        "从 manage.py backup 生成的备份恢复：先完整校验备份，再在一个事务里用它替换数据库的全部数据和媒体文件，"
+        "重建搜索索引；任何一步出错都会回滚，什么也不改。会覆盖现有数据，须确认或加 --yes。"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="备份文件（.tar.gz）")
@@ -28,7 +30,8 @@ class Command(BaseCommand):
             f"备份 {file}\n"
             f"  创建于 {manifest['created_at']}，数据库 {manifest['database'].get('vendor', '?')}，"
             f"Django {versions.get('django', '?')}，Wagtail {versions.get('wagtail', '?')}\n"
-            f"  {sum(manifest['counts'].values())} 行数据，{media} 个媒体文件")
+            f"  {sum(manifest['counts'].values())} 行数据，{media} 个媒体文件"
+        )
         if not yes:
             warning = "恢复会用这个备份替换当前数据库中的全部数据和全部媒体文件，现有内容将被覆盖。"
             if not sys.stdin.isatty():

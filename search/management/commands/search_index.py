@@ -14,7 +14,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, rebuild=False, **options):
         if not settings.ELASTICSEARCH_URL:
-            raise CommandError("未设置 ELASTICSEARCH_URL，搜索使用数据库；重建数据库搜索索引请运行 manage.py update_index。")
+            raise CommandError(
+                "未设置 ELASTICSEARCH_URL，搜索使用数据库；重建数据库搜索索引请运行 manage.py update_index。"
+            )
         # Imported here: without Elasticsearch configured the command needs no client.
         from elasticsearch.helpers import BulkIndexError
 
@@ -27,8 +29,11 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"案例索引已重建：{connection.case_alias()} → {name}"))
             else:
                 alias, names, count = indexing.status()
-                self.stdout.write(f"{alias} → {'、'.join(names)}，{count} 个案例" if names
-                                  else f"{alias} 尚未建立，请运行 manage.py search_index --rebuild")
+                self.stdout.write(
+                    f"{alias} → {'、'.join(names)}，{count} 个案例"
+                    if names
+                    else f"{alias} 尚未建立，请运行 manage.py search_index --rebuild"
+                )
         except (*connection.ERRORS, BulkIndexError) as error:  # BulkIndexError: documents refused
             raise CommandError(f"Elasticsearch 出错：{error}") from error
 

@@ -19,12 +19,33 @@ SEEDS = {
 }
 # Noise of every kind the issue lists, one line each, as sites print it.
 NOISE_LINES = [
-    "当前位置：首页 > 党建工作 > 正文", "首页 > 基层党建", "下载此文档", "举报", "分享到：", "【打印正文】",
-    "浏览:219次", "第1页", "1/3", "已阅读5页", "发布时间：2018-11-12 09:30", "来源:中国党建网",
-    "版权所有 © 2008-2022 某某网 京ICP备12345678号", "推荐阅读", "上一篇：某某村党建工作总结",
-    "下一篇：某某镇党建工作经验", "订购热线：13105357576", "图为村党支部书记走访群众", "关键词：党建 农村 合作社 模式 经验",
-    "分享到：微信 微博 QQ空间", "【打印本页】【关闭窗口】", "阅读：1,024", "责任编辑：张三", "（记者 李四 摄）",
-    "扫一扫在手机打开当前页", "本站所有文章未经授权禁止转载", "党建 基层党建 农村党建 组织建设 党员教育",
+    "当前位置：首页 > 党建工作 > 正文",
+    "首页 > 基层党建",
+    "下载此文档",
+    "举报",
+    "分享到：",
+    "【打印正文】",
+    "浏览:219次",
+    "第1页",
+    "1/3",
+    "已阅读5页",
+    "发布时间：2018-11-12 09:30",
+    "来源:中国党建网",
+    "版权所有 © 2008-2022 某某网 京ICP备12345678号",
+    "推荐阅读",
+    "上一篇：某某村党建工作总结",
+    "下一篇：某某镇党建工作经验",
+    "订购热线：13105357576",
+    "图为村党支部书记走访群众",
+    "关键词：党建 农村 合作社 模式 经验",
+    "分享到：微信 微博 QQ空间",
+    "【打印本页】【关闭窗口】",
+    "阅读：1,024",
+    "责任编辑：张三",
+    "（记者 李四 摄）",
+    "扫一扫在手机打开当前页",
+    "本站所有文章未经授权禁止转载",
+    "党建 基层党建 农村党建 组织建设 党员教育",
 ]
 
 
@@ -58,7 +79,7 @@ def hard_wrapped(text, width=40):
     for line in strip_pinyin_notes(text).split("\n"):
         content = line.strip()
         if len(content) > width * 1.5 and not re.search("下载|下載|本站|侵权|侵權", content):
-            lines += [content[i:i + width] for i in range(0, len(content), width)]
+            lines += [content[i : i + width] for i in range(0, len(content), width)]
         else:
             lines.append(line)
     return "\n".join(lines)
@@ -67,17 +88,26 @@ def hard_wrapped(text, width=40):
 def as_word_html(text):
     """Word's "Save as web page": MsoNormal paragraphs, a <span> per fragment, mso comments."""
     paragraphs = []
+
     def escaped(fragment):
         return fragment.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
     for line in text.split("\n"):
-        spans = "".join(f"<span lang=ZH-CN style='font-family:宋体'>{escaped(line[i:i + 7])}</span>"
-                        for i in range(0, len(line), 7)) or "<o:p>&nbsp;</o:p>"
+        spans = (
+            "".join(
+                f"<span lang=ZH-CN style='font-family:宋体'>{escaped(line[i : i + 7])}</span>"
+                for i in range(0, len(line), 7)
+            )
+            or "<o:p>&nbsp;</o:p>"
+        )
         paragraphs.append(f"<p class=MsoNormal>{spans}</p>")
-    return ("<html xmlns:o='urn:schemas-microsoft-com:office:office'><head><meta charset=utf-8>"
-            "<!--[if gte mso 9]><xml><w:WordDocument></w:WordDocument></xml><![endif]-->"
-            "<style>p.MsoNormal{margin:0}</style></head><body lang=ZH-CN><div class=WordSection1>"
-            + "\n".join(paragraphs) + "</div></body></html>")
+    return (
+        "<html xmlns:o='urn:schemas-microsoft-com:office:office'><head><meta charset=utf-8>"
+        "<!--[if gte mso 9]><xml><w:WordDocument></w:WordDocument></xml><![endif]-->"
+        "<style>p.MsoNormal{margin:0}</style></head><body lang=ZH-CN><div class=WordSection1>"
+        + "\n".join(paragraphs)
+        + "</div></body></html>"
+    )
 
 
 def as_docx(text):
@@ -87,6 +117,3 @@ def as_docx(text):
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
-
-
-

@@ -17,7 +17,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-SEED = settings.SEEDS_DIR / "004_4d9ba10b11190ad5.txt"   # two cases: two drafts in one transaction
+SEED = settings.SEEDS_DIR / "004_4d9ba10b11190ad5.txt"  # two cases: two drafts in one transaction
 # The hook: create.create_draft writes one draft page; after the first, the process dies.
 SCRIPT = """
 import os, signal, sys
@@ -57,8 +57,14 @@ def database_file(tmp_path, django_db_setup, django_db_blocker):
 
 
 def run(arguments, env, check=True):
-    result = subprocess.run(arguments, cwd=settings.BASE_DIR, capture_output=True, text=True, timeout=300,
-                            env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", **env})
+    result = subprocess.run(
+        arguments,
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "portal.settings.test", **env},
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -78,11 +84,10 @@ def test_killing_the_import_after_its_first_page_leaves_nothing(database_file):
     before = rows(path)
     assert before["imported"] == 0
 
-    killed = run([sys.executable, "-c", SCRIPT, str(SEED)], {**env, "IMPORT_KILL_AFTER_FIRST_PAGE": "1"},
-                 check=False)
+    killed = run([sys.executable, "-c", SCRIPT, str(SEED)], {**env, "IMPORT_KILL_AFTER_FIRST_PAGE": "1"}, check=False)
     assert killed.returncode == -signal.SIGKILL, killed.stderr
     [written] = [line.split()[1] for line in killed.stdout.splitlines() if line.startswith("written ")]
-    with sqlite3.connect(path) as db:   # opening the file rolls the interrupted transaction back
+    with sqlite3.connect(path) as db:  # opening the file rolls the interrupted transaction back
         assert db.execute("SELECT count(*) FROM wagtailcore_page WHERE id = ?", [written]).fetchone()[0] == 0
         assert db.execute("SELECT count(*) FROM cases_casepage WHERE page_ptr_id = ?", [written]).fetchone()[0] == 0
     assert rows(path) == before

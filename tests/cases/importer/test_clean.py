@@ -9,71 +9,75 @@ A = "五常市委组织部在总结二河乡新庄村首创的模式试点经验
 B = "截止目前,五常市农村已建立各类农民专业合作社751个,吸纳社员126928人;建立农民工工会260个,发展会员85631人。"
 
 
-@pytest.mark.parametrize("noise, rule", [
-    ("当前位置：首页 > 党建工作 > 正文", "面包屑导航"),
-    ("首页 > 党建扶贫 > 正文", "面包屑导航"),
-    ("下载此文档", "按钮与链接"),
-    ("举报", "按钮与链接"),
-    ("分享到：微信 微博", "按钮与链接"),
-    ("【打印正文】", "按钮与链接"),
-    ("【打印正文】【关闭窗口】", "按钮与链接"),
-    ("浏览:219次", "阅读与页码计数"),
-    ("浏览：２１９次", "阅读与页码计数"),   # full-width digits and colon alike
-    ("第1页", "阅读与页码计数"),
-    ("第1頁", "阅读与页码计数"),           # Traditional alike
-    ("1/3", "阅读与页码计数"),
-    ("已阅读5页,还剩1页未读", "阅读与页码计数"),
-    ("积极探索农村社区党建工作新模式.doc_第1页", "文件名与页码列表"),
-    ("发布时间：2018-11-12", "发布信息"),
-    ("来源:五常信息网", "发布信息"),
-    ("2017-03-16 18:04:01    来源:五常信息网   转载", "发布信息"),
-    ("版权所有 © 2008-2022 某某网", "版权与网站页脚"),
-    ("经营许可证编号:鄂ICP备2022015515号-1", "版权与网站页脚"),
-    ("声明 本文由村网通注册会员上传并发布,不代表本站立场。", "版权与网站页脚"),
-    ("誉仓米订购电话:13105357576", "电话与广告"),
-    ("企业logo.jpg", "图片与图片说明"),
-    ("图为村党支部书记走访群众", "图片与图片说明"),
-    ("（张三 摄）", "图片与图片说明"),
-    ("关键词：党建,农村,合作社", "关键词行"),
-    ("党建 农村党建 合作社 基层党建 模式", "关键词行"),
-    ("(本报通讯员 周银祥 王峰 本报记者 李岚)", "署名"),
-    ("|", "页面残留符号"),
-    ("0/150", "阅读与页码计数"),
-    ("•", "页面残留符号"),
-    ("资源描述:", "页面残留符号"),
-    # an official document's head and end
-    ("中共兴山县委组织部", "公文版头与版记"),
-    ("兴组文〔2019〕12号", "公文版头与版记"),
-    ("（2019年5月20日）", "公文版头与版记"),
-    ("宜昌市委组织部２０２０年１１月", "公文版头与版记"),
-    ("抄送：宜昌市委组织部。", "公文版头与版记"),
-    ("中共兴山县委组织部办公室　　2019年5月20日印发", "公文版头与版记"),
-    ("（共印30份）", "公文版头与版记"),
-    ("（责任编辑：王薇）", "署名"),
-    ("（执笔：沈丽萍）", "署名"),
-    ("哈尔滨市委组织部 供稿", "署名"),
-    ("原创力文档", "版权与网站页脚"),
-    ("图1　五常市民乐朝鲜族乡合作社党支部开展“田间党课”", "图片与图片说明"),
-    ("无锡市党建工作简报（第12期）", "公文版头与版记"),
-    # speeches, social accounts, journals
-    ("尊敬的各位领导，同志们：", "讲话的称呼与致谢"),
-    ("谢谢大家！", "讲话的称呼与致谢"),
-    ("以上发言，不妥之处，恳请批评指正。", "讲话的称呼与致谢"),
-    ("点击上方蓝字“光山组工”关注我们", "按钮与链接"),
-    ("长按识别二维码关注我们", "按钮与链接"),
-    ("本刊地址：北京市西城区西单北大街  邮编：100032", "版权与网站页脚"),
-    ("- END -", "页面残留符号"),
-    ("2023-06-15 18:30", "发布信息"),
-    ("发表于河南", "发布信息"),
-])
+@pytest.mark.parametrize(
+    "noise, rule",
+    [
+        ("当前位置：首页 > 党建工作 > 正文", "面包屑导航"),
+        ("首页 > 党建扶贫 > 正文", "面包屑导航"),
+        ("下载此文档", "按钮与链接"),
+        ("举报", "按钮与链接"),
+        ("分享到：微信 微博", "按钮与链接"),
+        ("【打印正文】", "按钮与链接"),
+        ("【打印正文】【关闭窗口】", "按钮与链接"),
+        ("浏览:219次", "阅读与页码计数"),
+        ("浏览：２１９次", "阅读与页码计数"),  # full-width digits and colon alike
+        ("第1页", "阅读与页码计数"),
+        ("第1頁", "阅读与页码计数"),  # Traditional alike
+        ("1/3", "阅读与页码计数"),
+        ("已阅读5页,还剩1页未读", "阅读与页码计数"),
+        ("积极探索农村社区党建工作新模式.doc_第1页", "文件名与页码列表"),
+        ("发布时间：2018-11-12", "发布信息"),
+        ("来源:五常信息网", "发布信息"),
+        ("2017-03-16 18:04:01    来源:五常信息网   转载", "发布信息"),
+        ("版权所有 © 2008-2022 某某网", "版权与网站页脚"),
+        ("经营许可证编号:鄂ICP备2022015515号-1", "版权与网站页脚"),
+        ("声明 本文由村网通注册会员上传并发布,不代表本站立场。", "版权与网站页脚"),
+        ("誉仓米订购电话:13105357576", "电话与广告"),
+        ("企业logo.jpg", "图片与图片说明"),
+        ("图为村党支部书记走访群众", "图片与图片说明"),
+        ("（张三 摄）", "图片与图片说明"),
+        ("关键词：党建,农村,合作社", "关键词行"),
+        ("党建 农村党建 合作社 基层党建 模式", "关键词行"),
+        ("(本报通讯员 周银祥 王峰 本报记者 李岚)", "署名"),
+        ("|", "页面残留符号"),
+        ("0/150", "阅读与页码计数"),
+        ("•", "页面残留符号"),
+        ("资源描述:", "页面残留符号"),
+        # an official document's head and end
+        ("中共兴山县委组织部", "公文版头与版记"),
+        ("兴组文〔2019〕12号", "公文版头与版记"),
+        ("（2019年5月20日）", "公文版头与版记"),
+        ("宜昌市委组织部２０２０年１１月", "公文版头与版记"),
+        ("抄送：宜昌市委组织部。", "公文版头与版记"),
+        ("中共兴山县委组织部办公室　　2019年5月20日印发", "公文版头与版记"),
+        ("（共印30份）", "公文版头与版记"),
+        ("（责任编辑：王薇）", "署名"),
+        ("（执笔：沈丽萍）", "署名"),
+        ("哈尔滨市委组织部 供稿", "署名"),
+        ("原创力文档", "版权与网站页脚"),
+        ("图1　五常市民乐朝鲜族乡合作社党支部开展“田间党课”", "图片与图片说明"),
+        ("无锡市党建工作简报（第12期）", "公文版头与版记"),
+        # speeches, social accounts, journals
+        ("尊敬的各位领导，同志们：", "讲话的称呼与致谢"),
+        ("谢谢大家！", "讲话的称呼与致谢"),
+        ("以上发言，不妥之处，恳请批评指正。", "讲话的称呼与致谢"),
+        ("点击上方蓝字“光山组工”关注我们", "按钮与链接"),
+        ("长按识别二维码关注我们", "按钮与链接"),
+        ("本刊地址：北京市西城区西单北大街  邮编：100032", "版权与网站页脚"),
+        ("- END -", "页面残留符号"),
+        ("2023-06-15 18:30", "发布信息"),
+        ("发表于河南", "发布信息"),
+    ],
+)
 def test_a_noise_line_is_removed_by_its_rule(noise, rule):
     cleaned = clean(f"{A}\n{noise}\n{B}")
     assert cleaned.paragraphs == [A, B]
     assert [(item.rule, item.text) for item in cleaned.removed] == [(rule, to_simplified(noise))]
 
 
-@pytest.mark.parametrize("marker", ["推荐阅读", "相关文章", "温馨提示:", "上一篇：某村经验", "下一篇：某镇做法", "相关新闻",
-                                    "往期回顾"])
+@pytest.mark.parametrize(
+    "marker", ["推荐阅读", "相关文章", "温馨提示:", "上一篇：某村经验", "下一篇：某镇做法", "相关新闻", "往期回顾"]
+)
 def test_a_trailing_block_goes_with_its_items(marker):
     cleaned = clean(f"{A}\n{B}\n{marker}\n1. 本站资源仅供参考。\n某某村党建工作总结\n• 某镇党建经验")
     assert cleaned.paragraphs == [A, B]
@@ -81,20 +85,27 @@ def test_a_trailing_block_goes_with_its_items(marker):
 
 
 def test_text_that_looks_like_noise_is_kept():
-    kept = ["建立精神文明协会260个,会员达73458人。", "在实践中我们得到如下启示:加强和创新农村社会管理。",
-            "推广农村党建“两会两评”模式", "二、主要做法"]
+    kept = [
+        "建立精神文明协会260个,会员达73458人。",
+        "在实践中我们得到如下启示:加强和创新农村社会管理。",
+        "推广农村党建“两会两评”模式",
+        "二、主要做法",
+    ]
     assert clean("\n".join(kept)).paragraphs == kept
 
 
-@pytest.mark.parametrize("line", [
-    # sentences that start like a publishing line
-    "时间：每月15日为固定主题党日，党员集中学习、交流心得。",
-    "资金来源：村集体自筹与财政补助相结合，县财政每年补助20万元。",
-    # a heading ending in 局 is not an issuing body
-    "构建城乡共建格局",
-    # a heading holding a button's word, with text under it
-    "“红色代办”一站式登录服务",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        # sentences that start like a publishing line
+        "时间：每月15日为固定主题党日，党员集中学习、交流心得。",
+        "资金来源：村集体自筹与财政补助相结合，县财政每年补助20万元。",
+        # a heading ending in 局 is not an issuing body
+        "构建城乡共建格局",
+        # a heading holding a button's word, with text under it
+        "“红色代办”一站式登录服务",
+    ],
+)
 def test_text_that_starts_or_ends_like_noise_is_kept(line):
     assert clean(f"{A}\n{line}\n{B}").paragraphs == [A, line, B]
 
@@ -124,7 +135,10 @@ def test_a_name_heading_the_page_twice_is_the_sites_not_the_texts():
 
 def test_a_pdfs_spaces_around_numbers_are_closed_up_and_not_taken_for_keywords():
     assert clean(f"{A}\n集体经济收入全部超过 10 万元，其中超过 50 万元的村达到 42 个。\n{B}").paragraphs == [
-        A, "集体经济收入全部超过10万元，其中超过50万元的村达到42个。", B]
+        A,
+        "集体经济收入全部超过10万元，其中超过50万元的村达到42个。",
+        B,
+    ]
 
 
 def test_a_letter_spaced_heading_is_closed_up_not_taken_for_keywords():
@@ -146,15 +160,18 @@ def test_pinyin_notes_are_removed_and_traditional_converted():
 def test_hard_line_breaks_are_joined_into_paragraphs():
     first, second = A + B, B + A
     heading = "搭建城乡互动桥梁"
-    lines = [first[i:i + 24] for i in range(0, len(first), 24)] + [heading] + \
-        [second[i:i + 24] for i in range(0, len(second), 24)]
+    lines = (
+        [first[i : i + 24] for i in range(0, len(first), 24)]
+        + [heading]
+        + [second[i : i + 24] for i in range(0, len(second), 24)]
+    )
     assert clean("\n".join(lines)).paragraphs == [first, heading, second]
 
 
 def test_a_heading_after_a_full_line_that_ends_a_sentence_is_not_joined_to_it():
     def wrapped(text):
-        text = text[:len(text) // 24 * 24 - 1] + "。"  # its last line full, ending the sentence
-        return text, [text[i:i + 24] for i in range(0, len(text), 24)]
+        text = text[: len(text) // 24 * 24 - 1] + "。"  # its last line full, ending the sentence
+        return text, [text[i : i + 24] for i in range(0, len(text), 24)]
 
     (first, first_lines), (second, second_lines) = wrapped(A + B), wrapped(B + A)
     cleaned = clean("\n".join(first_lines + ["三、经验启示"] + second_lines))
@@ -162,22 +179,34 @@ def test_a_heading_after_a_full_line_that_ends_a_sentence_is_not_joined_to_it():
 
 
 def test_sentence_per_line_is_regrouped_by_markers_and_indents():
-    sentences = ["一、服务群众缺“配套”。", "服务人员与群众需求不配套。", "   通过准确把脉,县委认识到:",
-                 "这些问题必须尽快解决。", "二、主要做法"] + [f"第{n}句说明了情况。" for n in range(20)]
+    sentences = [
+        "一、服务群众缺“配套”。",
+        "服务人员与群众需求不配套。",
+        "   通过准确把脉,县委认识到:",
+        "这些问题必须尽快解决。",
+        "二、主要做法",
+    ] + [f"第{n}句说明了情况。" for n in range(20)]
     cleaned = clean("\n\n".join(sentences))
-    assert cleaned.paragraphs[:3] == ["一、服务群众缺“配套”。服务人员与群众需求不配套。",
-                                      "通过准确把脉,县委认识到:这些问题必须尽快解决。", "二、主要做法"]
+    assert cleaned.paragraphs[:3] == [
+        "一、服务群众缺“配套”。服务人员与群众需求不配套。",
+        "通过准确把脉,县委认识到:这些问题必须尽快解决。",
+        "二、主要做法",
+    ]
 
 
 def test_words_split_across_lines_and_closing_quotes_rejoin():
-    cleaned = clean("党的十一届三中全会以来,国家在农村实行了家庭联产承包、综合配套改革、两免一补等政\n策。\n“这年头没把米,连鸡都唤不来。\n”基层组织的凝聚力下降。")
-    assert cleaned.paragraphs == ["党的十一届三中全会以来,国家在农村实行了家庭联产承包、综合配套改革、两免一补等政策。",
-                                  "“这年头没把米,连鸡都唤不来。”基层组织的凝聚力下降。"]
+    cleaned = clean(
+        "党的十一届三中全会以来,国家在农村实行了家庭联产承包、综合配套改革、两免一补等政\n策。\n“这年头没把米,连鸡都唤不来。\n”基层组织的凝聚力下降。"
+    )
+    assert cleaned.paragraphs == [
+        "党的十一届三中全会以来,国家在农村实行了家庭联产承包、综合配套改革、两免一补等政策。",
+        "“这年头没把米,连鸡都唤不来。”基层组织的凝聚力下降。",
+    ]
 
 
 def test_numbered_page_fragments_are_joined_and_the_template_label_dropped():
     body = (A + B) * 3
-    chunks = [body[i:i + 90] for i in range(0, len(body), 90)]
+    chunks = [body[i : i + 90] for i in range(0, len(body), 90)]
     text = "\n\n".join(f"{n}、{'精品文章' if n == 1 else ''}{chunk}" for n, chunk in enumerate(chunks, 1))
     cleaned = clean(text)
     assert "".join(cleaned.paragraphs) == body
@@ -194,13 +223,16 @@ def test_run_on_text_is_cut_at_its_points():
     assert clean(run_on).paragraphs == [A * 4, "(一)城乡联合党组织的设置模式。" + B * 2, "二是党内互助机制。" + B * 2]
 
 
-@pytest.mark.parametrize("raw, fixed", [
-    ("2018 年11 月12 日", "2018年11月12日"),
-    ("实施“155 ”工程", "实施“155”工程"),
-    ("你好我好大家好, “个别党员”", "你好我好大家好,“个别党员”"),
-    ("党 建 工 作 创 新 经 验", "党建工作创新经验"),
-    ("Party building 党建", "Party building 党建"),
-])
+@pytest.mark.parametrize(
+    "raw, fixed",
+    [
+        ("2018 年11 月12 日", "2018年11月12日"),
+        ("实施“155 ”工程", "实施“155”工程"),
+        ("你好我好大家好, “个别党员”", "你好我好大家好,“个别党员”"),
+        ("党 建 工 作 创 新 经 验", "党建工作创新经验"),
+        ("Party building 党建", "Party building 党建"),
+    ],
+)
 def test_pdf_spacing(raw, fixed):
     assert fix_spacing(raw) == fixed
 
@@ -219,7 +251,7 @@ def test_a_block_inside_the_article_ends_where_the_text_resumes_under_its_headin
 
 def test_a_block_inside_hard_wrapped_text_takes_no_wrapped_line():
     text = (A + B) * 4
-    lines = [text[i:i + 30] for i in range(0, len(text), 30)]
+    lines = [text[i : i + 30] for i in range(0, len(text), 30)]
     lines.insert(6, "上一篇：某某村党建工作总结")
     cleaned = clean("\n".join(lines))
     assert cleaned.paragraphs == [text]

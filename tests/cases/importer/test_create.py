@@ -32,7 +32,10 @@ def test_a_collection_becomes_two_drafts_never_published(case_index):
     [result] = import_documents([document], parent=case_index)
     pages = [CasePage.objects.get(pk=page.pk) for page in result.pages]
     assert [page.title for page in pages] == ["兴山县农村党建“两会两评”模式", "翁源县“农村党员创业示范工程”"]
-    assert [page.source_title for page in pages] == ["湖北兴山:推广农村党建“两会两评”模式", "广东翁源:培育农村党员创业“领头雁”"]
+    assert [page.source_title for page in pages] == [
+        "湖北兴山:推广农村党建“两会两评”模式",
+        "广东翁源:培育农村党员创业“领头雁”",
+    ]
     for page in pages:
         assert not page.live and page.get_parent().specific == case_index
         assert page.latest_revision is not None and page.has_unpublished_changes
@@ -47,7 +50,9 @@ def test_a_collection_becomes_two_drafts_never_published(case_index):
 def test_one_bad_document_writes_nothing(case_index):
     before = counts()
     good = read_bytes(SEED_000, seed_path(SEED_000).read_bytes())
-    headless = read_bytes("list.txt", "五常市委组织部在总结二河乡新庄村首创的模式试点经验基础上".encode() + b"\n" + "。" .encode())
+    headless = read_bytes(
+        "list.txt", "五常市委组织部在总结二河乡新庄村首创的模式试点经验基础上".encode() + b"\n" + "。".encode()
+    )
     with pytest.raises(DocumentError):
         import_documents([good, headless], parent=case_index)
     assert counts() == before
@@ -87,11 +92,14 @@ def test_the_command_prints_what_it_found_and_dry_run_writes_nothing(capsys):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("content, name, message", [
-    (b"", "empty.txt", "空文件"),
-    (b"\x00\x01\x02binary", "blob.txt", "二进制"),
-    ("正文".encode(), "case.pdf", "文件类型不受支持"),
-])
+@pytest.mark.parametrize(
+    "content, name, message",
+    [
+        (b"", "empty.txt", "空文件"),
+        (b"\x00\x01\x02binary", "blob.txt", "二进制"),
+        ("正文".encode(), "case.pdf", "文件类型不受支持"),
+    ],
+)
 def test_the_command_refuses_bad_input_with_a_nonzero_exit(tmp_path, content, name, message):
     before = counts()
     path = tmp_path / name

@@ -42,17 +42,21 @@ def test_html_title_and_headings_are_hints():
 
 
 def test_a_paragraph_all_in_bold_is_a_heading_hint_emoji_and_all():
-    html = (f"<p><span>🔴</span><strong>划片联户，织密服务“一张网”</strong></p><p>{TEXT}</p>"
-            f"<p>一段<b>部分</b>加粗的文字。</p><p><b>整段加粗的一句话。</b></p>")
+    html = (
+        f"<p><span>🔴</span><strong>划片联户，织密服务“一张网”</strong></p><p>{TEXT}</p>"
+        f"<p>一段<b>部分</b>加粗的文字。</p><p><b>整段加粗的一句话。</b></p>"
+    )
     document = read_bytes("page.html", html.encode("utf-8"))
     assert document.headings == {"划片联户，织密服务“一张网”"}
 
 
 def test_a_tables_plain_rows_become_lines_of_cells_but_a_layout_table_keeps_its_paragraphs():
-    html = (f"<table><tr><td><p>导航</p></td><td><p>{TEXT}</p>"
-            "<table><tr><th>指标</th><th>2019年</th><th>2021年</th></tr>"
-            "<tr><td>集体经济收入10万元以上村（个）</td><td>58</td><td>172</td></tr></table>"
-            "</td></tr></table>")
+    html = (
+        f"<table><tr><td><p>导航</p></td><td><p>{TEXT}</p>"
+        "<table><tr><th>指标</th><th>2019年</th><th>2021年</th></tr>"
+        "<tr><td>集体经济收入10万元以上村（个）</td><td>58</td><td>172</td></tr></table>"
+        "</td></tr></table>"
+    )
     lines = [line.strip() for line in read_bytes("page.html", html.encode("utf-8")).text.split("\n") if line.strip()]
     assert lines == ["导航", TEXT, "指标\t2019年\t2021年", "集体经济收入10万元以上村（个）\t58\t172"]
 
@@ -68,16 +72,19 @@ def test_pasted_text_and_pasted_html():
     assert TEXT in read_paste(f"<p>{TEXT}</p>").text
 
 
-@pytest.mark.parametrize("name, data, message", [
-    ("empty.txt", b"", "空文件"),
-    ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "二进制"),
-    ("case.pdf", TEXT.encode("utf-8"), "文件类型不受支持"),
-    ("case.doc", TEXT.encode("utf-8"), "文件类型不受支持"),
-    ("big.txt", b"a" * (MAX_BYTES + 1), "10 MB"),
-    ("latin.txt", b"Just some English words without any Chinese text at all.", "没有可识别的中文正文"),
-    ("noise.txt", bytes(range(128, 256)) * 4, "编码"),
-    ("broken.docx", b"PK\x03\x04 not really a zip", "docx"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("empty.txt", b"", "空文件"),
+        ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "二进制"),
+        ("case.pdf", TEXT.encode("utf-8"), "文件类型不受支持"),
+        ("case.doc", TEXT.encode("utf-8"), "文件类型不受支持"),
+        ("big.txt", b"a" * (MAX_BYTES + 1), "10 MB"),
+        ("latin.txt", b"Just some English words without any Chinese text at all.", "没有可识别的中文正文"),
+        ("noise.txt", bytes(range(128, 256)) * 4, "编码"),
+        ("broken.docx", b"PK\x03\x04 not really a zip", "docx"),
+    ],
+)
 def test_bad_input_is_refused_in_chinese(name, data, message):
     with pytest.raises(DocumentError, match=message):
         read_bytes(name, data)
@@ -117,8 +124,9 @@ def test_docx_styles_tables_and_what_word_does_not_show():
     # a tracked deletion and a text box: Word shows neither as text of the paragraph
     parts["word/document.xml"] = parts["word/document.xml"].replace(
         "<w:t>二、主要做法</w:t>".encode(),
-        "<w:t>二、主要做法</w:t></w:r><w:del w:id=\"1\" w:author=\"x\"><w:r><w:delText>删去的字</w:delText></w:r></w:del>"
-        "<w:r><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent>".encode())
+        '<w:t>二、主要做法</w:t></w:r><w:del w:id="1" w:author="x"><w:r><w:delText>删去的字</w:delText></w:r></w:del>'
+        "<w:r><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent>".encode(),
+    )
     document = read_bytes("case.docx", _docx_from(parts))
     assert document.text.split("\n") == ["兴山两会两评", "一、背景", TEXT, "二、主要做法", "关怀理事会 92个"]
     assert document.title_hint == "兴山两会两评" and document.headings == {"兴山两会两评", "一、背景"}

@@ -26,13 +26,23 @@ from cases.importer.decode import MAX_CHARS, MAX_UNPACKED_BYTES, read_bytes, rea
 from .conftest import as_docx, seed_text
 
 TEXT = "五常市推进农村党建“1+3模式”进展情况。截止目前，五常市农村已建立各类农民专业合作社751个，吸纳社员126928人。"
-CASE = ["兴山县推行农村党建“两会两评”模式", "近年来，湖北省兴山县委大胆探索“两会两评”模式，着力构建党组织联系服务群众新机制。",
-        "一、主要做法", "村党组织牵头成立关怀理事会，全县建立关怀理事会92个、户联理事会1001个，有关怀理事1908名。",
-        "二、初步成效", "“两会两评”模式推广以来，党群干群关系融洽，村民自治水平提高，农村基层党建激活。"]
+CASE = [
+    "兴山县推行农村党建“两会两评”模式",
+    "近年来，湖北省兴山县委大胆探索“两会两评”模式，着力构建党组织联系服务群众新机制。",
+    "一、主要做法",
+    "村党组织牵头成立关怀理事会，全县建立关怀理事会92个、户联理事会1001个，有关怀理事1908名。",
+    "二、初步成效",
+    "“两会两评”模式推广以来，党群干群关系融洽，村民自治水平提高，农村基层党建激活。",
+]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 # Deterministic, so that the suite passes or fails the same way every run; modest, so it stays fast.
-PROPERTIES = hypothesis_settings(max_examples=50, deadline=None, database=None, derandomize=True,
-                                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+PROPERTIES = hypothesis_settings(
+    max_examples=50,
+    deadline=None,
+    database=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 def counts():
@@ -90,6 +100,7 @@ def main_part():
 
 # --- .docx -------------------------------------------------------------------------------------
 
+
 def test_a_sound_docx_is_read_in_order():
     document = read_bytes("case.docx", docx_with())
     assert [line for line in document.text.split("\n") if line] == CASE
@@ -98,7 +109,7 @@ def test_a_sound_docx_is_read_in_order():
 @pytest.mark.parametrize("cut", [1, 4, 30, 200, 0.25, 0.5, 0.9, -22, -1])
 def test_a_truncated_docx_is_refused(cut):
     data = docx_with()
-    data = data[:int(len(data) * cut) if isinstance(cut, float) else cut]
+    data = data[: int(len(data) * cut) if isinstance(cut, float) else cut]
     with pytest.raises(DocumentError, match=r"不是有效的 \.docx 文件|无法作为 Word 文档打开"):
         read_bytes("cut.docx", data)
 
@@ -106,7 +117,7 @@ def test_a_truncated_docx_is_refused(cut):
 def test_a_docx_with_damaged_contents_is_refused():
     data = bytearray(docx_with())
     start = data.index(b"word/document.xml") + 60  # inside the compressed main part
-    data[start:start + 200] = bytes(200)
+    data[start : start + 200] = bytes(200)
     with pytest.raises(DocumentError, match="无法作为 Word 文档打开"):
         read_bytes("damaged.docx", bytes(data))
 
@@ -132,6 +143,7 @@ def test_a_zip_bomb_is_refused_by_its_directory_before_anything_is_unpacked(monk
 def test_a_zip_that_understates_its_sizes_is_read_no_further_than_stated():
     """A crafted directory may claim a small part that unpacks to far more: zipfile stops at the
     stated size and the CRC check fails, so memory stays bounded."""
+
     def blank_megabytes(stream):
         stream.write(main_part().encode()[:200])
         block = b" " * (1 << 20)
@@ -141,11 +153,11 @@ def test_a_zip_that_understates_its_sizes_is_read_no_further_than_stated():
     data = bytearray(docx_with(blank_megabytes))
     stated = (64 * 1024).to_bytes(4, "little")
     local = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml").header_offset
-    data[local + 22:local + 26] = stated                      # the local header's size …
+    data[local + 22 : local + 26] = stated  # the local header's size …
     central = data.find(b"PK\x01\x02")
-    while data[central + 46:central + 46 + 17] != b"word/document.xml":
+    while data[central + 46 : central + 46 + 17] != b"word/document.xml":
         central = data.find(b"PK\x01\x02", central + 4)
-    data[central + 24:central + 28] = stated                  # … and the directory's
+    data[central + 24 : central + 28] = stated  # … and the directory's
     outcome, peak = peak_memory(lambda: read_bytes("liar.docx", bytes(data)))
     assert isinstance(outcome, DocumentError)
     assert peak < 20 * 1024 * 1024
@@ -162,11 +174,13 @@ def test_xml_bombs_in_a_docx_are_refused(bomb):
     xml = main_part()
     if bomb == "entities":
         entities = '<!ENTITY a0 "党建党建党建党建">' + "".join(
-            f'<!ENTITY a{n} "{("&a" + str(n - 1) + ";") * 10}">' for n in range(1, 10))
+            f'<!ENTITY a{n} "{("&a" + str(n - 1) + ";") * 10}">' for n in range(1, 10)
+        )
         xml = xml.replace("?>", f"?><!DOCTYPE w:document [{entities}]>", 1).replace("<w:t>", "<w:t>&a9;", 1)
     else:
         xml = xml.replace("<w:body>", "<w:body>" + "<w:sdt><w:sdtContent>" * 100_000, 1).replace(
-            "</w:body>", "</w:sdtContent></w:sdt>" * 100_000 + "</w:body>", 1)
+            "</w:body>", "</w:sdtContent></w:sdt>" * 100_000 + "</w:body>", 1
+        )
     outcome, peak = peak_memory(lambda: read_bytes("bomb.docx", docx_with(xml.encode())))
     assert isinstance(outcome, DocumentError) and "无法作为 Word 文档打开" in str(outcome)
     assert peak < 50 * 1024 * 1024
@@ -188,6 +202,7 @@ def test_a_docx_holding_a_book_is_refused():
 
 # --- HTML and text -----------------------------------------------------------------------------
 
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("closed", [True, False])
 def test_deeply_nested_html_is_read_correctly(case_index, closed):
@@ -208,10 +223,13 @@ def test_deeply_nested_pasted_html_is_read_correctly():
     assert [line for line in read_paste(html).text.split("\n") if line.strip()] == CASE
 
 
-@pytest.mark.parametrize("name, data", [
-    ("book.txt", ("党" * (MAX_CHARS + 1)).encode("utf-8")),
-    ("book.html", ("<p>" + "党建 " * (MAX_CHARS // 3 + 1) + "</p>").encode("utf-8")),
-])
+@pytest.mark.parametrize(
+    "name, data",
+    [
+        ("book.txt", ("党" * (MAX_CHARS + 1)).encode("utf-8")),
+        ("book.html", ("<p>" + "党建 " * (MAX_CHARS // 3 + 1) + "</p>").encode("utf-8")),
+    ],
+)
 def test_text_longer_than_a_case_is_refused(name, data):
     with pytest.raises(DocumentError, match="超过 100 万字"):
         read_bytes(name, data)
@@ -246,6 +264,7 @@ def test_real_text_in_any_of_the_encodings_is_not_taken_for_mojibake():
 
 # --- the command and the properties ------------------------------------------------------------
 
+
 @pytest.mark.django_db
 def test_the_command_refuses_a_zip_bomb_and_writes_nothing(tmp_path):
     bomb = tmp_path / "bomb.docx"
@@ -258,11 +277,14 @@ def test_the_command_refuses_a_zip_bomb_and_writes_nothing(tmp_path):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name, data, message", [
-    ("cut.docx", lambda: docx_with()[:5000], "不是有效的 .docx 文件"),
-    ("bomb.docx", lambda: docx_with(b" " * (MAX_UNPACKED_BYTES + 1)), "压缩炸弹"),
-    ("deep.htm", lambda: ("<div>" * 100_000).encode(), "没有可识别的中文正文"),
-])
+@pytest.mark.parametrize(
+    "name, data, message",
+    [
+        ("cut.docx", lambda: docx_with()[:5000], "不是有效的 .docx 文件"),
+        ("bomb.docx", lambda: docx_with(b" " * (MAX_UNPACKED_BYTES + 1)), "压缩炸弹"),
+        ("deep.htm", lambda: ("<div>" * 100_000).encode(), "没有可识别的中文正文"),
+    ],
+)
 def test_the_admin_view_shows_the_refusal_and_creates_nothing(admin_client, case_index, name, data, message):
     before = counts()
     upload = SimpleUploadedFile(name, data())
@@ -280,8 +302,13 @@ def test_random_bytes_never_break_the_importer(case_index, data, suffix):
 
 @pytest.mark.django_db
 @PROPERTIES
-@given(text=st.one_of(st.text(max_size=3000), st.text(st.characters(exclude_categories=()), max_size=300),
-                      st.text(max_size=300).map(lambda text: f"<p>{text}</p>")))
+@given(
+    text=st.one_of(
+        st.text(max_size=3000),
+        st.text(st.characters(exclude_categories=()), max_size=300),
+        st.text(max_size=300).map(lambda text: f"<p>{text}</p>"),
+    )
+)
 def test_random_text_never_breaks_the_importer(case_index, text):
     """Pasted text, lone surrogates and control characters included, and pasted HTML."""
     import_or_refuse(case_index, lambda: read_paste(text))
@@ -296,20 +323,34 @@ def test_pasted_debris_is_dropped_or_refused(case_index, text):
 
 # Lines of a real source, shuffled, cut and mixed with arbitrary text and markup: documents
 # that reach structure detection, which random bytes seldom do.
-_LINES = [line for name in ("000_ca0f3fd031b617fc.txt", "004_4d9ba10b11190ad5.txt")
-          for line in seed_text(name).split("\n") if line.strip()]
-_line = st.one_of(st.sampled_from(_LINES), st.sampled_from(_LINES).map(lambda line: line[:len(line) // 2]),
-                  st.text(max_size=80), st.sampled_from(["", "一、", "（一）", "<div>", "</p>", "“", "：", "1/3", "推荐阅读"]))
+_LINES = [
+    line
+    for name in ("000_ca0f3fd031b617fc.txt", "004_4d9ba10b11190ad5.txt")
+    for line in seed_text(name).split("\n")
+    if line.strip()
+]
+_line = st.one_of(
+    st.sampled_from(_LINES),
+    st.sampled_from(_LINES).map(lambda line: line[: len(line) // 2]),
+    st.text(max_size=80),
+    st.sampled_from(["", "一、", "（一）", "<div>", "</p>", "“", "：", "1/3", "推荐阅读"]),
+)
 
 
 @pytest.mark.django_db
 @PROPERTIES
-@given(title=st.sampled_from(["五常市推进农村党建“1+3模式”进展情况及取得成果综述", "湖北兴山:", CASE[0], ""]),
-       lines=st.lists(_line, min_size=3, max_size=60), suffix=st.sampled_from([".txt", ".html", ".docx"]))
+@given(
+    title=st.sampled_from(["五常市推进农村党建“1+3模式”进展情况及取得成果综述", "湖北兴山:", CASE[0], ""]),
+    lines=st.lists(_line, min_size=3, max_size=60),
+    suffix=st.sampled_from([".txt", ".html", ".docx"]),
+)
 def test_mangled_documents_never_break_the_importer(case_index, title, lines, suffix):
     text = "\n".join([title, *lines])
-    data = as_docx(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]", "", text)) if suffix == ".docx" \
+    data = (
+        as_docx(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]", "", text))
+        if suffix == ".docx"
         else text.encode("utf-8", errors="replace")
+    )
     result = import_or_refuse(case_index, lambda: read_bytes("mangled" + suffix, data))
     if result:
         for draft in result.drafts:

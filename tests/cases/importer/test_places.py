@@ -48,18 +48,21 @@ def test_a_passing_mention_is_not_the_place(finder):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("text, expected", [
-    # a county's short name alone is a word (和平, 光明), after its province or city a place
-    ("坚持和平发展，光明正大，团结友谊。" * 3, None),
-    ("浙江安吉的做法。湖州安吉的经验。", "浙江省湖州市安吉县"),
-    # two-character names are inside longer ones (商南县 holds 南县): only after their province or city
-    ("商南县" * 3, "陕西省商洛市商南县"),
-    ("湖南南县" * 3, "湖南省益阳市南县"),
-    # a city whose short name is a byword of party history is not named by it
-    ("弘扬延安精神。" * 3, None),
-    # a county the taxonomy has goes by its short name (湖北兴山)
-    ("兴山的做法。" * 3, "湖北省宜昌市兴山县"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a county's short name alone is a word (和平, 光明), after its province or city a place
+        ("坚持和平发展，光明正大，团结友谊。" * 3, None),
+        ("浙江安吉的做法。湖州安吉的经验。", "浙江省湖州市安吉县"),
+        # two-character names are inside longer ones (商南县 holds 南县): only after their province or city
+        ("商南县" * 3, "陕西省商洛市商南县"),
+        ("湖南南县" * 3, "湖南省益阳市南县"),
+        # a city whose short name is a byword of party history is not named by it
+        ("弘扬延安精神。" * 3, None),
+        # a county the taxonomy has goes by its short name (湖北兴山)
+        ("兴山的做法。" * 3, "湖北省宜昌市兴山县"),
+    ],
+)
 def test_the_forms_a_place_is_named_by(finder, text, expected):
     assert detected(finder, text) == expected
 

@@ -18,7 +18,8 @@ from search.text import to_simplified
 from .conftest import NOISE_LINES, SEEDS, as_big5, as_docx, as_word_html, fixture, hard_wrapped, seed_text, with_noise
 
 _checker = importlib.util.spec_from_file_location(
-    "fixture_fidelity", settings.BASE_DIR.parent / "shared" / "checks" / "fixture_fidelity.py")
+    "fixture_fidelity", settings.BASE_DIR.parent / "shared" / "checks" / "fixture_fidelity.py"
+)
 fidelity = importlib.util.module_from_spec(_checker)
 _checker.loader.exec_module(fidelity)
 NUMBER = re.compile(r"\d+(?:\.\d+)?")
@@ -46,9 +47,11 @@ def noise_in(draft):
     """Page noise left in a draft: the fidelity check's tokens, pinyin notes, inserted noise lines."""
     texts = [draft.title, draft.summary, *[s.heading for s in draft.sections], *draft.paragraphs]
     inserted = [to_simplified(line) for line in NOISE_LINES]
-    return [(token, text[:30]) for text in texts for token in fidelity.NOISE if token in text] + \
-           [(match, text[:30]) for text in texts for match in fidelity.PINYIN.findall(text)] + \
-           [(line, text[:30]) for text in texts for line in inserted if line in text]
+    return (
+        [(token, text[:30]) for text in texts for token in fidelity.NOISE if token in text]
+        + [(match, text[:30]) for text in texts for match in fidelity.PINYIN.findall(text)]
+        + [(line, text[:30]) for text in texts for line in inserted if line in text]
+    )
 
 
 def assert_like_fixture(draft, slug):
@@ -93,8 +96,7 @@ def test_the_place_comes_from_the_gazetteer_without_the_taxonomy(name):
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", SEEDS)
 def test_key_figures_are_a_number_its_unit_and_what_it_counts(name):
-    for draft, slug in zip(imported(name, (settings.SEEDS_DIR / name).read_bytes()).drafts,
-                           SEEDS[name]):
+    for draft, slug in zip(imported(name, (settings.SEEDS_DIR / name).read_bytes()).drafts, SEEDS[name]):
         text = "\n".join(draft.paragraphs).replace("％", "%")
         for figure in draft.figures:
             assert figure.value + figure.unit in text  # as written: "300余人", "5亿多元", "1.29万名"
@@ -116,8 +118,11 @@ VARIANTS = {
     "word-html": lambda name: (name.replace(".txt", ".htm"), as_word_html(seed_text(name)).encode("utf-8")),
     "word-html-gbk-noise": lambda name: (
         name.replace(".txt", ".htm"),
-        as_word_html(with_noise(seed_text(name))).replace("charset=utf-8", "charset=gbk").replace("\xa0", " ")
-        .encode("gbk", errors="replace")),
+        as_word_html(with_noise(seed_text(name)))
+        .replace("charset=utf-8", "charset=gbk")
+        .replace("\xa0", " ")
+        .encode("gbk", errors="replace"),
+    ),
     "docx": lambda name: (name.replace(".txt", ".docx"), as_docx(seed_text(name))),
     "docx-noise": lambda name: (name.replace(".txt", ".docx"), as_docx(with_noise(seed_text(name)))),
 }

@@ -18,23 +18,26 @@ def regions(db):
     return {region.name: region for region in Region.objects.all()}
 
 
-@pytest.mark.parametrize("source_title, place, model, expected", [
-    # the place the title starts with, without the report's verb and tail
-    ("五常市推进农村党建“1+3模式”进展情况及取得成果综述", "五常市", "1+3模式", "五常市农村党建“1+3模式”"),
-    ("兴山县开展“三联三帮”活动纪实", "兴山县", "三联三帮", "兴山县“三联三帮”活动"),
-    ("商南县积极推行“双联双建”工作法的调查与思考", "商南县", "双联双建", "商南县“双联双建”工作法"),
-    # a place head names the taxonomy's region, however short ("湖北兴山：")
-    ("湖北兴山：深化“两会两评”模式", "兴山县", "两会两评", "兴山县“两会两评”模式"),
-    # a slogan in the title gives way to the model the text names
-    ("广东翁源：争当致富“领头雁”", "翁源县", "农村党员创业示范工程", "翁源县“农村党员创业示范工程”"),
-    # a title without a place gets the detected one; without a quoted name it is kept whole
-    ("推行“一村一品”党建工作法", "翁源县", "一村一品", "翁源县“一村一品”党建工作法"),
-    ("积极探索农村社区党建工作新模式", "商南县", "", "商南县积极探索农村社区党建工作新模式"),
-    # a title naming its place elsewhere is not given it twice
-    ("关于五常市农村党建工作的调查", "五常市", "", "关于五常市农村党建工作的调查"),
-    # no place detected: the source's title as it is
-    ("城乡党建互帮互助交流", None, "", "城乡党建互帮互助交流"),
-])
+@pytest.mark.parametrize(
+    "source_title, place, model, expected",
+    [
+        # the place the title starts with, without the report's verb and tail
+        ("五常市推进农村党建“1+3模式”进展情况及取得成果综述", "五常市", "1+3模式", "五常市农村党建“1+3模式”"),
+        ("兴山县开展“三联三帮”活动纪实", "兴山县", "三联三帮", "兴山县“三联三帮”活动"),
+        ("商南县积极推行“双联双建”工作法的调查与思考", "商南县", "双联双建", "商南县“双联双建”工作法"),
+        # a place head names the taxonomy's region, however short ("湖北兴山：")
+        ("湖北兴山：深化“两会两评”模式", "兴山县", "两会两评", "兴山县“两会两评”模式"),
+        # a slogan in the title gives way to the model the text names
+        ("广东翁源：争当致富“领头雁”", "翁源县", "农村党员创业示范工程", "翁源县“农村党员创业示范工程”"),
+        # a title without a place gets the detected one; without a quoted name it is kept whole
+        ("推行“一村一品”党建工作法", "翁源县", "一村一品", "翁源县“一村一品”党建工作法"),
+        ("积极探索农村社区党建工作新模式", "商南县", "", "商南县积极探索农村社区党建工作新模式"),
+        # a title naming its place elsewhere is not given it twice
+        ("关于五常市农村党建工作的调查", "五常市", "", "关于五常市农村党建工作的调查"),
+        # no place detected: the source's title as it is
+        ("城乡党建互帮互助交流", None, "", "城乡党建互帮互助交流"),
+    ],
+)
 def test_case_title_is_place_and_model_in_the_sources_words(regions, source_title, place, model, expected):
     region = regions[place] if place else None
     assert case_title(source_title, region, PlaceFinder(regions.values()), model, INTRO) == expected
@@ -43,27 +46,36 @@ def test_case_title_is_place_and_model_in_the_sources_words(regions, source_titl
 OPENING = "近年来，*在城乡党的基层组织互帮互助方面，大力推行城乡基层党组织联建，形成了长效机制。"
 
 
-@pytest.mark.parametrize("source_title, opening, model, expected", [
-    # a title naming its genre gives way to what the opening says is practised, model in brackets
-    ("城乡党建互帮互助交流", OPENING, "城乡联合党组织", "诸城市城乡基层党组织联建（城乡联合党组织）"),
-    ("农村党建工作经验交流材料", OPENING, "", "诸城市城乡基层党组织联建"),
-    ("组织工作纪实", "全县深入实施“双带”工程，建立了帮带机制。", "双带",
-     "诸城市组织工作纪实"),
-    # an opening that practises nothing nameable leaves the title; so does a title that is a name
-    ("城乡党建互帮互助交流", INTRO, "", "诸城市城乡党建互帮互助交流"),
-    ("城乡党建互帮互助", OPENING, "", "诸城市城乡党建互帮互助"),
-])
-def test_a_title_naming_only_its_genre_takes_what_the_opening_practises(regions, source_title, opening, model,
-                                                                       expected):
-    assert case_title(source_title, regions["诸城市"], PlaceFinder(regions.values()), model, opening, opening) == expected
+@pytest.mark.parametrize(
+    "source_title, opening, model, expected",
+    [
+        # a title naming its genre gives way to what the opening says is practised, model in brackets
+        ("城乡党建互帮互助交流", OPENING, "城乡联合党组织", "诸城市城乡基层党组织联建（城乡联合党组织）"),
+        ("农村党建工作经验交流材料", OPENING, "", "诸城市城乡基层党组织联建"),
+        ("组织工作纪实", "全县深入实施“双带”工程，建立了帮带机制。", "双带", "诸城市组织工作纪实"),
+        # an opening that practises nothing nameable leaves the title; so does a title that is a name
+        ("城乡党建互帮互助交流", INTRO, "", "诸城市城乡党建互帮互助交流"),
+        ("城乡党建互帮互助", OPENING, "", "诸城市城乡党建互帮互助"),
+    ],
+)
+def test_a_title_naming_only_its_genre_takes_what_the_opening_practises(
+    regions, source_title, opening, model, expected
+):
+    assert (
+        case_title(source_title, regions["诸城市"], PlaceFinder(regions.values()), model, opening, opening) == expected
+    )
 
 
 def test_a_province_wide_case_is_titled_with_the_part_the_text_names(regions):
     text = "江苏省一些地方特别是苏北地区积极探索……苏北地区各级党组织……苏北地区的实践证明……"
-    assert case_title("积极探索农村党建新模式", regions["江苏省"], PlaceFinder(regions.values()), "", text) == \
-        "苏北地区积极探索农村党建新模式"
-    assert case_title("积极探索农村党建新模式", regions["江苏省"], PlaceFinder(regions.values()), "", INTRO) == \
-        "江苏省积极探索农村党建新模式"
+    assert (
+        case_title("积极探索农村党建新模式", regions["江苏省"], PlaceFinder(regions.values()), "", text)
+        == "苏北地区积极探索农村党建新模式"
+    )
+    assert (
+        case_title("积极探索农村党建新模式", regions["江苏省"], PlaceFinder(regions.values()), "", INTRO)
+        == "江苏省积极探索农村党建新模式"
+    )
 
 
 def headings(sections):
@@ -77,9 +89,13 @@ def test_the_opening_is_the_situation_or_a_signed_articles_introduction():
 
 
 def test_a_headingless_chronicle_is_how_the_work_went_forward():
-    dated = ["2009年5月，市委组织部召开座谈会，总结推广这一模式。", "2009年6月，市委召开经验交流会，作出全面部署。",
-             "《党建》2009年第6期刊发了调查报告，介绍了这一做法。", "截止目前，全市已建立合作社751个，吸纳社员126928人。",
-             "这一模式推行几年来，收到了显著成效：一是提高了农民组织化程度；二是增加了农民收入。"]
+    dated = [
+        "2009年5月，市委组织部召开座谈会，总结推广这一模式。",
+        "2009年6月，市委召开经验交流会，作出全面部署。",
+        "《党建》2009年第6期刊发了调查报告，介绍了这一做法。",
+        "截止目前，全市已建立合作社751个，吸纳社员126928人。",
+        "这一模式推行几年来，收到了显著成效：一是提高了农民组织化程度；二是增加了农民收入。",
+    ]
     sections = sections_of([INTRO, *dated])
     assert headings(sections) == ["基本情况", "推进情况", "取得成效"]
     # totals "so far" go with the results they lead into
@@ -99,8 +115,11 @@ def test_a_closing_summary_of_the_models_results_becomes_the_results():
 
 
 def test_a_section_cut_off_after_its_heading_is_left_out():
-    sections = [Section("背景", "基本情况", [INTRO], added=True), Section("做法", "二、主要做法", [PRACTICE]),
-                Section("成效", "三、初步成效", ["翁源县实施的“农村党员创业示范工程”，积极培育"])]
+    sections = [
+        Section("背景", "基本情况", [INTRO], added=True),
+        Section("做法", "二、主要做法", [PRACTICE]),
+        Section("成效", "三、初步成效", ["翁源县实施的“农村党员创业示范工程”，积极培育"]),
+    ]
     assert drop_cut_off_section(sections) == (sections[:2], "三、初步成效")
     whole = sections[:2] + [Section("成效", "三、初步成效", [PRACTICE[:-1] * 3])]
     assert drop_cut_off_section(whole) == (whole, "")  # a long text cut off is still content
@@ -110,44 +129,70 @@ def figures(text):
     return [(f.label, f.value, f.unit, f.year) for f in key_figures([text])]
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("目前，全县建立关怀理事会92个、户联理事会1001个。",
-     [("建立关怀理事会", "92", "个", None), ("户联理事会", "1001", "个", None)]),
-    ("组织引导293个机关党组织与167个农村支部结成对子。",
-     [("组织引导", "293", "个", None), ("农村支部结成对子", "167", "个", None)]),
-    # the value as written: approximations, multipliers, decimals
-    ("全市共有强居、企业向联合村投入资金5亿多元，拉动民间投资3000多万元，结对群众1.29万名，参会300余人。",
-     [("企业向联合村投入资金", "5亿多", "元", None), ("拉动民间投资", "3000多", "万元", None),
-      ("结对群众", "1.29", "万名", None), ("参会", "300余", "人", None)]),
-    # the values of a list share what they count; the year of the sentence goes with them
-    ("到2005年底，苏州、无锡、常州三市的城市化率分别达65%、67%、60%。",
-     [("常州三市的城市化率分别", "65", "%", 2005), ("常州三市的城市化率分别", "67", "%", 2005),
-      ("常州三市的城市化率分别", "60", "%", 2005)]),
-    # rates, ranges and an example's small counts are not key figures
-    ("为创业带头人发放了每人3至5万元的贴息贷款，按1000元/场的标准补助，每户推选理事1-2名，理事长带领3名理事上门。", []),
-    # nor are thresholds and targets
-    ("每个社区建设面积不少于1000平方米的服务中心，集体经济收入5万元以上的村，力争达标率达到90%。", []),
-    # full-width digits, kept as written; percentage points are their own unit
-    ("全市有老旧小区６１２个，满意度较2016年提高11.5个百分点。",
-     [("有老旧小区", "６１２", "个", None), ("满意度较2016年提高", "11.5", "个百分点", 2016)]),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "目前，全县建立关怀理事会92个、户联理事会1001个。",
+            [("建立关怀理事会", "92", "个", None), ("户联理事会", "1001", "个", None)],
+        ),
+        (
+            "组织引导293个机关党组织与167个农村支部结成对子。",
+            [("组织引导", "293", "个", None), ("农村支部结成对子", "167", "个", None)],
+        ),
+        # the value as written: approximations, multipliers, decimals
+        (
+            "全市共有强居、企业向联合村投入资金5亿多元，拉动民间投资3000多万元，结对群众1.29万名，参会300余人。",
+            [
+                ("企业向联合村投入资金", "5亿多", "元", None),
+                ("拉动民间投资", "3000多", "万元", None),
+                ("结对群众", "1.29", "万名", None),
+                ("参会", "300余", "人", None),
+            ],
+        ),
+        # the values of a list share what they count; the year of the sentence goes with them
+        (
+            "到2005年底，苏州、无锡、常州三市的城市化率分别达65%、67%、60%。",
+            [
+                ("常州三市的城市化率分别", "65", "%", 2005),
+                ("常州三市的城市化率分别", "67", "%", 2005),
+                ("常州三市的城市化率分别", "60", "%", 2005),
+            ],
+        ),
+        # rates, ranges and an example's small counts are not key figures
+        (
+            "为创业带头人发放了每人3至5万元的贴息贷款，按1000元/场的标准补助，每户推选理事1-2名，理事长带领3名理事上门。",
+            [],
+        ),
+        # nor are thresholds and targets
+        ("每个社区建设面积不少于1000平方米的服务中心，集体经济收入5万元以上的村，力争达标率达到90%。", []),
+        # full-width digits, kept as written; percentage points are their own unit
+        (
+            "全市有老旧小区６１２个，满意度较2016年提高11.5个百分点。",
+            [("有老旧小区", "６１２", "个", None), ("满意度较2016年提高", "11.5", "个百分点", 2016)],
+        ),
+    ],
+)
 def test_key_figures_are_results_with_what_they_count(text, expected):
     assert figures(text) == expected
 
 
 def test_key_figures_are_bounded_whatever_the_text():
-    assert len(key_figures(["全县建立协会12个。" * 500])) == 1   # the same figure once
+    assert len(key_figures(["全县建立协会12个。" * 500])) == 1  # the same figure once
     assert len(key_figures([f"第{n}村建立协会{n + 10}个。" for n in range(200)])) == structure.MAX_FIGURES
     assert key_figures(["1个" * 100000]) == []
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("推行“两会两评”模式……“两会两评”成效明显……“户联理事会”", "两会两评"),
-    # quoted once, then used unquoted
-    ("探索建立的“城乡联合党组织”……城乡联合党组织……城乡联合党组织……城乡联合党组织……", "城乡联合党组织"),
-    ("事关“三农”……“三农”工作……“三农”问题", ""),   # a two-character catchword is not a model
-    ("推行“一村一品”。", ""),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("推行“两会两评”模式……“两会两评”成效明显……“户联理事会”", "两会两评"),
+        # quoted once, then used unquoted
+        ("探索建立的“城乡联合党组织”……城乡联合党组织……城乡联合党组织……城乡联合党组织……", "城乡联合党组织"),
+        ("事关“三农”……“三农”工作……“三农”问题", ""),  # a two-character catchword is not a model
+        ("推行“一村一品”。", ""),
+    ],
+)
 def test_model_name(text, expected):
     assert model_name("", text) == expected
 
@@ -176,7 +221,11 @@ def test_a_report_the_rules_were_not_made_on_is_structured_by_them():
     assert draft.region.full_name == "湖北省宜昌市兴山县" and draft.model_name == "村民说事"
     assert (draft.publisher, draft.date) == ("兴山党建网", "2015-06-01")
     assert [(s.kind, s.heading) for s in draft.sections] == [
-        ("背景", "基本情况"), ("做法", "一、主要做法"), ("成效", "二、取得的成效"), ("启示", "三、几点启示")]
+        ("背景", "基本情况"),
+        ("做法", "一、主要做法"),
+        ("成效", "二、取得的成效"),
+        ("启示", "三、几点启示"),
+    ]
     assert [(f.value, f.unit) for f in draft.figures] == [("92", "个"), ("1200多", "件"), ("95", "%")]
     assert not any("上一篇" in p or "版权" in p for p in draft.paragraphs)
 
@@ -218,8 +267,12 @@ def test_an_official_reports_head_and_end_are_its_metadata_not_its_text(db):
     assert draft.source_title == "兴山县推行“院落党小组”工作法"
     assert (draft.publisher, draft.date) == ("中共兴山县委组织部", "2019-05-20")
     assert [(s.kind, s.heading) for s in draft.sections] == [
-        ("背景", "基本情况"), ("做法", "一、主要做法"), ("成效", "二、取得的成效"), ("其他", "三、存在的问题"),
-        ("其他", "四、下一步打算")]
+        ("背景", "基本情况"),
+        ("做法", "一、主要做法"),
+        ("成效", "二、取得的成效"),
+        ("其他", "三、存在的问题"),
+        ("其他", "四、下一步打算"),
+    ]
     # started 2017, described up to 2018; 2020 is a target, not a year reached
     assert (draft.year_started, draft.year_reported) == (2017, 2018)
     assert not any("抄送" in paragraph or "印发" in paragraph for paragraph in draft.paragraphs)
