@@ -30,6 +30,7 @@ demo: setup
 # Style and layers first (settings in pyproject.toml; the same checks as .pre-commit-config.yaml).
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports --no-cache
 
 test: install lint
