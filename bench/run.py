@@ -151,7 +151,7 @@ def _stock(params):
     """Wagtail's stock database search: the raw query string, no pipeline, default operator."""
     from wagtail.search.backends import get_search_backend
 
-    from cases.browse import CaseFilter
+    from cases.filters import CaseFilter
     from cases.models import CasePage
 
     candidates = CaseFilter.from_params(params).apply(CasePage.objects.live().public())
@@ -169,7 +169,8 @@ def _icontains(params):
 
     from django.db.models import Q
 
-    from cases.browse import CaseFilter, published_cases
+    from cases.filters import CaseFilter
+    from cases.models import CasePage
 
     def word_q(word):
         escaped = json.dumps(word)[1:-1]
@@ -180,7 +181,7 @@ def _icontains(params):
             | Q(body__icontains=escaped)
         )
 
-    cases = CaseFilter.from_params(params).apply(published_cases())
+    cases = CaseFilter.from_params(params).apply(CasePage.objects.published())
     cases = cases.filter(reduce(and_, (word_q(word) for word in params["q"].split())))
     total = cases.count()
     list(cases[:10])
@@ -259,8 +260,8 @@ BASELINES = ("wagtail_stock", "icontains", "fts_floor")
 
 
 def measure_catalogue():
-    """Loading search.catalogue: paid by each process once after every content change."""
-    from search.catalogue import catalogue, forget
+    """Loading search.engines.database.catalogue: paid by each process once after every content change."""
+    from search.engines.database.catalogue import catalogue, forget
 
     forget()
     started = time.perf_counter()

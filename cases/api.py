@@ -1,34 +1,23 @@
 """The open-data API (Wagtail API v2, read-only): published cases and their structured fields.
 
-/api/v2/pages/ lists live, public cases; it filters with the case library's own parameters
-(cases.browse.CaseFilter) and searches with the site's Chinese search (search.case_search).
+/api/v2/pages/ lists live, public cases and filters them with the case library's own
+parameters (cases.filters). search.api adds ?search= (the site's Chinese search) to this view
+set, and portal.urls registers that one.
 """
 
-import json
-
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.db.models import Case, Value, When
-from django.db.models.expressions import RawSQL
 from django.http import Http404
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter
-from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
-# The site search's own ranking, so the API and /search/ agree (it has no public name yet).
-from search.case_search import ranked_ids
-from search.case_sets import CaseSet
-from search.query import parse_query
 from search.text import CONTROL_CHARACTERS
 
-from .browse import CaseFilter, published_cases
+from .filters import PARAMETERS, CaseFilter
 from .models import CasePage
 
-FILTER_PARAMETERS = [*CaseFilter.VOCABULARIES, "year"]
 # NUL and other C0 controls: PostgreSQL refuses NUL in a query, and no slug or word holds them.
 # No id or offset comes near it; past 64 bits an id or OFFSET overflows the database driver.
 MAX_NUMBER = 10**15
@@ -43,56 +32,13 @@ class CaseFilterBackend(BaseFilterBackend):
         return case_filter.apply(queryset)
 
 
-class CaseSearchFilter(BaseFilterBackend):
-    """?search=: the site search's pipeline and ranking, over the cases filtered so far."""
-
-    def filter_queryset(self, request, queryset, view):
-        query = parse_query(request.GET.get("search", ""))
-        if query.truncated:
-            view.messages.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
-        if not query:
-            return queryset
-        ranked = ranked_ids(query, CaseSet.of(queryset.values_list("pk", flat=True)), view.messages)
-        queryset = queryset.filter(pk__in=_among(ranked.members))
-        if "order" in request.GET or not ranked:
-            return queryset
-        # Only the requested page is put in order (all ten thousand matches in one CASE made a
-        # common word's first page slow): the matches ranked before it come first, in any order,
-        # then the page, then the rest; Wagtail's pagination slices the page out of that.
-        start, end = _page_bounds(request)
-        page = ranked[start:end]
-        ranks = [When(pk=pk, then=Value(rank)) for rank, pk in enumerate(page, start=1)]
-        before = When(pk__in=_among(ranked[:start]), then=Value(0))
-        return queryset.order_by(Case(before, *ranks, default=Value(len(page) + 1)), "pk")
-
-
-def _among(pks):
-    """A subquery of the pks `pks`, bound as one parameter: `pk__in=` a list binds one per pk,
-    past SQLite's limit of 32,766 (PostgreSQL's 65,535) when a word matches 100,000 cases."""
-    pks = list(pks)
-    if connection.vendor == "postgresql":
-        return RawSQL("SELECT unnest(%s::integer[])", [pks])
-    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(pks)])
-
-
-def _page_bounds(request):
-    """(offset, offset + limit), as Wagtail's pagination reads them (it refuses malformed ones itself)."""
-    limit_max = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
-    default = min(20, limit_max) if limit_max else 20
-    try:
-        offset = max(int(request.GET.get("offset", 0)), 0)
-        return offset, offset + max(int(request.GET.get("limit", default)), 0)
-    except ValueError:
-        return 0, default
-
-
 class CasePagesAPIViewSet(PagesAPIViewSet):
     """Cases only, with every structured field in listings too (they are what the API is for)."""
 
     model = CasePage
-    filter_backends = [FieldsFilter, OrderingFilter, CaseFilterBackend, CaseSearchFilter]
+    filter_backends = [FieldsFilter, OrderingFilter, CaseFilterBackend]
     known_query_parameters = frozenset(
-        ["limit", "offset", "fields", "order", "search", "format", "_", "type", "site", *FILTER_PARAMETERS]
+        ["limit", "offset", "fields", "order", "format", "_", "type", "site", *PARAMETERS]
     )
     # Public data: no login, and no password hashing for whoever sends Basic credentials.
     authentication_classes = []
@@ -130,7 +76,8 @@ class CasePagesAPIViewSet(PagesAPIViewSet):
         if unknown:
             raise BadRequestError(
                 f"未知的查询参数：{'、'.join(name[:50] for name in unknown)}。"
-                f"可用的有：{'、'.join(FILTER_PARAMETERS)}、search、字段名（如 slug、unit_level）"
+                f"可用的有：{'、'.join(PARAMETERS)}"
+                f"{'、search' if 'search' in self.known_query_parameters else ''}、字段名（如 slug、unit_level）"
                 "以及 limit、offset、order、fields。"
             )
 
@@ -150,7 +97,7 @@ class CasePagesAPIViewSet(PagesAPIViewSet):
         if (self.request.GET.get("type") or "cases.CasePage").lower() != "cases.casepage":
             raise BadRequestError("此接口只提供典型案例：type 只能是 cases.CasePage。")
         return (
-            published_cases()
+            CasePage.objects.published()
             .filter(pk__in=self.get_base_queryset().values("pk"))
             # Three levels (省 → 市 → 县): the province without a query per case.
             .select_related("region__parent__parent")
@@ -161,7 +108,3 @@ class CasePagesAPIViewSet(PagesAPIViewSet):
         response = super().get_paginated_response(data)
         response.data["meta"]["messages"] = self.messages
         return response
-
-
-api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", CasePagesAPIViewSet)

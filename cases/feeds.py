@@ -8,8 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 
-from .browse import published_cases
-from .models import CaseIndexPage
+from .models import CaseIndexPage, CasePage
 from .taxonomy import Theme
 
 FEED_LENGTH = 20
@@ -33,7 +32,7 @@ class LatestCasesFeed(Feed):
         return _library_url()
 
     def items(self):
-        return _newest(published_cases())
+        return _newest(CasePage.objects.published())
 
     def item_title(self, case):
         return case.title
@@ -74,7 +73,7 @@ class ThemeCasesFeed(LatestCasesFeed):
         return _library_url(theme=theme.slug)
 
     def items(self, theme):
-        return _newest(published_cases().filter(themes=theme))
+        return _newest(CasePage.objects.published().filter(themes=theme))
 
 
 class ThemeCasesAtomFeed(ThemeCasesFeed):

@@ -600,7 +600,7 @@ def _search_backends():
 
     for name in get_app_config().get_search_backend_config():
         backend = get_search_backend(name)
-        # search.sqlite_backend subclasses the database backend: look along the class's bases.
+        # search.engines.database.sqlite_backend subclasses the database backend: look along the class's bases.
         yield name, any(cls.__module__.startswith("modelsearch.backends.database") for cls in type(backend).__mro__)
 
 

@@ -5,7 +5,7 @@ from wagtail.fields import RichTextField
 from wagtail.images.models import AbstractImage, AbstractRendition, Image
 from wagtail.models import Page
 
-from cases.browse import home_page_context
+from search.listing import home_page_context
 
 
 class User(AbstractUser):

@@ -43,7 +43,7 @@ def _cache():
 
 
 def content_generation():
-    """The current generation of the site's content (also keys search.catalogue)."""
+    """The current generation of the site's content (also keys search.engines.database.catalogue)."""
     generation = _cache().get(GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex

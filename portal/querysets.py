@@ -1,7 +1,7 @@
 """Page querysets for the site's page types."""
 
 from django.db.models import Q
-from wagtail.models import Page, PageManager, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction
 from wagtail.query import PageQuerySet
 
 
@@ -16,6 +16,3 @@ class PortalPageQuerySet(PageQuerySet):
         for page in restricted:
             q |= self.descendant_of_q(page, inclusive=True)
         return q if q else Q(pk__in=[])
-
-
-PortalPageManager = PageManager.from_queryset(PortalPageQuerySet)

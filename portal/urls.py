@@ -7,15 +7,17 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cases import feeds
-from cases import views as cases_views
-from cases.api import api_router
+from cases.training import views as training_views
+from search.api import api_router
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("search/", include("search.urls")),
-    path("compare/", include("cases.urls")),
-    re_path(r"^(?P<page_path>(?:[\w\-]+/)+)handout\.docx$", cases_views.collection_handout, name="collection_handout"),
+    path("compare/", include("cases.training.urls")),
+    re_path(
+        r"^(?P<page_path>(?:[\w\-]+/)+)handout\.docx$", training_views.collection_handout, name="collection_handout"
+    ),
     # Open data: the read-only API, feeds of new cases, sitemap and robots.txt.
     path("api/v2/", api_router.urls),
     path("feeds/cases/", feeds.LatestCasesFeed(), name="feed_cases"),

@@ -7,10 +7,23 @@ class SearchConfig(AppConfig):
     verbose_name = "搜索"
 
     def ready(self):
-        from . import signals
+        from cases import finding
+        from cases.names import dictionary_words
 
+        from . import listing, signals, similar, text
+
+        # The segmenter's words: the curated list now, the domain's names when it first loads.
+        text.dictionary.use(
+            text.dictionary.read_word_list(settings.FIXTURES_DIR / "search_dictionary.txt"), dictionary_words
+        )
+        # What case pages show of search's answers (cases does not import search).
+        finding.provide(
+            case_listing=listing.case_listing_context,
+            related_cases=similar.related_cases,
+            newest_case_ids=listing.newest_case_ids,
+        )
         signals.connect()
         if settings.ELASTICSEARCH_URL:
-            from .es import signals as elasticsearch_signals
+            from .engines.elasticsearch import signals as elasticsearch_signals
 
             elasticsearch_signals.connect()

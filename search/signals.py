@@ -6,8 +6,7 @@ from wagtail.search import index
 from cases.models import CasePage
 from cases.taxonomy import Domain, Problem, Region, Theme
 
-from .dictionary import place_words
-from .text import add_words
+from .text import add_words, place_words
 
 
 def vocabulary_saved(sender, instance, created, raw=False, **kwargs):

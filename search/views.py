@@ -4,8 +4,10 @@ from django.http import JsonResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
-from .case_search import SORTS, UNAVAILABLE, autocomplete, search_cases, suggestions
+from .case_search import autocomplete, search_cases, suggestions
+from .engines.interface import UNAVAILABLE
 from .facets import FACET_LABELS
+from .ranking import SORTS
 
 # What the page's links carry over: the search's own parameters, as parsed. Echoing whatever
 # was sent made every facet link repeat a 100,000-character parameter (a 37 MB page).

@@ -7,7 +7,7 @@ from wagtail.models import Site
 from cases.fixtures import load_cases, load_collections
 from cases.models import CaseIndexPage, CasePage
 from portal.setup import setup_portal
-from search import catalogue
+from search.engines.database import catalogue
 
 SEED_SLUGS = [
     "wuchang-1-3",

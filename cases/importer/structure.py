@@ -8,8 +8,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from search.dictionary import curated_words
-from search.text import fold, query_words, segmenter, to_simplified
+from search.text import curated_words, fold, query_words, segmenter, to_simplified
 
 from ..taxonomy import Domain, Problem, Region, Theme
 from .clean import ISSUER, Removed

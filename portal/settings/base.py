@@ -201,7 +201,7 @@ SEEDS_DIR = Path(os.environ.get("SEEDS_DIR", BASE_DIR.parent / "shared" / "seeds
 FIXTURES_DIR = BASE_DIR / "fixtures"
 
 # CasePage replaces Page's title SearchField by a segmented one of the same name
-# (search.index.SegmentedField); Wagtail's check only recognises the stock field.
+# (search.text.fields.SegmentedField); Wagtail's check only recognises the stock field.
 SILENCED_SYSTEM_CHECKS = ["wagtailsearch.W001"]
 
 LOGGING = {
@@ -214,8 +214,8 @@ LOGGING = {
 # Wagtail's database backend (SQLite FTS5 / PostgreSQL tsvector) over pre-segmented text;
 # "simple" keeps PostgreSQL from stemming or dropping words as English.
 WAGTAILSEARCH_BACKENDS = {
-    # Wagtail's database backend; on SQLite, with a rebuild that scales (search/backend.py).
-    "default": {"BACKEND": "search.backend", "SEARCH_CONFIG": "simple"},
+    # Wagtail's database backend; on SQLite, with a rebuild that scales (search/engines/database/backend.py).
+    "default": {"BACKEND": "search.engines.database.backend", "SEARCH_CONFIG": "simple"},
 }
 
 # Elasticsearch (optional, for deployments that outgrow one machine). Unset ELASTICSEARCH_URL:
@@ -230,7 +230,7 @@ ELASTICSEARCH_CHINESE_ANALYZER = os.environ.get("ELASTICSEARCH_CHINESE_ANALYZER"
 if ELASTICSEARCH_URL:
     from django.core.exceptions import ImproperlyConfigured
 
-    from search.es.analysis import TEXT_ANALYZERS, wagtail_index_settings
+    from search.engines.elasticsearch.analysis import TEXT_ANALYZERS, wagtail_index_settings
 
     if ELASTICSEARCH_CHINESE_ANALYZER not in TEXT_ANALYZERS:
         raise ImproperlyConfigured("ELASTICSEARCH_CHINESE_ANALYZER 只能为空、smartcn 或 ik。")

@@ -11,7 +11,7 @@ from wagtail.models import Page
 from bench.corpus import BulkWriter, SeedPool, build_corpus, case_fields
 from cases.models import CaseIndexPage, CasePage, KeyFigure
 from cases.taxonomy import Domain, Problem, Region, Theme
-from search.fulltext import matching_cases
+from search.engines.database.fulltext import matching_cases
 
 pytestmark = pytest.mark.django_db
 # Differ by construction: the row's identity and place in the tree.

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from cases import browse
 from cases.models import CasePage, KeyFigure, RelatedCase
+from search import listing
 from tests.conftest import SEED_SLUGS
 
 pytestmark = pytest.mark.django_db
@@ -140,7 +140,7 @@ def test_unknown_filter_values_are_explained_not_errors(client, case_index, quer
 
 
 def test_listing_paginates(client, case_index, monkeypatch):
-    monkeypatch.setattr(browse, "PAGE_SIZE", 4)
+    monkeypatch.setattr(listing, "PAGE_SIZE", 4)
     first = client.get(case_index.url)
     second = client.get(case_index.url, {"page": "2"})
     assert len(first.context["cases"]) == 4 and len(second.context["cases"]) == 2

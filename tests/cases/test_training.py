@@ -230,7 +230,7 @@ def test_compare_query_count_does_not_grow(client):
 
 
 def test_compare_offers_a_bounded_list_of_cases_to_add(client, monkeypatch):
-    monkeypatch.setattr("cases.views.ADDABLE", 2)
+    monkeypatch.setattr("cases.training.views.ADDABLE", 2)
     html = client.get("/compare/?cases=wuchang-1-3").content.decode()
     offered = html.split('id="compare-add"', 1)[1].split("</select>", 1)[0]
     assert offered.count("<option") == 2 and "wuchang-1-3" not in offered

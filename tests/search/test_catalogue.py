@@ -1,4 +1,4 @@
-"""search.catalogue: the in-memory view of the published cases agrees with the database."""
+"""search.engines.database.catalogue: the in-memory view of the published cases agrees with the database."""
 
 import pytest
 from django.db import connection
@@ -7,19 +7,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from wagtail.models import PageViewRestriction
 
-from cases.browse import CaseFilter, published_cases
+from cases.filters import CaseFilter
 from cases.models import CasePage
 from search.case_search import search_cases
-from search.case_sets import CaseSet
-from search.catalogue import RankedIds, TextColumn, catalogue
-from search.facets import facet_counts
+from search.engines.database.case_sets import CaseSet
+from search.engines.database.catalogue import RankedIds, TextColumn, catalogue
+from search.engines.database.engine import facet_counts
 from search.text import word_parts
 
 pytestmark = pytest.mark.django_db
 
 
 def database_ids(params):
-    return set(CaseFilter.from_params(params).apply(published_cases()).values_list("pk", flat=True))
+    return set(CaseFilter.from_params(params).apply(CasePage.objects.published()).values_list("pk", flat=True))
 
 
 def test_every_facet_value_filters_and_counts_as_the_database_does():
@@ -63,7 +63,7 @@ def test_a_catalogue_behind_the_database_still_shows_no_unpublished_case():
 
 
 def test_the_title_tier_is_every_case_whose_title_or_model_name_holds_the_words():
-    cases = {case.pk: (case.title.lower(), case.model_name.lower()) for case in published_cases()}
+    cases = {case.pk: (case.title.lower(), case.model_name.lower()) for case in CasePage.objects.published()}
     for words in (["党建"], ["两会两评"], ["城乡联建"], ["党员", "创业"], ["13模式"], ["不存在的词"]):
         expected = set()
         for pk, fields in cases.items():
@@ -195,7 +195,7 @@ def test_within_a_request_the_catalogue_is_checked_once_and_again_after_a_change
 def test_the_catalogue_reads_the_cases_through_its_covering_index():
     """A column added to the catalogue's read but not to casepage_catalogue_idx sends SQLite
     back to the case rows, behind their long body (at 100,000 cases, twice the time)."""
-    from search.catalogue import _load
+    from search.engines.database.catalogue import _load
 
     with CaptureQueriesContext(connection) as captured:
         _load()

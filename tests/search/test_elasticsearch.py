@@ -23,10 +23,10 @@ from wagtail.models import PageViewRestriction
 
 from cases.models import CaseIndexPage, CasePage
 from cases.taxonomy import Theme
-from search.es import analysis, connection, documents, indexing
-from search.es import signals as es_signals
-from search.es.documents import case_document, case_index, cases_to_index
-from search.es.search import MARK_END, MARK_START
+from search.engines.elasticsearch import analysis, connection, documents, indexing
+from search.engines.elasticsearch import signals as es_signals
+from search.engines.elasticsearch.documents import case_document, case_index, cases_to_index
+from search.engines.elasticsearch.query import MARK_END, MARK_START
 from search.highlight import snippet
 from search.text import index_text, to_simplified
 from tests.conftest import SEED_SLUGS
@@ -170,7 +170,9 @@ def environment(monkeypatch):
 def test_without_elasticsearch_url_the_database_backend_stays(environment):
     loaded = runpy.run_path(str(BASE_SETTINGS))
     assert loaded["ELASTICSEARCH_URL"] == ""
-    assert loaded["WAGTAILSEARCH_BACKENDS"] == {"default": {"BACKEND": "search.backend", "SEARCH_CONFIG": "simple"}}
+    assert loaded["WAGTAILSEARCH_BACKENDS"] == {
+        "default": {"BACKEND": "search.engines.database.backend", "SEARCH_CONFIG": "simple"}
+    }
 
 
 def test_elasticsearch_url_switches_wagtail_to_elasticsearch8(environment):
@@ -252,6 +254,8 @@ CASE_MAPPING = {
         "years": {"type": "integer"},
         "year_reported": {"type": "integer"},
         "first_published_at": {"type": "date"},
+        "featured": {"type": "boolean"},
+        "path": {"type": "keyword"},
         "key_figures": {
             "type": "object",
             "properties": {

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.management import call_command
 
 from cases.models import CasePage
-from search.facets import facet_counts
+from search.engines.database.engine import facet_counts
 from tests.search.search_client import search_json, slugs
 from tests.search.test_relevance import JUDGEMENTS, reciprocal_rank
 
@@ -33,7 +33,7 @@ def built_indexes(django_db_setup, django_db_blocker):
     prefix = settings.ELASTICSEARCH_INDEX_PREFIX
     if not prefix.startswith("test"):
         pytest.skip("set ELASTICSEARCH_INDEX_PREFIX=test_portal_ so that the tests cannot touch a real index")
-    from search.es import connection, indexing
+    from search.engines.elasticsearch import connection, indexing
 
     with django_db_blocker.unblock():
         call_command("update_index", stdout=io.StringIO())
@@ -46,13 +46,13 @@ def built_indexes(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def es():
-    from search.es import connection
+    from search.engines.elasticsearch import connection
 
     return connection.client()
 
 
 def tokens(es, analyzer, text):
-    from search.es import connection
+    from search.engines.elasticsearch import connection
 
     found = es.indices.analyze(index=connection.case_alias(), analyzer=analyzer, text=text)
     return [token["token"] for token in found["tokens"]]
@@ -98,7 +98,7 @@ def test_quoted_phrases_and_traditional_script(client):
 
 
 def test_publish_and_unpublish_reach_the_index(client, es, django_capture_on_commit_callbacks):
-    from search.es import connection
+    from search.engines.elasticsearch import connection
     from tests.search.test_search_page import publish_case
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -113,7 +113,7 @@ def test_publish_and_unpublish_reach_the_index(client, es, django_capture_on_com
 
 
 def test_a_rebuild_moves_the_alias_to_one_new_index(es):
-    from search.es import connection, indexing
+    from search.engines.elasticsearch import connection, indexing
 
     before = set(es.indices.get_alias(name=connection.case_alias()))
     name = indexing.rebuild()

@@ -1,4 +1,4 @@
-"""search.fulltext: which matches are ranked by the index's relevance, and which by date."""
+"""search.engines.database.fulltext: which matches are ranked by the index's relevance, and which by date."""
 
 import io
 
@@ -9,11 +9,9 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.search.models import IndexEntry
 
 from cases.models import CasePage
-from search import fulltext
 from search.case_search import search_cases
-from search.case_sets import CaseSet
-from search.catalogue import RankedIds
-from search.fulltext import matching_cases, relevance_order, relevance_ranking, worth_ranking
+from search.engines.database.case_sets import CaseSet
+from search.engines.database.fulltext import matching_cases, relevance_order, worth_ranking
 from tests.search.test_search_page import publish_case
 
 pytestmark = pytest.mark.django_db
@@ -127,20 +125,3 @@ def test_the_title_norm_refresh_after_a_save_reads_indexes_not_every_entry():
             assert "SCAN wagtailsearch_indexentry" not in plan and "USING INDEX search_indexentry_" in plan, (sql, plan)
     entry = IndexEntry.objects.get(object_id=str(case.pk), content_type__model="casepage")
     assert entry.title_norm != 1.0
-
-
-def test_on_elasticsearch_the_tiers_are_ranked_from_one_request(settings, monkeypatch):
-    """Elasticsearch cannot score a given list of cases: it is asked for every match in order
-    once, not once for each tier a page reaches."""
-    settings.ELASTICSEARCH_URL = "http://es.test:9200"
-    asked = []
-
-    def backend_ids(words, title_only, whole_words):
-        asked.append((tuple(words), title_only, whole_words))
-        return [9, 3, 7, 1, 5, 11]  # best first; 11 is in no tier
-
-    monkeypatch.setattr(fulltext, "_backend_ids", backend_ids)
-    ranked = RankedIds([CaseSet.of([1, 9]), CaseSet.of([3, 5, 7])], rank=relevance_ranking(["党建"]))
-    assert ranked[:1] == [9] and asked == [(("党建",), False, False)]
-    assert list(ranked) == [9, 1, 3, 7, 5]
-    assert asked == [(("党建",), False, False)]

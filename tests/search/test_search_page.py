@@ -13,6 +13,7 @@ from django.utils.html import escape
 from cases.models import CaseIndexPage, CasePage
 from cases.taxonomy import Region, Theme
 from search import case_search
+from search.engines.database import engine as database_engine
 from tests.conftest import SEED_SLUGS
 from tests.search.search_client import search_json, slugs
 
@@ -53,7 +54,7 @@ def test_a_quoted_phrase_must_appear_as_written(client):
 
 def test_a_quoted_phrase_is_looked_for_among_the_best_candidates_only(client, monkeypatch):
     """Its text is read case by case: a quoted common word must not read every case."""
-    monkeypatch.setattr(case_search, "PHRASE_CANDIDATES", 2)
+    monkeypatch.setattr(database_engine, "PHRASE_CANDIDATES", 2)
     for sort in ("relevance", "newest"):
         best = [hit.case.pk for hit in case_search.search_cases({"q": "党员", "sort": sort}).hits]
         assert len(best) > 2
@@ -304,7 +305,7 @@ def test_search_page_query_count_does_not_grow_with_results(client, django_asser
 
 
 def test_catalogue_loads_in_the_same_queries_whatever_the_content_size(django_assert_num_queries):
-    from search.catalogue import _load
+    from search.engines.database.catalogue import _load
 
     with CaptureQueriesContext(connection) as few:
         _load()

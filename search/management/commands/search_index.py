@@ -20,7 +20,7 @@ class Command(BaseCommand):
         # Imported here: without Elasticsearch configured the command needs no client.
         from elasticsearch.helpers import BulkIndexError
 
-        from search.es import connection, indexing
+        from search.engines.elasticsearch import connection, indexing
 
         try:
             if rebuild:

@@ -1,7 +1,7 @@
 """Wagtail's update_index, read in chunks by key, then a merged index and a new content generation.
 
 The index is rewritten without saving any page, so no signal tells the page cache that search
-results may have changed, nor the processes' search catalogues (search.catalogue) that entry
+results may have changed, nor the processes' search catalogues (search.engines.database.catalogue) that entry
 ids did: this does.
 """
 
@@ -9,7 +9,7 @@ from wagtail.search.management.commands.update_index import DEFAULT_CHUNK_SIZE
 from wagtail.search.management.commands.update_index import Command as WagtailUpdateIndex
 
 from portal.page_cache import content_changed
-from search.fulltext import merge_index
+from search.engines.database.fulltext import merge_index
 
 
 class Command(WagtailUpdateIndex):

@@ -9,7 +9,7 @@ from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-from .blocks import html_paragraphs
+from ..blocks import html_paragraphs
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT, HEADING_FONT = "宋体", "黑体"

@@ -6,7 +6,7 @@ from contextlib import suppress
 from django.utils import timezone
 from elasticsearch.helpers import bulk, streaming_bulk
 
-from cases.browse import published_cases
+from cases.models import CasePage
 
 from . import connection
 from .documents import case_document, case_index, cases_to_index
@@ -48,7 +48,7 @@ def rebuild(progress=None):
     name = f"{alias}-{started:%Y%m%d%H%M%S%f}"
     case_index(name).create(using=es)
     try:
-        total, indexed = published_cases().count(), set()
+        total, indexed = CasePage.objects.published().count(), set()
         actions = (_index_action(case, name) for case in cases_to_index().iterator(chunk_size=CHUNK_SIZE))
         for done, (_, item) in enumerate(streaming_bulk(es, actions, chunk_size=CHUNK_SIZE), 1):
             indexed.add(int(item["index"]["_id"]))
@@ -67,8 +67,8 @@ def rebuild(progress=None):
         with suppress(*connection.ERRORS):
             es.indices.delete(index=name)
         raise
-    changed = set(published_cases().filter(last_published_at__gte=started).values_list("pk", flat=True))
-    gone = indexed - set(published_cases().values_list("pk", flat=True))
+    changed = set(CasePage.objects.published().filter(last_published_at__gte=started).values_list("pk", flat=True))
+    gone = indexed - set(CasePage.objects.published().values_list("pk", flat=True))
     sync_cases(sorted(changed | gone))
     return name
 

@@ -7,12 +7,12 @@ and facets.
 """
 
 from django.conf import settings
-from elasticsearch.dsl import Date, Document, Index, InnerDoc, Integer, Keyword, MetaField, Object, Text
+from elasticsearch.dsl import Boolean, Date, Document, Index, InnerDoc, Integer, Keyword, MetaField, Object, Text
 
-from cases.browse import published_cases
+from cases.filters import case_years
+from cases.models import CasePage
+from search.text import SEARCH_ONLY_FOLDS, index_text, to_simplified
 
-from ..catalogue import case_years
-from ..text import SEARCH_ONLY_FOLDS, index_text, to_simplified
 from .analysis import TEXT_ANALYZERS, WORDS_ANALYZER
 
 WORDS = "case_words"
@@ -55,6 +55,8 @@ class CaseDocument(Document):
     years = Integer(multi=True)
     year_reported = Integer()
     first_published_at = Date()
+    featured = Boolean()  # the home page's featured cases
+    path = Keyword()  # the page's place in the tree: a case library lists the cases below it
     # Key figures are in the index for other consumers (Kibana, reports); the search page
     # matches the same text as the database search, which leaves them out.
     key_figures = Object(Figure, multi=True)
@@ -89,7 +91,9 @@ def case_index(name):
 def cases_to_index():
     """Published cases with everything a document needs, in a fixed number of queries."""
     return (
-        published_cases().select_related("region__parent__parent").prefetch_related("problems", "tags", "key_figures")
+        CasePage.objects.published()
+        .select_related("region__parent__parent")
+        .prefetch_related("problems", "tags", "key_figures")
     )
 
 
@@ -130,6 +134,8 @@ def case_document(case):
         years=case_years(case.year_started, case.year_reported),
         year_reported=case.year_reported,
         first_published_at=case.first_published_at,
+        featured=case.featured,
+        path=case.path,
         key_figures=[
             {"label": index_text(figure.label), "value": figure.value, "unit": figure.unit, "year": figure.year}
             for figure in case.key_figures.all()

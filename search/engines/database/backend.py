@@ -1,4 +1,4 @@
-"""Wagtail's database search backend, with search.sqlite_backend's rebuild on SQLite.
+"""Wagtail's database search backend, with sqlite_backend's rebuild on SQLite.
 
 PostgreSQL (and SQLite without FTS5) get the stock backend unchanged.
 """
@@ -11,7 +11,7 @@ def SearchBackend(params):  # noqa: N802 (Wagtail looks up this name in the modu
     backend = database.SearchBackend(params)
     if connection.vendor != "sqlite":
         return backend
-    from search import sqlite_backend
+    from . import sqlite_backend
 
     if isinstance(backend, sqlite_backend.sqlite.SQLiteSearchBackend):
         return sqlite_backend.SQLiteSearchBackend(params)

@@ -1,10 +1,10 @@
 """Full-text queries on the database's search index: the matching cases, and their rank order.
 
 The index is Wagtail's own (the database backend's table, filled through the segmented
-SearchFields in search.index). Its search() wraps each MATCH in ORM subqueries and ranks
+SearchFields in search.text.fields). Its search() wraps each MATCH in ORM subqueries and ranks
 with a correlated sub-select per row, which took seconds at a thousand cases; the search page
 only needs the ids, so it asks the index directly: FTS5 MATCH on SQLite, a tsquery @@ on
-PostgreSQL, with no filters (search.catalogue applies them in memory). Query words are
+PostgreSQL, with no filters (the catalogue applies them in memory). Query words are
 pipeline terms (letters and digits only), so no query syntax can reach the database from what
 a reader typed.
 """
@@ -15,13 +15,13 @@ import numpy as np
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from wagtail.search.backends import get_search_backend
 from wagtail.search.models import IndexEntry
+
+from cases.models import CasePage
+from search.text import word_parts
 
 from .case_sets import CaseSet
 from .catalogue import catalogue
-from .query import ParsedQuery
-from .text import word_parts
 
 # The index's title slot holds the title and the short, telling fields; its weight over the
 # body, as the SegmentedField boost in cases.models says.
@@ -59,27 +59,7 @@ def _postgres_expression(words, whole_words):
     return " && ".join(sql), params
 
 
-def _database_index():
-    # settings.base: Wagtail's search backend is Elasticsearch exactly when this is set.
-    return not settings.ELASTICSEARCH_URL
-
-
-def _backend_ids(words, title_only, whole_words):
-    """The same match through Wagtail's configured backend when it is not the database's
-    (Elasticsearch: the API's ?search= there; the search page has its own DSL query)."""
-    from cases.models import CasePage
-
-    query = ParsedQuery(words=words)
-    backend_query = (whole_words and query.whole_words_query()) or query.backend_query()
-    results = get_search_backend().search(
-        backend_query, CasePage.objects.live(), fields=["title"] if title_only else None
-    )
-    return [case.pk for case in results]
-
-
 def _case_content_type():
-    from cases.models import CasePage
-
     return ContentType.objects.get_for_model(CasePage).pk
 
 
@@ -171,7 +151,8 @@ def merge_index():
     Rewriting every entry leaves the index in many segments, each of which every MATCH reads:
     at ten thousand cases, matching took 2.4 times as long as in the merged index.
     """
-    if _database_index() and connection.vendor == "sqlite":
+    # settings.base: Wagtail's page index is in the database unless Elasticsearch is configured.
+    if not settings.ELASTICSEARCH_URL and connection.vendor == "sqlite":
         fts = _fts_table()
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
@@ -186,8 +167,6 @@ def matching_cases(words, *, title_only=False, whole_words=False):
     """
     if not words:
         return CaseSet()
-    if not _database_index():
-        return CaseSet.of(_backend_ids(words, title_only, whole_words))
     if connection.vendor == "sqlite":
         return _sqlite_ids(words, title_only, whole_words)
     return _postgres_ids(words, title_only, whole_words)
@@ -201,8 +180,6 @@ def worth_ranking(matches):
     is 0 or less (FTS5 sets it to 1e-6): how often such a word occurs says nothing of which
     case is about it, and scoring each of ten thousand matches costs four times finding them.
     """
-    if not _database_index():
-        return True
     if matches < 2:
         return False
     indexed = _sqlite_indexed() if connection.vendor == "sqlite" else _postgres_indexed()
@@ -210,28 +187,16 @@ def worth_ranking(matches):
 
 
 def relevance_ranking(words):
-    """The rank function for RankedIds: a tier's case pks, best first by relevance. The database
-    scores each tier once a page reaches it; Elasticsearch puts every match in order in one
-    request (it cannot score a given list), asked once for all tiers."""
-    if _database_index():
-        return lambda tier: relevance_order(words, tier)
-    every_match = []
-
-    def rank(tier):
-        if not every_match:
-            every_match.append(np.asarray(_backend_ids(words, False, False), dtype=np.int64))
-        return every_match[0][tier.holds(every_match[0])]
-
-    return rank
+    """The rank function for RankedIds: a tier's case pks, best first by relevance, scored once
+    a page reaches the tier."""
+    return lambda tier: relevance_order(words, tier)
 
 
 def relevance_order(words, among):
-    """The case pks in `among` (a CaseSet) that match `words`, best first by the index's relevance (bm25,
-    ts_rank, Elasticsearch's score). Only those are scored: a page's tier, not every match."""
+    """The case pks in `among` (a CaseSet) that match `words`, best first by the index's relevance
+    (bm25, ts_rank). Only those are scored: a page's tier, not every match."""
     if not words or not among:
         return []
-    if not _database_index():
-        return [pk for pk in _backend_ids(words, False, False) if pk in among]
     if connection.vendor == "sqlite":
         return _sqlite_ranked(words, among)
     return _postgres_ranked(words, among)

@@ -29,7 +29,7 @@ def wagtail_index_settings():
                 "analyzer": {
                     # Wagtail's mappings name no analyser for search fields, so the index default applies.
                     "default": WORDS_ANALYZER,
-                    # Autocomplete fields (search.index.SegmentedAutocompleteField) complete the same words.
+                    # Autocomplete fields (search.text.fields.SegmentedAutocompleteField) complete the same words.
                     "edgengram_analyzer": {**WORDS_ANALYZER, "filter": [*WORDS_ANALYZER["filter"], "edgengram"]},
                 }
             }

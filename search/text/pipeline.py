@@ -2,7 +2,8 @@
 
 Indexing and querying both call it, so a word is found exactly when the index and the query
 agree on it: normalise (NFKC: full-width → half-width) → fold (Traditional → Simplified, lower
-case) → segment (rjieba, without HMM, with the domain dictionary from `search.dictionary`).
+case) → segment (rjieba, without HMM, with the domain dictionary of `dictionary`, whose words
+are handed in at start-up).
 """
 
 import re

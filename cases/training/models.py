@@ -15,8 +15,9 @@ from wagtail.models import Orderable, Page
 from portal.permissions import EditorialPermissionsMixin
 from portal.routing import SingleChildTypeRoutingMixin
 
+from ..pages import CasePage
+from ..taxonomy import Domain, Problem, Region, Theme
 from .handouts import DOCX_TYPE, build_handout, qr_svg
-from .taxonomy import Domain, Problem, Region, Theme
 
 
 def lines(text):
@@ -154,10 +155,7 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
 
     def entries(self):
         """[(case, notes, questions)] in order: the hand-picked live cases, then those the criteria find."""
-        # browse imports the page models, which import this module: import it when needed.
-        from .browse import published_cases
-
-        cases = published_cases()
+        cases = CasePage.objects.published()
         picked = list(self.collection_cases.all())
         picked_ids = [entry.case_id for entry in picked]
         wanted = Q(pk__in=picked_ids)
@@ -190,7 +188,7 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
         )
 
     def handout(self, request):
-        """The Word handout, served at <collection URL>handout.docx by cases.views."""
+        """The Word handout, served at <collection URL>handout.docx by cases.training.views."""
         response = HttpResponse(build_handout(self, self.entries(), request), content_type=DOCX_TYPE)
         response["Content-Disposition"] = content_disposition_header(True, f"{self.slug}.docx")
         return response

@@ -2,14 +2,15 @@
 
 A common word (党建) matches nearly every case. Filtering, ranking tiers and six facet counts
 over ten thousand matches in SQL cost hundreds of ms a search; here sets of cases are bit masks
-(search.case_sets) and a facet's counts one AND and a popcount per value, whatever the number of
-matches.
+(case_sets) and a facet's counts one AND and a popcount per value, whatever the number of
+matches. Filters and facets are those of cases.filters.FILTERS.
 
 Loaded in a fixed number of queries and kept by each process until content changes: keyed by
 the content generation (portal.page_cache, which every saved or deleted row, `update_index` and
 `restore` renew in all processes) and by the search index's highest entry id (the entry ids are
 what full-text matches map back to cases). Pages shown to readers are still fetched with
-`published_cases()`, so a catalogue one change behind can miscount, never show an unpublished case.
+`CasePage.objects.published()`, so a catalogue one change behind can miscount, never show an
+unpublished case.
 """
 
 import threading
@@ -23,23 +24,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
-from taggit.models import Tag
 from wagtail.search.models import IndexEntry
 
+from cases.filters import FILTERS, MAX_YEARS, case_years, in_year
+from cases.models import CasePage, RelatedCase, vocabulary_links
+from cases.taxonomy import Region
 from portal.page_cache import content_generation
+from search.text import word_parts
 
 from .case_sets import CaseSet
-from .text import word_parts
 
-FACETS = ("region", "theme", "problem", "domain", "tag", "year")
-# A case counts in every year from its start to its report, at most this many.
-MAX_YEARS = 50
-
-
-def case_years(start, end):
-    """Every year from start to report: a case counts in each, as the year filter matches."""
-    first, last = start or end, end or start
-    return list(range(first, min(last, first + MAX_YEARS) + 1)) if first else []
+# The filters of a vocabulary linked to many cases (themes, problems, tags), in FILTERS' order.
+VOCABULARIES = tuple(each for each in FILTERS if each.many)
+# And of one term a case (domain), read from the case's own row.
+TERM_COLUMNS = tuple(each for each in FILTERS if each.model and not (each.many or each.tree))
 
 
 class TextColumn:
@@ -124,6 +122,7 @@ class FacetValue:
 class Facet:
     values: list  # [FacetValue]
     cases: np.ndarray  # row i: the cases of values[i], packed (CaseSet.packed)
+    always_all: bool = False  # every value listed, whatever the limit (provinces, years)
 
 
 @dataclass
@@ -149,22 +148,27 @@ class Catalogue:
     case_of_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     entry_of_case: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    def allowed(self, case_filter, under=None):
-        """The published cases (a CaseSet) `case_filter` (cases.browse.CaseFilter) lets through,
-        below the page `under` if given."""
+    def allowed(self, case_filter, under=""):
+        """The published cases (a CaseSet) `case_filter` (cases.filters.CaseFilter) lets through,
+        below the page of tree path `under` if given."""
         allowed = self.shown
-        if under is not None:
-            allowed &= self._below(under.path)
-        for name in ("region", "theme", "problem", "domain", "tag"):
-            term = getattr(case_filter, name)
-            if term is not None:
-                allowed &= self._filtered((name, term.pk))
-        if year := case_filter.year:
-            # The year's cases as its facet counts them, and those whose years that list leaves out.
-            allowed &= self._filtered(("year", year)) | CaseSet.of(
-                pk for pk in self.odd_years if _in_year(*self.years[pk], year)
-            )
+        if under:
+            allowed &= self._below(under)
+        for each, value in case_filter.chosen():
+            if each.year_range:
+                # The year's cases as its facet counts them, and those whose years that list leaves out.
+                allowed &= self._filtered((each.name, value)) | CaseSet.of(
+                    pk for pk in self.odd_years if in_year(*self.years[pk], value)
+                )
+            else:
+                allowed &= self._filtered((each.name, value.pk))
         return allowed
+
+    @property
+    def featured_cases(self):
+        if "featured" not in self.memo:
+            self.memo["featured"] = CaseSet.of(self.featured)
+        return self.memo["featured"]
 
     def _filtered(self, key):
         packed = self.filters.get(key)
@@ -174,10 +178,6 @@ class Catalogue:
         if ("below", path) not in self.memo:
             self.memo["below", path] = CaseSet.of(pk for pk, at in self.paths.items() if at.startswith(path))
         return self.memo["below", path]
-
-    def in_listing_order(self, cases):
-        """The published cases among `cases` (a CaseSet) in the listing's order (newest report first)."""
-        return RankedIds([self.shown & cases], self.listing)
 
     def in_title(self, words):
         """The published cases whose title or model name holds every word (or all of a word's parts)."""
@@ -215,29 +215,19 @@ class Catalogue:
             numbers = np.bitwise_count(facet.cases & chosen).sum(axis=1).tolist() if facet.values else []
             counted = [(-number, value.sort_key, value) for number, value in zip(numbers, facet.values)]
             ranked = sorted((row for row in counted if row[0]), key=lambda row: row[:2])
-            if name not in ("region", "year") and limit:
+            if not facet.always_all and limit:
                 ranked = ranked[:limit]
             counts[name] = [{"value": value.value, "label": value.label, "count": -count} for count, _, value in ranked]
         return counts
 
 
-def _in_year(start, end, year):
-    # As CaseFilter.apply: within the years, or the year started or reported.
-    return (start is not None and end is not None and start <= year <= end) or year in (start, end)
-
-
-VOCABULARIES = ("theme", "problem", "tag")
-
-
 def _term_links():
     """(vocabulary's position in VOCABULARIES, case pk, term pk) of every theme, problem and tag
     link: one query, ints only (with each term's slug and name it read six times as much)."""
-    from cases.models import vocabulary_links
-
     links = vocabulary_links()
     branches = []
-    for code, facet in enumerate(VOCABULARIES):
-        table, case_column, term_column = links[facet]
+    for code, each in enumerate(VOCABULARIES):
+        table, case_column, term_column = links[each.name]
         branches.append(f"SELECT {code}, {case_column}, {term_column} FROM {table}")
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(branches))
@@ -245,17 +235,24 @@ def _term_links():
 
 
 def _term_names():
-    """{(facet, term pk): (slug, name)} of every theme, problem, tag and domain: one query."""
-    from cases.taxonomy import Domain, Problem, Theme
-
-    tables = {"theme": Theme, "problem": Problem, "tag": Tag, "domain": Domain}
+    """{(filter name, term pk): term} of every term of the flat vocabularies (not the region
+    tree), with the attributes facets show and order by: one query."""
+    flat = [each for each in FILTERS if each.model and not each.tree]
     with connection.cursor() as cursor:
         cursor.execute(
             " UNION ALL ".join(
-                f"SELECT '{facet}', id, slug, name FROM {model._meta.db_table}" for facet, model in tables.items()
+                f"SELECT {code}, id, slug, name FROM {each.model._meta.db_table}" for code, each in enumerate(flat)
             )
         )
-        return {(facet, pk): (slug, name) for facet, pk, slug, name in cursor.fetchall()}
+        return {(flat[code].name, pk): _Term(pk, slug, name) for code, pk, slug, name in cursor.fetchall()}
+
+
+@dataclass
+class _Term:
+    pk: int
+    slug: str
+    name: str
+    full_name: str = ""
 
 
 def _grouped(keys, pks):
@@ -266,49 +263,39 @@ def _grouped(keys, pks):
     return dict(zip(found.tolist(), np.split(pks, starts[1:])))
 
 
-def _load():
-    from cases.browse import published_cases
-    from cases.models import CasePage, RelatedCase
-    from cases.taxonomy import Region
+# What the catalogue reads of each published case, through the covering index
+# casepage_catalogue_idx (cases.models.CasePage.Meta); then the term of each TERM_COLUMNS filter.
+CASE_COLUMNS = ("pk", "title", "model_name", "year_started", "year_reported", "first_published_at", "path", "featured")
 
-    # Read through the covering index casepage_catalogue_idx (cases.models.CasePage.Meta).
+
+def _load():
+    tree = next(each for each in FILTERS if each.tree)
+    term_columns = [f"{each.field}_id" for each in TERM_COLUMNS]
     cases = list(
-        published_cases()
+        CasePage.objects.published()
         .prefetch_related(None)
-        .values_list(
-            "pk",
-            "title",
-            "model_name",
-            "year_started",
-            "year_reported",
-            "region_id",
-            "domain_id",
-            "first_published_at",
-            "path",
-            "featured",
-        )
+        .values_list(*CASE_COLUMNS, f"{tree.field}_id", *term_columns)
     )
-    listing = np.fromiter((row[0] for row in cases), dtype=np.int64, count=len(cases))
+    pk, title, model_name, started, reported, published_at, path, featured, in_region = range(9)
+    listing = np.fromiter((row[pk] for row in cases), dtype=np.int64, count=len(cases))
     shown = CaseSet.of(listing)
     size = len(shown.mask)
-    regions = {
-        pk: (parent, slug, name, full_name)
-        for pk, parent, slug, name, full_name in Region.objects.values_list(
-            "pk", "parent_id", "slug", "name", "full_name"
-        )
-    }
+    regions = {region.pk: region for region in Region.objects.only("pk", "parent_id", "slug", "name", "full_name")}
+    year_filter = next(each for each in FILTERS if each.year_range)
 
-    members = defaultdict(list)  # (facet, term pk or year) → case pks
+    members = defaultdict(list)  # (filter name, term pk or year) → case pks
     years = {}
-    for pk, _, _, start, end, region, domain, *_ in cases:
-        years[pk] = (start, end)
-        for year in case_years(start, end):
-            members["year", year].append(pk)
-        if domain:
-            members["domain", domain].append(pk)
+    for row in cases:
+        years[row[pk]] = (row[started], row[reported])
+        for year in case_years(row[started], row[reported]):
+            members[year_filter.name, year].append(row[pk])
+        for position, each in enumerate(TERM_COLUMNS, start=in_region + 1):
+            if row[position]:
+                members[each.name, row[position]].append(row[pk])
+        region = row[in_region]
         while region:  # the region and each region above it: the filter takes in what lies below
-            members["region", region].append(pk)
-            region = regions[region][0]
+            members[tree.name, region].append(row[pk])
+            region = regions[region].parent_id
     picks = defaultdict(list)
     for page, case in RelatedCase.objects.order_by("page_id", "sort_order", "pk").values_list("page_id", "case_id"):
         picks[page].append(case)
@@ -317,58 +304,58 @@ def _load():
     links = links[shown.holds(links[:, 1])]
     # Never published (previews) last; of equal dates, the lower id first.
     newest = [
-        row[0]
-        for row in sorted(cases, key=lambda row: (row[7] is None, -(row[7].timestamp() if row[7] else 0), row[0]))
+        row[pk]
+        for row in sorted(
+            cases,
+            key=lambda row: (
+                row[published_at] is None,
+                -(row[published_at].timestamp() if row[published_at] else 0),
+                row[pk],
+            ),
+        )
     ]
     rank_of = np.zeros(size, dtype=np.int64)  # case pk → its rank by first publication, the latest highest
     rank_of[newest[::-1]] = np.arange(len(newest))
     recent_terms = {}
-    for code, facet in enumerate(VOCABULARIES):
+    for code, each in enumerate(VOCABULARIES):
         of_vocabulary = links[links[:, 0] == code]
         for term, pks in _grouped(of_vocabulary[:, 2], of_vocabulary[:, 1]).items():
-            filters[facet, term] = CaseSet.of(pks).packed(size)
-            recent_terms[facet, term] = int.from_bytes(CaseSet.of(rank_of[pks]).packed(len(newest)).tobytes(), "little")
-    names = _term_names()
+            filters[each.name, term] = CaseSet.of(pks).packed(size)
+            recent_terms[each.name, term] = int.from_bytes(
+                CaseSet.of(rank_of[pks]).packed(len(newest)).tobytes(), "little"
+            )
+    terms = {**_term_names(), **{(tree.name, region.pk): region for region in regions.values()}}
 
-    def facet(values):
-        """A Facet of (key in `filters`, FacetValue) pairs; the filters then share its rows."""
-        cases = np.zeros((len(values), (size + 7) // 8), dtype=np.uint8)
-        for row, (key, _) in enumerate(values):
-            cases[row] = filters[key]
-            filters[key] = cases[row]
-        return Facet([value for _, value in values], cases)
-
-    def values(name, sort_key):
-        return [(key, FacetValue(*names[key], sort_key(key[1], names[key][1]))) for key in filters if key[0] == name]
-
-    facets = {
-        # Provinces are the regions at the top, ties by full name; tags by name, the others by id.
-        "region": facet(
-            [
-                (("region", pk), FacetValue(slug, name, full_name))
-                for pk, (parent, slug, name, full_name) in regions.items()
-                if parent is None and ("region", pk) in filters
+    def facet(each):
+        """The Facet of a filter: its values that have cases (the top of the tree only), ordered
+        on equal counts as the filter says; the filters then share the Facet's rows."""
+        if each.year_range:
+            values = [(key, FacetValue(str(key[1]), f"{key[1]}年", -key[1])) for key in filters if key[0] == each.name]
+        else:
+            values = [
+                (key, FacetValue(terms[key].slug, terms[key].name, getattr(terms[key], each.facet_order)))
+                for key in filters
+                if key[0] == each.name and not (each.tree and terms[key].parent_id)
             ]
-        ),
-        "theme": facet(values("theme", lambda pk, name: pk)),
-        "problem": facet(values("problem", lambda pk, name: pk)),
-        "domain": facet(values("domain", lambda pk, name: pk)),
-        "tag": facet(values("tag", lambda pk, name: name)),
-        "year": facet([(key, FacetValue(str(key[1]), f"{key[1]}年", -key[1])) for key in filters if key[0] == "year"]),
-    }
+        rows = np.zeros((len(values), (size + 7) // 8), dtype=np.uint8)
+        for row, (key, _) in enumerate(values):
+            rows[row] = filters[key]
+            filters[key] = rows[row]
+        return Facet([value for _, value in values], rows, always_all=each.tree or each.year_range)
+
     catalogue = Catalogue(
         listing=listing,
         shown=shown,
         size=size,
-        titles=TextColumn({pk: title.lower() for pk, title, *_ in cases}),
-        model_names=TextColumn({pk: model_name.lower() for pk, _, model_name, *_ in cases}),
+        titles=TextColumn({row[pk]: row[title].lower() for row in cases}),
+        model_names=TextColumn({row[pk]: row[model_name].lower() for row in cases}),
         years=years,
         recency=dict(zip(newest[::-1], range(len(newest)))),
         newest=newest,
-        featured=[row[0] for row in cases if row[9]],
-        paths={row[0]: row[8] for row in cases},
+        featured=[row[pk] for row in cases if row[featured]],
+        paths={row[pk]: row[path] for row in cases},
         picks=picks,
-        facets={name: facets[name] for name in FACETS},
+        facets={each.name: facet(each) for each in FILTERS},
         filters=filters,
         # Reported before started, or over MAX_YEARS: case_years() does not list all their years.
         odd_years=frozenset(

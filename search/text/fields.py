@@ -7,7 +7,7 @@ by spaces; the page itself keeps its original text.
 
 from wagtail.search import index
 
-from .text import index_text
+from .pipeline import index_text
 
 
 class SegmentedField(index.SearchField):

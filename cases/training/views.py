@@ -2,11 +2,11 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from wagtail.models import Site
 
-from search.catalogue import catalogue
 from search.text import drop_controls
 
-from .browse import published_cases
-from .training import TrainingCollectionPage
+from .. import finding
+from ..pages import CasePage
+from .models import TrainingCollectionPage
 
 MAX_COMPARED = 4
 # The "加入对比" list offers the newest cases; any other is ticked for comparison in the case library.
@@ -27,10 +27,10 @@ def practice_headings(case):
 
 def addable_cases(compared):
     """The newest published cases not yet compared, titles and slugs only."""
-    # In the catalogue's listing order: ordering every case in SQL cost ~90 ms at 10,000.
+    # From search, in the case library's order: ordering every case in SQL cost ~90 ms at 10,000.
     compared_ids = {case.pk for case in compared}
-    ids = [pk for pk in catalogue().listing[: ADDABLE + len(compared_ids)].tolist() if pk not in compared_ids][:ADDABLE]
-    found = published_cases().select_related(None).prefetch_related(None).only("title", "slug").in_bulk(ids)
+    ids = [pk for pk in finding.newest_case_ids(ADDABLE + len(compared_ids)) if pk not in compared_ids][:ADDABLE]
+    found = CasePage.objects.published().select_related(None).prefetch_related(None).only("title", "slug").in_bulk(ids)
     return [found[pk] for pk in ids if pk in found]
 
 
@@ -44,7 +44,7 @@ def compare(request):
             unique.append(slug)
     found = {
         case.slug: case
-        for case in published_cases().prefetch_related("problems", "key_figures").filter(slug__in=unique)
+        for case in CasePage.objects.published().prefetch_related("problems", "key_figures").filter(slug__in=unique)
     }
     for slug in unique:
         if slug not in found:

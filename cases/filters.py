@@ -1,0 +1,119 @@
+"""The filters and facets of case listings, each declared once in FILTERS.
+
+A filter is a URL and API parameter (?region=山东省&year=2009), a facet of search results and a
+condition on cases. The SQL condition is derived here; search derives its in-memory and
+Elasticsearch conditions, its facet labels and its links from the same declarations, so a
+facet narrows the results exactly as its count promised on every surface.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from taggit.models import Tag
+
+from search.text import drop_controls
+
+from .taxonomy import Domain, Problem, Region, Theme
+
+# A case counts in every year from its start to its report, at most this many.
+MAX_YEARS = 50
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+MAX_VALUE_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class Filter:
+    name: str  # the URL / API parameter, and the facet's key
+    label: str  # what the value is, in messages and "remove this filter" links
+    facet_label: str  # the facet's heading
+    field: str  # the CasePage field or relation it reads
+    model: type | None = None  # the vocabulary whose slug the parameter names (None: a year)
+    many: bool = False  # a case has several (themes): a many-to-many relation
+    tree: bool = False  # the region tree: a value takes in what lies below it; its facet counts the top level
+    facet_order: str = "pk"  # equal counts: the terms in this attribute's order
+    year_range: bool = False  # a year: matches each year from year_started to year_reported
+
+    def condition(self, value):
+        """The Q of cases this filter lets through for `value` (a term, or a year)."""
+        if self.tree:
+            return Region.within_q(value, field=self.field)
+        if self.year_range:
+            return Q(year_started__lte=value, year_reported__gte=value) | Q(year_started=value) | Q(year_reported=value)
+        return Q(**{self.field: value})
+
+    def parse(self, raw):
+        """(value, error message) of a parameter as sent; (None, None) when it is empty."""
+        text = drop_controls(raw or "").strip()
+        if not text:
+            return None, None
+        if self.year_range:
+            if text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR:
+                return int(text), None
+            return None, f"{self.label}“{text[:20]}”无效，应为四位数字，如 2009。"
+        term = self.model.objects.filter(slug=text[:MAX_VALUE_LENGTH]).first()
+        if term is None:
+            return None, f"没有名为“{text[:50]}”的{self.label}，已忽略此筛选条件。"
+        return term, None
+
+
+FILTERS = (
+    Filter("region", "地区", "省份", "region", Region, tree=True, facet_order="full_name"),
+    Filter("theme", "主题", "主题", "themes", Theme, many=True),
+    Filter("problem", "针对难题", "针对难题", "problems", Problem, many=True),
+    Filter("domain", "领域", "领域", "domain", Domain),
+    Filter("tag", "标签", "标签", "tags", Tag, many=True, facet_order="name"),
+    Filter("year", "年份", "年份", "years", year_range=True),
+)
+BY_NAME = {each.name: each for each in FILTERS}
+PARAMETERS = tuple(BY_NAME)
+
+
+def case_years(start, end):
+    """Every year from start to report: a case counts in each, as the year filter matches."""
+    first, last = start or end, end or start
+    return list(range(first, min(last, first + MAX_YEARS) + 1)) if first else []
+
+
+def in_year(start, end, year):
+    """Whether a case of these years matches the year filter (as its SQL condition says)."""
+    return (start is not None and end is not None and start <= year <= end) or year in (start, end)
+
+
+@dataclass
+class CaseFilter:
+    """The filters a request asks for, validated; unknown values become messages, not errors."""
+
+    values: dict = field(default_factory=dict)  # filter name → its term or year
+    errors: list = field(default_factory=list)
+
+    @classmethod
+    def from_params(cls, params):
+        found = cls()
+        for each in FILTERS:
+            value, error = each.parse(params.get(each.name, ""))
+            if error:
+                found.errors.append(error)
+            elif value is not None:
+                found.values[each.name] = value
+        return found
+
+    def __getattr__(self, name):
+        # case_filter.region, case_filter.year …: the value chosen, or None.
+        if name in BY_NAME:
+            return self.values.get(name)
+        raise AttributeError(name)
+
+    def chosen(self):
+        """(Filter, value) of each filter in force, in FILTERS' order."""
+        return [(BY_NAME[name], value) for name, value in self.values.items()]
+
+    def apply(self, cases):
+        """`cases` (a queryset) narrowed to what the filters let through."""
+        for each, value in self.chosen():
+            cases = cases.filter(each.condition(value))
+        return cases
+
+    @property
+    def active(self):
+        """(parameter, label, value) of each filter in force, for 'remove this filter' links."""
+        return [(each.name, each.label, value) for each, value in self.chosen()]

@@ -1,0 +1,106 @@
+"""?search= for the open-data API: the case view set of cases.api, searching through the engine
+interface as /search/ does, so the API and the search page agree on matches and order."""
+
+import json
+
+from django.conf import settings
+from django.db import connection
+from django.db.models.expressions import RawSQL
+from rest_framework.exceptions import APIException
+from rest_framework.filters import BaseFilterBackend
+from wagtail.api.v2.pagination import WagtailPagination
+from wagtail.api.v2.router import WagtailAPIRouter
+
+from cases.api import CasePagesAPIViewSet
+from cases.filters import CaseFilter
+
+from .engines.interface import MAX_RESULT_WINDOW, UNAVAILABLE, EngineUnavailable, SearchRequest, run
+from .query import parse_query
+
+
+class SearchUnavailable(APIException):
+    status_code = 503
+    default_detail = UNAVAILABLE
+
+
+class CaseSearchFilter(BaseFilterBackend):
+    """?search=: the engine's matches among the cases filtered so far, in its order.
+
+    Without ?order= only the requested page is asked of the engine (view.search_page, which
+    SearchPagination serves); with it, the first MAX_RESULT_WINDOW matches, which Wagtail orders
+    and pages."""
+
+    def filter_queryset(self, request, queryset, view):
+        query = parse_query(request.GET.get("search", ""))
+        if query.truncated:
+            view.messages.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
+        if not query:
+            return queryset
+        within = None
+        if set(request.GET) - view.known_query_parameters:
+            # Field filters (?unit_level=村) narrowed the cases: the engine knows only the listing's own.
+            within = frozenset(queryset.values_list("pk", flat=True))
+        ordered = "order" in request.GET
+        start, end = (0, MAX_RESULT_WINDOW) if ordered else _page_bounds(request)
+        search = SearchRequest(
+            query=query,
+            case_filter=CaseFilter.from_params(request.GET),
+            offset=start,
+            limit=end - start,
+            facets=False,
+            within=within,
+        )
+        try:
+            page = run(search)
+        except EngineUnavailable as error:
+            raise SearchUnavailable from error
+        view.messages += page.notes
+        if ordered:
+            if page.total > MAX_RESULT_WINDOW:
+                view.messages.append(f"按 order 排序时只排列最匹配的前 {MAX_RESULT_WINDOW} 个结果。")
+        else:
+            view.search_page = page
+        return queryset.filter(pk__in=_among(page.ids))
+
+
+def _among(pks):
+    """A subquery of the pks `pks`, bound as one parameter: `pk__in=` a list binds one per pk,
+    past SQLite's limit of 32,766 (PostgreSQL's 65,535) when a word matches 100,000 cases."""
+    pks = list(pks)
+    if connection.vendor == "postgresql":
+        return RawSQL("SELECT unnest(%s::integer[])", [pks])
+    return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(pks)])
+
+
+def _page_bounds(request):
+    """(offset, offset + limit), as Wagtail's pagination reads them (it refuses malformed ones itself)."""
+    limit_max = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
+    default = min(20, limit_max) if limit_max else 20
+    try:
+        offset = max(int(request.GET.get("offset", 0)), 0)
+        return offset, offset + max(int(request.GET.get("limit", default)), 0)
+    except ValueError:
+        return 0, default
+
+
+class SearchPagination(WagtailPagination):
+    """Wagtail's pagination, except that a search's page is the engine's, in the engine's order."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page = getattr(view, "search_page", None)
+        if page is None:
+            return super().paginate_queryset(queryset, request, view)
+        super().paginate_queryset(queryset.none(), request, view)  # checks offset and limit as ever
+        self.total_count = page.total
+        found = queryset.in_bulk(page.ids)
+        return [found[pk] for pk in page.ids if pk in found]
+
+
+class CaseSearchAPIViewSet(CasePagesAPIViewSet):
+    filter_backends = [*CasePagesAPIViewSet.filter_backends, CaseSearchFilter]
+    known_query_parameters = CasePagesAPIViewSet.known_query_parameters | {"search"}
+    pagination_class = SearchPagination
+
+
+api_router = WagtailAPIRouter("wagtailapi")
+api_router.register_endpoint("pages", CaseSearchAPIViewSet)

@@ -1,0 +1,175 @@
+"""Search requests on the case index: a FacetedSearch whose filters, facets and rank tiers are
+read from cases.filters.FILTERS and search.ranking.TIERS, as the database engine reads them.
+
+Ranking: the rank tiers as constant scores (search.ranking.boost) above Elasticsearch's own
+relevance squeezed into [0, 1). Facets count the whole filtered result, as the database
+engine's do.
+"""
+
+import re
+
+from elasticsearch.dsl import FacetedSearch, Q, TermsFacet
+
+from cases.filters import FILTERS
+from search.ranking import TIERS, boost
+from search.text import word_parts
+
+from . import connection
+from .documents import CaseDocument
+
+TITLE_FIELDS = ["title", "model_name"]
+HEADLINE_FIELDS = [*TITLE_FIELDS, "summary", "region.name", "domain.name", "themes.name", "problems.name", "tags.name"]
+# The title slot weighs five times the body, as in the database backend's index.
+TEXT_FIELDS = [*(f"{field}^5" for field in HEADLINE_FIELDS), "body"]
+PHRASE_FIELDS = ["headline_raw", "body_raw"]
+SNIPPET_FIELDS = ["body_raw", "summary_raw"]  # in the database search's order: body, then summary
+# Highlights come back as plain text marked with private-use characters; search.highlight
+# then escapes and marks it, so nothing from Elasticsearch reaches the page as HTML.
+MARK_START, MARK_END = "\ue000", "\ue001"
+MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}")
+# Relevance squeezed into [0, 1), so that the whole-number rank tiers below always come first.
+SATURATED_SCORE = "_score / (_score + 1)"
+NEWEST = [
+    {"year_reported": {"order": "desc", "missing": "_last"}},
+    {"first_published_at": {"order": "desc"}},
+    {"pk": {"order": "asc"}},
+]  # CasePage.objects.published()'s order
+RECENTLY_PUBLISHED = [{"first_published_at": {"order": "desc", "missing": "_last"}}, {"pk": {"order": "asc"}}]
+# Enough buckets for every value of a vocabulary or span of years, so that ordering and
+# cutting them to the request's facet limit give the database engine's result.
+FACET_BUCKETS = 200
+BY_COUNT = [{"_count": "desc"}, {"_key": "asc"}]
+
+
+def filter_field(each):
+    """The document field a filter's value must be in: a region matches the regions below it."""
+    if each.year_range:
+        return "years"
+    return f"{each.field}.path" if each.tree else f"{each.field}.slug"
+
+
+def facet_field(each):
+    """The document field a filter's facet counts: the region tree counts provinces."""
+    if each.year_range:
+        return "years"
+    return f"{each.field}.province" if each.tree else f"{each.field}.slug"
+
+
+def _word(word, fields):
+    """The word, or all of its parts, in `fields` (as search.query.ParsedQuery._word_query)."""
+    whole = Q("combined_fields", query=word, fields=fields)
+    parts = word_parts(word)
+    if not parts:
+        return whole
+    all_parts = Q("bool", must=[Q("combined_fields", query=part, fields=fields) for part in parts])
+    return Q("bool", should=[whole, all_parts])
+
+
+def _all_words(words, fields):
+    return Q("bool", must=[_word(word, fields) for word in words])
+
+
+def _tier_query(tier, query):
+    """search.ranking's tier as a query, or None when the query has no such tier."""
+    if tier.name == "title":
+        return _all_words(query.words, TITLE_FIELDS)
+    if tier.name == "headline":
+        return _all_words(query.words, HEADLINE_FIELDS)
+    if tier.name == "as_written":
+        if query.whole_words_query() is None:
+            return None
+        return Q("bool", must=[Q("combined_fields", query=word, fields=TEXT_FIELDS) for word in query.words])
+    raise ValueError(f"unknown rank tier {tier.name}")
+
+
+class CaseSearch(FacetedSearch):
+    doc_types = [CaseDocument]
+    fields = TEXT_FIELDS
+    facets = {
+        each.name: TermsFacet(
+            field=facet_field(each),
+            size=FACET_BUCKETS,
+            order={"_key": "desc"} if each.year_range else BY_COUNT,
+        )
+        for each in FILTERS
+    }
+
+    def __init__(self, request):
+        """`request`: a search.engines.SearchRequest."""
+        self.index, self.using = connection.case_alias(), connection.client()
+        self.request = request
+        if not request.facets:
+            self.facets = {}
+        self.by_relevance = bool(request.query) and request.sort == "relevance"
+        if self.by_relevance:
+            sort = [{"_score": {"order": "desc"}}, *NEWEST]
+        else:
+            sort = RECENTLY_PUBLISHED if request.sort == "recently_published" else NEWEST
+        super().__init__(query=request.query, sort=sort)
+
+    def search(self):
+        return super().search().source(False).extra(track_total_hits=True)
+
+    def query(self, search, query):
+        if not query:
+            return search
+        matches = Q("script_score", query=_all_words(query.words, TEXT_FIELDS), script={"source": SATURATED_SCORE})
+        search = search.query(Q("bool", must=[matches], should=self._tiers(query)))
+        for phrase in query.phrases:
+            search = search.filter(Q("multi_match", query=phrase, type="phrase", fields=PHRASE_FIELDS))
+        return search
+
+    def _tiers(self, query):
+        if not self.by_relevance:
+            return []
+        tiers = [(tier, _tier_query(tier, query)) for tier in TIERS]
+        return [Q("constant_score", filter=found, boost=boost(tier)) for tier, found in tiers if found is not None]
+
+    def filter(self, search):
+        # The filters narrow the hits and the facet counts alike (as in the database engine),
+        # so they go in the query, not in FacetedSearch's post_filter.
+        for each, value in self.request.case_filter.chosen():
+            search = search.filter("term", **{filter_field(each): value if each.year_range else value.slug})
+        if self.request.under:
+            search = search.filter("prefix", path=self.request.under)
+        if self.request.featured:
+            search = search.filter("term", featured=True)
+        if self.request.within is not None:
+            search = search.filter("ids", values=[str(pk) for pk in sorted(self.request.within)])
+        return search
+
+    def highlight(self, search):
+        if not self._query:
+            return search
+        marks = Q(
+            "bool",
+            should=[
+                Q("multi_match", query=term, type="phrase", fields=SNIPPET_FIELDS)
+                for term in self._query.highlight_terms()
+            ],
+        )
+        # number_of_fragments 0: the whole marked field, cut into a snippet by search.highlight.
+        return search.highlight_options(
+            pre_tags=[MARK_START],
+            post_tags=[MARK_END],
+            number_of_fragments=0,
+            highlight_query=marks.to_dict(),
+        ).highlight(*SNIPPET_FIELDS)
+
+
+def similar_query(request):
+    """The cases sharing most problems, then themes, then tags, then the most recently published:
+    each shared term a named clause, so that the shared counts come back with the hits."""
+    clauses = []
+    for weight, (name, field, terms) in enumerate(
+        (
+            ("tag", "tags.slug", request.tags),
+            ("theme", "themes.slug", request.themes),
+            ("problem", "problems.slug", request.problems),
+        )
+    ):
+        clauses += [
+            Q("constant_score", filter=Q("term", **{field: term.slug}), boost=1000**weight, _name=f"{name}:{term.pk}")
+            for term in terms
+        ]
+    return Q("bool", should=clauses, minimum_should_match=1, must_not=[Q("ids", values=[str(request.case_id)])])

@@ -1,0 +1,121 @@
+"""The one interface through which every surface finds cases.
+
+A surface (the search page, the API's ?search=, the case library, the home page, a case's
+similar cases) describes what it wants as a SearchRequest and gets a SearchPage back: one page
+of case ids in rank order, the total, facet counts and snippets. It never knows which engine
+answered. An engine may work as it likes inside (the database engine holds every match as a
+bit set; Elasticsearch hands back only the page).
+
+- database: SQLite FTS5 / PostgreSQL tsvector and the in-memory catalogue (the default);
+- elasticsearch: the case index, when settings.ELASTICSEARCH_URL is set.
+"""
+
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from cases.filters import CaseFilter
+
+from ..facets import MAX_VALUES
+from ..query import ParsedQuery
+
+UNAVAILABLE = "搜索服务暂时不可用，请稍后再试；也可以先按地区、主题浏览案例。"
+# No engine pages past this many results (Elasticsearch's index.max_result_window); a deeper
+# page number shows the last page that fits.
+MAX_RESULT_WINDOW = 10_000
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot answer now (down, timed out, index missing)."""
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: ParsedQuery = field(default_factory=ParsedQuery)  # empty: browse, newest first
+    case_filter: CaseFilter = field(default_factory=CaseFilter)
+    # "relevance" or "newest" (search.ranking.SORTS: newest reported), or "recently_published"
+    sort: str = "relevance"
+    offset: int = 0
+    limit: int = 10
+    facets: bool = True
+    facet_limit: int | None = MAX_VALUES  # values a facet (None: all); provinces and years always all
+    under: str = ""  # only cases below the page of this tree path (a case library)
+    featured: bool = False  # only the cases marked for the home page
+    within: frozenset | None = None  # only these case ids (the API's other filters)
+
+
+@dataclass
+class SearchPage:
+    ids: list  # case ids of the page, best first
+    total: int  # matches in all
+    facets: dict = field(default_factory=dict)  # {filter name: [{"value", "label", "count"}]}
+    snippets: dict = field(default_factory=dict)  # case id → highlighted text, where the engine marks its own
+    notes: list = field(default_factory=list)  # what the reader should know of this search
+
+
+@dataclass(frozen=True)
+class SimilarRequest:
+    case_id: int
+    # The case's terms (each with a pk and a slug), as the page shows them.
+    themes: tuple = ()
+    problems: tuple = ()
+    tags: tuple = ()
+    limit: int = 12
+
+
+@dataclass
+class SimilarCases:
+    """The editor's picks (shared None), or the cases sharing most problems, then themes, then
+    tags, then the most recent, with {case id: (shared problems, themes, tags)}."""
+
+    ids: list
+    shared: dict | None = None
+
+
+class Engine(Protocol):
+    def search(self, request: SearchRequest) -> SearchPage: ...
+
+    def similar(self, request: SimilarRequest) -> SimilarCases: ...
+
+
+ENGINES = {
+    "database": "search.engines.database.engine.DatabaseEngine",
+    "elasticsearch": "search.engines.elasticsearch.engine.ElasticsearchEngine",
+}
+
+
+@cache
+def _engine(name):
+    return import_string(ENGINES[name])()
+
+
+def engine():
+    """The configured engine: Elasticsearch when its URL is set, else the database."""
+    return _engine("elasticsearch" if settings.ELASTICSEARCH_URL else "database")
+
+
+def database_engine():
+    """The database engine, which needs no search service: the fallback for browsing."""
+    return _engine("database")
+
+
+def run(request):
+    """The configured engine's answer to `request`. Browsing (no words) needs no search service:
+    when the engine is unavailable, the database answers it; a search raises EngineUnavailable."""
+    try:
+        return engine().search(request)
+    except EngineUnavailable:
+        if request.query:
+            raise
+        return database_engine().search(request)
+
+
+def similar(request):
+    """The configured engine's similar cases; the database's when the engine is unavailable."""
+    try:
+        return engine().similar(request)
+    except EngineUnavailable:
+        return database_engine().similar(request)

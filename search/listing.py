@@ -1,0 +1,82 @@
+"""What the case library and the home page list, asked of the engine like any search: the case
+library's filtered cases page by page, the home page's featured and latest cases, and the
+counts of cases to browse by (provinces, themes, problems)."""
+
+from dataclasses import dataclass
+
+from cases.filters import CaseFilter
+from cases.models import CaseIndexPage, CasePage
+from cases.province_map import MAP_HEIGHT, MAP_WIDTH, province_tiles
+
+from .engines.interface import SearchRequest, run
+from .paging import paginate
+
+PAGE_SIZE = 12
+HOME_CASES = 6
+
+
+def case_listing_context(request, index_page):
+    """The case library page's context: its published cases the filters let through, newest
+    first, a page at a time, with ways to remove each filter and to browse."""
+    case_filter = CaseFilter.from_params(request.GET)
+    listing = SearchRequest(case_filter=case_filter, sort="newest", under=index_page.path, facets=False)
+    page, _ = paginate(run, listing, request.GET.get("page"), PAGE_SIZE)
+    found = CasePage.objects.published().defer("body").in_bulk(page.object_list)  # cards show no body
+    page.object_list = [found[pk] for pk in page.object_list if pk in found]
+    query = request.GET.copy()
+    query.pop("page", None)
+    active_filters = []
+    for name, label, value in case_filter.active:
+        rest = query.copy()
+        rest.pop(name, None)
+        active_filters.append({"label": label, "value": value, "remove_query": rest.urlencode()})
+    return {
+        "cases": page,
+        "case_filter": case_filter,
+        "active_filters": active_filters,
+        "filter_query": query.urlencode(),
+        "browse": browse_vocabularies(),
+    }
+
+
+@dataclass
+class BrowseTerm:
+    name: str
+    slug: str
+    case_count: int
+
+
+def browse_vocabularies():
+    """Provinces, themes and problems with their numbers of published (live, public) cases."""
+    facets = run(SearchRequest(limit=0, facet_limit=None)).facets
+
+    def terms(facet):
+        return [
+            BrowseTerm(name=value["label"], slug=value["value"], case_count=value["count"]) for value in facets[facet]
+        ]
+
+    provinces = terms("region")
+    return {
+        "provinces": provinces,
+        "map_tiles": province_tiles(provinces),
+        "map_size": (MAP_WIDTH, MAP_HEIGHT),
+        "themes": terms("theme"),
+        "problems": terms("problem"),
+    }
+
+
+def newest_case_ids(limit):
+    """The ids of the `limit` published cases reported last (the case library's order)."""
+    return run(SearchRequest(sort="newest", limit=limit, facets=False)).ids
+
+
+def home_page_context():
+    featured = run(SearchRequest(featured=True, sort="newest", limit=HOME_CASES, facets=False)).ids
+    latest = run(SearchRequest(sort="recently_published", limit=HOME_CASES, facets=False)).ids
+    found = CasePage.objects.published().defer("body").in_bulk(featured + latest)  # cards without their body
+    return {
+        "case_index": CaseIndexPage.objects.live().first(),
+        "featured_cases": [found[pk] for pk in featured if pk in found],
+        "latest_cases": [found[pk] for pk in latest if pk in found],
+        "browse": browse_vocabularies(),
+    }
