@@ -45,26 +45,3 @@ class VocabularyGroup(SnippetViewSetGroup):
 
 
 register_snippet(VocabularyGroup)
-
-
-# --- 导入案例 (cases.importer) ------------------------------------------------------------------
-from django.urls import path, reverse  # noqa: E402
-from wagtail import hooks  # noqa: E402
-from wagtail.admin.menu import MenuItem  # noqa: E402
-
-from .importer.views import ImportView, libraries_for  # noqa: E402
-
-
-class ImportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return bool(libraries_for(request.user))
-
-
-@hooks.register("register_admin_urls")
-def register_import_url():
-    return [path("cases/import/", ImportView.as_view(), name="cases_import")]
-
-
-@hooks.register("register_admin_menu_item")
-def register_import_menu_item():
-    return ImportMenuItem("导入案例", reverse("cases_import"), icon_name="upload", order=250)

@@ -60,7 +60,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
     page_title = "导入案例"
     header_icon = "upload"
     form_class = ImportForm
-    template_name = "cases/importer/import_form.html"
+    template_name = "importer/import_form.html"
 
     def dispatch(self, request, *args, **kwargs):
         self.libraries = libraries_for(request.user)
@@ -78,5 +78,5 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
         except DocumentError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        self.template_name = "cases/importer/review.html"
+        self.template_name = "importer/review.html"
         return self.render_to_response(self.get_context_data(form=form, results=results, parent=parent))

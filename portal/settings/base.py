@@ -19,7 +19,9 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "portal",
+    "portal.backup",
     "cases",
+    "cases.importer",
     "search",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

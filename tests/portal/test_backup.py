@@ -35,8 +35,8 @@ from wagtail.models import Page, Revision, Site, TaskState, WorkflowState
 
 from cases.models import CaseIndexPage, CasePage
 from cases.taxonomy import Domain, Problem, Region, Theme
-from portal import backup
-from portal.backup import BackupError, create_backup, inspect_backup, restore_backup
+from portal.backup import archive as backup
+from portal.backup.archive import BackupError, create_backup, inspect_backup, restore_backup
 from portal.editorial import EDITORS, REVIEWERS
 from portal.models import PortalImage, PortalRendition
 from search.text import reset_segmenter

@@ -74,9 +74,8 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
+from portal.page_cache import content_changed
 from search.text import reset_segmenter
-
-from .page_cache import content_changed
 
 FORMAT = "portal-backup"
 FORMAT_VERSION = 1

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.backup import BackupError, create_backup, default_backup_dir
+from portal.backup.archive import BackupError, create_backup, default_backup_dir
 
 
 class Command(BaseCommand):

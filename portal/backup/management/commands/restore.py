@@ -4,7 +4,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from portal.backup import MEDIA_PREFIX, BackupError, inspect_backup, restore_backup
+from portal.backup.archive import MEDIA_PREFIX, BackupError, inspect_backup, restore_backup
 
 
 class Command(BaseCommand):
