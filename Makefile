@@ -21,6 +21,7 @@ migrate: install
 setup: migrate
 	$(MANAGE) setup_portal
 	$(MANAGE) load_cases
+	$(MANAGE) search_index --rebuild
 
 demo: setup
 	$(MANAGE) create_demo_users

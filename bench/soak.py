@@ -70,7 +70,8 @@ def build_database(env, url, derived_pg, cases, seed):
 
     if cases:
         build_corpus(cases, seed, progress=lambda n: log(f"  corpus: {n}/{cases}"))
-    log("  update_index …")
+    log("  search_index --rebuild, update_index …")
+    call_command("search_index", rebuild=True, stdout=open(os.devnull, "w"))
     call_command("update_index", verbosity=0, stdout=open(os.devnull, "w"))
 
 

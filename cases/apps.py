@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CasesConfig(AppConfig):
     name = "cases"
     verbose_name = "案例"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

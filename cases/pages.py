@@ -130,13 +130,13 @@ class CasePage(EditorialPermissionsMixin, Page):
         "原文", blank=True, help_text="导入时的原始文字（清理之前），供审核人核对；不在页面上显示。"
     )
 
-    # The title slot holds the short, telling text (weighted above the body by every backend);
-    # both slots hold segmented terms (search.text.fields).
+    # Wagtail's index serves the admin's page search only: title and model name, segmented.
+    # Readers' search has the project's own case index (search.engines), not a second copy here.
     search_fields = [
         field for field in Page.search_fields if not isinstance(field, (index.SearchField, index.AutocompleteField))
     ] + [
-        SegmentedField("title", source="search_headline", boost=5),
-        SegmentedField("body", source="body_text"),
+        SegmentedField("title", boost=2),
+        SegmentedField("model_name"),
         SegmentedAutocompleteField("title"),
         SegmentedAutocompleteField("model_name"),
     ]
@@ -226,17 +226,6 @@ class CasePage(EditorialPermissionsMixin, Page):
             return f"{start}—{end}年"
         return f"{start or end}年" if (start or end) else ""
 
-    @classmethod
-    def get_indexed_objects(cls):
-        # The indexed text reads the region, domain and three vocabularies of every case:
-        # fetched once per chunk of a rebuild, not once per case.
-        return (
-            super()
-            .get_indexed_objects()
-            .select_related("region", "domain")
-            .prefetch_related("themes", "problems", "tags")
-        )
-
     def search_headline(self):
         """Title, model name, summary, place and vocabulary terms: what a match ranks highest on."""
         names = [self.title, self.model_name, self.summary, self.place]
@@ -256,15 +245,6 @@ class CasePage(EditorialPermissionsMixin, Page):
             elif block.block_type == "image":
                 lines.append(block.value["caption"])
         return "\n".join(line.strip() for line in lines if line and line.strip())
-
-    def save(self, *args, **kwargs):
-        result = super().save(*args, **kwargs)
-        # Wagtail indexes in post_save, before modelcluster writes tags, themes and problems;
-        # index again now that they are in the database (a full save only: partial saves
-        # of drafts must not put unpublished text in the index).
-        if kwargs.get("update_fields") is None:
-            index.insert_or_update_object(self)
-        return result
 
     @cached_property
     def sections(self):

@@ -23,7 +23,3 @@ class SearchConfig(AppConfig):
             newest_case_ids=listing.newest_case_ids,
         )
         signals.connect()
-        if settings.ELASTICSEARCH_URL:
-            from .engines.elasticsearch import signals as elasticsearch_signals
-
-            elasticsearch_signals.connect()

@@ -1,32 +1,33 @@
-"""Keep the segmenter's dictionary and the index in step with the vocabularies."""
+"""Search follows the domain's changes (cases.signals): the engine's index and the segmenter's
+dictionary stay in step with what is published and with the vocabularies."""
 
-from django.db.models.signals import post_save
-from wagtail.search import index
-
+from cases import signals as domain
 from cases.models import CasePage
-from cases.taxonomy import Domain, Problem, Region, Theme
+from cases.taxonomy import Region
 
+from .engines.interface import engine
 from .text import add_words, place_words
 
 
-def vocabulary_saved(sender, instance, created, raw=False, **kwargs):
-    if raw:
-        return
-    add_words(place_words(instance.name) if sender is Region else [instance.name])
-    if not created:
-        # Cases carry their terms' names in the index: a renamed term must reach them.
-        # Region.save() saves its children too, so each region reindexes only its own cases.
-        cases = instance.cases.all()
-        for case in cases.specific():
-            index.insert_or_update_object(case)
+def cases_changed(sender, case_ids, change, **kwargs):
+    engine().index(case_ids)
+    if change == domain.PUBLISHED:
+        # Only published names: a draft must not change how public text is cut.
+        add_words(
+            CasePage.objects.filter(pk__in=case_ids)
+            .live()
+            .public()
+            .exclude(model_name="")
+            .values_list("model_name", flat=True)
+        )
 
 
-def case_saved(sender, instance, raw=False, **kwargs):
-    if not raw and instance.live and instance.model_name:
-        add_words([instance.model_name])
+def vocabulary_changed(sender, term, case_ids, **kwargs):
+    add_words(place_words(term.name) if sender is Region else [term.name])
+    # Cases carry their terms' names in the index: a renamed term must reach them.
+    engine().index(case_ids)
 
 
 def connect():
-    for model in (Domain, Problem, Region, Theme):
-        post_save.connect(vocabulary_saved, sender=model, dispatch_uid=f"search-vocabulary-{model.__name__}")
-    post_save.connect(case_saved, sender=CasePage, dispatch_uid="search-case-model-name")
+    domain.cases_changed.connect(cases_changed, dispatch_uid="search-cases-changed")
+    domain.vocabulary_changed.connect(vocabulary_changed, dispatch_uid="search-vocabulary-changed")

@@ -75,6 +75,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from portal.page_cache import content_changed
+from search.engines.interface import database_engine
 from search.text import reset_segmenter
 
 FORMAT = "portal-backup"
@@ -599,7 +600,7 @@ def _search_backends():
 
     for name in get_app_config().get_search_backend_config():
         backend = get_search_backend(name)
-        # search.engines.database.sqlite_backend subclasses the database backend: look along the class's bases.
+        # The database backends subclass per database: look along the class's bases.
         yield name, any(cls.__module__.startswith("modelsearch.backends.database") for cls in type(backend).__mro__)
 
 
@@ -607,8 +608,11 @@ def _rebuild_database_index(log):
     reset_segmenter()  # its dictionary holds the vocabularies of the old data
     for name, in_database in _search_backends():
         if in_database:
-            log(f"重建搜索索引（{name}）…")
+            log(f"重建后台页面搜索索引（{name}）…")
             call_command("update_index", backend_name=name, verbosity=0)
+    if not settings.ELASTICSEARCH_URL:  # else the Elasticsearch engine's, after the commit
+        log("重建案例搜索索引…")
+        database_engine().rebuild()
 
 
 def _rebuild_external_indexes(log):

@@ -213,17 +213,17 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
-# Wagtail's database backend (SQLite FTS5 / PostgreSQL tsvector) over pre-segmented text;
-# "simple" keeps PostgreSQL from stemming or dropping words as English.
+# Wagtail's own index serves the admin's page search only (titles and model names, segmented);
+# readers' search has its own case index (search.engines). "simple" keeps PostgreSQL from
+# stemming or dropping words as English.
 WAGTAILSEARCH_BACKENDS = {
-    # Wagtail's database backend; on SQLite, with a rebuild that scales (search/engines/database/backend.py).
-    "default": {"BACKEND": "search.engines.database.backend", "SEARCH_CONFIG": "simple"},
+    "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"},
 }
 
 # Elasticsearch (optional, for deployments that outgrow one machine). Unset ELASTICSEARCH_URL:
-# the database backend above. Set (e.g. http://user:password@es.internal:9200): Wagtail's
-# elasticsearch8 backend with Chinese analysis, and the search page's facets, counts and
-# highlights from the case index (`manage.py search_index --rebuild`).
+# the database engine and backend above. Set (e.g. http://user:password@es.internal:9200): the
+# Elasticsearch engine answers every search and listing from its case index (`manage.py
+# search_index --rebuild`), and Wagtail's admin search uses its elasticsearch8 backend.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "portal_")
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))

@@ -80,6 +80,18 @@ class Engine(Protocol):
 
     def similar(self, request: SimilarRequest) -> SimilarCases: ...
 
+    def index(self, case_ids: list) -> None:
+        """Make the engine's index agree with the database for these cases (published ones
+        written, the others removed). Never fails the change that calls it."""
+
+    def rebuild(self, progress=None) -> str:
+        """Index every published case afresh; readers keep the old index until it is done.
+        Returns a description of what was built; raises EngineUnavailable (its message in
+        Chinese) when it cannot."""
+
+    def status(self) -> str:
+        """The index's state, in a line of Chinese."""
+
 
 ENGINES = {
     "database": "search.engines.database.engine.DatabaseEngine",

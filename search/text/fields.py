@@ -11,23 +11,10 @@ from .pipeline import index_text
 
 
 class SegmentedField(index.SearchField):
-    """A SearchField whose value is indexed as segmented terms.
-
-    `source` names the attribute or method that gives the original text when it is not the
-    field itself: SegmentedField("title", source="search_headline") fills the backends' title
-    slot (weighted above the body) with the title plus the other short, telling fields.
-    """
-
-    def __init__(self, field_name, source=None, **kwargs):
-        super().__init__(field_name, **kwargs)
-        self.source = source
+    """A SearchField whose value is indexed as segmented terms."""
 
     def get_value(self, obj):
-        if self.source:
-            value = getattr(obj, self.source)
-            value = value() if callable(value) else value
-        else:
-            value = super().get_value(obj)
+        value = super().get_value(obj)
         return index_text(value if isinstance(value, str) else " ".join(map(str, value or [])))
 
 

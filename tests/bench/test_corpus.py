@@ -84,7 +84,7 @@ def test_bulk_written_cases_equal_cases_saved_through_wagtail(client):
 def test_the_corpus_is_searchable_once_indexed(client):
     slugs = build_corpus(5, seed=3)
     assert CasePage.objects.filter(slug__in=slugs, live=True).count() == 5
-    call_command("update_index", stdout=io.StringIO())
+    call_command("search_index", "--rebuild", stdout=io.StringIO())
     assert set(CasePage.objects.filter(slug__in=slugs).values_list("pk", flat=True)) <= set(
         matching_cases(["合成案例"])
     )

@@ -322,7 +322,7 @@ def test_round_trip_gives_back_the_same_site(content, media, tmp_path):
 
 
 def test_the_database_index_is_rebuilt_inside_the_restore():
-    # The project's own backend (search.engines.database.backend) is a database backend, not an external one.
+    # Wagtail's database backend (the admin's page search) is rebuilt inside the restore.
     assert dict(backup._search_backends()) == {"default": True}
 
 

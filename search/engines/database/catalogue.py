@@ -20,11 +20,9 @@ from functools import reduce
 from operator import or_
 
 import numpy as np
-from django.contrib.contenttypes.models import ContentType
 from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.models.signals import post_delete, post_save
-from wagtail.search.models import IndexEntry
 
 from cases.filters import FILTERS, MAX_YEARS, case_years, in_year
 from cases.models import CasePage, RelatedCase, vocabulary_links
@@ -144,9 +142,6 @@ class Catalogue:
     # (theme/problem/tag, term pk) → bitset of its cases' recency ranks: the most recent are the highest bits
     recent_terms: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # what callers derive from the catalogue, dropped with it
-    # SQLite: search index entry id → case pk (-1: an entry of another model), and case pk → entry id
-    case_of_entry: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    entry_of_case: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     def allowed(self, case_filter, under=""):
         """The published cases (a CaseSet) `case_filter` (cases.filters.CaseFilter) lets through,
@@ -191,21 +186,6 @@ class Catalogue:
                     holding |= column.holding_all(parts)
             found = holding if found is None else found & holding
         return found if found is not None else CaseSet()
-
-    def cases_of_entries(self, entries):
-        """The cases (a CaseSet) of the search index entry ids `entries` (an int array)."""
-        return CaseSet.of(self.case_of_entry[entries[entries < len(self.case_of_entry)]])
-
-    def case_pks_of_entries(self, entries):
-        """The case pks of the entry ids `entries`, in the same order (others' entries dropped)."""
-        known = [entry for entry in entries if entry < len(self.case_of_entry)]
-        return [pk for pk in self.case_of_entry[known].tolist() if pk >= 0]
-
-    def entries_of(self, cases):
-        """The search index entry ids of `cases` (a CaseSet), as a list."""
-        pks = cases.pks()
-        entries = self.entry_of_case[pks[pks < len(self.entry_of_case)]]
-        return entries[entries >= 0].tolist()
 
     def facet_counts(self, cases, limit):
         """{facet: [{"value", "label", "count"}]} over the published cases among `cases`."""
@@ -363,15 +343,6 @@ def _load():
         ),
         recent_terms=recent_terms,
     )
-    if connection.vendor == "sqlite":
-        content_type = ContentType.objects.get_for_model(CasePage)
-        entries = IndexEntry.objects.filter(content_type=content_type).values_list("pk", "object_id")
-        entries = np.array([(entry, int(object_id)) for entry, object_id in entries], dtype=np.int64).reshape(-1, 2)
-        entry_ids, case_pks = entries[:, 0], entries[:, 1]
-        catalogue.case_of_entry = np.full(entry_ids.max(initial=-1) + 1, -1, dtype=np.int64)
-        catalogue.case_of_entry[entry_ids] = case_pks
-        catalogue.entry_of_case = np.full(case_pks.max(initial=-1) + 1, -1, dtype=np.int64)
-        catalogue.entry_of_case[case_pks] = entry_ids
     return catalogue
 
 
@@ -400,17 +371,13 @@ post_save.connect(_content_saved, dispatch_uid="search-catalogue-saved")
 post_delete.connect(_content_saved, dispatch_uid="search-catalogue-deleted")
 
 
-def _index_version():
-    return IndexEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-
-
 def catalogue():
     """The process's catalogue of the published cases, loaded again after any content change."""
     with _lock:
         key, loaded = _state.get("current", (None, None))
         if key is not None and getattr(_request, "checked", None) == key:
             return loaded
-        fresh_key = (content_generation(), _index_version())
+        fresh_key = content_generation()
         if fresh_key != key:
             key, loaded = fresh_key, _load()
             _state["current"] = (key, loaded)

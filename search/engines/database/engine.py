@@ -10,6 +10,7 @@ from search.ranking import TIERS
 from search.text import fold, word_parts
 
 from ..interface import SearchPage, SimilarCases
+from . import index as case_index
 from .case_sets import CaseSet
 from .catalogue import RankedIds, catalogue
 from .fulltext import matching_cases, relevance_ranking, worth_ranking
@@ -156,6 +157,16 @@ class DatabaseEngine:
         ids = [listed.newest[-1 - rank] for rank in best]  # rank 0 is the least recent
         shared = {pk: tuple(sum(bits >> rank & 1 for bits in group) for group in groups) for pk, rank in zip(ids, best)}
         return SimilarCases(ids=ids, shared=shared)
+
+    def index(self, case_ids):
+        # In the caller's transaction: a publish and its index row commit together.
+        case_index.update(case_ids)
+
+    def rebuild(self, progress=None):
+        return f"数据库案例索引，{case_index.rebuild(progress)} 个案例"
+
+    def status(self):
+        return f"数据库案例索引：{case_index.indexed_count()} 个案例（已发布 {len(catalogue().shown)} 个）"
 
 
 def facet_counts(cases, limit=20):

@@ -1,31 +1,25 @@
-"""Full-text queries on the database's search index: the matching cases, and their rank order.
+"""Full-text queries on the case index (index.py): the matching cases, and their rank order.
 
-The index is Wagtail's own (the database backend's table, filled through the segmented
-SearchFields in search.text.fields). Its search() wraps each MATCH in ORM subqueries and ranks
-with a correlated sub-select per row, which took seconds at a thousand cases; the search page
-only needs the ids, so it asks the index directly: FTS5 MATCH on SQLite, a tsquery @@ on
-PostgreSQL, with no filters (the catalogue applies them in memory). Query words are
-pipeline terms (letters and digits only), so no query syntax can reach the database from what
-a reader typed.
+FTS5 MATCH on SQLite, a tsquery @@ on PostgreSQL, with no filters (the catalogue applies them
+in memory); only the ids come back. Query words are pipeline terms (letters and digits only),
+so no query syntax can reach the database from what a reader typed.
 """
 
 import json
 
 import numpy as np
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from wagtail.search.models import IndexEntry
 
-from cases.models import CasePage
 from search.text import word_parts
 
 from .case_sets import CaseSet
 from .catalogue import catalogue
+from .index import FTS_TABLE, PG_TABLE
 
-# The index's title slot holds the title and the short, telling fields; its weight over the
-# body, as the SegmentedField boost in cases.models says.
+# The headline slot's weight over the body's, in bm25 (SQLite) and ts_rank (PostgreSQL) alike.
 TITLE_WEIGHT = 5.0
+# ts_rank's weights of the D, C, B and A labels: the body is stored as D, the headline as A.
+PG_WEIGHTS = [1.0 / TITLE_WEIGHT] * 3 + [1.0]
 
 
 def _sqlite_expression(words, whole_words):
@@ -39,6 +33,36 @@ def _sqlite_expression(words, whole_words):
         return f"({phrase(word)} OR ({' AND '.join(phrase(part) for part in parts)}))"
 
     return " AND ".join(word_expression(word) for word in words)
+
+
+def _sqlite_match(words, title_only=False, whole_words=False):
+    columns = "{headline}" if title_only else "{headline body}"
+    return f"{columns} : ({_sqlite_expression(words, whole_words)})"
+
+
+def _sqlite_ids(words, title_only, whole_words):
+    with connection.cursor() as cursor:
+        # One string, not a row per match: fetching ten thousand rows cost more than the MATCH.
+        cursor.execute(
+            f"SELECT group_concat(rowid) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",
+            [_sqlite_match(words, title_only, whole_words)],
+        )
+        (found,) = cursor.fetchone()
+    if not found:
+        return CaseSet()
+    return CaseSet.of(np.fromstring(found, dtype=np.int64, sep=","))
+
+
+def _sqlite_ranked(words, among):
+    with connection.cursor() as cursor:
+        # "+rowid": a plain rowid IN made SQLite run the whole MATCH once per listed case.
+        cursor.execute(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
+            f"AND +rowid IN (SELECT value FROM json_each(%s)) "
+            f"ORDER BY bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0), rowid",
+            [_sqlite_match(words), json.dumps(among.pks().tolist())],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
 
 
 def _postgres_expression(words, whole_words):
@@ -59,111 +83,35 @@ def _postgres_expression(words, whole_words):
     return " && ".join(sql), params
 
 
-def _case_content_type():
-    return ContentType.objects.get_for_model(CasePage).pk
-
-
-def _fts_table():
-    return IndexEntry._meta.db_table + "_fts"
-
-
-def _sqlite_match(words, title_only=False, whole_words=False):
-    columns = "{title}" if title_only else "{title body}"
-    return f"{columns} : ({_sqlite_expression(words, whole_words)})"
-
-
-def _sqlite_ids(words, title_only, whole_words):
-    # Index entry ids, mapped to cases by the catalogue: joining the entries table here cost
-    # a lookup per match, as much again as the MATCH itself.
-    fts = _fts_table()
-    with connection.cursor() as cursor:
-        # One string, not a row per match: fetching ten thousand rows cost more than the MATCH.
-        cursor.execute(
-            f"SELECT group_concat(rowid) FROM {fts} WHERE {fts} MATCH %s",
-            [_sqlite_match(words, title_only, whole_words)],
-        )
-        (found,) = cursor.fetchone()
-    if not found:
-        return CaseSet()
-    return catalogue().cases_of_entries(np.fromstring(found, dtype=np.int64, sep=","))
-
-
-def _sqlite_indexed():
-    fts = _fts_table()
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {fts}_docsize")  # FTS5's own row count, as bm25's idf uses
-        return cursor.fetchone()[0]
-
-
-def _sqlite_ranked(words, among):
-    fts = _fts_table()
-    entries = catalogue().entries_of(among)
-    with connection.cursor() as cursor:
-        # "+rowid": a plain rowid IN made SQLite run the whole MATCH once per listed entry.
-        cursor.execute(
-            f"SELECT rowid FROM {fts} WHERE {fts} MATCH %s "
-            f"AND +rowid IN (SELECT value FROM json_each(%s)) "
-            f"ORDER BY bm25({fts}, 0.0, 1.0, {TITLE_WEIGHT}), rowid",
-            [_sqlite_match(words), json.dumps(entries)],
-        )
-        return catalogue().case_pks_of_entries([entry for (entry,) in cursor.fetchall()])
-
-
 def _postgres_select(words, title_only=False, whole_words=False):
     expression, params = _postgres_expression(words, whole_words)
-    vector = "e.title" if title_only else "(e.title || e.body)"
-    select = (
-        f"SELECT CAST(e.object_id AS INTEGER) FROM {IndexEntry._meta.db_table} e, "
-        f"(SELECT {expression} AS q) query WHERE {vector} @@ query.q AND e.content_type_id = %s"
-    )
-    return select, [*params, _case_content_type()], vector
+    vector = "i.headline" if title_only else "(i.headline || i.body)"
+    select = f"SELECT i.case_id FROM {PG_TABLE} i, (SELECT {expression} AS q) query WHERE {vector} @@ query.q"
+    return select, params, vector
 
 
 def _postgres_ids(words, title_only, whole_words):
     select, params, _ = _postgres_select(words, title_only, whole_words)
     with connection.cursor() as cursor:
         cursor.execute(select, params)
-        return CaseSet.of(object_id for (object_id,) in cursor.fetchall())
-
-
-def _postgres_indexed():
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM {IndexEntry._meta.db_table} WHERE content_type_id = %s", [_case_content_type()]
-        )
-        return cursor.fetchone()[0]
+        return CaseSet.of(case_id for (case_id,) in cursor.fetchall())
 
 
 def _postgres_ranked(words, among):
     select, params, vector = _postgres_select(words)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"{select} AND CAST(e.object_id AS INTEGER) = ANY(%s) "
-            f"ORDER BY ts_rank({vector}, query.q) DESC, e.object_id",
-            [*params, list(among)],
+            f"{select} AND i.case_id = ANY(%s) ORDER BY ts_rank(%s::float4[], {vector}, query.q) DESC, i.case_id",
+            [*params, among.pks().tolist(), PG_WEIGHTS],
         )
-        return [object_id for (object_id,) in cursor.fetchall()]
-
-
-def merge_index():
-    """Merge SQLite's full-text index into one segment (FTS5 'optimize'), after a rebuild.
-
-    Rewriting every entry leaves the index in many segments, each of which every MATCH reads:
-    at ten thousand cases, matching took 2.4 times as long as in the merged index.
-    """
-    # settings.base: Wagtail's page index is in the database unless Elasticsearch is configured.
-    if not settings.ELASTICSEARCH_URL and connection.vendor == "sqlite":
-        fts = _fts_table()
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {fts}({fts}) VALUES ('optimize')")
+        return [case_id for (case_id,) in cursor.fetchall()]
 
 
 def matching_cases(words, *, title_only=False, whole_words=False):
-    """The cases holding every word (a CaseSet); unpublished cases included (the index holds
-    drafts too): callers keep the ones they may show.
+    """The cases holding every word (a CaseSet): the published ones, as the index holds.
 
     A word with smaller indexed parts (a compound) also matches where all its parts occur,
-    unless `whole_words`; `title_only` looks in the index's title slot only.
+    unless `whole_words`; `title_only` looks in the index's headline slot only.
     """
     if not words:
         return CaseSet()
@@ -179,11 +127,9 @@ def worth_ranking(matches):
     Every word the query requires then occurs in at least half of the index, where bm25's idf
     is 0 or less (FTS5 sets it to 1e-6): how often such a word occurs says nothing of which
     case is about it, and scoring each of ten thousand matches costs four times finding them.
+    The index holds the published cases, as many as the catalogue shows.
     """
-    if matches < 2:
-        return False
-    indexed = _sqlite_indexed() if connection.vendor == "sqlite" else _postgres_indexed()
-    return matches * 2 < indexed
+    return matches >= 2 and matches * 2 < len(catalogue().shown)
 
 
 def relevance_ranking(words):

@@ -2,14 +2,16 @@
 
 import logging
 
+from django.db import transaction
 from elasticsearch.dsl import Search
+from elasticsearch.helpers import BulkIndexError
 
 from cases.filters import FILTERS
 from cases.models import CasePage, RelatedCase
 from search.highlight import snippet
 
 from ..interface import MAX_RESULT_WINDOW, EngineUnavailable, SearchPage, SimilarCases
-from . import connection
+from . import connection, indexing
 from .query import MARK_END, MARK_START, MARKED, RECENTLY_PUBLISHED, SNIPPET_FIELDS, CaseSearch, similar_query
 
 logger = logging.getLogger(__name__)
@@ -93,3 +95,36 @@ class ElasticsearchEngine:
             ids.append(int(hit.meta.id))
             shared[ids[-1]] = tuple(matched.count(name) for name in ("problem", "theme", "tag"))
         return SimilarCases(ids=ids, shared=shared)
+
+    def index(self, case_ids):
+        """Synced after the transaction commits; an unreachable Elasticsearch is logged, never
+        raised: publishing works whether or not it answers."""
+        case_ids = list(case_ids)
+
+        def sync():
+            try:
+                indexing.sync_cases(case_ids)
+            except connection.ERRORS:
+                logger.warning(
+                    "Elasticsearch 不可用，案例 %s 未能更新索引；恢复后请运行 manage.py search_index --rebuild。",
+                    case_ids,
+                    exc_info=True,
+                )
+
+        # robust: whatever else goes wrong in the sync, the change has happened and must not fail.
+        transaction.on_commit(sync, robust=True)
+
+    def rebuild(self, progress=None):
+        try:
+            return f"{connection.case_alias()} → {indexing.rebuild(progress=progress)}"
+        except (*connection.ERRORS, BulkIndexError) as error:  # BulkIndexError: documents refused
+            raise EngineUnavailable(f"Elasticsearch 出错：{error}") from error
+
+    def status(self):
+        try:
+            alias, names, count = indexing.status()
+        except connection.ERRORS as error:
+            raise EngineUnavailable(f"Elasticsearch 出错：{error}") from error
+        if not names:
+            return f"{alias} 尚未建立，请运行 manage.py search_index --rebuild"
+        return f"{alias} → {'、'.join(names)}，{count} 个案例"
