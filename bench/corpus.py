@@ -27,10 +27,10 @@ from django.utils.html import escape
 from taggit.models import Tag
 from wagtail.models import Page
 
+from cases import changes
 from cases.fixtures import case_files, read_yaml
 from cases.models import CaseIndexPage, CasePage, CasePageTag, KeyFigure
 from cases.taxonomy import Domain, Problem, Region, Theme
-from portal.page_cache import content_changed
 
 # Real provinces → cities → counties, added to the benchmark database only, so that region
 # filters and the province facet have more than the six seed provinces to work with.
@@ -255,7 +255,7 @@ def build_corpus(count, seed, progress=None):
         slugs += [case.slug for case, *_ in batch]
         if progress:
             progress(len(slugs))
-    content_changed()  # no page was saved: tell caches and catalogues
+    changes.record(changes.ContentChange.EVERYTHING)  # no page was saved: tell caches and catalogues
     return slugs
 
 

@@ -6,6 +6,7 @@ class CasesConfig(AppConfig):
     verbose_name = "案例"
 
     def ready(self):
-        from . import signals
+        from . import changes, signals
 
         signals.connect()
+        changes.connect()

@@ -1,5 +1,6 @@
 """The cases app's models, each defined where its concept lives (Django looks for them here)."""
 
+from .changes import ContentChange
 from .pages import CaseIndexPage, CasePage, CasePageTag, KeyFigure, RelatedCase, vocabulary_links
 from .taxonomy import Domain, Problem, Region, Theme
 from .training.models import CollectionCase, TrainingCollectionPage, TrainingIndexPage
@@ -9,6 +10,7 @@ __all__ = [
     "CasePage",
     "CasePageTag",
     "CollectionCase",
+    "ContentChange",
     "Domain",
     "KeyFigure",
     "Problem",

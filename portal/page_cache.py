@@ -1,8 +1,9 @@
 """The public page cache: anonymous readers' pages served from the cache until content changes.
 
-Every cached page is stored under the current "generation"; any change to content (a page
-published, unpublished, moved or deleted, a view restriction, a vocabulary term, an image …)
-starts a new generation, so no reader ever sees a page older than the last change. The cache
+Every cached page is stored under the current "generation". Each entry of the change journal
+(cases.changes: a case published, unpublished, moved or deleted, a vocabulary term, another
+page, an image …) starts a new generation, so no reader ever sees a page older than the last
+change; sessions, logins, log entries and drafts write no entry and keep the cache. The cache
 must be shared by all server processes (settings.CACHES: a file-based cache on one machine),
 or a process would keep serving its own stale copy.
 """
@@ -12,7 +13,9 @@ import uuid
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
+
+from cases.changes import ContentChange
 
 GENERATION_KEY = "page-cache:generation"
 NOT_CACHED_PATHS = ("/admin/", "/django-admin/", "/documents/")
@@ -25,17 +28,6 @@ CACHED_TYPES = (
     "text/xml",
     "text/plain",
 )
-# Saved on every request or login: not content, and must not empty the cache.
-IGNORED_MODELS = {
-    "sessions.session",
-    "axes.accessattempt",
-    "axes.accesslog",
-    "axes.accessfailurelog",
-    "wagtailcore.modellogentry",
-    "wagtailcore.pagelogentry",
-    "auth.user",
-    "portal.user",
-}
 
 
 def _cache():
@@ -43,7 +35,7 @@ def _cache():
 
 
 def content_generation():
-    """The current generation of the site's content (also keys search.engines.database.catalogue)."""
+    """The current generation of the site's content, as the page cache keys it."""
     generation = _cache().get(GENERATION_KEY)
     if generation is None:
         generation = uuid.uuid4().hex
@@ -56,19 +48,16 @@ def _new_generation():
     _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def content_changed(sender=None, **kwargs):
+def content_changed(**kwargs):
     """Start a new generation: every page cached so far is out of date."""
-    if sender is not None and sender._meta.label_lower in IGNORED_MODELS:
-        return
     _new_generation()
-    # And again once the change is committed: a reader served between the save and the commit
-    # saw (and cached) the old content under the new generation.
+    # And again once the change is committed: a reader served between the journal entry and the
+    # commit saw (and cached) the old content under the new generation.
     transaction.on_commit(_new_generation)
 
 
 def connect_invalidation():
-    post_save.connect(content_changed, dispatch_uid="page-cache-save")
-    post_delete.connect(content_changed, dispatch_uid="page-cache-delete")
+    post_save.connect(content_changed, sender=ContentChange, dispatch_uid="page-cache-journal")
 
 
 def _cacheable_request(request):

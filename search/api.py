@@ -48,6 +48,7 @@ class CaseSearchFilter(BaseFilterBackend):
             offset=start,
             limit=end - start,
             facets=False,
+            snippets=False,  # the API shows none
             within=within,
         )
         try:

@@ -74,7 +74,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
-from portal.page_cache import content_changed
+from cases import changes
 from search.engines.interface import database_engine
 from search.text import reset_segmenter
 
@@ -92,6 +92,9 @@ CHUNK = 1024 * 1024
 NATURAL_KEY_MODELS = ("contenttypes.contenttype", "auth.permission")
 # Not backed up: transient, or derived and rebuilt after a restore.
 EXCLUDED_APPS = ("sessions", "wagtailsearch")
+# Neither backed up nor emptied: the change journal runs on across a restore, which it records,
+# so that every process sees a later entry and reloads.
+JOURNAL = "cases.contentchange"
 
 
 class BackupError(Exception):
@@ -121,14 +124,14 @@ def data_models(using=DEFAULT_DB_ALIAS):
     return [
         model
         for model in _models(using)
-        if _label(model) not in NATURAL_KEY_MODELS and model._meta.app_label not in EXCLUDED_APPS
+        if _label(model) not in (*NATURAL_KEY_MODELS, JOURNAL) and model._meta.app_label not in EXCLUDED_APPS
     ]
 
 
 def _cleared_tables(using=DEFAULT_DB_ALIAS):
     """Tables emptied by a restore: the data models' and the excluded apps' (sessions, index)."""
     existing = set(connections[using].introspection.table_names())
-    tables = [model._meta.db_table for model in _models(using) if _label(model) not in NATURAL_KEY_MODELS]
+    tables = [model._meta.db_table for model in _models(using) if _label(model) not in (*NATURAL_KEY_MODELS, JOURNAL)]
     return sorted({table for table in tables if table in existing})
 
 
@@ -713,7 +716,8 @@ def restore_backup(path, using=DEFAULT_DB_ALIAS, log=None):
 
     ContentType.objects.clear_cache()
     Site.clear_site_root_paths_cache()
-    content_changed()  # rows came back without signals: cached pages and search catalogues are old
+    # Rows came back without signals: cached pages and search catalogues are old.
+    changes.record(changes.ContentChange.EVERYTHING)
     warnings = _rebuild_external_indexes(log)
     missing = _missing_media(using)
     if missing:

@@ -41,6 +41,7 @@ class SearchRequest:
     offset: int = 0
     limit: int = 10
     facets: bool = True
+    snippets: bool = True  # the engine's highlighted snippets, where it makes its own
     facet_limit: int | None = MAX_VALUES  # values a facet (None: all); provinces and years always all
     under: str = ""  # only cases below the page of this tree path (a case library)
     featured: bool = False  # only the cases marked for the home page

@@ -72,7 +72,7 @@ def test_case_page_queries_do_not_grow_with_tags_figures_or_related(client):
         KeyFigure.objects.create(page=case, label=f"测试{number}", value=str(number), unit="个")
     for other in CasePage.objects.exclude(pk=case.pk):
         RelatedCase.objects.create(page=case, case=other)
-    case.save()
+    case.save_revision().publish()  # changes reach readers when published
 
     html = client.get(case.url).content.decode()
     assert "测试标签4" in html and "测试4" in html and "五常" in html

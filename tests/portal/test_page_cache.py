@@ -56,3 +56,17 @@ def test_signed_in_editors_and_the_admin_are_never_cached(admin_client, client, 
 def test_errors_are_not_cached(client, caching):
     client.get("/cases/no-such-case/")
     assert "X-Page-Cache" not in client.get("/cases/no-such-case/")
+
+
+@pytest.mark.django_db
+def test_logins_sessions_and_drafts_keep_the_cache(client, caching, django_user_model):
+    """Only journalled changes (cases.changes) start a new generation."""
+    client.get("/cases/")
+    editor = django_user_model.objects.create_user("editor-cache", password="a-long-password-1")
+    other = type(client)()
+    other.force_login(editor)  # a session and a login saved
+    draft = CasePage.objects.get(slug="wuchang-1-3")
+    draft.title = "只在草稿里的标题"
+    draft.save_revision()
+    response = client.get("/cases/")
+    assert response["X-Page-Cache"] == "hit" and "只在草稿里的标题" not in response.content.decode()

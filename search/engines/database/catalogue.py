@@ -5,15 +5,18 @@ over ten thousand matches in SQL cost hundreds of ms a search; here sets of case
 (case_sets) and a facet's counts one AND and a popcount per value, whatever the number of
 matches. Filters and facets are those of cases.filters.FILTERS.
 
-Loaded in a fixed number of queries and kept by each process until content changes: keyed by
-the content generation (portal.page_cache, which every saved or deleted row, `update_index` and
-`restore` renew in all processes) and by the search index's highest entry id (the entry ids are
-what full-text matches map back to cases). Pages shown to readers are still fetched with
-`CasePage.objects.published()`, so a catalogue one change behind can miscount, never show an
-unpublished case.
+Loaded in a fixed number of queries, then kept up to date by each process from the change
+journal (cases.changes), checked once a request: an entry naming cases updates just those
+cases here, in a few queries; a vocabulary change, a restore or a change the catalogue cannot
+place (a case past its headroom, see Catalogue.add) loads it afresh. Pages shown to
+readers are still fetched with `CasePage.objects.published()`, so a catalogue one change behind
+can miscount, never show an unpublished case; the same holds for a reader in another thread
+while an entry is applied.
 """
 
+import bisect
 import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import reduce
@@ -22,12 +25,13 @@ from operator import or_
 import numpy as np
 from django.core.signals import request_finished, request_started
 from django.db import connection
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
+from wagtail.models import Page
 
-from cases.filters import FILTERS, MAX_YEARS, case_years, in_year
+from cases import changes
+from cases.filters import BY_NAME, FILTERS, MAX_YEARS, case_years, in_year
 from cases.models import CasePage, RelatedCase, vocabulary_links
 from cases.taxonomy import Region
-from portal.page_cache import content_generation
 from search.text import word_parts
 
 from .case_sets import CaseSet
@@ -36,6 +40,33 @@ from .case_sets import CaseSet
 VOCABULARIES = tuple(each for each in FILTERS if each.many)
 # And of one term a case (domain), read from the case's own row.
 TERM_COLUMNS = tuple(each for each in FILTERS if each.model and not (each.many or each.tree))
+TREE = next(each for each in FILTERS if each.tree)
+YEARS = next(each for each in FILTERS if each.year_range)
+# Bits every packed set has beyond the highest pk loaded: room for the cases published next.
+HEADROOM = 4096
+# What the catalogue reads of each published case, through the covering index
+# casepage_catalogue_idx (cases.models.CasePage.Meta); then its region and its term of each
+# TERM_COLUMNS filter.
+CASE_COLUMNS = ("pk", "title", "model_name", "year_started", "year_reported", "first_published_at", "path", "featured")
+PK, TITLE, MODEL_NAME, STARTED, REPORTED, PUBLISHED_AT, PATH, FEATURED, REGION = range(9)
+
+
+def _case_rows(cases):
+    return list(
+        cases.prefetch_related(None).values_list(
+            *CASE_COLUMNS, f"{TREE.field}_id", *(f"{each.field}_id" for each in TERM_COLUMNS)
+        )
+    )
+
+
+def _listing_key(row):
+    """A case's place in CasePage.objects.published()'s order, as a sortable tuple."""
+    reported, published_at = row[REPORTED], row[PUBLISHED_AT]
+    return (reported is None, -(reported or 0), -(published_at.timestamp() if published_at else 0), row[PK])
+
+
+def _published_time(row):
+    return row[PUBLISHED_AT].timestamp() if row[PUBLISHED_AT] else float("-inf")
 
 
 class TextColumn:
@@ -120,28 +151,51 @@ class FacetValue:
 class Facet:
     values: list  # [FacetValue]
     cases: np.ndarray  # row i: the cases of values[i], packed (CaseSet.packed)
+    keys: list  # row i: the key of values[i] in Catalogue.filters, which shares the row
     always_all: bool = False  # every value listed, whatever the limit (provinces, years)
 
 
 @dataclass
 class Catalogue:
-    listing: np.ndarray  # case pks in published_cases() order
+    listing: np.ndarray  # case pks in CasePage.objects.published() order
+    listing_keys: list  # each one's _listing_key, in the same order
     shown: CaseSet  # the same cases
-    size: int  # the highest published pk + 1: the bits of every packed set below
-    titles: TextColumn  # case titles, lower case
-    model_names: TextColumn  # lower case
+    size: int  # the bits of every packed set below: the highest pk loaded + 1 + HEADROOM
+    titles: dict  # case pk → title, lower case
+    model_names: dict  # case pk → model name, lower case
     years: dict  # case pk → (year started, year reported)
     recency: dict  # case pk → its rank by first publication (the latest highest)
-    newest: list  # case pks, the latest first published first
-    featured: list  # pks of the featured cases, in published_cases() order
+    ranked: list  # rank → case pk
+    published_at: dict  # case pk → its first publication (a timestamp)
+    featured_ids: set  # the featured cases
     paths: dict  # case pk → page path (a case library's cases lie under its path)
     picks: dict  # case pk → the related cases its editor picked, in order
-    facets: dict  # facet → Facet
-    filters: dict = field(default_factory=dict)  # (filter, term pk or year) → its cases, packed
-    odd_years: frozenset = frozenset()  # cases the year filters check one by one
+    parents: dict  # region pk → its parent's pk
+    facets: dict  # filter name → Facet
+    filters: dict = field(default_factory=dict)  # (filter name, term pk or year) → its cases, packed
+    odd_years: set = field(default_factory=set)  # cases the year filters check one by one
     # (theme/problem/tag, term pk) → bitset of its cases' recency ranks: the most recent are the highest bits
     recent_terms: dict = field(default_factory=dict)
-    memo: dict = field(default_factory=dict)  # what callers derive from the catalogue, dropped with it
+    memo: dict = field(default_factory=dict)  # what callers derive from the catalogue, dropped at each change
+
+    def _memo(self, key, make):
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
+
+    @property
+    def newest(self):
+        """The shown cases' pks, the latest first published first."""
+        return self._memo("newest", lambda: [pk for pk in reversed(self.ranked) if pk in self.shown])
+
+    @property
+    def featured(self):
+        """The featured cases' pks, in the listing's order."""
+        return self._memo("featured", lambda: [pk for pk in self.listing.tolist() if pk in self.featured_ids])
+
+    @property
+    def featured_cases(self):
+        return self._memo("featured cases", lambda: CaseSet.of(self.featured_ids))
 
     def allowed(self, case_filter, under=""):
         """The published cases (a CaseSet) `case_filter` (cases.filters.CaseFilter) lets through,
@@ -159,28 +213,26 @@ class Catalogue:
                 allowed &= self._filtered((each.name, value.pk))
         return allowed
 
-    @property
-    def featured_cases(self):
-        if "featured" not in self.memo:
-            self.memo["featured"] = CaseSet.of(self.featured)
-        return self.memo["featured"]
-
     def _filtered(self, key):
         packed = self.filters.get(key)
         return CaseSet() if packed is None else CaseSet.unpacked(packed, self.size)
 
     def _below(self, path):
-        if ("below", path) not in self.memo:
-            self.memo["below", path] = CaseSet.of(pk for pk, at in self.paths.items() if at.startswith(path))
-        return self.memo["below", path]
+        return self._memo(
+            ("below", path), lambda: CaseSet.of(pk for pk, at in self.paths.items() if at.startswith(path))
+        )
 
     def in_title(self, words):
         """The published cases whose title or model name holds every word (or all of a word's parts)."""
+        columns = [
+            self._memo("title column", lambda: TextColumn(self.titles)),
+            self._memo("model name column", lambda: TextColumn(self.model_names)),
+        ]
         found = None
         for word in words:
             parts = word_parts(word)
             holding = CaseSet()
-            for column in (self.titles, self.model_names):
+            for column in columns:
                 holding |= column.holding(word)
                 if parts:
                     holding |= column.holding_all(parts)
@@ -200,17 +252,121 @@ class Catalogue:
             counts[name] = [{"value": value.value, "label": value.label, "count": -count} for count, _, value in ranked]
         return counts
 
+    def keys(self, row):
+        """The (filter name, value) keys of `filters` a case row belongs to, but its many-valued
+        vocabularies' (from its links)."""
+        found = [(YEARS.name, year) for year in case_years(row[STARTED], row[REPORTED])]
+        found += [(each.name, term) for each, term in zip(TERM_COLUMNS, row[REGION + 1 :]) if term]
+        region = row[REGION]
+        while region:  # the region and each region above it: the filter takes in what lies below
+            found.append((TREE.name, region))
+            region = self.parents[region]
+        return found
 
-def _term_links():
+    def remove(self, pk):
+        """Take the case `pk` out (unpublished, made private, deleted, or about to be re-added)."""
+        if pk not in self.shown:
+            return
+        position = int(np.flatnonzero(self.listing == pk)[0])
+        self.listing = np.delete(self.listing, position)
+        del self.listing_keys[position]
+        self.shown = self.shown - CaseSet.of([pk])
+        byte, bit = pk // 8, np.uint8(1 << (pk % 8))
+        for packed in self.filters.values():  # the facets' rows among them
+            packed[byte] &= ~bit
+        rank = self.recency[pk]  # kept: a case published again keeps its place
+        for key, bits in self.recent_terms.items():
+            if bits >> rank & 1:
+                self.recent_terms[key] = bits & ~(1 << rank)
+        for values in (self.titles, self.model_names, self.years, self.paths, self.picks):
+            values.pop(pk, None)
+        self.featured_ids.discard(pk)
+        self.odd_years.discard(pk)
+        self.memo.clear()
+
+    def add(self, row, links, picks):
+        """Put in a published case: its row (_case_rows), its (vocabulary filter name, term pk)
+        links and its editor's picks. False, leaving it out, when it does not fit the packed sets
+        or the ranks (a pk past the headroom, a term deleted meanwhile, a first publication older
+        than the latest while not among the ranks): the catalogue must be loaded afresh."""
+        pk = row[PK]
+        if pk >= self.size or pk in self.shown:
+            return pk in self.shown
+        keys = self.keys(row) + list(links)
+        if not all(key in self.filters or self._add_value(key) for key in keys):
+            return False
+        rank = self.recency.get(pk)
+        if rank is None:
+            if self.ranked and _published_time(row) < self.published_at[self.ranked[-1]]:
+                return False
+            rank = self.recency[pk] = len(self.ranked)
+            self.ranked.append(pk)
+            self.published_at[pk] = _published_time(row)
+        byte, bit = pk // 8, np.uint8(1 << (pk % 8))
+        for key in keys:
+            self.filters[key][byte] |= bit
+        for key in links:
+            self.recent_terms[key] = self.recent_terms.get(key, 0) | 1 << rank
+        position = bisect.bisect_left(self.listing_keys, _listing_key(row))
+        self.listing = np.insert(self.listing, position, pk)
+        self.listing_keys.insert(position, _listing_key(row))
+        self.shown = self.shown | CaseSet.of([pk])
+        self.titles[pk], self.model_names[pk] = row[TITLE].lower(), row[MODEL_NAME].lower()
+        self.years[pk], self.paths[pk] = (row[STARTED], row[REPORTED]), row[PATH]
+        if picks:
+            self.picks[pk] = picks
+        if row[FEATURED]:
+            self.featured_ids.add(pk)
+        if _odd_years(*self.years[pk]):
+            self.odd_years.add(pk)
+        self.memo.clear()
+        return True
+
+    def _add_value(self, key):
+        """Room for a filter value no case had when loaded (a year, a term, a region), with its
+        facet row if it has one; False when the term is gone."""
+        name, value = key
+        each = BY_NAME[name]
+        packed = np.zeros((self.size + 7) // 8, dtype=np.uint8)
+        if each.year_range:
+            label = FacetValue(str(value), f"{value}年", -value)
+        elif each.tree and self.parents.get(value) is not None:
+            self.filters[key] = packed  # below the provinces: filtered on, never a facet value
+            return True
+        else:
+            term = each.model.objects.filter(pk=value).first()
+            if term is None:
+                return False
+            label = FacetValue(term.slug, term.name, getattr(term, each.facet_order))
+        facet = self.facets[name]
+        facet.cases = np.vstack([facet.cases, packed[np.newaxis]])
+        facet.values.append(label)
+        facet.keys.append(key)
+        for row, shared in enumerate(facet.keys):  # the filters share the new matrix's rows
+            self.filters[shared] = facet.cases[row]
+        return True
+
+
+def _odd_years(start, end):
+    # Reported before started, or over MAX_YEARS: case_years() does not list all their years.
+    return bool(start and end and not 0 <= end - start <= MAX_YEARS)
+
+
+def _term_links(case_ids=None):
     """(vocabulary's position in VOCABULARIES, case pk, term pk) of every theme, problem and tag
-    link: one query, ints only (with each term's slug and name it read six times as much)."""
+    link (of the cases `case_ids` only, if given): one query, ints only (with each term's slug
+    and name it read six times as much)."""
     links = vocabulary_links()
-    branches = []
+    branches, params = [], []
     for code, each in enumerate(VOCABULARIES):
         table, case_column, term_column = links[each.name]
-        branches.append(f"SELECT {code}, {case_column}, {term_column} FROM {table}")
+        where = ""
+        if case_ids is not None:
+            where = f" WHERE {case_column} IN ({', '.join(['%s'] * len(case_ids))})"
+            params += list(case_ids)
+        branches.append(f"SELECT {code}, {case_column}, {term_column} FROM {table}{where}")
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(branches))
+        cursor.execute(" UNION ALL ".join(branches), params)
         return np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 3)
 
 
@@ -243,68 +399,67 @@ def _grouped(keys, pks):
     return dict(zip(found.tolist(), np.split(pks, starts[1:])))
 
 
-# What the catalogue reads of each published case, through the covering index
-# casepage_catalogue_idx (cases.models.CasePage.Meta); then the term of each TERM_COLUMNS filter.
-CASE_COLUMNS = ("pk", "title", "model_name", "year_started", "year_reported", "first_published_at", "path", "featured")
+def _picks(case_ids=None):
+    """{case pk: the related cases its editor picked, in order}."""
+    links = RelatedCase.objects.order_by("page_id", "sort_order", "pk")
+    if case_ids is not None:
+        links = links.filter(page_id__in=case_ids)
+    picks = defaultdict(list)
+    for page, case in links.values_list("page_id", "case_id"):
+        picks[page].append(case)
+    return picks
 
 
 def _load():
-    tree = next(each for each in FILTERS if each.tree)
-    term_columns = [f"{each.field}_id" for each in TERM_COLUMNS]
-    cases = list(
-        CasePage.objects.published()
-        .prefetch_related(None)
-        .values_list(*CASE_COLUMNS, f"{tree.field}_id", *term_columns)
-    )
-    pk, title, model_name, started, reported, published_at, path, featured, in_region = range(9)
-    listing = np.fromiter((row[pk] for row in cases), dtype=np.int64, count=len(cases))
+    rows = _case_rows(CasePage.objects.published())
+    rows.sort(key=_listing_key)  # as the database ordered them, whatever its collation of NULLs
+    listing = np.fromiter((row[PK] for row in rows), dtype=np.int64, count=len(rows))
+    size = int(listing.max(initial=-1)) + 1 + HEADROOM
     shown = CaseSet.of(listing)
-    size = len(shown.mask)
     regions = {region.pk: region for region in Region.objects.only("pk", "parent_id", "slug", "name", "full_name")}
-    year_filter = next(each for each in FILTERS if each.year_range)
-
+    # Ranks for every case ever published, shown or not, so that one published again takes its
+    # old place. Never published (previews) first, the latest last; of equal dates, the higher id first.
+    published_at = {row[PK]: _published_time(row) for row in rows}
+    ever = Page.objects.type(CasePage).exclude(first_published_at=None)  # the page rows alone, no join
+    for pk, at in ever.values_list("pk", "first_published_at"):
+        published_at.setdefault(pk, at.timestamp())
+    ranked = sorted(published_at, key=lambda pk: (published_at[pk], -pk))
+    catalogue = Catalogue(
+        listing=listing,
+        listing_keys=[_listing_key(row) for row in rows],
+        shown=shown,
+        size=size,
+        titles={row[PK]: row[TITLE].lower() for row in rows},
+        model_names={row[PK]: row[MODEL_NAME].lower() for row in rows},
+        years={row[PK]: (row[STARTED], row[REPORTED]) for row in rows},
+        recency={pk: rank for rank, pk in enumerate(ranked)},
+        ranked=ranked,
+        published_at=published_at,
+        featured_ids={row[PK] for row in rows if row[FEATURED]},
+        paths={row[PK]: row[PATH] for row in rows},
+        picks=_picks(),
+        parents={pk: region.parent_id for pk, region in regions.items()},
+        facets={},
+    )
     members = defaultdict(list)  # (filter name, term pk or year) → case pks
-    years = {}
-    for row in cases:
-        years[row[pk]] = (row[started], row[reported])
-        for year in case_years(row[started], row[reported]):
-            members[year_filter.name, year].append(row[pk])
-        for position, each in enumerate(TERM_COLUMNS, start=in_region + 1):
-            if row[position]:
-                members[each.name, row[position]].append(row[pk])
-        region = row[in_region]
-        while region:  # the region and each region above it: the filter takes in what lies below
-            members[tree.name, region].append(row[pk])
-            region = regions[region].parent_id
-    picks = defaultdict(list)
-    for page, case in RelatedCase.objects.order_by("page_id", "sort_order", "pk").values_list("page_id", "case_id"):
-        picks[page].append(case)
+    for row in rows:
+        for key in catalogue.keys(row):
+            members[key].append(row[PK])
     filters = {key: CaseSet.of(pks).packed(size) for key, pks in members.items()}
     links = _term_links()
     links = links[shown.holds(links[:, 1])]
-    # Never published (previews) last; of equal dates, the lower id first.
-    newest = [
-        row[pk]
-        for row in sorted(
-            cases,
-            key=lambda row: (
-                row[published_at] is None,
-                -(row[published_at].timestamp() if row[published_at] else 0),
-                row[pk],
-            ),
-        )
-    ]
-    rank_of = np.zeros(size, dtype=np.int64)  # case pk → its rank by first publication, the latest highest
-    rank_of[newest[::-1]] = np.arange(len(newest))
+    rank_of = np.zeros(size, dtype=np.int64)  # shown case pk → its rank by first publication
+    shown_ranks = [(pk, rank) for rank, pk in enumerate(ranked) if pk < size]
+    rank_of[[pk for pk, _ in shown_ranks]] = [rank for _, rank in shown_ranks]
     recent_terms = {}
     for code, each in enumerate(VOCABULARIES):
         of_vocabulary = links[links[:, 0] == code]
         for term, pks in _grouped(of_vocabulary[:, 2], of_vocabulary[:, 1]).items():
             filters[each.name, term] = CaseSet.of(pks).packed(size)
             recent_terms[each.name, term] = int.from_bytes(
-                CaseSet.of(rank_of[pks]).packed(len(newest)).tobytes(), "little"
+                CaseSet.of(rank_of[pks]).packed(len(ranked)).tobytes(), "little"
             )
-    terms = {**_term_names(), **{(tree.name, region.pk): region for region in regions.values()}}
+    terms = {**_term_names(), **{(TREE.name, region.pk): region for region in regions.values()}}
 
     def facet(each):
         """The Facet of a filter: its values that have cases (the top of the tree only), ordered
@@ -321,69 +476,84 @@ def _load():
         for row, (key, _) in enumerate(values):
             rows[row] = filters[key]
             filters[key] = rows[row]
-        return Facet([value for _, value in values], rows, always_all=each.tree or each.year_range)
+        return Facet(
+            [value for _, value in values], rows, [key for key, _ in values], always_all=each.tree or each.year_range
+        )
 
-    catalogue = Catalogue(
-        listing=listing,
-        shown=shown,
-        size=size,
-        titles=TextColumn({row[pk]: row[title].lower() for row in cases}),
-        model_names=TextColumn({row[pk]: row[model_name].lower() for row in cases}),
-        years=years,
-        recency=dict(zip(newest[::-1], range(len(newest)))),
-        newest=newest,
-        featured=[row[pk] for row in cases if row[featured]],
-        paths={row[pk]: row[path] for row in cases},
-        picks=picks,
-        facets={each.name: facet(each) for each in FILTERS},
-        filters=filters,
-        # Reported before started, or over MAX_YEARS: case_years() does not list all their years.
-        odd_years=frozenset(
-            pk for pk, (start, end) in years.items() if start and end and not 0 <= end - start <= MAX_YEARS
-        ),
-        recent_terms=recent_terms,
-    )
+    catalogue.facets = {each.name: facet(each) for each in FILTERS}
+    catalogue.filters = filters
+    catalogue.recent_terms = recent_terms
+    catalogue.odd_years = {pk for pk, years in catalogue.years.items() if _odd_years(*years)}
     return catalogue
 
 
+def _apply(listed, case_ids):
+    """Bring the cases `case_ids` up to date in `listed`, in a fixed number of queries; False
+    when one does not fit (Catalogue.add) and the catalogue must be loaded afresh."""
+    if not case_ids:
+        return True
+    rows = _case_rows(CasePage.objects.published().filter(pk__in=case_ids))
+    links = defaultdict(list)
+    for code, case, term in _term_links(case_ids).tolist():
+        links[case].append((VOCABULARIES[code].name, term))
+    picks = _picks(case_ids)
+    for pk in case_ids:
+        listed.remove(pk)
+    return all(listed.add(row, links[row[PK]], picks.get(row[PK], [])) for row in rows)
+
+
 _lock = threading.Lock()
-_state = {}
-# Per thread, during a request: the key checked at the request's first use, so that a page asks
-# once whether the content or the index has changed (and again after it changes something).
+_state = {}  # "catalogue", "applied": the journal entry it reflects, "checked": when it last looked
+# A process that has not looked at the journal for this long may have missed pruned entries.
+STALE_AFTER = changes.KEEP.total_seconds() / 2
+# Per thread, during a request: whether the journal was checked, so that a page asks once (and
+# again after it journals a change itself).
 _request = threading.local()
 
 
 def _request_started(**kwargs):
-    _request.active, _request.checked = True, None
+    _request.active, _request.checked = True, False
 
 
 def _request_finished(**kwargs):
-    _request.active, _request.checked = False, None
+    _request.active, _request.checked = False, False
 
 
-def _content_saved(**kwargs):
-    _request.checked = None
+def _journalled(**kwargs):
+    _request.checked = False
 
 
 request_started.connect(_request_started, dispatch_uid="search-catalogue-request-started")
 request_finished.connect(_request_finished, dispatch_uid="search-catalogue-request-finished")
-post_save.connect(_content_saved, dispatch_uid="search-catalogue-saved")
-post_delete.connect(_content_saved, dispatch_uid="search-catalogue-deleted")
+post_save.connect(_journalled, sender=changes.ContentChange, dispatch_uid="search-catalogue-journalled")
+
+
+def _reload():
+    applied = changes.latest()  # read first: what the load then misses, the next check applies
+    _state.update(catalogue=_load(), applied=applied)
 
 
 def catalogue():
-    """The process's catalogue of the published cases, loaded again after any content change."""
+    """The process's catalogue of the published cases, up to date with the change journal."""
     with _lock:
-        key, loaded = _state.get("current", (None, None))
-        if key is not None and getattr(_request, "checked", None) == key:
-            return loaded
-        fresh_key = content_generation()
-        if fresh_key != key:
-            key, loaded = fresh_key, _load()
-            _state["current"] = (key, loaded)
+        listed = _state.get("catalogue")
+        if listed is not None and getattr(_request, "checked", False):
+            return listed
+        if listed is None or time.monotonic() - _state["checked"] > STALE_AFTER:
+            _reload()
+        elif entries := changes.since(_state["applied"]):
+            kinds = {kind for _, kind, _ in entries}
+            case_ids = sorted({pk for _, kind, ids in entries if kind == changes.ContentChange.CASES for pk in ids})
+            if kinds & {changes.ContentChange.VOCABULARY, changes.ContentChange.EVERYTHING}:
+                _reload()
+            elif _apply(listed, case_ids):
+                _state["applied"] = entries[-1][0]
+            else:
+                _reload()
+        _state["checked"] = time.monotonic()
         if getattr(_request, "active", False):
-            _request.checked = key
-        return loaded
+            _request.checked = True
+        return _state["catalogue"]
 
 
 def forget():

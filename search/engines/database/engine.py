@@ -154,7 +154,7 @@ class DatabaseEngine:
         if request.case_id in listed.recency:
             candidates &= ~(1 << listed.recency[request.case_id])
         best = _highest(candidates, planes, request.limit)
-        ids = [listed.newest[-1 - rank] for rank in best]  # rank 0 is the least recent
+        ids = [listed.ranked[rank] for rank in best]
         shared = {pk: tuple(sum(bits >> rank & 1 for bits in group) for group in groups) for pk, rank in zip(ids, best)}
         return SimilarCases(ids=ids, shared=shared)
 

@@ -60,7 +60,7 @@ class ElasticsearchEngine:
                 each.name: _facet_values(each, response.facets[each.name], request.facet_limit) for each in FILTERS
             }
         snippets = {}
-        for hit in response:
+        for hit in response if request.snippets else ():
             if "highlight" in hit.meta:
                 marked = _snippet(hit.meta.highlight.to_dict(), request.query)
                 if marked is not None:

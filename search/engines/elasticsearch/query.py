@@ -139,7 +139,7 @@ class CaseSearch(FacetedSearch):
         return search
 
     def highlight(self, search):
-        if not self._query:
+        if not (self._query and self.request.snippets):
             return search
         marks = Q(
             "bool",

@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from cases.changes import ContentChange, record
 from search.engines.interface import EngineUnavailable, engine
 
 BAR_WIDTH = 30
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         try:
             if rebuild:
                 built = engine().rebuild(progress=self.progress)
+                record(ContentChange.SITE)  # pages cached before show the old index's answers
                 self.stdout.write("")  # ends the progress bar's line
                 self.stdout.write(self.style.SUCCESS(f"案例索引已重建：{built}"))
             else:

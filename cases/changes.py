@@ -1,0 +1,72 @@
+"""The change journal: every change of what the public sees, in order, in the database.
+
+Each server process follows it from the last entry it applied: search's catalogue updates the
+one case an entry names (and reloads only after a vocabulary change or a restore), the page
+cache starts a new generation. Entries are written in the change's own transaction, so a
+rolled-back change leaves none; sessions, logins, log entries and draft revisions write none.
+"""
+
+from datetime import timedelta
+
+from django.db import models
+from django.utils import timezone
+
+from .signals import cases_changed, vocabulary_changed
+
+# Entries older than this are pruned as new ones are written; a process that has not looked
+# for that long reloads everything (search.engines.database.catalogue).
+KEEP = timedelta(days=7)
+PRUNE_EVERY = 100  # entries
+
+
+class ContentChange(models.Model):
+    CASES, VOCABULARY, SITE, EVERYTHING = "cases", "vocabulary", "site", "everything"
+    KINDS = [
+        (CASES, "案例发布、撤回、移动、设为私密或删除"),
+        (VOCABULARY, "分类词表变更"),
+        (SITE, "其他公开内容变更"),
+        (EVERYTHING, "全部内容（恢复备份、批量写入）"),
+    ]
+
+    kind = models.CharField("类型", max_length=12, choices=KINDS)
+    case_ids = models.JSONField("案例", default=list, blank=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "内容变更"
+        verbose_name_plural = "内容变更"
+
+    def __str__(self):
+        return f"{self.pk} {self.get_kind_display()}"
+
+
+def record(kind, case_ids=()):
+    """Journal a change of what the public sees; returns the entry."""
+    change = ContentChange.objects.create(kind=kind, case_ids=sorted(set(case_ids)))
+    if change.pk % PRUNE_EVERY == 0:
+        ContentChange.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+    return change
+
+
+def since(last):
+    """(pk, kind, case_ids) of the entries after `last` (a pk), in order."""
+    return list(ContentChange.objects.filter(pk__gt=last).values_list("pk", "kind", "case_ids"))
+
+
+def latest():
+    """The pk of the last entry (0 when there is none)."""
+    return ContentChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def _cases_changed(sender, case_ids, change, **kwargs):
+    record(ContentChange.CASES, case_ids)
+
+
+def _vocabulary_changed(sender, term, case_ids, **kwargs):
+    record(ContentChange.VOCABULARY, case_ids)
+
+
+def connect():
+    cases_changed.connect(_cases_changed, dispatch_uid="cases-journal-cases")
+    vocabulary_changed.connect(_vocabulary_changed, dispatch_uid="cases-journal-vocabulary")
