@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -380,30 +381,9 @@ def measure_load(env, urls, seconds, connections, cache=False):
     if not shutil.which("wrk"):
         log("  wrk not found: skipping the load test (make bench installs it with apt-get)")
         return {}
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    server_env = {**env, "BENCH_CACHE": "1" if cache else "0"}
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "portal.wsgi:application",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--timeout",
-            "60",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=server_env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
+    server, base = _start_gunicorn(env, cache)
     out = {}
     try:
-        wait_for(base + "/")
         for name in ("case_page", "search"):
             url = base + urls[name]
             for _ in range(4):  # both workers warm (segmenter, templates)
@@ -426,6 +406,78 @@ def measure_load(env, urls, seconds, connections, cache=False):
             log(f"  load {name}{' (cached)' if cache else ''}: {entry['rps']} req/s, {entry['errors']} errors")
     finally:
         stop(server)
+    return out
+
+
+def _start_gunicorn(env, cache=False):
+    """Two gunicorn workers on a free port, answering; (the process, its base URL)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "portal.wsgi:application", "--workers", "2"]
+        + ["--bind", f"127.0.0.1:{port}", "--timeout", "60", "--log-level", "warning"],
+        cwd=ROOT,
+        env={**env, "BENCH_CACHE": "1" if cache else "0"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(base + "/")
+    except BaseException:
+        stop(server)
+        raise
+    return server, base
+
+
+def _timed_get(url):
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=60) as response:
+        body = response.read().decode()
+    return (time.perf_counter() - started) * 1000, body
+
+
+def measure_publish(env, rounds, requests_after=6):
+    """The slowest request right after a publish, from the gunicorn workers (page cache off):
+    each worker's first request after it applies the change journal's entry for that one case
+    (search.engines.database.catalogue), where it used to reload the whole catalogue. Also checks
+    that the next search and the case library show the case just published."""
+    from cases.models import CasePage
+
+    server, base = _start_gunicorn(env)
+    search_url = base + "/search/?" + urllib.parse.urlencode({"q": "党建"})
+    library_url = base + "/cases/"
+    try:
+        # Both workers warm, their catalogues loaded: requests sent one after another can all
+        # reach the same worker, leaving the other to load at the first request measured.
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(_timed_get, [search_url, library_url] * 16))
+        before = [_timed_get(url)[0] for url in (search_url, library_url) * 3]
+        slowest, shown = [], []
+        synthetic = CasePage.objects.live().filter(slug__startswith="bench-").order_by("pk")
+        for number, case in enumerate(synthetic[:rounds]):
+            word = f"发布测{'甲乙丙丁戊己庚辛壬癸'[number % 10]}号"
+            case.title = f"{word}案例"
+            case.year_reported = 2100  # first in the case library's order
+            case.save_revision().publish()
+            times, found = [], []
+            for request in range(requests_after):
+                url = base + "/search/?" + urllib.parse.urlencode({"q": word}) if request % 2 == 0 else library_url
+                elapsed, body = _timed_get(url)
+                times.append(elapsed)
+                found.append(case.url in body or f"/{case.slug}/" in body)
+            slowest.append(max(times))
+            shown.append(all(found[:2]))  # the first search and the first library page after it
+    finally:
+        stop(server)
+    out = {
+        "rounds": len(slowest),
+        "requests_after_each": requests_after,
+        "slowest_after_publish_ms": round(max(slowest), 1) if slowest else None,
+        "median_slowest_ms": round(statistics.median(slowest), 1) if slowest else None,
+        "median_before_ms": round(statistics.median(before), 1),
+        "shown_at_once": all(shown),
+    }
+    log(f"  publish: slowest request after {out['slowest_after_publish_ms']} ms, shown at once: {out['shown_at_once']}")
     return out
 
 
@@ -484,6 +536,16 @@ def table(results):
                 f"{p['queries']} queries; targets ≤ 12" + ("; ≤ 30 ms" if name == "case_page" else ""),
             )
         )
+    if publish := results.get("publish"):
+        rows.append(
+            (
+                "slowest request after a publish",
+                f"{publish['slowest_after_publish_ms']} ms",
+                f"median of {publish['rounds']} publishes {publish['median_slowest_ms']} ms; "
+                f"{publish['median_before_ms']} ms before; shown at once: {publish['shown_at_once']}; "
+                f"a full catalogue load {results['search']['catalogue_load_ms']} ms",
+            )
+        )
     for name, load in results.get("load", {}).items():
         rows.append(
             (
@@ -509,6 +571,7 @@ def main():
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", 50)))
     parser.add_argument("--search-rounds", type=int, default=int(os.environ.get("BENCH_SEARCH_ROUNDS", 5)))
     parser.add_argument("--page-runs", type=int, default=int(os.environ.get("BENCH_PAGE_RUNS", 15)))
+    parser.add_argument("--publish-rounds", type=int, default=int(os.environ.get("BENCH_PUBLISH_ROUNDS", 5)))
     parser.add_argument("--no-cache-variant", action="store_true", help="skip the load run with the page cache on")
     parser.add_argument(
         "--baselines",
@@ -580,6 +643,9 @@ def main():
     pages, urls = measure_pages(args.page_runs)
     checkpoint(pages=pages)
     connection.close()
+    publish = measure_publish(env, args.publish_rounds)
+    checkpoint(publish=publish)
+    connection.close()
     load = measure_load(env, urls, args.load_seconds, args.connections)
     if not args.no_cache_variant:
         load.update(measure_load(env, urls, args.load_seconds, args.connections, cache=True))
@@ -611,6 +677,7 @@ def main():
             if name != "ours"
         },
         "pages": pages,
+        "publish": publish,
         "load": load,
         "complete": True,
     }

@@ -83,7 +83,8 @@ class Engine(Protocol):
 
     def index(self, case_ids: list) -> None:
         """Make the engine's index agree with the database for these cases (published ones
-        written, the others removed). Never fails the change that calls it."""
+        written, the others removed): the database's in the change's own transaction, a search
+        service's after the commit, never failing the change."""
 
     def rebuild(self, progress=None) -> str:
         """Index every published case afresh; readers keep the old index until it is done.

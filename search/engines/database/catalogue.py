@@ -186,12 +186,17 @@ class Catalogue:
     @property
     def newest(self):
         """The shown cases' pks, the latest first published first."""
-        return self._memo("newest", lambda: [pk for pk in reversed(self.ranked) if pk in self.shown])
+
+        def shown_latest_first():
+            ranked = np.asarray(self.ranked[::-1], dtype=np.int64)
+            return ranked[self.shown.holds(ranked)]
+
+        return self._memo("newest", shown_latest_first)
 
     @property
     def featured(self):
         """The featured cases' pks, in the listing's order."""
-        return self._memo("featured", lambda: [pk for pk in self.listing.tolist() if pk in self.featured_ids])
+        return self._memo("featured", lambda: self.listing[self.featured_cases.holds(self.listing)])
 
     @property
     def featured_cases(self):
