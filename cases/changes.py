@@ -8,7 +8,7 @@ rolled-back change leaves none; sessions, logins, log entries and draft revision
 
 from datetime import timedelta
 
-from django.db import models
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from .signals import cases_changed, vocabulary_changed
@@ -17,6 +17,7 @@ from .signals import cases_changed, vocabulary_changed
 # for that long reloads everything (search.engines.database.catalogue).
 KEEP = timedelta(days=7)
 PRUNE_EVERY = 100  # entries
+JOURNAL_LOCK = 0x6A6F75726E616C  # PostgreSQL advisory lock key of journal writers ("journal")
 
 
 class ContentChange(models.Model):
@@ -43,7 +44,14 @@ class ContentChange(models.Model):
 
 def record(kind, case_ids=()):
     """Journal a change of what the public sees; returns the entry."""
-    change = ContentChange.objects.create(kind=kind, case_ids=sorted(set(case_ids)))
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # Entries commit in the order of their ids: PostgreSQL hands out ids as rows are
+            # inserted, so a later entry committing first would be read, and an earlier one
+            # still open skipped by the processes that follow the journal by id.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [JOURNAL_LOCK])
+        change = ContentChange.objects.create(kind=kind, case_ids=sorted(set(case_ids)))
     if change.pk % PRUNE_EVERY == 0:
         ContentChange.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
     return change

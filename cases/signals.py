@@ -11,6 +11,7 @@ not know which models or Wagtail events change what the public sees:
 Saving a draft, a revision, a log entry or a session sends neither.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import Signal
 from taggit.models import Tag
@@ -30,7 +31,10 @@ VOCABULARIES = (Domain, Problem, Region, Theme, Tag)
 def _send(case_ids, change):
     case_ids = sorted(set(case_ids))
     if case_ids:
-        cases_changed.send(sender=CasePage, case_ids=case_ids, change=change)
+        # One transaction for what the subscribers write (the journal, the database's index):
+        # Wagtail sends page_published after committing the page.
+        with transaction.atomic():
+            cases_changed.send(sender=CasePage, case_ids=case_ids, change=change)
 
 
 def _cases_at_or_below(page):
@@ -68,18 +72,26 @@ def _vocabulary_saved(sender, instance, created, raw=False, **kwargs):
     _vocabulary(sender, instance)
 
 
+def _vocabulary_deleting(sender, instance, **kwargs):
+    # Its links to cases go with it: remember the cases now, tell of them once it is gone.
+    instance._filed_case_ids = _filed(sender, instance)
+
+
 def _vocabulary_deleted(sender, instance, **kwargs):
-    # Before the delete: its links to cases go with it.
-    _vocabulary(sender, instance)
+    with transaction.atomic():
+        vocabulary_changed.send(sender=sender, term=instance, case_ids=getattr(instance, "_filed_case_ids", []))
+
+
+def _filed(sender, term):
+    """The cases filed under `term`. Region.save() saves every region below it too, so each
+    region names only its own cases."""
+    cases = CasePage.objects.filter(tags=term) if sender is Tag else term.cases
+    return sorted(cases.values_list("pk", flat=True))
 
 
 def _vocabulary(sender, term):
-    if sender is Tag:
-        case_ids = CasePage.objects.filter(tags=term).values_list("pk", flat=True)
-    else:
-        # Region.save() saves every region below it too, so each region names only its own cases.
-        case_ids = term.cases.values_list("pk", flat=True)
-    vocabulary_changed.send(sender=sender, term=term, case_ids=sorted(case_ids))
+    with transaction.atomic():
+        vocabulary_changed.send(sender=sender, term=term, case_ids=_filed(sender, term))
 
 
 def connect():
@@ -92,7 +104,8 @@ def connect():
         (post_save, _privacy_changed, PageViewRestriction),
         (post_delete, _privacy_changed, PageViewRestriction),
         *((post_save, _vocabulary_saved, model) for model in VOCABULARIES),
-        *((pre_delete, _vocabulary_deleted, model) for model in VOCABULARIES),
+        *((pre_delete, _vocabulary_deleting, model) for model in VOCABULARIES),
+        *((post_delete, _vocabulary_deleted, model) for model in VOCABULARIES),
     ]
     for signal, handler, sender in handlers:
         name = sender.__name__ if sender else "any"

@@ -38,14 +38,11 @@ class SearchResults:
     query: ParsedQuery
     case_filter: CaseFilter
     sort: str
-    page: object  # a Paginator page of case ids
+    page: object  # a Paginator page of case ids (no further than the engines page)
     hits: list
     facets: dict
     errors: list = field(default_factory=list)
-
-    @property
-    def total(self):
-        return self.page.paginator.count
+    total: int = 0  # the matches in all
 
 
 def search_request(params):
@@ -98,6 +95,7 @@ def search_cases(params):
         hits=hits,
         facets=results.facets,
         errors=[*errors, *results.notes],
+        total=results.total,
     )
 
 

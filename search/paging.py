@@ -26,9 +26,18 @@ class EngineResults:
             self.facets, self.notes = self.response.facets, self.response.notes
 
     def count(self):
+        """As many as Paginator may page through: as far as the engine pages."""
+        return self._response().pageable
+
+    @property
+    def total(self):
+        """The matches in all."""
+        return self._response().total
+
+    def _response(self):
         if self.response is None:
             self._fetch(*self.window)
-        return self.response.total
+        return self.response
 
     def __getitem__(self, window):
         if self.response is None or window.start != self.window[0] or window.stop > self.window[1]:

@@ -1,4 +1,5 @@
-"""Turning what a reader typed into a Wagtail search query of pipeline terms."""
+"""Turning what a reader typed into the words and phrases an engine searches for (pipeline
+terms), and the backend query Wagtail's own search takes for them."""
 
 import re
 from dataclasses import dataclass, field

@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                             ("cases", "案例发布、撤回、移动、设为私密或删除"),
                             ("vocabulary", "分类词表变更"),
                             ("site", "其他公开内容变更"),
-                            ("everything", "全部内容（恢复备份、重建索引）"),
+                            ("everything", "全部内容（恢复备份、批量写入）"),
                         ],
                         max_length=12,
                         verbose_name="类型",

@@ -30,9 +30,10 @@ not stock `dumpdata`/`loaddata`, for three reasons found on this project:
 Many-to-many rows (a case's themes and problems, a collection's criteria, group permissions)
 are written as rows of their through tables, one query per table rather than one per object.
 
-Left out: sessions (a restore logs everyone out) and the search index (derived data; its SQLite
-FTS table does not exist on PostgreSQL): the index is rebuilt with `update_index` inside the
-restore's transaction, after the segmenter's dictionary is reloaded from the restored vocabularies.
+Left out: sessions (a restore logs everyone out), the search indexes (derived data: Wagtail's
+and the case index, rebuilt inside the restore's transaction after the segmenter's dictionary is
+reloaded from the restored vocabularies; Elasticsearch's after the commit) and the change
+journal, which runs on and records the restore so that every process reloads.
 Treebeard's path/depth/numchild are plain columns and round-trip as they are.
 
 Restore: the archive is checked completely first (format and version, member names and types,

@@ -23,8 +23,8 @@ from ..facets import MAX_VALUES
 from ..query import ParsedQuery
 
 UNAVAILABLE = "搜索服务暂时不可用，请稍后再试；也可以先按地区、主题浏览案例。"
-# No engine pages past this many results (Elasticsearch's index.max_result_window); a deeper
-# page number shows the last page that fits.
+# A page number asking past this many results is read as the last page that fits: the most an
+# engine is asked to page through (Elasticsearch's index.max_result_window).
 MAX_RESULT_WINDOW = 10_000
 
 
@@ -52,9 +52,14 @@ class SearchRequest:
 class SearchPage:
     ids: list  # case ids of the page, best first
     total: int  # matches in all
+    pageable: int | None = None  # how many of them the engine can page through (None: all)
     facets: dict = field(default_factory=dict)  # {filter name: [{"value", "label", "count"}]}
     snippets: dict = field(default_factory=dict)  # case id → highlighted text, where the engine marks its own
     notes: list = field(default_factory=list)  # what the reader should know of this search
+
+    def __post_init__(self):
+        if self.pageable is None:
+            self.pageable = self.total
 
 
 @dataclass(frozen=True)

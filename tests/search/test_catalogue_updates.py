@@ -3,6 +3,7 @@ catalogue loaded afresh would, without loading afresh (but for a vocabulary chan
 
 import pytest
 from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from wagtail.models import PageViewRestriction
 
 from cases import changes
@@ -34,9 +35,21 @@ def loads(monkeypatch):
     return counted
 
 
+@pytest.fixture(autouse=True)
+def requests_keep_the_connection():
+    """As Django's test client does: the test's transaction must outlive the request signals
+    sent below (on PostgreSQL, close_old_connections closed it)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    request_finished.send(sender=None)
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
+
+
 def fresh():
-    """The catalogue as a process starting now would load it."""
-    request_finished.send(sender=None)  # a new request: the journal is checked again
+    """The catalogue as the next request sees it (the journal is checked again)."""
+    request_finished.send(sender=None)
     request_started.send(sender=None)
     return catalogue()
 
@@ -61,7 +74,7 @@ def answers(listed):
         "listing": listed.listing.tolist(),
         "shown": sorted(shown),
         "newest": list(listed.newest),
-        "featured": list(listed.featured),
+        "featured": sorted(listed.featured_cases),
         "facets": listed.facet_counts(shown, None),
         "filters": by_filter,
         "titles": {" ".join(words): sorted(listed.in_title(words)) for words in WORDS},
@@ -98,7 +111,7 @@ def test_publishing_editing_unpublishing_and_deleting_update_the_catalogue_case_
     edited.year_reported = 2011
     edited.save_revision().publish()
     listed = fresh()
-    assert not loads and case.pk in listed.featured
+    assert not loads and case.pk in listed.featured_cases
     assert_as_if_loaded_afresh(listed)
 
     loads.clear()
@@ -174,3 +187,18 @@ def test_a_site_change_costs_the_catalogue_nothing(loads, django_assert_num_quer
     with django_assert_num_queries(1):  # the journal, read once
         assert catalogue() is listed
     assert len(loads) == 1
+
+
+def test_an_entry_naming_many_cases_or_failing_to_apply_loads_afresh(loads, monkeypatch):
+    fresh()
+    monkeypatch.setattr(catalogue_module, "APPLY_AT_MOST", 2)
+    PageViewRestriction.objects.create(page=CaseIndexPage.objects.get(), restriction_type=PageViewRestriction.LOGIN)
+    assert not fresh().shown and len(loads) == 2  # six cases at once: loaded afresh
+
+    def broken(listed, case_ids):
+        raise RuntimeError("a bug half way through")
+
+    monkeypatch.setattr(catalogue_module, "_apply", broken)
+    PageViewRestriction.objects.all().delete()
+    listed = fresh()
+    assert len(listed.shown) == 6 and len(loads) == 3  # not kept half updated, nor failing every request

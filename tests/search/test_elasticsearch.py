@@ -693,3 +693,13 @@ def test_search_index_status_and_its_errors(cluster, settings):
     settings.ELASTICSEARCH_URL = ""  # the database engine's own index instead
     call_command("search_index", "--rebuild", stdout=out)
     assert "案例索引已重建：数据库案例索引，6 个案例" in out.getvalue()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["1000", "2000"])
+def test_pages_stop_at_the_result_window_with_the_true_total(cluster, client, page):
+    """50,000 matches: the last page reachable is the one ending at the 10,000th, not an empty one."""
+    cluster.search_reply = search_reply([], total=50_000)
+    data = search_json(client, q="党建", page=page)
+    assert page_requests(cluster) == [(9990, 10)]
+    assert (data["page"], data["pages"], data["total"]) == (1000, 1000, 50_000)

@@ -136,3 +136,13 @@ def test_wagtails_own_index_holds_no_case_bodies():
     entry = IndexEntry.objects.get(object_id=str(case.pk), content_type__model="casepage")
     assert "关怀" in case.body_text() and "关怀" not in entry.body + entry.title
     assert "两会两评" in entry.title.replace(" ", "") or "两会两评" in entry.body.replace(" ", "")
+
+
+def test_a_deleted_theme_leaves_the_index_of_its_cases():
+    theme = Theme.objects.create(name="即将删除的主题")
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    case.themes.add(theme)
+    case.save_revision().publish()
+    assert list(matching_cases(["即将删除的主题"], title_only=True)) == [case.pk]
+    theme.delete()
+    assert not matching_cases(["即将删除的主题"])

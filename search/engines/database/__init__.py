@@ -1,4 +1,3 @@
-"""The database engine (engine.py): the index in the database finds the matches (fulltext.py),
-the catalogue of published cases in memory filters, ranks and counts them (catalogue.py, on
-the bit sets of case_sets.py); Wagtail's database backend with a rebuild that scales
-(backend.py, sqlite_backend.py)."""
+"""The database engine (engine.py): its own case index (index.py) finds the matches (fulltext.py);
+the catalogue of published cases in memory, kept from the change journal, filters, ranks and
+counts them (catalogue.py, on the bit sets of case_sets.py)."""

@@ -15,6 +15,7 @@ while an entry is applied.
 """
 
 import bisect
+import logging
 import threading
 import time
 from collections import defaultdict
@@ -44,6 +45,9 @@ TREE = next(each for each in FILTERS if each.tree)
 YEARS = next(each for each in FILTERS if each.year_range)
 # Bits every packed set has beyond the highest pk loaded: room for the cases published next.
 HEADROOM = 4096
+# Cases an update applies one by one; past this (a library moved), loading afresh costs less.
+APPLY_AT_MOST = 1000
+logger = logging.getLogger(__name__)
 # What the catalogue reads of each published case, through the covering index
 # casepage_catalogue_idx (cases.models.CasePage.Meta); then its region and its term of each
 # TERM_COLUMNS filter.
@@ -179,9 +183,10 @@ class Catalogue:
     memo: dict = field(default_factory=dict)  # what callers derive from the catalogue, dropped at each change
 
     def _memo(self, key, make):
-        if key not in self.memo:
-            self.memo[key] = make()
-        return self.memo[key]
+        value = self.memo.get(key)
+        if value is None:
+            value = self.memo[key] = make()
+        return value
 
     @property
     def newest(self):
@@ -295,7 +300,7 @@ class Catalogue:
         or the ranks (a pk past the headroom, a term deleted meanwhile, a first publication older
         than the latest while not among the ranks): the catalogue must be loaded afresh."""
         pk = row[PK]
-        if pk >= self.size or pk in self.shown:
+        if pk >= self.size or pk in self.shown or (row[REGION] and row[REGION] not in self.parents):
             return pk in self.shown
         keys = self.keys(row) + list(links)
         if not all(key in self.filters or self._add_value(key) for key in keys):
@@ -497,6 +502,8 @@ def _apply(listed, case_ids):
     when one does not fit (Catalogue.add) and the catalogue must be loaded afresh."""
     if not case_ids:
         return True
+    if len(case_ids) > APPLY_AT_MOST:
+        return False
     rows = _case_rows(CasePage.objects.published().filter(pk__in=case_ids))
     links = defaultdict(list)
     for code, case, term in _term_links(case_ids).tolist():
@@ -533,6 +540,15 @@ request_finished.connect(_request_finished, dispatch_uid="search-catalogue-reque
 post_save.connect(_journalled, sender=changes.ContentChange, dispatch_uid="search-catalogue-journalled")
 
 
+def _applied(listed, case_ids):
+    """_apply, or False when it failed: a catalogue half updated is loaded afresh, not kept."""
+    try:
+        return _apply(listed, case_ids)
+    except Exception:
+        logger.exception("目录增量更新失败，重新载入")
+        return False
+
+
 def _reload():
     applied = changes.latest()  # read first: what the load then misses, the next check applies
     _state.update(catalogue=_load(), applied=applied)
@@ -551,7 +567,7 @@ def catalogue():
             case_ids = sorted({pk for _, kind, ids in entries if kind == changes.ContentChange.CASES for pk in ids})
             if kinds & {changes.ContentChange.VOCABULARY, changes.ContentChange.EVERYTHING}:
                 _reload()
-            elif _apply(listed, case_ids):
+            elif _applied(listed, case_ids):
                 _state["applied"] = entries[-1][0]
             else:
                 _reload()

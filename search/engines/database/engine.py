@@ -3,7 +3,10 @@ cases match; the catalogue of published cases in memory filters, ranks the tiers
 facets on bit sets (case_sets), so a word matching every case costs little more than a rare one.
 """
 
+import logging
+
 import numpy as np
+from django.db import DatabaseError, transaction
 
 from cases.models import CasePage
 from search.ranking import TIERS
@@ -15,6 +18,7 @@ from .case_sets import CaseSet
 from .catalogue import RankedIds, catalogue
 from .fulltext import matching_cases, relevance_ranking, worth_ranking
 
+logger = logging.getLogger(__name__)
 # A quoted phrase is checked against each candidate's text, read from the database: only this
 # many candidates, the best (or newest) first, so that a quoted common word costs a bounded read.
 PHRASE_CANDIDATES = 1000
@@ -65,7 +69,9 @@ def _with_phrases(ids, phrases, notes):
     )
     kept = []
     for pk in candidates:
-        case = cases[pk]
+        case = cases.get(pk)
+        if case is None:  # deleted since the catalogue last looked
+            continue
         text = "".join(fold(case.search_headline() + case.body_text()).split())
         if all(phrase in text for phrase in phrases):
             kept.append(pk)
@@ -159,8 +165,13 @@ class DatabaseEngine:
         return SimilarCases(ids=ids, shared=shared)
 
     def index(self, case_ids):
-        # In the caller's transaction: a publish and its index row commit together.
-        case_index.update(case_ids)
+        # In the caller's transaction: a change and its index rows commit together. A failure
+        # (in a savepoint of its own) must not undo the change: logged, repaired by a rebuild.
+        try:
+            with transaction.atomic():
+                case_index.update(case_ids)
+        except DatabaseError:
+            logger.exception("案例 %s 未能写入数据库搜索索引；请运行 manage.py search_index --rebuild。", case_ids)
 
     def rebuild(self, progress=None):
         return f"数据库案例索引，{case_index.rebuild(progress)} 个案例"

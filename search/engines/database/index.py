@@ -46,9 +46,11 @@ def _insert(cursor, rows):
         cursor.executemany(f"INSERT INTO {FTS_TABLE} (rowid, headline, body) VALUES (%s, %s, %s)", rows)
     else:
         # The headline weighs A, the body D: search.engines.database.fulltext ranks with them.
+        # An upsert: two transactions writing the same case must not collide on its key.
         cursor.executemany(
             f"INSERT INTO {PG_TABLE} (case_id, headline, body) VALUES "
-            "(%s, setweight(to_tsvector('simple', %s), 'A'), setweight(to_tsvector('simple', %s), 'D'))",
+            "(%s, setweight(to_tsvector('simple', %s), 'A'), setweight(to_tsvector('simple', %s), 'D')) "
+            "ON CONFLICT (case_id) DO UPDATE SET headline = EXCLUDED.headline, body = EXCLUDED.body",
             rows,
         )
 
@@ -56,14 +58,17 @@ def _insert(cursor, rows):
 def update(pks):
     """Make the index agree with the database for the cases `pks`: the published ones written
     afresh, the others (unpublished, private, deleted) removed. Runs in the caller's transaction,
-    so a publish and its index row commit together."""
+    so a change and its index rows commit together."""
     pks = sorted(set(pks))
-    if not pks:
-        return
-    rows = _rows(cases_to_index().filter(pk__in=pks))
     with transaction.atomic(), connection.cursor() as cursor:
-        _delete(cursor, pks)
-        _insert(cursor, rows)
+        # In chunks: a library moved or made private names all its cases, and SQLite takes at
+        # most 32,766 parameters a query.
+        for start in range(0, len(pks), CHUNK_SIZE):
+            chunk = pks[start : start + CHUNK_SIZE]
+            rows = _rows(cases_to_index().filter(pk__in=chunk))
+            published = {row[0] for row in rows}
+            _delete(cursor, [pk for pk in chunk if pk not in published or connection.vendor == "sqlite"])
+            _insert(cursor, rows)
 
 
 def rebuild(progress=None):

@@ -65,7 +65,10 @@ class ElasticsearchEngine:
                 marked = _snippet(hit.meta.highlight.to_dict(), request.query)
                 if marked is not None:
                     snippets[int(hit.meta.id)] = marked
-        return SearchPage(ids=ids, total=response.hits.total.value, facets=facets, snippets=snippets)
+        total = response.hits.total.value
+        return SearchPage(
+            ids=ids, total=total, pageable=min(total, MAX_RESULT_WINDOW), facets=facets, snippets=snippets
+        )
 
     def similar(self, request):
         picked = list(
