@@ -199,11 +199,6 @@ class Catalogue:
         return self._memo("newest", shown_latest_first)
 
     @property
-    def featured(self):
-        """The featured cases' pks, in the listing's order."""
-        return self._memo("featured", lambda: self.listing[self.featured_cases.holds(self.listing)])
-
-    @property
     def featured_cases(self):
         return self._memo("featured cases", lambda: CaseSet.of(self.featured_ids))
 
