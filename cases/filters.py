@@ -74,6 +74,11 @@ def case_years(start, end):
     return list(range(first, min(last, first + MAX_YEARS) + 1)) if first else []
 
 
+def year_label(year):
+    """How a year is shown as a filter value and a facet value."""
+    return f"{year}年"
+
+
 def in_year(start, end, year):
     """Whether a case of these years matches the year filter (as its SQL condition says)."""
     return (start is not None and end is not None and start <= year <= end) or year in (start, end)
@@ -96,12 +101,6 @@ class CaseFilter:
             elif value is not None:
                 found.values[each.name] = value
         return found
-
-    def __getattr__(self, name):
-        # case_filter.region, case_filter.year …: the value chosen, or None.
-        if name in BY_NAME:
-            return self.values.get(name)
-        raise AttributeError(name)
 
     def chosen(self):
         """(Filter, value) of each filter in force, in FILTERS' order."""

@@ -30,7 +30,7 @@ from django.db.models.signals import post_save
 from wagtail.models import Page
 
 from cases import changes
-from cases.filters import BY_NAME, FILTERS, MAX_YEARS, case_years, in_year
+from cases.filters import BY_NAME, FILTERS, MAX_YEARS, case_years, in_year, year_label
 from cases.models import CasePage, RelatedCase, vocabulary_links
 from cases.taxonomy import Region
 from search.text import word_parts
@@ -333,16 +333,13 @@ class Catalogue:
         name, value = key
         each = BY_NAME[name]
         packed = np.zeros((self.size + 7) // 8, dtype=np.uint8)
-        if each.year_range:
-            label = FacetValue(str(value), f"{value}年", -value)
-        elif each.tree and self.parents.get(value) is not None:
+        if each.tree and self.parents.get(value) is not None:
             self.filters[key] = packed  # below the provinces: filtered on, never a facet value
             return True
-        else:
-            term = each.model.objects.filter(pk=value).first()
-            if term is None:
-                return False
-            label = FacetValue(term.slug, term.name, getattr(term, each.facet_order))
+        term = None if each.year_range else each.model.objects.filter(pk=value).first()
+        if term is None and not each.year_range:
+            return False
+        label = _facet_value(each, value, term)
         facet = self.facets[name]
         facet.cases = np.vstack([facet.cases, packed[np.newaxis]])
         facet.values.append(label)
@@ -350,6 +347,13 @@ class Catalogue:
         for row, shared in enumerate(facet.keys):  # the filters share the new matrix's rows
             self.filters[shared] = facet.cases[row]
         return True
+
+
+def _facet_value(each, value, term):
+    """The FacetValue of a filter's value: a year, or a term (with what equal counts order by)."""
+    if each.year_range:
+        return FacetValue(str(value), year_label(value), -value)
+    return FacetValue(term.slug, term.name, getattr(term, each.facet_order))
 
 
 def _odd_years(start, end):
@@ -469,14 +473,11 @@ def _load():
     def facet(each):
         """The Facet of a filter: its values that have cases (the top of the tree only), ordered
         on equal counts as the filter says; the filters then share the Facet's rows."""
-        if each.year_range:
-            values = [(key, FacetValue(str(key[1]), f"{key[1]}年", -key[1])) for key in filters if key[0] == each.name]
-        else:
-            values = [
-                (key, FacetValue(terms[key].slug, terms[key].name, getattr(terms[key], each.facet_order)))
-                for key in filters
-                if key[0] == each.name and not (each.tree and terms[key].parent_id)
-            ]
+        values = [
+            (key, _facet_value(each, key[1], terms.get(key)))
+            for key in filters
+            if key[0] == each.name and not (each.tree and terms[key].parent_id)
+        ]
         rows = np.zeros((len(values), (size + 7) // 8), dtype=np.uint8)
         for row, (key, _) in enumerate(values):
             rows[row] = filters[key]

@@ -5,10 +5,10 @@ facets on bit sets (case_sets), so a word matching every case costs little more 
 
 import logging
 
-import numpy as np
 from django.db import DatabaseError, transaction
 
 from cases.models import CasePage
+from search.facets import MAX_VALUES
 from search.ranking import TIERS
 from search.text import fold, word_parts
 
@@ -121,7 +121,7 @@ class DatabaseEngine:
         if request.featured:
             allowed &= listed.featured_cases
         if request.within is not None:
-            allowed &= CaseSet.of(np.fromiter(request.within, dtype=np.int64, count=len(request.within)))
+            allowed &= CaseSet.of(request.within)
         query, notes = request.query, []
         if query and request.sort == "relevance":
             ids = ranked_ids(query, allowed, notes)
@@ -180,7 +180,7 @@ class DatabaseEngine:
         return f"数据库案例索引：{case_index.indexed_count()} 个案例（已发布 {len(catalogue().shown)} 个）"
 
 
-def facet_counts(cases, limit=20):
+def facet_counts(cases, limit=MAX_VALUES):
     """{filter name: [{"value", "label", "count"}]} for the published cases among `cases` (a
     CaseSet, or pks); at most `limit` values a facet (None: all), provinces and years always all."""
     if not isinstance(cases, CaseSet):

@@ -6,7 +6,7 @@ from django.db import transaction
 from elasticsearch.dsl import Search
 from elasticsearch.helpers import BulkIndexError
 
-from cases.filters import FILTERS
+from cases.filters import FILTERS, year_label
 from cases.models import CasePage, RelatedCase
 from search.highlight import snippet
 
@@ -21,7 +21,7 @@ def _facet_values(each, buckets, limit):
     """The database engine's [{"value", "label", "count"}] for a filter's (key, count, selected)
     buckets: equal counts in the filter's order, terms deleted since indexing left out."""
     if each.year_range:
-        return [{"value": str(year), "label": f"{year}年", "count": count} for year, count, _ in buckets]
+        return [{"value": str(year), "label": year_label(year), "count": count} for year, count, _ in buckets]
     terms = each.model.objects.in_bulk([key for key, _, _ in buckets], field_name="slug")
     ranked = sorted(
         ((terms[key], count) for key, count, _ in buckets if key in terms),
