@@ -17,8 +17,10 @@ install: $(INSTALLED)
 migrate: install
 	$(MANAGE) migrate --noinput
 
-# Everything the site needs, then the seed cases; safe to run again.
+# Everything the site needs, then the seed cases; safe to run again. update_index first: with a
+# search cluster configured, Wagtail's own page index must exist before pages are saved.
 setup: migrate
+	$(MANAGE) update_index --verbosity 0
 	$(MANAGE) setup_portal
 	$(MANAGE) load_cases
 	$(MANAGE) search_index --rebuild
@@ -46,6 +48,21 @@ test-browser: install
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	test -f tests/browser/node_modules/axe-core/axe.min.js || npm ci --prefix tests/browser --no-audit --no-fund
 	$(BIN)/pytest -m browser tests/browser --screenshot only-on-failure --output test-results $(PYTEST_ARGS)
+
+# The live search engine suite (issue 20): a single-node OpenSearch built from Maven Central
+# artifacts (search/engine-node), started on a free loopback port, stopped by its PID afterwards.
+ENGINE_NODE := search/engine-node
+.PHONY: search-engine test-engine
+test-engine: install
+	$(ENGINE_NODE)/with-node $(BIN)/pytest -m engine tests/search/test_engine_live.py $(PYTEST_ARGS)
+
+# The node in the foreground, for development: SEARCH_ENGINE_PORT (9200), data in var/search-engine.
+SEARCH_ENGINE_PORT ?= 9200
+ENGINE_HEAP ?= 1g
+search-engine:
+	$(ENGINE_NODE)/build
+	java -Xms$(ENGINE_HEAP) -Xmx$(ENGINE_HEAP) -cp "$(ENGINE_NODE)/target/classes:$(ENGINE_NODE)/target/lib/*" \
+		portal.searchnode.SearchNode $(SEARCH_ENGINE_PORT) var/search-engine
 
 # Benchmark (issue 9): a separate database (bench/var/bench.sqlite3, or <name>_bench next to a
 # PostgreSQL DATABASE_URL) with BENCH_CASES synthetic cases, then indexing, search against its

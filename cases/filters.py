@@ -41,6 +41,16 @@ class Filter:
             return Q(year_started__lte=value, year_reported__gte=value) | Q(year_started=value) | Q(year_reported=value)
         return Q(**{self.field: value})
 
+    @property
+    def lists_all(self):
+        """Whether its facet lists every value, whatever the facet limit (provinces, years)."""
+        return self.tree or self.year_range
+
+    def tie_order(self, value):
+        """What a facet's values of equal counts are ordered by: years newest first, terms by
+        their facet_order attribute. `value`: a year, or a term."""
+        return -value if self.year_range else getattr(value, self.facet_order)
+
     def parse(self, raw):
         """(value, error message) of a parameter as sent; (None, None) when it is empty."""
         text = drop_controls(raw or "").strip()

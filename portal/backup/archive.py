@@ -614,13 +614,13 @@ def _rebuild_database_index(log):
         if in_database:
             log(f"重建后台页面搜索索引（{name}）…")
             call_command("update_index", backend_name=name, verbosity=0)
-    if not settings.ELASTICSEARCH_URL:  # else the Elasticsearch engine's, after the commit
+    if not settings.SEARCH_ENGINE_URL:  # else the search cluster's, after the commit
         log("重建案例搜索索引…")
         database_engine().rebuild()
 
 
 def _rebuild_external_indexes(log):
-    """Elasticsearch (if configured) after the commit: its failure leaves the restore in place."""
+    """The search cluster (if configured) after the commit: its failure leaves the restore in place."""
     warnings = []
     for name, in_database in _search_backends():
         if in_database:
@@ -629,11 +629,11 @@ def _rebuild_external_indexes(log):
             call_command("update_index", backend_name=name, verbosity=0)
         except Exception as error:  # noqa: BLE001 - reported, the data is restored
             warnings.append(f"搜索索引 {name} 未能重建（{error}），请稍后运行 manage.py update_index。")
-    if settings.ELASTICSEARCH_URL:
+    if settings.SEARCH_ENGINE_URL:
         try:
             call_command("search_index", rebuild=True, stdout=io.StringIO())
         except Exception as error:  # noqa: BLE001
-            warnings.append(f"Elasticsearch 案例索引未能重建（{error}），请稍后运行 manage.py search_index --rebuild。")
+            warnings.append(f"搜索引擎案例索引未能重建（{error}），请稍后运行 manage.py search_index --rebuild。")
     for warning in warnings:
         log(warning)
     return warnings

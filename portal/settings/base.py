@@ -220,28 +220,32 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"},
 }
 
-# Elasticsearch (optional, for deployments that outgrow one machine). Unset ELASTICSEARCH_URL:
-# the database engine and backend above. Set (e.g. http://user:password@es.internal:9200): the
-# Elasticsearch engine answers every search and listing from its case index (`manage.py
-# search_index --rebuild`), and Wagtail's admin search uses its elasticsearch8 backend.
-ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
-ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "portal_")
-ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+# A search cluster (optional, for deployments that outgrow one machine): Elasticsearch 8 or
+# OpenSearch 2, by SEARCH_ENGINE_KIND. Unset SEARCH_ENGINE_URL: the database engine and backend
+# above. Set (e.g. http://user:password@search.internal:9200): the cluster's case index answers
+# every search and listing (`manage.py search_index --rebuild` builds it), and Wagtail's admin
+# search uses the matching backend.
+SEARCH_ENGINE_URL = os.environ.get("SEARCH_ENGINE_URL", "")
+SEARCH_ENGINE_KIND = os.environ.get("SEARCH_ENGINE_KIND", "elasticsearch")
+SEARCH_ENGINE_INDEX_PREFIX = os.environ.get("SEARCH_ENGINE_INDEX_PREFIX", "portal_")
+SEARCH_ENGINE_TIMEOUT = float(os.environ.get("SEARCH_ENGINE_TIMEOUT", "5"))
 # "" (built-in CJK bigrams, no plugin), "smartcn" or "ik" (plugins the cluster must have).
-ELASTICSEARCH_CHINESE_ANALYZER = os.environ.get("ELASTICSEARCH_CHINESE_ANALYZER", "")
-if ELASTICSEARCH_URL:
+SEARCH_ENGINE_CHINESE_ANALYZER = os.environ.get("SEARCH_ENGINE_CHINESE_ANALYZER", "")
+if SEARCH_ENGINE_URL:
     from django.core.exceptions import ImproperlyConfigured
 
-    from search.engines.elasticsearch.analysis import TEXT_ANALYZERS, wagtail_index_settings
+    from search.engines.elasticsearch.analysis import TEXT_ANALYZERS, WAGTAIL_BACKENDS, wagtail_index_settings
 
-    if ELASTICSEARCH_CHINESE_ANALYZER not in TEXT_ANALYZERS:
-        raise ImproperlyConfigured("ELASTICSEARCH_CHINESE_ANALYZER 只能为空、smartcn 或 ik。")
+    if SEARCH_ENGINE_KIND not in WAGTAIL_BACKENDS:
+        raise ImproperlyConfigured("SEARCH_ENGINE_KIND 只能为 elasticsearch 或 opensearch。")
+    if SEARCH_ENGINE_CHINESE_ANALYZER not in TEXT_ANALYZERS:
+        raise ImproperlyConfigured("SEARCH_ENGINE_CHINESE_ANALYZER 只能为空、smartcn 或 ik。")
     WAGTAILSEARCH_BACKENDS = {
         "default": {
-            "BACKEND": "wagtail.search.backends.elasticsearch8",
-            "URLS": [ELASTICSEARCH_URL],
-            "INDEX_PREFIX": ELASTICSEARCH_INDEX_PREFIX,
-            "TIMEOUT": ELASTICSEARCH_TIMEOUT,
+            "BACKEND": WAGTAIL_BACKENDS[SEARCH_ENGINE_KIND],
+            "URLS": [SEARCH_ENGINE_URL],
+            "INDEX_PREFIX": SEARCH_ENGINE_INDEX_PREFIX,
+            "TIMEOUT": SEARCH_ENGINE_TIMEOUT,
             "INDEX_SETTINGS": wagtail_index_settings(),
         },
     }

@@ -7,7 +7,8 @@ answered. An engine may work as it likes inside (the database engine holds every
 bit set; Elasticsearch hands back only the page).
 
 - database: SQLite FTS5 / PostgreSQL tsvector and the in-memory catalogue (the default);
-- elasticsearch: the case index, when settings.ELASTICSEARCH_URL is set.
+- elasticsearch: the case index on an Elasticsearch 8 or OpenSearch 2 cluster, when
+  settings.SEARCH_ENGINE_URL is set.
 """
 
 from dataclasses import dataclass, field
@@ -99,6 +100,10 @@ class Engine(Protocol):
     def status(self) -> str:
         """The index's state, in a line of Chinese."""
 
+    def catch_up(self) -> int:
+        """Apply the journalled changes of cases the index missed (a search service that was
+        down); returns how many. Raises EngineUnavailable when it cannot."""
+
 
 ENGINES = {
     "database": "search.engines.database.engine.DatabaseEngine",
@@ -112,8 +117,8 @@ def _engine(name):
 
 
 def engine():
-    """The configured engine: Elasticsearch when its URL is set, else the database."""
-    return _engine("elasticsearch" if settings.ELASTICSEARCH_URL else "database")
+    """The configured engine: the search cluster when its URL is set, else the database."""
+    return _engine("elasticsearch" if settings.SEARCH_ENGINE_URL else "database")
 
 
 def database_engine():

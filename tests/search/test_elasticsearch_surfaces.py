@@ -329,7 +329,7 @@ def test_a_case_page_while_elasticsearch_is_down_shows_the_databases_similar_cas
     assert response.context["related_is_automatic"] is True
     shown = ids_of(response.context["related_cases"])
     assert "相似案例" in response.content.decode()
-    settings.ELASTICSEARCH_URL = ""  # the database engine, configured
+    settings.SEARCH_ENGINE_URL = ""  # the database engine, configured
     assert shown and shown == ids_of(client.get(case.url).context["related_cases"])
 
 

@@ -352,8 +352,8 @@ class Catalogue:
 def _facet_value(each, value, term):
     """The FacetValue of a filter's value: a year, or a term (with what equal counts order by)."""
     if each.year_range:
-        return FacetValue(str(value), year_label(value), -value)
-    return FacetValue(term.slug, term.name, getattr(term, each.facet_order))
+        return FacetValue(str(value), year_label(value), each.tie_order(value))
+    return FacetValue(term.slug, term.name, each.tie_order(term))
 
 
 def _odd_years(start, end):
@@ -482,9 +482,7 @@ def _load():
         for row, (key, _) in enumerate(values):
             rows[row] = filters[key]
             filters[key] = rows[row]
-        return Facet(
-            [value for _, value in values], rows, [key for key, _ in values], always_all=each.tree or each.year_range
-        )
+        return Facet([value for _, value in values], rows, [key for key, _ in values], always_all=each.lists_all)
 
     catalogue.facets = {each.name: facet(each) for each in FILTERS}
     catalogue.filters = filters

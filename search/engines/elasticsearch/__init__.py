@@ -1,5 +1,7 @@
-"""The Elasticsearch engine (engine.py), used when settings.ELASTICSEARCH_URL is set.
+"""The engine on an Elasticsearch 8 or OpenSearch 2 cluster (engine.py), used when
+settings.SEARCH_ENGINE_URL is set; connection.py picks the client for SEARCH_ENGINE_KIND.
 
 analysis: the Chinese analysers (no Django: the settings import it); connection: the client;
-documents: the case index; indexing: rebuild and updates of single cases; query: the requests.
+documents: the case index; indexing: rebuild and catching up with the change journal; query:
+the requests.
 """

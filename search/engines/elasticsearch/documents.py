@@ -72,7 +72,7 @@ def case_index(name):
         analysis={
             "analyzer": {
                 WORDS: WORDS_ANALYZER,
-                TEXT: {**TEXT_ANALYZERS[settings.ELASTICSEARCH_CHINESE_ANALYZER], "char_filter": ["search_folds"]},
+                TEXT: {**TEXT_ANALYZERS[settings.SEARCH_ENGINE_CHINESE_ANALYZER], "char_filter": ["search_folds"]},
             },
             # *_raw text is only made Simplified (snippets show it); search.text.fold's search-only
             # folds (著 → 着) happen here, so that quoted phrases, which are folded, still match.

@@ -1,10 +1,10 @@
-"""The Elasticsearch engine: the case index answers searches, facets, highlights and similar cases."""
+"""The engine on an Elasticsearch 8 or OpenSearch 2 cluster: its case index answers searches,
+facets, highlights and similar cases."""
 
 import logging
 
 from django.db import transaction
 from elasticsearch.dsl import Search
-from elasticsearch.helpers import BulkIndexError
 
 from cases.filters import FILTERS, year_label
 from cases.models import CasePage, RelatedCase
@@ -12,23 +12,23 @@ from search.highlight import snippet
 
 from ..interface import MAX_RESULT_WINDOW, EngineUnavailable, SearchPage, SimilarCases
 from . import connection, indexing
-from .query import MARK_END, MARK_START, MARKED, RECENTLY_PUBLISHED, SNIPPET_FIELDS, CaseSearch, similar_query
+from .query import MARK_END, MARK_START, MARKED, RECENTLY_PUBLISHED, SNIPPET_FIELDS, case_search, similar_query
 
 logger = logging.getLogger(__name__)
 
 
 def _facet_values(each, buckets, limit):
-    """The database engine's [{"value", "label", "count"}] for a filter's (key, count, selected)
-    buckets: equal counts in the filter's order, terms deleted since indexing left out."""
+    """The database engine's [{"value", "label", "count"}] for a filter's terms buckets: by
+    count, equal counts in the filter's tie order, terms deleted since indexing left out."""
+    counts = {str(bucket["key"]): bucket["doc_count"] for bucket in buckets}
     if each.year_range:
-        return [{"value": str(year), "label": year_label(year), "count": count} for year, count, _ in buckets]
-    terms = each.model.objects.in_bulk([key for key, _, _ in buckets], field_name="slug")
-    ranked = sorted(
-        ((terms[key], count) for key, count, _ in buckets if key in terms),
-        key=lambda item: (-item[1], getattr(item[0], each.facet_order)),
-    )
-    values = [{"value": term.slug, "label": term.name, "count": count} for term, count in ranked]
-    return values if each.tree or limit is None else values[:limit]
+        found = [(year, str(year), year_label(year)) for year in map(int, counts)]
+    else:
+        terms = each.model.objects.in_bulk(list(counts), field_name="slug")
+        found = [(term, term.slug, term.name) for term in terms.values()]
+    found.sort(key=lambda row: (-counts[row[1]], each.tie_order(row[0])))
+    values = [{"value": value, "label": label, "count": counts[value]} for _, value, label in found]
+    return values if each.lists_all or limit is None else values[:limit]
 
 
 def _snippet(highlights, query):
@@ -44,30 +44,39 @@ def _snippet(highlights, query):
 
 
 class ElasticsearchEngine:
+    behind = False  # an index update of this process failed: the next answered search catches up
+
     def search(self, request):
         # Elasticsearch refuses to page beyond its result window (index.max_result_window).
         start = min(request.offset, MAX_RESULT_WINDOW)
         stop = min(request.offset + request.limit, MAX_RESULT_WINDOW)
         try:
-            response = CaseSearch(request)[start:stop].execute()
+            response = connection.search(case_search(request)[start:stop].to_dict())
         except connection.ERRORS as error:
-            logger.warning("Elasticsearch 搜索失败", exc_info=True)
+            logger.warning("搜索引擎查询失败", exc_info=True)
             raise EngineUnavailable from error
-        ids = [int(hit.meta.id) for hit in response]
+        self._catch_up_after_failure()
+        hits = response["hits"]["hits"]
         facets = {}
         if request.facets:
+            aggregations = response["aggregations"]
             facets = {
-                each.name: _facet_values(each, response.facets[each.name], request.facet_limit) for each in FILTERS
+                each.name: _facet_values(each, aggregations[each.name]["buckets"], request.facet_limit)
+                for each in FILTERS
             }
         snippets = {}
-        for hit in response if request.snippets else ():
-            if "highlight" in hit.meta:
-                marked = _snippet(hit.meta.highlight.to_dict(), request.query)
+        for hit in hits if request.snippets else ():
+            if "highlight" in hit:
+                marked = _snippet(hit["highlight"], request.query)
                 if marked is not None:
-                    snippets[int(hit.meta.id)] = marked
-        total = response.hits.total.value
+                    snippets[int(hit["_id"])] = marked
+        total = response["hits"]["total"]["value"]
         return SearchPage(
-            ids=ids, total=total, pageable=min(total, MAX_RESULT_WINDOW), facets=facets, snippets=snippets
+            ids=[int(hit["_id"]) for hit in hits],
+            total=total,
+            pageable=min(total, MAX_RESULT_WINDOW),
+            facets=facets,
+            snippets=snippets,
         )
 
     def similar(self, request):
@@ -81,53 +90,65 @@ class ElasticsearchEngine:
             return SimilarCases(ids=picked)
         if not (request.problems or request.themes or request.tags):
             return SimilarCases(ids=[], shared={})
-        search = (
-            Search(using=connection.client(), index=connection.case_alias())
-            .query(similar_query(request))
-            .sort("_score", *RECENTLY_PUBLISHED)
-            .source(False)[: request.limit]
-        )
+        search = Search().query(similar_query(request)).sort("_score", *RECENTLY_PUBLISHED).source(False)
         try:
-            response = search.execute()
+            response = connection.search(search[: request.limit].to_dict())
         except connection.ERRORS as error:
-            logger.warning("Elasticsearch 相似案例查询失败", exc_info=True)
+            logger.warning("搜索引擎相似案例查询失败", exc_info=True)
             raise EngineUnavailable from error
         ids, shared = [], {}
-        for hit in response:
-            matched = [name.split(":")[0] for name in hit.meta.to_dict().get("matched_queries", [])]
-            ids.append(int(hit.meta.id))
+        for hit in response["hits"]["hits"]:
+            matched = [name.split(":")[0] for name in hit.get("matched_queries", [])]
+            ids.append(int(hit["_id"]))
             shared[ids[-1]] = tuple(matched.count(name) for name in ("problem", "theme", "tag"))
         return SimilarCases(ids=ids, shared=shared)
 
     def index(self, case_ids):
-        """Synced after the transaction commits; an unreachable Elasticsearch is logged, never
-        raised: publishing works whether or not it answers."""
-        case_ids = list(case_ids)
+        """The index catches up with the journal (which holds these cases' change) after the
+        transaction commits. A cluster that does not answer is logged, never raised:
+        publishing works whether or not it answers, and a later catch-up applies the change."""
 
         def sync():
             try:
-                indexing.sync_cases(case_ids)
+                indexing.catch_up()
             except connection.ERRORS:
-                logger.warning(
-                    "Elasticsearch 不可用，案例 %s 未能更新索引；恢复后请运行 manage.py search_index --rebuild。",
-                    case_ids,
-                    exc_info=True,
-                )
+                self.behind = True
+                logger.warning("搜索引擎不可用，案例 %s 暂未更新索引，恢复后自动补上。", list(case_ids), exc_info=True)
+            else:
+                self.behind = False
 
         # robust: whatever else goes wrong in the sync, the change has happened and must not fail.
         transaction.on_commit(sync, robust=True)
 
+    def _catch_up_after_failure(self):
+        """After an update this process could not send, the first search that the cluster
+        answers also brings the index up to date."""
+        if self.behind:
+            try:
+                indexing.catch_up()
+            except connection.ERRORS:
+                logger.warning("搜索引擎索引补更新失败", exc_info=True)
+            else:
+                self.behind = False
+
     def rebuild(self, progress=None):
         try:
             return f"{connection.case_alias()} → {indexing.rebuild(progress=progress)}"
-        except (*connection.ERRORS, BulkIndexError) as error:  # BulkIndexError: documents refused
-            raise EngineUnavailable(f"Elasticsearch 出错：{error}") from error
+        except (*connection.ERRORS, *connection.BULK_ERRORS) as error:
+            raise EngineUnavailable(f"搜索引擎出错：{error}") from error
 
     def status(self):
         try:
-            alias, names, count = indexing.status()
+            alias, names, count, behind = indexing.status()
         except connection.ERRORS as error:
-            raise EngineUnavailable(f"Elasticsearch 出错：{error}") from error
+            raise EngineUnavailable(f"搜索引擎出错：{error}") from error
         if not names:
             return f"{alias} 尚未建立，请运行 manage.py search_index --rebuild"
-        return f"{alias} → {'、'.join(names)}，{count} 个案例"
+        lag = "已与变更记录同步" if not behind else f"落后 {behind} 条变更（manage.py search_index --catch-up）"
+        return f"{alias} → {'、'.join(names)}，{count} 个案例，{lag}"
+
+    def catch_up(self):
+        try:
+            return indexing.catch_up()
+        except connection.ERRORS as error:
+            raise EngineUnavailable(f"搜索引擎出错：{error}") from error

@@ -1,5 +1,6 @@
-"""Search requests on the case index: a FacetedSearch whose filters, facets and rank tiers are
-read from cases.filters.FILTERS and search.ranking.TIERS, as the database engine reads them.
+"""Search requests on the case index, as plain request bodies that Elasticsearch 8 and
+OpenSearch 2 both understand: filters, facets and rank tiers read from cases.filters.FILTERS and
+search.ranking.TIERS, as the database engine reads them.
 
 Ranking: the rank tiers as constant scores (search.ranking.boost) above Elasticsearch's own
 relevance squeezed into [0, 1). Facets count the whole filtered result, as the database
@@ -8,14 +9,11 @@ engine's do.
 
 import re
 
-from elasticsearch.dsl import FacetedSearch, Q, TermsFacet
+from elasticsearch.dsl import Q, Search
 
 from cases.filters import FILTERS
 from search.ranking import TIERS, boost
 from search.text import word_parts
-
-from . import connection
-from .documents import CaseDocument
 
 TITLE_FIELDS = ["title", "model_name"]
 HEADLINE_FIELDS = [*TITLE_FIELDS, "summary", "region.name", "domain.name", "themes.name", "problems.name", "tags.name"]
@@ -35,8 +33,8 @@ NEWEST = [
     {"pk": {"order": "asc"}},
 ]  # CasePage.objects.published()'s order
 RECENTLY_PUBLISHED = [{"first_published_at": {"order": "desc", "missing": "_last"}}, {"pk": {"order": "asc"}}]
-# Enough buckets for every value of a vocabulary or span of years, so that ordering and
-# cutting them to the request's facet limit give the database engine's result.
+# Enough buckets for every value of a vocabulary or span of years, so that ordering them by the
+# filter's rule and cutting them to the request's facet limit give the database engine's result.
 FACET_BUCKETS = 200
 BY_COUNT = [{"_count": "desc"}, {"_key": "asc"}]
 
@@ -57,12 +55,18 @@ def facet_field(each):
 
 def _word(word, fields):
     """The word, or all of its parts, in `fields` (as search.query.ParsedQuery._word_query)."""
-    whole = Q("combined_fields", query=word, fields=fields)
+    whole = _in_fields(word, fields)
     parts = word_parts(word)
     if not parts:
         return whole
-    all_parts = Q("bool", must=[Q("combined_fields", query=part, fields=fields) for part in parts])
+    all_parts = Q("bool", must=[_in_fields(part, fields) for part in parts])
     return Q("bool", should=[whole, all_parts])
+
+
+def _in_fields(word, fields):
+    """One word in any of `fields`, scored as if they were one field (the fields share an
+    analyser). cross_fields rather than combined_fields, which OpenSearch 2 lacks."""
+    return Q("multi_match", query=word, type="cross_fields", fields=fields)
 
 
 def _all_words(words, fields):
@@ -78,83 +82,69 @@ def _tier_query(tier, query):
     if tier.name == "as_written":
         if query.whole_words_query() is None:
             return None
-        return Q("bool", must=[Q("combined_fields", query=word, fields=TEXT_FIELDS) for word in query.words])
+        return Q("bool", must=[_in_fields(word, TEXT_FIELDS) for word in query.words])
     raise ValueError(f"unknown rank tier {tier.name}")
 
 
-class CaseSearch(FacetedSearch):
-    doc_types = [CaseDocument]
-    fields = TEXT_FIELDS
-    facets = {
-        each.name: TermsFacet(
-            field=facet_field(each),
-            size=FACET_BUCKETS,
-            order={"_key": "desc"} if each.year_range else BY_COUNT,
-        )
-        for each in FILTERS
-    }
-
-    def __init__(self, request):
-        """`request`: a search.engines.SearchRequest."""
-        self.index, self.using = connection.case_alias(), connection.client()
-        self.request = request
-        if not request.facets:
-            self.facets = {}
-        self.by_relevance = bool(request.query) and request.sort == "relevance"
-        if self.by_relevance:
-            sort = [{"_score": {"order": "desc"}}, *NEWEST]
-        else:
-            sort = RECENTLY_PUBLISHED if request.sort == "recently_published" else NEWEST
-        super().__init__(query=request.query, sort=sort)
-
-    def search(self):
-        return super().search().source(False).extra(track_total_hits=True)
-
-    def query(self, search, query):
-        if not query:
-            return search
+def case_search(request):
+    """The elasticsearch.dsl Search for a search.engines.SearchRequest (without its page slice)."""
+    query = request.query
+    by_relevance = bool(query) and request.sort == "relevance"
+    search = Search().source(False).extra(track_total_hits=True)
+    if query:
         matches = Q("script_score", query=_all_words(query.words, TEXT_FIELDS), script={"source": SATURATED_SCORE})
-        search = search.query(Q("bool", must=[matches], should=self._tiers(query)))
+        tiers = _tiers(query) if by_relevance else []
+        search = search.query(Q("bool", must=[matches], should=tiers))
         for phrase in query.phrases:
             search = search.filter(Q("multi_match", query=phrase, type="phrase", fields=PHRASE_FIELDS))
-        return search
+    search = _filtered(search, request)
+    if request.facets:
+        for each in FILTERS:
+            search.aggs.bucket(
+                each.name,
+                "terms",
+                field=facet_field(each),
+                size=FACET_BUCKETS,
+                order=BY_COUNT,
+            )
+    if query and request.snippets:
+        search = _highlighted(search, query)
+    if by_relevance:
+        return search.sort({"_score": {"order": "desc"}}, *NEWEST)
+    return search.sort(*(RECENTLY_PUBLISHED if request.sort == "recently_published" else NEWEST))
 
-    def _tiers(self, query):
-        if not self.by_relevance:
-            return []
-        tiers = [(tier, _tier_query(tier, query)) for tier in TIERS]
-        return [Q("constant_score", filter=found, boost=boost(tier)) for tier, found in tiers if found is not None]
 
-    def filter(self, search):
-        # The filters narrow the hits and the facet counts alike (as in the database engine),
-        # so they go in the query, not in FacetedSearch's post_filter.
-        for each, value in self.request.case_filter.chosen():
-            search = search.filter("term", **{filter_field(each): value if each.year_range else value.slug})
-        if self.request.under:
-            search = search.filter("prefix", path=self.request.under)
-        if self.request.featured:
-            search = search.filter("term", featured=True)
-        if self.request.within is not None:
-            search = search.filter("ids", values=[str(pk) for pk in sorted(self.request.within)])
-        return search
+def _tiers(query):
+    tiers = [(tier, _tier_query(tier, query)) for tier in TIERS]
+    return [Q("constant_score", filter=found, boost=boost(tier)) for tier, found in tiers if found is not None]
 
-    def highlight(self, search):
-        if not (self._query and self.request.snippets):
-            return search
-        marks = Q(
-            "bool",
-            should=[
-                Q("multi_match", query=term, type="phrase", fields=SNIPPET_FIELDS)
-                for term in self._query.highlight_terms()
-            ],
-        )
-        # number_of_fragments 0: the whole marked field, cut into a snippet by search.highlight.
-        return search.highlight_options(
-            pre_tags=[MARK_START],
-            post_tags=[MARK_END],
-            number_of_fragments=0,
-            highlight_query=marks.to_dict(),
-        ).highlight(*SNIPPET_FIELDS)
+
+def _filtered(search, request):
+    # The filters narrow the hits and the facet counts alike (as in the database engine), so
+    # they go in the query, not in a post_filter.
+    for each, value in request.case_filter.chosen():
+        search = search.filter("term", **{filter_field(each): value if each.year_range else value.slug})
+    if request.under:
+        search = search.filter("prefix", path=request.under)
+    if request.featured:
+        search = search.filter("term", featured=True)
+    if request.within is not None:
+        search = search.filter("ids", values=[str(pk) for pk in sorted(request.within)])
+    return search
+
+
+def _highlighted(search, query):
+    marks = Q(
+        "bool",
+        should=[Q("multi_match", query=term, type="phrase", fields=SNIPPET_FIELDS) for term in query.highlight_terms()],
+    )
+    # number_of_fragments 0: the whole marked field, cut into a snippet by search.highlight.
+    return search.highlight_options(
+        pre_tags=[MARK_START],
+        post_tags=[MARK_END],
+        number_of_fragments=0,
+        highlight_query=marks.to_dict(),
+    ).highlight(*SNIPPET_FIELDS)
 
 
 def similar_query(request):

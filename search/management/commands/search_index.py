@@ -10,16 +10,24 @@ BAR_WIDTH = 30
 
 class Command(BaseCommand):
     help = (
-        "案例搜索索引（数据库，或已配置的 Elasticsearch）：不带参数显示状态；"
-        "--rebuild 为全部已发布案例重建索引（重建期间搜索照常使用旧索引）。"
+        "案例搜索索引（数据库，或已配置的 Elasticsearch / OpenSearch）：不带参数显示状态；"
+        "--rebuild 为全部已发布案例重建索引（重建期间搜索照常使用旧索引）；"
+        "--catch-up 补上搜索服务停机期间错过的变更。"
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--rebuild", action="store_true", help="重建案例索引（重建期间搜索照常使用旧索引）。")
+        action = parser.add_mutually_exclusive_group()
+        action.add_argument("--rebuild", action="store_true", help="重建案例索引（重建期间搜索照常使用旧索引）。")
+        action.add_argument("--catch-up", action="store_true", help="补上索引错过的变更（可由 cron 定时运行）。")
 
-    def handle(self, *args, rebuild=False, **options):
+    def handle(self, *args, rebuild=False, catch_up=False, **options):
         try:
-            if rebuild:
+            if catch_up:
+                applied = engine().catch_up()
+                if applied:
+                    record(ContentChange.SITE)  # pages cached before show the old answers
+                self.stdout.write(self.style.SUCCESS(f"已补上 {applied} 条变更。"))
+            elif rebuild:
                 built = engine().rebuild(progress=self.progress)
                 record(ContentChange.SITE)  # pages cached before show the old index's answers
                 self.stdout.write("")  # ends the progress bar's line

@@ -1,0 +1,334 @@
+"""Against a live search cluster: OpenSearch 2 (the node `make test-engine` starts from Maven
+Central artifacts) or Elasticsearch 8, whichever SEARCH_ENGINE_URL / SEARCH_ENGINE_KIND name.
+
+Not part of `make test` (marker `engine`); run them with the node started for you:
+    make test-engine
+or against a cluster of your own, with a throw-away index prefix:
+    SEARCH_ENGINE_URL=http://localhost:9200 SEARCH_ENGINE_KIND=elasticsearch \\
+    SEARCH_ENGINE_INDEX_PREFIX=test_portal_ .venv/bin/pytest -m engine tests/search/test_engine_live.py
+"""
+
+import io
+import json
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+
+from cases import changes
+from cases.filters import CaseFilter
+from cases.models import CasePage, RelatedCase
+from cases.taxonomy import Theme
+from search.engines.database.engine import facet_counts
+from search.engines.interface import UNAVAILABLE, SearchRequest, SimilarRequest, database_engine, engine
+from search.query import parse_query
+from tests.search.engine_proxy import EngineProxy
+from tests.search.search_client import search_json, slugs
+from tests.search.test_relevance import JUDGEMENTS, MRR_FLOOR, reciprocal_rank
+from tests.search.test_search_page import publish_case
+
+pytestmark = [pytest.mark.engine, pytest.mark.django_db]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built_indexes(django_db_setup, django_db_blocker):
+    """Wagtail's page index and the case index, built from the seed cases; every index under
+    the (test) prefix is dropped afterwards."""
+    if not settings.SEARCH_ENGINE_URL:
+        pytest.fail("SEARCH_ENGINE_URL is not set: run `make test-engine`, which starts a node")
+    prefix = settings.SEARCH_ENGINE_INDEX_PREFIX
+    if not prefix.startswith("test"):
+        pytest.fail("set SEARCH_ENGINE_INDEX_PREFIX=test_portal_ so that the tests cannot touch a real index")
+    from search.engines.elasticsearch import connection, indexing
+
+    with django_db_blocker.unblock():
+        call_command("update_index", stdout=io.StringIO())
+        indexing.rebuild()
+        database_engine().rebuild()  # for the side-by-side tests: the configured engine is the cluster
+    yield
+    es = connection.client()
+    for name in es.indices.get(index=f"{prefix}*"):  # by name: wildcard deletes are refused by default
+        es.indices.delete(index=name)
+
+
+@pytest.fixture
+def es():
+    from search.engines.elasticsearch import connection
+
+    return connection.client()
+
+
+_written = {"index": False}
+
+
+@pytest.fixture
+def rebuilt_after():
+    """For tests that write. The database rolls back after each test, the cluster does not
+    (and the journal's ids go back with the database): the next test starts from an index
+    rebuilt from the rolled-back database."""
+    _written["index"] = True
+
+
+@pytest.fixture(autouse=True)
+def clean_index(db):
+    if _written["index"]:
+        from search.engines.elasticsearch import indexing
+
+        indexing.rebuild()
+        _written["index"] = False
+
+
+def refresh(es):
+    from search.engines.elasticsearch import connection
+
+    es.indices.refresh(index=connection.case_alias())
+
+
+def tokens(es, analyzer, text):
+    from search.engines.elasticsearch import connection
+
+    found = es.indices.analyze(index=connection.case_alias(), body={"analyzer": analyzer, "text": text})
+    return [token["token"] for token in found["tokens"]]
+
+
+def both(**request):
+    """(database engine's page, the cluster's page) for the same request."""
+    request = SearchRequest(**{"limit": 100, **request})
+    return database_engine().search(request), engine().search(request)
+
+
+def names(ids):
+    by_pk = dict(CasePage.objects.filter(pk__in=ids).values_list("pk", "slug"))
+    return [by_pk[pk] for pk in ids]
+
+
+def test_the_cluster_is_the_one_configured(es):
+    info = es.info()
+    distribution = info["version"].get("distribution", "elasticsearch")
+    assert distribution == settings.SEARCH_ENGINE_KIND
+    print(f"\n{distribution} {info['version']['number']} at {settings.SEARCH_ENGINE_URL}")
+
+
+def test_analysers_see_the_pipelines_words_and_bigrams_of_text_as_written(es):
+    assert tokens(es, "case_words", "城乡 联建 ＡＢ") == ["城乡", "联建", "ab"]
+    if not settings.SEARCH_ENGINE_CHINESE_ANALYZER:
+        assert tokens(es, "case_text", "城乡联建") == ["城乡", "乡联", "联建"]
+    assert "着力" in "".join(tokens(es, "case_text", "著力"))
+
+
+def test_the_relevance_set_gives_the_same_answers_as_the_database_engine():
+    rows, differ = [], []
+    for item in JUDGEMENTS:
+        database, cluster = both(query=parse_query(item["query"]))
+        rows.append((item["query"], names(database.ids), names(cluster.ids), item["relevant"]))
+    print("\nquery | database engine | search cluster")
+    for query, database, cluster, _ in rows:
+        print(f"{query} | {' '.join(database[:3]) or '-'} | {' '.join(cluster[:3]) or '-'}")
+        if database[:1] != cluster[:1] or set(database) != set(cluster):
+            differ.append(query)
+    for column in (1, 2):
+        mrr = sum(reciprocal_rank(row[column], row[3]) for row in rows) / len(rows)
+        assert mrr >= MRR_FLOOR, (column, mrr)
+    # The same cases match, and the same case comes first, for every query of the set.
+    assert differ == []
+
+
+def test_facets_count_what_the_database_engine_counts(client, monkeypatch):
+    monkeypatch.setattr("search.case_search.PAGE_SIZE", 100)
+    for params in ({"q": "党建"}, {"q": "合作社", "region": "黑龙江省"}, {}):
+        data = search_json(client, **params)
+        matched = CasePage.objects.filter(slug__in=[result["slug"] for result in data["results"]])
+        assert data["facets"] == facet_counts(matched.values_list("pk", flat=True))
+
+
+def test_every_filter_value_selects_what_the_database_engine_selects():
+    everything, _ = both(facet_limit=None)
+    checked = 0
+    for name, values in everything.facets.items():
+        for value in values:
+            case_filter = CaseFilter.from_params({name: value["value"]})
+            for query in (parse_query(""), parse_query("党建")):
+                database, cluster = both(query=query, case_filter=case_filter)
+                assert (cluster.total, sorted(cluster.ids)) == (database.total, sorted(database.ids)), (name, value)
+                checked += 1
+    assert checked > 20
+
+
+def test_year_facet_agrees_with_the_year_filter(client):
+    for item in search_json(client)["facets"]["year"]:
+        assert search_json(client, year=item["value"])["total"] == item["count"]
+
+
+def test_rank_tiers_put_a_title_match_above_text_matches(rebuilt_after, es, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        in_title = publish_case("网格议事测试案例", "正文没有这个词。")
+        in_body = publish_case("另一个测试案例", "这里多次写到网格议事：网格议事、网格议事、网格议事。")
+    database_engine().index([in_title.pk, in_body.pk])  # the configured engine is the cluster
+    refresh(es)
+    database, cluster = both(query=parse_query("网格议事"))
+    assert cluster.ids[:2] == database.ids[:2] == [in_title.pk, in_body.pk]
+
+
+def test_highlights_mark_whole_words_in_the_original_text(client):
+    (result,) = search_json(client, q="关怀理事会")["results"]
+    assert result["slug"] == "xingshan-lianghui-liangping" and "<mark>关怀理事会</mark>" in result["snippet"]
+
+
+def test_quoted_phrases_and_traditional_script(client):
+    for slug in slugs(client, q='"党员创业"'):
+        case = CasePage.objects.get(slug=slug)
+        assert "党员创业" in case.search_headline() + case.body_text()
+    assert slugs(client, q="黨建 城鄉") == slugs(client, q="党建 城乡")
+    assert slugs(client, q="城乡联建") == ["zhucheng-chengxiang-lianjian"]
+
+
+def test_similar_cases_are_the_database_engines(client):
+    RelatedCase.objects.all().delete()  # the shared-terms ranking, not the editors' picks
+    for case in CasePage.objects.live():
+        request = SimilarRequest(
+            case_id=case.pk,
+            themes=tuple(case.themes.all()),
+            problems=tuple(case.problems.all()),
+            tags=tuple(case.tags.all()),
+        )
+        assert engine().similar(request) == database_engine().similar(request), case.slug
+
+
+def test_publish_edit_unpublish_and_delete_reach_the_index(
+    rebuilt_after, client, es, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = publish_case("集成测试案例", "这里记载了红色物业的做法。")
+    refresh(es)
+    assert case.slug in slugs(client, q="红色物业")
+    with django_capture_on_commit_callbacks(execute=True):
+        case.title = "社区网格化集成测试"
+        case.save_revision().publish()
+    refresh(es)
+    assert slugs(client, q="社区网格化集成测试")[:1] == [case.slug]
+    with django_capture_on_commit_callbacks(execute=True):
+        case.unpublish()
+    refresh(es)
+    assert case.slug not in slugs(client, q="红色物业")
+    with django_capture_on_commit_callbacks(execute=True):
+        case.save_revision().publish()
+    with django_capture_on_commit_callbacks(execute=True):
+        CasePage.objects.get(pk=case.pk).delete()
+    refresh(es)
+    assert case.slug not in slugs(client, q="红色物业")
+
+
+def test_a_renamed_theme_reaches_its_cases(rebuilt_after, client, es, django_capture_on_commit_callbacks):
+    theme = Theme.objects.filter(cases__live=True).first()
+    with django_capture_on_commit_callbacks(execute=True):
+        theme.name = "测试改名主题"
+        theme.save()
+    refresh(es)
+    expected = sorted(theme.cases.filter(live=True).values_list("slug", flat=True))
+    assert sorted(slugs(client, q="测试改名主题")) == expected
+
+
+def test_a_rebuild_moves_the_alias_and_readers_never_see_a_half_built_index(es):
+    from search.engines.elasticsearch import connection, indexing
+
+    before = set(es.indices.get_alias(name=connection.case_alias()))
+    everything = sorted(engine().search(SearchRequest(limit=100)).ids)
+    seen_midway = []
+
+    def search_midway(done, total):
+        seen_midway.append(sorted(engine().search(SearchRequest(limit=100)).ids))
+
+    name = indexing.rebuild(progress=search_midway)
+    assert seen_midway and all(ids == everything for ids in seen_midway)
+    assert set(es.indices.get_alias(name=connection.case_alias())) == {name} and name not in before
+    assert not any(es.indices.exists(index=old) for old in before)
+    assert es.count(index=connection.case_alias())["count"] == CasePage.objects.live().count()
+    assert indexing.position() == changes.latest()
+
+
+HOSTILE = [
+    '"',
+    '"""',
+    "\\",
+    "*",
+    "?",
+    "a OR b AND NOT c",
+    "title:党建",
+    "(((",
+    "[1 TO 9]",
+    "{}",
+    "/regex/",
+    "~2",
+    "^5",
+    "!",
+    "&&||",
+    "'; DROP TABLE cases; --",
+    '{"query": {"match_all": {}}}',
+    "<script>alert(1)</script>",
+    "\u0000\u0001\u0002",
+    "\ue000标记\ue001",  # the private-use highlight marks
+    "😀🇨🇳",
+    "党" * 300,
+    " ".join(["党建"] * 100),
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_hostile_queries_are_answered_not_failed(client, query):
+    data = search_json(client, q=query)
+    assert data["errors"] == [] or data["errors"][0] != UNAVAILABLE
+    assert client.get("/api/v2/pages/", {"search": query}).status_code in (200, 400)
+
+
+@given(st.text(max_size=60))
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_any_text_gets_an_answer_from_the_cluster(client, text):
+    response = client.get("/search/", {"q": text, "format": "json"})
+    assert response.status_code == 200
+    assert UNAVAILABLE not in json.loads(response.content)["errors"]
+
+
+@pytest.fixture
+def proxy(settings):
+    """The engine reached through a relay the test can cut."""
+    target = urlsplit(settings.SEARCH_ENGINE_URL)
+    relay = EngineProxy(target.hostname, target.port)
+    settings.SEARCH_ENGINE_URL = relay.url
+    yield relay
+    relay.close()
+
+
+def test_the_engine_going_away_mid_run(proxy, rebuilt_after, client, es, django_capture_on_commit_callbacks):
+    assert slugs(client, q="两会两评") == ["xingshan-lianghui-liangping"]
+    proxy.cut()
+    # Searching says so in Chinese and offers browsing; browsing and case pages still work.
+    data = search_json(client, q="两会两评")
+    assert data["errors"] == [UNAVAILABLE] and data["results"] == []
+    assert search_json(client, region="湖北省")["results"][0]["slug"] == "xingshan-lianghui-liangping"
+    response = client.get("/search/", {"q": "两会两评"})
+    assert response.status_code == 200 and UNAVAILABLE in response.content.decode()
+    # Publishing still works; the index misses the change ...
+    with django_capture_on_commit_callbacks(execute=True):
+        case = publish_case("断线期间发布的案例", "这里记载了断线期间的做法。")
+    assert client.get(case.url).status_code == 200
+    proxy.restore()
+    # ... and catches up from the journal with the first search the engine answers again.
+    search_json(client, q="党建")
+    refresh(es)
+    assert slugs(client, q="断线期间")[:1] == [case.slug]
+
+
+def test_wagtails_page_search_uses_the_segmented_words():
+    from wagtail.search.backends import get_search_backend
+
+    found = get_search_backend().search("两会两评", CasePage.objects.live())
+    assert [case.slug for case in found][:1] == ["xingshan-lianghui-liangping"]
+
+
+def test_the_apis_search_ranks_through_the_cluster_too(client):
+    data = client.get("/api/v2/pages/", {"search": "两会两评"}).json()
+    assert [item["meta"]["slug"] for item in data["items"]][:1] == ["xingshan-lianghui-liangping"]
