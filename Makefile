@@ -54,7 +54,7 @@ test-browser: install
 ENGINE_NODE := search/engine-node
 .PHONY: search-engine test-engine
 test-engine: install
-	$(ENGINE_NODE)/with-node $(BIN)/pytest -m engine tests/search/test_engine_live.py $(PYTEST_ARGS)
+	$(ENGINE_NODE)/with-node $(BIN)/pytest -s -m engine tests/search/test_engine_live.py $(PYTEST_ARGS)
 
 # The node in the foreground, for development: SEARCH_ENGINE_PORT (9200), data in var/search-engine.
 SEARCH_ENGINE_PORT ?= 9200
@@ -77,6 +77,21 @@ bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench --cases $(BENCH_CASES) --out $(BENCH_OUT) \
 		--load-seconds $(BENCH_LOAD_SECONDS) --seed $(BENCH_SEED)
+
+# The search engine benchmark (issue 20), not part of `make test`: the OpenSearch node beside the
+# database engine at BENCH_ENGINE_CASES (BENCH_REUSE=1 keeps bench.run's corpus), and the node
+# alone with BENCH_ENGINE_BULK generated cases (bench-engine-bulk). Table on stdout, JSON in the out file.
+BENCH_ENGINE_CASES ?= 100000
+BENCH_ENGINE_BULK ?= 1000000
+BENCH_ENGINE_HEAP ?= 4g
+.PHONY: bench-engine bench-engine-bulk
+bench-engine: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	ENGINE_HEAP=$(BENCH_ENGINE_HEAP) $(ENGINE_NODE)/with-node $(BIN)/python -m bench.engine \
+		--cases $(BENCH_ENGINE_CASES) $(if $(filter 1,$(BENCH_REUSE)),--reuse) --out bench-engine-results.json
+bench-engine-bulk: install
+	ENGINE_HEAP=$(BENCH_ENGINE_HEAP) $(ENGINE_NODE)/with-node $(BIN)/python -m bench.engine \
+		--bulk $(BENCH_ENGINE_BULK) $(if $(filter 1,$(BENCH_REUSE)),--reuse) --out bench-engine-bulk-results.json
 
 # Backups (issue 10): one archive of the database and media; restore asks before replacing.
 BACKUP_DIR ?= backups

@@ -88,9 +88,14 @@ def add_extra_regions():
     return created
 
 
-def _paragraphs(rng, pool, kind):
+def paragraph_sentences(rng, pool, kind):
+    """The sentences of each paragraph of a section of `kind`."""
     sentences = pool.by_kind[kind]
-    return ["".join(rng.sample(sentences, min(len(sentences), rng.randint(2, 5)))) for _ in range(rng.randint(1, 4))]
+    return [rng.sample(sentences, min(len(sentences), rng.randint(2, 5))) for _ in range(rng.randint(1, 4))]
+
+
+def _paragraphs(rng, pool, kind):
+    return ["".join(sentences) for sentences in paragraph_sentences(rng, pool, kind)]
 
 
 def _body(rng, pool):

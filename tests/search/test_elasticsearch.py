@@ -226,7 +226,9 @@ def test_wagtail_backend_reads_segmented_words_with_the_index_settings():
 # The case index -----------------------------------------------------------------------------
 
 WORDS = {"type": "text", "analyzer": "case_words"}
-TERM = {"type": "object", "properties": {"slug": {"type": "keyword"}, "name": WORDS}}
+FACET = {"type": "keyword", "eager_global_ordinals": True}
+SNIPPET = {"type": "text", "analyzer": "case_text", "index_options": "offsets"}
+TERM = {"type": "object", "properties": {"slug": FACET, "name": WORDS}}
 CASE_MAPPING = {
     "dynamic": "strict",
     "properties": {
@@ -236,14 +238,14 @@ CASE_MAPPING = {
         "summary": WORDS,
         "body": WORDS,
         "headline_raw": {"type": "text", "analyzer": "case_text"},
-        "summary_raw": {"type": "text", "analyzer": "case_text"},
-        "body_raw": {"type": "text", "analyzer": "case_text"},
+        "summary_raw": SNIPPET,
+        "body_raw": SNIPPET,
         "region": {
             "type": "object",
             "properties": {
                 "slug": {"type": "keyword"},
                 "path": {"type": "keyword"},
-                "province": {"type": "keyword"},
+                "province": FACET,
                 "name": WORDS,
             },
         },

@@ -19,15 +19,22 @@ WORDS = "case_words"
 TEXT = "case_text"
 
 
+# Facet fields load their global ordinals when the index refreshes, not at the first search after.
+FACET = {"eager_global_ordinals": True}
+# Snippet fields keep their offsets: the highlighter reads them from the index instead of
+# analysing the whole text of each hit again.
+SNIPPET = {"index_options": "offsets"}
+
+
 class Term(InnerDoc):
-    slug = Keyword()
+    slug = Keyword(**FACET)
     name = Text(analyzer=WORDS)
 
 
 class Place(InnerDoc):
     slug = Keyword()
     path = Keyword()  # the case's region and every region above it: what ?region= matches
-    province = Keyword()  # the region facet
+    province = Keyword(**FACET)  # the region facet
     name = Text(analyzer=WORDS)
 
 
@@ -45,14 +52,14 @@ class CaseDocument(Document):
     summary = Text(analyzer=WORDS)
     body = Text(analyzer=WORDS)
     headline_raw = Text(analyzer=TEXT)  # CasePage.search_headline(): quoted phrases
-    summary_raw = Text(analyzer=TEXT)  # snippets, after the body
-    body_raw = Text(analyzer=TEXT)  # quoted phrases and snippets
+    summary_raw = Text(analyzer=TEXT, **SNIPPET)  # snippets, after the body
+    body_raw = Text(analyzer=TEXT, **SNIPPET)  # quoted phrases and snippets
     region = Object(Place)
     domain = Object(Term)
     themes = Object(Term, multi=True)
     problems = Object(Term, multi=True)
     tags = Object(Term, multi=True)
-    years = Integer(multi=True)
+    years = Integer(multi=True)  # numbers: a terms facet on numbers needs no global ordinals
     year_reported = Integer()
     first_published_at = Date()
     featured = Boolean()  # the home page's featured cases
@@ -97,11 +104,13 @@ def cases_to_index():
     )
 
 
-def _term(term):
+def term_fields(term):
+    """A vocabulary term as the index holds it."""
     return {"slug": term.slug, "name": index_text(term.name)}
 
 
-def _place(region):
+def place_fields(region):
+    """A region as the index holds it: its slug, the regions it lies in, its province."""
     regions = [region]
     while regions[-1].parent_id:
         regions.append(regions[-1].parent)
@@ -126,11 +135,11 @@ def case_document(case):
         headline_raw=to_simplified(case.search_headline()),
         summary_raw=to_simplified(case.summary),
         body_raw=to_simplified(body),
-        region=_place(case.region) if case.region_id else None,
-        domain=_term(case.domain) if case.domain_id else None,
-        themes=[_term(term) for term in case.themes.all()],
-        problems=[_term(term) for term in case.problems.all()],
-        tags=[_term(tag) for tag in case.tags.all()],
+        region=place_fields(case.region) if case.region_id else None,
+        domain=term_fields(case.domain) if case.domain_id else None,
+        themes=[term_fields(term) for term in case.themes.all()],
+        problems=[term_fields(term) for term in case.problems.all()],
+        tags=[term_fields(tag) for tag in case.tags.all()],
         years=case_years(case.year_started, case.year_reported),
         year_reported=case.year_reported,
         first_published_at=case.first_published_at,
