@@ -20,7 +20,7 @@ import os
 import random
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from functools import cache
 from pathlib import Path
 
@@ -217,13 +217,20 @@ def engine_alone(args):
     # Bulk loading: no refreshes and no replica while writing, as for any large initial load.
     body["settings"].update({"refresh_interval": "-1", "number_of_replicas": 0})
     es.indices.create(index=name, body=body)
-    started, sent = time.perf_counter(), 0
-    # Two requests in flight, one for each of the machine's cores on the node's side.
+    started, sent, reported = time.perf_counter(), 0, 0
+    # Two requests in flight, one for each of the machine's cores on the node's side; never
+    # more, so that the feed is read as it is sent, not into memory.
     with feed.open("rb") as lines, ThreadPoolExecutor(max_workers=BULK_SENDERS) as senders:
-        for count in senders.map(lambda chunk: _send(es, name, chunk), _chunks(lines)):
-            sent += count
-            if sent % 100000 == 0:
-                log(f"    indexed {sent}: {sent / (time.perf_counter() - started):.0f} cases/s")
+        in_flight = set()
+        for chunk in _chunks(lines):
+            if len(in_flight) == BULK_SENDERS:
+                done, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                sent += sum(future.result() for future in done)
+                if sent - reported >= 100000:
+                    reported = sent
+                    log(f"    indexed {sent}: {sent / (time.perf_counter() - started):.0f} cases/s")
+            in_flight.add(senders.submit(_send, es, name, chunk))
+        sent += sum(future.result() for future in in_flight)
     es.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
     es.indices.refresh(index=name)
     seconds = time.perf_counter() - started
