@@ -144,7 +144,10 @@ class ElasticsearchEngine:
             raise EngineUnavailable(f"搜索引擎出错：{error}") from error
         if not names:
             return f"{alias} 尚未建立，请运行 manage.py search_index --rebuild"
-        lag = "已与变更记录同步" if not behind else f"落后 {behind} 条变更（manage.py search_index --catch-up）"
+        if behind is None:
+            lag = "未记录变更位置（下次更新时补上）"
+        else:
+            lag = f"落后 {behind} 条变更（manage.py search_index --catch-up）" if behind else "已与变更记录同步"
         return f"{alias} → {'、'.join(names)}，{count} 个案例，{lag}"
 
     def catch_up(self):

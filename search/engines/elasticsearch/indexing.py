@@ -62,6 +62,7 @@ def catch_up(index=None):
     (entries for other pages only move the index's position). A full restore
     (ContentChange.EVERYTHING) syncs every case the database or the index knows."""
     index = index or connection.case_alias()
+    # An index that never recorded its place replays what the journal still holds.
     entries = changes.since(position(index) or 0)
     if not entries:
         return 0
