@@ -88,14 +88,9 @@ def add_extra_regions():
     return created
 
 
-def paragraph_sentences(rng, pool, kind):
-    """The sentences of each paragraph of a section of `kind`."""
-    sentences = pool.by_kind[kind]
-    return [rng.sample(sentences, min(len(sentences), rng.randint(2, 5))) for _ in range(rng.randint(1, 4))]
-
-
 def _paragraphs(rng, pool, kind):
-    return ["".join(sentences) for sentences in paragraph_sentences(rng, pool, kind)]
+    sentences = pool.by_kind[kind]
+    return ["".join(rng.sample(sentences, min(len(sentences), rng.randint(2, 5)))) for _ in range(rng.randint(1, 4))]
 
 
 def _body(rng, pool):
@@ -237,18 +232,23 @@ class BulkWriter:
         Page.objects.filter(pk=self.parent.pk).update(numchild=F("numchild") + len(batch))
 
 
+def vocabulary():
+    """What case_fields draws from, in a fixed order. Cases are filed at county level when the
+    tree goes that deep, else at city level."""
+    return {
+        "regions": list(Region.objects.filter(children__isnull=True).select_related("parent__parent").order_by("pk")),
+        "domains": list(Domain.objects.order_by("pk")),
+        "themes": list(Theme.objects.order_by("pk")),
+        "problems": list(Problem.objects.order_by("pk")),
+    }
+
+
 def build_corpus(count, seed, progress=None):
     """Create `count` synthetic live cases under the case library; returns their slugs."""
     rng = random.Random(seed)
     pool = SeedPool()
     add_extra_regions()
-    vocab = {
-        # Cases are filed at county level when the tree goes that deep, else at city level.
-        "regions": [region for region in Region.objects.order_by("pk") if not region.children.exists()],
-        "domains": list(Domain.objects.order_by("pk")),
-        "themes": list(Theme.objects.order_by("pk")),
-        "problems": list(Problem.objects.order_by("pk")),
-    }
+    vocab = vocabulary()
     writer = BulkWriter()
     slugs = []
     for start in range(0, count, BulkWriter.BATCH):

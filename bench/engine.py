@@ -8,20 +8,22 @@ indexed by each engine (cases/s), the same searches through the search page's ow
 facets (keyword, filtered and sentence queries: p50 / p95 each), and the search page under
 gunicorn + wrk, once per engine.
 
-Engine alone (`--bulk N`): N documents generated from the seed cases' sentences, as
-bench.corpus recombines them, written as NDJSON first (not timed) and sent in bulk requests to a
-fresh case index (cases/s), then the same searches, facets included, straight to the engine.
-No database corpus: at a million cases it would not fit on the machine.
+Engine alone (`--bulk N`): the documents of the N cases bench.corpus would write, made from
+unsaved pages, written as NDJSON first (not timed) and sent in bulk requests to a fresh case
+index (cases/s), then the same searches, facets included, straight to the engine. No database
+corpus: at a million cases it would not fit on the machine.
 """
 
 import argparse
 import json
 import os
 import random
+import re
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from functools import cache
+from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 
 from bench.run import (
@@ -35,6 +37,7 @@ from bench.run import (
     reset_database,
     search_page_total,
     summary,
+    time_queries,
 )
 
 # What cadres type besides keywords: a sentence about their situation. Until query
@@ -49,22 +52,11 @@ BULK_CHUNK = 1000  # documents a bulk request
 BULK_SENDERS = 2
 
 
-def _grouped(kind):
-    return KINDS.get(kind, kind)
-
-
 def measure_searches(search, rounds):
     """p50 / p95 overall and by kind (keyword, filtered, sentence), and each query's total."""
-    mix = QUERY_MIX + SENTENCES
-    search(mix[0][2])  # warm-up
-    times, by_kind, totals = [], {}, {}
-    for _ in range(rounds):
-        for label, kind, params in mix:
-            started = time.perf_counter()
-            totals[label] = search(params)
-            elapsed = (time.perf_counter() - started) * 1000
-            times.append(elapsed)
-            by_kind.setdefault(_grouped(kind), []).append(elapsed)
+    times, by_kind, totals = time_queries(
+        search, QUERY_MIX + SENTENCES, rounds, group=lambda kind: KINDS.get(kind, kind)
+    )
     return {
         **summary(times),
         "by_kind": {kind: summary(values) for kind, values in by_kind.items()},
@@ -122,78 +114,45 @@ def side_by_side(args, env):
 # --- the engine alone ------------------------------------------------------------------------
 
 
-@cache
-def _segmented(sentence):
-    """A seed sentence's words: the pool holds a few hundred, so each is segmented once."""
+SENTENCE_END = re.compile(r"(?<=[。！？；\n])")
+
+
+@lru_cache(maxsize=100_000)
+def _segmented_piece(piece):
     from search.text import index_text
 
-    return index_text(sentence)
+    return index_text(piece)
 
 
-def _generated_documents(count, seed, vocab, pool):
-    """(id, document) of `count` synthetic cases, in the case index's mapping. Their text is
-    segmented sentence by sentence (each ends in punctuation, so no word spans two)."""
-    from bench.corpus import paragraph_sentences
-    from cases.filters import case_years
-    from search.text import index_text, to_simplified
+def _segmented(text):
+    """search.text's index_text, a sentence at a time: the corpus recombines a few hundred seed
+    sentences, so each is segmented once (the same words: no word spans a sentence's end)."""
+    return " ".join(filter(None, map(_segmented_piece, SENTENCE_END.split(text))))
 
-    rng = random.Random(seed)
+
+def _generated_documents(count, seed):
+    """(id, document) of `count` synthetic cases: the documents the case index would hold for
+    the cases bench.corpus.build_corpus(count, seed) writes, without writing them."""
+    from taggit.models import Tag
+
+    from bench.corpus import BulkWriter, SeedPool, case_fields, vocabulary
+    from cases.models import CasePageTag, KeyFigure
+    from search.engines.elasticsearch.documents import case_document
+
+    rng, pool, vocab, writer = random.Random(seed), SeedPool(), vocabulary(), BulkWriter()
+    tags = {tag.name: tag for tag in Tag.objects.filter(name__in=pool.tags)}
     for number in range(1, count + 1):
-        region = rng.choice(vocab["regions"])
-        start = rng.randint(1998, 2020)
-        reported = start + rng.randint(0, 5)
-        sentences, lines = [], []
-        for kind in pool.kinds:
-            if kind != "背景" and rng.random() < 0.15:
-                continue
-            heading = rng.choice(pool.headings[kind])
-            paragraphs = paragraph_sentences(rng, pool, kind)
-            sentences += [heading, *(sentence for paragraph in paragraphs for sentence in paragraph)]
-            lines += [heading, *("".join(paragraph) for paragraph in paragraphs)]
-        title = f"{region['name']}：{lines[1][:30]}（合成案例{number}）"
-        summary = rng.sample(pool.summaries, min(len(pool.summaries), 2))
-        summary_text = "".join(summary)
-        yield (
-            number,
-            {
-                "pk": number,
-                "title": index_text(title),
-                "model_name": "",
-                "summary": " ".join(map(_segmented, summary)),
-                "body": " ".join(map(_segmented, sentences)),
-                "headline_raw": to_simplified("\n".join([title, summary_text, region["full_name"]])),
-                "summary_raw": summary_text,
-                "body_raw": "\n".join(lines),
-                "region": region["document"],
-                "domain": rng.choice(vocab["domains"]),
-                "themes": rng.sample(vocab["themes"], rng.randint(1, 3)),
-                "problems": rng.sample(vocab["problems"], rng.randint(1, 3)),
-                "tags": [],
-                "years": case_years(start, reported),
-                "year_reported": reported,
-                "first_published_at": f"{reported}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T08:00:00Z",
-                "featured": False,
-                "path": f"00010001{number:08d}",
-                "key_figures": [],
-            },
-        )
-
-
-def _vocabulary():
-    from cases.taxonomy import Domain, Problem, Region, Theme
-    from search.engines.elasticsearch.documents import place_fields, term_fields
-
-    regions = Region.objects.select_related("parent__parent").filter(children__isnull=True)
-    return {
-        "regions": [{"name": r.name, "full_name": r.full_name, "document": place_fields(r)} for r in regions],
-        "domains": [term_fields(term) for term in Domain.objects.order_by("pk")],
-        "themes": [term_fields(term) for term in Theme.objects.order_by("pk")],
-        "problems": [term_fields(term) for term in Problem.objects.order_by("pk")],
-    }
+        fields, themes, problems, tag_names, figures = case_fields(number, rng, pool, vocab)
+        case = writer.page(fields)  # unsaved: its relations are held in memory (modelcluster)
+        case.pk = number
+        case.themes, case.problems = themes, problems
+        case.tagged_items = [CasePageTag(tag=tags[name]) for name in tag_names]
+        case.key_figures = [KeyFigure(**figure, sort_order=i) for i, figure in enumerate(figures)]
+        yield number, case_document(case, segment=_segmented).to_dict()
 
 
 def engine_alone(args):
-    from bench.corpus import SeedPool, add_extra_regions
+    from bench.corpus import add_extra_regions
     from search.engines.elasticsearch import connection
     from search.engines.elasticsearch.documents import case_index
 
@@ -203,9 +162,9 @@ def engine_alone(args):
         log(f"  writing {args.bulk} generated documents to {feed} (not timed) …")
         partial = feed.with_suffix(".partial")
         with partial.open("w", encoding="utf-8") as out:
-            for number, document in _generated_documents(args.bulk, args.seed, _vocabulary(), SeedPool()):
+            for number, document in _generated_documents(args.bulk, args.seed):
                 out.write(json.dumps({"index": {"_id": number}}) + "\n")
-                out.write(json.dumps(document, ensure_ascii=False) + "\n")
+                out.write(json.dumps(document, ensure_ascii=False, default=datetime.isoformat) + "\n")
                 if number % 100000 == 0:
                     log(f"    {number}/{args.bulk}")
         partial.rename(feed)
@@ -268,14 +227,10 @@ def _send(es, index, lines):
 def _engine_search(params):
     """The engine's answer to the search page's request (a page, the total and every facet),
     without the page's reading of the ten cases from the database (which holds none here)."""
-    from cases.filters import CaseFilter
-    from search.engines.interface import SearchRequest, engine
-    from search.query import parse_query
+    from search.case_search import search_request
+    from search.engines.interface import engine
 
-    case_filter = CaseFilter.from_params({key: value for key, value in params.items() if key not in ("q", "sort")})
-    request = SearchRequest(
-        query=parse_query(params.get("q", "")), case_filter=case_filter, sort=params.get("sort", "relevance")
-    )
+    request, _ = search_request(params)
     return engine().search(request).total
 
 

@@ -252,23 +252,31 @@ def measure_catalogue():
     return round((time.perf_counter() - started) * 1000, 1)
 
 
-def measure_search(rounds, baselines=BASELINES):
+def time_queries(method, mix, rounds, group=lambda kind: kind):
+    """Each query of `mix` answered by `method` `rounds` times after a warm-up (segmenter,
+    dictionary, prepared statements): (every time in ms, the times by group of kind, each
+    query's answer)."""
     from django.db import reset_queries
 
+    method(mix[0][2])
+    times, by_kind, answers = [], {}, {}
+    for _ in range(rounds):
+        for label, kind, params in mix:
+            started = time.perf_counter()
+            answers[label] = method(params)
+            elapsed = (time.perf_counter() - started) * 1000
+            times.append(elapsed)
+            by_kind.setdefault(group(kind), []).append(elapsed)
+            reset_queries()
+    return times, by_kind, answers
+
+
+def measure_search(rounds, baselines=BASELINES):
     methods = {"ours": search_page_total, "icontains": _icontains, "fts_floor": _fts_floor_factory()}
     methods = {name: method for name, method in methods.items() if name == "ours" or name in baselines}
     out = {}
     for name, method in methods.items():
-        method(QUERY_MIX[0][2])  # warm-up: segmenter, dictionary, prepared statements
-        times, by_kind, hits = [], {}, {}
-        for _ in range(rounds):
-            for label, kind, params in QUERY_MIX:
-                started = time.perf_counter()
-                hits[label] = method(params)
-                elapsed = (time.perf_counter() - started) * 1000
-                times.append(elapsed)
-                by_kind.setdefault(kind, []).append(elapsed)
-                reset_queries()
+        times, by_kind, hits = time_queries(method, QUERY_MIX, rounds)
         out[name] = {
             **summary(times),
             "hits": hits,

@@ -8,23 +8,13 @@ from django.core.management import call_command
 from django.forms.models import model_to_dict
 from wagtail.models import Page
 
-from bench.corpus import BulkWriter, SeedPool, build_corpus, case_fields
+from bench.corpus import BulkWriter, SeedPool, build_corpus, case_fields, vocabulary
 from cases.models import CaseIndexPage, CasePage, KeyFigure
-from cases.taxonomy import Domain, Problem, Region, Theme
 from search.engines.database.fulltext import matching_cases
 
 pytestmark = pytest.mark.django_db
 # Differ by construction: the row's identity and place in the tree.
 IDENTITY = {"id", "page_ptr", "path", "slug", "url_path", "translation_key", "latest_revision_created_at"}
-
-
-def vocabulary():
-    return {
-        "regions": list(Region.objects.filter(children__isnull=True).order_by("pk")),
-        "domains": list(Domain.objects.order_by("pk")),
-        "themes": list(Theme.objects.order_by("pk")),
-        "problems": list(Problem.objects.order_by("pk")),
-    }
 
 
 def saved_the_wagtail_way(fields, themes, problems, tags, figures):

@@ -24,6 +24,7 @@ from cases.filters import CaseFilter
 from cases.models import CasePage, RelatedCase
 from cases.taxonomy import Theme
 from search.engines.database.engine import facet_counts
+from search.engines.elasticsearch import connection, indexing
 from search.engines.interface import UNAVAILABLE, SearchRequest, SimilarRequest, database_engine, engine
 from search.query import parse_query
 from tests.search.engine_proxy import EngineProxy
@@ -43,8 +44,6 @@ def built_indexes(django_db_setup, django_db_blocker):
     prefix = settings.SEARCH_ENGINE_INDEX_PREFIX
     if not prefix.startswith("test"):
         pytest.fail("set SEARCH_ENGINE_INDEX_PREFIX=test_portal_ so that the tests cannot touch a real index")
-    from search.engines.elasticsearch import connection, indexing
-
     with django_db_blocker.unblock():
         call_command("update_index", stdout=io.StringIO())
         indexing.rebuild()
@@ -57,8 +56,6 @@ def built_indexes(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def es():
-    from search.engines.elasticsearch import connection
-
     return connection.client()
 
 
@@ -66,31 +63,25 @@ _written = {"index": False}
 
 
 @pytest.fixture
-def rebuilt_after():
+def writes_to_index():
     """For tests that write. The database rolls back after each test, the cluster does not
     (and the journal's ids go back with the database): the next test starts from an index
-    rebuilt from the rolled-back database."""
+    rebuilt from the rolled-back database (clean_index)."""
     _written["index"] = True
 
 
 @pytest.fixture(autouse=True)
 def clean_index(db):
     if _written["index"]:
-        from search.engines.elasticsearch import indexing
-
         indexing.rebuild()
         _written["index"] = False
 
 
 def refresh(es):
-    from search.engines.elasticsearch import connection
-
     es.indices.refresh(index=connection.case_alias())
 
 
 def tokens(es, analyzer, text):
-    from search.engines.elasticsearch import connection
-
     found = es.indices.analyze(index=connection.case_alias(), body={"analyzer": analyzer, "text": text})
     return [token["token"] for token in found["tokens"]]
 
@@ -163,7 +154,7 @@ def test_year_facet_agrees_with_the_year_filter(client):
         assert search_json(client, year=item["value"])["total"] == item["count"]
 
 
-def test_rank_tiers_put_a_title_match_above_text_matches(rebuilt_after, es, django_capture_on_commit_callbacks):
+def test_rank_tiers_put_a_title_match_above_text_matches(writes_to_index, es, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         in_title = publish_case("网格议事测试案例", "正文没有这个词。")
         in_body = publish_case("另一个测试案例", "这里多次写到网格议事：网格议事、网格议事、网格议事。")
@@ -199,7 +190,7 @@ def test_similar_cases_are_the_database_engines(client):
 
 
 def test_publish_edit_unpublish_and_delete_reach_the_index(
-    rebuilt_after, client, es, django_capture_on_commit_callbacks
+    writes_to_index, client, es, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         case = publish_case("集成测试案例", "这里记载了红色物业的做法。")
@@ -222,7 +213,7 @@ def test_publish_edit_unpublish_and_delete_reach_the_index(
     assert case.slug not in slugs(client, q="红色物业")
 
 
-def test_a_renamed_theme_reaches_its_cases(rebuilt_after, client, es, django_capture_on_commit_callbacks):
+def test_a_renamed_theme_reaches_its_cases(writes_to_index, client, es, django_capture_on_commit_callbacks):
     theme = Theme.objects.filter(cases__live=True).first()
     with django_capture_on_commit_callbacks(execute=True):
         theme.name = "测试改名主题"
@@ -233,8 +224,6 @@ def test_a_renamed_theme_reaches_its_cases(rebuilt_after, client, es, django_cap
 
 
 def test_a_rebuild_moves_the_alias_and_readers_never_see_a_half_built_index(es):
-    from search.engines.elasticsearch import connection, indexing
-
     before = set(es.indices.get_alias(name=connection.case_alias()))
     everything = sorted(engine().search(SearchRequest(limit=100)).ids)
     seen_midway = []
@@ -302,7 +291,7 @@ def proxy(settings):
     relay.close()
 
 
-def test_the_engine_going_away_mid_run(proxy, rebuilt_after, client, es, django_capture_on_commit_callbacks):
+def test_the_engine_going_away_mid_run(proxy, writes_to_index, client, es, django_capture_on_commit_callbacks):
     assert slugs(client, q="两会两评") == ["xingshan-lianghui-liangping"]
     proxy.cut()
     # Searching says so in Chinese and offers browsing; browsing and case pages still work.
