@@ -80,15 +80,22 @@ def read_yaml(path):
 
 
 def load_vocabularies(path):
-    """Create the regions and terms listed in `path`; existing ones are left as they are."""
+    """Create the regions and terms listed in `path` (with their aliases); existing ones are left
+    as they are, but for aliases they lack."""
     data = read_yaml(path)
     created = 0
     with transaction.atomic():
         for node in data.get("regions") or []:
             created += _load_region(node, parent=None, depth=0)
         for key, model in (("domains", Domain), ("themes", Theme), ("problems", Problem)):
-            for name in data.get(key) or []:
-                created += model.objects.get_or_create(name=name)[1]
+            for entry in data.get(key) or []:
+                entry = entry if isinstance(entry, dict) else {"name": entry}
+                term, made = model.objects.get_or_create(name=entry["name"])
+                created += made
+                # Seeded aliases fill an empty field only: a reviewer's edits are kept.
+                if entry.get("aliases") and not term.aliases:
+                    term.aliases = "\n".join(entry["aliases"])
+                    term.save()
     return created
 
 

@@ -1,11 +1,16 @@
 """The managed vocabularies a case is filed under: region tree, domain, theme, problem."""
 
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
+
+_ALIAS_SEPARATORS = re.compile(r"[\n\r、,，;；]+")
+MAX_ALIAS_LENGTH = 20
 
 
 def unicode_slug(text):
@@ -25,8 +30,13 @@ class Term(index.Indexed, models.Model):
         help_text="用于筛选网址，留空则按名称生成。",
     )
     description = models.TextField("说明", blank=True)
+    aliases = models.TextField(
+        "别名",
+        blank=True,
+        help_text="同一事物的其他叫法，每行一个（也可用顿号、逗号分隔），如“党员老龄化”；搜索别名会找到归入本词条的案例。",
+    )
 
-    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("aliases"), FieldPanel("description")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -36,8 +46,30 @@ class Term(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def alias_list(self):
+        """The aliases, each once, without the name itself."""
+        found = []
+        for alias in _ALIAS_SEPARATORS.split(self.aliases or ""):
+            alias = alias.strip()
+            if alias and alias != self.name and alias not in found:
+                found.append(alias)
+        return found
+
+    def clean(self):
+        super().clean()
+        too_long = [alias for alias in self.alias_list if len(alias) > MAX_ALIAS_LENGTH]
+        if too_long:
+            raise ValidationError({"aliases": f"别名“{too_long[0][:30]}”过长：每个别名最多 {MAX_ALIAS_LENGTH} 个字。"})
+        clashes = type(self).objects.exclude(pk=self.pk).filter(name__in=self.alias_list).values_list("name", flat=True)
+        if clashes:
+            raise ValidationError(
+                {"aliases": f"“{clashes[0]}”已是另一个{self._meta.verbose_name}的名称，不能作为别名。"}
+            )
+
     def save(self, *args, **kwargs):
         self.slug = self.slug or unicode_slug(self.name)
+        self.aliases = "\n".join(self.alias_list)
         super().save(*args, **kwargs)
 
 
