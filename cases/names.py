@@ -1,9 +1,11 @@
-"""The names the domain gives things, which the segmenter must keep whole: vocabulary terms,
-places (also without 省/市/县) and the published cases' model names."""
+"""The names the domain gives things, handed to the text pipeline at start-up: the words the
+segmenter must keep whole, the terms (and aliases) a query may name, the words a reader may
+type in pinyin or mistype."""
 
 from django.db import DatabaseError, transaction
+from taggit.models import Tag
 
-from search.text import place_words
+from search.text import Term, curated_words, place_words, query_words
 
 from .models import CasePage
 from .taxonomy import Domain, Problem, Region, Theme
@@ -21,6 +23,45 @@ def dictionary_words():
                 words += place_words(name)
             # Only published names: a draft must not change how public text is cut.
             words += CasePage.objects.live().public().exclude(model_name="").values_list("model_name", flat=True)
+    except DatabaseError:
+        return []
+    return words
+
+
+def vocabulary_terms():
+    """The problems, themes and domains with their aliases, as search recognises them in what
+    is typed ([] before the tables exist)."""
+    terms = []
+    try:
+        with transaction.atomic():
+            for kind, model in (("problem", Problem), ("theme", Theme), ("domain", Domain)):
+                terms += [
+                    Term(kind, term.pk, term.slug, term.name, tuple(term.alias_list))
+                    for term in model.objects.order_by("pk")
+                ]
+    except DatabaseError:
+        return []
+    return terms
+
+
+def lexicon_words(cases=None):
+    """The words a reader may type in pinyin or mistype, once for each published case using
+    them: places, model names, tags and the words of titles (of `cases`, a queryset, if given)."""
+    words = []
+    try:
+        with transaction.atomic():
+            if cases is None:
+                for name in Region.objects.values_list("name", flat=True):
+                    words += place_words(name)
+                words += curated_words()
+            published = CasePage.objects.live().public() if cases is None else cases.live().public()
+            for title, model_name in published.values_list("title", "model_name"):
+                words += [word for word in query_words(title) if len(word) >= 2]
+                if model_name:
+                    words.append(model_name)
+            words += Tag.objects.filter(cases_casepagetag_items__content_object__in=published).values_list(
+                "name", flat=True
+            )
     except DatabaseError:
         return []
     return words

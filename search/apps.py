@@ -8,13 +8,20 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from cases import finding
-        from cases.names import dictionary_words
+        from cases.names import dictionary_words, lexicon_words, vocabulary_terms
 
         from . import listing, signals, similar, text
 
         # The segmenter's words: the curated list now, the domain's names when it first loads.
         text.dictionary.use(
             text.dictionary.read_word_list(settings.FIXTURES_DIR / "search_dictionary.txt"), dictionary_words
+        )
+        # What a query may name, spell in pinyin or mistype, do without, and say in other words.
+        text.vocabulary.use(
+            vocabulary_terms,
+            lexicon_words,
+            text.dictionary.read_word_list(settings.FIXTURES_DIR / "query_fillers.txt"),
+            [line.split() for line in text.dictionary.read_word_list(settings.FIXTURES_DIR / "query_synonyms.txt")],
         )
         # What case pages show of search's answers (cases does not import search).
         finding.provide(

@@ -6,12 +6,13 @@ CasePage.objects.published(), so what a reader is shown is always checked in the
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
 from django.db.models import Q
 from taggit.models import Tag
 
-from cases.filters import CaseFilter
+from cases.filters import BY_NAME, CaseFilter
 from cases.models import CasePage
 from cases.taxonomy import Problem, Theme
 
@@ -22,7 +23,7 @@ from .listing import browse_vocabularies
 from .paging import paginate
 from .query import ParsedQuery, parse_query
 from .ranking import SORTS
-from .text import fold
+from .text import fold, vocabulary
 
 PAGE_SIZE = 10
 
@@ -48,7 +49,7 @@ class SearchResults:
 def search_request(params):
     """The SearchRequest that request parameters `params` (a QueryDict or dict) describe, and the
     messages about what was sent."""
-    query = parse_query(params.get("q", ""))
+    query = parse_query(params.get("q", ""), as_typed=params.get("as_typed") == "1")
     case_filter = CaseFilter.from_params(params)
     sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
     messages = list(case_filter.errors)
@@ -99,18 +100,59 @@ def search_cases(params):
     )
 
 
-def suggestions(limit=8):
-    """Themes and model names to offer when a search finds nothing."""
-    themes = list(browse_vocabularies()["themes"][:limit])
+def suggestions(query=None, limit=8):
+    """What to offer when a search finds nothing: the problems and themes cases are filed under,
+    the vocabulary terms closest to what was typed, and model names."""
+    browse = browse_vocabularies()
+    closest = []
+    if query is not None and query.text:
+        closest = [
+            {"label": BY_NAME[term.kind].label, "name": term.name, "url": "?" + urlencode({term.kind: term.slug})}
+            for term in vocabulary.matcher().closest("".join(fold(query.text).split()))
+        ]
     model_names = list(CasePage.objects.published().exclude(model_name="").values_list("model_name", flat=True)[:limit])
-    return {"themes": themes, "model_names": model_names}
+    return {
+        "closest": closest,
+        "problems": list(browse["problems"]),
+        "themes": list(browse["themes"][:limit]),
+        "model_names": model_names,
+    }
+
+
+def understanding(query, params):
+    """What the page says it understood of the query: the terms it recognised (each a link to
+    the cases filed under it), and the corrections it made ("您是不是要找"), with a link to
+    search as typed instead."""
+    recognised = [
+        {
+            "label": BY_NAME[concept.kind].label,
+            "name": concept.name,
+            "url": "?" + urlencode({concept.kind: concept.slug}),
+        }
+        for concept in query.concepts
+    ]
+    corrected = None
+    if query.corrections:
+        meant = fold(query.text)
+        for typed, word in query.corrections:
+            meant = meant.replace(typed, word, 1)
+        as_typed = {name: params.get(name) for name in (*FACET_LABELS, "sort") if params.get(name)}
+        corrected = {
+            "meant": " ".join(meant.split()),
+            "typed": query.text,
+            "as_typed_url": "?" + urlencode({"q": query.text, **as_typed, "as_typed": "1"}),
+        }
+    return {"recognised": recognised, "corrected": corrected}
 
 
 def autocomplete(text, limit=8):
-    """Titles, model names, themes, problems and tags containing what was typed (繁/简 alike)."""
+    """Titles, model names, themes, problems and tags containing what was typed (繁/简 alike, or
+    the word its pinyin spells)."""
     typed = fold(text).strip()[:50]
     if not typed:
         return []
+    # Pinyin or its initials (xingshan, jtjj) complete as the word they spell.
+    typed = vocabulary.lexicon().from_pinyin("".join(typed.split())) or typed
     found = []
     published = CasePage.objects.published()
     for case in published.filter(Q(title__icontains=typed) | Q(model_name__icontains=typed))[:limit]:

@@ -1,19 +1,28 @@
-"""Turning what a reader typed into the words and phrases an engine searches for (pipeline
-terms), and the backend query Wagtail's own search takes for them."""
+"""Turning what a reader typed into what an engine searches for: the words (pipeline terms),
+the vocabulary terms the query names (concepts), quoted phrases, and the corrections made."""
 
 import re
 from dataclasses import dataclass, field
 
-from wagtail.search.query import And, MatchAll, Or, PlainText
-
-from .text import fold, normalise, query_words, word_parts
+from .text import fold, normalise, query_words, understand, word_parts
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 12
 # Quoted phrases, in ASCII or Chinese quotation marks.
 PHRASE = re.compile(r'"([^"]*)"|“([^”]*)”|「([^」]*)」|‘([^’]*)’')
-# Function words that only narrow a query when typed beside real words.
-STOP_WORDS = {"的", "了", "和", "与", "及", "在", "是", "对", "等", "之", "中", "或"}
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A vocabulary term the query names: it matches the cases filed under the term, and the
+    texts holding every one of `words` (what was typed for it)."""
+
+    kind: str  # the filter it is a value of: problem, theme, domain
+    pk: int
+    slug: str
+    name: str
+    aliases: tuple
+    words: tuple
 
 
 @dataclass
@@ -21,40 +30,61 @@ class ParsedQuery:
     text: str = ""
     words: list = field(default_factory=list)
     phrases: list = field(default_factory=list)
+    concepts: list = field(default_factory=list)
+    corrections: list = field(default_factory=list)  # (typed, meant): pinyin read, slips corrected
+    dropped: list = field(default_factory=list)  # question and filler words left out
+    synonyms: dict = field(default_factory=dict)  # word → the words meaning the same (each also matches)
     truncated: bool = False
+    as_typed: bool = False  # no pinyin read, no slip corrected
 
     def __bool__(self):
-        return bool(self.words)
+        return bool(self.words or self.concepts)
 
-    def backend_query(self):
-        """All words required; a compound matches as a whole or as all of its parts."""
-        if not self.words:
-            return MatchAll()
-        return And([self._word_query(word) for word in self.words])
+    @property
+    def text_words(self):
+        """Every word typed that an engine looks for in text: the words and the concepts' words."""
+        found = list(self.words)
+        for concept in self.concepts:
+            found += [word for word in concept.words if word not in found]
+        return found
 
-    def whole_words_query(self):
-        """All words required as written, none split into parts; None when no word has parts."""
-        if not any(word_parts(word) for word in self.words):
-            return None
-        return And([PlainText(word) for word in self.words])
+    def alternatives(self, word):
+        """A word and the words meaning the same: a text holding any of them holds the word."""
+        return (word, *self.synonyms.get(word, ()))
 
-    @staticmethod
-    def _word_query(word):
-        parts = word_parts(word)
-        if not parts:
-            return PlainText(word)
-        return Or([PlainText(word), And([PlainText(part) for part in parts])])
+    @property
+    def ranked_words(self):
+        """The words relevance is scored on: every word typed and the words meaning the same."""
+        return list(dict.fromkeys(other for word in self.text_words for other in self.alternatives(word)))
+
+    @property
+    def partial(self):
+        """Whether a match may hold only some of the words relevance is scored on (a concept's
+        filed cases, a synonym), so that relevance must score any of them, not all."""
+        return bool(self.concepts or self.synonyms)
+
+    @property
+    def clauses(self):
+        """What a match holds, one clause each: a word, or a Concept."""
+        return [*self.words, *self.concepts]
+
+    def has_compounds(self):
+        """Whether a word matches through all of its parts too (户联理事会 → 户联/理事会)."""
+        return any(word_parts(word) for word in self.text_words)
 
     def highlight_terms(self):
-        """Strings to mark in original text: the phrases, the words and their parts, longest first."""
-        terms = set(self.phrases) | set(self.words)
-        for word in self.words:
+        """Strings to mark in original text: the phrases, the words and their parts, the concepts'
+        names and aliases, longest first."""
+        terms = set(self.phrases) | set(self.text_words)
+        for word in self.text_words:
             terms.update(part for part in word_parts(word) if len(part) > 1)
+        for concept in self.concepts:
+            terms.update(fold(name) for name in (concept.name, *concept.aliases))
         return sorted(terms, key=len, reverse=True)
 
 
-def parse_query(raw):
-    """Parse a query; never fails, whatever the input."""
+def parse_query(raw, as_typed=False):
+    """Parse a query; never fails, whatever the input. `as_typed`: read no pinyin, correct no slip."""
     text = " ".join(normalise(raw or "").split())
     truncated = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH]
@@ -65,12 +95,34 @@ def parse_query(raw):
         folded = "".join(fold(phrase).split())
         if folded:
             phrases.append(folded)
-        return f" {phrase} "
+        return " "
 
+    unquoted = PHRASE.sub(take_phrase, text)
+    understood = understand(unquoted, as_typed=as_typed)
     words = []
-    for word in query_words(PHRASE.sub(take_phrase, text)):
+    # Quoted text is searched as written: its words, no terms recognised, nothing corrected.
+    for word in [*understood.words, *(word for phrase in phrases for word in query_words(phrase))]:
         if word not in words:
             words.append(word)
-    meaningful = [word for word in words if word not in STOP_WORDS]
-    words = (meaningful or words)[:MAX_WORDS]
-    return ParsedQuery(text=text, words=words, phrases=phrases, truncated=truncated)
+    concepts = [
+        Concept(
+            mention.term.kind,
+            mention.term.pk,
+            mention.term.slug,
+            mention.term.name,
+            mention.term.aliases,
+            tuple(query_words(mention.typed)),
+        )
+        for mention in understood.mentions
+    ]
+    return ParsedQuery(
+        text=text,
+        words=words[:MAX_WORDS],
+        phrases=phrases,
+        concepts=concepts[:MAX_WORDS],
+        corrections=understood.corrections,
+        dropped=understood.dropped,
+        synonyms={word: understood.synonyms[word] for word in words[:MAX_WORDS] if word in understood.synonyms},
+        truncated=truncated,
+        as_typed=as_typed,
+    )

@@ -3,27 +3,25 @@ dictionary stay in step with what is published and with the vocabularies."""
 
 from cases import signals as domain
 from cases.models import CasePage
+from cases.names import lexicon_words
 from cases.taxonomy import Region
 
 from .engines.interface import engine
-from .text import add_words, place_words
+from .text import add_words, place_words, vocabulary
 
 
 def cases_changed(sender, case_ids, change, **kwargs):
     engine().index(case_ids)
     if change == domain.PUBLISHED:
         # Only published names: a draft must not change how public text is cut.
-        add_words(
-            CasePage.objects.filter(pk__in=case_ids)
-            .live()
-            .public()
-            .exclude(model_name="")
-            .values_list("model_name", flat=True)
-        )
+        published = CasePage.objects.filter(pk__in=case_ids)
+        add_words(published.live().public().exclude(model_name="").values_list("model_name", flat=True))
+        vocabulary.learn(lexicon_words(published))
 
 
 def vocabulary_changed(sender, term, case_ids, **kwargs):
     add_words(place_words(term.name) if sender is Region else [term.name])
+    vocabulary.reset()  # terms and aliases are read afresh when next needed
     # Cases carry their terms' names in the index: a renamed term must reach them.
     engine().index(case_ids)
 

@@ -4,14 +4,14 @@ from django.http import JsonResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
-from .case_search import autocomplete, search_cases, suggestions
+from .case_search import autocomplete, search_cases, suggestions, understanding
 from .engines.interface import UNAVAILABLE
 from .facets import FACET_LABELS
 from .ranking import SORTS
 
 # What the page's links carry over: the search's own parameters, as parsed. Echoing whatever
 # was sent made every facet link repeat a 100,000-character parameter (a 37 MB page).
-LINK_PARAMETERS = ("q", *FACET_LABELS, "sort")
+LINK_PARAMETERS = ("q", *FACET_LABELS, "sort", "as_typed")
 MAX_VALUE_LENGTH = 100
 
 
@@ -99,6 +99,7 @@ def _search_response(request, results):
                 "results": [_result_json(hit, request) for hit in results.hits],
                 "facets": results.facets,
                 "errors": results.errors,
+                "understood": understanding(results.query, request.GET),
             },
             json_dumps_params={"ensure_ascii": False},
         )
@@ -127,7 +128,8 @@ def _search_response(request, results):
                 if results.page.has_next()
                 else None,
             },
-            "suggestions": suggestions() if not results.hits else None,
+            "suggestions": suggestions(results.query) if not results.hits else None,
+            **understanding(results.query, request.GET),
         },
     )
 

@@ -8,6 +8,7 @@ from cases.fixtures import load_cases, load_collections
 from cases.models import CaseIndexPage, CasePage
 from portal.setup import setup_portal
 from search.engines.database import catalogue
+from search.text import vocabulary
 
 SEED_SLUGS = [
     "wuchang-1-3",
@@ -29,8 +30,10 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def fresh_catalogue():
-    """Each test starts with no search catalogue: the rollback of the test before sent no signals."""
+    """Each test starts with no search catalogue and reads the vocabulary's terms afresh: the
+    rollback of the test before sent no signals."""
     catalogue.forget()
+    vocabulary.reset_terms()
 
 
 @pytest.fixture

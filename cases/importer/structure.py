@@ -8,7 +8,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from search.text import curated_words, fold, query_words, segmenter, to_simplified
+from search.text import curated_words, fold, segmenter, to_simplified
+from search.text import vocabulary as search_vocabulary
 
 from ..taxonomy import Domain, Problem, Region, Theme
 from .clean import ISSUER, Removed
@@ -676,18 +677,13 @@ def summary(sections):
     return result.strip()
 
 
-def _term_matches(name, folded):
-    if fold(name) in folded:
-        return True
-    words = [word for word in query_words(name) if len(word) >= 2]
-    return len(words) >= 2 and all(word in folded for word in words)
-
-
 def vocabulary(text, model):
-    """Suggested domain, themes, problems and tags (curated dictionary words used ≥ 2 times)."""
+    """Suggested domain, themes, problems and tags (curated dictionary words used ≥ 2 times).
+    Themes and problems are those the text names, by name or alias, as search recognises them."""
     folded = fold(text)
-    themes = [term for term in Theme.objects.all() if _term_matches(term.name, folded)]
-    problems = [term for term in Problem.objects.all() if _term_matches(term.name, folded)]
+    named = {(term.kind, term.pk) for term in search_vocabulary.matcher().in_document(folded)}
+    themes = [term for term in Theme.objects.all() if ("theme", term.pk) in named]
+    problems = [term for term in Problem.objects.all() if ("problem", term.pk) in named]
     domain_counts = {domain: folded.count(fold(domain.name)[:2]) for domain in Domain.objects.all()}
     domain = max(domain_counts, key=domain_counts.get, default=None)
     domain = domain if domain and domain_counts[domain] >= 3 else None

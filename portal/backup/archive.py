@@ -77,7 +77,7 @@ from django.utils import timezone
 
 from cases import changes
 from search.engines.interface import database_engine
-from search.text import reset_segmenter
+from search.text import reset_segmenter, vocabulary
 
 FORMAT = "portal-backup"
 FORMAT_VERSION = 1
@@ -610,6 +610,7 @@ def _search_backends():
 
 def _rebuild_database_index(log):
     reset_segmenter()  # its dictionary holds the vocabularies of the old data
+    vocabulary.reset()
     for name, in_database in _search_backends():
         if in_database:
             log(f"重建后台页面搜索索引（{name}）…")
@@ -702,6 +703,7 @@ def restore_backup(path, using=DEFAULT_DB_ALIAS, log=None):
             # The failed transaction may have left this process's caches with restored rows.
             ContentType.objects.clear_cache()
             reset_segmenter()  # its dictionary holds the vocabularies of the old data
+            vocabulary.reset()
             if isinstance(error, BackupError):
                 raise BackupError(f"恢复失败，已回滚，数据库和媒体文件均未改动：{error}") from error
             if isinstance(error, Exception):

@@ -1,9 +1,12 @@
 """The Chinese text pipeline, a leaf that imports nothing of the project.
 
 normalise → fold 繁→简 → segment with the domain dictionary (pipeline.py; the words are handed
-in at start-up, dictionary.py); the segmented index fields pages declare (fields.py).
+in at start-up, dictionary.py); the segmented index fields pages declare (fields.py); the terms,
+aliases and pinyin of the domain's words (vocabulary.py), and what a query means by them
+(understanding.py).
 """
 
+from . import vocabulary
 from .dictionary import curated_words, place_words
 from .pipeline import (
     CONTROL_CHARACTERS,
@@ -21,9 +24,14 @@ from .pipeline import (
     to_simplified,
     word_parts,
 )
+from .understanding import Understood, understand
+from .vocabulary import Mention, Term
 
 __all__ = [
     "CONTROL_CHARACTERS",
+    "Mention",
+    "Term",
+    "Understood",
     "SEARCH_ONLY_FOLDS",
     "add_words",
     "curated_words",
@@ -38,5 +46,7 @@ __all__ = [
     "segmenter",
     "strip_pinyin_notes",
     "to_simplified",
+    "understand",
+    "vocabulary",
     "word_parts",
 ]

@@ -350,6 +350,11 @@ def word_or_parts(word, parts, fields):
     return {"bool": {"should": [combined(word, fields), {"bool": {"must": [combined(p, fields) for p in parts]}}]}}
 
 
+def scored(query):
+    """The relevance query: `query`'s own score squeezed into [0, 1), below the rank tiers."""
+    return {"script_score": {"query": query, "script": {"source": "_score / (_score + 1)"}}}
+
+
 def facet(field, order=None):
     order = order or [{"_count": "desc"}, {"_key": "asc"}]
     return {"terms": {"field": field, "size": 200, "order": order}}
@@ -375,15 +380,16 @@ def test_search_request_ranks_filters_counts_highlights_and_pages(cluster, clien
     assert request["body"] == {
         "query": {
             "bool": {
-                "must": [
-                    {
-                        "script_score": {
-                            "query": {"bool": {"must": [word_or_parts("两会两评", parts, TEXT)]}},
-                            "script": {"source": "_score / (_score + 1)"},
-                        }
-                    }
+                # the word (whole or all its parts) required, unscored; then the request's filters
+                "filter": [
+                    word_or_parts("两会两评", parts, TEXT),
+                    {"term": {"region.path": "湖北省"}},
+                    {"term": {"years": 2009}},
                 ],
-                "should": [  # rank tiers: title or model name, title slot, words as written
+                # relevance, then the rank tiers: title or model name, title slot, words as written
+                # (no "named" tier: the query names no vocabulary term)
+                "should": [
+                    scored({"bool": {"must": [word_or_parts("两会两评", parts, TEXT)]}}),
                     {
                         "constant_score": {
                             "filter": {"bool": {"must": [word_or_parts("两会两评", parts, TITLE)]}},
@@ -399,7 +405,6 @@ def test_search_request_ranks_filters_counts_highlights_and_pages(cluster, clien
                     {"constant_score": {"filter": {"bool": {"must": [combined("两会两评", TEXT)]}}, "boost": 1}},
                 ],
                 "minimum_should_match": 0,
-                "filter": [{"term": {"region.path": "湖北省"}}, {"term": {"years": 2009}}],
             }
         },
         "aggs": AGGS,
@@ -430,14 +435,20 @@ def test_newest_first_drops_the_rank_tiers_and_quoted_phrases_filter(cluster, cl
     search_json(client, q='"党员创业"', sort="newest", theme="服务群众")
     body = cluster.sent("/_search")[0]["body"]
     assert body["sort"] == NEWEST
-    assert body["query"]["bool"]["must"][0]["script_score"]["query"] == {
-        "bool": {"must": [combined("党员", TEXT), combined("创业", TEXT)]}
+    assert body["query"] == {
+        "bool": {
+            # each word required, then the phrase as written, then the request's filters
+            "filter": [
+                combined("党员", TEXT),
+                combined("创业", TEXT),
+                {"multi_match": {"query": "党员创业", "type": "phrase", "fields": ["headline_raw", "body_raw"]}},
+                {"term": {"themes.slug": "服务群众"}},
+            ],
+            # relevance only: no rank tier
+            "should": [scored({"bool": {"must": [combined("党员", TEXT), combined("创业", TEXT)]}})],
+            "minimum_should_match": 0,
+        }
     }
-    assert "should" not in body["query"]["bool"]
-    assert body["query"]["bool"]["filter"] == [
-        {"multi_match": {"query": "党员创业", "type": "phrase", "fields": ["headline_raw", "body_raw"]}},
-        {"term": {"themes.slug": "服务群众"}},
-    ]
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from search.engines.interface import UNAVAILABLE
 from search.listing import BrowseTerm, browse_vocabularies
 from tests.conftest import SEED_SLUGS
 from tests.search import test_elasticsearch
-from tests.search.test_elasticsearch import AGGS, HEADLINE, NEWEST, TEXT, TITLE, combined, search_reply
+from tests.search.test_elasticsearch import AGGS, HEADLINE, NEWEST, TEXT, TITLE, combined, scored, search_reply
 
 pytestmark = pytest.mark.django_db
 
@@ -163,18 +163,13 @@ def test_the_home_page_asks_for_the_featured_and_the_latest_cases(cluster, clien
 
 def ranking_query(word):
     """The search page's query for one word without parts (search.text.word_parts(word) == []),
-    without filters: no as-written tier, and the rank tiers optional beside `must`."""
+    without filters: the word required (unscored), relevance and the rank tiers optional beside it
+    (no as-written tier, no named tier; a bool with a filter needs no should to match)."""
     return {
         "bool": {
-            "must": [
-                {
-                    "script_score": {
-                        "query": {"bool": {"must": [combined(word, TEXT)]}},
-                        "script": {"source": "_score / (_score + 1)"},
-                    }
-                }
-            ],
+            "filter": [combined(word, TEXT)],
             "should": [
+                scored({"bool": {"must": [combined(word, TEXT)]}}),
                 {"constant_score": {"filter": {"bool": {"must": [combined(word, TITLE)]}}, "boost": 4}},
                 {"constant_score": {"filter": {"bool": {"must": [combined(word, HEADLINE)]}}, "boost": 2}},
             ],
@@ -223,7 +218,10 @@ def test_the_api_hands_the_cases_its_field_filters_allow_to_the_engine(cluster, 
     response = client.get("/api/v2/pages/", {"search": "党建", "unit_level": level})
     assert response.status_code == 200
     (request,) = cluster.sent("/_search")
-    assert request["body"]["query"]["bool"]["filter"] == [{"ids": {"values": [str(pk) for pk in allowed]}}]
+    assert request["body"]["query"]["bool"]["filter"] == [
+        combined("党建", TEXT),  # the word, required
+        {"ids": {"values": [str(pk) for pk in allowed]}},
+    ]
     # never a case the field filter refused, whatever the engine answers
     assert [item["id"] for item in response.json()["items"]] == [pk for pk in [wuchang.pk] if pk in allowed]
 
@@ -233,6 +231,7 @@ def test_the_api_narrowed_by_field_and_case_filters_sends_both(cluster, client):
     client.get("/api/v2/pages/", {"search": "党建", "unit_level": "县", "theme": "服务群众"})
     (request,) = cluster.sent("/_search")
     assert request["body"]["query"]["bool"]["filter"] == [
+        combined("党建", TEXT),  # the word, required
         {"term": {"themes.slug": "服务群众"}},
         {"ids": {"values": [str(pk) for pk in sorted(allowed)]}},
     ]
@@ -241,7 +240,7 @@ def test_the_api_narrowed_by_field_and_case_filters_sends_both(cluster, client):
 def test_the_api_without_field_filters_sends_no_ids(cluster, client):
     client.get("/api/v2/pages/", {"search": "党建", "theme": "服务群众"})
     (request,) = cluster.sent("/_search")
-    assert request["body"]["query"]["bool"]["filter"] == [{"term": {"themes.slug": "服务群众"}}]
+    assert request["body"]["query"]["bool"]["filter"] == [combined("党建", TEXT), {"term": {"themes.slug": "服务群众"}}]
 
 
 @pytest.mark.parametrize("params", [{}, {"order": "title"}, {"unit_level": "县"}], ids=["page", "ordered", "within"])

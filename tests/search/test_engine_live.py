@@ -31,6 +31,7 @@ from tests.search.engine_proxy import EngineProxy
 from tests.search.search_client import search_json, slugs
 from tests.search.test_relevance import JUDGEMENTS, MRR_FLOOR, reciprocal_rank
 from tests.search.test_search_page import publish_case
+from tests.search.test_situations import JUDGED as SITUATIONS
 
 pytestmark = [pytest.mark.engine, pytest.mark.django_db]
 
@@ -128,6 +129,23 @@ def test_the_relevance_set_gives_the_same_answers_as_the_database_engine():
     assert differ == []
 
 
+def test_situation_queries_match_what_the_database_engine_matches():
+    """Questions, sentences, pinyin and typos (tests/search/situations.yaml): understood once in
+    Python, then the same cases match on both engines, best match included, with the same note;
+    the judged set's hit@3 is printed for each."""
+    rows, differ = [], []
+    for item in SITUATIONS:
+        database, cluster = both(query=parse_query(item["query"]))
+        rows.append((item, names(database.ids), names(cluster.ids)))
+        if set(database.ids) != set(cluster.ids) or database.notes != cluster.notes:
+            differ.append((item["query"], names(database.ids), names(cluster.ids), database.notes, cluster.notes))
+    answered = [(item, database, cluster) for item, database, cluster in rows if item["relevant"]]
+    for column, label in ((1, "database engine"), (2, "search cluster")):
+        hits = sum(bool(set(row[column][:3]) & set(row[0]["relevant"])) for row in answered)
+        print(f"\nsituations, {label}: hit@3 {hits / len(answered):.2f}")
+    assert differ == []
+
+
 def test_facets_count_what_the_database_engine_counts(client, monkeypatch):
     monkeypatch.setattr("search.case_search.PAGE_SIZE", 100)
     for params in ({"q": "党建"}, {"q": "合作社", "region": "黑龙江省"}, {}):
@@ -174,7 +192,11 @@ def test_quoted_phrases_and_traditional_script(client):
         case = CasePage.objects.get(slug=slug)
         assert "党员创业" in case.search_headline() + case.body_text()
     assert slugs(client, q="黨建 城鄉") == slugs(client, q="党建 城乡")
-    assert slugs(client, q="城乡联建") == ["zhucheng-chengxiang-lianjian"]
+    # 城乡联建 is written apart in its case (城乡基层党组织联建), and is an alias of the theme
+    # 城乡统筹与结对共建: the case naming it comes first, then the theme's other cases.
+    found = slugs(client, q="城乡联建")
+    assert found[0] == "zhucheng-chengxiang-lianjian"
+    assert set(found) == set(CasePage.objects.filter(themes__name="城乡统筹与结对共建").values_list("slug", flat=True))
 
 
 def test_similar_cases_are_the_database_engines(client):

@@ -1,24 +1,30 @@
 import pytest
-from wagtail.search.query import And, MatchAll, Or, PlainText
 
-from search.query import MAX_QUERY_LENGTH, MAX_WORDS, parse_query
-from search.text import query_words
+from search.query import MAX_QUERY_LENGTH, MAX_WORDS, Concept, parse_query
+from search.text import query_words, word_parts
 
 pytestmark = pytest.mark.django_db
 
 
 def test_words_are_all_required():
-    query = parse_query("城乡 联建")
-    assert query.words == ["城乡", "联建"]
-    assert isinstance(query.backend_query(), And)
+    # A match holds every clause: each word typed is one. (城乡 联建, the words here before, now
+    # names the theme 城乡统筹与结对共建 by its alias 城乡联建 written apart: one concept, below.)
+    query = parse_query("党员 创业")
+    assert query.words == ["党员", "创业"] and query.concepts == []
+    assert query.clauses == ["党员", "创业"]
+    (concept,) = parse_query("城乡 联建").clauses
+    assert isinstance(concept, Concept) and concept.name == "城乡统筹与结对共建"
+    assert concept.words == ("城乡", "联建")
 
 
 def test_a_compound_matches_whole_or_as_all_its_parts():
-    (word_query,) = parse_query("城乡联建").backend_query().subqueries
-    assert isinstance(word_query, Or)
-    whole, parts = word_query.subqueries
-    assert whole.query_string == "城乡联建"
-    assert [part.query_string for part in parts.subqueries] == ["城乡", "联建"]
+    # 城乡联建, the compound here before, is now an alias of a theme (no word, one concept);
+    # 户联理事会 names no vocabulary term.
+    query = parse_query("户联理事会")
+    assert query.clauses == ["户联理事会"]
+    assert word_parts("户联理事会") == ["户联", "理事会"]
+    assert query.has_compounds() and not parse_query("党员 创业").has_compounds()
+    assert query.highlight_terms() == ["户联理事会", "理事会", "户联"]  # the whole and each part
 
 
 @pytest.mark.parametrize("typed", ['"农村党建"', "“农村党建”", "「农村党建」"])
@@ -36,7 +42,7 @@ def test_function_words_are_dropped_beside_real_words():
 def test_empty_and_punctuation_only_queries_match_everything():
     for typed in ["", "   ", '"" * ()', None]:
         query = parse_query(typed)
-        assert not query and isinstance(query.backend_query(), MatchAll)
+        assert not query and query.clauses == [] and query.text_words == []
 
 
 def test_long_queries_are_cut_and_say_so():
@@ -47,6 +53,6 @@ def test_long_queries_are_cut_and_say_so():
 
 def test_backend_sees_only_words():
     query = parse_query('NEAR(党建, 5) OR "村" * title:x')
-    for word in query.words:
-        assert word.isalnum()
-    assert all(isinstance(q, (PlainText, Or)) for q in query.backend_query().subqueries)
+    # No operator, field or wildcard reaches an engine: plain words, the quoted one last.
+    assert query.clauses == query.words == ["near", "党建", "5", "or", "title", "x", "村"]
+    assert all(word.isalnum() for word in query.clauses)

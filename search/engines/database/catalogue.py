@@ -33,7 +33,7 @@ from cases import changes
 from cases.filters import BY_NAME, FILTERS, MAX_YEARS, case_years, in_year, year_label
 from cases.models import CasePage, RelatedCase, vocabulary_links
 from cases.taxonomy import Region
-from search.text import word_parts
+from search.text import reset_segmenter, vocabulary, word_parts
 
 from .case_sets import CaseSet
 
@@ -217,6 +217,10 @@ class Catalogue:
             else:
                 allowed &= self._filtered((each.name, value.pk))
         return allowed
+
+    def filed_under(self, kind, pk):
+        """The published cases filed under a term (kind: its filter's name)."""
+        return self._filtered((kind, pk))
 
     def _filtered(self, key):
         packed = self.filters.get(key)
@@ -560,6 +564,10 @@ def catalogue():
             kinds = {kind for _, kind, _ in entries}
             case_ids = sorted({pk for _, kind, ids in entries if kind == changes.ContentChange.CASES for pk in ids})
             if kinds & {changes.ContentChange.VOCABULARY, changes.ContentChange.EVERYTHING}:
+                # Another process may have changed a term: its names and aliases, and the words
+                # the segmenter keeps whole, are read afresh here too.
+                vocabulary.reset()
+                reset_segmenter()
                 _reload()
             elif _applied(listed, case_ids):
                 _state["applied"] = entries[-1][0]

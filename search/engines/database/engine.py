@@ -4,13 +4,17 @@ facets on bit sets (case_sets), so a word matching every case costs little more 
 """
 
 import logging
+from functools import reduce
+from operator import and_, or_
 
+import numpy as np
 from django.db import DatabaseError, transaction
 
 from cases.models import CasePage
 from search.facets import MAX_VALUES
-from search.ranking import TIERS
-from search.text import fold, word_parts
+from search.query import Concept
+from search.ranking import TIERS, best_match_floor, best_match_notes, clause_weight
+from search.text import fold
 
 from ..interface import SearchPage, SimilarCases
 from . import index as case_index
@@ -24,36 +28,90 @@ logger = logging.getLogger(__name__)
 PHRASE_CANDIDATES = 1000
 
 
-def _tier_members(tier, words):
-    """The cases in `tier` for `words` (a CaseSet, published or not), or None when the query
+def _tier_members(tier, query):
+    """The cases in `tier` for `query` (a CaseSet, published or not), or None when the query
     has no such tier."""
+    words = query.text_words
+    if tier.name == "named":
+        return reduce(and_, (_filed(concept) for concept in query.concepts)) if query.concepts else None
     if tier.name == "title":
         return catalogue().in_title(words)
     if tier.name == "headline":
         return matching_cases(words, title_only=True)
     if tier.name == "as_written":
-        return matching_cases(words, whole_words=True) if any(word_parts(word) for word in words) else None
+        return matching_cases(words, whole_words=True) if query.has_compounds() else None
     raise ValueError(f"unknown rank tier {tier.name}")
+
+
+def _filed(concept):
+    return catalogue().filed_under(concept.kind, concept.pk)
+
+
+def _clause_cases(clause, query):
+    """The cases a clause matches: a word's (or a word's meaning the same), or a concept's
+    (filed under its term, or holding every word typed for it)."""
+    if isinstance(clause, Concept):
+        return _filed(clause) | matching_cases(list(clause.words))
+    return reduce(or_, (matching_cases([word]) for word in query.alternatives(clause)))
+
+
+def matching_all(query):
+    """The cases holding every clause of `query`."""
+    plain = [word for word in query.words if word not in query.synonyms]
+    found = matching_cases(plain) if plain else catalogue().shown
+    for clause in query.clauses:
+        if isinstance(clause, Concept) or clause in query.synonyms:
+            found = found & _clause_cases(clause, query)
+    return found
+
+
+def _ranking(query, any_word=False):
+    return relevance_ranking(query.ranked_words, any_word=any_word or query.partial)
 
 
 def ranked_ids(query, allowed, notes=None):
     """The cases among `allowed` (a CaseSet) matching `query`, best first (a RankedIds); what the
     reader should know of the search is added to `notes`."""
-    words = query.words
-    matched = matching_cases(words)
+    matched = matching_all(query)
     matches = allowed & matched
     if not matches:
-        return RankedIds([])
+        return _best_matches(query, allowed, notes)
     tiers = [matches]
     for tier in TIERS:
-        members = _tier_members(tier, words)
+        members = _tier_members(tier, query)
         if members is not None:
             tiers = [part for group in tiers for part in (group & members, group - members)]
     if worth_ranking(len(matched)):
-        ranked = RankedIds(tiers, rank=relevance_ranking(words))
+        ranked = RankedIds(tiers, rank=_ranking(query))
     else:
         ranked = RankedIds(tiers, catalogue().listing)
     return _with_phrases(ranked, query.phrases, notes) if query.phrases else ranked
+
+
+def _best_matches(query, allowed, notes, order=None):
+    """When no case holds every clause: the cases holding at least search.ranking's share of the
+    clauses' weight, the most first (a RankedIds, empty when none holds enough)."""
+    clauses = query.clauses
+    if len(clauses) < 2 or query.phrases:
+        return RankedIds([])
+    listed = catalogue()
+    found = [_clause_cases(clause, query) & listed.shown for clause in clauses]
+    matches = [len(cases) for cases in found]
+    weights = [clause_weight(count, len(listed.shown)) for count in matches]
+    scores = np.zeros(listed.size, dtype=np.int64)
+    for cases, weight in zip(found, weights):
+        scores[cases.pks()] += weight
+    candidates = np.flatnonzero(scores >= best_match_floor(weights, matches))
+    candidates = candidates[allowed.holds(candidates)]
+    if not len(candidates):
+        return RankedIds([])
+    if notes is not None:
+        notes += best_match_notes(clauses, matches)
+    if order is not None:
+        return RankedIds([CaseSet.of(candidates)], order)
+    held = scores[candidates]
+    tiers = [CaseSet.of(candidates[held == score]) for score in np.unique(held)[::-1]]
+    return RankedIds(tiers, rank=_ranking(query, any_word=True))
 
 
 def _with_phrases(ids, phrases, notes):
@@ -126,10 +184,12 @@ class DatabaseEngine:
         if query and request.sort == "relevance":
             ids = ranked_ids(query, allowed, notes)
         else:
-            if query:
-                allowed &= matching_cases(query.words)
             order = listed.newest if request.sort == "recently_published" else listed.listing
-            ids = RankedIds([listed.shown & allowed], order)
+            ids = RankedIds(
+                [listed.shown & allowed & matching_all(query)] if query else [listed.shown & allowed], order
+            )
+            if query and not ids:
+                ids = _best_matches(query, allowed, notes, order)
             if query.phrases:
                 ids = _with_phrases(ids, query.phrases, notes)
         facets = listed.facet_counts(ids.members, request.facet_limit) if request.facets else {}

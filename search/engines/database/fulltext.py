@@ -53,19 +53,20 @@ def _sqlite_ids(words, title_only, whole_words):
     return CaseSet.of(np.fromstring(found, dtype=np.int64, sep=","))
 
 
-def _sqlite_ranked(words, among):
+def _sqlite_ranked(words, among, any_word):
+    match = " OR ".join(f"({_sqlite_match([word])})" for word in words) if any_word else _sqlite_match(words)
     with connection.cursor() as cursor:
         # "+rowid": a plain rowid IN made SQLite run the whole MATCH once per listed case.
         cursor.execute(
             f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s "
             f"AND +rowid IN (SELECT value FROM json_each(%s)) "
             f"ORDER BY bm25({FTS_TABLE}, {TITLE_WEIGHT}, 1.0), rowid",
-            [_sqlite_match(words), json.dumps(among.pks().tolist())],
+            [match, json.dumps(among.pks().tolist())],
         )
         return [pk for (pk,) in cursor.fetchall()]
 
 
-def _postgres_expression(words, whole_words):
+def _postgres_expression(words, whole_words, any_word=False):
     """A tsquery built in SQL from parameters, so no quoting is done by hand."""
     sql, params = [], []
     for word in words:
@@ -80,11 +81,11 @@ def _postgres_expression(words, whole_words):
         else:
             sql.append("plainto_tsquery('simple', %s)")
             params.append(word)
-    return " && ".join(sql), params
+    return (" || " if any_word else " && ").join(sql), params
 
 
-def _postgres_select(words, title_only=False, whole_words=False):
-    expression, params = _postgres_expression(words, whole_words)
+def _postgres_select(words, title_only=False, whole_words=False, any_word=False):
+    expression, params = _postgres_expression(words, whole_words, any_word)
     vector = "i.headline" if title_only else "(i.headline || i.body)"
     select = f"SELECT i.case_id FROM {PG_TABLE} i, (SELECT {expression} AS q) query WHERE {vector} @@ query.q"
     return select, params, vector
@@ -97,8 +98,8 @@ def _postgres_ids(words, title_only, whole_words):
         return CaseSet.of(case_id for (case_id,) in cursor.fetchall())
 
 
-def _postgres_ranked(words, among):
-    select, params, vector = _postgres_select(words)
+def _postgres_ranked(words, among, any_word):
+    select, params, vector = _postgres_select(words, any_word=any_word)
     with connection.cursor() as cursor:
         cursor.execute(
             f"{select} AND i.case_id = ANY(%s) ORDER BY ts_rank(%s::float4[], {vector}, query.q) DESC, i.case_id",
@@ -132,17 +133,18 @@ def worth_ranking(matches):
     return matches >= 2 and matches * 2 < len(catalogue().shown)
 
 
-def relevance_ranking(words):
+def relevance_ranking(words, any_word=False):
     """The rank function for RankedIds: a tier's case pks, best first by relevance, scored once
     a page reaches the tier."""
-    return lambda tier: relevance_order(words, tier)
+    return lambda tier: relevance_order(words, tier, any_word)
 
 
-def relevance_order(words, among):
-    """The case pks in `among` (a CaseSet) that match `words`, best first by the index's relevance
-    (bm25, ts_rank). Only those are scored: a page's tier, not every match."""
+def relevance_order(words, among, any_word=False):
+    """The case pks in `among` (a CaseSet) that match `words` (any one of them if `any_word`),
+    best first by the index's relevance (bm25, ts_rank). Only those are scored: a page's tier,
+    not every match."""
     if not words or not among:
         return []
     if connection.vendor == "sqlite":
-        return _sqlite_ranked(words, among)
-    return _postgres_ranked(words, among)
+        return _sqlite_ranked(words, among, any_word)
+    return _postgres_ranked(words, among, any_word)

@@ -9,10 +9,20 @@ from elasticsearch.dsl import Search
 from cases.filters import FILTERS, year_label
 from cases.models import CasePage, RelatedCase
 from search.highlight import snippet
+from search.ranking import best_match_notes, clause_weight
 
 from ..interface import MAX_RESULT_WINDOW, EngineUnavailable, SearchPage, SimilarCases
 from . import connection, indexing
-from .query import MARK_END, MARK_START, MARKED, RECENTLY_PUBLISHED, SNIPPET_FIELDS, case_search, similar_query
+from .query import (
+    MARK_END,
+    MARK_START,
+    MARKED,
+    RECENTLY_PUBLISHED,
+    SNIPPET_FIELDS,
+    case_search,
+    clause_counts,
+    similar_query,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -50,8 +60,15 @@ class ElasticsearchEngine:
         # Elasticsearch refuses to page beyond its result window (index.max_result_window).
         start = min(request.offset, MAX_RESULT_WINDOW)
         stop = min(request.offset + request.limit, MAX_RESULT_WINDOW)
+        notes = []
         try:
             response = connection.search(case_search(request)[start:stop].to_dict())
+            query = request.query
+            if not response["hits"]["total"]["value"] and len(query.clauses) >= 2 and not query.phrases:
+                weights, matches = self._clause_weights(query)
+                response = connection.search(case_search(request, weights, matches)[start:stop].to_dict())
+                if response["hits"]["total"]["value"]:
+                    notes += best_match_notes(query.clauses, matches)
         except connection.ERRORS as error:
             logger.warning("搜索引擎查询失败", exc_info=True)
             raise EngineUnavailable from error
@@ -77,7 +94,16 @@ class ElasticsearchEngine:
             pageable=min(total, MAX_RESULT_WINDOW),
             facets=facets,
             snippets=snippets,
+            notes=notes,
         )
+
+    @staticmethod
+    def _clause_weights(query):
+        """Each clause's weight for a best match, and how many indexed cases it matches."""
+        counted = connection.search(clause_counts(query).to_dict())
+        total = counted["hits"]["total"]["value"]
+        matches = [counted["aggregations"][f"c{number}"]["doc_count"] for number in range(len(query.clauses))]
+        return [clause_weight(found, total) for found in matches], matches
 
     def similar(self, request):
         picked = list(

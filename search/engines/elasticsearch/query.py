@@ -11,8 +11,8 @@ import re
 
 from elasticsearch.dsl import Q, Search
 
-from cases.filters import FILTERS
-from search.ranking import TIERS, boost
+from cases.filters import BY_NAME, FILTERS
+from search.ranking import TIERS, best_match_floor, boost
 from search.text import word_parts
 
 TITLE_FIELDS = ["title", "model_name"]
@@ -54,7 +54,7 @@ def facet_field(each):
 
 
 def _word(word, fields):
-    """The word, or all of its parts, in `fields` (as search.query.ParsedQuery._word_query)."""
+    """The word, or all of its parts, in `fields` (as the database engine's fulltext expressions)."""
     whole = _in_fields(word, fields)
     parts = word_parts(word)
     if not parts:
@@ -73,28 +73,77 @@ def _all_words(words, fields):
     return Q("bool", must=[_word(word, fields) for word in words])
 
 
+def _filed(concept):
+    return Q("term", **{filter_field(BY_NAME[concept.kind]): concept.slug})
+
+
+def clause_query(clause, query):
+    """What a clause of the query matches (as the database engine's _clause_cases): a word (or
+    one meaning the same) in the text, or a concept's cases (filed under its term, or holding
+    every word typed for it)."""
+    if isinstance(clause, str):
+        alternatives = [_word(word, TEXT_FIELDS) for word in query.alternatives(clause)]
+        return alternatives[0] if len(alternatives) == 1 else Q("bool", should=alternatives, minimum_should_match=1)
+    return Q("bool", should=[_filed(clause), _all_words(clause.words, TEXT_FIELDS)], minimum_should_match=1)
+
+
 def _tier_query(tier, query):
     """search.ranking's tier as a query, or None when the query has no such tier."""
+    words = query.text_words
+    if tier.name == "named":
+        return Q("bool", must=[_filed(concept) for concept in query.concepts]) if query.concepts else None
     if tier.name == "title":
-        return _all_words(query.words, TITLE_FIELDS)
+        return _all_words(words, TITLE_FIELDS)
     if tier.name == "headline":
-        return _all_words(query.words, HEADLINE_FIELDS)
+        return _all_words(words, HEADLINE_FIELDS)
     if tier.name == "as_written":
-        if query.whole_words_query() is None:
+        if not query.has_compounds():
             return None
-        return Q("bool", must=[_in_fields(word, TEXT_FIELDS) for word in query.words])
+        return Q("bool", must=[_in_fields(word, TEXT_FIELDS) for word in words])
     raise ValueError(f"unknown rank tier {tier.name}")
 
 
-def case_search(request):
-    """The elasticsearch.dsl Search for a search.engines.SearchRequest (without its page slice)."""
+def _relevance(query, any_word):
+    """Elasticsearch's relevance of the query's words, squeezed into [0, 1) (search.ranking's
+    tiers and weights are whole numbers above it)."""
+    words = query.ranked_words if any_word else query.text_words
+    if any_word:
+        scored = Q("bool", should=[_word(word, TEXT_FIELDS) for word in words], minimum_should_match=1)
+    else:
+        scored = _all_words(words, TEXT_FIELDS)
+    return Q("script_score", query=scored, script={"source": SATURATED_SCORE})
+
+
+def clause_counts(query):
+    """A request counting, over the whole index, the cases each clause of `query` matches
+    (aggregations c0, c1 …), from which search.ranking weighs them for a best match."""
+    search = Search().extra(size=0, track_total_hits=True)
+    for number, clause in enumerate(query.clauses):
+        search.aggs.bucket(f"c{number}", "filter", filter=clause_query(clause, query))
+    return search
+
+
+def case_search(request, weights=None, matches=None):
+    """The elasticsearch.dsl Search for a search.engines.SearchRequest (without its page slice).
+
+    With clause `weights` (search.ranking.clause_weight, one a clause, whose clauses match
+    `matches` cases each): the best match, the cases holding at least
+    search.ranking.best_match_floor of the weight, the most first."""
     query = request.query
     by_relevance = bool(query) and request.sort == "relevance"
     search = Search().source(False).extra(track_total_hits=True)
-    if query:
-        matches = Q("script_score", query=_all_words(query.words, TEXT_FIELDS), script={"source": SATURATED_SCORE})
-        tiers = _tiers(query) if by_relevance else []
-        search = search.query(Q("bool", must=[matches], should=tiers))
+    if query and weights:
+        held = [
+            Q("constant_score", filter=clause_query(clause, query), boost=weight)
+            for clause, weight in zip(query.clauses, weights)
+        ]
+        search = search.query(Q("bool", should=[*held, _relevance(query, any_word=True)]))
+        search = search.extra(min_score=best_match_floor(weights, matches))
+    elif query:
+        # The clauses decide what matches (unscored); relevance and the tiers, what comes first.
+        ranking = [_relevance(query, any_word=query.partial), *(_tiers(query) if by_relevance else [])]
+        clauses = [clause_query(clause, query) for clause in query.clauses]
+        search = search.query(Q("bool", filter=clauses, should=ranking))
         for phrase in query.phrases:
             search = search.filter(Q("multi_match", query=phrase, type="phrase", fields=PHRASE_FIELDS))
     search = _filtered(search, request)

@@ -1,0 +1,122 @@
+"""What a reader meant by a query: pinyin read as the words it spells, input-method slips
+corrected, the vocabulary terms it names recognised, and the words it can do without dropped.
+
+Done once, before any engine sees the query, so that every engine searches for the same thing.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+from . import vocabulary
+from .pipeline import fold, query_words, segmenter
+
+_LETTER_RUN = re.compile(r"[a-z]+(?:\s+[a-z]+)*")
+_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+MAX_FILLER_TOKENS = 4  # a filler the segmenter cuts in pieces (有/没有) is found up to this many
+
+
+@dataclass
+class Understood:
+    words: list  # the meaningful words left once the terms named are taken out
+    mentions: list = field(default_factory=list)  # vocabulary.Mention, in the order typed
+    corrections: list = field(default_factory=list)  # (typed, meant) for pinyin and slips
+    dropped: list = field(default_factory=list)  # fillers left out
+    synonyms: dict = field(default_factory=dict)  # word → the words meaning the same
+
+
+def understand(text, *, as_typed=False):
+    """Understand `text` (normalised); `as_typed` reads no pinyin and corrects no slips."""
+    folded = fold(text)
+    corrections = []
+    if not as_typed:
+        folded = _read_pinyin(folded, corrections)
+        folded = _correct_slips(folded, corrections)
+    mentions = vocabulary.matcher().in_query(folded)
+    rest = list(folded)
+    for mention in mentions:
+        rest[mention.start : mention.end] = " " * (mention.end - mention.start)
+    words, dropped = _without_fillers(query_words("".join(rest)))
+    if not words and not mentions:
+        words, dropped = query_words(folded), []
+    elif any(len(word) > 1 for word in words):
+        # A character the segmenter left alone beside real words (村, 人, 帮) means little by itself.
+        dropped += [word for word in words if len(word) == 1 and _HAN_RUN.match(word)]
+        words = [word for word in words if not (len(word) == 1 and _HAN_RUN.match(word))]
+    same = {word: vocabulary.synonyms(word) for word in words if vocabulary.synonyms(word)}
+    return Understood(words=words, mentions=mentions, corrections=corrections, dropped=dropped, synonyms=same)
+
+
+def _read_pinyin(folded, corrections):
+    lexicon = vocabulary.lexicon()
+
+    def spelled(match):
+        run = match.group(0)
+        whole = lexicon.from_pinyin("".join(run.split()))
+        if whole:
+            corrections.append((run, whole))
+            return f" {whole} "
+        parts = []
+        for letters in run.split():
+            word = lexicon.from_pinyin(letters)
+            if word:
+                corrections.append((letters, word))
+            parts.append(word or letters)
+        return f" {' '.join(parts)} "
+
+    return _LETTER_RUN.sub(spelled, folded)
+
+
+def _correct_slips(folded, corrections):
+    """Spans of whole segmenter tokens that sound like (or are one character off) a lexicon word,
+    longest first. A span must be more than one token: a word the segmenter knows was meant."""
+    lexicon = vocabulary.lexicon()
+
+    def corrected(match):
+        run = match.group(0)
+        tokens = segmenter().cut(run, False)
+        starts = [0]
+        for token in tokens:
+            starts.append(starts[-1] + len(token))
+        spans = [
+            (i, j)
+            for i in range(len(tokens))
+            for j in range(i + 2, len(tokens) + 1)
+            if starts[j] - starts[i] <= vocabulary.MAX_SPAN
+        ]
+        spans.sort(key=lambda span: (starts[span[0]] - starts[span[1]], span[0]))
+        replaced, taken = {}, set()
+        for i, j in spans:
+            start, end = starts[i], starts[j]
+            if taken & set(range(start, end)):
+                continue
+            span = run[start:end]
+            meant = lexicon.meant(span, alone=span == folded.strip())
+            # A near miss only where the segmenter found no words (精神/文/朋): 集体/经营 is not 集体经济.
+            fragmented = any(len(token) == 1 for token in tokens[i:j])
+            if meant and (fragmented or vocabulary.pinyin_of(meant) == vocabulary.pinyin_of(span)):
+                replaced[start] = (end, meant)
+                taken |= set(range(start, end))
+                corrections.append((span, meant))
+        out, at = [], 0
+        for start in sorted(replaced):
+            end, meant = replaced[start]
+            out += [run[at:start], meant]
+            at = end
+        return "".join(out) + run[at:]
+
+    return _HAN_RUN.sub(corrected, folded)
+
+
+def _without_fillers(words):
+    fillers = vocabulary.fillers()
+    kept, dropped, at = [], [], 0
+    while at < len(words):
+        for size in range(min(MAX_FILLER_TOKENS, len(words) - at), 0, -1):
+            if "".join(words[at : at + size]) in fillers:
+                dropped.append("".join(words[at : at + size]))
+                at += size
+                break
+        else:
+            kept.append(words[at])
+            at += 1
+    return kept, dropped

@@ -1,0 +1,314 @@
+"""What a text names: the vocabularies' terms and their aliases, and the domain's words by
+their pinyin, homophones and near misses.
+
+Like the segmenter's dictionary, what it knows is handed in at start-up (search.apps) as
+functions read when first needed, and dropped (`reset`) whenever a term, an alias or a published
+name changes; it imports nothing of the project.
+"""
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pypinyin import lazy_pinyin
+from pypinyin.phrases_dict import phrases_dict
+
+from .pipeline import fold, segmenter, word_parts
+
+# Initials this short name too many words (dy: 党员, 调研, 带有 …): not read as pinyin.
+MIN_INITIALS = 3
+# A homophone shorter than this is as likely another word as a slip (公式/公示), unless typed alone.
+MIN_HOMOPHONE = 3
+# A one-character slip (精神文朋 for 精神文明) is only guessed in words at least this long.
+MIN_NEAR_MISS = 4
+# A term's words are recognised apart (集体经济很薄弱) within this many extra characters.
+LOOSE_GAP = 4
+MAX_SPAN = 8  # the longest span of a query checked for a slip
+
+
+@dataclass(frozen=True)
+class Term:
+    """A vocabulary term: `kind` names the filter it is a value of (problem, theme, domain)."""
+
+    kind: str
+    pk: int
+    slug: str
+    name: str
+    aliases: tuple = ()
+
+    @property
+    def surfaces(self):
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True)
+class Mention:
+    term: Term
+    typed: str  # the text that named it, folded
+    start: int  # its place in the folded text
+    end: int
+
+
+def _compact(text):
+    return "".join(fold(text).split())
+
+
+class TermMatcher:
+    """Finds the terms a text names, by their names or aliases."""
+
+    def __init__(self, terms):
+        self.terms = list(terms)
+        self._exact = {}  # folded name or alias → its terms
+        self._loose = []  # (words of a name or alias, it, its term), for names written apart
+        self._surfaces = []  # (term, [(name or alias, its words of two or more characters)])
+        for term in self.terms:
+            surfaces = []
+            for surface in term.surfaces:
+                folded = _compact(surface)
+                if not folded:
+                    continue
+                self._exact.setdefault(folded, []).append(term)
+                words = _words_of(folded)
+                if len(words) >= 2:
+                    self._loose.append((words, folded, term))
+                surfaces.append((folded, [word for word in words if len(word) >= 2]))
+            self._surfaces.append((term, surfaces))
+        self._longest = max(map(len, self._exact), default=0)
+
+    def in_query(self, text):
+        """The terms `text` (a query, folded) names, as Mentions in the order they occur: a name
+        or alias as written, longest first, or its words in order a few characters apart
+        (集体经济很薄弱). Each term at most once; mentions do not overlap."""
+        taken = [False] * len(text)
+        found = {}  # (start, kind, pk) → Mention
+
+        def claim(term, start, end):
+            named = {(mention.term.kind, mention.term.pk) for mention in found.values()}
+            if (term.kind, term.pk) in named or any(taken[start:end]):
+                return
+            taken[start:end] = [True] * (end - start)
+            found[(start, term.kind, term.pk)] = Mention(term, text[start:end], start, end)
+
+        for length in range(min(self._longest, len(text)), 1, -1):
+            for start in range(len(text) - length + 1):
+                for term in self._exact.get(text[start : start + length], ()):
+                    claim(term, start, start + length)
+        for words, folded, term in sorted(self._loose, key=lambda row: -len(row[1])):
+            span = _in_order(text, words, len(folded) + LOOSE_GAP)
+            if span:
+                claim(term, *span)
+        return [found[key] for key in sorted(found)]
+
+    def in_document(self, text):
+        """The terms a document names (folded text): a name or alias as written, or all of its
+        words of two or more characters (at least two such words) anywhere."""
+        return [
+            term
+            for term, surfaces in self._surfaces
+            if any(
+                folded in text or (len(words) >= 2 and all(word in text for word in words))
+                for folded, words in surfaces
+            )
+        ]
+
+    def closest(self, text, limit=5):
+        """The terms whose names or aliases share most two-character pieces with `text` (folded),
+        for a search that found nothing: at least one piece shared."""
+        pieces = _bigrams(text)
+        scored = []
+        for term in self.terms:
+            shared = max(len(pieces & _bigrams(_compact(surface))) for surface in term.surfaces)
+            if shared:
+                scored.append((-shared, term.kind, term.pk, term))
+        return [row[-1] for row in sorted(scored)[:limit]]
+
+
+def _bigrams(text):
+    return {text[at : at + 2] for at in range(len(text) - 1) if _HAN.match(text[at : at + 2])}
+
+
+def _words_of(name):
+    """A name's words: as the segmenter cuts it, or the parts of a name it keeps whole."""
+    words = [word for word in segmenter().cut(name, False) if word.strip()]
+    return word_parts(name) if len(words) == 1 else words
+
+
+def _in_order(text, words, width):
+    """(start, end) of the first place where `words` occur in order within `width` characters."""
+    start = text.find(words[0])
+    while start != -1:
+        end, at = start + len(words[0]), start + len(words[0])
+        for word in words[1:]:
+            at = text.find(word, end)
+            if at == -1 or at + len(word) - start > width:
+                break
+            end = at + len(word)
+        else:
+            return start, end
+        start = text.find(words[0], start + 1)
+    return None
+
+
+@lru_cache(maxsize=1 << 14)
+def _syllables(text):
+    return tuple(lazy_pinyin(text))
+
+
+def _reading(word):
+    # pypinyin reads a word it lists as a phrase in context (重庆: chong, 银行: hang), which costs
+    # about 30 µs a character; any other word is read a character at a time, each read once.
+    if word in phrases_dict:
+        return _syllables(word)
+    return tuple(syllable for character in word for syllable in _syllables(character))
+
+
+def pinyin_of(word):
+    """The toneless pinyin of `word`, syllables joined: 兴山 → xingshan."""
+    return "".join(_reading(word))
+
+
+def initials_of(word):
+    """The first letters of `word`'s syllables: 集体经济 → jtjj."""
+    return "".join(syllable[0] for syllable in _reading(word))
+
+
+_LETTERS = re.compile(r"[a-z]+")
+_HAN = re.compile(r"^[\u3400-\u9fff]+$")
+
+
+class Lexicon:
+    """The domain's words (names, places, title words), findable by pinyin and by sound.
+
+    A word's weight is how many times it was handed in (once for each case or term using it):
+    of two words spelled alike, the more used one is meant.
+    """
+
+    def __init__(self, words=()):
+        self.weights = Counter()
+        self._by_pinyin, self._by_initials, self._by_pattern = {}, {}, {}
+        self.add(words)
+
+    def add(self, words):
+        """Count `words` in, and the runs of their smaller words (精神文明 in 精神文明建设), which a
+        reader may type alone."""
+        for word in words:
+            whole = _compact(word)
+            pieces = segmenter().cut_for_search(whole, False)
+            pieces = [piece for piece in pieces if len(piece) < len(whole)] or [whole]
+            cut = _cover(whole, pieces)
+            self._add({whole, *("".join(cut[i:j]) for i in range(len(cut)) for j in range(i + 1, len(cut) + 1))})
+
+    def _add(self, words):
+        for folded in words:
+            if len(folded) < 2 or not _HAN.match(folded):
+                continue
+            if folded not in self.weights:
+                self._by_pinyin.setdefault(pinyin_of(folded), set()).add(folded)
+                if len(folded) >= MIN_INITIALS:
+                    self._by_initials.setdefault(initials_of(folded), set()).add(folded)
+                if len(folded) >= MIN_NEAR_MISS:
+                    for pattern in _patterns(folded):
+                        self._by_pattern.setdefault(pattern, set()).add(folded)
+            self.weights[folded] += 1
+
+    def __contains__(self, word):
+        return word in self.weights
+
+    def _best(self, words):
+        return min(words, key=lambda word: (-self.weights[word], -len(word), word)) if words else None
+
+    def from_pinyin(self, letters):
+        """The word `letters` (lower case, no spaces) spells in full pinyin or in initials."""
+        if not _LETTERS.fullmatch(letters or ""):
+            return None
+        return self._best(self._by_pinyin.get(letters)) or self._best(self._by_initials.get(letters))
+
+    def meant(self, span, alone=False):
+        """The word a slip `span` (not itself a known word) stands for: one of the same length
+        with the same pinyin, or (long words) one character different; None when there is none.
+        A two-character homophone is only guessed when it is the whole query (`alone`): inside
+        a sentence two characters sound like too many words."""
+        if span in self.weights:
+            return None
+        if len(span) >= MIN_HOMOPHONE or (alone and len(span) == 2):
+            same = {word for word in self._by_pinyin.get(pinyin_of(span), ()) if len(word) == len(span)}
+            if same:
+                return self._best(same)
+        if len(span) >= MIN_NEAR_MISS:
+            return self._best({word for pattern in _patterns(span) for word in self._by_pattern.get(pattern, ())})
+        return None
+
+
+def _cover(word, pieces):
+    """`word` cut into the longest of `pieces` from the left (characters where none fits)."""
+    known, cut, at = set(pieces), [], 0
+    while at < len(word):
+        end = next((end for end in range(len(word), at, -1) if word[at:end] in known), at + 1)
+        cut.append(word[at:end])
+        at = end
+    return cut
+
+
+def _patterns(word):
+    return [f"{word[:at]}?{word[at + 1 :]}" for at in range(len(word))]
+
+
+# --- what is known now ---------------------------------------------------------------------------
+
+_sources = {}
+_loaded = {}
+
+
+def use(terms, lexicon_words, fillers=(), synonyms=()):
+    """From now on: the vocabulary's Terms from `terms()`, the lexicon from `lexicon_words()`
+    (functions, called when first needed after each reset), the words a query can do without
+    (`fillers`: question words, function words, 村里 …) and groups of words meaning the same
+    (`synonyms`: each a list, 打工 beside 务工)."""
+    same = {}
+    for group in synonyms:
+        folded = [fold(word) for word in group]
+        for word in folded:
+            same[word] = tuple(dict.fromkeys([*same.get(word, ()), *(other for other in folded if other != word)]))
+    _sources.update(
+        terms=terms, lexicon=lexicon_words, fillers=frozenset(fold(word) for word in fillers), synonyms=same
+    )
+    reset()
+
+
+def fillers():
+    return _sources.get("fillers", frozenset())
+
+
+def synonyms(word):
+    """The words meaning the same as `word` (folded), as the synonym groups say."""
+    return _sources.get("synonyms", {}).get(word, ())
+
+
+def reset():
+    """Forget what was read: terms, aliases or names changed."""
+    _loaded.clear()
+
+
+def reset_terms():
+    """Forget the terms and aliases only (the lexicon, slower to read, is kept)."""
+    _loaded.pop("matcher", None)
+
+
+def matcher():
+    if "matcher" not in _loaded:
+        _loaded["matcher"] = TermMatcher(_sources["terms"]() if "terms" in _sources else [])
+    return _loaded["matcher"]
+
+
+def learn(words):
+    """Add newly published names to the lexicon, if it is loaded (else they are read with it)."""
+    if "lexicon" in _loaded:
+        _loaded["lexicon"].add(words)
+
+
+def lexicon():
+    if "lexicon" not in _loaded:
+        words = list(_sources["lexicon"]()) if "lexicon" in _sources else []
+        _loaded["lexicon"] = Lexicon(words + [surface for term in matcher().terms for surface in term.surfaces])
+    return _loaded["lexicon"]

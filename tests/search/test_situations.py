@@ -1,0 +1,85 @@
+"""Situation queries (tests/search/situations.yaml, judged from the seed sources before search
+was tuned against them): plain-language problems, questions, sentences, pinyin, initials and
+typos, and questions no seed case answers."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from search.case_search import search_cases
+from search.ranking import BEST_MATCH_NOTE
+
+JUDGED = yaml.safe_load((Path(__file__).parent / "situations.yaml").read_text(encoding="utf-8"))
+ANSWERED = [item for item in JUDGED if item["relevant"]]
+UNANSWERED = [item for item in JUDGED if not item["relevant"]]
+# Floors at what this search reaches now, so that a change making it worse fails. The issue's
+# targets (hit@3 ≥ 0.90, no empty answer where a case addresses the problem, no weak matches for
+# unanswered questions) are not all met yet: the test prints how far off each is.
+HIT_AT_3_FLOOR = 0.85
+EMPTY_ANSWERS_CEILING = 5
+WEAK_ANSWERS_CEILING = 4
+
+
+def ranking(query):
+    results = search_cases({"q": query})
+    return [hit.case.slug for hit in results.hits], results
+
+
+def judge(items):
+    rows = []
+    for item in items:
+        found, results = ranking(item["query"])
+        relevant = set(item["relevant"])
+        hit = bool(set(found[:3]) & relevant)
+        recall = len(set(found[:5]) & relevant) / len(relevant) if relevant else 0.0
+        rows.append((item, found, hit, recall, results))
+    return rows
+
+
+@pytest.mark.django_db
+def test_situation_queries(capsys):
+    assert len(ANSWERED) >= 40 and len(UNANSWERED) >= 8
+    answered = judge(ANSWERED)
+    unanswered = judge(UNANSWERED)
+    hit_at_3 = sum(hit for _, _, hit, _, _ in answered) / len(answered)
+    recall_at_5 = sum(recall for _, _, _, recall, _ in answered) / len(answered)
+    empty = [item["query"] for item, found, *_ in answered if not found]
+    weak = [item["query"] for item, found, *_ in unanswered if found]
+    with capsys.disabled():
+        print(
+            f"\nsituations: {len(answered)} answered, hit@3 {hit_at_3:.2f} recall@5 {recall_at_5:.2f}, "
+            f"zero-result rate {len(empty) / len(answered):.2f} ({len(empty)}); "
+            f"{len(unanswered)} unanswered, {len(weak)} listed weak matches"
+        )
+        by_kind = {}
+        for item, _, hit, _, _ in answered:
+            by_kind.setdefault(item["kind"], []).append(hit)
+        print("  hit@3 by kind: " + ", ".join(f"{kind} {sum(h) / len(h):.2f}" for kind, h in sorted(by_kind.items())))
+        for item, found, hit, _, _ in answered:
+            if not hit:
+                print(f"  miss: {item['query']} → {found[:3]} (judged: {item['relevant']})")
+        for query in weak:
+            print(f"  weak: {query}")
+    assert hit_at_3 >= HIT_AT_3_FLOOR
+    assert len(empty) <= EMPTY_ANSWERS_CEILING
+    assert len(weak) <= WEAK_ANSWERS_CEILING
+
+
+@pytest.mark.django_db
+def test_best_match_says_so_above_the_results():
+    partial = [
+        (item, results) for item, found, _, _, results in judge(ANSWERED) if found and BEST_MATCH_NOTE in results.errors
+    ]
+    assert partial, "the judged set has sentences no case holds every word of"
+    for _, results in partial:
+        assert results.errors.count(BEST_MATCH_NOTE) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["pinyin", "initials", "typo"])
+def test_pinyin_initials_and_typos_are_read_as_the_word_meant(kind):
+    items = [item for item in ANSWERED if item["kind"] == kind]
+    for item, found, hit, _, results in judge(items):
+        assert results.query.corrections, item["query"]
+        assert hit, f"{item['query']} → {found[:3]}"

@@ -1,0 +1,105 @@
+"""Query understanding in the text pipeline: fillers, terms and aliases, pinyin, slips, synonyms."""
+
+import pytest
+
+from cases import changes
+from cases.taxonomy import Problem, Theme
+from search.engines.database.catalogue import catalogue
+from search.query import parse_query
+from search.text import Term, normalise, understand, vocabulary
+from search.text.vocabulary import Lexicon, TermMatcher
+
+pytestmark = pytest.mark.django_db
+
+AGEING = Term("problem", 1, "ageing", "党员队伍老化", ("党员老龄化",))
+WEAK_ECONOMY = Term("problem", 2, "weak", "集体经济薄弱", ())
+
+
+def names(mentions):
+    return [mention.term.name for mention in mentions]
+
+
+def test_a_term_is_named_by_its_alias_or_its_words_written_apart():
+    matcher = TermMatcher([AGEING, WEAK_ECONOMY])
+    assert names(matcher.in_query("党员老龄化怎么办")) == ["党员队伍老化"]
+    assert names(matcher.in_query("集体经济很薄弱")) == ["集体经济薄弱"]
+    # Too far apart to be one name: words of a sentence, not the term.
+    assert names(matcher.in_query("集体经济发展得好，但是土地比较薄弱")) == []
+
+
+def test_a_document_names_a_term_by_name_alias_or_all_its_words():
+    matcher = TermMatcher([AGEING, WEAK_ECONOMY])
+    assert [term.name for term in matcher.in_document("全村党员老龄化严重")] == ["党员队伍老化"]
+    assert [term.name for term in matcher.in_document("集体经济十分薄弱")] == ["集体经济薄弱"]
+
+
+def test_pinyin_and_initials_spell_lexicon_words():
+    lexicon = Lexicon(["兴山县", "集体经济", "城乡联建"])
+    assert lexicon.from_pinyin("xingshan") == "兴山"  # a run of the name's smaller words
+    assert lexicon.from_pinyin("jtjj") == "集体经济"
+    assert lexicon.from_pinyin("chengxianglianjian") == "城乡联建"
+    assert lexicon.from_pinyin("jt") is None  # initials this short name too many words
+    assert lexicon.from_pinyin("hello") is None
+
+
+def test_a_slip_is_a_homophone_or_one_character_off():
+    lexicon = Lexicon(["精神文明", "共建共富", "诸城"])
+    assert lexicon.meant("共建共付") == "共建共富"
+    assert lexicon.meant("精神文朋") == "精神文明"
+    assert lexicon.meant("精神文明") is None  # the word itself
+    assert lexicon.meant("珠城") is None and lexicon.meant("珠城", alone=True) == "诸城"
+
+
+def test_understanding_drops_fillers_and_corrects_only_what_the_segmenter_cannot_read():
+    understood = understand(normalise("共建共付怎么办"))
+    assert understood.words == ["共建共富"] and understood.corrections == [("共建共付", "共建共富")]
+    assert "怎么办" in understood.dropped
+    # Two words the segmenter knows are what was meant, though one character off a known word.
+    assert understand(normalise("集体经营")).corrections == []
+    assert understand(normalise("共建共付"), as_typed=True).corrections == []
+
+
+def test_a_query_of_fillers_only_is_searched_as_typed():
+    assert parse_query("怎么办").words == ["怎么办"]
+
+
+def test_synonyms_travel_with_the_word():
+    query = parse_query("外出打工")
+    assert "务工" in query.alternatives("打工")
+    assert query.partial
+
+
+def test_an_alias_saved_in_the_admin_is_recognised_at_once():
+    theme = Theme.objects.get(name="精神文明建设")
+    assert not [c for c in parse_query("移风易俗").concepts]
+    theme.aliases = f"{theme.aliases}\n移风易俗"
+    theme.save()
+    assert [concept.name for concept in parse_query("移风易俗怎么搞").concepts] == ["精神文明建设"]
+
+
+def test_aliases_are_checked_and_tidied():
+    problem = Problem.objects.get(name="党员发展难")
+    problem.aliases = "发展党员难、 入党难,发展党员难\n党员发展难"
+    problem.save()
+    assert problem.alias_list == ["发展党员难", "入党难"] and problem.aliases == "发展党员难\n入党难"
+    problem.aliases = "集体经济薄弱"
+    with pytest.raises(Exception) as refused:
+        problem.full_clean()
+    assert "已是另一个针对难题的名称" in str(refused.value)
+
+
+def test_closest_terms_share_pieces_of_what_was_typed():
+    closest = vocabulary.matcher().closest("集体收入")
+    assert "集体经济薄弱" in [term.name for term in closest]
+
+
+def test_an_alias_saved_by_another_process_is_read_once_the_journal_says_so():
+    theme = Theme.objects.get(name="精神文明建设")
+    catalogue()  # this process has caught up with the journal
+    parse_query("移风易俗")  # and read the terms
+    # Another process saves an alias: its row and its journal entry, no signal here.
+    Theme.objects.filter(pk=theme.pk).update(aliases=f"{theme.aliases}\n移风易俗")
+    changes.record(changes.ContentChange.VOCABULARY, [])
+    assert parse_query("移风易俗").concepts == []  # not yet seen
+    catalogue()  # what the next request does first when it searches or lists cases
+    assert [concept.name for concept in parse_query("移风易俗").concepts] == ["精神文明建设"]
