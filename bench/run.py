@@ -221,7 +221,7 @@ def _fts_floor_factory():
 
     def expression(query):
         words = []
-        for word in query.words:
+        for word in query.text_words:
             parts = word_parts(word)
             words.append(f"({term(word)}{either}({both.join(term(p) for p in parts)}))" if parts else term(word))
         return both.join(words)

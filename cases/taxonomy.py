@@ -61,6 +61,10 @@ class Term(index.Indexed, models.Model):
         too_long = [alias for alias in self.alias_list if len(alias) > MAX_ALIAS_LENGTH]
         if too_long:
             raise ValidationError({"aliases": f"别名“{too_long[0][:30]}”过长：每个别名最多 {MAX_ALIAS_LENGTH} 个字。"})
+        # A search or a document naming the alias must name the term, not a character or a sign.
+        too_short = [alias for alias in self.alias_list if sum(map(str.isalnum, alias)) < 2]
+        if too_short:
+            raise ValidationError({"aliases": f"别名“{too_short[0][:30]}”太短：至少要有两个汉字、字母或数字。"})
         clashes = type(self).objects.exclude(pk=self.pk).filter(name__in=self.alias_list).values_list("name", flat=True)
         if clashes:
             raise ValidationError(

@@ -14,8 +14,8 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from cases.api import CasePagesAPIViewSet
 from cases.filters import CaseFilter
 
+from .case_search import understood_query
 from .engines.interface import MAX_RESULT_WINDOW, UNAVAILABLE, EngineUnavailable, SearchRequest, run
-from .query import parse_query
 
 
 class SearchUnavailable(APIException):
@@ -31,7 +31,7 @@ class CaseSearchFilter(BaseFilterBackend):
     and pages."""
 
     def filter_queryset(self, request, queryset, view):
-        query = parse_query(request.GET.get("search", ""))
+        query = understood_query(request.GET.get("search", ""))
         if query.truncated:
             view.messages.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
         if not query:

@@ -26,6 +26,8 @@ from .ranking import SORTS
 from .text import fold, vocabulary
 
 PAGE_SIZE = 10
+# A correction is kept only when what was typed finds nothing as written: one engine request each.
+MAX_CHECKED_CORRECTIONS = 3
 
 
 @dataclass
@@ -46,10 +48,26 @@ class SearchResults:
     total: int = 0  # the matches in all
 
 
+def understood_query(raw, as_typed=False):
+    """The query `raw`, its pinyin read and slips corrected only where what was typed finds
+    nothing as written: a real word that sounds like another (失业 beside 事业) is left alone."""
+    query = parse_query(raw, as_typed=as_typed)
+    found = [typed for typed, _ in query.corrections[:MAX_CHECKED_CORRECTIONS] if _found_as_written(typed)]
+    return parse_query(raw, keep=found) if found else query
+
+
+def _found_as_written(typed):
+    phrase = parse_query(f'"{typed}"', as_typed=True)
+    try:
+        return run(SearchRequest(query=phrase, limit=0, facets=False, snippets=False)).total > 0
+    except EngineUnavailable:
+        return False
+
+
 def search_request(params):
     """The SearchRequest that request parameters `params` (a QueryDict or dict) describe, and the
     messages about what was sent."""
-    query = parse_query(params.get("q", ""), as_typed=params.get("as_typed") == "1")
+    query = understood_query(params.get("q", ""), as_typed=params.get("as_typed") == "1")
     case_filter = CaseFilter.from_params(params)
     sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
     messages = list(case_filter.errors)

@@ -64,6 +64,12 @@ class ParsedQuery:
         return bool(self.concepts or self.synonyms)
 
     @property
+    def best_match_possible(self):
+        """Whether a best match may answer when no case holds every clause: not for a single
+        clause, nor when a quoted phrase must appear as written."""
+        return len(self.clauses) >= 2 and not self.phrases
+
+    @property
     def clauses(self):
         """What a match holds, one clause each: a word, or a Concept."""
         return [*self.words, *self.concepts]
@@ -83,8 +89,9 @@ class ParsedQuery:
         return sorted(terms, key=len, reverse=True)
 
 
-def parse_query(raw, as_typed=False):
-    """Parse a query; never fails, whatever the input. `as_typed`: read no pinyin, correct no slip."""
+def parse_query(raw, as_typed=False, keep=()):
+    """Parse a query; never fails, whatever the input. `as_typed`: read no pinyin, correct no
+    slip; `keep`: spans typed that are not to be read or corrected (the cases use them)."""
     text = " ".join(normalise(raw or "").split())
     truncated = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH]
@@ -98,7 +105,7 @@ def parse_query(raw, as_typed=False):
         return " "
 
     unquoted = PHRASE.sub(take_phrase, text)
-    understood = understand(unquoted, as_typed=as_typed)
+    understood = understand(unquoted, as_typed=as_typed, keep=frozenset(keep))
     words = []
     # Quoted text is searched as written: its words, no terms recognised, nothing corrected.
     for word in [*understood.words, *(word for phrase in phrases for word in query_words(phrase))]:

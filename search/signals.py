@@ -16,12 +16,12 @@ def cases_changed(sender, case_ids, change, **kwargs):
         # Only published names: a draft must not change how public text is cut.
         published = CasePage.objects.filter(pk__in=case_ids)
         add_words(published.live().public().exclude(model_name="").values_list("model_name", flat=True))
-        vocabulary.learn(lexicon_words(published))
+        vocabulary.learn(lambda: lexicon_words(published))
 
 
 def vocabulary_changed(sender, term, case_ids, **kwargs):
     add_words(place_words(term.name) if sender is Region else [term.name])
-    vocabulary.reset()  # terms and aliases are read afresh when next needed
+    vocabulary.reset_terms()  # terms and aliases are read afresh when next needed (and learnt)
     # Cases carry their terms' names in the index: a renamed term must reach them.
     engine().index(case_ids)
 

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from . import vocabulary
 from .pipeline import fold, query_words, segmenter
 
-_LETTER_RUN = re.compile(r"[a-z]+(?:\s+[a-z]+)*")
+# Letters standing alone (not part of 5g, o2o, g20): what pinyin may spell.
+_LETTER_RUN = re.compile(r"(?<![a-z0-9])[a-z]+(?:\s+[a-z]+)*(?![a-z0-9])")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 MAX_FILLER_TOKENS = 4  # a filler the segmenter cuts in pieces (有/没有) is found up to this many
 
@@ -24,17 +25,19 @@ class Understood:
     synonyms: dict = field(default_factory=dict)  # word → the words meaning the same
 
 
-def understand(text, *, as_typed=False):
-    """Understand `text` (normalised); `as_typed` reads no pinyin and corrects no slips."""
+def understand(text, *, as_typed=False, keep=()):
+    """Understand `text` (normalised); `as_typed` reads no pinyin and corrects no slips, and
+    neither is done to the spans in `keep` (found in the cases as typed)."""
     folded = fold(text)
     corrections = []
     if not as_typed:
-        folded = _read_pinyin(folded, corrections)
-        folded = _correct_slips(folded, corrections)
+        folded = _read_pinyin(folded, corrections, keep)
+        folded = _correct_slips(folded, corrections, keep)
     mentions = vocabulary.matcher().in_query(folded)
     rest = list(folded)
     for mention in mentions:
-        rest[mention.start : mention.end] = " " * (mention.end - mention.start)
+        for start, end in mention.covered:
+            rest[start:end] = " " * (end - start)
     words, dropped = _without_fillers(query_words("".join(rest)))
     if not words and not mentions:
         words, dropped = query_words(folded), []
@@ -46,27 +49,30 @@ def understand(text, *, as_typed=False):
     return Understood(words=words, mentions=mentions, corrections=corrections, dropped=dropped, synonyms=same)
 
 
-def _read_pinyin(folded, corrections):
+def _read_pinyin(folded, corrections, keep):
+    if not _LETTER_RUN.search(folded):
+        return folded
     lexicon = vocabulary.lexicon()
+
+    def read(letters):
+        return None if letters in keep else lexicon.from_pinyin(letters)
 
     def spelled(match):
         run = match.group(0)
-        whole = lexicon.from_pinyin("".join(run.split()))
+        whole = read("".join(run.split()))
         if whole:
             corrections.append((run, whole))
             return f" {whole} "
-        parts = []
-        for letters in run.split():
-            word = lexicon.from_pinyin(letters)
-            if word:
-                corrections.append((letters, word))
-            parts.append(word or letters)
-        return f" {' '.join(parts)} "
+        words = [read(letters) for letters in run.split()]
+        if not any(words):
+            return run
+        corrections.extend((letters, word) for letters, word in zip(run.split(), words) if word)
+        return f" {' '.join(word or letters for letters, word in zip(run.split(), words))} "
 
     return _LETTER_RUN.sub(spelled, folded)
 
 
-def _correct_slips(folded, corrections):
+def _correct_slips(folded, corrections, keep):
     """Spans of whole segmenter tokens that sound like (or are one character off) a lexicon word,
     longest first. A span must be more than one token: a word the segmenter knows was meant."""
     lexicon = vocabulary.lexicon()
@@ -90,7 +96,7 @@ def _correct_slips(folded, corrections):
             if taken & set(range(start, end)):
                 continue
             span = run[start:end]
-            meant = lexicon.meant(span, alone=span == folded.strip())
+            meant = None if span in keep else lexicon.meant(span, alone=span == folded.strip())
             # A near miss only where the segmenter found no words (精神/文/朋): 集体/经营 is not 集体经济.
             fragmented = any(len(token) == 1 for token in tokens[i:j])
             if meant and (fragmented or vocabulary.pinyin_of(meant) == vocabulary.pinyin_of(span)):

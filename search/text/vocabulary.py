@@ -45,9 +45,12 @@ class Term:
 @dataclass(frozen=True)
 class Mention:
     term: Term
-    typed: str  # the text that named it, folded
+    typed: str  # the text that named it, folded (with what lies between its words)
     start: int  # its place in the folded text
     end: int
+    # The (start, end) of each piece naming it: the whole, or the words of a name written apart,
+    # so that what lies between them (城乡医疗联建: 医疗) is still searched for.
+    covered: tuple = ()
 
 
 def _compact(text):
@@ -83,21 +86,23 @@ class TermMatcher:
         taken = [False] * len(text)
         found = {}  # (start, kind, pk) → Mention
 
-        def claim(term, start, end):
+        def claim(term, pieces):
             named = {(mention.term.kind, mention.term.pk) for mention in found.values()}
+            start, end = pieces[0][0], pieces[-1][1]
             if (term.kind, term.pk) in named or any(taken[start:end]):
                 return
-            taken[start:end] = [True] * (end - start)
-            found[(start, term.kind, term.pk)] = Mention(term, text[start:end], start, end)
+            for piece_start, piece_end in pieces:
+                taken[piece_start:piece_end] = [True] * (piece_end - piece_start)
+            found[(start, term.kind, term.pk)] = Mention(term, text[start:end], start, end, tuple(pieces))
 
         for length in range(min(self._longest, len(text)), 1, -1):
             for start in range(len(text) - length + 1):
                 for term in self._exact.get(text[start : start + length], ()):
-                    claim(term, start, start + length)
+                    claim(term, [(start, start + length)])
         for words, folded, term in sorted(self._loose, key=lambda row: -len(row[1])):
-            span = _in_order(text, words, len(folded) + LOOSE_GAP)
-            if span:
-                claim(term, *span)
+            pieces = _in_order(text, words, len(folded) + LOOSE_GAP)
+            if pieces:
+                claim(term, pieces)
         return [found[key] for key in sorted(found)]
 
     def in_document(self, text):
@@ -135,17 +140,18 @@ def _words_of(name):
 
 
 def _in_order(text, words, width):
-    """(start, end) of the first place where `words` occur in order within `width` characters."""
+    """The (start, end) of each of `words` at the first place where they occur in order within
+    `width` characters, or None."""
     start = text.find(words[0])
     while start != -1:
-        end, at = start + len(words[0]), start + len(words[0])
+        pieces = [(start, start + len(words[0]))]
         for word in words[1:]:
-            at = text.find(word, end)
+            at = text.find(word, pieces[-1][1])
             if at == -1 or at + len(word) - start > width:
                 break
-            end = at + len(word)
+            pieces.append((at, at + len(word)))
         else:
-            return start, end
+            return pieces
         start = text.find(words[0], start + 1)
     return None
 
@@ -178,7 +184,7 @@ _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 
 
 class Lexicon:
-    """The domain's words (names, places, title words), findable by pinyin and by sound.
+    """The domain's words (names, places, tags, curated words), findable by pinyin and by sound.
 
     A word's weight is how many times it was handed in (once for each case or term using it):
     of two words spelled alike, the more used one is meant.
@@ -186,31 +192,34 @@ class Lexicon:
 
     def __init__(self, words=()):
         self.weights = Counter()
+        # Sets are replaced, never changed in place: a reader in another thread iterates the
+        # one it got while `add` (a case published) writes.
         self._by_pinyin, self._by_initials, self._by_pattern = {}, {}, {}
         self.add(words)
 
     def add(self, words):
         """Count `words` in, and the runs of their smaller words (精神文明 in 精神文明建设), which a
         reader may type alone."""
-        for word in words:
-            whole = _compact(word)
-            pieces = segmenter().cut_for_search(whole, False)
-            pieces = [piece for piece in pieces if len(piece) < len(whole)] or [whole]
-            cut = _cover(whole, pieces)
-            self._add({whole, *("".join(cut[i:j]) for i in range(len(cut)) for j in range(i + 1, len(cut) + 1))})
+        counted = Counter()
+        for word, count in Counter(words).items():  # each distinct word folded once
+            counted[_compact(word)] += count
+        for whole, count in counted.items():
+            for run in _runs(whole):
+                self._count(run, count)
 
-    def _add(self, words):
-        for folded in words:
-            if len(folded) < 2 or not _HAN.match(folded):
-                continue
-            if folded not in self.weights:
-                self._by_pinyin.setdefault(pinyin_of(folded), set()).add(folded)
-                if len(folded) >= MIN_INITIALS:
-                    self._by_initials.setdefault(initials_of(folded), set()).add(folded)
-                if len(folded) >= MIN_NEAR_MISS:
-                    for pattern in _patterns(folded):
-                        self._by_pattern.setdefault(pattern, set()).add(folded)
-            self.weights[folded] += 1
+    def add_new(self, words):
+        """Count in those of `words` it does not know yet (names read again after a change)."""
+        self.add(word for word in words if _compact(word) not in self.weights)
+
+    def _count(self, word, count):
+        if word not in self.weights:
+            _index(self._by_pinyin, pinyin_of(word), word)
+            if len(word) >= MIN_INITIALS:
+                _index(self._by_initials, initials_of(word), word)
+            if len(word) >= MIN_NEAR_MISS:
+                for pattern in _patterns(word):
+                    _index(self._by_pattern, pattern, word)
+        self.weights[word] += count
 
     def __contains__(self, word):
         return word in self.weights
@@ -238,6 +247,21 @@ class Lexicon:
         if len(span) >= MIN_NEAR_MISS:
             return self._best({word for pattern in _patterns(span) for word in self._by_pattern.get(pattern, ())})
         return None
+
+
+def _index(table, key, word):
+    table[key] = table.get(key, frozenset()) | {word}
+
+
+@lru_cache(maxsize=1 << 16)
+def _runs(whole):
+    """A word (folded, no spaces) and the runs of the smaller words it is made of, Chinese only."""
+    if len(whole) < 2 or not _HAN.match(whole):
+        return ()
+    pieces = [piece for piece in segmenter().cut_for_search(whole, False) if len(piece) < len(whole)] or [whole]
+    cut = _cover(whole, pieces)
+    runs = {whole, *("".join(cut[i:j]) for i in range(len(cut)) for j in range(i + 1, len(cut) + 1))}
+    return tuple(run for run in runs if len(run) >= 2)
 
 
 def _cover(word, pieces):
@@ -298,13 +322,16 @@ def reset_terms():
 def matcher():
     if "matcher" not in _loaded:
         _loaded["matcher"] = TermMatcher(_sources["terms"]() if "terms" in _sources else [])
+        if "lexicon" in _loaded:  # names and aliases changed: the lexicon learns the new ones
+            _loaded["lexicon"].add_new(surface for term in _loaded["matcher"].terms for surface in term.surfaces)
     return _loaded["matcher"]
 
 
 def learn(words):
-    """Add newly published names to the lexicon, if it is loaded (else they are read with it)."""
+    """Add newly published names to the lexicon, if it is loaded (else they are read with it).
+    `words`: a function giving them, called only then."""
     if "lexicon" in _loaded:
-        _loaded["lexicon"].add(words)
+        _loaded["lexicon"].add(words())
 
 
 def lexicon():

@@ -26,9 +26,12 @@ from cases.models import CaseIndexPage, CasePage
 from cases.taxonomy import Theme
 from search.engines.elasticsearch import analysis, connection, documents, indexing
 from search.engines.elasticsearch.documents import case_document, case_index, cases_to_index
-from search.engines.elasticsearch.query import MARK_END, MARK_START
+from search.engines.elasticsearch.query import MARK_END, MARK_START, case_search, clause_counts
+from search.engines.interface import SearchRequest
 from search.highlight import snippet
-from search.text import index_text, to_simplified
+from search.query import parse_query
+from search.ranking import best_match_floor
+from search.text import index_text, to_simplified, word_parts
 from tests.conftest import SEED_SLUGS
 from tests.search.test_search_page import publish_case
 
@@ -768,3 +771,38 @@ def test_pages_stop_at_the_result_window_with_the_true_total(cluster, client, pa
     data = search_json(client, q="党建", page=page)
     assert page_requests(cluster) == [(9990, 10)]
     assert (data["page"], data["pages"], data["total"]) == (1000, 1000, 50_000)
+
+
+@pytest.mark.django_db
+def test_a_named_term_is_a_clause_of_its_filed_cases_or_its_words_and_ranks_first():
+    query = parse_query("党员老龄化怎么办")
+    (concept,) = query.concepts
+    body = case_search(SearchRequest(query=query, facets=False, snippets=False)).to_dict()
+    assert concept.words == ("党员", "老龄化")
+
+    def word(text):  # the word, or all of its parts
+        parts = word_parts(text)
+        return word_or_parts(text, parts, TEXT) if parts else combined(text, TEXT)
+
+    filed = {"term": {"problems.slug": concept.slug}}
+    words = {"bool": {"must": [word("党员"), word("老龄化")]}}
+    assert body["query"]["bool"]["filter"] == [{"bool": {"should": [filed, words], "minimum_should_match": 1}}]
+    should = body["query"]["bool"]["should"]
+    # Relevance scores any of the words (a filed case may hold none), and the named tier comes first.
+    assert should[0] == scored({"bool": {"should": [word("党员"), word("老龄化")], "minimum_should_match": 1}})
+    assert should[1] == {"constant_score": {"filter": {"bool": {"must": [filed]}}, "boost": 8}}
+
+
+@pytest.mark.django_db
+def test_best_match_counts_each_clause_then_asks_for_enough_of_their_weight():
+    query = parse_query("兰花 海洋 渔业")
+    assert query.words == ["兰花", "海洋", "渔业"]
+    counts = clause_counts(query).to_dict()
+    assert counts["size"] == 0 and counts["track_total_hits"] is True
+    assert counts["aggs"] == {f"c{n}": {"filter": combined(word, TEXT)} for n, word in enumerate(query.words)}
+    weights, matches = [150, 264, 264], [1, 0, 0]
+    body = case_search(SearchRequest(query=query, facets=False, snippets=False), weights, matches).to_dict()
+    assert body["min_score"] == best_match_floor(weights, matches) == 141  # half of 150 + 264/4 + 264/4
+    held = [{"constant_score": {"filter": combined(word, TEXT), "boost": w}} for word, w in zip(query.words, weights)]
+    relevance = scored({"bool": {"should": [combined(word, TEXT) for word in query.words], "minimum_should_match": 1}})
+    assert body["query"] == {"bool": {"should": [*held, relevance]}}

@@ -3,7 +3,9 @@
 import pytest
 
 from cases import changes
+from cases.models import CasePage
 from cases.taxonomy import Problem, Theme
+from search.case_search import understood_query
 from search.engines.database.catalogue import catalogue
 from search.query import parse_query
 from search.text import Term, normalise, understand, vocabulary
@@ -103,3 +105,39 @@ def test_an_alias_saved_by_another_process_is_read_once_the_journal_says_so():
     assert parse_query("移风易俗").concepts == []  # not yet seen
     catalogue()  # what the next request does first when it searches or lists cases
     assert [concept.name for concept in parse_query("移风易俗").concepts] == ["精神文明建设"]
+
+
+def test_letters_and_digits_written_together_are_not_pinyin():
+    assert parse_query("5G基站").words[:1] == ["5g"]
+    assert parse_query("O2O 平台").words[0] == "o2o"
+    assert parse_query("5G基站").corrections == []
+
+
+def test_what_lies_between_a_terms_words_is_still_searched_for():
+    query = parse_query("集体经济医疗很薄弱")
+    assert [concept.name for concept in query.concepts] == ["集体经济薄弱"]
+    assert "医疗" in query.words
+
+
+def test_a_span_the_cases_use_as_typed_is_not_corrected():
+    """A slip is only corrected when what was typed finds nothing as written."""
+    assert "留守家庭" in CasePage.objects.get(slug="xingshan-lianghui-liangping").body_text()
+    theme = Theme.objects.get(name="服务群众")
+    theme.aliases = f"{theme.aliases}\n流守家庭"  # sounds like 留守家庭, which the cases use
+    theme.save()
+    vocabulary.lexicon().add(["流守家庭"])
+    try:
+        assert parse_query("留守家庭").corrections == [("留守家庭", "流守家庭")]  # proposed
+        assert understood_query("留守家庭").corrections == []  # and refused: the cases use it
+        assert understood_query("共建共付").corrections == [("共建共付", "共建共富")]
+    finally:
+        vocabulary.reset()  # the rolled-back alias must not stay in the lexicon
+
+
+def test_an_alias_must_hold_two_characters_a_search_can_find():
+    problem = Problem.objects.get(name="党员发展难")
+    for alias in ("——", "党", "🙂🙂"):
+        problem.aliases = alias
+        with pytest.raises(Exception) as refused:
+            problem.full_clean()
+        assert "太短" in str(refused.value)

@@ -566,7 +566,7 @@ def catalogue():
             if kinds & {changes.ContentChange.VOCABULARY, changes.ContentChange.EVERYTHING}:
                 # Another process may have changed a term: its names and aliases, and the words
                 # the segmenter keeps whole, are read afresh here too.
-                vocabulary.reset()
+                vocabulary.reset_terms()
                 reset_segmenter()
                 _reload()
             elif _applied(listed, case_ids):

@@ -51,7 +51,7 @@ def _clause_cases(clause, query):
     """The cases a clause matches: a word's (or a word's meaning the same), or a concept's
     (filed under its term, or holding every word typed for it)."""
     if isinstance(clause, Concept):
-        return _filed(clause) | matching_cases(list(clause.words))
+        return _filed(clause) | matching_cases(list(clause.words))  # no words: only the filed cases
     return reduce(or_, (matching_cases([word]) for word in query.alternatives(clause)))
 
 
@@ -92,7 +92,7 @@ def _best_matches(query, allowed, notes, order=None):
     """When no case holds every clause: the cases holding at least search.ranking's share of the
     clauses' weight, the most first (a RankedIds, empty when none holds enough)."""
     clauses = query.clauses
-    if len(clauses) < 2 or query.phrases:
+    if not query.best_match_possible:
         return RankedIds([])
     listed = catalogue()
     found = [_clause_cases(clause, query) & listed.shown for clause in clauses]
@@ -111,6 +111,8 @@ def _best_matches(query, allowed, notes, order=None):
         return RankedIds([CaseSet.of(candidates)], order)
     held = scores[candidates]
     tiers = [CaseSet.of(candidates[held == score]) for score in np.unique(held)[::-1]]
+    if not worth_ranking(len(candidates)):
+        return RankedIds(tiers, listed.listing)
     return RankedIds(tiers, rank=_ranking(query, any_word=True))
 
 

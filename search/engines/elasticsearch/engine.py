@@ -64,7 +64,7 @@ class ElasticsearchEngine:
         try:
             response = connection.search(case_search(request)[start:stop].to_dict())
             query = request.query
-            if not response["hits"]["total"]["value"] and len(query.clauses) >= 2 and not query.phrases:
+            if not response["hits"]["total"]["value"] and query.best_match_possible:
                 weights, matches = self._clause_weights(query)
                 response = connection.search(case_search(request, weights, matches)[start:stop].to_dict())
                 if response["hits"]["total"]["value"]:

@@ -84,6 +84,8 @@ def clause_query(clause, query):
     if isinstance(clause, str):
         alternatives = [_word(word, TEXT_FIELDS) for word in query.alternatives(clause)]
         return alternatives[0] if len(alternatives) == 1 else Q("bool", should=alternatives, minimum_should_match=1)
+    if not clause.words:  # named by nothing a text holds: only the cases filed under it
+        return _filed(clause)
     return Q("bool", should=[_filed(clause), _all_words(clause.words, TEXT_FIELDS)], minimum_should_match=1)
 
 
