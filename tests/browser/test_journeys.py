@@ -66,3 +66,28 @@ def test_skip_link_and_keyboard_focus(page):
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.closest('main') !== null")
     assert focused
+
+
+def test_a_cadre_describes_her_problem_on_her_phone(page):
+    """我遇到的问题: above the fold at 375×667, a description finds the cases filed under the
+    problem it names, and the problem list's entries are big enough to tap."""
+    page.goto("/")
+    box = page.get_by_label("描述您遇到的问题，找解决过同样难题的案例")
+    expect(box).to_be_in_viewport()
+    first_problem = page.locator(".problem-list a").first
+    expect(first_problem).to_be_in_viewport()
+    assert first_problem.bounding_box()["height"] >= 44
+    box.fill("村里党员老龄化，怎么办")
+    box.press("Enter")
+    expect(page.locator(".recognised")).to_contain_text("针对难题：党员队伍老化")
+    expect(page.locator(".hit").first).to_be_visible()
+    page.locator(".recognised a", has_text="党员队伍老化").click()
+    expect(page.locator(".active-filters")).to_contain_text("党员队伍老化")
+
+
+def test_a_typo_is_corrected_and_can_be_searched_as_typed(page):
+    page.goto("/search/?q=共建共付")
+    expect(page.locator(".did-you-mean")).to_contain_text("您是不是要找：共建共富")
+    expect(page.locator(".hit").first).to_contain_text("商南县")
+    page.get_by_role("link", name="仍按“共建共付”搜索").click()
+    expect(page.locator(".did-you-mean")).to_have_count(0)

@@ -273,3 +273,25 @@ def test_reviewers_cannot_approve_an_incomplete_case_from_the_editor(editor, rev
     assert response.status_code == 200 and "提交审核前请填写摘要" in response.content.decode()
     case.refresh_from_db()
     assert not case.live
+
+
+def test_a_reviewer_edits_a_problems_aliases_and_search_finds_its_cases_by_them(reviewer, client):
+    from cases.taxonomy import Problem
+
+    problem = Problem.objects.get(name="党员发展难")
+    edit = f"/admin/snippets/cases/problem/edit/{problem.pk}/"
+    page = logged_in(reviewer).get(edit)
+    assert page.status_code == 200 and "别名" in page.content.decode()
+    data = {"name": problem.name, "slug": problem.slug, "aliases": "入党的人少\n", "description": ""}
+    response = logged_in(reviewer).post(edit, data)
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert problem.alias_list == ["入党的人少"]
+    found = client.get("/search/", {"q": "入党的人少怎么办", "format": "json"}).json()
+    filed = set(problem.cases.live().values_list("slug", flat=True))
+    assert filed and {result["slug"] for result in found["results"]} >= filed
+    # Another term's name is refused, in Chinese, and nothing is saved.
+    refused = logged_in(reviewer).post(edit, {**data, "aliases": "集体经济薄弱"})
+    assert refused.status_code == 200 and "已是另一个针对难题的名称" in refused.content.decode()
+    problem.refresh_from_db()
+    assert problem.alias_list == ["入党的人少"]
