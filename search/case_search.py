@@ -125,7 +125,7 @@ def suggestions(query=None, limit=8):
     closest = []
     if query is not None and query.text:
         closest = [
-            {"label": BY_NAME[term.kind].label, "name": term.name, "url": "?" + urlencode({term.kind: term.slug})}
+            _term_link(term.kind, term.slug, term.name)
             for term in vocabulary.matcher().closest("".join(fold(query.text).split()))
         ]
     model_names = list(CasePage.objects.published().exclude(model_name="").values_list("model_name", flat=True)[:limit])
@@ -137,18 +137,16 @@ def suggestions(query=None, limit=8):
     }
 
 
+def _term_link(kind, slug, name):
+    """A vocabulary term as a link to the search for every case filed under it."""
+    return {"label": BY_NAME[kind].label, "name": name, "url": "?" + urlencode({kind: slug})}
+
+
 def understanding(query, params):
     """What the page says it understood of the query: the terms it recognised (each a link to
     the cases filed under it), and the corrections it made ("您是不是要找"), with a link to
     search as typed instead."""
-    recognised = [
-        {
-            "label": BY_NAME[concept.kind].label,
-            "name": concept.name,
-            "url": "?" + urlencode({concept.kind: concept.slug}),
-        }
-        for concept in query.concepts
-    ]
+    recognised = [_term_link(concept.kind, concept.slug, concept.name) for concept in query.concepts]
     corrected = None
     if query.corrections:
         meant = fold(query.text)
