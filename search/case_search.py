@@ -23,7 +23,7 @@ from .listing import browse_vocabularies
 from .paging import paginate
 from .query import ParsedQuery, parse_query
 from .ranking import SORTS
-from .text import fold, vocabulary
+from .text import compact, fold, vocabulary
 
 PAGE_SIZE = 10
 # A correction is kept only when what was typed finds nothing as written: one engine request each.
@@ -125,8 +125,7 @@ def suggestions(query=None, limit=8):
     closest = []
     if query is not None and query.text:
         closest = [
-            _term_link(term.kind, term.slug, term.name)
-            for term in vocabulary.matcher().closest("".join(fold(query.text).split()))
+            _term_link(term.kind, term.slug, term.name) for term in vocabulary.matcher().closest(compact(query.text))
         ]
     model_names = list(CasePage.objects.published().exclude(model_name="").values_list("model_name", flat=True)[:limit])
     return {

@@ -4,7 +4,7 @@ the vocabulary terms the query names (concepts), quoted phrases, and the correct
 import re
 from dataclasses import dataclass, field
 
-from .text import fold, normalise, query_words, understand, word_parts
+from .text import compact, fold, normalise, query_words, understand, word_parts
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 12
@@ -32,10 +32,8 @@ class ParsedQuery:
     phrases: list = field(default_factory=list)
     concepts: list = field(default_factory=list)
     corrections: list = field(default_factory=list)  # (typed, meant): pinyin read, slips corrected
-    dropped: list = field(default_factory=list)  # question and filler words left out
     synonyms: dict = field(default_factory=dict)  # word → the words meaning the same (each also matches)
     truncated: bool = False
-    as_typed: bool = False  # no pinyin read, no slip corrected
 
     def __bool__(self):
         return bool(self.words or self.concepts)
@@ -99,7 +97,7 @@ def parse_query(raw, as_typed=False, keep=()):
 
     def take_phrase(match):
         phrase = next((group for group in match.groups() if group is not None), "")
-        folded = "".join(fold(phrase).split())
+        folded = compact(phrase)
         if folded:
             phrases.append(folded)
         return " "
@@ -128,8 +126,6 @@ def parse_query(raw, as_typed=False, keep=()):
         phrases=phrases,
         concepts=concepts[:MAX_WORDS],
         corrections=understood.corrections,
-        dropped=understood.dropped,
         synonyms={word: understood.synonyms[word] for word in words[:MAX_WORDS] if word in understood.synonyms},
         truncated=truncated,
-        as_typed=as_typed,
     )

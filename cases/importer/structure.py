@@ -681,9 +681,9 @@ def vocabulary(text, model):
     """Suggested domain, themes, problems and tags (curated dictionary words used ≥ 2 times).
     Themes and problems are those the text names, by name or alias, as search recognises them."""
     folded = fold(text)
-    named = {(term.kind, term.pk) for term in search_vocabulary.matcher().in_document(folded)}
-    themes = [term for term in Theme.objects.all() if ("theme", term.pk) in named]
-    problems = [term for term in Problem.objects.all() if ("problem", term.pk) in named]
+    named = search_vocabulary.matcher().in_document(folded)
+    themes = list(Theme.objects.filter(pk__in=[term.pk for term in named if term.kind == "theme"]))
+    problems = list(Problem.objects.filter(pk__in=[term.pk for term in named if term.kind == "problem"]))
     domain_counts = {domain: folded.count(fold(domain.name)[:2]) for domain in Domain.objects.all()}
     domain = max(domain_counts, key=domain_counts.get, default=None)
     domain = domain if domain and domain_counts[domain] >= 3 else None

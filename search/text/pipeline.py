@@ -54,6 +54,11 @@ def fold(text):
     return to_simplified(normalise(text)).translate(SEARCH_ONLY_FOLDS).lower()
 
 
+def compact(text):
+    """The folded form of text without its spaces: how names and phrases are compared."""
+    return "".join(fold(text).split())
+
+
 _segmenter = None
 _known_words = set()
 

@@ -45,7 +45,7 @@ def understand(text, *, as_typed=False, keep=()):
         # A character the segmenter left alone beside real words (村, 人, 帮) means little by itself.
         dropped += [word for word in words if len(word) == 1 and _HAN_RUN.match(word)]
         words = [word for word in words if not (len(word) == 1 and _HAN_RUN.match(word))]
-    same = {word: vocabulary.synonyms(word) for word in words if vocabulary.synonyms(word)}
+    same = {word: others for word in words if (others := vocabulary.synonyms(word))}
     return Understood(words=words, mentions=mentions, corrections=corrections, dropped=dropped, synonyms=same)
 
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pypinyin import lazy_pinyin
 from pypinyin.phrases_dict import phrases_dict
 
-from .pipeline import fold, segmenter, word_parts
+from .pipeline import compact, fold, segmenter, word_parts
 
 # Initials this short name too many words (dy: 党员, 调研, 带有 …): not read as pinyin.
 MIN_INITIALS = 3
@@ -46,15 +46,9 @@ class Term:
 class Mention:
     term: Term
     typed: str  # the text that named it, folded (with what lies between its words)
-    start: int  # its place in the folded text
-    end: int
-    # The (start, end) of each piece naming it: the whole, or the words of a name written apart,
-    # so that what lies between them (城乡医疗联建: 医疗) is still searched for.
-    covered: tuple = ()
-
-
-def _compact(text):
-    return "".join(fold(text).split())
+    # The (start, end) in the folded text of each piece naming it: the whole, or the words of a
+    # name written apart, so that what lies between them (城乡医疗联建: 医疗) is still searched for.
+    covered: tuple
 
 
 class TermMatcher:
@@ -68,7 +62,7 @@ class TermMatcher:
         for term in self.terms:
             surfaces = []
             for surface in term.surfaces:
-                folded = _compact(surface)
+                folded = compact(surface)
                 if not folded:
                     continue
                 self._exact.setdefault(folded, []).append(term)
@@ -84,16 +78,16 @@ class TermMatcher:
         or alias as written, longest first, or its words in order a few characters apart
         (集体经济很薄弱). Each term at most once; mentions do not overlap."""
         taken = [False] * len(text)
-        found = {}  # (start, kind, pk) → Mention
+        found, named = {}, set()  # start → Mention; the (kind, pk) of the terms found
 
         def claim(term, pieces):
-            named = {(mention.term.kind, mention.term.pk) for mention in found.values()}
             start, end = pieces[0][0], pieces[-1][1]
             if (term.kind, term.pk) in named or any(taken[start:end]):
                 return
             for piece_start, piece_end in pieces:
                 taken[piece_start:piece_end] = [True] * (piece_end - piece_start)
-            found[(start, term.kind, term.pk)] = Mention(term, text[start:end], start, end, tuple(pieces))
+            named.add((term.kind, term.pk))
+            found[start] = Mention(term, text[start:end], tuple(pieces))
 
         for length in range(min(self._longest, len(text)), 1, -1):
             for start in range(len(text) - length + 1):
@@ -123,7 +117,7 @@ class TermMatcher:
         pieces = _bigrams(text)
         scored = []
         for term in self.terms:
-            shared = max(len(pieces & _bigrams(_compact(surface))) for surface in term.surfaces)
+            shared = max(len(pieces & _bigrams(compact(surface))) for surface in term.surfaces)
             if shared:
                 scored.append((-shared, term.kind, term.pk, term))
         return [row[-1] for row in sorted(scored)[:limit]]
@@ -202,14 +196,14 @@ class Lexicon:
         reader may type alone."""
         counted = Counter()
         for word, count in Counter(words).items():  # each distinct word folded once
-            counted[_compact(word)] += count
+            counted[compact(word)] += count
         for whole, count in counted.items():
             for run in _runs(whole):
                 self._count(run, count)
 
     def add_new(self, words):
         """Count in those of `words` it does not know yet (names read again after a change)."""
-        self.add(word for word in words if _compact(word) not in self.weights)
+        self.add(word for word in words if compact(word) not in self.weights)
 
     def _count(self, word, count):
         if word not in self.weights:
@@ -258,6 +252,8 @@ def _runs(whole):
     """A word (folded, no spaces) and the runs of the smaller words it is made of, Chinese only."""
     if len(whole) < 2 or not _HAN.match(whole):
         return ()
+    # Cut from the left, not word_parts' head-final cover: 兴山县 is 兴山|县 here (a reader types
+    # 兴山), where word_parts gives 兴|山县.
     pieces = [piece for piece in segmenter().cut_for_search(whole, False) if len(piece) < len(whole)] or [whole]
     cut = _cover(whole, pieces)
     runs = {whole, *("".join(cut[i:j]) for i in range(len(cut)) for j in range(i + 1, len(cut) + 1))}

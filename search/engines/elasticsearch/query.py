@@ -108,11 +108,10 @@ def _tier_query(tier, query):
 def _relevance(query, any_word):
     """Elasticsearch's relevance of the query's words, squeezed into [0, 1) (search.ranking's
     tiers and weights are whole numbers above it)."""
-    words = query.ranked_words if any_word else query.text_words
     if any_word:
-        scored = Q("bool", should=[_word(word, TEXT_FIELDS) for word in words], minimum_should_match=1)
+        scored = Q("bool", should=[_word(word, TEXT_FIELDS) for word in query.ranked_words], minimum_should_match=1)
     else:
-        scored = _all_words(words, TEXT_FIELDS)
+        scored = _all_words(query.text_words, TEXT_FIELDS)
     return Q("script_score", query=scored, script={"source": SATURATED_SCORE})
 
 
