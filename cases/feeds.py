@@ -25,8 +25,19 @@ def _newest(cases):
 
 
 class LatestCasesFeed(Feed):
-    title = f"{settings.WAGTAIL_SITE_NAME}：最新案例"
-    description = "新近发布的基层党建典型案例。"
+    # RSS readers take every title and description as HTML, and so do Atom readers an entry's
+    # summary; Atom titles and subtitles are text. Ours are all plain text, so the markup is
+    # escaped where a reader would render it.
+    titles_are_html = True
+
+    def plain(self, text):
+        return escape(text) if self.titles_are_html else text
+
+    def title(self):
+        return self.plain(f"{settings.WAGTAIL_SITE_NAME}：最新案例")
+
+    def description(self):
+        return "新近发布的基层党建典型案例。"
 
     def link(self):
         return _library_url()
@@ -35,10 +46,9 @@ class LatestCasesFeed(Feed):
         return _newest(CasePage.objects.published())
 
     def item_title(self, case):
-        return case.title
+        return self.plain(case.title)
 
     def item_description(self, case):
-        # Readers take RSS descriptions and Atom summaries as HTML; the summary is plain text.
         return escape(case.summary)
 
     def item_link(self, case):
@@ -56,7 +66,10 @@ class LatestCasesFeed(Feed):
 
 class LatestCasesAtomFeed(LatestCasesFeed):
     feed_type = Atom1Feed
-    subtitle = LatestCasesFeed.description
+    titles_are_html = False
+
+    def subtitle(self):
+        return self.description()
 
 
 class ThemeCasesFeed(LatestCasesFeed):
@@ -64,10 +77,10 @@ class ThemeCasesFeed(LatestCasesFeed):
         return get_object_or_404(Theme, slug=slug)
 
     def title(self, theme):
-        return f"{settings.WAGTAIL_SITE_NAME}：“{theme.name}”主题的最新案例"
+        return self.plain(f"{settings.WAGTAIL_SITE_NAME}：“{theme.name}”主题的最新案例")
 
     def description(self, theme):
-        return theme.description or f"新近发布的“{theme.name}”主题基层党建典型案例。"
+        return self.plain(theme.description or f"新近发布的“{theme.name}”主题基层党建典型案例。")
 
     def link(self, theme):
         return _library_url(theme=theme.slug)
@@ -78,6 +91,7 @@ class ThemeCasesFeed(LatestCasesFeed):
 
 class ThemeCasesAtomFeed(ThemeCasesFeed):
     feed_type = Atom1Feed
+    titles_are_html = False
 
     def subtitle(self, theme):
         return self.description(theme)

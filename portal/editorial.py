@@ -31,18 +31,19 @@ PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page"],
     REVIEWERS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
 }
-# Permissions on the root collection, for images and documents.
+# Permissions on the root collection, for images and documents. Wagtail checks images against
+# its own `wagtailimages.Image` permissions whatever the image model (here portal.PortalImage).
 COLLECTION_PERMISSIONS = {
     EDITORS: [
-        "portal.add_portalimage",
-        "portal.choose_image",
+        "wagtailimages.add_image",
+        "wagtailimages.choose_image",
         "wagtaildocs.add_document",
         "wagtaildocs.choose_document",
     ],
     REVIEWERS: [
-        "portal.add_portalimage",
-        "portal.change_portalimage",
-        "portal.choose_image",
+        "wagtailimages.add_image",
+        "wagtailimages.change_image",
+        "wagtailimages.choose_image",
         "wagtaildocs.add_document",
         "wagtaildocs.change_document",
         "wagtaildocs.choose_document",
@@ -95,9 +96,13 @@ def setup_editorial(sections):
             GroupPagePermission.objects.filter(group=group, page=section).exclude(permission__in=wanted).delete()
             for permission in wanted:
                 GroupPagePermission.objects.get_or_create(group=group, page=section, permission=permission)
-        for dotted in COLLECTION_PERMISSIONS[name]:
+        wanted = {_permission(dotted) for dotted in COLLECTION_PERMISSIONS[name]}
+        GroupCollectionPermission.objects.filter(group=group, collection=root_collection).exclude(
+            permission__in=wanted
+        ).delete()
+        for permission in wanted:
             GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root_collection, permission=_permission(dotted)
+                group=group, collection=root_collection, permission=permission
             )
 
     task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()

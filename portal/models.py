@@ -32,8 +32,6 @@ class PortalImage(AbstractImage):
     class Meta(AbstractImage.Meta):
         verbose_name = "图片"
         verbose_name_plural = "图片"
-        # Wagtail checks this codename when a user picks an image in the editor.
-        permissions = [("choose_image", "可以选择图片")]
 
 
 class PortalRendition(AbstractRendition):

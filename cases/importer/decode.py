@@ -13,6 +13,7 @@ import zlib
 from dataclasses import dataclass, field
 
 import charset_normalizer
+from django.conf import settings
 from lxml import etree
 
 from search.text import drop_controls, to_simplified
@@ -20,7 +21,8 @@ from search.text import drop_controls, to_simplified
 from . import DocumentError
 from .patterns import EMOJI_ENDS, ends_sentence
 
-MAX_BYTES = 10 * 1024 * 1024
+MAX_BYTES = settings.CASE_IMPORT_MAX_UPLOAD_SIZE
+MAX_SIZE_TEXT = f"{MAX_BYTES // settings.MEGABYTE} MB"
 # A .docx is a zip: its parts unpacked may not exceed this (a real case document is a few MB;
 # a "zip bomb" declares hundreds of MB or more), nor hold more parts than this.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -60,12 +62,16 @@ def file_kind(name):
     return kind
 
 
+def too_big(name):
+    return DocumentError(f"“{name}”超过 {MAX_SIZE_TEXT}，请只上传案例正文。")
+
+
 def read_bytes(name, data):
     """Decode an uploaded file; DocumentError for anything that is not a readable document."""
     if not data:
         raise DocumentError(f"“{name}”是空文件。")
     if len(data) > MAX_BYTES:
-        raise DocumentError(f"“{name}”超过 10 MB，请只上传案例正文。")
+        raise too_big(name)
     kind = file_kind(name)
     if kind == "docx":
         return _read_docx(name, data)
@@ -81,7 +87,7 @@ def read_paste(text, name="粘贴的文本"):
     if not text.strip():
         raise DocumentError("没有粘贴任何文字。")
     if len(text.encode("utf-8")) > MAX_BYTES:
-        raise DocumentError("粘贴的文字超过 10 MB。")
+        raise DocumentError(f"粘贴的文字超过 {MAX_SIZE_TEXT}。")
     if re.match(r"\s*<(!doctype|html|p|div|span)\b", text, re.I):
         return _read_html(name, text, "unicode")
     return _checked(Document(name=name, kind="paste", encoding="unicode", text=text))
@@ -309,8 +315,16 @@ def _read_docx(name, data):
         raise DocumentError(broken) from error
     # The sizes in the zip directory are checked before anything is unpacked; reading never
     # goes past them (zipfile stops at the declared size and checks the CRC).
-    if len(parts) > MAX_PARTS or sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
-        raise DocumentError(f"“{name}”解压后超过 100 MB（可能是“压缩炸弹”），不是正常的 Word 文档，已拒绝导入。")
+    if len(parts) > MAX_PARTS:
+        raise DocumentError(
+            f"“{name}”包含 {len(parts):,} 个内部文件（正常的 Word 文档远少于 {MAX_PARTS:,} 个），"
+            "不是正常的 Word 文档，已拒绝导入。请在 Word 或 WPS 中另存为新的 .docx 后再试。"
+        )
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        raise DocumentError(
+            f"“{name}”解压后超过 {MAX_UNPACKED_BYTES // settings.MEGABYTE} MB（可能是“压缩炸弹”），"
+            "不是正常的 Word 文档，已拒绝导入。"
+        )
     try:
         main = _related_part(archive, "_rels/.rels", "/officeDocument", "word/document.xml")
         if main not in archive.NameToInfo:

@@ -8,7 +8,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from ..models import CaseIndexPage
 from . import DocumentError
 from .create import import_documents
-from .decode import MAX_BYTES, read_bytes, read_paste
+from .decode import MAX_BYTES, read_bytes, read_paste, too_big
 
 
 def libraries_for(user):
@@ -47,7 +47,7 @@ class ImportForm(forms.Form):
         try:
             if upload:
                 if upload.size > MAX_BYTES:
-                    raise DocumentError(f"“{upload.name}”超过 10 MB，请只上传案例正文。")
+                    raise too_big(upload.name)
                 data["document"] = read_bytes(upload.name, upload.read())
             else:
                 data["document"] = read_paste(text)

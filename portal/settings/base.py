@@ -109,10 +109,17 @@ CACHES = {
     },
 }
 
-# Uploads (the importer's documents, images): refused above 10 MB before they reach a view.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Upload limits, the one place they are set (deploy/nginx/portal.conf's client_max_body_size
+# must let the largest through; tests/portal/test_deploy.py compares them). Form data other
+# than files is refused with 400 above DATA_UPLOAD_MAX_MEMORY_SIZE.
+MEGABYTE = 1024 * 1024
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * MEGABYTE
+WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * MEGABYTE
+CASE_IMPORT_MAX_UPLOAD_SIZE = 10 * MEGABYTE
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * MEGABYTE
+FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * MEGABYTE
+# A broken file that starts like an image is refused in Chinese instead of failing later.
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.images.PortalImageForm"
 
 ROOT_URLCONF = "portal.urls"
 

@@ -5,11 +5,13 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
+from django.utils.html import escape
 from django.test.utils import CaptureQueriesContext
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
 from cases.models import CasePage
+from cases.taxonomy import Theme
 from tests.conftest import SEED_SLUGS
 
 pytestmark = pytest.mark.django_db
@@ -425,3 +427,25 @@ def test_robots_txt_keeps_crawlers_out_of_the_admin_and_names_the_sitemap(client
     assert "Disallow: /admin/" in lines
     assert "Sitemap: http://testserver/sitemap.xml" in lines
     assert [line for line in lines if line.startswith("Disallow")] == ["Disallow: /admin/"]
+
+
+def test_feeds_show_a_themes_markup_as_written(client):
+    """RSS readers render titles and descriptions as HTML; Atom titles and subtitles are text."""
+    written = "<b>粗体</b> & <img src=x onerror=alert(1)>说明"
+    Theme.objects.create(name="<i>标记</i>主题", slug="markup-theme", description=written)
+    channel = ET.fromstring(client.get("/feeds/themes/markup-theme/").content).find("channel")
+    assert channel.findtext("description") == escape(written)
+    assert channel.findtext("title") == escape("基层党建典型案例库：“<i>标记</i>主题”主题的最新案例")
+    atom = ET.fromstring(client.get("/feeds/themes/markup-theme/atom/").content)
+    assert atom.findtext(f"{ATOM}subtitle") == written
+    assert "<i>标记</i>主题" in atom.findtext(f"{ATOM}title")
+
+
+def test_rss_item_titles_are_escaped_for_readers(client, seed_case):
+    case = seed_case("wuchang-1-3")
+    case.title = "<em>五常</em>“1+3”"
+    case.save_revision().publish()
+    titles = {item.findtext("title") for item in rss_items(client, "/feeds/cases/")}
+    assert escape(case.title) in titles
+    atom = ET.fromstring(client.get("/feeds/cases/atom/").content)
+    assert case.title in {entry.findtext(f"{ATOM}title") for entry in atom.findall(f"{ATOM}entry")}

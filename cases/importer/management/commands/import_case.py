@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.importer import DocumentError
 from cases.importer.create import import_documents
-from cases.importer.decode import MAX_BYTES, read_bytes
+from cases.importer.decode import MAX_BYTES, read_bytes, too_big
 from cases.models import CaseIndexPage
 
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         if not path.is_file():
             raise DocumentError(f"找不到文件“{path}”。")
         if path.stat().st_size > MAX_BYTES:
-            raise DocumentError(f"“{path.name}”超过 10 MB，请只上传案例正文。")
+            raise too_big(path.name)
         return read_bytes(path.name, path.read_bytes())
 
     def report(self, result, dry_run):
