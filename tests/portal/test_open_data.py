@@ -5,8 +5,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.db import connection
-from django.utils.html import escape
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 from taggit.models import Tag
 from wagtail.models import PageViewRestriction
 
