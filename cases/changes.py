@@ -2,7 +2,7 @@
 
 Each server process follows it from the last entry it applied: search's catalogue updates the
 one case an entry names (and reloads only after a vocabulary change or a restore), the page
-cache starts a new generation. Entries are written in the change's own transaction, so a
+cache keys pages by the last entry. Entries are written in the change's own transaction, so a
 rolled-back change leaves none; sessions, logins, log entries and draft revisions write none.
 """
 
@@ -65,6 +65,13 @@ def since(last):
 def latest():
     """The pk of the last entry (0 when there is none)."""
     return ContentChange.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+def head():
+    """The last entry as a key, in one query: its pk and time, since a restored journal (or a
+    rolled-back test) can hand out a pk again."""
+    entry = ContentChange.objects.order_by("-pk").values_list("pk", "created_at").first()
+    return f"{entry[0]}-{entry[1].timestamp():.6f}" if entry else "0"
 
 
 def _cases_changed(sender, case_ids, change, **kwargs):

@@ -1,23 +1,19 @@
 """The public page cache: anonymous readers' pages served from the cache until content changes.
 
-Every cached page is stored under the current "generation". Each entry of the change journal
-(cases.changes: a case published, unpublished, moved or deleted, a vocabulary term, another
-page, an image …) starts a new generation, so no reader ever sees a page older than the last
-change; sessions, logins, log entries and drafts write no entry and keep the cache. The cache
-must be shared by all server processes (settings.CACHES: a file-based cache on one machine),
-or a process would keep serving its own stale copy.
+Every cached page is keyed by the change journal's last entry (cases.changes: a case published,
+unpublished, moved or deleted, a vocabulary term, another page, an image …), read from the
+database on each request. A change anywhere (any process, any machine) moves the journal on, so
+no reader ever gets a page older than the last change, whichever server answers; sessions,
+logins, log entries and drafts write no entry and keep the cache. The cache itself may be one
+per machine (settings.CACHES: a directory); what it holds is only ever served under the entry
+it was rendered after.
 """
-
-import uuid
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import transaction
-from django.db.models.signals import post_save
 
-from cases.changes import ContentChange
+from cases import changes
 
-GENERATION_KEY = "page-cache:generation"
 NOT_CACHED_PATHS = ("/admin/", "/django-admin/", "/documents/")
 CACHED_TYPES = (
     "text/html",
@@ -32,32 +28,6 @@ CACHED_TYPES = (
 
 def _cache():
     return caches[settings.PAGE_CACHE_ALIAS]
-
-
-def content_generation():
-    """The current generation of the site's content, as the page cache keys it."""
-    generation = _cache().get(GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        _cache().add(GENERATION_KEY, generation, None)
-        generation = _cache().get(GENERATION_KEY, generation)
-    return generation
-
-
-def _new_generation():
-    _cache().set(GENERATION_KEY, uuid.uuid4().hex, None)
-
-
-def content_changed(**kwargs):
-    """Start a new generation: every page cached so far is out of date."""
-    _new_generation()
-    # And again once the change is committed: a reader served between the journal entry and the
-    # commit saw (and cached) the old content under the new generation.
-    transaction.on_commit(_new_generation)
-
-
-def connect_invalidation():
-    post_save.connect(content_changed, sender=ContentChange, dispatch_uid="page-cache-journal")
 
 
 def _cacheable_request(request):
@@ -93,7 +63,9 @@ class PublicPageCacheMiddleware:
     def __call__(self, request):
         if not _cacheable_request(request):
             return self.get_response(request)
-        key = f"page-cache:{content_generation()}:{request.get_host()}:{request.get_full_path()}"
+        # Read before rendering: a change committed meanwhile files what this request renders
+        # under the older entry, which no later request asks for.
+        key = f"page-cache:{changes.head()}:{request.get_host()}:{request.get_full_path()}"
         cached = _cache().get(key)
         if cached is not None:
             cached["X-Page-Cache"] = "hit"
