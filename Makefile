@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed-requirements
 
-.PHONY: install migrate setup demo lint test test-browser lock clean
+.PHONY: install migrate setup demo lint test test-browser production test-production lock clean
 
 $(INSTALLED): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,6 +48,24 @@ test-browser: install
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	test -f tests/browser/node_modules/axe-core/axe.min.js || npm ci --prefix tests/browser --no-audit --no-fund
 	$(BIN)/pytest -m browser tests/browser --screenshot only-on-failure --output test-results $(PYTEST_ARGS)
+
+# A production server's preparation (README "Deployment"), in the server's environment
+# (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS …): static files collected with their manifest,
+# migrations, what the site needs to exist, then Django's deployment checks. Safe to run again.
+PRODUCTION := DJANGO_SETTINGS_MODULE=portal.settings.production
+production: install
+	$(PRODUCTION) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(PRODUCTION) $(MANAGE) migrate --noinput
+	$(PRODUCTION) $(MANAGE) setup_portal
+	$(PRODUCTION) $(MANAGE) check --deploy
+
+# Production as it runs (issue 24): gunicorn with production settings behind deploy/nginx on a
+# database of its own on the PostgreSQL server DATABASE_URL names, and two app servers on one
+# database. Installs nginx from Debian if missing.
+test-production: install
+	@case "$$DATABASE_URL" in postgres*) ;; *) echo "test-production 需要 DATABASE_URL 指向 PostgreSQL 服务器（见 README）。" >&2; exit 2;; esac
+	command -v nginx >/dev/null || (apt-get update -qq && apt-get install -y -qq nginx >/dev/null)
+	$(BIN)/pytest -m production tests/production $(PYTEST_ARGS)
 
 # The live search engine suite (issue 20): a single-node OpenSearch built from Maven Central
 # artifacts (search/engine-node), started on a free loopback port, stopped by its PID afterwards.

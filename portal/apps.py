@@ -6,8 +6,6 @@ class PortalConfig(AppConfig):
     verbose_name = "门户"
 
     def ready(self):
-        from . import public_changes
-        from .page_cache import connect_invalidation
+        from . import checks, public_changes  # noqa: F401 (checks registers itself)
 
         public_changes.connect()
-        connect_invalidation()

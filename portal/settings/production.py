@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, SILENCED_SYSTEM_CHECKS
+from .base import MIDDLEWARE, SECRET_KEY, SILENCED_SYSTEM_CHECKS
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("生产环境必须设置环境变量 SECRET_KEY。")
@@ -26,9 +26,13 @@ SILENCED_SYSTEM_CHECKS = SILENCED_SYSTEM_CHECKS + ["security.W019"]
 # Anonymous readers get cached pages, emptied on every content change (portal/page_cache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 
+# Static files are served by the app itself (WhiteNoise: compressed, cached for a year under
+# hashed names), so one gunicorn serves a whole site; `make production` collects them. Media
+# (uploads) are served by the web server in front: deploy/nginx/portal.conf.
+MIDDLEWARE = [MIDDLEWARE[0], "whitenoise.middleware.WhiteNoiseMiddleware", *MIDDLEWARE[1:]]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
