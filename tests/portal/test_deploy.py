@@ -1,0 +1,51 @@
+"""deploy/: the nginx site and systemd units agree with the settings they serve
+(the live run is tests/production)."""
+
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import get_commands
+
+DEPLOY = Path(settings.BASE_DIR) / "deploy"
+NGINX = (DEPLOY / "nginx" / "portal.conf").read_text()
+UPLOAD_LIMITS = {
+    "documents": settings.WAGTAILDOCS_MAX_UPLOAD_SIZE,
+    "images": settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE,
+    "imports": settings.CASE_IMPORT_MAX_UPLOAD_SIZE,
+}
+
+
+def megabytes(size):
+    return size // settings.MEGABYTE
+
+
+def test_nginx_lets_the_largest_upload_through_and_little_more():
+    body_limit = int(re.search(r"client_max_body_size (\d+)m;", NGINX).group(1))
+    largest = megabytes(max(UPLOAD_LIMITS.values()))
+    assert largest < body_limit <= largest + 2
+
+
+def test_nginxs_page_for_too_large_uploads_states_the_apps_limits():
+    page = (Path(settings.BASE_DIR) / "static" / "errors" / "413.html").read_text()
+    assert f"文档最大 {megabytes(UPLOAD_LIMITS['documents'])} MB" in page
+    assert megabytes(UPLOAD_LIMITS["images"]) == megabytes(UPLOAD_LIMITS["imports"])
+    assert f"图片和导入的案例文件最大 {megabytes(UPLOAD_LIMITS['images'])} MB" in page
+
+
+def test_nginx_serves_media_and_error_pages_from_the_folders_the_settings_name():
+    assert "alias /srv/portal/media/;" in NGINX and "alias /srv/portal/staticfiles/errors/;" in NGINX
+    for page in ("413.html", "502.html"):
+        assert (Path(settings.BASE_DIR) / "static" / "errors" / page).is_file()
+    assert settings.MEDIA_URL == "/media/" and settings.STATIC_URL == "/static/"
+
+
+def test_systemd_units_run_the_app_and_the_scheduled_publishing():
+    service = (DEPLOY / "systemd" / "portal.service").read_text()
+    assert "gunicorn portal.wsgi:application" in service
+    assert "DJANGO_SETTINGS_MODULE=portal.settings.production" in service
+    publisher = (DEPLOY / "systemd" / "portal-publish-scheduled.service").read_text()
+    command = re.search(r"manage\.py (\w+)", publisher).group(1)
+    assert command in get_commands()
+    timer = (DEPLOY / "systemd" / "portal-publish-scheduled.timer").read_text()
+    assert "OnCalendar=" in timer
