@@ -28,10 +28,10 @@ class LatestCasesFeed(Feed):
     # RSS readers take every title and description as HTML, and so do Atom readers an entry's
     # summary; Atom titles and subtitles are text. Ours are all plain text, so the markup is
     # escaped where a reader would render it.
-    titles_are_html = True
+    rendered_as_html = True
 
     def plain(self, text):
-        return escape(text) if self.titles_are_html else text
+        return escape(text) if self.rendered_as_html else text
 
     def title(self):
         return self.plain(f"{settings.WAGTAIL_SITE_NAME}：最新案例")
@@ -66,7 +66,7 @@ class LatestCasesFeed(Feed):
 
 class LatestCasesAtomFeed(LatestCasesFeed):
     feed_type = Atom1Feed
-    titles_are_html = False
+    rendered_as_html = False
 
     def subtitle(self):
         return self.description()
@@ -91,7 +91,7 @@ class ThemeCasesFeed(LatestCasesFeed):
 
 class ThemeCasesAtomFeed(ThemeCasesFeed):
     feed_type = Atom1Feed
-    titles_are_html = False
+    rendered_as_html = False
 
     def subtitle(self, theme):
         return self.description(theme)
