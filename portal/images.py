@@ -10,7 +10,7 @@ from PIL import Image as PILImage
 from wagtail.images.fields import WagtailImageField
 from wagtail.images.forms import BaseImageForm
 
-NOT_AN_IMAGE = "“%(name)s”不是可以打开的图片（文件已损坏，或只是改了扩展名）。请上传 GIF、JPEG、PNG 或 WebP 图片。"
+NOT_AN_IMAGE = "“%(name)s”不是可以打开的图片（文件已损坏，或只是改了扩展名）。请上传 %(formats)s 格式的图片。"
 # What Pillow raises for a file it cannot read: UnidentifiedImageError is an OSError; a bad
 # header can also give SyntaxError, ValueError or EOFError.
 UNREADABLE = (OSError, SyntaxError, ValueError, EOFError)
@@ -22,7 +22,10 @@ class CheckedImageField(WagtailImageField):
             super().check_image_pixel_size(f)
             _verify(f)
         except UNREADABLE as error:
-            raise ValidationError(NOT_AN_IMAGE, code="invalid_image", params={"name": f.name}) from error
+            formats = "、".join(extension.upper() for extension in self.allowed_image_extensions)
+            raise ValidationError(
+                NOT_AN_IMAGE, code="invalid_image", params={"name": f.name, "formats": formats}
+            ) from error
 
 
 def _verify(f):
