@@ -20,7 +20,7 @@ def static_files_collected(app_configs, **kwargs):
         return []
     return [
         checks.Error(
-            f"静态文件还没有收集：{settings.STATIC_ROOT} 里没有 {manifest_name}，此时每个页面都会出错（500）。",
+            f"静态文件尚未收集：{settings.STATIC_ROOT} 里没有 {manifest_name}，此时每个页面都会出错（500）。",
             hint="请先运行 make production（或在生产设置下运行 python manage.py collectstatic --noinput），再启动服务。",
             id="portal.E001",
         )

@@ -8,6 +8,7 @@ nothing.
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from wagtail.images import get_image_model
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -73,6 +74,7 @@ def setup_editorial(sections):
     page_type = ContentType.objects.get_for_model(Page)
     admin_access = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
     root_collection = Collection.get_first_root_node()
+    image_model_type = ContentType.objects.get_for_model(get_image_model())
     groups = {}
     for name in (EDITORS, REVIEWERS):
         group, is_new = Group.objects.get_or_create(name=name)
@@ -96,13 +98,14 @@ def setup_editorial(sections):
             GroupPagePermission.objects.filter(group=group, page=section).exclude(permission__in=wanted).delete()
             for permission in wanted:
                 GroupPagePermission.objects.get_or_create(group=group, page=section, permission=permission)
-        wanted = {_permission(dotted) for dotted in COLLECTION_PERMISSIONS[name]}
-        GroupCollectionPermission.objects.filter(group=group, collection=root_collection).exclude(
-            permission__in=wanted
+        # Grants on the image model itself are never checked (see COLLECTION_PERMISSIONS): any
+        # left by an earlier setup go; grants an administrator added in the admin stay.
+        GroupCollectionPermission.objects.filter(
+            group=group, collection=root_collection, permission__content_type=image_model_type
         ).delete()
-        for permission in wanted:
+        for dotted in COLLECTION_PERMISSIONS[name]:
             GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=root_collection, permission=permission
+                group=group, collection=root_collection, permission=_permission(dotted)
             )
 
     task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()

@@ -114,6 +114,9 @@ CACHES = {
 # than files is refused with 400 above DATA_UPLOAD_MAX_MEMORY_SIZE.
 MEGABYTE = 1024 * 1024
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * MEGABYTE
+# Width × height × frames: every upload is decoded in full once (portal/images.py), and each
+# rendition decodes it again; a 50-megapixel photo is the largest a worker must hold.
+WAGTAILIMAGES_MAX_IMAGE_PIXELS = 50_000_000
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * MEGABYTE
 CASE_IMPORT_MAX_UPLOAD_SIZE = 10 * MEGABYTE
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * MEGABYTE

@@ -23,6 +23,9 @@ CSRF_COOKIE_SECURE = True
 X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = SILENCED_SYSTEM_CHECKS + ["security.W019"]
 
+# Behind nginx (deploy/), which sets X-Real-IP: lockouts per reader, not per proxy.
+AXES_CLIENT_IP_CALLABLE = "portal.proxy.client_address"
+
 # Anonymous readers get cached pages, emptied on every content change (portal/page_cache.py).
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))
 

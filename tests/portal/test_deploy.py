@@ -33,11 +33,18 @@ def test_nginxs_page_for_too_large_uploads_states_the_apps_limits():
     assert f"图片和导入的案例文件最大 {megabytes(UPLOAD_LIMITS['images'])} MB" in page
 
 
-def test_nginx_serves_media_and_error_pages_from_the_folders_the_settings_name():
-    assert "alias /srv/portal/media/;" in NGINX and "alias /srv/portal/staticfiles/errors/;" in NGINX
-    for page in ("413.html", "502.html"):
-        assert (Path(settings.BASE_DIR) / "static" / "errors" / page).is_file()
+def test_nginx_serves_only_images_from_media_and_its_own_error_pages():
     assert settings.MEDIA_URL == "/media/" and settings.STATIC_URL == "/static/"
+    assert "location /media/ {\n        deny all;" in NGINX
+    assert "location ~ ^/media/(original_images|images)/ {\n        root /srv/portal;" in NGINX
+    for page in ("413.html", "502.html"):
+        assert f"/static/errors/{page[:3]}" in NGINX
+        assert (Path(settings.BASE_DIR) / "static" / "errors" / page).is_file()
+
+
+def test_nginx_believes_x_forwarded_proto_only_from_a_balancer_and_passes_the_readers_address():
+    assert '"1:https" https;' in NGINX and "default $scheme;" in NGINX
+    assert "proxy_set_header X-Real-IP $remote_addr;" in NGINX
 
 
 def test_systemd_units_run_the_app_and_the_scheduled_publishing():

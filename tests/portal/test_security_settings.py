@@ -33,6 +33,25 @@ def test_admin_login_locks_after_repeated_failures_and_says_so_in_chinese(client
     assert attempt(client, "正确的密码-123").status_code == 429
 
 
+def test_behind_nginx_a_lockout_holds_one_readers_address_not_the_proxys(client, editor_account, settings):
+    """Every request reaches gunicorn from nginx (127.0.0.1); the reader's address is in the
+    X-Real-IP header nginx sets, which production settings read."""
+    read = "import django; django.setup(); from django.conf import settings as s; print(s.AXES_CLIENT_IP_CALLABLE)"
+    production_value = production("-c", read, static_root=settings.STATIC_ROOT).stdout.strip()
+    assert production_value == "portal.proxy.client_address"
+    settings.AXES_CLIENT_IP_CALLABLE = production_value
+    guesser = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "203.0.113.7"}
+    colleague = {"REMOTE_ADDR": "127.0.0.1", "HTTP_X_REAL_IP": "198.51.100.20"}
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(ADMIN_LOGIN, {"username": "throttled", "password": "错误"}, **guesser)
+    assert (
+        client.post(ADMIN_LOGIN, {"username": "throttled", "password": "正确的密码-123"}, **guesser).status_code == 429
+    )
+    other = type(client)()
+    response = other.post(ADMIN_LOGIN, {"username": "throttled", "password": "正确的密码-123"}, **colleague)
+    assert response.status_code == 302
+
+
 def test_a_correct_login_resets_the_failure_count(client, editor_account):
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         attempt(client, "错误")
@@ -94,11 +113,11 @@ def production(*args, static_root):
 def test_production_without_collected_static_files_says_what_to_run(tmp_path):
     check = production("manage.py", "check", "--deploy", static_root=tmp_path / "static")
     assert check.returncode != 0
-    assert "portal.E001" in check.stderr and "静态文件还没有收集" in check.stderr
+    assert "portal.E001" in check.stderr and "静态文件尚未收集" in check.stderr
     assert "make production" in check.stderr
     # The server refuses to start with the same message instead of answering 500 everywhere …
     start = production("-c", "import portal.wsgi", static_root=tmp_path / "static")
-    assert start.returncode != 0 and "静态文件还没有收集" in start.stderr
+    assert start.returncode != 0 and "静态文件尚未收集" in start.stderr
     # … and the command that fixes it is not blocked by it.
     collect = production("manage.py", "collectstatic", "--noinput", static_root=tmp_path / "static")
     assert collect.returncode == 0, collect.stderr

@@ -8,14 +8,17 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
+from wagtail.models import Collection, GroupCollectionPermission, UploadedFile
 
 from portal.editorial import EDITORS, REVIEWERS
+from portal.setup import setup_portal
 
 pytestmark = pytest.mark.django_db
 
@@ -75,12 +78,22 @@ def test_the_image_chooser_offers_and_accepts_an_upload(group):
     assert get_image_model().objects.filter(title="村党支部会议").exists()
 
 
+def cut_short(kind):
+    """A real photo-like image in `kind`, its last two thirds cut off."""
+    data = io.BytesIO()
+    Image.effect_noise((400, 300), 60).convert("RGB").save(data, kind)
+    return data.getvalue()[: data.tell() // 3]
+
+
 @pytest.mark.parametrize(
     "name, content",
     [
         ("伪装.gif", b"GIF89a" + b"\x00\xff" * 200),
         ("截断.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 30),
         ("文本.jpg", "这不是图片".encode()),
+        ("不完整.jpg", cut_short("JPEG")),
+        ("不完整.gif", cut_short("GIF")),
+        ("不完整.png", cut_short("PNG")),
     ],
 )
 def test_a_file_that_is_not_really_an_image_is_refused_in_chinese(name, content):
@@ -91,6 +104,21 @@ def test_a_file_that_is_not_really_an_image_is_refused_in_chinese(name, content)
     message = errors_of(response)
     assert HAN.search(message), message
     assert not get_image_model().objects.filter(title="村党支部会议").exists()
+
+
+@pytest.mark.parametrize("group", [EDITORS, REVIEWERS])
+def test_the_multiple_upload_page_the_images_index_links_to_works_too(group):
+    client = member_of(group)
+    assert client.get("/admin/images/multiple/add/").status_code == 200
+    response = client.post("/admin/images/multiple/add/", {"files[]": png("村部.png")})
+    assert json.loads(response.content)["success"] is True
+    broken = SimpleUploadedFile("不完整.jpg", cut_short("JPEG"), content_type="image/jpeg")
+    response = client.post("/admin/images/multiple/add/", {"files[]": broken})
+    payload = json.loads(response.content)
+    assert payload["success"] is False and HAN.search(payload["error_message"]), payload
+    # The good file waits for its required alternative text (Wagtail's UploadedFile); the broken
+    # one is stored nowhere.
+    assert [upload.file.name.rsplit("/", 1)[-1] for upload in UploadedFile.objects.all()] == ["村部.png"]
 
 
 def test_a_broken_image_in_the_chooser_is_refused_too():
@@ -122,3 +150,18 @@ def test_documents_under_the_limit_are_stored():
     response = client.post("/admin/documents/add/", {"title": "做法", "file": upload, "collection": 1})
     assert response.status_code == 302, response.content.decode()[:500]
     assert get_document_model().objects.filter(title="做法").exists()
+
+
+def test_setup_drops_grants_on_the_image_model_and_keeps_an_administrators_own():
+    group, root = Group.objects.get(name=EDITORS), Collection.get_first_root_node()
+    image_type = ContentType.objects.get_for_model(get_image_model())
+    stale = Permission.objects.get(content_type=image_type, codename="add_portalimage")
+    granted_in_the_admin = Permission.objects.get(content_type__app_label="wagtailimages", codename="delete_image")
+    for permission in (stale, granted_in_the_admin):
+        GroupCollectionPermission.objects.create(group=group, collection=root, permission=permission)
+    setup_portal()
+    codenames = set(
+        GroupCollectionPermission.objects.filter(group=group).values_list("permission__codename", flat=True)
+    )
+    assert "add_portalimage" not in codenames
+    assert {"add_image", "choose_image", "delete_image"} <= codenames

@@ -135,16 +135,17 @@ def site(environment):
 
 @pytest.fixture(scope="session")
 def app_server(site, workdir):
-    """Start gunicorn as deploy/systemd/portal.service does, on a free port; its own page cache
-    directory unless one is given. Returns its base URL."""
+    """Start gunicorn as deploy/systemd/portal.service does, on a free port, with its own page
+    cache directory; one worker, so that the process answering after a change is the one the
+    test warmed before it. Returns its base URL."""
     started = []
 
-    def start(name, page_cache=None):
+    def start(name):
         port = free_port()
         log = workdir / f"{name}.log"
-        env = {**site, "PAGE_CACHE_DIR": str(page_cache or workdir / name / "page-cache")}
+        env = {**site, "PAGE_CACHE_DIR": str(workdir / name / "page-cache")}
         command = [str(BIN / "gunicorn"), "portal.wsgi:application", "--bind", f"127.0.0.1:{port}"]
-        command += ["--workers", "2", "--timeout", "60", "--error-logfile", str(log)]
+        command += ["--workers", "1", "--timeout", "60", "--error-logfile", str(log)]
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         started.append(process)
         base = f"http://127.0.0.1:{port}"
@@ -157,14 +158,15 @@ def app_server(site, workdir):
         stop(process)
 
 
-def site_conf(workdir, upstream_port, listen_port):
+def site_conf(workdir, upstream_port, listen_port, balancer):
     """deploy/nginx/portal.conf with this run's folder and ports; each replaced text must be
     there, so the test notices when the file changes shape."""
     text = SITE_CONF.read_text()
     for old, new in [
-        ("/srv/portal/", f"{workdir}/"),
+        ("/srv/portal", str(workdir)),
         ("server 127.0.0.1:8000;", f"server 127.0.0.1:{upstream_port};"),
         ("listen 80;", f"listen 127.0.0.1:{listen_port};"),
+        ("    127.0.0.1 1;", f"    {balancer} 1;"),
     ]:
         assert old in text, f"deploy/nginx/portal.conf no longer holds “{old}”"
         text = text.replace(old, new)
@@ -173,14 +175,15 @@ def site_conf(workdir, upstream_port, listen_port):
 
 @pytest.fixture(scope="session")
 def nginx(workdir):
-    """Start nginx with the deploy/ site in front of an upstream port; returns its base URL."""
+    """Start nginx with the deploy/ site in front of an upstream port, believing X-Forwarded-Proto
+    from `balancer` (the test's requests come from 127.0.0.1); returns its base URL."""
     started = []
 
-    def start(upstream_port):
+    def start(upstream_port, balancer="127.0.0.1"):
         port = free_port()
         folder = workdir / f"nginx-{port}"
         folder.mkdir()
-        (folder / "portal.conf").write_text(site_conf(workdir, upstream_port, port))
+        (folder / "portal.conf").write_text(site_conf(workdir, upstream_port, port, balancer))
         (folder / "nginx.conf").write_text(
             f"""
 worker_processes 1;

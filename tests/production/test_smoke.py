@@ -3,6 +3,7 @@ nginx with deploy/nginx/portal.conf; every request as from a reader over HTTPS."
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -16,9 +17,13 @@ CASE = "/cases/xingshan-lianghui-liangping/"
 
 
 @pytest.fixture(scope="module")
-def front(app_server, nginx):
-    upstream = app_server("smoke")
-    return nginx(int(upstream.rsplit(":", 1)[1]))
+def upstream_port(app_server):
+    return int(app_server("smoke").rsplit(":", 1)[1])
+
+
+@pytest.fixture(scope="module")
+def front(upstream_port, nginx):
+    return nginx(upstream_port)
 
 
 @pytest.mark.parametrize(
@@ -71,6 +76,21 @@ def test_an_image_uploaded_in_the_admin_is_served_by_nginx(front, site):
     assert response.status == 200
     assert response.headers["Content-Type"] == "image/png"
     assert response.data == picture.getvalue()
+
+
+def test_nginx_serves_nothing_else_of_the_media_folder(front, site):
+    media = Path(site["MEDIA_ROOT"])
+    for hidden in ("documents/会议纪要.pdf", ".restore-1/new/documents/x.pdf", "secret.txt"):
+        (media / hidden).parent.mkdir(parents=True, exist_ok=True)
+        (media / hidden).write_bytes(b"%PDF-1.4 private")
+        assert Reader(front).get(f"/media/{hidden}").status == 403, hidden
+
+
+def test_x_forwarded_proto_is_believed_only_from_a_balancer(upstream_port, nginx):
+    not_from_a_balancer = nginx(upstream_port, balancer="192.0.2.1")
+    response = Reader(not_from_a_balancer).get("/cases/")  # says https, from 127.0.0.1
+    assert response.status == 301
+    assert response.headers["Location"].startswith("https://")
 
 
 def assert_chinese_page(response, status, words):
