@@ -97,13 +97,14 @@ def test_images_over_ten_megabytes_are_refused_with_a_message(db):
     assert "file" in form.errors
 
 
-def production(*args, static_root):
+def production(*args, static_root, database=None):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.production",
         "SECRET_KEY": "x" * 60 + "production-check-only",
         "ALLOWED_HOSTS": "example.org",
         "STATIC_ROOT": str(static_root),
+        **({"DATABASE_URL": f"sqlite:///{database}"} if database else {}),
     }
     return subprocess.run(
         [sys.executable, *args], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300
@@ -118,7 +119,9 @@ def test_production_without_collected_static_files_says_what_to_run(tmp_path):
     # The server refuses to start with the same message instead of answering 500 everywhere …
     start = production("-c", "import portal.wsgi", static_root=tmp_path / "static")
     assert start.returncode != 0 and "静态文件尚未收集" in start.stderr
-    # … and the command that fixes it is not blocked by it.
+    # … and neither migrate nor the command that fixes it is blocked by it.
+    migrate = production("manage.py", "migrate", "--plan", static_root=tmp_path / "static", database=tmp_path / "db")
+    assert migrate.returncode == 0, migrate.stderr
     collect = production("manage.py", "collectstatic", "--noinput", static_root=tmp_path / "static")
     assert collect.returncode == 0, collect.stderr
     check = production("manage.py", "check", "--deploy", "--fail-level", "WARNING", static_root=tmp_path / "static")
