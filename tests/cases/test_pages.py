@@ -165,6 +165,25 @@ def test_home_page_shows_featured_cases_and_ways_to_browse(client):
     assert 'lang="zh-Hans"' in html
 
 
+def test_home_page_lists_each_case_once_and_names_the_site_once(client):
+    response = client.get("/")
+    featured = [case.pk for case in response.context["featured_cases"]]
+    latest = [case.pk for case in response.context["latest_cases"]]
+    assert featured and latest
+    assert not set(featured) & set(latest)
+    assert set(featured) | set(latest) == set(CasePage.objects.live().values_list("pk", flat=True))
+    title = response.content.decode().split("<title>")[1].split("</title>")[0]
+    assert title.count("基层党建典型案例库") == 1
+
+
+def test_the_site_has_a_favicon(client):
+    html = client.get("/").content.decode()
+    assert 'rel="icon"' in html
+    response = client.get("/favicon.ico")
+    assert response.status_code == 302
+    assert response["Location"].endswith(".ico")
+
+
 def test_browse_counts_leave_out_private_cases(client):
     from wagtail.models import PageViewRestriction
 
