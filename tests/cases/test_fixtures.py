@@ -155,3 +155,11 @@ def test_key_figures_keep_the_order_of_the_fixture(seed_case):
     figures = list(case.key_figures.all())
     assert [figure.sort_order for figure in figures] == list(range(len(figures)))
     assert figures[0].label == "农民专业合作社"
+
+
+@pytest.mark.parametrize("slug", SEED_SLUGS)
+def test_a_summary_is_the_editors_text_without_a_sources_masking_marks(slug):
+    """Sources mask names and years (“*市”, “20_年”); the body keeps them as written, the summary
+    a reader sees first does not."""
+    summary = yaml.safe_load((CASES_DIR / f"{slug}.yaml").read_text(encoding="utf-8"))["summary"]
+    assert not re.search(r"\*|\d_|_年", summary), summary[:40]
