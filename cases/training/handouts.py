@@ -9,6 +9,8 @@ from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from portal.addresses import public_url
+
 from ..blocks import html_paragraphs
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -70,7 +72,7 @@ def build_handout(collection, entries, request):
             case.model_name and f"模式名称：{case.model_name}",
             case.place and f"地区：{case.place}",
             case.years and f"年份：{case.years}",
-            f"在线阅读：{request.build_absolute_uri(case.url)}",
+            f"在线阅读：{public_url(request, case.url)}",
         ]
         document.add_paragraph("　".join(fact for fact in facts if fact))
         if not case.source_complete:

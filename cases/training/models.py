@@ -12,6 +12,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
+from portal.addresses import public_url
 from portal.permissions import EditorialPermissionsMixin
 from portal.routing import SingleChildTypeRoutingMixin
 
@@ -180,8 +181,7 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
     @path("print/")
     def print_view(self, request):
         entries = [
-            (case, notes, questions, qr_svg(request.build_absolute_uri(case.url)))
-            for case, notes, questions in self.entries()
+            (case, notes, questions, qr_svg(public_url(request, case.url))) for case, notes, questions in self.entries()
         ]
         return TemplateResponse(
             request, "cases/training_collection_print.html", {"page": self, "self": self, "entries": entries}

@@ -152,6 +152,26 @@ def test_print_view_has_contents_full_text_and_a_qr_code_per_case(client, collec
     assert last_paragraph[:30] in html
 
 
+def test_printed_and_handed_out_links_use_the_sites_configured_address(client, collection, settings):
+    settings.WAGTAILADMIN_BASE_URL = "https://dangjian.example.org"
+    html = client.get(collection.url + "print/").content.decode()
+    first = CasePage.objects.get(slug=SEED_ORDER[0])
+    svg = re.search(r"<svg[^>]*class=\"qr\".*?</svg>", html).group(0)
+    assert decode_qr_svg(svg) == [f"https://dangjian.example.org{first.url}"]
+    document = docx.Document(io.BytesIO(client.get(collection.url + "handout.docx").content))
+    links = re.findall(r"在线阅读：(\S+)", "\n".join(p.text for p in document.paragraphs))
+    assert len(links) == len(SEED_ORDER)
+    assert all(link.startswith("https://dangjian.example.org/cases/") for link in links), links
+
+
+def test_print_view_offers_a_print_button_and_the_way_back(client, collection):
+    html = client.get(collection.url + "print/").content.decode()
+    assert "data-print" in html and "打印本讲义" in html
+    assert f'href="{collection.url}"' in html
+    stylesheet = open("static/css/print-handout.css", encoding="utf-8").read()
+    assert "@media print { .print-controls { display: none; } }" in stylesheet
+
+
 def test_collection_and_print_query_counts_do_not_grow(client, collection):
     page_queries = queries_for(client, collection.url)
     print_queries = queries_for(client, collection.url + "print/")
