@@ -21,6 +21,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
+from portal.addresses import public_url, qr_svg
 from portal.permissions import EditorialPermissionsMixin
 from portal.querysets import PortalPageQuerySet
 from portal.routing import SingleChildTypeRoutingMixin
@@ -279,6 +280,9 @@ class CasePage(EditorialPermissionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["og_type"] = "article"
+        context["share_url"] = public_url(request, self.url)
+        context["share_qr"] = qr_svg(context["share_url"])
+        context["site_name"] = settings.WAGTAIL_SITE_NAME
         context["key_figures"] = list(self.key_figures.all())
         context["themes"], context["problems"], context["tag_list"] = themes, problems, tags = self.vocabulary_terms()
         context["related_cases"], context["related_is_automatic"] = finding.related_cases(self, themes, problems, tags)

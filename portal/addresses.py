@@ -2,7 +2,9 @@
 
 from urllib.parse import urljoin, urlsplit
 
+import qrcode
 from django.conf import settings
+from django.utils.html import escape
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
 
@@ -16,3 +18,18 @@ def public_url(request, path):
     if urlsplit(base).hostname not in LOOPBACK:
         return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
     return request.build_absolute_uri(path)
+
+
+def qr_svg(url):
+    """A QR code for `url` as a compact inline SVG (one path of unit squares)."""
+    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
+    code.add_data(url)
+    code.make(fit=True)
+    matrix = code.get_matrix()
+    squares = "".join(f"M{x},{y}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark)
+    size = len(matrix)
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="qr" '
+        f'role="img" aria-label="二维码：{escape(url)}" shape-rendering="crispEdges">'
+        f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{squares}" fill="#000"/></svg>'
+    )

@@ -1,9 +1,7 @@
-"""Handouts of a training collection: QR codes for the print view and the Word document."""
+"""The Word handout of a training collection."""
 
 import io
 
-import qrcode
-from django.utils.html import escape
 from docx import Document
 from docx.enum.text import WD_BREAK
 from docx.oxml.ns import qn
@@ -15,21 +13,6 @@ from ..blocks import html_paragraphs
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
-
-
-def qr_svg(url):
-    """A QR code for `url` as a compact inline SVG (one path of unit squares)."""
-    code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)
-    code.add_data(url)
-    code.make(fit=True)
-    matrix = code.get_matrix()
-    squares = "".join(f"M{x},{y}h1v1h-1z" for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark)
-    size = len(matrix)
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" class="qr" '
-        f'role="img" aria-label="二维码：{escape(url)}" shape-rendering="crispEdges">'
-        f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{squares}" fill="#000"/></svg>'
-    )
 
 
 def _set_font(style, name, size=None):

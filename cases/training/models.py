@@ -12,13 +12,13 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from portal.addresses import public_url
+from portal.addresses import public_url, qr_svg
 from portal.permissions import EditorialPermissionsMixin
 from portal.routing import SingleChildTypeRoutingMixin
 
 from ..pages import CasePage
 from ..taxonomy import Domain, Problem, Region, Theme
-from .handouts import DOCX_TYPE, build_handout, qr_svg
+from .handouts import DOCX_TYPE, build_handout
 
 
 def lines(text):

@@ -1,5 +1,6 @@
 """The public pages: home, case library with its filters, and case pages."""
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -223,3 +224,19 @@ def test_images_are_renditions_with_srcset_and_alt_text(client):
     assert 'srcset="' in html and "400w" in html and "1200w" in html
     assert 'alt="村党支部活动场所外景"' in html
     assert 'property="og:image"' in html and "fill-1200x630" in html
+
+
+def test_a_case_page_can_be_shared_and_printed(client, settings):
+    from tests.cases.test_training import decode_qr_svg
+
+    settings.WAGTAILADMIN_BASE_URL = "https://dangjian.example.org"
+    case = CasePage.objects.get(slug="wengyuan-dangyuan-chuangye")
+    html = client.get(case.url).content.decode()
+    address = f"https://dangjian.example.org{case.url}"
+    svg = re.search(r"<svg[^>]*class=\"qr\".*?</svg>", html).group(0)
+    assert decode_qr_svg(svg) == [address]  # 微信扫码
+    assert f'data-copy-link="{address}"' in html and "data-print" in html
+    # On paper: the site and the page's address, no buttons.
+    assert f'<p class="print-only">基层党建典型案例库 · {address}</p>' in html
+    stylesheet = open("static/css/portal.css", encoding="utf-8").read()
+    assert ".case__actions, .case__terms, .case__related { display: none; }" in stylesheet
