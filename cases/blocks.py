@@ -13,6 +13,13 @@ PARAGRAPH_END = re.compile(r"</p>|<br\s*/?>|</li>|</h[1-6]>")
 TAG = re.compile(r"<[^>]*>")
 
 
+# The markers of numbered points: 一、 (一) 一是 第一, 1. 1、
+ENUMERATION = re.compile(
+    r"^([一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|"
+    r"[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[,，、:：]|\d{1,2}[.、．](?!\d))"
+)
+
+
 def html_paragraphs(rich_text_html):
     """The plain-text paragraphs (and list items, lines) of a rich-text HTML fragment."""
     parts = (html.unescape(TAG.sub("", part)).strip() for part in PARAGRAPH_END.split(rich_text_html or ""))

@@ -2,14 +2,11 @@
 
 import re
 
+from ..blocks import ENUMERATION
+
 # Sentence-ending punctuation, full-width or ASCII.
 TERMINAL = re.compile(r"[。！？!?；;…]")
 _CLOSERS = "”’」』）)\"'"
-# The markers of numbered points: 一、 (一) 一是 第一, 1. 1、
-ENUMERATION = re.compile(
-    r"^([一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十\d]{1,3}[)）]|"
-    r"[一二三四五六七八九十]{1,3}是|第[一二三四五六七八九十]{1,3}[,，、:：]|\d{1,2}[.、．](?!\d))"
-)
 # Top-level section headings: 一、背景
 TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
 HEADING_MAX = 30  # a numbered heading

@@ -1,3 +1,5 @@
+import re
+
 from django.http import Http404
 from django.template.response import TemplateResponse
 from wagtail.models import Site
@@ -5,10 +7,14 @@ from wagtail.models import Site
 from search.text import drop_controls
 
 from .. import finding
+from ..blocks import ENUMERATION, html_paragraphs
 from ..pages import CasePage
 from .models import TrainingCollectionPage
 
 MAX_COMPARED = 4
+MAX_PRACTICE_POINTS = 6
+POINT_LENGTH = 40
+POINT_END = re.compile(r"[。！？；;:：]")
 # The "加入对比" list offers the newest cases; any other is ticked for comparison in the case library.
 ADDABLE = 30
 
@@ -19,10 +25,24 @@ def requested_slugs(request):
     return [slug.strip()[:100] for value in values for slug in drop_controls(value).split(",") if slug.strip()][:20]
 
 
-def practice_headings(case):
-    return [
-        block.value["heading"] for block in case.body if block.block_type == "section" and block.value["kind"] == "做法"
+def practice_points(case):
+    """What the 主要做法 row shows of a case: the headings of its 做法 sections when it has
+    several, else the numbered points of its one section (each point's opening phrase), else
+    its first sentences: a heading such as “二、主要做法” alone compares nothing."""
+    sections = [block.value for block in case.body if block.block_type == "section" and block.value["kind"] == "做法"]
+    if len(sections) > 1:
+        return [section["heading"] for section in sections][:MAX_PRACTICE_POINTS]
+    paragraphs = [paragraph for section in sections for paragraph in html_paragraphs(section["text"].source)]
+    numbered = [
+        _opening(paragraph[match.end() :]) for paragraph in paragraphs if (match := ENUMERATION.match(paragraph))
     ]
+    return (numbered or [_opening(paragraph) for paragraph in paragraphs[:2]])[:MAX_PRACTICE_POINTS]
+
+
+def _opening(text):
+    """A point's opening phrase: up to its first stop or colon, shortened."""
+    phrase = POINT_END.split(text.strip(), maxsplit=1)[0]
+    return phrase if len(phrase) <= POINT_LENGTH else phrase[:POINT_LENGTH] + "…"
 
 
 def addable_cases(compared):
@@ -76,7 +96,7 @@ def compare(request):
             "messages_list": messages,
             "rows": rows,
             "figures": [list(case.key_figures.all()) for case in cases],
-            "practices": [practice_headings(case) for case in cases],
+            "practices": [practice_points(case) for case in cases],
             "columns": [(case, ",".join(s for s in slugs if s != case.slug)) for case in cases],
             "current": ",".join(slugs),
             "addable": addable_cases(cases) if len(cases) < MAX_COMPARED else [],

@@ -213,6 +213,29 @@ def test_compare_two_side_by_side(client):
     assert xingshan.key_figures.first().label in html
 
 
+def practices_row(client, slugs):
+    html = client.get("/compare/", {"cases": ",".join(slugs)}).content.decode()
+    row = re.search(r"<th scope=\"row\">主要做法</th>(.*?)</tr>", html, re.S).group(1)
+    return [re.findall(r"<li>(.*?)</li>", cell) for cell in re.findall(r"<td>(.*?)</td>", row, re.S)]
+
+
+def test_the_practices_row_compares_what_each_case_did(client):
+    slugs = ["wengyuan-dangyuan-chuangye", "shangnan-gongjian-gongfu", "wuchang-1-3"]
+    numbered, sections, plain = practices_row(client, slugs)
+    cases = {slug: CasePage.objects.get(slug=slug) for slug in slugs}
+    # One 做法 section with numbered points: each point's opening phrase, its number dropped.
+    section = next(b.value for b in cases[slugs[0]].body if b.block_type == "section" and b.value["kind"] == "做法")
+    assert len(numbered) >= 3 and all(point and point in section["text"].source for point in numbered)
+    assert not any(point.startswith(("(", "（")) for point in numbered)
+    # Several 做法 sections: their headings.
+    assert sections == [
+        b.value["heading"] for b in cases[slugs[1]].body if b.block_type == "section" and b.value["kind"] == "做法"
+    ]
+    # One section without numbered points: its first sentences, not its bare heading.
+    assert 1 <= len(plain) <= 2 and all(len(point) > 10 for point in plain)
+    assert all(len(point) <= 41 for point in numbered + sections + plain)
+
+
 def test_compare_four_and_repeated_parameters(client):
     slugs = ["wuchang-1-3", "xingshan-lianghui-liangping", "sunan-nongcun-shequ", "shangnan-gongjian-gongfu"]
     response = client.get("/compare/?" + "&".join(f"cases={slug}" for slug in slugs))
