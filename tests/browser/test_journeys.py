@@ -91,3 +91,32 @@ def test_a_typo_is_corrected_and_can_be_searched_as_typed(page):
     expect(page.locator(".hit").first).to_contain_text("商南县")
     page.get_by_role("link", name="仍按“共建共付”搜索").click()
     expect(page.locator(".did-you-mean")).to_have_count(0)
+
+
+@pytest.mark.parametrize("start", ["/cases/", "/search/?q=党建"])
+def test_filters_open_from_the_top_of_the_list_on_a_phone(page, start):
+    """At 375×667 the 筛选 control is on the first screen; it opens the facets without a
+    script, a problem narrows the list, and the chosen filter is a chip that removes it."""
+    page.goto(start)
+    control = page.locator(".filter-panel > summary")
+    expect(control).to_be_in_viewport()
+    assert control.bounding_box()["height"] >= 44
+    expect(page.locator(".facets")).to_be_hidden()  # the desktop column is not repeated below
+    control.click()
+    problem = page.locator(".filter-panel a[href*='problem=']").first
+    expect(problem).to_be_visible()
+    name = problem.inner_text().split()[0]
+    problem.click()
+    chip = page.locator(".active-filters a", has_text=name)
+    expect(chip).to_be_visible()
+    chip.click()
+    expect(page.locator(".active-filters")).to_have_count(0)
+
+
+def test_on_a_desktop_the_facets_stay_in_their_column(browser, portal):
+    context = browser.new_context(base_url=portal, locale="zh-CN", viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto("/search/?q=党建")
+    expect(page.locator(".facets")).to_be_visible()
+    expect(page.locator(".filter-panel")).to_be_hidden()
+    context.close()
