@@ -1,11 +1,15 @@
-"""The Word handout of a training collection."""
+"""The Word handout of a training collection: A4 with 2.5 cm margins as Chinese official
+documents are laid out, the collection's title in the header, page numbers in the footer."""
 
 import io
 
+from django.conf import settings
+from django.utils import timezone
 from docx import Document
-from docx.enum.text import WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt, RGBColor
 
 from portal.addresses import public_url
 
@@ -23,17 +27,70 @@ def _set_font(style, name, size=None):
         style.font.size = Pt(size)
 
 
-def _new_document():
+def _new_document(collection):
     document = Document()
     _set_font(document.styles["Normal"], BODY_FONT, 11)
     for level, size in ((0, 20), (1, 16), (2, 14), (3, 12)):
-        _set_font(document.styles["Title" if level == 0 else f"Heading {level}"], HEADING_FONT, size)
+        style = document.styles["Title" if level == 0 else f"Heading {level}"]
+        _set_font(style, HEADING_FONT, size)
+        style.font.color.rgb = RGBColor(0, 0, 0)  # the template's blue headings are not 公文 style
+    section = document.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = section.left_margin = section.right_margin = Cm(2.5)
+    header = section.header.paragraphs[0]
+    header.text, header.alignment = collection.title, WD_ALIGN_PARAGRAPH.CENTER
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run("第 ")
+    _add_field(footer.add_run(), "PAGE")
+    footer.add_run(" 页")
+    properties = document.core_properties
+    properties.title, properties.subject = collection.title, "培训讲义"
+    properties.author = properties.last_modified_by = settings.WAGTAIL_SITE_NAME
+    properties.language = "zh-CN"
+    properties.created = collection.first_published_at or timezone.now()
+    properties.modified = timezone.now()
+    properties.revision = 1
     return document
+
+
+# python-docx has no API for fields or restarted numbering: the two helpers below write the XML
+# through its element objects (run._r, paragraph._p), checked by tests/cases/test_training.py.
+def _add_field(run, instruction):
+    """A Word field (PAGE, NUMPAGES …) in `run`, filled in by Word or WPS when shown."""
+    for kind, text in (("begin", None), (None, instruction), ("end", None)):
+        if kind:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = f" {text} "
+        run._r.append(element)
+
+
+def _numbered_list(document):
+    """A fresh numbering of the List Number style, starting again at 1; returns a function adding
+    an item to it. Word continues one numbering through the whole document otherwise."""
+    style_num = document.styles["List Number"].element.pPr.numPr.numId.val
+    numbering = document.part.numbering_part.element
+    abstract = numbering.num_having_numId(style_num).abstractNumId.val
+    num = numbering.add_num(abstract)
+    num.add_lvlOverride(ilvl=0).add_startOverride(1)
+
+    def add(text):
+        paragraph = document.add_paragraph(text, style="List Number")
+        number = paragraph._p.get_or_add_pPr().get_or_add_numPr()
+        number.get_or_add_ilvl().val = 0
+        number.get_or_add_numId().val = num.numId
+        return paragraph
+
+    return add
 
 
 def build_handout(collection, entries, request):
     """The collection as .docx bytes: headings in Word heading styles, figures as tables."""
-    document = _new_document()
+    document = _new_document(collection)
     document.add_heading(collection.title, level=0)
     for label, value in (("培训对象", collection.audience), ("培训时间", collection.session_dates)):
         if value:
@@ -87,8 +144,9 @@ def build_handout(collection, entries, request):
             document.add_paragraph(notes)
         if questions:
             document.add_heading("讨论题", level=2)
+            add_question = _numbered_list(document)
             for question in questions:
-                document.add_paragraph(question, style="List Number")
+                add_question(question)
         source = "，".join(
             part for part in (case.source_title, case.source_author, case.source_publisher, case.source_date) if part
         )
@@ -96,8 +154,9 @@ def build_handout(collection, entries, request):
 
     if collection.questions:
         document.add_heading("综合讨论题", level=1)
+        add_question = _numbered_list(document)
         for question in collection.questions:
-            document.add_paragraph(question, style="List Number")
+            add_question(question)
     output = io.BytesIO()
     document.save(output)
     return output.getvalue()

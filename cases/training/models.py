@@ -190,7 +190,8 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
     def handout(self, request):
         """The Word handout, served at <collection URL>handout.docx by cases.training.views."""
         response = HttpResponse(build_handout(self, self.entries(), request), content_type=DOCX_TYPE)
-        response["Content-Disposition"] = content_disposition_header(True, f"{self.slug}.docx")
+        name = "".join(char for char in self.title if char not in '\\/:*?"<>|').strip() or self.slug
+        response["Content-Disposition"] = content_disposition_header(True, f"{name}（培训讲义）.docx")
         return response
 
 

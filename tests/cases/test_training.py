@@ -2,6 +2,7 @@
 
 import io
 import re
+from urllib.parse import quote
 
 import docx
 import pytest
@@ -114,6 +115,40 @@ def test_word_handout(client, collection):
     east_asia = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
     assert document.styles["Normal"].element.rPr.rFonts.get(east_asia) == "宋体"
     assert document.styles["Heading 1"].element.rPr.rFonts.get(east_asia) == "黑体"
+
+
+def test_word_handout_is_laid_out_for_a4_like_an_official_document(client, collection):
+    response = client.get(collection.url + "handout.docx")
+    assert quote(f"{collection.title}（培训讲义）.docx") in response["Content-Disposition"]
+    document = docx.Document(io.BytesIO(response.content))
+    section = document.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(margin.cm, 2) for margin in margins] == [2.5] * 4
+    assert section.header.paragraphs[0].text == collection.title
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and 'w:fldCharType="begin"' in footer and "第 " in section.footer.paragraphs[0].text
+    for name in ("Title", "Heading 1", "Heading 2"):
+        assert document.styles[name].font.color.rgb == docx.shared.RGBColor(0, 0, 0)
+    properties = document.core_properties
+    assert properties.title == collection.title and properties.author == "基层党建典型案例库"
+    assert properties.created is not None
+
+
+def test_each_cases_questions_are_numbered_from_one(client, collection):
+    document = docx.Document(io.BytesIO(client.get(collection.url + "handout.docx").content))
+    numbering = document.part.numbering_part.element
+    lists = []  # the numId of each run of numbered questions
+    for paragraph in document.paragraphs:
+        if paragraph.style.name == "List Number":
+            num_id = paragraph._p.pPr.numPr.numId.val
+            if not lists or lists[-1] != num_id:
+                lists.append(num_id)
+    questioned = sum(1 for entry in collection.collection_cases.all() if entry.questions.strip())
+    assert len(lists) == len(set(lists)) == questioned + bool(collection.questions)
+    for num_id in lists:
+        overrides = numbering.num_having_numId(num_id).lvlOverride_lst
+        assert overrides and overrides[0].startOverride.val == 1
 
 
 def test_handout_of_an_unpublished_collection_is_404(client, collection):
