@@ -1,6 +1,8 @@
-"""Who may do what: the 编辑 and 审核人 groups, their permissions, and the 案例审核 workflow.
+"""Who may do what: the 编辑, 审核人 and 培训师 groups, their permissions, and the 案例审核
+workflow.
 
-Editors write and submit; only reviewers publish, unpublish and change the vocabularies.
+Editors write and submit cases and training collections; trainers write and submit training
+collections only; only reviewers publish, unpublish and change the vocabularies.
 Everything is created if missing and corrected if it drifted, so running it twice changes
 nothing.
 """
@@ -20,22 +22,34 @@ from wagtail.models import (
     WorkflowTask,
 )
 
+from cases.models import TrainingIndexPage
 from cases.taxonomy import Domain, Problem, Region, Theme
 
 EDITORS = "编辑"
 REVIEWERS = "审核人"
+TRAINERS = "培训师"
+GROUPS = (EDITORS, REVIEWERS, TRAINERS)
 WORKFLOW_NAME = "案例审核"
 TASK_NAME = "审核人审核"
 
-# Page permissions on each editorial section (and everything below it).
+# Page permissions on each editorial section (and everything below it) a group works in.
 PAGE_PERMISSIONS = {
     EDITORS: ["add_page", "change_page"],
     REVIEWERS: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
+    TRAINERS: ["add_page", "change_page"],
 }
+# Trainers work in the training section only; the others in every section.
+TRAINER_SECTIONS = (TrainingIndexPage,)
 # Permissions on the root collection, for images and documents. Wagtail checks images against
 # its own `wagtailimages.Image` permissions whatever the image model (here portal.PortalImage).
 COLLECTION_PERMISSIONS = {
     EDITORS: [
+        "wagtailimages.add_image",
+        "wagtailimages.choose_image",
+        "wagtaildocs.add_document",
+        "wagtaildocs.choose_document",
+    ],
+    TRAINERS: [
         "wagtailimages.add_image",
         "wagtailimages.choose_image",
         "wagtaildocs.add_document",
@@ -76,14 +90,14 @@ def setup_editorial(sections):
     root_collection = Collection.get_first_root_node()
     image_model_type = ContentType.objects.get_for_model(get_image_model())
     groups = {}
-    for name in (EDITORS, REVIEWERS):
+    for name in GROUPS:
         group, is_new = Group.objects.get_or_create(name=name)
         groups[name] = group
         if is_new:
             created.append(f"用户组“{name}”")
         vocabulary = (
             []
-            if name == EDITORS
+            if name != REVIEWERS
             else [
                 permission
                 for model in VOCABULARIES
@@ -95,8 +109,10 @@ def setup_editorial(sections):
             Permission.objects.get(content_type=page_type, codename=codename) for codename in PAGE_PERMISSIONS[name]
         }
         for section in sections:
-            GroupPagePermission.objects.filter(group=group, page=section).exclude(permission__in=wanted).delete()
-            for permission in wanted:
+            works_here = name != TRAINERS or isinstance(section.specific, TRAINER_SECTIONS)
+            kept = wanted if works_here else set()
+            GroupPagePermission.objects.filter(group=group, page=section).exclude(permission__in=kept).delete()
+            for permission in kept:
                 GroupPagePermission.objects.get_or_create(group=group, page=section, permission=permission)
         # Grants on the image model itself are never checked (see COLLECTION_PERMISSIONS): any
         # left by an earlier setup go; grants an administrator added in the admin stay.

@@ -11,10 +11,11 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 from wagtail.models import Revision, WorkflowState
+from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from cases.models import CaseIndexPage, CasePage
+from cases.models import CaseIndexPage, CasePage, TrainingCollectionPage, TrainingIndexPage
 from cases.taxonomy import Region
-from portal.editorial import EDITORS, REVIEWERS, WORKFLOW_NAME
+from portal.editorial import EDITORS, REVIEWERS, TRAINERS, WORKFLOW_NAME
 from portal.setup import setup_portal
 from tests.admin_forms import case_form_data
 
@@ -295,3 +296,39 @@ def test_a_reviewer_edits_a_problems_aliases_and_search_finds_its_cases_by_them(
     assert refused.status_code == 200 and "已是另一个针对难题的名称" in refused.content.decode()
     problem.refresh_from_db()
     assert problem.alias_list == ["入党的人少"]
+
+
+def collection_form_data(**overrides):
+    data = nested_form_data(
+        {
+            "title": "培训专题：党员队伍建设",
+            "slug": "test-dangyuan-duiwu",
+            "audience": "村党组织书记",
+            "session_dates": "",
+            "learning_goals": "",
+            "introduction": rich_text("<p>选编党员队伍建设的案例。</p>"),
+            "collection_cases": inline_formset([]),
+            "discussion_questions": "你村党员队伍有哪些问题？",
+            "criteria_match": "all",
+            "criteria_limit": 10,
+        }
+    )
+    return {**data, **overrides}
+
+
+def test_a_trainer_writes_a_training_collection_and_a_reviewer_publishes_it(reviewer):
+    trainer = logged_in(make_user("trainer1", TRAINERS))
+    training = TrainingIndexPage.objects.get()
+    add_url = f"/admin/pages/add/cases/trainingcollectionpage/{training.pk}/"
+    assert trainer.get(add_url).status_code == 200
+    response = trainer.post(add_url, collection_form_data(**{"action-submit": "提交审核"}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    collection = TrainingCollectionPage.objects.get(slug="test-dangyuan-duiwu")
+    assert not collection.live and collection.current_workflow_state.status == "in_progress"
+    # A trainer has no editor's rights on cases, and cannot publish.
+    case_index = CaseIndexPage.objects.get()
+    assert trainer.get(f"/admin/pages/add/cases/casepage/{case_index.pk}/").status_code in (302, 403)
+    assert not collection.permissions_for_user(collection.owner).can_publish()
+    assert workflow_action(logged_in(reviewer), collection, "approve").status_code in (200, 302)
+    collection.refresh_from_db()
+    assert collection.live

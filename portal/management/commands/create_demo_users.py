@@ -5,18 +5,19 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 
-from portal.editorial import EDITORS, REVIEWERS
+from portal.editorial import EDITORS, REVIEWERS, TRAINERS
 
 # username, role shown, group (None: superuser), environment variable with the password
 DEMO_USERS = [
     ("admin", "管理员", None, "DEMO_ADMIN_PASSWORD"),
     ("bianji", "编辑", EDITORS, "DEMO_EDITOR_PASSWORD"),
     ("shenhe", "审核人", REVIEWERS, "DEMO_REVIEWER_PASSWORD"),
+    ("peixun", "培训师", TRAINERS, "DEMO_TRAINER_PASSWORD"),
 ]
 
 
 class Command(BaseCommand):
-    help = "创建演示账号：管理员、编辑、审核人（已存在则不改动）；密码取自环境变量，否则随机生成并只显示一次。"
+    help = "创建演示账号：管理员、编辑、审核人、培训师（已存在则不改动）；密码取自环境变量，否则随机生成并只显示一次。"
 
     def handle(self, *args, **options):
         User = get_user_model()
