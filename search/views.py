@@ -5,6 +5,7 @@ from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
 from .case_search import autocomplete, search_cases, suggestions, understanding
+from .collections import matching_collections
 from .engines.interface import UNAVAILABLE
 from .facets import FACET_LABELS
 from .ranking import SORTS
@@ -129,6 +130,7 @@ def _search_response(request, results):
                 else None,
             },
             "suggestions": suggestions(results.query) if not results.hits else None,
+            "collections": matching_collections(results.query),
             **understanding(results.query, request.GET),
         },
     )

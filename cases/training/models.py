@@ -16,6 +16,7 @@ from portal.addresses import public_url, qr_svg
 from portal.permissions import EditorialPermissionsMixin
 from portal.routing import SingleChildTypeRoutingMixin
 
+from ..blocks import html_paragraphs
 from ..pages import CasePage
 from ..taxonomy import Domain, Problem, Region, Theme
 from .handouts import DOCX_TYPE, build_handout
@@ -105,6 +106,11 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
     @property
     def goals(self):
         return lines(self.learning_goals)
+
+    @property
+    def summary(self):
+        """Its introduction as plain text: what a shared link and search engines show of it."""
+        return " ".join(html_paragraphs(self.introduction))
 
     @property
     def questions(self):

@@ -362,3 +362,31 @@ def test_control_characters_in_parameters_are_harmless(client):
         assert client.get("/search/", {**params, "format": "json"}).status_code == 200
     assert client.get("/cases/", {"theme": "a\x00"}).status_code == 200
     assert client.get("/compare/", {"cases": "a\x00,wuchang-1-3"}).status_code == 200
+
+
+def test_training_collections_matching_a_search_are_shown_apart_from_the_cases(client):
+    """In their own 培训专题 block above the results; not among the hits, not in the facets."""
+    from cases.models import TrainingCollectionPage
+
+    collection = TrainingCollectionPage.objects.get(slug="chengxiang-tongchou")
+    response = client.get("/search/", {"q": "结对共建"})
+    html = response.content.decode()
+    assert [each.pk for each in response.context["collections"]] == [collection.pk]
+    block = html.split('class="collection-hits"')[1].split("</section>")[0]
+    assert f'href="{collection.url}"' in block and collection.title in block
+    assert html.index('class="collection-hits"') < html.index('class="search-layout"')
+    assert all(hit.case.pk != collection.pk for hit in response.context["results"].hits)
+    # Every word must be there: a word the collection does not hold leaves it out.
+    assert client.get("/search/", {"q": "结对共建 量子计算"}).context["collections"] == []
+    # Traditional characters and a synonym-free word order still find it.
+    assert client.get("/search/", {"q": "城鄉統籌"}).context["collections"] == [collection]
+
+
+def test_a_training_collections_shared_description_is_its_own_introduction(client):
+    from cases.models import TrainingCollectionPage
+
+    collection = TrainingCollectionPage.objects.get(slug="chengxiang-tongchou")
+    html = client.get(collection.url).content.decode()
+    opening = collection.summary[:40]
+    assert f'<meta property="og:description" content="{opening}' in html
+    assert f'<meta name="description" content="{opening}' in html
