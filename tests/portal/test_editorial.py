@@ -332,3 +332,42 @@ def test_a_trainer_writes_a_training_collection_and_a_reviewer_publishes_it(revi
     assert workflow_action(logged_in(reviewer), collection, "approve").status_code in (200, 302)
     collection.refresh_from_db()
     assert collection.live
+
+
+def dashboard(client):
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def panel(html, name):
+    """The content of one dashboard panel."""
+    return html.split(f'id="{name}-content"')[1].split("</section>")[0]
+
+
+def test_the_dashboard_shows_an_editor_their_drafts_and_what_was_sent_back(editor, reviewer):
+    editor_client = logged_in(editor)
+    assert "没有未完成的草稿" in dashboard(editor_client)
+    case = create_draft(editor_client)
+    html = dashboard(editor_client)
+    drafts = panel(html, "my-drafts")
+    assert case.title in drafts and "草稿，尚未提交审核" in drafts
+    assert submit(editor_client, case).status_code == 302
+    assert case.title not in panel(dashboard(editor_client), "my-drafts")  # in review now
+    workflow_action(logged_in(reviewer), case, "reject", comment="请补充成效数据的出处。")
+    html = dashboard(editor_client)
+    sent_back = panel(html, "sent-back")
+    assert case.title in sent_back and "请补充成效数据的出处。" in sent_back
+
+
+def test_a_reviewer_sees_the_oldest_submission_first(editor, reviewer):
+    editor_client = logged_in(editor)
+    first = create_draft(editor_client)
+    submit(editor_client, first)
+    index = CaseIndexPage.objects.get()
+    editor_client.post(
+        f"/admin/pages/add/cases/casepage/{index.pk}/", new_case_data(title="测试新案例：第二个", slug="test-second")
+    )
+    submit(editor_client, CasePage.objects.get(slug="test-second"))
+    html = dashboard(logged_in(reviewer))
+    assert html.index("测试新案例：网格党建") < html.index("测试新案例：第二个")
