@@ -15,7 +15,8 @@ def test_search_facet_case_and_compare(page):
     expect(page.locator("h1")).to_contain_text("两会两评")
     expect(page.locator(".hit").first).to_contain_text("兴山县")
 
-    page.locator(".facet a", has_text="湖北省").click()
+    page.locator(".filter-panel > summary").click()  # the phone's 筛选 control
+    page.locator(".filter-panel .facet a", has_text="湖北省").click()
     expect(page).to_have_url(re.compile(r"region="))
     expect(page.locator(".active-filters")).to_contain_text("湖北省")
 
