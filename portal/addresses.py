@@ -1,5 +1,6 @@
 """Addresses that work away from this screen: printed QR codes, handouts, shared links."""
 
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import qrcode
@@ -10,16 +11,17 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
 
 
 def public_url(request, path):
-    """`path` as a full URL on the site's configured address (WAGTAILADMIN_BASE_URL) when a
+    """`path` as a full URL on the site's public address (PUBLIC_BASE_URL) when a
     real host is set, so that a handout printed from a server's own console or an office
     machine on the intranet still points readers to the public site; otherwise on the host
     the request came to."""
-    base = settings.WAGTAILADMIN_BASE_URL or ""
-    if urlsplit(base).hostname not in LOOPBACK:
+    base = settings.PUBLIC_BASE_URL or ""
+    if (urlsplit(base).hostname or "") not in LOOPBACK:
         return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
     return request.build_absolute_uri(path)
 
 
+@lru_cache(maxsize=2048)
 def qr_svg(url):
     """A QR code for `url` as a compact inline SVG (one path of unit squares)."""
     code = qrcode.QRCode(border=2, error_correction=qrcode.constants.ERROR_CORRECT_M)

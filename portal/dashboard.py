@@ -7,7 +7,7 @@ back (退回修改, with the reviewer's comment); a reviewer sees what waits for
 
 from wagtail.admin.ui.components import Component
 from wagtail.admin.views.home import WorkflowObjectsToModeratePanel
-from wagtail.models import Page, WorkflowState
+from wagtail.models import Page, WorkflowState, get_default_page_content_type
 
 MAX_LISTED = 10
 
@@ -35,7 +35,13 @@ class EditorWorkPanel(Component):
             .prefetch_related("content_object")
             .order_by("-current_task_state__finished_at")[:MAX_LISTED]
         )
-        in_workflow = [int(pk) for pk in mine.active().values_list("object_id", flat=True)]
+        # Whoever submitted it: a page in review is no longer the owner's draft to finish.
+        in_workflow = [
+            int(pk)
+            for pk in WorkflowState.objects.active()
+            .filter(base_content_type=get_default_page_content_type())
+            .values_list("object_id", flat=True)
+        ]
         drafts = (
             Page.objects.filter(owner=user, has_unpublished_changes=True)
             .exclude(pk__in=in_workflow)

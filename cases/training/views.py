@@ -33,10 +33,16 @@ def practice_points(case):
     if len(sections) > 1:
         return [section["heading"] for section in sections][:MAX_PRACTICE_POINTS]
     paragraphs = [paragraph for section in sections for paragraph in html_paragraphs(section["text"].source)]
-    numbered = [
-        _opening(paragraph[match.end() :]) for paragraph in paragraphs if (match := ENUMERATION.match(paragraph))
-    ]
+    marked = [(match, paragraph) for paragraph in paragraphs if (match := ENUMERATION.match(paragraph))]
+    # One level of points: those numbered as the first is (（一） or 第一, not also 一是).
+    level = _numbering(marked[0][0].group()) if marked else None
+    numbered = [_opening(paragraph[match.end() :]) for match, paragraph in marked if _numbering(match.group()) == level]
     return (numbered or [_opening(paragraph) for paragraph in paragraphs[:2]])[:MAX_PRACTICE_POINTS]
+
+
+def _numbering(marker):
+    """A numbering marker without its number: “（一）” → “（）”, “第二,” → “第,”."""
+    return re.sub(r"[一二三四五六七八九十\d]", "", marker)
 
 
 def _opening(text):

@@ -229,7 +229,7 @@ def test_images_are_renditions_with_srcset_and_alt_text(client):
 def test_a_case_page_can_be_shared_and_printed(client, settings):
     from tests.cases.test_training import decode_qr_svg
 
-    settings.WAGTAILADMIN_BASE_URL = "https://dangjian.example.org"
+    settings.PUBLIC_BASE_URL = "https://dangjian.example.org"
     case = CasePage.objects.get(slug="wengyuan-dangyuan-chuangye")
     html = client.get(case.url).content.decode()
     address = f"https://dangjian.example.org{case.url}"
@@ -239,4 +239,30 @@ def test_a_case_page_can_be_shared_and_printed(client, settings):
     # On paper: the site and the page's address, no buttons.
     assert f'<p class="print-only">基层党建典型案例库 · {address}</p>' in html
     stylesheet = open("static/css/portal.css", encoding="utf-8").read()
-    assert ".case__actions, .case__terms, .case__related { display: none; }" in stylesheet
+    assert ".case__actions, .case__terms, .case__related { display: none; }" in print_rules(stylesheet)
+    assert ".print-only { display: block;" in print_rules(stylesheet)
+
+
+def print_rules(css):
+    """The rules inside the stylesheet's @media print blocks."""
+    found = []
+    for start in (match.end() for match in re.finditer(r"@media print\s*\{", css)):
+        depth, end = 1, start
+        while depth:
+            depth += {"{": 1, "}": -1}.get(css[end], 0)
+            end += 1
+        found.append(css[start : end - 1])
+    return "\n".join(found)
+
+
+def test_shared_addresses_fall_back_to_the_requests_host(rf, settings):
+    settings.ALLOWED_HOSTS = ["dangjian.intranet", "testserver"]
+    from portal.addresses import public_url
+
+    for base in ("", "http://127.0.0.1:8000", "http://localhost"):
+        settings.PUBLIC_BASE_URL = base
+        assert (
+            public_url(rf.get("/", HTTP_HOST="dangjian.intranet"), "/cases/a/") == "http://dangjian.intranet/cases/a/"
+        )
+    settings.PUBLIC_BASE_URL = "https://dangjian.example.org/"
+    assert public_url(rf.get("/"), "/cases/a/") == "https://dangjian.example.org/cases/a/"

@@ -188,7 +188,7 @@ def test_print_view_has_contents_full_text_and_a_qr_code_per_case(client, collec
 
 
 def test_printed_and_handed_out_links_use_the_sites_configured_address(client, collection, settings):
-    settings.WAGTAILADMIN_BASE_URL = "https://dangjian.example.org"
+    settings.PUBLIC_BASE_URL = "https://dangjian.example.org"
     html = client.get(collection.url + "print/").content.decode()
     first = CasePage.objects.get(slug=SEED_ORDER[0])
     svg = re.search(r"<svg[^>]*class=\"qr\".*?</svg>", html).group(0)
@@ -203,8 +203,10 @@ def test_print_view_offers_a_print_button_and_the_way_back(client, collection):
     html = client.get(collection.url + "print/").content.decode()
     assert "data-print" in html and "打印本讲义" in html
     assert f'href="{collection.url}"' in html
-    stylesheet = open("static/css/print-handout.css", encoding="utf-8").read()
-    assert "@media print { .print-controls { display: none; } }" in stylesheet
+    from tests.cases.test_pages import print_rules
+
+    assert ".print-controls { display: none; }" in print_rules(open("static/css/print-handout.css").read())
+    assert "data-print hidden" in html  # shown by its script, which alone can print
 
 
 def test_collection_and_print_query_counts_do_not_grow(client, collection):
@@ -266,6 +268,9 @@ def test_the_practices_row_compares_what_each_case_did(client):
     assert sections == [
         b.value["heading"] for b in cases[slugs[1]].body if b.block_type == "section" and b.value["kind"] == "做法"
     ]
+    # Points of one level only: 第一/第二 in 苏南, not also the 一是/二是 under them.
+    (sunan,) = practices_row(client, ["sunan-nongcun-shequ", "wuchang-1-3"])[:1]
+    assert len(sunan) == 2 and all(point.startswith("坚持把") for point in sunan)
     # One section without numbered points: its first sentences, not its bare heading.
     assert 1 <= len(plain) <= 2 and all(len(point) > 10 for point in plain)
     assert all(len(point) <= 41 for point in numbered + sections + plain)
