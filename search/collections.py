@@ -6,6 +6,8 @@ with the same understanding of the query as the cases get: every word looked for
 one of its synonyms, in the collection's title, audience, goals or introduction.
 """
 
+from functools import lru_cache
+
 from cases.blocks import html_paragraphs
 from cases.models import TrainingCollectionPage
 
@@ -14,25 +16,22 @@ from .text import compact
 MAX_COLLECTIONS = 3
 
 
-def _text(collection):
-    parts = [
-        collection.title,
-        collection.audience,
-        collection.learning_goals,
-        *html_paragraphs(collection.introduction),
-    ]
+@lru_cache(maxsize=1024)
+def _searchable(title, audience, goals, introduction):
+    """A collection's folded text, made once per version of it in each process."""
+    parts = [title, audience, goals, *html_paragraphs(introduction)]
     return compact(" ".join(part for part in parts if part))
 
 
 def matching_collections(query):
     """The newest live, public collections holding every word of `query` (a ParsedQuery)."""
-    words = query.text_words
-    if not words:
+    wanted = [{compact(each) for each in query.alternatives(word)} for word in query.text_words]
+    if not wanted:
         return []
     found = []
     for collection in TrainingCollectionPage.objects.live().public().order_by("-first_published_at"):
-        text = _text(collection)
-        if all(any(compact(each) in text for each in query.alternatives(word)) for word in words):
+        text = _searchable(collection.title, collection.audience, collection.learning_goals, collection.introduction)
+        if all(any(each in text for each in alternatives) for alternatives in wanted):
             found.append(collection)
             if len(found) == MAX_COLLECTIONS:
                 break
