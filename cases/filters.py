@@ -4,6 +4,10 @@ A filter is a URL and API parameter (?region=山东省&year=2009), a facet of se
 condition on cases. The SQL condition is derived here; search derives its in-memory and
 Elasticsearch conditions, its facet labels and its links from the same declarations, so a
 facet narrows the results exactly as its count promised on every surface.
+
+A multiple filter takes several values (?problem=A&problem=B): a case passes with any of them.
+Different filters all apply. A facet's counts leave out its own filter's choice, so they say
+how many cases each further value would add.
 """
 
 from dataclasses import dataclass, field
@@ -19,6 +23,7 @@ from .taxonomy import Domain, Problem, Region, Theme
 MAX_YEARS = 50
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 MAX_VALUE_LENGTH = 100
+MAX_CHOSEN = 10  # values of one multiple filter in force at once
 
 
 @dataclass(frozen=True)
@@ -32,6 +37,7 @@ class Filter:
     tree: bool = False  # the region tree: a value takes in what lies below it; its facet counts the top level
     facet_order: str = "pk"  # equal counts: the terms in this attribute's order
     year_range: bool = False  # a year: matches each year from year_started to year_reported
+    multiple: bool = True  # several values at once, any of them; else a new value replaces the last
 
     def condition(self, value):
         """The Q of cases this filter lets through for `value` (a term, or a year)."""
@@ -40,6 +46,13 @@ class Filter:
         if self.year_range:
             return Q(year_started__lte=value, year_reported__gte=value) | Q(year_started=value) | Q(year_reported=value)
         return Q(**{self.field: value})
+
+    def any_condition(self, values):
+        """The Q of cases this filter lets through with any of `values`."""
+        found = Q()
+        for value in values:
+            found |= self.condition(value)
+        return found
 
     @property
     def lists_all(self):
@@ -72,7 +85,7 @@ FILTERS = (
     Filter("problem", "针对难题", "针对难题", "problems", Problem, many=True),
     Filter("domain", "领域", "领域", "domain", Domain),
     Filter("tag", "标签", "标签", "tags", Tag, many=True, facet_order="name"),
-    Filter("year", "年份", "年份", "years", year_range=True),
+    Filter("year", "年份", "年份", "years", year_range=True, multiple=False),
 )
 BY_NAME = {each.name: each for each in FILTERS}
 PARAMETERS = tuple(BY_NAME)
@@ -94,35 +107,61 @@ def in_year(start, end, year):
     return (start is not None and end is not None and start <= year <= end) or year in (start, end)
 
 
+def sent_values(params, name):
+    """The values of parameter `name` as sent: every one of a QueryDict's, a dict's one."""
+    if hasattr(params, "getlist"):
+        return params.getlist(name)
+    value = params.get(name)
+    return list(value) if isinstance(value, (list, tuple)) else [value]
+
+
 @dataclass
 class CaseFilter:
     """The filters a request asks for, validated; unknown values become messages, not errors."""
 
-    values: dict = field(default_factory=dict)  # filter name → its term or year
+    values: dict = field(default_factory=dict)  # filter name → a tuple of its terms or years
     errors: list = field(default_factory=list)
 
     @classmethod
     def from_params(cls, params):
         found = cls()
         for each in FILTERS:
-            value, error = each.parse(params.get(each.name, ""))
-            if error:
-                found.errors.append(error)
-            elif value is not None:
-                found.values[each.name] = value
+            sent = sent_values(params, each.name)
+            # A single filter keeps the value sent last, as a QueryDict's get() does.
+            kept = []
+            for raw in sent if each.multiple else sent[-1:]:
+                value, error = each.parse(raw)
+                if error:
+                    found.errors.append(error)
+                elif value is not None and value not in kept:
+                    kept.append(value)
+            if len(kept) > MAX_CHOSEN:
+                found.errors.append(f"{each.label}最多同时选 {MAX_CHOSEN} 个，已只按前 {MAX_CHOSEN} 个筛选。")
+                kept = kept[:MAX_CHOSEN]
+            if kept:
+                found.values[each.name] = tuple(kept)
         return found
 
     def chosen(self):
-        """(Filter, value) of each filter in force, in FILTERS' order."""
-        return [(BY_NAME[name], value) for name, value in self.values.items()]
+        """(Filter, its values) of each filter in force, in FILTERS' order."""
+        return [(BY_NAME[name], values) for name, values in self.values.items()]
+
+    def holds(self, name, value):
+        """Whether filter `name` is in force with `value` (a term's slug, or a year)."""
+        return any(key(chosen) == str(value) for chosen in self.values.get(name, ()))
 
     def apply(self, cases):
         """`cases` (a queryset) narrowed to what the filters let through."""
-        for each, value in self.chosen():
-            cases = cases.filter(each.condition(value))
+        for each, values in self.chosen():
+            cases = cases.filter(each.any_condition(values))
         return cases
 
     @property
     def active(self):
-        """(parameter, label, value) of each filter in force, for 'remove this filter' links."""
-        return [(each.name, each.label, value) for each, value in self.chosen()]
+        """(parameter, label, value) of each value in force, for 'remove this filter' links."""
+        return [(each.name, each.label, value) for each, values in self.chosen() for value in values]
+
+
+def key(value):
+    """A filter value as its parameter spells it: a term's slug, or a year's digits."""
+    return str(getattr(value, "slug", value))

@@ -42,7 +42,7 @@ TILE, GAP = 44, 2
 
 
 def province_tiles(provinces):
-    """Tiles for the map; `provinces` are Region rows annotated with `case_count`.
+    """Tiles for the map; `provinces` have a name, a case_count and the query string of their link.
 
     A region matches a tile when its name starts with the tile's short name (山东省 → 山东,
     广西壮族自治区 → 广西)."""
@@ -60,7 +60,7 @@ def province_tiles(provinces):
             {
                 "name": short,
                 "count": count,
-                "slug": region.slug if region else None,
+                "query": region.query if region else None,
                 "x": column * (TILE + GAP),
                 "y": row * (TILE + GAP),
                 # Shade 0–3: none, few, some, most.

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from taggit.models import Tag
 
-from cases.filters import BY_NAME, CaseFilter
+from cases.filters import BY_NAME, CaseFilter, sent_values
 from cases.models import CasePage
 from cases.taxonomy import Problem, Theme
 
@@ -151,11 +151,11 @@ def understanding(query, params):
         meant = fold(query.text)
         for typed, word in query.corrections:
             meant = meant.replace(typed, word, 1)
-        as_typed = {name: params.get(name) for name in (*FACET_LABELS, "sort") if params.get(name)}
+        kept = [(name, value) for name in (*FACET_LABELS, "sort") for value in sent_values(params, name) if value]
         corrected = {
             "meant": " ".join(meant.split()),
             "typed": query.text,
-            "as_typed_url": "?" + urlencode({"q": query.text, **as_typed, "as_typed": "1"}),
+            "as_typed_url": "?" + urlencode([("q", query.text), *kept, ("as_typed", "1")]),
         }
     return {"recognised": recognised, "corrected": corrected}
 

@@ -2,13 +2,15 @@
 library's filtered cases page by page, the home page's featured and latest cases, and the
 counts of cases to browse by (provinces, themes, problems)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from cases.filters import CaseFilter
 from cases.models import CaseIndexPage, CasePage
 from cases.province_map import MAP_HEIGHT, MAP_WIDTH, province_tiles
 
 from .engines.interface import SearchRequest, run
+from .filter_links import facet_links, link_parameters, removal_links
 from .paging import paginate
 
 PAGE_SIZE = 12
@@ -17,25 +19,20 @@ HOME_CASES = 6
 
 def case_listing_context(request, index_page):
     """The case library page's context: its published cases the filters let through, newest
-    first, a page at a time, with ways to remove each filter and to browse."""
+    first, a page at a time, with ways to remove each filter and to browse (counts that narrow
+    with the filters, links that add or take away one)."""
     case_filter = CaseFilter.from_params(request.GET)
-    listing = SearchRequest(case_filter=case_filter, sort="newest", under=index_page.path, facets=False)
-    page, _ = paginate(run, listing, request.GET.get("page"), PAGE_SIZE)
+    listing = SearchRequest(case_filter=case_filter, sort="newest", under=index_page.path, facet_limit=None)
+    page, results = paginate(run, listing, request.GET.get("page"), PAGE_SIZE)
     found = CasePage.objects.published().defer("body").in_bulk(page.object_list)  # cards show no body
     page.object_list = [found[pk] for pk in page.object_list if pk in found]
-    query = request.GET.copy()
-    query.pop("page", None)
-    active_filters = []
-    for name, label, value in case_filter.active:
-        rest = query.copy()
-        rest.pop(name, None)
-        active_filters.append({"label": label, "value": value, "remove_query": rest.urlencode()})
+    params = link_parameters(case_filter)
     return {
         "cases": page,
         "case_filter": case_filter,
-        "active_filters": active_filters,
-        "filter_query": query.urlencode(),
-        "browse": browse_vocabularies(),
+        "active_filters": removal_links(params, case_filter),
+        "filter_query": params.urlencode(),
+        "browse": _browse(results.facets, lambda name, values: facet_links(params, name, values)),
     }
 
 
@@ -44,15 +41,31 @@ class BrowseTerm:
     name: str
     slug: str
     case_count: int
+    query: str = field(default="", compare=False)  # its link's query string, from "?"
+    active: bool = field(default=False, compare=False)  # a filter in force: the link takes it away
 
 
 def browse_vocabularies():
     """Provinces, themes and problems with their numbers of published (live, public) cases."""
     facets = run(SearchRequest(limit=0, facet_limit=None)).facets
+    return _browse(
+        facets, lambda name, values: [{**value, "url": "?" + urlencode({name: value["value"]})} for value in values]
+    )
+
+
+def _browse(facets, linked):
+    """The browse lists of `facets`, each value's link made by linked(facet name, values)."""
 
     def terms(facet):
         return [
-            BrowseTerm(name=value["label"], slug=value["value"], case_count=value["count"]) for value in facets[facet]
+            BrowseTerm(
+                name=value["label"],
+                slug=value["value"],
+                case_count=value["count"],
+                query=value["url"],
+                active=value.get("active", False),
+            )
+            for value in linked(facet, facets[facet])
         ]
 
     provinces = terms("region")

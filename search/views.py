@@ -1,6 +1,4 @@
-from urllib.parse import urlencode
-
-from django.http import JsonResponse, QueryDict
+from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -8,60 +6,24 @@ from .case_search import autocomplete, search_cases, suggestions, understanding
 from .collections import matching_collections
 from .engines.interface import UNAVAILABLE
 from .facets import FACET_LABELS
+from .filter_links import facet_links, link_parameters, query_string, removal_links
 from .ranking import SORTS
-
-# What the page's links carry over: the search's own parameters, as parsed. Echoing whatever
-# was sent made every facet link repeat a 100,000-character parameter (a 37 MB page).
-LINK_PARAMETERS = ("q", *FACET_LABELS, "sort", "as_typed")
-MAX_VALUE_LENGTH = 100
 
 
 def _link_parameters(request, results):
-    params = QueryDict(mutable=True)
-    for name in LINK_PARAMETERS:
-        value = request.GET.get(name, "")[:MAX_VALUE_LENGTH]
-        if value:
-            params[name] = value
-    if results.query.text:
-        params["q"] = results.query.text
-    return params
-
-
-def _query_string(params, **changes):
-    query = params.copy()
-    query.pop("page", None)
-    for name, value in changes.items():
-        query.pop(name, None)
-        if value is not None:
-            query[name] = value
-    return "?" + query.urlencode()
+    return link_parameters(
+        results.case_filter,
+        q=results.query.text,
+        sort=request.GET.get("sort") if request.GET.get("sort") in SORTS else None,
+        as_typed=request.GET.get("as_typed") if request.GET.get("as_typed") == "1" else None,
+    )
 
 
 def _facet_groups(results, params):
-    groups = []
-    for name, values in results.facets.items():
-        current = params.get(name, "")
-        # A value's link is the query without this facet, and the value last: one copy of the
-        # query a facet, not one a value (hundreds of tags and years).
-        without = _query_string(params, **{name: None})
-        joiner = "&" if len(without) > 1 else ""
-        groups.append(
-            {
-                "name": name,
-                "label": FACET_LABELS[name],
-                "values": [
-                    {
-                        **value,
-                        "active": value["value"] == current,
-                        "url": without
-                        if value["value"] == current
-                        else f"{without}{joiner}{urlencode({name: value['value']})}",
-                    }
-                    for value in values
-                ],
-            }
-        )
-    return groups
+    return [
+        {"name": name, "label": FACET_LABELS[name], "values": facet_links(params, name, values)}
+        for name, values in results.facets.items()
+    ]
 
 
 def _result_json(hit, request):
@@ -105,10 +67,7 @@ def _search_response(request, results):
             json_dumps_params={"ensure_ascii": False},
         )
     params = _link_parameters(request, results)
-    active_filters = [
-        {"label": label, "value": value, "url": _query_string(params, **{name: None})}
-        for name, label, value in results.case_filter.active
-    ]
+    active_filters = removal_links(params, results.case_filter)
     return TemplateResponse(
         request,
         "search/search.html",
@@ -118,14 +77,14 @@ def _search_response(request, results):
             "facet_groups": _facet_groups(results, params),
             "active_filters": active_filters,
             "sort_links": [
-                {"label": label, "active": key == results.sort, "url": _query_string(params, sort=key)}
+                {"label": label, "active": key == results.sort, "url": query_string(params, sort=key)}
                 for key, label in SORTS.items()
             ],
             "page_links": {
-                "previous": _query_string(params, page=str(results.page.previous_page_number()))
+                "previous": query_string(params, page=str(results.page.previous_page_number()))
                 if results.page.has_previous()
                 else None,
-                "next": _query_string(params, page=str(results.page.next_page_number()))
+                "next": query_string(params, page=str(results.page.next_page_number()))
                 if results.page.has_next()
                 else None,
             },

@@ -129,7 +129,10 @@ def search_reply(hits, total=None, buckets=None, highlights=None):
             ],
         },
         "aggregations": {
-            name: {"buckets": [{"key": key, "doc_count": count} for key, count in buckets.get(name, [])]}
+            name: {
+                "doc_count": 0,
+                name: {"buckets": [{"key": key, "doc_count": count} for key, count in buckets.get(name, [])]},
+            }
             for name in ("region", "theme", "problem", "domain", "tag", "year")
         },
     }
@@ -358,19 +361,33 @@ def scored(query):
     return {"script_score": {"query": query, "script": {"source": "_score / (_score + 1)"}}}
 
 
-def facet(field, order=None):
-    order = order or [{"_count": "desc"}, {"_key": "asc"}]
-    return {"terms": {"field": field, "size": 200, "order": order}}
+def facet(name, field, others=()):
+    """A facet's aggregation: its terms, among the cases the other filters in force let through."""
+    terms = {"terms": {"field": field, "size": 200, "order": [{"_count": "desc"}, {"_key": "asc"}]}}
+    matched = {"bool": {"filter": list(others)}} if others else {"bool": {}}
+    return {"filter": matched, "aggs": {name: terms}}
 
 
-AGGS = {
-    "region": facet("region.province"),
-    "theme": facet("themes.slug"),
-    "problem": facet("problems.slug"),
-    "domain": facet("domain.slug"),
-    "tag": facet("tags.slug"),
-    "year": facet("years"),
+FACET_FIELDS = {
+    "region": "region.province",
+    "theme": "themes.slug",
+    "problem": "problems.slug",
+    "domain": "domain.slug",
+    "tag": "tags.slug",
+    "year": "years",
 }
+AGGS = {name: facet(name, field) for name, field in FACET_FIELDS.items()}
+
+
+def aggs_with(passing):
+    """AGGS when the filters `passing` ({name: query}) are in force: each facet counts the others'."""
+    return {
+        name: facet(name, field, [found for other, found in passing.items() if other != name])
+        for name, field in FACET_FIELDS.items()
+    }
+
+
+PASSING = {"region": {"terms": {"region.path": ["湖北省"]}}, "year": {"terms": {"years": [2009]}}}
 
 
 @pytest.mark.django_db
@@ -383,12 +400,8 @@ def test_search_request_ranks_filters_counts_highlights_and_pages(cluster, clien
     assert request["body"] == {
         "query": {
             "bool": {
-                # the word (whole or all its parts) required, unscored; then the request's filters
-                "filter": [
-                    word_or_parts("两会两评", parts, TEXT),
-                    {"term": {"region.path": "湖北省"}},
-                    {"term": {"years": 2009}},
-                ],
+                # the word (whole or all its parts) required, unscored
+                "filter": [word_or_parts("两会两评", parts, TEXT)],
                 # relevance, then the rank tiers: title or model name, title slot, words as written
                 # (no "named" tier: the query names no vocabulary term)
                 "should": [
@@ -407,10 +420,11 @@ def test_search_request_ranks_filters_counts_highlights_and_pages(cluster, clien
                     },
                     {"constant_score": {"filter": {"bool": {"must": [combined("两会两评", TEXT)]}}, "boost": 1}},
                 ],
-                "minimum_should_match": 0,
             }
         },
-        "aggs": AGGS,
+        # the request's filters after counting: each facet counts the cases the others let through
+        "post_filter": {"bool": {"filter": list(PASSING.values())}},
+        "aggs": aggs_with(PASSING),
         "highlight": {
             "fields": {"body_raw": {}, "summary_raw": {}},
             "pre_tags": [MARK_START],
@@ -445,21 +459,22 @@ def test_newest_first_drops_the_rank_tiers_and_quoted_phrases_filter(cluster, cl
                 combined("党员", TEXT),
                 combined("创业", TEXT),
                 {"multi_match": {"query": "党员创业", "type": "phrase", "fields": ["headline_raw", "body_raw"]}},
-                {"term": {"themes.slug": "服务群众"}},
             ],
             # relevance only: no rank tier
             "should": [scored({"bool": {"must": [combined("党员", TEXT), combined("创业", TEXT)]}})],
             "minimum_should_match": 0,
         }
     }
+    assert body["post_filter"] == {"bool": {"filter": [{"terms": {"themes.slug": ["服务群众"]}}]}}
 
 
 @pytest.mark.django_db
 def test_browsing_without_a_query_filters_counts_and_sorts_newest_first(cluster, client):
     search_json(client, domain="农村", tag="农民专业合作社")
+    passing = {"domain": {"terms": {"domain.slug": ["农村"]}}, "tag": {"terms": {"tags.slug": ["农民专业合作社"]}}}
     assert cluster.sent("/_search")[0]["body"] == {
-        "query": {"bool": {"filter": [{"term": {"domain.slug": "农村"}}, {"term": {"tags.slug": "农民专业合作社"}}]}},
-        "aggs": AGGS,
+        "post_filter": {"bool": {"filter": list(passing.values())}},
+        "aggs": aggs_with(passing),
         "sort": NEWEST,
         "track_total_hits": True,
         "_source": False,

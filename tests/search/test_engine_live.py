@@ -148,10 +148,30 @@ def test_situation_queries_match_what_the_database_engine_matches():
 
 def test_facets_count_what_the_database_engine_counts(client, monkeypatch):
     monkeypatch.setattr("search.case_search.PAGE_SIZE", 100)
-    for params in ({"q": "党建"}, {"q": "合作社", "region": "黑龙江省"}, {}):
+    for params in ({"q": "党建"}, {"q": "合作社"}, {}):
         data = search_json(client, **params)
         matched = CasePage.objects.filter(slug__in=[result["slug"] for result in data["results"]])
         assert data["facets"] == facet_counts(matched.values_list("pk", flat=True))
+
+
+def test_combined_filters_select_and_count_what_the_database_engine_does():
+    """Several values of a filter (any of), two filters (all of), each facet leaving out its own."""
+    everything, _ = both(facet_limit=None)
+    problems = [value["value"] for value in everything.facets["problem"]][:3]
+    themes = [value["value"] for value in everything.facets["theme"]][:2]
+    assert len(problems) == 3 and len(themes) == 2
+    checked = 0
+    for params in (
+        {"problem": problems},
+        {"problem": problems[:2], "theme": themes},
+        {"theme": themes[1:], "region": ["黑龙江省", "湖北省"]},
+    ):
+        for query in (parse_query(""), parse_query("党建"), parse_query("合作社")):
+            database, cluster = both(query=query, case_filter=CaseFilter.from_params(params), facet_limit=None)
+            assert (cluster.total, sorted(cluster.ids)) == (database.total, sorted(database.ids)), (params, query.text)
+            assert cluster.facets == database.facets, (params, query.text)
+            checked += 1
+    assert checked == 9
 
 
 def test_every_filter_value_selects_what_the_database_engine_selects():

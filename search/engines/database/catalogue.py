@@ -205,18 +205,29 @@ class Catalogue:
     def allowed(self, case_filter, under=""):
         """The published cases (a CaseSet) `case_filter` (cases.filters.CaseFilter) lets through,
         below the page of tree path `under` if given."""
-        allowed = self.shown
-        if under:
-            allowed &= self._below(under)
-        for each, value in case_filter.chosen():
-            if each.year_range:
-                # The year's cases as its facet counts them, and those whose years that list leaves out.
-                allowed &= self._filtered((each.name, value)) | CaseSet.of(
-                    pk for pk in self.odd_years if in_year(*self.years[pk], value)
-                )
-            else:
-                allowed &= self._filtered((each.name, value.pk))
+        allowed = self.within(under)
+        for passing in self.passing(case_filter).values():
+            allowed &= passing
         return allowed
+
+    def within(self, under=""):
+        """The published cases below the page of tree path `under` (all without one)."""
+        return self.shown & self._below(under) if under else self.shown
+
+    def passing(self, case_filter):
+        """{filter name: the cases (a CaseSet) it lets through} of each filter in force."""
+        return {
+            each.name: reduce(or_, (self._passing(each, value) for value in values))
+            for each, values in case_filter.chosen()
+        }
+
+    def _passing(self, each, value):
+        if each.year_range:
+            # The year's cases as its facet counts them, and those whose years that list leaves out.
+            return self._filtered((each.name, value)) | CaseSet.of(
+                pk for pk in self.odd_years if in_year(*self.years[pk], value)
+            )
+        return self._filtered((each.name, value.pk))
 
     def filed_under(self, kind, pk):
         """The published cases filed under a term (kind: its filter's name)."""
@@ -248,11 +259,13 @@ class Catalogue:
             found = holding if found is None else found & holding
         return found if found is not None else CaseSet()
 
-    def facet_counts(self, cases, limit):
-        """{facet: [{"value", "label", "count"}]} over the published cases among `cases`."""
-        chosen = (self.shown & cases).packed(self.size)
+    def facet_counts(self, cases, limit, own=None):
+        """{facet: [{"value", "label", "count"}]} over the published cases among `cases`, or
+        among own[facet] (a CaseSet) for a facet given its own."""
+        own = own or {}
         counts = {}
         for name, facet in self.facets.items():
+            chosen = (self.shown & own.get(name, cases)).packed(self.size)
             numbers = np.bitwise_count(facet.cases & chosen).sum(axis=1).tolist() if facet.values else []
             counted = [(-number, value.sort_key, value) for number, value in zip(numbers, facet.values)]
             ranked = sorted((row for row in counted if row[0]), key=lambda row: row[:2])

@@ -177,11 +177,13 @@ def _highest(candidates, planes, limit):
 class DatabaseEngine:
     def search(self, request):
         listed = catalogue()
-        allowed = listed.allowed(request.case_filter, under=request.under)
+        scope = listed.within(request.under)
         if request.featured:
-            allowed &= listed.featured_cases
+            scope &= listed.featured_cases
         if request.within is not None:
-            allowed &= CaseSet.of(request.within)
+            scope &= CaseSet.of(request.within)
+        passing = listed.passing(request.case_filter)
+        allowed = reduce(and_, passing.values(), scope)
         query, notes = request.query, []
         if query and request.sort == "relevance":
             ids = ranked_ids(query, allowed, notes)
@@ -194,7 +196,7 @@ class DatabaseEngine:
                 ids = _best_matches(query, allowed, notes, order)
             if query.phrases:
                 ids = _with_phrases(ids, query.phrases, notes)
-        facets = listed.facet_counts(ids.members, request.facet_limit) if request.facets else {}
+        facets = _facet_counts(request, ids.members, scope, passing) if request.facets else {}
         return SearchPage(
             ids=ids[request.offset : request.offset + request.limit], total=len(ids), facets=facets, notes=notes
         )
@@ -243,6 +245,29 @@ class DatabaseEngine:
 
     def catch_up(self):
         return 0  # written in each change's own transaction: never behind
+
+
+def _facet_counts(request, members, scope, passing):
+    """The facets of a search listing `members`: a facet whose filter is in force counts the
+    search without that filter (what each of its other values would add), the rest `members`."""
+    if not passing:
+        return catalogue().facet_counts(members, request.facet_limit)
+    pool = _members(request.query, scope)
+    own = {name: reduce(and_, (cases for other, cases in passing.items() if other != name), pool) for name in passing}
+    return catalogue().facet_counts(members, request.facet_limit, own)
+
+
+def _members(query, allowed):
+    """The cases among `allowed` a search for `query` lists, unordered (a CaseSet)."""
+    listed = catalogue()
+    if not query:
+        return listed.shown & allowed
+    found = listed.shown & allowed & matching_all(query)
+    if not found:
+        return _best_matches(query, allowed, None).members
+    if query.phrases:
+        return _with_phrases(RankedIds([found], listed.listing), query.phrases, None).members
+    return found
 
 
 def facet_counts(cases, limit=MAX_VALUES):

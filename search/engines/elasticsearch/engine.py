@@ -78,7 +78,7 @@ class ElasticsearchEngine:
         if request.facets:
             aggregations = response["aggregations"]
             facets = {
-                each.name: _facet_values(each, aggregations[each.name]["buckets"], request.facet_limit)
+                each.name: _facet_values(each, aggregations[each.name][each.name]["buckets"], request.facet_limit)
                 for each in FILTERS
             }
         snippets = {}

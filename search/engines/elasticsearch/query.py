@@ -4,7 +4,7 @@ search.ranking.TIERS, as the database engine reads them.
 
 Ranking: the rank tiers as constant scores (search.ranking.boost) above Elasticsearch's own
 relevance squeezed into [0, 1). Facets count the whole filtered result, as the database
-engine's do.
+engine's do, each leaving out its own filter's choice.
 """
 
 import re
@@ -147,10 +147,19 @@ def case_search(request, weights=None, matches=None):
         search = search.query(Q("bool", filter=clauses, should=ranking))
         for phrase in query.phrases:
             search = search.filter(Q("multi_match", query=phrase, type="phrase", fields=PHRASE_FIELDS))
-    search = _filtered(search, request)
+    passing = _passing(request)
+    if passing and request.facets:
+        # In a post filter: the aggregations see the search without it, each facet then
+        # narrowed by the other filters in force (what each further value of its own would add).
+        search = search.post_filter(Q("bool", filter=list(passing.values())))
+    else:
+        for found in passing.values():
+            search = search.filter(found)
+    search = _scoped(search, request)
     if request.facets:
         for each in FILTERS:
-            search.aggs.bucket(
+            others = [found for name, found in passing.items() if name != each.name]
+            search.aggs.bucket(each.name, "filter", filter=Q("bool", filter=others)).bucket(
                 each.name,
                 "terms",
                 field=facet_field(each),
@@ -169,11 +178,15 @@ def _tiers(query):
     return [Q("constant_score", filter=found, boost=boost(tier)) for tier, found in tiers if found is not None]
 
 
-def _filtered(search, request):
-    # The filters narrow the hits and the facet counts alike (as in the database engine), so
-    # they go in the query, not in a post_filter.
-    for each, value in request.case_filter.chosen():
-        search = search.filter("term", **{filter_field(each): value if each.year_range else value.slug})
+def _passing(request):
+    """{filter name: the query of the cases it lets through} of each filter in force: any of its values."""
+    return {
+        each.name: Q("terms", **{filter_field(each): [value if each.year_range else value.slug for value in values]})
+        for each, values in request.case_filter.chosen()
+    }
+
+
+def _scoped(search, request):
     if request.under:
         search = search.filter("prefix", path=request.under)
     if request.featured:
