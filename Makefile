@@ -12,7 +12,10 @@ $(INSTALLED): requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	cp requirements.txt $@
 
+# A Chinese font for the cases' share images (and the browser suite's screenshots).
 install: $(INSTALLED)
+	@fc-list :lang=zh 2>/dev/null | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null) \
+		|| echo "未能安装中文字体 fonts-wqy-microhei：案例分享图将使用网站的默认图片。"
 
 migrate: install
 	$(MANAGE) migrate --noinput
@@ -44,7 +47,6 @@ test: install lint
 # Debian's Chromium; installs what it needs.
 test-browser: install
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
-	fc-list :lang=zh | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei)
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	test -f tests/browser/node_modules/axe-core/axe.min.js || npm ci --prefix tests/browser --no-audit --no-fund
 	$(BIN)/pytest -m browser tests/browser --screenshot only-on-failure --output test-results $(PYTEST_ARGS)

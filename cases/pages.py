@@ -27,7 +27,7 @@ from portal.querysets import PortalPageQuerySet
 from portal.routing import SingleChildTypeRoutingMixin
 from search.text.fields import SegmentedAutocompleteField, SegmentedField
 
-from . import finding
+from . import finding, share_card
 from .blocks import CaseBodyBlock, html_paragraphs
 from .forms import CasePageForm
 from .serializers import (
@@ -284,6 +284,7 @@ class CasePage(EditorialPermissionsMixin, Page):
         context["share_qr"] = qr_svg(context["share_url"])
         context["site_name"] = settings.WAGTAIL_SITE_NAME
         context["key_figures"] = list(self.key_figures.all())
+        context["share_image_path"] = share_card.address(self, context["key_figures"])
         context["themes"], context["problems"], context["tag_list"] = themes, problems, tags = self.vocabulary_terms()
         context["related_cases"], context["related_is_automatic"] = finding.related_cases(self, themes, problems, tags)
         return context

@@ -7,6 +7,7 @@ from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cases import feeds
+from cases import views as case_views
 from cases.training import views as training_views
 from search.api import api_router
 
@@ -27,6 +28,9 @@ urlpatterns = [
     # Theme slugs are Unicode words (农村社区建设), which the <slug:> converter would refuse.
     re_path(r"^feeds/themes/(?P<slug>[-\w]+)/$", feeds.ThemeCasesFeed(), name="feed_theme"),
     re_path(r"^feeds/themes/(?P<slug>[-\w]+)/atom/$", feeds.ThemeCasesAtomFeed(), name="feed_theme_atom"),
+    re_path(
+        r"^share/cases/(?P<pk>\d+)/(?P<digest>[0-9a-f]{16})\.png$", case_views.share_image, name="case_share_image"
+    ),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(

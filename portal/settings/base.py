@@ -203,6 +203,8 @@ WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.
 # The address readers open: printed QR codes, handouts and copied links point here when it
 # names a real host (portal/addresses.py); the admin's address unless set apart.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
+# The CJK font cases' share images are drawn in; empty: the first fontconfig lists for Chinese.
+SHARE_IMAGE_FONT = os.environ.get("SHARE_IMAGE_FONT", "")
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
