@@ -17,6 +17,7 @@ from wagtail.models import (
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
+    Task,
     Workflow,
     WorkflowPage,
     WorkflowTask,
@@ -31,6 +32,10 @@ TRAINERS = "培训师"
 GROUPS = (EDITORS, REVIEWERS, TRAINERS)
 WORKFLOW_NAME = "案例审核"
 TASK_NAME = "审核人审核"
+# What Wagtail's own migrations create for a site without a workflow of its own: English-named,
+# unused here (nobody is in these groups, and the root's workflow would hold pages for them).
+WAGTAIL_DEFAULT_WORKFLOW = "Moderators approval"
+WAGTAIL_DEFAULT_GROUPS = ("Moderators", "Editors")
 
 # Page permissions on each editorial section (and everything below it) a group works in.
 PAGE_PERMISSIONS = {
@@ -134,4 +139,15 @@ def setup_editorial(sections):
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     for section in sections:
         WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})
+    _retire_wagtail_defaults()
     return created
+
+
+def _retire_wagtail_defaults():
+    """Wagtail's default workflow and task made inactive, its default groups deleted while no one
+    is in them: the admin then lists only the portal's own, in Chinese. Renamed ones are kept."""
+    for default in Workflow.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW, active=True):
+        default.deactivate()
+    for default in Task.objects.filter(name=WAGTAIL_DEFAULT_WORKFLOW, active=True):
+        default.deactivate()
+    Group.objects.filter(name__in=WAGTAIL_DEFAULT_GROUPS, user__isnull=True).delete()

@@ -34,6 +34,7 @@ TEXT_TYPES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", 
 # Chinese documents come in these; charset detection is limited to them so that a GBK file is
 # never read as, say, Latin-1 (which decodes any byte string without error).
 CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5"]
+KIND_NAMES = {"text": "纯文本", "html": "网页（HTML）", "docx": "Word 文档（.docx）", "paste": "粘贴的文字"}
 BOMS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # Chinese prose is written almost only (> 99% in the seeds) with the 3,755 common characters of
@@ -52,6 +53,14 @@ class Document:
     text: str
     title_hint: str = ""  # <title>, <h1> or the Word Title / Heading 1 paragraph
     headings: set = field(default_factory=set)  # lines marked as headings by the markup
+
+    @property
+    def described(self):
+        """What was read, in words an editor knows: 纯文本，GB18030 编码."""
+        kind = KIND_NAMES[self.kind]
+        if self.kind in ("docx", "paste"):  # no byte encoding to name
+            return kind
+        return f"{kind}，{self.encoding.upper().replace('_', '-')} 编码"
 
 
 def file_kind(name):

@@ -206,6 +206,10 @@ PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
 # The CJK font cases' share images are drawn in; empty: the first fontconfig lists for Chinese.
 SHARE_IMAGE_FONT = os.environ.get("SHARE_IMAGE_FONT", "")
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("zh-hans", "简体中文")]
+# One time zone: the account page then offers no list of the world's zones (named in English).
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
+# The project's own zh-Hans translations of what Wagtail's catalogs lack (compiled by make).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 WAGTAIL_I18N_ENABLED = False
 WAGTAIL_ALLOW_UNICODE_SLUGS = True
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "webmaster@localhost")

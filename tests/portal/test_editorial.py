@@ -10,12 +10,12 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import Revision, WorkflowState
+from wagtail.models import Revision, Task, Workflow, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from cases.models import CaseIndexPage, CasePage, TrainingCollectionPage, TrainingIndexPage
 from cases.taxonomy import Region
-from portal.editorial import EDITORS, REVIEWERS, TRAINERS, WORKFLOW_NAME
+from portal.editorial import EDITORS, REVIEWERS, TASK_NAME, TRAINERS, WORKFLOW_NAME
 from portal.setup import setup_portal
 from tests.admin_forms import case_form_data
 
@@ -90,6 +90,17 @@ def test_setup_is_idempotent():
     assert setup_portal() == []
     index = CaseIndexPage.objects.get()
     assert index.get_workflow().name == WORKFLOW_NAME
+
+
+def test_wagtails_english_defaults_are_retired_unless_in_use():
+    """Wagtail's migrations leave a "Moderators approval" workflow on the root and two groups."""
+    assert list(Workflow.objects.filter(active=True).values_list("name", flat=True)) == [WORKFLOW_NAME]
+    assert not Task.objects.filter(active=True).exclude(name=TASK_NAME).exists()
+    assert not Group.objects.filter(name__in=["Moderators", "Editors"]).exists()
+    kept = Group.objects.create(name="Editors")
+    make_user("someone", "Editors")
+    assert setup_portal() == []
+    assert Group.objects.filter(pk=kept.pk).exists()  # someone is in it: an administrator's now
 
 
 def test_draft_submit_approve_goes_live_and_notifies(editor, reviewer):

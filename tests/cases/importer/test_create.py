@@ -148,7 +148,7 @@ def test_the_admin_view_takes_pasted_text_and_refuses_nonsense(client, editor, c
     assert "二者选一" in response.content.decode()
     pasted = seed_path(SEED_000).read_text(encoding="utf-8")
     response = client.post(reverse("cases_import"), {"text": pasted, "parent": case_index.pk})
-    assert "编辑草稿" in response.content.decode()
+    assert "编辑草稿" in response.content.decode() and "读入：粘贴的文字。" in response.content.decode()
     assert CasePage.objects.filter(slug__endswith="-import", live=False).count() == 1
 
 

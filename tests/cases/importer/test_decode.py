@@ -25,6 +25,7 @@ def test_big5_is_detected():
     document = read_bytes("case.txt", (BIG5_TEXT * 3).encode("big5"))
     assert document.text == BIG5_TEXT * 3
     assert document.encoding == "big5"
+    assert document.described == "纯文本，BIG5 编码"
 
 
 def test_word_html_joins_its_spans_and_drops_office_markup():

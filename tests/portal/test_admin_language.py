@@ -1,0 +1,111 @@
+"""The admin in Chinese: no English words on the pages an editor, a reviewer or a trainer uses,
+beyond names that stay as they are (the browser suite checks what JavaScript draws)."""
+
+from pathlib import Path
+
+import pytest
+import wagtail.admin
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.test import Client
+from wagtail.models import Page
+
+from cases.models import CaseIndexPage, CasePage, TrainingCollectionPage, TrainingIndexPage
+from portal.editorial import EDITORS, REVIEWERS, TRAINERS
+from tests.admin_language import english
+
+pytestmark = pytest.mark.django_db
+
+# Wagtail's aging-pages report prints a page published by a command (no user) as None.
+HARD_CODED_ON = {"/admin/reports/aging-pages/": {"None"}}
+
+
+def user_in(group, name):
+    user = get_user_model().objects.create_user(name, f"{name}@example.org", "pw")
+    user.groups.add(Group.objects.get(name=group))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def pages_of(role):
+    case = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    library = CaseIndexPage.objects.get()
+    common = [
+        "/admin/",
+        "/admin/pages/",
+        f"/admin/pages/{library.pk}/",
+        "/admin/pages/search/?q=党建",
+        "/admin/account/",
+    ]
+    if role == TRAINERS:
+        collection = TrainingCollectionPage.objects.first()
+        training = TrainingIndexPage.objects.get()
+        return [
+            *common,
+            f"/admin/pages/{collection.pk}/edit/",
+            f"/admin/pages/add/cases/trainingcollectionpage/{training.pk}/",
+            "/admin/images/",
+        ]
+    pages = [
+        *common,
+        f"/admin/pages/{case.pk}/edit/",
+        f"/admin/pages/{case.pk}/history/",
+        f"/admin/pages/add/cases/casepage/{library.pk}/",
+        "/admin/images/",
+        "/admin/images/multiple/add/",
+        "/admin/documents/",
+        "/admin/documents/multiple/add/",
+        "/admin/cases/import/",
+        f"/admin/pages/{Page.objects.get(depth=2).pk}/",
+    ]
+    if role == REVIEWERS:
+        pages += ["/admin/workflows/tasks/index/", "/admin/reports/locked/", "/admin/reports/aging-pages/"]
+    return pages
+
+
+@pytest.mark.parametrize("role, name", [(EDITORS, "editor1"), (REVIEWERS, "reviewer1"), (TRAINERS, "trainer1")])
+def test_admin_pages_show_no_english(role, name):
+    client = user_in(role, name)
+    found = {}
+    for address in pages_of(role):
+        response = client.get(address)
+        if response.status_code in (302, 403):  # not this role's page
+            continue
+        assert response.status_code == 200, address
+        words = english(response.content.decode()) - HARD_CODED_ON.get(address, set())
+        if words:
+            found[address] = sorted(words)
+    assert found == {}
+
+
+def test_the_check_finds_english():
+    assert english('<p title="Reading time">字数</p><button>Search all pages…</button>') == {
+        "Reading",
+        "time",
+        "all",
+        "pages",
+    }
+    assert english('<div hidden><p>None</p></div><span aria-hidden="true">x y</span><b>None</b>') == {"None"}
+    assert english("<p>下载 PDF 或 Word 文件；<script>var English = 1</script></p>") == set()
+
+
+# Wagtail's templates the project overrides, each with what it changes.
+OVERRIDES = {
+    "wagtailadmin/shared/headers/_actions.html": ('aria-label="Actions"', 'aria-label="操作"'),
+    "wagtailadmin/pages/listing/_page_title_column_header.html": (
+        "items_count=items_count|intcomma %}\n            {{ start_index }}-{{ end_index }} of {{ items_count }} {{ model_name }}\n",
+        'items_count=items_count|intcomma model_name=model_name|default:_("pages") %}\n'
+        "            {{ start_index }}-{{ end_index }} of {{ items_count }} {{ model_name }}\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", OVERRIDES)
+def test_an_override_is_wagtails_template_but_for_its_change(name):
+    ours = (settings.BASE_DIR / "templates" / name).read_text()
+    wagtails = (Path(wagtail.admin.__file__).parent / "templates" / name).read_text()
+    before, after = OVERRIDES[name]
+    assert before in wagtails, "Wagtail's template changed: compare and update the override"
+    assert ours.split("\n", 1)[1] == wagtails.replace(before, after)
