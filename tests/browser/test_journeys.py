@@ -121,3 +121,39 @@ def test_on_a_desktop_the_facets_stay_in_their_column(browser, portal):
     expect(page.locator(".facets")).to_be_visible()
     expect(page.locator(".filter-panel")).to_be_hidden()
     context.close()
+
+
+@pytest.mark.parametrize("width", [375, 1366])
+@pytest.mark.parametrize("start", ["/cases/", "/search/"])
+def test_two_problems_chosen_list_the_cases_of_either(browser, portal, start, width):
+    """A second value of a filter adds its cases (any of them); its chip takes just it away."""
+    context = browser.new_context(base_url=portal, locale="zh-CN", viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(start)
+    phone = width < 768
+    where = ".filter-panel" if phone else (".browse" if start == "/cases/" else ".facets")
+
+    def choose():
+        """The first problem not chosen yet: (its name, its count)."""
+        if phone:
+            page.locator(".filter-panel > summary").click()
+        link = page.locator(f"{where} [data-facet=problem] a:not(.is-active)").first
+        name, count = link.inner_text().split()[:2]
+        link.click()
+        return name, int(count)
+
+    def listed():
+        return int(re.search(r"共(?:找到)? (\d+) 个案例", page.locator(".result-count").inner_text()).group(1))
+
+    first, first_count = choose()
+    assert listed() == first_count
+    second, second_count = choose()
+    chips = page.locator(".active-filters")
+    expect(chips).to_contain_text(first)
+    expect(chips).to_contain_text(second)
+    assert max(first_count, second_count) <= listed() <= first_count + second_count
+    page.locator(".active-filters a", has_text=first).click()
+    expect(chips).not_to_contain_text(first)
+    expect(chips).to_contain_text(second)
+    assert listed() == second_count
+    context.close()
