@@ -47,19 +47,15 @@ PAGE_PERMISSIONS = {
 TRAINER_SECTIONS = (TrainingIndexPage,)
 # Permissions on the root collection, for images and documents. Wagtail checks images against
 # its own `wagtailimages.Image` permissions whatever the image model (here portal.PortalImage).
+WRITERS_COLLECTION_PERMISSIONS = [
+    "wagtailimages.add_image",
+    "wagtailimages.choose_image",
+    "wagtaildocs.add_document",
+    "wagtaildocs.choose_document",
+]
 COLLECTION_PERMISSIONS = {
-    EDITORS: [
-        "wagtailimages.add_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.choose_document",
-    ],
-    TRAINERS: [
-        "wagtailimages.add_image",
-        "wagtailimages.choose_image",
-        "wagtaildocs.add_document",
-        "wagtaildocs.choose_document",
-    ],
+    EDITORS: WRITERS_COLLECTION_PERMISSIONS,
+    TRAINERS: WRITERS_COLLECTION_PERMISSIONS,
     REVIEWERS: [
         "wagtailimages.add_image",
         "wagtailimages.change_image",

@@ -87,7 +87,8 @@ def home_page_context():
     featured = run(SearchRequest(featured=True, sort="newest", limit=HOME_CASES, facets=False)).ids
     # 最新 shows what 推荐 does not: the newest of the rest.
     newest = run(SearchRequest(sort="recently_published", limit=2 * HOME_CASES, facets=False)).ids
-    latest = [pk for pk in newest if pk not in set(featured)][:HOME_CASES]
+    shown = set(featured)
+    latest = [pk for pk in newest if pk not in shown][:HOME_CASES]
     found = CasePage.objects.published().defer("body").in_bulk(featured + latest)  # cards without their body
     return {
         "case_index": CaseIndexPage.objects.live().first(),
