@@ -32,7 +32,10 @@ def case_listing_context(request, index_page):
         "case_filter": case_filter,
         "active_filters": removal_links(params, case_filter),
         "filter_query": params.urlencode(),
-        "browse": _browse(results.facets, lambda name, values: facet_links(params, name, values)),
+        "browse": {
+            **_browse(results.facets, lambda name, values: facet_links(params, name, values)),
+            "filtered": bool(case_filter.values),
+        },
     }
 
 

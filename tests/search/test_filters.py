@@ -99,6 +99,8 @@ def test_the_case_library_lists_either_and_its_counts_narrow(client):
     }
     active = [term.name for term in response.context["browse"]["problems"] if term.active]
     assert sorted(active) == sorted([first.name, second.name])
+    assert "各省已发布案例数（当前筛选条件下）" in response.content.decode()
+    assert "当前筛选条件下" not in client.get("/cases/").content.decode()
 
 
 def test_the_api_takes_several_values_of_a_filter(client):
