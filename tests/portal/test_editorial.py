@@ -1,5 +1,6 @@
 """The editorial workflow, driven through the real Wagtail admin over HTTP."""
 
+import io
 import json
 from datetime import timedelta
 
@@ -382,3 +383,15 @@ def test_a_reviewer_sees_the_oldest_submission_first(editor, reviewer):
     submit(editor_client, CasePage.objects.get(slug="test-second"))
     html = dashboard(logged_in(reviewer))
     assert html.index("测试新案例：网格党建") < html.index("测试新案例：第二个")
+
+
+def test_demo_users_have_roles_and_chinese_names_and_are_made_once(monkeypatch):
+    monkeypatch.setenv("DEMO_EDITOR_PASSWORD", "editor-demo-pw")
+    out = io.StringIO()
+    call_command("create_demo_users", stdout=out)
+    editor = get_user_model().objects.get(username="bianji")
+    assert editor.check_password("editor-demo-pw") and editor.get_full_name() == "演示编辑"
+    assert list(editor.groups.values_list("name", flat=True)) == [EDITORS]
+    assert get_user_model().objects.get(username="admin").is_superuser
+    call_command("create_demo_users", stdout=out)
+    assert "已存在，密码未改动" in out.getvalue() and get_user_model().objects.filter(username="bianji").count() == 1

@@ -27,10 +27,12 @@ class Command(BaseCommand):
                 continue
             password = os.environ.get(variable) or secrets.token_urlsafe(12)
             email = f"{username}@example.com"
+            # The admin shows a user's full name where there is one: 演示编辑, not bianji.
+            names = {"first_name": f"演示{role}"}
             if group_name is None:
-                User.objects.create_superuser(username, email, password)
+                User.objects.create_superuser(username, email, password, **names)
             else:
-                user = User.objects.create_user(username, email, password)
+                user = User.objects.create_user(username, email, password, **names)
                 user.groups.add(Group.objects.get(name=group_name))
             shown = f"（来自 {variable}）" if os.environ.get(variable) else password
             self.stdout.write(f"已创建{role}账号：用户名 {username}，密码 {shown}")
