@@ -9,11 +9,6 @@ ALLOWED = {
     "qr", "jpeg", "jpg", "png", "gif", "webp", "svg", "avif", "heic", "ico", "csv", "xlsx", "json", "utf",
     "gdp", "mb", "kb", "gb", "px", "email", "unicode", "gb18030", "gbk", "big5", "htm", "ok",
 }  # fmt: skip
-# Hard-coded in English in Wagtail's templates, not translatable, heard only by screen readers:
-# the search forms' submit button (wagtailadmin/shared/header.html, wagtailadmin/home.html).
-HARD_CODED = {"Search"}
-# Wagtail's aging-pages report prints a page published by a command (no user) as None.
-HARD_CODED_ON = {"/admin/reports/aging-pages/": {"None"}}
 # Text that is data, not interface: URLs, file names, user names and e-mail addresses.
 DATA = re.compile(r"https?://\S+|\S+@\S+|\b[\w-]+\.(?:png|jpe?g|gif|pdf|docx?|txt)\b|\b(?:editor|reviewer|trainer)1\b")
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]+")
@@ -63,6 +58,6 @@ def english_words(texts):
     found = set()
     for text in texts:
         for word in WORD.findall(DATA.sub(" ", text)):
-            if word.lower() not in ALLOWED and word not in HARD_CODED:
+            if word.lower() not in ALLOWED:
                 found.add(word)
     return found
