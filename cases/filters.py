@@ -48,7 +48,12 @@ class Filter:
         return Q(**{self.field: value})
 
     def any_condition(self, values):
-        """The Q of cases this filter lets through with any of `values`."""
+        """The Q of cases this filter lets through with any of `values` (terms or a queryset of
+        them, or years). On a many-to-many relation it joins: a case may come once a value."""
+        if self.tree:
+            return Region.within_q(values, field=self.field)
+        if self.model is not None:
+            return Q(**{f"{self.field}__in": values})
         found = Q()
         for value in values:
             found |= self.condition(value)
@@ -153,7 +158,10 @@ class CaseFilter:
     def apply(self, cases):
         """`cases` (a queryset) narrowed to what the filters let through."""
         for each, values in self.chosen():
-            cases = cases.filter(each.any_condition(values))
+            condition = each.any_condition(values)
+            if each.many:  # a case with two of the values must come once
+                condition = Q(pk__in=cases.model.objects.filter(condition).values("pk"))
+            cases = cases.filter(condition)
         return cases
 
     @property

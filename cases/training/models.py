@@ -17,6 +17,7 @@ from portal.permissions import EditorialPermissionsMixin
 from portal.routing import SingleChildTypeRoutingMixin
 
 from ..blocks import html_paragraphs
+from ..filters import BY_NAME
 from ..pages import CasePage
 from ..taxonomy import Domain, Problem, Region, Theme
 from .handouts import DOCX_TYPE, build_handout
@@ -116,12 +117,13 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
     def questions(self):
         return lines(self.discussion_questions)
 
+    # Each saved criterion and the filter of cases.filters.FILTERS whose rule it applies.
     CRITERIA = (
-        ("criteria_themes", "themes__in"),
-        ("criteria_problems", "problems__in"),
-        ("criteria_domains", "domain__in"),
-        ("criteria_tags", "tags__in"),
-        ("criteria_regions", None),
+        ("criteria_themes", "theme"),
+        ("criteria_problems", "problem"),
+        ("criteria_domains", "domain"),
+        ("criteria_tags", "tag"),
+        ("criteria_regions", "region"),
     )
 
     def _chosen_criteria(self):
@@ -143,9 +145,7 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
         """The saved criteria as one Q, or None when there are none."""
         chosen = self._chosen_criteria()
         conditions = [
-            Region.within_q(terms) if lookup is None else Q(**{lookup: terms})
-            for field, lookup in self.CRITERIA
-            if (terms := chosen.get(field)) is not None
+            BY_NAME[name].any_condition(terms) for field, name in self.CRITERIA if (terms := chosen.get(field)) is not None
         ]
         years = Q()
         if self.criteria_year_from:

@@ -107,8 +107,16 @@ def test_the_api_takes_several_values_of_a_filter(client):
     first, second = two_problems_apart()
     response = client.get("/api/v2/pages/", {"type": "cases.CasePage", "problem": [first.slug, second.slug]})
     assert response.status_code == 200
-    found = {item["meta"]["slug"] for item in response.json()["items"]}
-    assert found == published(problem=[first.slug]) | published(problem=[second.slug])
+    found = [item["meta"]["slug"] for item in response.json()["items"]]
+    assert set(found) == published(problem=[first.slug]) | published(problem=[second.slug])
+    assert len(found) == len(set(found)) == response.json()["meta"]["total_count"]  # each case once
+
+
+def test_a_case_with_several_of_the_values_comes_once():
+    case = next(case for case in CasePage.objects.published() if case.problems.count() >= 2)
+    both = [problem.slug for problem in case.problems.all()[:2]]
+    found = list(CaseFilter.from_params({"problem": both}).apply(CasePage.objects.published()))
+    assert found.count(case) == 1
 
 
 def test_too_many_values_of_a_filter_are_cut_with_a_message(client):
