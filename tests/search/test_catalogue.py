@@ -11,7 +11,7 @@ from cases.filters import CaseFilter
 from cases.models import CasePage
 from search.case_search import search_cases
 from search.engines.database.case_sets import CaseSet
-from search.engines.database.catalogue import RankedIds, TextColumn, catalogue
+from search.engines.database.catalogue import RankedIds, TextColumn, catalogue, forget
 from search.engines.database.engine import facet_counts
 from search.text import word_parts
 
@@ -208,3 +208,21 @@ def test_the_catalogue_reads_the_cases_through_its_covering_index():
         cursor.execute(f"EXPLAIN QUERY PLAN {read}")
         plan = " ".join(row[-1] for row in cursor.fetchall())
     assert "SCAN cases_casepage USING COVERING INDEX casepage_catalogue_idx" in plan, plan
+
+
+@pytest.mark.parametrize("kept", ["title", "model_name"])
+def test_a_title_in_traditional_characters_is_in_a_simplified_querys_title_tier(
+    kept, django_capture_on_commit_callbacks
+):
+    case = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    catalogue()  # loaded before the change: the publish is applied to it in place
+    setattr(case, kept, "興山縣農村黨建“兩會兩評”模式" if kept == "title" else "兩會兩評")
+    if kept == "title":
+        case.model_name = ""
+    else:
+        case.title = "兴山县农村党建新模式"  # the words only in the model name
+    with django_capture_on_commit_callbacks(execute=True):
+        case.save_revision().publish()
+    assert case.pk in catalogue().in_title(["两会两评"])
+    forget()
+    assert case.pk in catalogue().in_title(["两会两评"])  # and when loaded afresh

@@ -33,7 +33,7 @@ from cases import changes
 from cases.filters import BY_NAME, FILTERS, MAX_YEARS, case_years, in_year, year_label
 from cases.models import CasePage, RelatedCase, vocabulary_links
 from cases.taxonomy import Region
-from search.text import reset_segmenter, vocabulary, word_parts
+from search.text import fold, reset_segmenter, vocabulary, word_parts
 
 from .case_sets import CaseSet
 
@@ -53,6 +53,13 @@ logger = logging.getLogger(__name__)
 # TERM_COLUMNS filter.
 CASE_COLUMNS = ("pk", "title", "model_name", "year_started", "year_reported", "first_published_at", "path", "featured")
 PK, TITLE, MODEL_NAME, STARTED, REPORTED, PUBLISHED_AT, PATH, FEATURED, REGION = range(9)
+
+
+def _folded(texts):
+    """{pk: text} folded as query words are (Traditional, full-width, case), in one pass over
+    them all: one call on the joined texts costs a fraction of one a text."""
+    joined = "\n".join(text.replace("\n", " ") for text in texts.values())
+    return dict(zip(texts, fold(joined).split("\n")))
 
 
 def _case_rows(cases):
@@ -333,7 +340,7 @@ class Catalogue:
         self.listing = np.insert(self.listing, position, pk)
         self.listing_keys.insert(position, _listing_key(row))
         self.shown = self.shown | CaseSet.of([pk])
-        self.titles[pk], self.model_names[pk] = row[TITLE].lower(), row[MODEL_NAME].lower()
+        self.titles[pk], self.model_names[pk] = fold(row[TITLE]), fold(row[MODEL_NAME])
         self.years[pk], self.paths[pk] = (row[STARTED], row[REPORTED]), row[PATH]
         if picks:
             self.picks[pk] = picks
@@ -455,8 +462,8 @@ def _load():
         listing_keys=[_listing_key(row) for row in rows],
         shown=shown,
         size=size,
-        titles={row[PK]: row[TITLE].lower() for row in rows},
-        model_names={row[PK]: row[MODEL_NAME].lower() for row in rows},
+        titles=_folded({row[PK]: row[TITLE] for row in rows}),
+        model_names=_folded({row[PK]: row[MODEL_NAME] for row in rows}),
         years={row[PK]: (row[STARTED], row[REPORTED]) for row in rows},
         recency={pk: rank for rank, pk in enumerate(ranked)},
         ranked=ranked,
