@@ -145,7 +145,9 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
         """The saved criteria as one Q, or None when there are none."""
         chosen = self._chosen_criteria()
         conditions = [
-            BY_NAME[name].any_condition(terms) for field, name in self.CRITERIA if (terms := chosen.get(field)) is not None
+            BY_NAME[name].any_condition(terms)
+            for field, name in self.CRITERIA
+            if (terms := chosen.get(field)) is not None
         ]
         years = Q()
         if self.criteria_year_from:
