@@ -202,3 +202,27 @@ def test_an_entry_naming_many_cases_or_failing_to_apply_loads_afresh(loads, monk
     PageViewRestriction.objects.all().delete()
     listed = fresh()
     assert len(listed.shown) == 6 and len(loads) == 3  # not kept half updated, nor failing every request
+
+
+def test_a_change_is_applied_to_a_copy_and_the_catalogue_read_before_stays_whole(loads):
+    """Another thread may be reading the catalogue while a change is applied: it keeps its own."""
+    before = fresh()
+    as_it_was = {key: value for key, value in answers(before).items() if key != "similar"}
+    case = publish_case("新案例：网格化管理", "村里推行网格化管理。", year_reported=2009, year_started=2007)
+    case.themes.add(Theme.objects.order_by("pk")[0])
+    case.save_revision().publish()
+    CasePage.objects.get(slug="wuchang-1-3").unpublish()
+    after = fresh()
+    assert after is not before and len(loads) == 1  # applied, not loaded afresh
+    assert case.pk in after.shown and case.pk not in before.shown
+    assert {key: value for key, value in answers(before).items() if key != "similar"} == as_it_was
+    # what the change did not touch is shared, not copied
+    assert any(after.filters[key] is packed for key, packed in before.filters.items())
+
+
+def test_a_request_keeps_the_catalogue_it_first_read(loads):
+    first = fresh()
+    # another thread applies a change meanwhile: a new catalogue takes the old one's place
+    catalogue_module._state["catalogue"] = first.copy()
+    assert catalogue() is first
+    assert fresh() is catalogue_module._state["catalogue"] is not first  # the next request reads it

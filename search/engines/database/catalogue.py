@@ -10,8 +10,9 @@ journal (cases.changes), checked once a request: an entry naming cases updates j
 cases here, in a few queries; a vocabulary change, a restore or a change the catalogue cannot
 place (a case past its headroom, see Catalogue.add) loads it afresh. Pages shown to
 readers are still fetched with `CasePage.objects.published()`, so a catalogue one change behind
-can miscount, never show an unpublished case; the same holds for a reader in another thread
-while an entry is applied.
+can miscount, never show an unpublished case. An entry is applied to a copy that then takes the
+catalogue's place (what a change touches is copied, the rest shared), and a request keeps the
+catalogue it first read: a reader in another thread never sees one half updated.
 """
 
 import bisect
@@ -19,7 +20,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
 
@@ -188,6 +189,52 @@ class Catalogue:
     # (theme/problem/tag, term pk) → bitset of its cases' recency ranks: the most recent are the highest bits
     recent_terms: dict = field(default_factory=dict)
     memo: dict = field(default_factory=dict)  # what callers derive from the catalogue, dropped at each change
+    # Packed sets (filter keys) and facet matrices (facet names) this catalogue may change in
+    # place: its own, not shared with the catalogue it was copied from.
+    owned: set = field(default_factory=set)
+
+    def copy(self):
+        """A catalogue to change while readers in other threads go on with this one: what add and
+        remove change is copied here, or (packed sets, facet matrices) when they first change it."""
+        facets = {
+            name: replace(facet, values=list(facet.values), keys=list(facet.keys))
+            for name, facet in self.facets.items()
+        }
+        return replace(
+            self,
+            listing_keys=list(self.listing_keys),
+            titles=dict(self.titles),
+            model_names=dict(self.model_names),
+            years=dict(self.years),
+            recency=dict(self.recency),
+            ranked=list(self.ranked),
+            published_at=dict(self.published_at),
+            featured_ids=set(self.featured_ids),
+            paths=dict(self.paths),
+            picks=dict(self.picks),
+            facets=facets,
+            filters=dict(self.filters),
+            odd_years=set(self.odd_years),
+            recent_terms=dict(self.recent_terms),
+            memo={},
+            owned=set(),
+        )
+
+    def _own(self, key):
+        """The packed set of filter key `key`, copied first if it is shared. A facet's rows are
+        views of its matrix (facet counts read the matrix): the whole matrix is copied."""
+        if key in self.owned:
+            return self.filters[key]
+        facet = self.facets.get(key[0])
+        if facet is not None and key in facet.keys and facet.keys[0] not in self.owned:
+            facet.cases = facet.cases.copy()
+            for row, shared in enumerate(facet.keys):
+                self.filters[shared] = facet.cases[row]
+            self.owned.update(facet.keys)
+        if key not in self.owned:
+            self.filters[key] = self.filters[key].copy()
+            self.owned.add(key)
+        return self.filters[key]
 
     def _memo(self, key, make):
         value = self.memo.get(key)
@@ -301,8 +348,8 @@ class Catalogue:
         del self.listing_keys[position]
         self.shown = self.shown - CaseSet.of([pk])
         byte, bit = pk // 8, np.uint8(1 << (pk % 8))
-        for packed in self.filters.values():  # the facets' rows among them
-            packed[byte] &= ~bit
+        for key in [key for key, packed in self.filters.items() if packed[byte] & bit]:  # facet rows among them
+            self._own(key)[byte] &= ~bit
         rank = self.recency[pk]  # kept: a case published again keeps its place
         for key, bits in self.recent_terms.items():
             if bits >> rank & 1:
@@ -333,7 +380,7 @@ class Catalogue:
             self.published_at[pk] = _published_time(row)
         byte, bit = pk // 8, np.uint8(1 << (pk % 8))
         for key in keys:
-            self.filters[key][byte] |= bit
+            self._own(key)[byte] |= bit
         for key in links:
             self.recent_terms[key] = self.recent_terms.get(key, 0) | 1 << rank
         position = bisect.bisect_left(self.listing_keys, _listing_key(row))
@@ -359,6 +406,7 @@ class Catalogue:
         packed = np.zeros((self.size + 7) // 8, dtype=np.uint8)
         if each.tree and self.parents.get(value) is not None:
             self.filters[key] = packed  # below the provinces: filtered on, never a facet value
+            self.owned.add(key)
             return True
         term = None if each.year_range else each.model.objects.filter(pk=value).first()
         if term is None and not each.year_range:
@@ -370,6 +418,7 @@ class Catalogue:
         facet.keys.append(key)
         for row, shared in enumerate(facet.keys):  # the filters share the new matrix's rows
             self.filters[shared] = facet.cases[row]
+        self.owned.update(facet.keys)  # a new matrix: this catalogue's own
         return True
 
 
@@ -516,20 +565,23 @@ def _load():
 
 
 def _apply(listed, case_ids):
-    """Bring the cases `case_ids` up to date in `listed`, in a fixed number of queries; False
-    when one does not fit (Catalogue.add) and the catalogue must be loaded afresh."""
+    """`listed` with the cases `case_ids` brought up to date, in a fixed number of queries: a
+    copy (readers in other threads keep `listed` as it is), or `listed` itself when nothing
+    changed; None when a case does not fit (Catalogue.add) and the catalogue must be loaded afresh."""
     if not case_ids:
-        return True
+        return listed
     if len(case_ids) > APPLY_AT_MOST:
-        return False
+        return None
     rows = _case_rows(CasePage.objects.published().filter(pk__in=case_ids))
     links = defaultdict(list)
     for code, case, term in _term_links(case_ids).tolist():
         links[case].append((VOCABULARIES[code].name, term))
     picks = _picks(case_ids)
+    updated = listed.copy()
     for pk in case_ids:
-        listed.remove(pk)
-    return all(listed.add(row, links[row[PK]], picks.get(row[PK], [])) for row in rows)
+        updated.remove(pk)
+    fits = all(updated.add(row, links[row[PK]], picks.get(row[PK], [])) for row in rows)
+    return updated if fits else None
 
 
 _lock = threading.Lock()
@@ -546,7 +598,7 @@ def _request_started(**kwargs):
 
 
 def _request_finished(**kwargs):
-    _request.active, _request.checked = False, False
+    _request.active, _request.checked, _request.catalogue = False, False, None
 
 
 def _journalled(**kwargs):
@@ -559,12 +611,12 @@ post_save.connect(_journalled, sender=changes.ContentChange, dispatch_uid="searc
 
 
 def _applied(listed, case_ids):
-    """_apply, or False when it failed: a catalogue half updated is loaded afresh, not kept."""
+    """_apply, or None when it failed: a catalogue half updated is loaded afresh, not kept."""
     try:
         return _apply(listed, case_ids)
     except Exception:
         logger.exception("目录增量更新失败，重新载入")
-        return False
+        return None
 
 
 def _reload():
@@ -577,7 +629,7 @@ def catalogue():
     with _lock:
         listed = _state.get("catalogue")
         if listed is not None and getattr(_request, "checked", False):
-            return listed
+            return _request.catalogue  # one catalogue for the whole request, whatever other threads apply
         if listed is None or time.monotonic() - _state["checked"] > STALE_AFTER:
             _reload()
         elif entries := changes.since(_state["applied"]):
@@ -589,13 +641,13 @@ def catalogue():
                 vocabulary.reset_terms()
                 reset_segmenter()
                 _reload()
-            elif _applied(listed, case_ids):
-                _state["applied"] = entries[-1][0]
+            elif (updated := _applied(listed, case_ids)) is not None:
+                _state.update(catalogue=updated, applied=entries[-1][0])
             else:
                 _reload()
         _state["checked"] = time.monotonic()
         if getattr(_request, "active", False):
-            _request.checked = True
+            _request.checked, _request.catalogue = True, _state["catalogue"]
         return _state["catalogue"]
 
 
