@@ -5,11 +5,13 @@ parameters (cases.filters). search.api adds ?search= (the site's Chinese search)
 set, and portal.urls registers that one.
 """
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from rest_framework.filters import BaseFilterBackend
 from rest_framework.response import Response
 from wagtail.api.v2.filters import FieldsFilter, OrderingFilter
+from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.utils import BadRequestError
 from wagtail.api.v2.views import PagesAPIViewSet
 
@@ -32,11 +34,46 @@ class CaseFilterBackend(BaseFilterBackend):
         return case_filter.apply(queryset)
 
 
+class _Window:
+    """Stands in for a queryset in Wagtail's pagination and keeps the slice it takes."""
+
+    window = None
+
+    def count(self):
+        return 0
+
+    def __getitem__(self, window):
+        self.window = (window.start, window.stop)
+        return []
+
+
+def page_window(request):
+    """(offset, offset + limit) of the page asked for, by Wagtail's own pagination rules; a
+    malformed offset or limit is a 400 explained in Chinese."""
+    recorder = _Window()
+    try:
+        WagtailPagination().paginate_queryset(recorder, request)
+    except BadRequestError as error:
+        limit_max = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
+        most = f"，limit 不能大于 {limit_max}" if limit_max else ""
+        raise BadRequestError(f"offset 和 limit 须为不小于 0 的整数{most}。") from error
+    return recorder.window
+
+
+class CasePagination(WagtailPagination):
+    """Wagtail's pagination, its errors in Chinese."""
+
+    def paginate_queryset(self, queryset, request, view=None):
+        page_window(request)
+        return super().paginate_queryset(queryset, request, view)
+
+
 class CasePagesAPIViewSet(PagesAPIViewSet):
     """Cases only, with every structured field in listings too (they are what the API is for)."""
 
     model = CasePage
     filter_backends = [FieldsFilter, OrderingFilter, CaseFilterBackend]
+    pagination_class = CasePagination
     known_query_parameters = frozenset(
         ["limit", "offset", "fields", "order", "format", "_", "type", "site", *PARAMETERS]
     )
@@ -52,7 +89,7 @@ class CasePagesAPIViewSet(PagesAPIViewSet):
         try:
             offset = int(request.GET.get("offset", 0))
         except ValueError:
-            offset = 0  # Wagtail's pagination explains a malformed offset
+            offset = 0  # the pagination explains a malformed offset
         if offset > MAX_NUMBER:
             raise BadRequestError(f"offset 不能大于 {MAX_NUMBER}。")
 

@@ -3,15 +3,13 @@ interface as /search/ does, so the API and the search page agree on matches and 
 
 import json
 
-from django.conf import settings
 from django.db import connection
 from django.db.models.expressions import RawSQL
 from rest_framework.exceptions import APIException
 from rest_framework.filters import BaseFilterBackend
-from wagtail.api.v2.pagination import WagtailPagination
 from wagtail.api.v2.router import WagtailAPIRouter
 
-from cases.api import CasePagesAPIViewSet
+from cases.api import CasePagesAPIViewSet, CasePagination, page_window
 from cases.filters import CaseFilter
 
 from .case_search import understood_query
@@ -41,7 +39,7 @@ class CaseSearchFilter(BaseFilterBackend):
             # Field filters (?unit_level=村) narrowed the cases: the engine knows only the listing's own.
             within = frozenset(queryset.values_list("pk", flat=True))
         ordered = "order" in request.GET
-        start, end = (0, MAX_RESULT_WINDOW) if ordered else _page_bounds(request)
+        start, end = (0, MAX_RESULT_WINDOW) if ordered else page_window(request)
         search = SearchRequest(
             query=query,
             case_filter=CaseFilter.from_params(request.GET),
@@ -73,18 +71,7 @@ def _among(pks):
     return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(pks)])
 
 
-def _page_bounds(request):
-    """(offset, offset + limit), as Wagtail's pagination reads them (it refuses malformed ones itself)."""
-    limit_max = getattr(settings, "WAGTAILAPI_LIMIT_MAX", 20)
-    default = min(20, limit_max) if limit_max else 20
-    try:
-        offset = max(int(request.GET.get("offset", 0)), 0)
-        return offset, offset + max(int(request.GET.get("limit", default)), 0)
-    except ValueError:
-        return 0, default
-
-
-class SearchPagination(WagtailPagination):
+class SearchPagination(CasePagination):
     """Wagtail's pagination, except that a search's page is the engine's, in the engine's order."""
 
     def paginate_queryset(self, queryset, request, view=None):

@@ -449,3 +449,18 @@ def test_rss_item_titles_are_escaped_for_readers(client, seed_case):
     assert escape(case.title) in titles
     atom = ET.fromstring(client.get("/feeds/cases/atom/").content)
     assert case.title in {entry.findtext(f"{ATOM}title") for entry in atom.findall(f"{ATOM}entry")}
+
+
+@pytest.mark.parametrize("search", [None, "党建"])
+@pytest.mark.parametrize("params", [{"limit": "abc"}, {"limit": "-1"}, {"offset": "前面"}, {"limit": "21"}])
+def test_a_malformed_page_is_explained_in_chinese(client, params, search):
+    response = client.get(API, {**params, **({"search": search} if search else {})})
+    assert response.status_code == 400
+    assert response.json()["message"] == "offset 和 limit 须为不小于 0 的整数，limit 不能大于 20。"
+
+
+def test_the_api_pages_as_wagtail_does(client):
+    everything = [item["id"] for item in client.get(API, {"limit": 20}).json()["items"]]
+    assert [item["id"] for item in client.get(API, {"offset": 2, "limit": 3}).json()["items"]] == everything[2:5]
+    searched = client.get(API, {"search": "党建", "offset": 1, "limit": 2}).json()
+    assert len(searched["items"]) == 2 and searched["meta"]["total_count"] >= 3
