@@ -16,8 +16,8 @@ UNANSWERED = [item for item in JUDGED if not item["relevant"]]
 # Floors at what this search reaches now, so that a change making it worse fails. The issue's
 # targets (hit@3 ≥ 0.90, no empty answer where a case addresses the problem, no weak matches for
 # unanswered questions) are not all met yet: the test prints how far off each is.
-HIT_AT_3_FLOOR = 0.85
-EMPTY_ANSWERS_CEILING = 5
+HIT_AT_3_FLOOR = 0.87
+EMPTY_ANSWERS_CEILING = 4
 WEAK_ANSWERS_CEILING = 4
 
 
