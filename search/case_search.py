@@ -6,6 +6,8 @@ CasePage.objects.published(), so what a reader is shown is always checked in the
 """
 
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -162,24 +164,32 @@ def understanding(query, params):
 
 def autocomplete(text, limit=8):
     """Titles, model names, themes, problems and tags containing what was typed (繁/简 alike, or
-    the word its pinyin spells)."""
+    the words its pinyin spells or begins)."""
     typed = fold(text).strip()[:50]
     if not typed:
         return []
-    # Pinyin or its initials (xingshan, jtjj) complete as the word they spell.
-    typed = vocabulary.lexicon().from_pinyin("".join(typed.split())) or typed
+    # Pinyin or its initials (xingshan, jtjj) complete as the word they spell; pinyin still being
+    # typed (xings) as the words it begins.
+    letters = "".join(typed.split())
+    lexicon = vocabulary.lexicon()
+    spelled = lexicon.from_pinyin(letters)
+    words = [spelled] if spelled else lexicon.completions(letters) or [typed]
+
+    def containing(field):
+        return reduce(or_, (Q(**{f"{field}__icontains": word}) for word in words))
+
     found = []
     published = CasePage.objects.published()
-    for case in published.filter(Q(title__icontains=typed) | Q(model_name__icontains=typed))[:limit]:
+    for case in published.filter(containing("title") | containing("model_name"))[:limit]:
         found.append({"label": case.title, "kind": "案例", "url": case.url})
-        if case.model_name and typed in case.model_name.lower():
+        if case.model_name and any(word in case.model_name.lower() for word in words):
             found.append({"label": case.model_name, "kind": "模式", "url": case.url})
     shown = published.values("pk")
     for model, kind in ((Theme, "主题"), (Problem, "难题")):
-        for term in model.objects.filter(name__icontains=typed, cases__in=shown).distinct()[:limit]:
+        for term in model.objects.filter(containing("name"), cases__in=shown).distinct()[:limit]:
             found.append({"label": term.name, "kind": kind, "url": None})
     used_tags = Tag.objects.filter(cases_casepagetag_items__content_object__in=shown).distinct()
-    for tag in used_tags.filter(name__icontains=typed)[:limit]:
+    for tag in used_tags.filter(containing("name"))[:limit]:
         found.append({"label": tag.name, "kind": "标签", "url": None})
     seen = set()
     unique = [item for item in found if not (item["label"] in seen or seen.add(item["label"]))]

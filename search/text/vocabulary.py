@@ -6,6 +6,7 @@ functions read when first needed, and dropped (`reset`) whenever a term, an alia
 name changes; it imports nothing of the project.
 """
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -18,6 +19,8 @@ from .pipeline import compact, fold, segmenter, word_parts
 
 # Initials this short name too many words (dy: 党员, 调研, 带有 …): not read as pinyin.
 MIN_INITIALS = 3
+# Letters a pinyin prefix needs before it is completed: fewer begin too many words.
+MIN_PREFIX = 4
 # A homophone shorter than this is as likely another word as a slip (公式/公示), unless typed alone.
 MIN_HOMOPHONE = 3
 # A one-character slip (精神文朋 for 精神文明) is only guessed in words at least this long.
@@ -189,6 +192,7 @@ class Lexicon:
         # Sets are replaced, never changed in place: a reader in another thread iterates the
         # one it got while `add` (a case published) writes.
         self._by_pinyin, self._by_initials, self._by_pattern = {}, {}, {}
+        self._spellings = None  # the pinyin spellings in order, for prefixes (completions)
         self.add(words)
 
     def add(self, words):
@@ -208,6 +212,7 @@ class Lexicon:
     def _count(self, word, count):
         if word not in self.weights:
             _index(self._by_pinyin, pinyin_of(word), word)
+            self._spellings = None
             if len(word) >= MIN_INITIALS:
                 _index(self._by_initials, initials_of(word), word)
             if len(word) >= MIN_NEAR_MISS:
@@ -226,6 +231,21 @@ class Lexicon:
         if not _LETTERS.fullmatch(letters or ""):
             return None
         return self._best(self._by_pinyin.get(letters)) or self._best(self._by_initials.get(letters))
+
+    def completions(self, letters, limit=3):
+        """The words whose pinyin begins with `letters` (a reader still typing: xings → 兴山),
+        the most used first; none for fewer than MIN_PREFIX letters, which begin too many."""
+        if len(letters or "") < MIN_PREFIX or not _LETTERS.fullmatch(letters):
+            return []
+        spellings = self._spellings
+        if spellings is None:  # built on first use after a change, then kept
+            spellings = self._spellings = sorted(list(self._by_pinyin))  # list(): a copy taken at once
+        found = set()
+        for spelling in spellings[bisect.bisect_left(spellings, letters) :]:
+            if not spelling.startswith(letters):
+                break
+            found |= self._by_pinyin[spelling]
+        return sorted(found, key=lambda word: (-self.weights[word], len(word), word))[:limit]
 
     def meant(self, span, alone=False):
         """The word a slip `span` (not itself a known word) stands for: one of the same length

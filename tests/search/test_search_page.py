@@ -350,6 +350,18 @@ def test_search_index_rebuild_rebuilds_the_search_index(client):
     assert slugs(client, q="两会两评") == ["xingshan-lianghui-liangping"]
 
 
+def test_autocomplete_completes_pinyin_still_being_typed(client):
+    labels = [item["label"] for item in search_json_suggest(client, "xingsh")]
+    assert any("兴山" in label for label in labels)
+    assert [item["label"] for item in search_json_suggest(client, "lianghuiliangp")] == [
+        item["label"] for item in search_json_suggest(client, "两会两评")
+    ]
+
+
+def search_json_suggest(client, typed):
+    return json.loads(client.get("/search/suggest/", {"q": typed, "format": "json"}).content)["suggestions"]
+
+
 def test_suggestions_never_show_unpublished_vocabulary(client):
     case = CasePage.objects.get(slug="wuchang-1-3")
     case.tags.add("绝密项目标签")

@@ -44,6 +44,17 @@ def test_pinyin_and_initials_spell_lexicon_words():
     assert lexicon.from_pinyin("hello") is None
 
 
+def test_pinyin_still_being_typed_completes_as_the_words_it_begins():
+    lexicon = Lexicon(["兴山县", "兴山县", "集体经济", "城乡联建", "星火"])
+    assert lexicon.completions("xings") == ["兴山", "兴山县"]  # the more used first, then shorter
+    assert lexicon.completions("chengxiangl") == ["城乡联建"]
+    assert "星火" in lexicon.completions("xing") and "兴山" in lexicon.completions("xing")
+    assert lexicon.completions("xin") == []  # too few letters: too many words begin so
+    assert lexicon.completions("zzzz") == [] and lexicon.completions("兴山") == []
+    lexicon.add(["兴隆"])  # a word added later is found too
+    assert "兴隆" in lexicon.completions("xingl")
+
+
 def test_a_slip_is_a_homophone_or_one_character_off():
     lexicon = Lexicon(["精神文明", "共建共富", "诸城"])
     assert lexicon.meant("共建共付") == "共建共富"
