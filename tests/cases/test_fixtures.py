@@ -163,3 +163,13 @@ def test_a_summary_is_the_editors_text_without_a_sources_masking_marks(slug):
     a reader sees first does not."""
     summary = yaml.safe_load((CASES_DIR / f"{slug}.yaml").read_text(encoding="utf-8"))["summary"]
     assert not re.search(r"\*|\d_|_年", summary), summary[:40]
+
+
+@pytest.mark.django_db
+def test_what_the_editor_tells_readers_names_no_internal_field():
+    """The public 编者说明 and key-figure notes speak Chinese, not the fixtures' field names."""
+    fields = {field.name for field in CasePage._meta.get_fields()} | {"null", "none", "true", "false", "author"}
+    for case in CasePage.objects.live():
+        texts = [case.source_note, *(figure.note for figure in case.key_figures.all())]
+        named = {word for text in texts for word in re.findall(r"[A-Za-z_]+", text) if word.lower() in fields}
+        assert not named, (case.slug, named)
