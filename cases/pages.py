@@ -130,6 +130,11 @@ class CasePage(EditorialPermissionsMixin, Page):
     source_text = models.TextField(
         "原文", blank=True, help_text="导入时的原始文字（清理之前），供审核人核对；不在页面上显示。"
     )
+    import_notes = models.TextField(
+        "导入记录",
+        blank=True,
+        help_text="导入程序删除、改动和推断了什么，供编辑和审核人核对；只在后台显示，读者看不到。",
+    )
 
     # Wagtail's index serves the admin's page search only: title and model name, segmented.
     # Readers' search has the project's own case index (search.engines), not a second copy here.
@@ -182,6 +187,7 @@ class CasePage(EditorialPermissionsMixin, Page):
         FieldPanel("source_url"),
         FieldRowPanel([FieldPanel("source_file"), FieldPanel("source_complete")]),
         FieldPanel("source_note"),
+        FieldPanel("import_notes"),
         FieldPanel("source_text"),
     ]
     related_panels = [InlinePanel("related_case_links", label="相关案例")]
@@ -316,10 +322,13 @@ class KeyFigure(Orderable):
     unit = models.CharField("单位", max_length=20, blank=True)
     year = models.PositiveSmallIntegerField("年份", null=True, blank=True)
     note = models.CharField("备注", max_length=200, blank=True)
+    auto_detected = models.BooleanField(
+        "导入时自动识别", default=False, help_text="核对原文无误后取消勾选。只在后台显示。"
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("label"), FieldPanel("value"), FieldPanel("unit"), FieldPanel("year")]),
-        FieldPanel("note"),
+        FieldRowPanel([FieldPanel("note"), FieldPanel("auto_detected")]),
     ]
 
     class Meta(Orderable.Meta):

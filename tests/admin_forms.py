@@ -36,6 +36,7 @@ def case_form_data(page, **overrides):
                     "unit": figure.unit,
                     "year": figure.year or "",
                     "note": figure.note,
+                    **({"auto_detected": "on"} if figure.auto_detected else {}),
                 }
                 for figure in page.key_figures.all()
             ],
@@ -52,6 +53,7 @@ def case_form_data(page, **overrides):
         "source_url": page.source_url,
         "source_file": page.source_file,
         "source_note": page.source_note,
+        "import_notes": page.import_notes,
         "seo_title": page.seo_title,
         "search_description": page.search_description,
     }

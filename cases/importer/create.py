@@ -84,7 +84,7 @@ def unique_slug(parent, title):
     return slug
 
 
-def source_note(draft, result):
+def import_notes(draft, result):
     removed = result.removed_by_rule()
     parts = ["由导入程序从“" + result.document.name + "”生成，请对照原文核对。"]
     if removed:
@@ -114,7 +114,7 @@ def create_draft(draft, result, parent, user=None):
         source_date=draft.date[:50],
         source_file=result.document.name[:200],
         source_complete=draft.complete,
-        source_note=source_note(draft, result),
+        import_notes=import_notes(draft, result),
         source_text=result.document.text,
     )
     page.themes = draft.themes
@@ -126,7 +126,7 @@ def create_draft(draft, result, parent, user=None):
             value=f.value[:50],
             unit=f.unit[:20],
             year=f.year,
-            note="导入时自动识别",
+            auto_detected=True,
         )
         for number, f in enumerate(draft.figures)
     ]

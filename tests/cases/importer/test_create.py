@@ -156,3 +156,44 @@ def test_the_admin_view_takes_pasted_text_and_refuses_nonsense(client, editor, c
 def test_users_who_cannot_add_cases_do_not_get_the_importer(client):
     client.force_login(get_user_model().objects.create_user("nobody", password="x"))
     assert client.get(reverse("cases_import")).status_code in (302, 403)
+
+
+@pytest.mark.django_db
+def test_what_the_importer_found_stays_in_the_admin_not_on_the_public_page(client, case_index):
+    document = read_bytes(SEED_004, seed_path(SEED_004).read_bytes())
+    [result] = import_documents([document], parent=case_index)
+    page = CasePage.objects.get(pk=result.pages[0].pk)
+    assert page.import_notes.startswith("由导入程序从") and page.source_note == ""
+    figures = list(page.key_figures.all())
+    assert figures and all(figure.auto_detected and figure.note == "" for figure in figures)
+    page.save_revision().publish()  # an editor publishes it after a read
+    html = client.get(page.url).content.decode()
+    assert "由导入程序" not in html and "自动识别" not in html
+    data = client.get(f"/api/v2/pages/{page.pk}/", {"fields": "*"}).json()
+    assert "import_notes" not in data and "由导入程序" not in str(data)
+    assert client.get("/api/v2/pages/", {"import_notes": "导入"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_drafts_imported_before_keep_their_report_from_readers(case_index):
+    """The data migration: a report in the public note, and figure marks, move to admin-only fields."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("cases.migrations.0007_import_notes_kept_from_readers")
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    case.source_note = "由导入程序从“旧.txt”生成，请对照原文核对。"
+    figure = case.key_figures.first()
+    figure.note = "导入时自动识别"
+    figure.save()
+    case.save_revision()
+    CasePage.objects.filter(pk=case.pk).update(source_note=case.source_note)
+    migration.keep_import_notes_from_readers(apps, None)
+    case.refresh_from_db()
+    figure.refresh_from_db()
+    assert (case.source_note, case.import_notes) == ("", "由导入程序从“旧.txt”生成，请对照原文核对。")
+    assert (figure.note, figure.auto_detected) == ("", True)
+    draft = case.get_latest_revision_as_object()  # what the editor opens
+    assert (draft.source_note, draft.import_notes) == ("", "由导入程序从“旧.txt”生成，请对照原文核对。")
+    assert all(not f.note == "导入时自动识别" for f in draft.key_figures.all())
