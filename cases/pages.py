@@ -27,7 +27,7 @@ from portal.querysets import PortalPageQuerySet
 from portal.routing import SingleChildTypeRoutingMixin
 from search.text.fields import SegmentedAutocompleteField, SegmentedField
 
-from . import finding, share_card
+from . import finding, fingerprints, share_card
 from .blocks import CaseBodyBlock, html_paragraphs
 from .forms import CasePageForm
 from .serializers import (
@@ -129,6 +129,9 @@ class CasePage(EditorialPermissionsMixin, Page):
     source_note = models.TextField("编者说明", blank=True, help_text="整理、转换或推断了什么。")
     source_text = models.TextField(
         "原文", blank=True, help_text="导入时的原始文字（清理之前），供审核人核对；不在页面上显示。"
+    )
+    body_fingerprint = models.CharField(
+        "正文指纹", max_length=64, blank=True, editable=False, db_index=True, help_text="查找重复导入的案例。"
     )
     import_notes = models.TextField(
         "导入记录",
@@ -239,6 +242,10 @@ class CasePage(EditorialPermissionsMixin, Page):
         names.append(self.domain.name if self.domain_id else "")
         names += [term.name for term in (*self.themes.all(), *self.problems.all(), *self.tags.all())]
         return "\n".join(name for name in names if name)
+
+    def save(self, *args, **kwargs):
+        self.body_fingerprint = fingerprints.fingerprint(fingerprints.body_text(self.body.raw_data))
+        return super().save(*args, **kwargs)
 
     def body_text(self):
         """The body as plain text, a paragraph a line (for the index and for snippets)."""

@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from ..models import CaseIndexPage, CasePage, KeyFigure
 from . import DocumentError
 from .clean import clean
+from .duplicates import likely_repeats, same_body
 from .places import saved_region
 from .structure import build_drafts
 
@@ -50,6 +51,16 @@ def import_documents(documents, parent=None, user=None, dry_run=False):
     if parent is None:
         raise DocumentError("还没有案例库页面，请先运行 manage.py setup_portal。")
     results = [analyse(document) for document in documents]
+    for result in results:
+        for draft in result.drafts:
+            body = body_json(draft.sections)
+            existing = same_body(body)
+            if existing is not None:
+                raise DocumentError(
+                    f"“{result.document.name}”中的“{draft.title}”与已有案例“{existing.title}”正文相同，未导入。"
+                    f"已有案例：/admin/pages/{existing.pk}/edit/"
+                )
+            draft.repeats = likely_repeats(draft, body)
     if dry_run:
         return results
     with transaction.atomic():
@@ -130,6 +141,7 @@ def create_draft(draft, result, parent, user=None):
         )
         for number, f in enumerate(draft.figures)
     ]
+    page.owner = user  # the editor who imported it may delete their own draft
     parent.add_child(instance=page)
     page.tags.set(draft.tags)
     page.save()

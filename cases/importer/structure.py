@@ -144,6 +144,7 @@ class CaseDraft:
     date: str = ""
     complete: bool = True
     notes: list = field(default_factory=list)
+    repeats: list = field(default_factory=list)  # cases it probably repeats (importer.duplicates)
 
     @property
     def paragraphs(self):

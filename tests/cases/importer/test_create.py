@@ -18,6 +18,15 @@ SEED_004 = "004_4d9ba10b11190ad5.txt"
 SEED_000 = "000_ca0f3fd031b617fc.txt"
 
 
+@pytest.fixture(autouse=True)
+def seed_bodies_unknown(request, db):
+    """The seed cases' bodies are their source documents' own text, so importing a seed document
+    is importing a published case again (refused: see the last test). The other tests import the
+    documents as new ones: the published cases' fingerprints are blanked for them."""
+    if "keeps_fingerprints" not in request.keywords:
+        CasePage.objects.update(body_fingerprint="")
+
+
 def seed_path(name):
     return settings.SEEDS_DIR / name
 
@@ -197,3 +206,71 @@ def test_drafts_imported_before_keep_their_report_from_readers(case_index):
     draft = case.get_latest_revision_as_object()  # what the editor opens
     assert (draft.source_note, draft.import_notes) == ("", "由导入程序从“旧.txt”生成，请对照原文核对。")
     assert all(not f.note == "导入时自动识别" for f in draft.key_figures.all())
+
+
+# --- duplicates and ownership -------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_same_document_imported_twice_is_refused_the_second_time(capsys):
+    call_command("import_case", str(seed_path(SEED_000)))
+    first = CasePage.objects.get(slug__endswith="-import")
+    before = counts()
+    with pytest.raises(CommandError, match=f"正文相同，未导入(?s:.*)/admin/pages/{first.pk}/edit/"):
+        call_command("import_case", str(seed_path(SEED_000)))
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_the_same_text_pasted_with_other_spacing_and_punctuation_is_the_same_case(client, editor, case_index):
+    client.force_login(editor)
+    pasted = seed_path(SEED_000).read_text(encoding="utf-8")
+    client.post(reverse("cases_import"), {"text": pasted, "parent": case_index.pk})
+    again = "\n".join(
+        line.replace("，", ",") + "  " for line in pasted.splitlines()
+    )  # half-width commas, trailing spaces
+    response = client.post(reverse("cases_import"), {"text": again, "parent": case_index.pk})
+    html = response.content.decode()
+    assert "正文相同，未导入" in html and CasePage.objects.filter(slug__endswith="-import").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_published_case_imported_again_is_created_with_a_warning(capsys):
+    """The seed source of a published case whose text the editor reworked: not the same body,
+    but the same place and model name."""
+    published = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    call_command("import_case", str(seed_path(SEED_004)))
+    out = capsys.readouterr().out
+    assert f"可能与已有案例重复：{published.title}（/admin/pages/{published.pk}/edit/）" in out
+
+
+@pytest.mark.django_db
+def test_the_review_page_links_the_case_a_draft_may_repeat(client, editor, case_index):
+    published = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    client.force_login(editor)
+    upload = SimpleUploadedFile(SEED_004, seed_path(SEED_004).read_bytes())
+    html = client.post(reverse("cases_import"), {"file": upload, "parent": case_index.pk}).content.decode()
+    assert "可能与已有案例重复" in html and reverse("wagtailadmin_pages:edit", args=[published.pk]) in html
+
+
+@pytest.mark.django_db
+def test_the_editor_who_imported_a_draft_owns_it_and_may_delete_it(client, editor, case_index):
+    client.force_login(editor)
+    pasted = seed_path(SEED_000).read_text(encoding="utf-8")
+    client.post(reverse("cases_import"), {"text": pasted, "parent": case_index.pk})
+    draft = CasePage.objects.get(slug__endswith="-import")
+    assert draft.owner == editor
+    response = client.post(reverse("wagtailadmin_pages:delete", args=[draft.pk]))
+    assert response.status_code == 302 and not CasePage.objects.filter(pk=draft.pk).exists()
+
+
+@pytest.mark.keeps_fingerprints
+@pytest.mark.django_db
+def test_a_seed_document_whose_case_is_published_with_its_text_is_refused():
+    published = CasePage.objects.get(slug="wengyuan-dangyuan-chuangye")  # its body is its source's text
+    before = counts()
+    with pytest.raises(
+        CommandError, match=f"与已有案例“{published.title}”正文相同(?s:.*)/admin/pages/{published.pk}/edit/"
+    ):
+        call_command("import_case", str(seed_path(SEED_004)))
+    assert counts() == before

@@ -46,7 +46,7 @@ class Command(BaseCommand):
 
     def report(self, result, dry_run):
         document = result.document
-        self.stdout.write(f"== {document.name}（{document.kind}，编码 {document.encoding}）")
+        self.stdout.write(f"== {document.name}（{document.described}）")
         pages = result.pages or [None] * len(result.drafts)
         for draft, page in zip(result.drafts, pages):
             self.stdout.write(f"  案例：{draft.title}")
@@ -65,6 +65,8 @@ class Command(BaseCommand):
             )
             for note in draft.notes:
                 self.stdout.write(f"    注意：{note}")
+            for case in draft.repeats:
+                self.stdout.write(f"    可能与已有案例重复：{case.title}（/admin/pages/{case.pk}/edit/）")
             if page is not None:
                 self.stdout.write(f"    已创建草稿 /admin/pages/{page.pk}/edit/")
         for rule, lines in result.removed_by_rule().items():
