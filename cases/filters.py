@@ -131,18 +131,21 @@ class CaseFilter:
     def from_params(cls, params):
         found = cls()
         for each in FILTERS:
-            sent = sent_values(params, each.name)
-            # A single filter keeps the value sent last, as a QueryDict's get() does.
+            sent = [raw for raw in sent_values(params, each.name) if raw]
+            # A single filter keeps the value sent last, as a QueryDict's get() does; a multiple
+            # one reads at most MAX_CHOSEN (each is a query), whatever was sent.
+            if not each.multiple:
+                sent = sent[-1:]
+            elif len(sent) > MAX_CHOSEN:
+                found.errors.append(f"{each.label}最多同时选 {MAX_CHOSEN} 个，已只按前 {MAX_CHOSEN} 个筛选。")
+                sent = sent[:MAX_CHOSEN]
             kept = []
-            for raw in sent if each.multiple else sent[-1:]:
+            for raw in sent:
                 value, error = each.parse(raw)
                 if error:
                     found.errors.append(error)
                 elif value is not None and value not in kept:
                     kept.append(value)
-            if len(kept) > MAX_CHOSEN:
-                found.errors.append(f"{each.label}最多同时选 {MAX_CHOSEN} 个，已只按前 {MAX_CHOSEN} 个筛选。")
-                kept = kept[:MAX_CHOSEN]
             if kept:
                 found.values[each.name] = tuple(kept)
         return found
@@ -150,10 +153,6 @@ class CaseFilter:
     def chosen(self):
         """(Filter, its values) of each filter in force, in FILTERS' order."""
         return [(BY_NAME[name], values) for name, values in self.values.items()]
-
-    def holds(self, name, value):
-        """Whether filter `name` is in force with `value` (a term's slug, or a year)."""
-        return any(key(chosen) == str(value) for chosen in self.values.get(name, ()))
 
     def apply(self, cases):
         """`cases` (a queryset) narrowed to what the filters let through."""

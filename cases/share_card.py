@@ -10,6 +10,7 @@ asked for; without a Chinese font the site's plain share image stands in.
 import hashlib
 import io
 import logging
+import os
 import subprocess
 from functools import lru_cache
 
@@ -38,7 +39,7 @@ def font_path():
         return settings.SHARE_IMAGE_FONT
     try:
         listed = subprocess.run(
-            ["fc-list", ":lang=zh", "file"], capture_output=True, text=True, timeout=10, check=False
+            ["fc-list", ":lang=zh:scalable=true", "file"], capture_output=True, text=True, timeout=10, check=False
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return None
@@ -67,7 +68,9 @@ def card_lines(case, figures=None):
 
 def version(case, figures=None):
     """A digest of what the card shows and how it is drawn: a new one for each change."""
-    text = "\n".join((str(LAYOUT), str(font_path()), *card_lines(case, figures)))
+    # The font's file name, not its path: app servers sharing the media folder may keep fonts apart.
+    font = os.path.basename(font_path() or "")
+    text = "\n".join((str(LAYOUT), font, *card_lines(case, figures)))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -88,19 +91,22 @@ def stored(case):
         return None
     name = _name(case, version(case))
     if not default_storage.exists(name):
-        _forget_older(case)
-        default_storage.save(name, ContentFile(render(card_lines(case))))
+        # Two first requests may draw it at once: the storage then keeps both (one under a new name).
+        name = default_storage.save(name, ContentFile(render(card_lines(case))))
+        _forget_older(case, keep=name)
     return name
 
 
-def _forget_older(case):
+def _forget_older(case, keep):
+    """The case's other cards (earlier versions) deleted; `keep` (a storage name) stays."""
     prefix = f"case-{case.pk}-"
     try:
         _, files = default_storage.listdir(FOLDER)
     except FileNotFoundError:
         return
+    current = os.path.basename(keep).split("_")[0].removesuffix(".png")
     for file in files:
-        if file.startswith(prefix):
+        if file.startswith(prefix) and not file.startswith(current):
             default_storage.delete(f"{FOLDER}/{file}")
 
 
@@ -129,6 +135,17 @@ def _wrapped(draw, text, font, width, most_lines):
     return lines
 
 
+FIGURE_WIDTH = 260  # of the figure's box, inside its border
+
+
+def figure_size(draw, figure):
+    """The largest type size (80 at most) at which `figure` fits its box: 751个 large, 3000多万元 less."""
+    size = 80
+    while size > 32 and draw.textlength(figure, font=_font(size)) > FIGURE_WIDTH:
+        size -= 4
+    return size
+
+
 def render(lines):
     """The card for card_lines' `lines`, as PNG bytes."""
     title, place, model_name, figure, figure_label = lines
@@ -153,9 +170,8 @@ def render(lines):
     if figure:
         left = WIDTH - MARGIN - 300
         draw.rounded_rectangle((left, 150, WIDTH - MARGIN, 430), radius=16, outline=RED, width=4, fill="white")
-        size = 80 if len(figure) <= 6 else 52
-        draw.text((left + 150, 260), figure, font=_font(size), fill=RED, anchor="mm")
-        for number, line in enumerate(_wrapped(draw, figure_label, _font(30), 260, 2)):
+        draw.text((left + 150, 260), figure, font=_font(figure_size(draw, figure)), fill=RED, anchor="mm")
+        for number, line in enumerate(_wrapped(draw, figure_label, _font(30), FIGURE_WIDTH, 2)):
             draw.text((left + 150, 345 + 40 * number), line, font=_font(30), fill=INK, anchor="mm")
     draw.rectangle((0, HEIGHT - 12, WIDTH, HEIGHT), fill=RED)
     output = io.BytesIO()

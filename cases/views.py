@@ -1,5 +1,7 @@
 """Views of cases outside their pages: the share image."""
 
+import logging
+
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -8,14 +10,22 @@ from django.templatetags.static import static
 from . import share_card
 from .pages import CasePage
 
+logger = logging.getLogger(__name__)
+
 
 def share_image(request, pk, digest):
     case = get_object_or_404(CasePage.objects.published(), pk=pk)
-    name = share_card.stored(case)
-    if name is None:  # no Chinese font on this machine
+    try:
+        name = share_card.stored(case)
+        image = default_storage.open(name) if name else None
+    except OSError:  # a font that will not load, media storage that will not write
+        logger.exception("案例 %s 的分享图未能生成，改用默认图片。", case.pk)
+        image = None
+    if image is None:  # no Chinese font on this machine, or the card could not be drawn
         return redirect(static("img/share-default.png"))
     if digest != share_card.version(case):
+        image.close()
         return redirect(share_card.address(case))
-    response = FileResponse(default_storage.open(name), content_type="image/png")
+    response = FileResponse(image, content_type="image/png")
     response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

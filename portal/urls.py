@@ -29,7 +29,10 @@ urlpatterns = [
     re_path(r"^feeds/themes/(?P<slug>[-\w]+)/$", feeds.ThemeCasesFeed(), name="feed_theme"),
     re_path(r"^feeds/themes/(?P<slug>[-\w]+)/atom/$", feeds.ThemeCasesAtomFeed(), name="feed_theme_atom"),
     re_path(
-        r"^share/cases/(?P<pk>\d+)/(?P<digest>[0-9a-f]{16})\.png$", case_views.share_image, name="case_share_image"
+        # At most nine digits: a pk any database's integer column holds (a longer one is a 404).
+        r"^share/cases/(?P<pk>[0-9]{1,9})/(?P<digest>[0-9a-f]{16})\.png$",
+        case_views.share_image,
+        name="case_share_image",
     ),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("favicon.ico", views.favicon, name="favicon"),

@@ -14,12 +14,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from taggit.models import Tag
 
-from cases.filters import BY_NAME, CaseFilter, sent_values
+from cases.filters import BY_NAME, CaseFilter
 from cases.models import CasePage
 from cases.taxonomy import Problem, Theme
 
 from .engines.interface import UNAVAILABLE, EngineUnavailable, SearchRequest, run
 from .facets import FACET_LABELS
+from .filter_links import link_parameters
 from .highlight import snippet
 from .listing import browse_vocabularies
 from .paging import paginate
@@ -153,11 +154,12 @@ def understanding(query, params):
         meant = fold(query.text)
         for typed, word in query.corrections:
             meant = meant.replace(typed, word, 1)
-        kept = [(name, value) for name in (*FACET_LABELS, "sort") for value in sent_values(params, name) if value]
+        sort = params.get("sort") if params.get("sort") in SORTS else None
+        as_typed = link_parameters(CaseFilter.from_params(params), q=query.text, sort=sort, as_typed="1")
         corrected = {
             "meant": " ".join(meant.split()),
             "typed": query.text,
-            "as_typed_url": "?" + urlencode([("q", query.text), *kept, ("as_typed", "1")]),
+            "as_typed_url": "?" + as_typed.urlencode(),
         }
     return {"recognised": recognised, "corrected": corrected}
 
@@ -173,7 +175,8 @@ def autocomplete(text, limit=8):
     letters = "".join(typed.split())
     lexicon = vocabulary.lexicon()
     spelled = lexicon.from_pinyin(letters)
-    words = [spelled] if spelled else lexicon.completions(letters) or [typed]
+    # What was typed counts too: letters may be a name as written (wang, dang in a title).
+    words = [spelled] if spelled else [typed, *lexicon.completions(letters)]
 
     def containing(field):
         return reduce(or_, (Q(**{f"{field}__icontains": word}) for word in words))

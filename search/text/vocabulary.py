@@ -192,7 +192,8 @@ class Lexicon:
         # Sets are replaced, never changed in place: a reader in another thread iterates the
         # one it got while `add` (a case published) writes.
         self._by_pinyin, self._by_initials, self._by_pattern = {}, {}, {}
-        self._spellings = None  # the pinyin spellings in order, for prefixes (completions)
+        # The pinyin spellings in order, for prefixes (completions), as of a count of changes.
+        self._version, self._spellings = 0, (-1, [])
         self.add(words)
 
     def add(self, words):
@@ -212,7 +213,7 @@ class Lexicon:
     def _count(self, word, count):
         if word not in self.weights:
             _index(self._by_pinyin, pinyin_of(word), word)
-            self._spellings = None
+            self._version += 1
             if len(word) >= MIN_INITIALS:
                 _index(self._by_initials, initials_of(word), word)
             if len(word) >= MIN_NEAR_MISS:
@@ -237,9 +238,11 @@ class Lexicon:
         the most used first; none for fewer than MIN_PREFIX letters, which begin too many."""
         if len(letters or "") < MIN_PREFIX or not _LETTERS.fullmatch(letters):
             return []
-        spellings = self._spellings
-        if spellings is None:  # built on first use after a change, then kept
-            spellings = self._spellings = sorted(list(self._by_pinyin))  # list(): a copy taken at once
+        version, spellings = self._spellings
+        if version != self._version:  # built on first use after a change, then kept
+            version = self._version  # read first: a word counted meanwhile makes the next call rebuild
+            spellings = sorted(list(self._by_pinyin))  # list(): the keys copied in one step
+            self._spellings = (version, spellings)
         found = set()
         for spelling in spellings[bisect.bisect_left(spellings, letters) :]:
             if not spelling.startswith(letters):

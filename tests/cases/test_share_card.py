@@ -106,3 +106,28 @@ def test_titles_wrap_as_chinese_is_set(text, lines):
     draw = share_card.ImageDraw.Draw(Image.new("RGB", (1, 1)))
     font = share_card._font(20)
     assert share_card._wrapped(draw, text, font, 5 * draw.textlength("一", font=font), 3) == lines
+
+
+def test_an_address_no_case_can_have_is_a_404_not_an_error(client):
+    assert client.get(f"/share/cases/{'9' * 25}/{'0' * 16}.png").status_code == 404
+    assert client.get(f"/share/cases/999999999/{'0' * 16}.png").status_code == 404
+
+
+def test_a_card_that_cannot_be_drawn_or_stored_gives_the_site_image(client, monkeypatch):
+    case = CasePage.objects.get(slug="zhucheng-chengxiang-lianjian")
+
+    def broken(*args, **kwargs):
+        raise OSError("read-only file system")
+
+    monkeypatch.setattr(share_card.default_storage, "save", broken)
+    monkeypatch.setattr(share_card.default_storage, "exists", lambda name: False)
+    response = client.get(share_card.address(case))
+    assert response.status_code == 302 and response["Location"].endswith("share-default.png")
+
+
+def test_a_long_figure_is_set_smaller_to_fit_its_box():
+    draw = share_card.ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    assert share_card.figure_size(draw, "751个") == 80
+    size = share_card.figure_size(draw, "3000多万元")
+    assert size < 80
+    assert draw.textlength("3000多万元", font=share_card._font(size)) <= share_card.FIGURE_WIDTH

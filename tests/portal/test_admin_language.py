@@ -27,38 +27,33 @@ def user_in(group, name):
 
 
 def pages_of(role):
+    """The admin pages `role` works on (each must answer 200)."""
     case = CasePage.objects.get(slug="xingshan-lianghui-liangping")
     library = CaseIndexPage.objects.get()
-    common = [
-        "/admin/",
-        "/admin/pages/",
-        f"/admin/pages/{library.pk}/",
-        "/admin/pages/search/?q=党建",
-        "/admin/account/",
-    ]
+    common = ["/admin/", "/admin/pages/search/?q=党建", "/admin/account/", "/admin/images/"]
     if role == TRAINERS:
         collection = TrainingCollectionPage.objects.first()
         training = TrainingIndexPage.objects.get()
         return [
             *common,
+            f"/admin/pages/{training.pk}/",
             f"/admin/pages/{collection.pk}/edit/",
             f"/admin/pages/add/cases/trainingcollectionpage/{training.pk}/",
-            "/admin/images/",
         ]
     pages = [
         *common,
+        f"/admin/pages/{library.pk}/",
+        f"/admin/pages/{Page.objects.get(depth=2).pk}/",
         f"/admin/pages/{case.pk}/edit/",
         f"/admin/pages/{case.pk}/history/",
         f"/admin/pages/add/cases/casepage/{library.pk}/",
-        "/admin/images/",
         "/admin/images/multiple/add/",
         "/admin/documents/",
         "/admin/documents/multiple/add/",
         "/admin/cases/import/",
-        f"/admin/pages/{Page.objects.get(depth=2).pk}/",
     ]
     if role == REVIEWERS:
-        pages += ["/admin/workflows/tasks/index/", "/admin/reports/locked/", "/admin/reports/aging-pages/"]
+        pages += ["/admin/reports/locked/", "/admin/reports/aging-pages/"]
     return pages
 
 
@@ -68,9 +63,7 @@ def test_admin_pages_show_no_english(role, name):
     found = {}
     for address in pages_of(role):
         response = client.get(address)
-        if response.status_code in (302, 403):  # not this role's page
-            continue
-        assert response.status_code == 200, address
+        assert response.status_code == 200, address  # a page this role works on is never refused
         words = english(response.content.decode())
         if words:
             found[address] = sorted(words)

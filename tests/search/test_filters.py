@@ -125,3 +125,19 @@ def test_too_many_values_of_a_filter_are_cut_with_a_message(client):
     data = search_json(client, problem=sent)
     assert any(f"最多同时选 {MAX_CHOSEN} 个" in error for error in data["errors"])
     assert data["total"] == len(published(problem=sent[:MAX_CHOSEN]))
+
+
+def test_a_facet_counts_best_matches_when_the_search_falls_back_to_them(client):
+    """Two names no one case holds both of: the search lists best matches, and a facet whose
+    filter is chosen counts best matches too (what each further value would add)."""
+    names = [case.model_name for case in CasePage.objects.published().order_by("pk") if case.model_name]
+    for first, second in combinations(names, 2):
+        query = f"{first} {second}"
+        everything = search_json(client, q=query)
+        if everything["total"] and any("匹配程度" in note for note in everything["errors"]):
+            break
+    else:
+        pytest.fail("no two model names make a search that falls back to best matches")
+    problem = everything["facets"]["problem"][0]["value"]
+    chosen = search_json(client, q=query, problem=[problem])
+    assert chosen["total"] and chosen["facets"]["problem"] == everything["facets"]["problem"]

@@ -20,6 +20,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
@@ -173,8 +174,8 @@ class Catalogue:
     listing_keys: list  # each one's _listing_key, in the same order
     shown: CaseSet  # the same cases
     size: int  # the bits of every packed set below: the highest pk loaded + 1 + HEADROOM
-    titles: dict  # case pk → title, lower case
-    model_names: dict  # case pk → model name, lower case
+    titles: dict  # case pk → title, folded as query words are (search.text.fold)
+    model_names: dict  # case pk → model name, folded
     years: dict  # case pk → (year started, year reported)
     recency: dict  # case pk → its rank by first publication (the latest highest)
     ranked: list  # rank → case pk
@@ -624,8 +625,22 @@ def _reload():
     _state.update(catalogue=_load(), applied=applied)
 
 
+@contextmanager
+def pinned(listed):
+    """Within it, catalogue() answers `listed` in this thread: one search reads one catalogue,
+    in a request or not (a command, the benchmark), whatever is applied meanwhile."""
+    before = getattr(_request, "pinned", None)
+    _request.pinned = listed
+    try:
+        yield listed
+    finally:
+        _request.pinned = before
+
+
 def catalogue():
     """The process's catalogue of the published cases, up to date with the change journal."""
+    if (listed := getattr(_request, "pinned", None)) is not None:
+        return listed
     with _lock:
         listed = _state.get("catalogue")
         if listed is not None and getattr(_request, "checked", False):

@@ -19,7 +19,7 @@ from search.text import fold
 from ..interface import SearchPage, SimilarCases
 from . import index as case_index
 from .case_sets import CaseSet
-from .catalogue import RankedIds, catalogue
+from .catalogue import RankedIds, catalogue, pinned
 from .fulltext import matching_cases, relevance_ranking, worth_ranking
 
 logger = logging.getLogger(__name__)
@@ -176,7 +176,10 @@ def _highest(candidates, planes, limit):
 
 class DatabaseEngine:
     def search(self, request):
-        listed = catalogue()
+        with pinned(catalogue()) as listed:
+            return self._search(listed, request)
+
+    def _search(self, listed, request):
         scope = listed.within(request.under)
         if request.featured:
             scope &= listed.featured_cases
@@ -196,7 +199,7 @@ class DatabaseEngine:
                 ids = _best_matches(query, allowed, notes, order)
             if query.phrases:
                 ids = _with_phrases(ids, query.phrases, notes)
-        facets = _facet_counts(request, ids.members, scope, passing) if request.facets else {}
+        facets = _facet_counts(request, ids.members, scope, passing, listed, allowed) if request.facets else {}
         return SearchPage(
             ids=ids[request.offset : request.offset + request.limit], total=len(ids), facets=facets, notes=notes
         )
@@ -247,24 +250,28 @@ class DatabaseEngine:
         return 0  # written in each change's own transaction: never behind
 
 
-def _facet_counts(request, members, scope, passing):
+def _facet_counts(request, members, scope, passing, listed, allowed):
     """The facets of a search listing `members`: a facet whose filter is in force counts the
-    search without that filter (what each of its other values would add), the rest `members`."""
+    search without that filter (what each of its other values would add), the rest `members`.
+    Best matches or not, as the search decided under all its filters (so does the cluster)."""
     if not passing:
-        return catalogue().facet_counts(members, request.facet_limit)
-    pool = _members(request.query, scope)
+        return listed.facet_counts(members, request.facet_limit)
+    query = request.query
+    best_match = bool(query) and query.best_match_possible and not (listed.shown & allowed & matching_all(query))
+    pool = _members(query, scope, best_match)
     own = {name: reduce(and_, (cases for other, cases in passing.items() if other != name), pool) for name in passing}
-    return catalogue().facet_counts(members, request.facet_limit, own)
+    return listed.facet_counts(members, request.facet_limit, own)
 
 
-def _members(query, allowed):
-    """The cases among `allowed` a search for `query` lists, unordered (a CaseSet)."""
+def _members(query, allowed, best_match):
+    """The cases among `allowed` a search for `query` lists, unordered (a CaseSet): those
+    holding every clause, or (`best_match`, as the search decided) the best matches."""
     listed = catalogue()
     if not query:
         return listed.shown & allowed
-    found = listed.shown & allowed & matching_all(query)
-    if not found:
+    if best_match:
         return _best_matches(query, allowed, None).members
+    found = listed.shown & allowed & matching_all(query)
     if query.phrases:
         return _with_phrases(RankedIds([found], listed.listing), query.phrases, None).members
     return found
