@@ -57,7 +57,7 @@ test-browser: install
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	test -f tests/browser/node_modules/axe-core/axe.min.js || npm ci --prefix tests/browser --no-audit --no-fund
 	$(BIN)/pytest -m browser tests/browser --screenshot only-on-failure --output test-results $(PYTEST_ARGS)
-	@echo "截图与打印预览（供人查看）：" && ls -l test-results/screenshots
+	@echo "截图与打印预览（供人查看）：" && ls -l screenshots
 
 # A production server's preparation (README "Deployment"), in the server's environment
 # (SECRET_KEY, DATABASE_URL, ALLOWED_HOSTS …): static files collected with their manifest,

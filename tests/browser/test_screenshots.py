@@ -1,4 +1,4 @@
-"""Pictures for people to look at, saved with the test run (test-results/screenshots/): a case
+"""Pictures for people to look at, saved with the test run (screenshots/): a case
 page on a phone and a desktop, its print preview (screenshot and A4 PDF) and its share image."""
 
 import io
@@ -10,7 +10,8 @@ from PIL import Image
 
 pytestmark = pytest.mark.browser
 
-FOLDER = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
+# Beside test-results/, which pytest-playwright empties at the start of every pytest run.
+FOLDER = Path(__file__).resolve().parents[2] / "screenshots"
 
 
 @pytest.fixture
