@@ -24,9 +24,10 @@ def _strings(value):
     if isinstance(value, str):
         yield value
     elif isinstance(value, Mapping):
-        for key, item in value.items():
+        # Keys in order: PostgreSQL's jsonb hands a block's keys back in an order of its own.
+        for key in sorted(value):
             if key not in _STRUCTURE:
-                yield from _strings(item)
+                yield from _strings(value[key])
     elif isinstance(value, Sequence):
         for item in value:
             yield from _strings(item)

@@ -26,3 +26,9 @@ def test_every_case_carries_the_fingerprint_of_its_body():
     """Kept by save() and filled for cases saved before the column (migration 0008) alike."""
     for case in CasePage.objects.all():
         assert case.body_fingerprint == fingerprint(body_text(case.body.raw_data)) != "", case.slug
+
+
+def test_the_order_a_database_hands_back_a_blocks_keys_in_does_not_matter():
+    written = [{"type": "section", "value": {"kind": "做法", "heading": "主要做法", "text": "<p>推行网格化。</p>"}}]
+    read_back = [{"type": "section", "value": {"kind": "做法", "text": "<p>推行网格化。</p>", "heading": "主要做法"}}]
+    assert fingerprint(body_text(written)) == fingerprint(body_text(read_back))
