@@ -243,9 +243,13 @@ class CasePage(EditorialPermissionsMixin, Page):
         names += [term.name for term in (*self.themes.all(), *self.problems.all(), *self.tags.all())]
         return "\n".join(name for name in names if name)
 
-    def save(self, *args, **kwargs):
-        self.body_fingerprint = fingerprints.fingerprint(fingerprints.body_text(self.body.raw_data))
-        return super().save(*args, **kwargs)
+    def save(self, *args, update_fields=None, **kwargs):
+        # Wagtail saves a page's bookkeeping alone (update_fields) on every draft: no body, no digest.
+        if update_fields is None or "body" in update_fields:
+            self.body_fingerprint = fingerprints.fingerprint(fingerprints.body_text(self.body.raw_data))
+            if update_fields is not None:
+                update_fields = {*update_fields, "body_fingerprint"}
+        return super().save(*args, update_fields=update_fields, **kwargs)
 
     def body_text(self):
         """The body as plain text, a paragraph a line (for the index and for snippets)."""

@@ -84,15 +84,15 @@ def _name(case, digest):
     return f"{FOLDER}/case-{case.pk}-{digest}.png"
 
 
-def stored(case):
+def stored(case, figures=None):
     """The storage name of the case's current card, drawn and stored if it is not yet; None
-    without a Chinese font."""
+    without a Chinese font. `figures`: its key figures if already read."""
     if font_path() is None:
         return None
-    name = _name(case, version(case))
+    name = _name(case, version(case, figures))
     if not default_storage.exists(name):
         # Two first requests may draw it at once: the storage then keeps both (one under a new name).
-        name = default_storage.save(name, ContentFile(render(card_lines(case))))
+        name = default_storage.save(name, ContentFile(render(card_lines(case, figures))))
         _forget_older(case, keep=name)
     return name
 

@@ -20,7 +20,7 @@ from cases.taxonomy import Problem, Theme
 
 from .engines.interface import UNAVAILABLE, EngineUnavailable, SearchRequest, run
 from .facets import FACET_LABELS
-from .filter_links import link_parameters
+from .filter_links import query_string
 from .highlight import snippet
 from .listing import browse_vocabularies
 from .paging import paginate
@@ -144,22 +144,20 @@ def _term_link(kind, slug, name):
     return {"label": BY_NAME[kind].label, "name": name, "url": "?" + urlencode({kind: slug})}
 
 
-def understanding(query, params):
+def understanding(query, links):
     """What the page says it understood of the query: the terms it recognised (each a link to
     the cases filed under it), and the corrections it made ("您是不是要找"), with a link to
-    search as typed instead."""
+    search as typed instead. `links`: the page's link parameters (search.filter_links)."""
     recognised = [_term_link(concept.kind, concept.slug, concept.name) for concept in query.concepts]
     corrected = None
     if query.corrections:
         meant = fold(query.text)
         for typed, word in query.corrections:
             meant = meant.replace(typed, word, 1)
-        sort = params.get("sort") if params.get("sort") in SORTS else None
-        as_typed = link_parameters(CaseFilter.from_params(params), q=query.text, sort=sort, as_typed="1")
         corrected = {
             "meant": " ".join(meant.split()),
             "typed": query.text,
-            "as_typed_url": "?" + as_typed.urlencode(),
+            "as_typed_url": query_string(links, as_typed="1"),
         }
     return {"recognised": recognised, "corrected": corrected}
 

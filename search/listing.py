@@ -71,13 +71,15 @@ def _browse(facets, linked):
             for value in linked(facet, facets[facet])
         ]
 
-    provinces = terms("region")
+    provinces, themes, problems = terms("region"), terms("theme"), terms("problem")
     return {
         "provinces": provinces,
         "map_tiles": province_tiles(provinces),
         "map_size": (MAP_WIDTH, MAP_HEIGHT),
-        "themes": terms("theme"),
-        "problems": terms("problem"),
+        "themes": themes,
+        "problems": problems,
+        # (heading, facet, terms) of each list the browse section shows
+        "groups": [("按地区", "region", provinces), ("按主题", "theme", themes), ("按针对难题", "problem", problems)],
     }
 
 

@@ -62,7 +62,7 @@ def _search_response(request, results):
                 "results": [_result_json(hit, request) for hit in results.hits],
                 "facets": results.facets,
                 "errors": results.errors,
-                "understood": understanding(results.query, request.GET),
+                "understood": understanding(results.query, _link_parameters(request, results)),
             },
             json_dumps_params={"ensure_ascii": False},
         )
@@ -90,7 +90,7 @@ def _search_response(request, results):
             },
             "suggestions": suggestions(results.query) if not results.hits else None,
             "collections": matching_collections(results.query),
-            **understanding(results.query, request.GET),
+            **understanding(results.query, params),
         },
     )
 

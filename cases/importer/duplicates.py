@@ -31,6 +31,6 @@ def likely_repeats(draft, body):
         text = body_text(json.loads(body))
         neighbours = CasePage.objects.filter(region__full_name=place).exclude(pk__in=[case.pk for case in found])
         for case in neighbours.order_by("-pk")[:COMPARED_AT_MOST]:
-            if overlap(text, case.body_text()) >= LIKELY_OVERLAP:
+            if overlap(text, body_text(case.body.raw_data)) >= LIKELY_OVERLAP:
                 found.append(case)
     return found

@@ -69,10 +69,11 @@ def _ranking(query, any_word=False):
     return relevance_ranking(query.ranked_words, any_word=any_word or query.partial)
 
 
-def ranked_ids(query, allowed, notes=None):
+def ranked_ids(query, allowed, notes=None, matched=None):
     """The cases among `allowed` (a CaseSet) matching `query`, best first (a RankedIds); what the
-    reader should know of the search is added to `notes`."""
-    matched = matching_all(query)
+    reader should know of the search is added to `notes`. `matched`: matching_all(query), if read."""
+    if matched is None:
+        matched = matching_all(query)
     matches = allowed & matched
     if not matches:
         return _best_matches(query, allowed, notes)
@@ -188,18 +189,17 @@ class DatabaseEngine:
         passing = listed.passing(request.case_filter)
         allowed = reduce(and_, passing.values(), scope)
         query, notes = request.query, []
+        matched = matching_all(query) if query else listed.shown  # read once: the facets need it too
         if query and request.sort == "relevance":
-            ids = ranked_ids(query, allowed, notes)
+            ids = ranked_ids(query, allowed, notes, matched)
         else:
             order = listed.newest if request.sort == "recently_published" else listed.listing
-            ids = RankedIds(
-                [listed.shown & allowed & matching_all(query)] if query else [listed.shown & allowed], order
-            )
+            ids = RankedIds([listed.shown & allowed & matched], order)
             if query and not ids:
                 ids = _best_matches(query, allowed, notes, order)
             if query.phrases:
                 ids = _with_phrases(ids, query.phrases, notes)
-        facets = _facet_counts(request, ids.members, scope, passing, listed, allowed) if request.facets else {}
+        facets = _facet_counts(request, ids.members, scope, passing, matched, allowed) if request.facets else {}
         return SearchPage(
             ids=ids[request.offset : request.offset + request.limit], total=len(ids), facets=facets, notes=notes
         )
@@ -250,29 +250,28 @@ class DatabaseEngine:
         return 0  # written in each change's own transaction: never behind
 
 
-def _facet_counts(request, members, scope, passing, listed, allowed):
+def _facet_counts(request, members, scope, passing, matched, allowed):
     """The facets of a search listing `members`: a facet whose filter is in force counts the
     search without that filter (what each of its other values would add), the rest `members`.
     Best matches or not, as the search decided under all its filters (so does the cluster)."""
+    listed = catalogue()
     if not passing:
         return listed.facet_counts(members, request.facet_limit)
     query = request.query
-    best_match = bool(query) and query.best_match_possible and not (listed.shown & allowed & matching_all(query))
-    pool = _members(query, scope, best_match)
+    best_match = bool(query) and query.best_match_possible and not (listed.shown & allowed & matched)
+    pool = _members(query, scope, best_match, matched)
     own = {name: reduce(and_, (cases for other, cases in passing.items() if other != name), pool) for name in passing}
     return listed.facet_counts(members, request.facet_limit, own)
 
 
-def _members(query, allowed, best_match):
+def _members(query, allowed, best_match, matched):
     """The cases among `allowed` a search for `query` lists, unordered (a CaseSet): those
-    holding every clause, or (`best_match`, as the search decided) the best matches."""
+    holding every clause (`matched`), or (`best_match`, as the search decided) the best matches."""
     listed = catalogue()
-    if not query:
-        return listed.shown & allowed
     if best_match:
         return _best_matches(query, allowed, None).members
-    found = listed.shown & allowed & matching_all(query)
-    if query.phrases:
+    found = listed.shown & allowed & matched
+    if query and query.phrases:
         return _with_phrases(RankedIds([found], listed.listing), query.phrases, None).members
     return found
 
