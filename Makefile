@@ -23,6 +23,9 @@ locale/zh_Hans/LC_MESSAGES/django.mo: $(INSTALLED) locale/zh_Hans/LC_MESSAGES/dj
 install:
 	@fc-list :lang=zh 2>/dev/null | grep -q . || (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null) \
 		|| echo "未能安装中文字体 fonts-wqy-microhei：案例分享图将使用网站的默认图片。"
+	@command -v antiword >/dev/null && command -v catdoc >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq antiword catdoc >/dev/null) \
+		|| echo "未能安装 antiword/catdoc：导入案例时将无法读取旧版 .doc/.wps 文件。"
 
 migrate: install
 	$(MANAGE) migrate --noinput

@@ -1,6 +1,7 @@
-"""Importing a case from a scraped web page, a text file or a Word document into draft cases.
+"""Importing a case from a scraped web page, a text file, a Word/WPS document or a PDF into
+draft cases.
 
-decode (bytes → text lines) → clean (remove page noise, re-paragraph) → structure (title, place,
+decode (bytes → text lines; PDF and old Word files through converted.py) → clean (remove page noise, re-paragraph) → structure (title, place,
 years, sections, figures, vocabulary) → create (draft CasePages, one transaction). The admin
 view and `manage.py import_case` both call `create.import_documents`.
 """

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from search.text import drop_controls, fold, strip_pinyin_notes, to_simplified
 
-from .patterns import EMOJI_ENDS, ENUMERATION, HEADING_MAX, TERMINAL, ends_sentence, is_heading_like
+from .patterns import EMOJI_ENDS, ENUMERATION, HEADING_MAX, PAGE_BREAK, TERMINAL, ends_sentence, is_heading_like
 
 # --- line rules: (rule label, test on the folded, stripped line) ------------------------------
 
@@ -157,6 +157,7 @@ class Line:
     text: str
     indented: bool = False
     gap: int = 0  # blank lines before it
+    page_start: bool = False  # the first line after a page break (form feed, as PDF readers give)
 
 
 @dataclass
@@ -197,10 +198,26 @@ def fix_spacing(text):
     return text
 
 
+# ASCII punctuation in Chinese text (PDF text layers, pasted text): the full-width mark it
+# stands for, only between Chinese characters, so that 1,000 and 2:1 and English stay.
+_HAN_CLASS = r"[\u3400-\u9fff“”‘’（）《》]"
+_ASCII_MARKS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
+_ASCII_MARK = re.compile(rf"(?<={_HAN_CLASS})[,;:?!](?={_HAN_CLASS}|\d|$)|(?<=\d)[,;](?={_HAN_CLASS})")
+_ASCII_BRACKETS = re.compile(r"\(([^()]*[\u3400-\u9fff][^()]*)\)")
+
+
+def chinese_punctuation(text):
+    """逗号,冒号: → 逗号，冒号：; (单位) → （单位）. Numbers and Latin text are left as they are."""
+    text = _ASCII_BRACKETS.sub(r"（\1）", text)
+    return _ASCII_MARK.sub(lambda match: _ASCII_MARKS[match.group(0)], text)
+
+
 def _lines(text, cleaned):
     lines, blank = [], 0
     pinyin = 0
+    page_start = False
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        page_start = page_start or PAGE_BREAK in raw
         raw = drop_controls(raw)
         stripped = strip_pinyin_notes(raw)
         pinyin += stripped != raw
@@ -209,8 +226,8 @@ def _lines(text, cleaned):
             blank += 1
             continue
         indented = bool(re.match(r"[ \t\u3000\xa0]{2,}|\t|\u3000", stripped))
-        lines.append(Line(content, indented, blank))
-        blank = 0
+        lines.append(Line(content, indented, blank, page_start))
+        blank, page_start = 0, False
     # converted in one call: OpenCC costs more per call than per character
     simplified = to_simplified("\n".join(line.text for line in lines)).split("\n")
     for line, text in zip(lines, simplified, strict=True):
@@ -244,9 +261,45 @@ def _heading_with_a_button_word(text, folded, following):
     )
 
 
+# A page's number alone on its line: 3, - 3 -, — 3 —, 第3页, 3/12, 第3页 共12页.
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*([/／]|共)\s*\d{1,4}\s*页?)?[-—–\s]*$")
+_RUNNING_MAX = 40
+
+
+def _running_lines(lines, folded_lines):
+    """Line numbers of running heads and feet: a short line that recurs beside the edges of
+    more than half the pages (a page break, a page number, the document's start), once per page.
+    A title written twice at the top, or a heading atop a few pages of a collection, is not one."""
+    breaks = [n for n, line in enumerate(lines) if line.page_start]
+    numbers = [n for n, folded in enumerate(folded_lines) if _PAGE_NUMBER.match(folded)]
+    marks = breaks + numbers
+    if not marks:
+        return set()
+    pages = max(len(breaks) + 1, len(numbers))
+    edges = sorted({0, *marks})
+    places = {}
+    for number, folded in enumerate(folded_lines):
+        if len(folded) <= _RUNNING_MAX and not ends_sentence(folded) and not _PAGE_NUMBER.match(folded):
+            places.setdefault(folded, []).append(number)
+    running = set()
+    for found in places.values():
+        if len(found) < 2 or len(found) * 2 <= pages:
+            continue
+        used = set()
+        for number in found:
+            edge = next((e for e in edges if abs(e - number) <= 2 and e not in used), None)
+            if edge is None:
+                break
+            used.add(edge)
+        else:
+            running.update(found)
+    return running
+
+
 def _drop_noise(lines, cleaned):
     width = _wrap_width(lines)
     folded_lines = [fold(line.text).strip() for line in lines]
+    running = _running_lines(lines, folded_lines)
 
     def block_item(folded):
         """A link of a "推荐阅读" block: short, and not a line of hard-wrapped running text."""
@@ -258,6 +311,9 @@ def _drop_noise(lines, cleaned):
     kept, in_tail_block = [], False
     for number, line in enumerate(lines):
         folded = folded_lines[number]
+        if number in running:
+            cleaned.removed.append(Removed("页眉页脚", line.text))
+            continue
         if number and _TEASER_HEADING.match(folded_lines[number - 1]) and _teaser(folded, folded_lines[number + 1 :]):
             cleaned.removed.append(Removed("文档简介", line.text))
             continue
@@ -330,8 +386,10 @@ def _join(lines, cleaned):
             join = False
         elif width:
             last = lines[number - 1].text
-            # a full line goes on, unless a sentence ends on it and a heading follows
-            heading = ends_sentence(last) and len(line.text) < width - 3 and is_heading_like(line.text)
+            # a full line goes on, unless a sentence ends on it and a heading or a point follows
+            heading = (ends_sentence(last) and len(line.text) < width - 3 and is_heading_like(line.text)) or (
+                (ends_sentence(last) or last.endswith((":", "："))) and bool(ENUMERATION.match(line.text))
+            )
             join = len(last) >= width - 3 and not line.indented and not heading
         elif per_sentence:
             # a wider gap than between sentences, an indent, a number or a heading starts a paragraph
@@ -410,6 +468,29 @@ def split_run_on(paragraphs, cleaned):
     return result
 
 
+# A heading run into its section's first sentence when a PDF was copied: 搭建城乡互动桥梁近年来，…
+# Only before the openers a section's first sentence takes, and not after a subject (兴山县委近年来，…).
+_GLUED_HEADING = re.compile(
+    r"^(?P<heading>[\u4e00-\u9fff“”]{4,16}?)"
+    r"(?=(近年来|今年以来|去年以来|多年来|长期以来|一直以来|(19|20)\d{2}年以来|自(19|20)\d{2}年)[，,])"
+)
+_SUBJECT_END = re.compile(r"(县|市|区|镇|乡|村|省|州|旗|委|部|局|组织|支部|我们|群众|干部|党员|企业|社区|街道|单位)$")
+
+
+def split_glued_headings(paragraphs, cleaned):
+    result, split = [], 0
+    for paragraph in paragraphs:
+        match = _GLUED_HEADING.match(paragraph)
+        if match and ends_sentence(paragraph) and not _SUBJECT_END.search(match.group("heading")):
+            result += [match.group("heading"), paragraph[match.end() :]]
+            split += 1
+        else:
+            result.append(paragraph)
+    if split:
+        cleaned.changes.append(f"与正文连在一起的小标题已分开（{split} 处）")
+    return result
+
+
 # A news report's dateline before its first sentence: 本报讯（记者 赵晓峰 通讯员 郭丽）, 新华社北京6月1日电.
 _DATELINE = re.compile(
     r"^(本报|本刊|本台|新华社|人民网|中新网)[\u4e00-\u9fff\d]{0,12}(讯|电)\s*([(（][^()（）]{0,40}[)）])?\s*"
@@ -461,9 +542,10 @@ def clean(text):
     if cleaned.traditional:
         cleaned.changes.append("繁体字已转换为简体（OpenCC t2s）")
     lines = _drop_noise(_lines(text, cleaned), cleaned)
-    paragraphs = _join(lines, cleaned)
+    paragraphs = [chinese_punctuation(paragraph) for paragraph in _join(lines, cleaned)]
     paragraphs = join_page_fragments(paragraphs, cleaned)
     paragraphs = split_run_on(paragraphs, cleaned)
+    paragraphs = split_glued_headings(paragraphs, cleaned)
     paragraphs = drop_datelines(paragraphs, cleaned)
     cleaned.paragraphs = drop_repeats(drop_branding(paragraphs, cleaned), cleaned)
     return cleaned

@@ -42,6 +42,8 @@ def analyse(document):
     drafts = build_drafts(document, cleaned)
     if not drafts:
         raise DocumentError(f"“{document.name}”中没有识别出案例正文（标题和段落）。")
+    for draft in drafts:
+        draft.notes[:0] = document.notes
     return ImportedDocument(document, cleaned, drafts)
 
 

@@ -19,7 +19,8 @@ from lxml import etree
 from search.text import drop_controls, to_simplified
 
 from . import DocumentError
-from .patterns import EMOJI_ENDS, ends_sentence
+from .converted import old_word_text, pdf_pages
+from .patterns import EMOJI_ENDS, PAGE_BREAK, ends_sentence
 
 MAX_BYTES = settings.CASE_IMPORT_MAX_UPLOAD_SIZE
 MAX_SIZE_TEXT = f"{MAX_BYTES // settings.MEGABYTE} MB"
@@ -30,11 +31,33 @@ MAX_PARTS = 5000
 # The text taken from any document (a case is a few thousand characters; a book is not a case):
 # it bounds the time of cleaning and structure detection, whatever the file held.
 MAX_CHARS = 1_000_000
-TEXT_TYPES = {".txt": "text", ".text": "text", ".html": "html", ".htm": "html", ".docx": "docx"}
+FILE_TYPES = {
+    ".txt": "text",
+    ".text": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".docx": "docx",
+    ".pdf": "pdf",
+    ".doc": "doc",
+    ".wps": "doc",  # old WPS files are Word 97–2003 files; newer ones are .docx inside
+    ".ofd": "ofd",
+}
+ACCEPTED = ".txt、.html/.htm、.docx、.doc、.wps 或 .pdf"
+# What a file's first bytes say it is, whatever its name: a .doc named .docx and the reverse are
+# common, and a renamed PDF is still a PDF.
+_OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 (and other Office) files
+_ZIP = b"PK\x03\x04"
 # Chinese documents come in these; charset detection is limited to them so that a GBK file is
 # never read as, say, Latin-1 (which decodes any byte string without error).
 CHINESE_ENCODINGS = ["utf_8", "gb18030", "big5"]
-KIND_NAMES = {"text": "纯文本", "html": "网页（HTML）", "docx": "Word 文档（.docx）", "paste": "粘贴的文字"}
+KIND_NAMES = {
+    "text": "纯文本",
+    "html": "网页（HTML）",
+    "docx": "Word 文档（.docx）",
+    "pdf": "PDF 文件的文字层",
+    "doc": "旧版 Word/WPS 文档",
+    "paste": "粘贴的文字",
+}
 BOMS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
 _HAN = re.compile(r"[\u3400-\u9fff]")
 # Chinese prose is written almost only (> 99% in the seeds) with the 3,755 common characters of
@@ -48,26 +71,40 @@ class Document:
     """A decoded document: its text as lines, and what was learnt on the way."""
 
     name: str
-    kind: str  # text | html | docx | paste
+    kind: str  # text | html | docx | pdf | doc | paste
     encoding: str
     text: str
     title_hint: str = ""  # <title>, <h1> or the Word Title / Heading 1 paragraph
     headings: set = field(default_factory=set)  # lines marked as headings by the markup
+    notes: list = field(default_factory=list)  # what the editor must know about the reading
 
     @property
     def described(self):
         """What was read, in words an editor knows: 纯文本，GB18030 编码."""
         kind = KIND_NAMES[self.kind]
-        if self.kind in ("docx", "paste"):  # no byte encoding to name
+        if self.kind not in ("text", "html"):  # no byte encoding to name
             return kind
         return f"{kind}，{self.encoding.upper().replace('_', '-')} 编码"
 
 
-def file_kind(name):
+def file_kind(name, data=b""):
+    """The reader for a file: by its content where that is unmistakable, else by its name."""
     suffix = re.search(r"\.[^.]+$", name.lower())
-    kind = TEXT_TYPES.get(suffix.group(0) if suffix else "")
+    kind = FILE_TYPES.get(suffix.group(0) if suffix else "")
     if kind is None:
-        raise DocumentError(f"“{name}”的文件类型不受支持：请上传 .txt、.html/.htm 或 .docx 文件。")
+        raise DocumentError(f"“{name}”的文件类型不受支持：请上传 {ACCEPTED} 文件。")
+    if kind == "ofd":
+        raise DocumentError(
+            f"“{name}”是 OFD 版式文件，暂不支持直接读取：请用 OFD 阅读器（如数科阅读器）导出为 PDF 或文字后再导入。"
+        )
+    if b"%PDF-" in data[:1024]:  # readers allow bytes before the header
+        return "pdf"
+    if data.startswith(_OLE):
+        return "doc"
+    if data.startswith(_ZIP) and kind in ("doc", "docx"):
+        return "docx"
+    if kind == "doc":
+        raise DocumentError(f"“{name}”不是有效的 Word 97–2003 或 WPS 文件：请在 Word 或 WPS 中另存为 .docx 后再导入。")
     return kind
 
 
@@ -81,9 +118,13 @@ def read_bytes(name, data):
         raise DocumentError(f"“{name}”是空文件。")
     if len(data) > MAX_BYTES:
         raise too_big(name)
-    kind = file_kind(name)
+    kind = file_kind(name, data)
     if kind == "docx":
         return _read_docx(name, data)
+    if kind == "pdf":
+        return _read_pdf(name, data)
+    if kind == "doc":
+        return _checked(Document(name=name, kind="doc", encoding="doc", text=old_word_text(name, data)))
     text, encoding = decode_text(name, data)
     if kind == "html" or (kind == "text" and re.match(r"\s*<(!doctype|html)", text, re.I)):
         return _read_html(name, text, encoding)
@@ -132,8 +173,9 @@ def _common(character):
 
 def _storable(text):
     """Text without control characters or lone surrogates (pasted debris), which neither the
-    database nor the parsers accept."""
-    return re.sub(r"[\ud800-\udfff]", "", drop_controls(text))
+    database nor the parsers accept; page breaks (form feed, HTML whitespace) are kept for the
+    cleaner."""
+    return PAGE_BREAK.join(re.sub(r"[\ud800-\udfff]", "", drop_controls(page)) for page in text.split(PAGE_BREAK))
 
 
 def _checked(document):
@@ -293,6 +335,18 @@ def _read_html(name, text, encoding):
     )
 
 
+# --- PDF --------------------------------------------------------------------------------------
+
+
+def _read_pdf(name, data):
+    texts, scans = pdf_pages(name, data)
+    document = Document(name=name, kind="pdf", encoding="pdf", text=("\n" + PAGE_BREAK).join(texts))
+    if scans:
+        pages = "、".join(map(str, scans))
+        document.notes.append(f"原 PDF 第 {pages} 页是扫描的图片，没有文字层，其内容未导入：请对照原件补录。")
+    return _checked(document)
+
+
 # --- Word -------------------------------------------------------------------------------------
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -316,7 +370,7 @@ _XML_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": Fals
 
 
 def _read_docx(name, data):
-    broken = f"“{name}”不是有效的 .docx 文件（文件不完整或已损坏；旧版 .doc 请先另存为 .docx）。"
+    broken = f"“{name}”不是有效的 .docx 文件（文件不完整或已损坏）。"
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()

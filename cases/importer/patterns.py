@@ -4,6 +4,8 @@ import re
 
 from ..blocks import ENUMERATION
 
+# Between the pages of a PDF's text (form feed, as pdftotext writes it).
+PAGE_BREAK = "\f"
 # Sentence-ending punctuation, full-width or ASCII.
 TERMINAL = re.compile(r"[。！？!?；;…]")
 _CLOSERS = "”’」』）)\"'"

@@ -24,7 +24,10 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label="上传文件",
         required=False,
-        help_text=".txt、.html/.htm 或 .docx，不超过 10 MB；编码自动识别（UTF-8、GBK、Big5）。",
+        help_text=(
+            ".txt、.html/.htm、.docx、.doc、.wps 或 .pdf，不超过 10 MB；编码自动识别（UTF-8、GBK、Big5）。"
+            "PDF 须有文字层（扫描件请先做 OCR 文字识别）。"
+        ),
     )
     text = forms.CharField(
         label="或粘贴文字",

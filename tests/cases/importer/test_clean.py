@@ -2,11 +2,11 @@
 
 import pytest
 
-from cases.importer.clean import clean, fix_spacing
+from cases.importer.clean import chinese_punctuation, clean, fix_spacing
 from search.text import to_simplified
 
 A = "五常市委组织部在总结二河乡新庄村首创的模式试点经验基础上，从2007年起将此模式正式定名为农村党建“1+3模式”在全市探索实施。"
-B = "截止目前,五常市农村已建立各类农民专业合作社751个,吸纳社员126928人;建立农民工工会260个,发展会员85631人。"
+B = "截止目前，五常市农村已建立各类农民专业合作社751个，吸纳社员126928人；建立农民工工会260个，发展会员85631人。"
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_text_that_looks_like_noise_is_kept():
         "推广农村党建“两会两评”模式",
         "二、主要做法",
     ]
-    assert clean("\n".join(kept)).paragraphs == kept
+    assert clean("\n".join(kept)).paragraphs == list(map(chinese_punctuation, kept))
 
 
 @pytest.mark.parametrize(
@@ -189,7 +189,7 @@ def test_sentence_per_line_is_regrouped_by_markers_and_indents():
     cleaned = clean("\n\n".join(sentences))
     assert cleaned.paragraphs[:3] == [
         "一、服务群众缺“配套”。服务人员与群众需求不配套。",
-        "通过准确把脉,县委认识到:这些问题必须尽快解决。",
+        "通过准确把脉，县委认识到：这些问题必须尽快解决。",
         "二、主要做法",
     ]
 
@@ -199,8 +199,8 @@ def test_words_split_across_lines_and_closing_quotes_rejoin():
         "党的十一届三中全会以来,国家在农村实行了家庭联产承包、综合配套改革、两免一补等政\n策。\n“这年头没把米,连鸡都唤不来。\n”基层组织的凝聚力下降。"
     )
     assert cleaned.paragraphs == [
-        "党的十一届三中全会以来,国家在农村实行了家庭联产承包、综合配套改革、两免一补等政策。",
-        "“这年头没把米,连鸡都唤不来。”基层组织的凝聚力下降。",
+        "党的十一届三中全会以来，国家在农村实行了家庭联产承包、综合配套改革、两免一补等政策。",
+        "“这年头没把米，连鸡都唤不来。”基层组织的凝聚力下降。",
     ]
 
 
@@ -220,7 +220,7 @@ def test_an_ordinary_numbered_list_is_left_alone():
 
 def test_run_on_text_is_cut_at_its_points():
     run_on = A * 4 + "(一)城乡联合党组织的设置模式。" + B * 2 + "二是党内互助机制。" + B * 2
-    assert clean(run_on).paragraphs == [A * 4, "(一)城乡联合党组织的设置模式。" + B * 2, "二是党内互助机制。" + B * 2]
+    assert clean(run_on).paragraphs == [A * 4, "（一）城乡联合党组织的设置模式。" + B * 2, "二是党内互助机制。" + B * 2]
 
 
 @pytest.mark.parametrize(
@@ -256,3 +256,65 @@ def test_a_block_inside_hard_wrapped_text_takes_no_wrapped_line():
     cleaned = clean("\n".join(lines))
     assert cleaned.paragraphs == [text]
     assert [item.text for item in cleaned.removed] == ["上一篇：某某村党建工作总结"]
+
+
+# --- text out of a PDF ---------------------------------------------------------------------------
+
+C = "联合党组织的书记由城区党支部书记担任，被联合的弱村党支部书记任副书记。"
+
+
+def test_running_heads_and_page_numbers_go_on_every_page():
+    pages = [
+        f"兴山县基层党建简报\n{A}\n— 1 —",
+        f"兴山县基层党建简报\n{B}\n第 2 页 共 3 页",
+        f"兴山县基层党建简报\n{C}\n3",
+    ]
+    cleaned = clean("\n".join(pages))
+    assert cleaned.paragraphs == [A, B, C]
+    assert cleaned.removed_by("页眉页脚") == ["兴山县基层党建简报"] * 3
+
+
+def test_a_running_foot_after_the_text_goes_at_page_breaks():
+    # a PDF's text layer: the head printed at each page's end, pages apart by a form feed
+    cleaned = clean(f"{A}\n党建工作交流材料\n\f{B}\n党建工作交流材料")
+    assert cleaned.paragraphs == [A, B]
+    assert cleaned.removed_by("页眉页脚") == ["党建工作交流材料"] * 2
+
+
+def test_a_heading_atop_a_few_pages_stays():
+    pages = [f"主要做法\n{A}\n1", f"{B}\n2", f"主要做法\n{C}\n3", f"{A}{B}\n4"]
+    assert clean("\n".join(pages)).paragraphs.count("主要做法") == 2
+
+
+def test_ascii_punctuation_in_chinese_text_becomes_chinese():
+    assert chinese_punctuation("通过准确把脉,县委认识到:2003年首创;有无成效?(单位)") == (
+        "通过准确把脉，县委认识到：2003年首创；有无成效？（单位）"
+    )
+    # numbers, ratios and Latin text keep theirs
+    assert chinese_punctuation("投入1,200万元,比例2:1,见 Fig. 3 (a)") == "投入1,200万元，比例2:1，见 Fig. 3 (a)"
+
+
+def test_a_heading_glued_to_its_first_sentence_is_split():
+    cleaned = clean(f"{A}\n搭建城乡互动桥梁近年来,商南县始终把基层党的建设作为凝聚人心、促进发展的重要措施。\n{B}")
+    assert cleaned.paragraphs == [
+        A,
+        "搭建城乡互动桥梁",
+        "近年来，商南县始终把基层党的建设作为凝聚人心、促进发展的重要措施。",
+        B,
+    ]
+    # a subject before the time phrase is the sentence's own
+    sentence = "兴山县委近年来，积极应对农村党建出现的新情况。"
+    assert clean(f"{A}\n{sentence}").paragraphs == [A, sentence]
+
+
+def test_a_point_after_a_full_line_that_ends_a_sentence_starts_a_paragraph():
+    width = 24
+    first = (A + B)[: 3 * width - 1] + "。"  # three full lines, the last ending the sentence
+    second = "二是" + B
+    lines = [first[i : i + width] for i in range(0, len(first), width)]
+    lines += [second[i : i + width] for i in range(0, len(second), width)]
+    lines += ["这" * (width - 14) + "它给我们带来四个方面的启示："]  # a full line ending with a colon
+    lines += ["一、农村党建必须发挥支部战斗堡垒作用。"] + [A[i : i + width] for i in range(0, len(A), width)]
+    paragraphs = clean("\n".join(lines)).paragraphs
+    assert paragraphs[:2] == [first, second]
+    assert paragraphs[2].endswith("启示：") and paragraphs[3].startswith("一、农村党建")

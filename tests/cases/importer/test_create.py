@@ -42,8 +42,8 @@ def test_a_collection_becomes_two_drafts_never_published(case_index):
     pages = [CasePage.objects.get(pk=page.pk) for page in result.pages]
     assert [page.title for page in pages] == ["兴山县农村党建“两会两评”模式", "翁源县“农村党员创业示范工程”"]
     assert [page.source_title for page in pages] == [
-        "湖北兴山:推广农村党建“两会两评”模式",
-        "广东翁源:培育农村党员创业“领头雁”",
+        "湖北兴山：推广农村党建“两会两评”模式",  # the source's ASCII colon, as Chinese text writes it
+        "广东翁源：培育农村党员创业“领头雁”",
     ]
     for page in pages:
         assert not page.live and page.get_parent().specific == case_index
@@ -106,7 +106,8 @@ def test_the_command_prints_what_it_found_and_dry_run_writes_nothing(capsys):
     [
         (b"", "empty.txt", "空文件"),
         (b"\x00\x01\x02binary", "blob.txt", "二进制"),
-        ("正文".encode(), "case.pdf", "文件类型不受支持"),
+        ("正文".encode(), "case.pdf", "不是有效的 PDF 文件"),
+        ("正文".encode(), "case.pptx", "文件类型不受支持"),
     ],
 )
 def test_the_command_refuses_bad_input_with_a_nonzero_exit(tmp_path, content, name, message):

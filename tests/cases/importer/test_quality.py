@@ -13,7 +13,7 @@ from cases.importer.create import analyse
 from cases.importer.decode import read_bytes
 from cases.models import CasePage
 from cases.taxonomy import Region
-from search.text import to_simplified
+from search.text import fold, to_simplified
 
 from .conftest import NOISE_LINES, SEEDS, as_big5, as_docx, as_word_html, fixture, hard_wrapped, seed_text, with_noise
 
@@ -54,14 +54,20 @@ def noise_in(draft):
     )
 
 
+def same_words(text):
+    """Text with its punctuation folded: the importer writes the source's ASCII marks in Chinese
+    text as full-width ones, the fixtures keep the source's."""
+    return fold(text)
+
+
 def assert_like_fixture(draft, slug):
     data = fixture(slug)
-    assert draft.source_title == data["source"]["title"]
-    assert draft.title == data["title"]
+    assert same_words(draft.source_title) == same_words(data["source"]["title"])
+    assert same_words(draft.title) == same_words(data["title"])
     assert draft.region is not None
     assert draft.region.province.name == data["region"].split("/")[0]
     assert draft.region.full_name == data["region"].replace("/", "")
-    assert [section.heading for section in draft.sections] == headings(data)
+    assert [same_words(section.heading) for section in draft.sections] == list(map(same_words, headings(data)))
     assert figure_recall(draft, data) >= 0.9
     assert noise_in(draft) == []
 

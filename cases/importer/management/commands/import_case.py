@@ -9,10 +9,10 @@ from cases.models import CaseIndexPage
 
 
 class Command(BaseCommand):
-    help = "把网页抓取的文字、文本文件或 Word 文档导入为案例草稿（不发布）：全部成功，或全部不写入。"
+    help = "把网页抓取的文字、文本文件、Word/WPS 文档或 PDF 导入为案例草稿（不发布）：全部成功，或全部不写入。"
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", help=".txt、.html/.htm 或 .docx 文件")
+        parser.add_argument("files", nargs="+", help=".txt、.html/.htm、.docx、.doc、.wps 或 .pdf 文件")
         parser.add_argument("--dry-run", action="store_true", help="只显示识别结果，不创建草稿")
         parser.add_argument("--parent", help="案例库页面的网址名（slug），默认为第一个案例库")
 

@@ -1,0 +1,155 @@
+"""PDFs and old Word/WPS files, and text copied out of a PDF: each becomes a draft like the
+seed it was made from, without the page's running heads and numbers; what cannot be read is
+refused in Chinese, within the time and page limits."""
+
+import io
+from pathlib import Path
+
+import pypdf
+import pytest
+from PIL import Image
+
+from cases.importer import DocumentError, converted
+from cases.importer.create import analyse
+from cases.importer.decode import read_bytes, read_paste
+from search.text import fold
+
+from .conftest import as_docx, fixture, seed_text
+
+DOCUMENTS = Path(__file__).parent / "documents"
+PRINTED = DOCUMENTS / "19_xingshan_printed.pdf"  # made by documents/make_printed.py
+RUNNING_HEAD = "全国基层党建创新典型案例"
+
+
+def pdf_bytes(writer):
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def scanned_page():
+    """A one-page PDF holding only a picture, as a scanner writes it."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (595, 842), "white").save(buffer, format="PDF")
+    return buffer.getvalue()
+
+
+def texts_of(draft):
+    return [draft.title, *[section.heading for section in draft.sections], *draft.paragraphs]
+
+
+def headings(slug):
+    return [fold(block["heading"]) for block in fixture(slug)["body"] if block["type"] == "section"]
+
+
+@pytest.mark.django_db
+def test_a_printed_pdf_becomes_a_draft_like_its_seed():
+    document = read_bytes(PRINTED.name, PRINTED.read_bytes())
+    assert document.kind == "pdf" and document.described == "PDF 文件的文字层"
+    [draft] = analyse(document).drafts
+    data = fixture("xingshan-lianghui-liangping")
+    assert draft.title == data["title"] and draft.region.full_name == "湖北省宜昌市兴山县"
+    assert draft.model_name == data["model_name"] and draft.year_reported == data["year_reported"]
+    assert [fold(section.heading) for section in draft.sections] == headings("xingshan-lianghui-liangping")
+    assert {theme.name for theme in draft.themes} & set(data["themes"])
+    assert {problem.name for problem in draft.problems} & set(data["problems"])
+    leftovers = [text for text in texts_of(draft) if RUNNING_HEAD in text or "— 1 —" in text]
+    assert leftovers == []
+    # every paragraph whole, those broken over two pages too
+    kept = {fold(paragraph) for paragraph in draft.paragraphs}
+    printed = [fold(p) for block in data["body"] if block["type"] == "section" for p in block["paragraphs"]]
+    assert [paragraph[:20] for paragraph in printed if paragraph not in kept] == []
+
+
+def test_a_pdf_is_read_as_one_whatever_its_name():
+    assert read_bytes("案例.txt", PRINTED.read_bytes()).kind == "pdf"
+
+
+def test_a_scan_is_sent_to_ocr_first():
+    with pytest.raises(DocumentError, match="扫描件.*OCR"):
+        read_bytes("scan.pdf", scanned_page())
+
+
+@pytest.mark.django_db
+def test_a_scanned_page_among_text_pages_is_named_in_the_drafts_notes():
+    writer = pypdf.PdfWriter(clone_from=pypdf.PdfReader(PRINTED))
+    writer.append(pypdf.PdfReader(io.BytesIO(scanned_page())))
+    [draft] = analyse(read_bytes("mixed.pdf", pdf_bytes(writer))).drafts
+    assert "原 PDF 第 8 页是扫描的图片，没有文字层，其内容未导入：请对照原件补录。" in draft.notes
+
+
+def test_a_pdf_locked_with_a_password_is_refused_and_one_locked_only_against_editing_is_read():
+    locked = pypdf.PdfWriter(clone_from=pypdf.PdfReader(PRINTED))
+    locked.encrypt(user_password="secret", owner_password="owner", algorithm="RC4-128")
+    with pytest.raises(DocumentError, match="加密的 PDF"):
+        read_bytes("locked.pdf", pdf_bytes(locked))
+    editing = pypdf.PdfWriter(clone_from=pypdf.PdfReader(PRINTED))
+    editing.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    assert RUNNING_HEAD in read_bytes("editing.pdf", pdf_bytes(editing)).text
+
+
+@pytest.mark.parametrize("cut", [100, 5000, 200000])
+def test_a_damaged_pdf_is_refused(cut):
+    with pytest.raises(DocumentError, match="不是有效的 PDF 文件"):
+        read_bytes("cut.pdf", PRINTED.read_bytes()[:cut])
+
+
+def test_a_pdf_over_the_page_limit_is_refused(monkeypatch):
+    monkeypatch.setattr(converted, "MAX_PDF_PAGES", 5)
+    with pytest.raises(DocumentError, match="有 7 页，超过 5 页"):
+        read_bytes("long.pdf", PRINTED.read_bytes())
+
+
+def test_a_reader_that_overruns_its_time_is_stopped(monkeypatch, tmp_path):
+    stuck = tmp_path / "stuck.py"
+    stuck.write_text("import time\ntime.sleep(30)\n")
+    monkeypatch.setattr(converted, "_PDF_WORKER", stuck)
+    monkeypatch.setattr(converted, "SECONDS", 1)
+    with pytest.raises(DocumentError, match="超过 1 秒仍未完成"):
+        read_bytes("slow.pdf", PRINTED.read_bytes())
+
+
+def pdf_copied(text, lines_per_page=28, head="商洛党建工作交流"):
+    """Text as copied out of a PDF viewer: its lines, a page number and the running head
+    between pages."""
+    lines, page = [], 1
+    for number, line in enumerate(text.split("\n")):
+        if number and number % lines_per_page == 0:
+            lines += [f"- {page} -", head]
+            page += 1
+        lines.append(line)
+    return "\n".join(lines)
+
+
+@pytest.mark.django_db
+def test_text_copied_out_of_a_pdf_is_repaired():
+    text = pdf_copied(seed_text("003_8a00942d0ea9f248.txt"))
+    glued = text.replace("搭建城乡互动桥梁\n近年来", "搭建城乡互动桥梁近年来")
+    assert glued != text
+    [draft] = analyse(read_paste(glued)).drafts
+    data = fixture("shangnan-gongjian-gongfu")
+    assert draft.region.full_name == "陕西省商洛市商南县" and draft.model_name == data["model_name"]
+    assert [fold(section.heading) for section in draft.sections] == headings("shangnan-gongjian-gongfu")
+    assert [text for text in texts_of(draft) if "商洛党建工作交流" in text or "- 2 -" in text] == []
+    assert all("," not in paragraph for paragraph in draft.paragraphs)  # the source's ASCII commas
+
+
+def test_an_old_word_file_is_read_by_the_installed_converter():
+    # made by WPS Office; antiword refuses it ("text stream too small"), catdoc reads it
+    data = (DOCUMENTS / "20_wps_office.doc").read_bytes()
+    assert "这是一个用来测试nodejs解析Word文档" in converted.old_word_text("test.doc", data)
+    # named .docx or .wps it is still read as what it is; too short to be a case
+    for name in ("test.docx", "test.wps"):
+        with pytest.raises(DocumentError, match="没有可识别的中文正文"):
+            read_bytes(name, data)
+
+
+def test_a_wps_file_that_is_a_docx_inside_is_read_as_one():
+    assert read_bytes("新版.wps", as_docx("标题\n" + "党建引领乡村振兴。" * 5)).kind == "docx"
+
+
+def test_without_a_converter_an_old_word_file_is_refused_with_what_to_do(monkeypatch):
+    monkeypatch.setattr(converted.shutil, "which", lambda program: None)
+    data = (DOCUMENTS / "20_wps_office.doc").read_bytes()
+    with pytest.raises(DocumentError, match="另存为 .docx"):
+        read_bytes("old.doc", data)
