@@ -351,7 +351,7 @@ def _read_pdf(name, data):
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
-_UNREADABLE = (
+UNREADABLE = (
     zipfile.BadZipFile,
     zipfile.LargeZipFile,
     zlib.error,
@@ -374,7 +374,7 @@ def _read_docx(name, data):
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
-    except _UNREADABLE as error:
+    except UNREADABLE as error:
         raise DocumentError(broken) from error
     # The sizes in the zip directory are checked before anything is unpacked; reading never
     # goes past them (zipfile stops at the declared size and checks the CRC).
@@ -401,7 +401,7 @@ def _read_docx(name, data):
             lines, headings, title = _docx_lines(stream, style_names)
     except DocumentError:
         raise
-    except _UNREADABLE as error:
+    except UNREADABLE as error:
         raise DocumentError(f"“{name}”无法作为 Word 文档打开（文件已损坏、已加密或结构异常）。") from error
     return _checked(
         Document(name=name, kind="docx", encoding="docx", text="\n".join(lines), title_hint=title, headings=headings)

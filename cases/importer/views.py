@@ -1,4 +1,5 @@
-"""The admin view 导入案例: upload a file or paste text, choose the case library, review the drafts."""
+"""The admin view 导入案例: upload files (or a .zip) or paste text, choose the case library,
+review the drafts and what was refused."""
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -7,8 +8,9 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from ..models import CaseIndexPage
 from . import DocumentError
+from .batch import MAX_DOCUMENTS, Outcome, import_files
 from .create import import_documents
-from .decode import MAX_BYTES, read_bytes, read_paste, too_big
+from .decode import MAX_BYTES, MAX_SIZE_TEXT, read_paste, too_big
 
 
 def libraries_for(user):
@@ -20,20 +22,39 @@ def libraries_for(user):
     ]
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field, as Django's documentation shows it."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)] if data else []
+
+
 class ImportForm(forms.Form):
-    file = forms.FileField(
+    file = MultipleFileField(
         label="上传文件",
         required=False,
         help_text=(
-            ".txt、.html/.htm、.docx、.doc、.wps 或 .pdf，不超过 10 MB；编码自动识别（UTF-8、GBK、Big5）。"
-            "PDF 须有文字层（扫描件请先做 OCR 文字识别）。"
+            f".txt、.html/.htm、.docx、.doc、.wps、.pdf，或它们的 .zip 压缩包；可一次选多个文件，最多 {MAX_DOCUMENTS} 个，"
+            f"每个不超过 {MAX_SIZE_TEXT}。编码自动识别（UTF-8、GBK、Big5）。PDF 须有文字层（扫描件请先做 OCR 文字识别）。"
+            "每个文件单独导入：一个文件出错，不影响其他文件。"
         ),
     )
     text = forms.CharField(
         label="或粘贴文字",
         required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="可直接粘贴网页上复制的文字或 HTML。",
+        help_text="可直接粘贴网页上或 PDF 中复制的文字，或 HTML。",
     )
     parent = forms.TypedChoiceField(label="案例库", coerce=int)
 
@@ -44,18 +65,18 @@ class ImportForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        upload, text = data.get("file"), (data.get("text") or "").strip()
-        if bool(upload) == bool(text):
-            raise forms.ValidationError("请上传一个文件，或粘贴文字（二者选一）。")
-        try:
-            if upload:
-                if upload.size > MAX_BYTES:
-                    raise too_big(upload.name)
-                data["document"] = read_bytes(upload.name, upload.read())
-            else:
+        uploads, text = data.get("file") or [], (data.get("text") or "").strip()
+        if bool(uploads) == bool(text):
+            raise forms.ValidationError("请上传文件，或粘贴文字（二者选一）。")
+        if text:
+            try:
                 data["document"] = read_paste(text)
-        except DocumentError as error:
-            raise forms.ValidationError(str(error)) from error
+            except DocumentError as error:
+                raise forms.ValidationError(str(error)) from error
+        # over the size limit: refused unread
+        data["files"] = [
+            (upload.name, too_big(upload.name) if upload.size > MAX_BYTES else upload.read()) for upload in uploads
+        ]
         return data
 
 
@@ -76,10 +97,20 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
 
     def form_valid(self, form):
         parent = form.libraries[form.cleaned_data["parent"]]
+        user = self.request.user
         try:
-            results = import_documents([form.cleaned_data["document"]], parent=parent, user=self.request.user)
+            if form.cleaned_data.get("document"):
+                document = form.cleaned_data["document"]
+                [result] = import_documents([document], parent=parent, user=user)
+                outcomes = [Outcome(document.name, result=result)]
+            else:
+                outcomes = import_files(form.cleaned_data["files"], parent=parent, user=user)
         except DocumentError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
+        if all(outcome.refused for outcome in outcomes):  # nothing to review: the form again, with why
+            for outcome in outcomes:
+                form.add_error(None, outcome.error)
+            return self.form_invalid(form)
         self.template_name = "importer/review.html"
-        return self.render_to_response(self.get_context_data(form=form, results=results, parent=parent))
+        return self.render_to_response(self.get_context_data(form=form, outcomes=outcomes, parent=parent))

@@ -153,3 +153,12 @@ def test_without_a_converter_an_old_word_file_is_refused_with_what_to_do(monkeyp
     data = (DOCUMENTS / "20_wps_office.doc").read_bytes()
     with pytest.raises(DocumentError, match="另存为 .docx"):
         read_bytes("old.doc", data)
+
+
+def test_a_reader_that_grabs_too_much_memory_is_stopped(monkeypatch, tmp_path):
+    greedy = tmp_path / "greedy.py"
+    answer = '{"pages": [{"text": "' + "党建" * 20 + '", "images": 0}]}'
+    greedy.write_text(f"block = bytearray(2 * 1024 ** 3)\nprint('{answer}')\n")
+    monkeypatch.setattr(converted, "_PDF_WORKER", greedy)
+    with pytest.raises(DocumentError, match="不是有效的 PDF 文件"):
+        read_bytes("greedy.pdf", PRINTED.read_bytes())

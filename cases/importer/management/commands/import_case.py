@@ -3,30 +3,36 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.importer import DocumentError
-from cases.importer.create import import_documents
-from cases.importer.decode import MAX_BYTES, read_bytes, too_big
+from cases.importer.batch import import_files
+from cases.importer.decode import MAX_BYTES, too_big
 from cases.models import CaseIndexPage
 
 
 class Command(BaseCommand):
-    help = "把网页抓取的文字、文本文件、Word/WPS 文档或 PDF 导入为案例草稿（不发布）：全部成功，或全部不写入。"
+    help = (
+        "把网页抓取的文字、文本文件、Word/WPS 文档、PDF 或其 .zip 压缩包导入为案例草稿（不发布）："
+        "每个文件要么完整导入，要么不写入；有文件未导入时退出码为 1。"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", help=".txt、.html/.htm、.docx、.doc、.wps 或 .pdf 文件")
+        parser.add_argument("files", nargs="+", help=".txt、.html/.htm、.docx、.doc、.wps、.pdf 或 .zip 文件")
         parser.add_argument("--dry-run", action="store_true", help="只显示识别结果，不创建草稿")
         parser.add_argument("--parent", help="案例库页面的网址名（slug），默认为第一个案例库")
 
     def handle(self, *args, files, dry_run, parent, **options):
         try:
-            index = self.parent(parent)
-            documents = [self.read(path) for path in files]
-            results = import_documents(documents, parent=index, dry_run=dry_run)
+            outcomes = import_files([self.read(path) for path in files], parent=self.parent(parent), dry_run=dry_run)
         except DocumentError as error:
             raise CommandError(f"{error}\n未写入任何内容。") from error
-        for result in results:
-            self.report(result, dry_run)
-        if dry_run:
-            self.stdout.write("试运行：未写入任何内容。")
+        for outcome in outcomes:
+            if outcome.result:
+                self.report(outcome.result, dry_run)
+        self.summary(outcomes, dry_run)
+        refused = [outcome for outcome in outcomes if outcome.refused]
+        if refused:
+            raise CommandError(
+                f"{len(refused)} 个文件未导入（原因见上表），其余文件已{'识别' if dry_run else '导入'}。"
+            )
 
     def parent(self, slug):
         if slug is None:
@@ -37,12 +43,31 @@ class Command(BaseCommand):
         return index
 
     def read(self, path):
+        """(name, bytes), or (name, the error) for a file that cannot be read."""
         path = Path(path)
         if not path.is_file():
-            raise DocumentError(f"找不到文件“{path}”。")
+            return path.name, DocumentError(f"找不到文件“{path}”。")
         if path.stat().st_size > MAX_BYTES:
-            raise too_big(path.name)
-        return read_bytes(path.name, path.read_bytes())
+            return path.name, too_big(path.name)
+        return path.name, path.read_bytes()
+
+    def summary(self, outcomes, dry_run):
+        created = [outcome for outcome in outcomes if not outcome.refused]
+        self.stdout.write(
+            f"== 汇总：{len(outcomes)} 个文件，{'可导入' if dry_run else '已导入'} {len(created)} 个"
+            f"（其中可能重复 {sum(bool(outcome.repeats) for outcome in created)} 个），"
+            f"未导入 {len(outcomes) - len(created)} 个"
+        )
+        for outcome in outcomes:
+            if outcome.refused:
+                detail = outcome.error
+            elif dry_run:
+                detail = "、".join(draft.title for draft in outcome.result.drafts)
+            else:
+                detail = "；".join(f"{page.title} /admin/pages/{page.pk}/edit/" for page in outcome.result.pages)
+            self.stdout.write(f"  {outcome.name}	{outcome.status}	{detail}")
+        if dry_run:
+            self.stdout.write("试运行：未写入任何内容。")
 
     def report(self, result, dry_run):
         document = result.document
