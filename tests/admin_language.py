@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 ALLOWED = {
     "wagtail", "pdf", "word", "docx", "doc", "txt", "url", "urls", "html", "id", "seo", "rss", "atom", "api",
     "qr", "jpeg", "jpg", "png", "gif", "webp", "svg", "avif", "heic", "ico", "csv", "xlsx", "json", "utf",
-    "gdp", "mb", "kb", "gb", "px", "email", "unicode", "gb18030", "gbk", "big5", "htm", "ok",
+    "gdp", "mb", "kb", "gb", "px", "email", "unicode", "gb18030", "gbk", "big5", "htm", "ok", "wps", "zip", "ocr",
 }  # fmt: skip
 # Text that is data, not interface: URLs, file names, user names and e-mail addresses.
 DATA = re.compile(r"https?://\S+|\S+@\S+|\b[\w-]+\.(?:png|jpe?g|gif|pdf|docx?|txt)\b|\b(?:editor|reviewer|trainer)1\b")

@@ -468,29 +468,6 @@ def split_run_on(paragraphs, cleaned):
     return result
 
 
-# A heading run into its section's first sentence when a PDF was copied: 搭建城乡互动桥梁近年来，…
-# Only before the openers a section's first sentence takes, and not after a subject (兴山县委近年来，…).
-_GLUED_HEADING = re.compile(
-    r"^(?P<heading>[\u4e00-\u9fff“”]{4,16}?)"
-    r"(?=(近年来|今年以来|去年以来|多年来|长期以来|一直以来|(19|20)\d{2}年以来|自(19|20)\d{2}年)[，,])"
-)
-_SUBJECT_END = re.compile(r"(县|市|区|镇|乡|村|省|州|旗|委|部|局|组织|支部|我们|群众|干部|党员|企业|社区|街道|单位)$")
-
-
-def split_glued_headings(paragraphs, cleaned):
-    result, split = [], 0
-    for paragraph in paragraphs:
-        match = _GLUED_HEADING.match(paragraph)
-        if match and ends_sentence(paragraph) and not _SUBJECT_END.search(match.group("heading")):
-            result += [match.group("heading"), paragraph[match.end() :]]
-            split += 1
-        else:
-            result.append(paragraph)
-    if split:
-        cleaned.changes.append(f"与正文连在一起的小标题已分开（{split} 处）")
-    return result
-
-
 # A news report's dateline before its first sentence: 本报讯（记者 赵晓峰 通讯员 郭丽）, 新华社北京6月1日电.
 _DATELINE = re.compile(
     r"^(本报|本刊|本台|新华社|人民网|中新网)[\u4e00-\u9fff\d]{0,12}(讯|电)\s*([(（][^()（）]{0,40}[)）])?\s*"
@@ -545,7 +522,6 @@ def clean(text):
     paragraphs = [chinese_punctuation(paragraph) for paragraph in _join(lines, cleaned)]
     paragraphs = join_page_fragments(paragraphs, cleaned)
     paragraphs = split_run_on(paragraphs, cleaned)
-    paragraphs = split_glued_headings(paragraphs, cleaned)
     paragraphs = drop_datelines(paragraphs, cleaned)
     cleaned.paragraphs = drop_repeats(drop_branding(paragraphs, cleaned), cleaned)
     return cleaned

@@ -314,17 +314,26 @@ def _is_heading(paragraph, markup_headings):
 
 
 _TIME_OPENERS = {"近年来", "目前", "今年", "去年", "近年", "当前"}
+# A heading without a number, run into its text, is taken only before an opener and a comma
+# (搭建城乡互动桥梁近年来，…), never after a subject (兴山县委近年来，…), as copying a PDF leaves it.
+_OPENER_AND_COMMA = re.compile(
+    r"^(近年来|今年以来|去年以来|多年来|长期以来|一直以来|(19|20)\d{2}年以来|自(19|20)\d{2}年)[，,]"
+)
+_SUBJECT_END = re.compile(r"(县|市|区|镇|乡|村|省|州|旗|委|部|局|组织|支部|我们|群众|干部|党员|企业|社区|街道|单位)$")
 
 
 def split_run_in_heading(paragraph):
-    """(heading, text) for a numbered heading run into its text, else None.
+    """(heading, text) for a heading run into its text, else None.
 
-    The heading ends where the text starts a time phrase ("改革开放以来") or repeats the
-    heading's opening words (二、统筹城乡发展……新任务 | 统筹城乡发展……).
+    A numbered heading ends where the text starts a time phrase ("改革开放以来") or repeats the
+    heading's opening words (二、统筹城乡发展……新任务 | 统筹城乡发展……); one without a number
+    only before an opener and a comma.
     """
     first = TERMINAL.split(paragraph, maxsplit=1)[0]
-    if not TOP_HEADING.match(paragraph) or len(first) <= 30:
+    if len(first) <= 30:
         return None
+    if not TOP_HEADING.match(paragraph):
+        return _unnumbered_run_in_heading(paragraph)
     words = segmenter().cut(first[:60], False)
     head = ""
     for number, word in enumerate(words[:-1]):
@@ -334,6 +343,16 @@ def split_run_in_heading(paragraph):
         repeats = len(head) > 8 and rest[:4] in head[2:]
         if 8 <= len(head) <= 40 and (opener or repeats):
             return title_text(head), rest
+    return None
+
+
+def _unnumbered_run_in_heading(paragraph):
+    for length in range(4, min(16, len(paragraph)) + 1):
+        head, rest = paragraph[:length], paragraph[length:]
+        if _OPENER_AND_COMMA.match(rest):
+            if re.fullmatch(r"[\u4e00-\u9fff“”]+", head) and not _SUBJECT_END.search(head) and ends_sentence(rest):
+                return head, rest
+            return None
     return None
 
 

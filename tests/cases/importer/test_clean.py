@@ -294,19 +294,6 @@ def test_ascii_punctuation_in_chinese_text_becomes_chinese():
     assert chinese_punctuation("投入1,200万元,比例2:1,见 Fig. 3 (a)") == "投入1,200万元，比例2:1，见 Fig. 3 (a)"
 
 
-def test_a_heading_glued_to_its_first_sentence_is_split():
-    cleaned = clean(f"{A}\n搭建城乡互动桥梁近年来,商南县始终把基层党的建设作为凝聚人心、促进发展的重要措施。\n{B}")
-    assert cleaned.paragraphs == [
-        A,
-        "搭建城乡互动桥梁",
-        "近年来，商南县始终把基层党的建设作为凝聚人心、促进发展的重要措施。",
-        B,
-    ]
-    # a subject before the time phrase is the sentence's own
-    sentence = "兴山县委近年来，积极应对农村党建出现的新情况。"
-    assert clean(f"{A}\n{sentence}").paragraphs == [A, sentence]
-
-
 def test_a_point_after_a_full_line_that_ends_a_sentence_starts_a_paragraph():
     width = 24
     first = (A + B)[: 3 * width - 1] + "。"  # three full lines, the last ending the sentence

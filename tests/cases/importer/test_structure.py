@@ -6,7 +6,15 @@ from cases.importer import structure
 from cases.importer.create import analyse
 from cases.importer.decode import read_bytes
 from cases.importer.places import PlaceFinder
-from cases.importer.structure import Section, case_title, drop_cut_off_section, key_figures, model_name, sections_of
+from cases.importer.structure import (
+    Section,
+    case_title,
+    drop_cut_off_section,
+    key_figures,
+    model_name,
+    sections_of,
+    split_run_in_heading,
+)
 from cases.taxonomy import Region
 
 INTRO = "近年来，某县委坚持以党建引领乡村振兴，探索出一套行之有效的办法，取得了明显成效。"
@@ -277,3 +285,14 @@ def test_an_official_reports_head_and_end_are_its_metadata_not_its_text(db):
     assert (draft.year_started, draft.year_reported) == (2017, 2018)
     assert not any("抄送" in paragraph or "印发" in paragraph for paragraph in draft.paragraphs)
     assert len(result.cleaned.removed_by("公文版头与版记")) == 5
+
+
+def test_a_heading_without_a_number_run_into_its_first_sentence_is_split():
+    glued = "搭建城乡互动桥梁近年来，商南县始终把基层党的建设作为凝聚人心、促进发展的重要措施。"
+    assert split_run_in_heading(glued) == ("搭建城乡互动桥梁", glued[8:])
+    # a subject before the time phrase, or no comma after it, is the sentence's own
+    for sentence in (
+        "兴山县委近年来，积极应对农村党建出现的新情况，取得了明显成效。",
+        "农村集体经济近年来仍然薄弱，村级组织无钱办事，群众意见较大。",
+    ):
+        assert split_run_in_heading(sentence) is None
