@@ -7,7 +7,26 @@ SUBMITTING_ACTIONS = ("action-submit", "action-publish", "action-restart-workflo
 
 
 class CasePageForm(WagtailAdminPageForm):
-    """Drafts may be unfinished; a case going to review (or live) must be complete."""
+    """Drafts may be unfinished; a case going to review (or live) must be complete. An imported
+    draft offers the importer's suggestions beside domain, themes and problems, for the editor
+    to accept one by one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        suggestions = getattr(self.instance, "import_suggestions", None) or {}
+        for name in ("domain", "themes", "problems"):
+            suggested = suggestions.get(name)
+            field = self.fields.get(name)
+            if not suggested or field is None:
+                continue
+            suggested = set(suggested if isinstance(suggested, list) else [suggested])
+            names = [term.name for term in field.queryset.filter(pk__in=suggested)]
+            if not names:
+                continue
+            field.label_from_instance = lambda term, suggested=suggested: (
+                f"{term.name}（导入建议）" if term.pk in suggested else term.name
+            )
+            field.help_text = f"导入程序从原文中识别出：{'、'.join(names)}。请核对原文后逐项选择采纳。"
 
     def clean(self):
         cleaned_data = super().clean()

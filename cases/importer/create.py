@@ -118,7 +118,6 @@ def create_draft(draft, result, parent, user=None):
         body=body_json(draft.sections),
         region=saved_region(draft.region),
         unit_level=draft.unit_level,
-        domain=draft.domain,
         year_started=draft.year_started,
         year_reported=draft.year_reported,
         source_title=draft.source_title[:300],
@@ -130,8 +129,12 @@ def create_draft(draft, result, parent, user=None):
         import_notes=import_notes(draft, result),
         source_text=result.document.text,
     )
-    page.themes = draft.themes
-    page.problems = draft.problems
+    # suggestions for the editor to accept, not the case's classification yet (cases.forms)
+    page.import_suggestions = {
+        "domain": draft.domain.pk if draft.domain else None,
+        "themes": [theme.pk for theme in draft.themes],
+        "problems": [problem.pk for problem in draft.problems],
+    }
     page.key_figures = [
         KeyFigure(
             sort_order=number,

@@ -15,6 +15,7 @@ from cases.importer import DocumentError
 from cases.importer.create import import_documents
 from cases.importer.decode import read_bytes
 from cases.models import CasePage
+from cases.taxonomy import Theme
 
 SEED_004 = "004_4d9ba10b11190ad5.txt"
 SEED_000 = "000_ca0f3fd031b617fc.txt"
@@ -186,7 +187,7 @@ def test_what_the_importer_found_stays_in_the_admin_not_on_the_public_page(clien
     html = client.get(page.url).content.decode()
     assert "由导入程序" not in html and "自动识别" not in html
     data = client.get(f"/api/v2/pages/{page.pk}/", {"fields": "*"}).json()
-    assert "import_notes" not in data and "由导入程序" not in str(data)
+    assert "import_notes" not in data and "import_suggestions" not in data and "由导入程序" not in str(data)
     assert client.get("/api/v2/pages/", {"import_notes": "导入"}).status_code == 400
 
 
@@ -283,3 +284,23 @@ def test_a_seed_document_whose_case_is_published_with_its_text_is_refused(capsys
     out = capsys.readouterr().out
     assert re.search(f"与已有案例“{published.title}”正文相同(?s:.*)/admin/pages/{published.pk}/edit/", out)
     assert counts() == before
+
+
+@pytest.mark.django_db
+def test_the_suggested_classification_waits_for_the_editor_to_accept_it(client, editor, case_index):
+    [result] = import_documents(
+        [read_bytes(SEED_004, seed_path(SEED_004).read_bytes())], parent=case_index, user=editor
+    )
+    page = CasePage.objects.get(pk=result.pages[0].pk)
+    draft = result.drafts[0]
+    assert page.domain is None and not page.themes.exists() and not page.problems.exists()
+    assert page.import_suggestions["themes"] == [theme.pk for theme in draft.themes]
+    client.force_login(editor)
+    html = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).content.decode()
+    suggested, other = draft.themes[0], Theme.objects.exclude(pk__in=page.import_suggestions["themes"]).first()
+    assert f"{suggested.name}（导入建议）" in html and f"{other.name}（导入建议）" not in html
+    assert (
+        "导入程序从原文中识别出："
+        + "、".join(t.name for t in Theme.objects.filter(pk__in=page.import_suggestions["themes"]))
+        in html
+    )
