@@ -589,11 +589,38 @@ def case_title(source_title, region, places, model, text, opening=""):
 # --- figures, years, names, vocabulary --------------------------------------------------------
 
 
-def _label(paragraph, start, end, previous_end=0):
-    """What a number counts, in the source's words: the clause before it ("建立关怀理事会"92个),
-    or the words after it when the clause before leads on to them ("…党组织与"167个"农村支部")."""
+# What a count measures when the noun follows it (6368名农村党员，293个机关事企业单位党组织与…): the
+# words up to a stop, a function word or a verb that starts the rest of the sentence.
+_NOUN_AFTER_END = re.compile(
+    r"[,，;；。:：、“”\d]|以上|以下|左右|的|在|被|与|和|及|等|中|里|深入|结成|参加|参与|加入|实现|完成|获得|"
+    r"达到|进行|开展|组成|担任|走上|受到|得到|成为|全部|均|都|已|先后|推行|推广|实行|实施|建立|组建|形成|设立|"
+    r"配备|选派|选聘|覆盖|落实|签订|结对|联系|带动|发挥"
+)
+# The manner before what was done (以出租、入股等方式流转土地): not what the figure measures.
+_MANNER = re.compile(r"^.*?(方式|形式|途径|办法)(?=[\u4e00-\u9fff]{2})")
+# A verb or a scope before the noun a figure counts (已建立各类农民专业合作社751个): not part of it.
+_LEADING_VERB = re.compile(
+    r"^(?:已|共|先后|累计|目前|全县|全市|全省|全镇|其中|今年|去年|各类|共计)*"
+    r"(?:建立|建起|建成|组建|成立|吸纳|发展|新上|组织引导|引导|拥有|有(?!.*的$))(?:了|起)?(?:各类)?(?=[\u4e00-\u9fff]{2})"
+)
+_PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,6}(省|市|县|区|镇|乡|村)$")
+
+
+def _label(paragraph, start, end, previous_end=0, counted=False):
+    """What a number measures, as a noun phrase in the source's words: the noun after a count
+    ("6368名"农村党员), else the clause before it without its verb ("建立"关怀理事会 92个); a share
+    reads as one (占全市村级党组织的 39% → 占全市村级党组织的比例)."""
     before = _CLAUSE_END.split(paragraph[max(0, start - 30, previous_end) : start])[-1]
-    label = _LABEL_TRIM.sub("", before).strip()
+    label = re.sub(r"(只|仅|就|才|均|都)$", "", _LABEL_TRIM.sub("", before).strip())
+    label = _MANNER.sub("", _LEADING_VERB.sub("", label))
+    after = _NOUN_AFTER_END.split(paragraph[end : end + 30], maxsplit=1)[0]
+    after = re.sub(r"[(（][^()（）]*$", "", after)  # a bracket the noun does not close is not its own
+    if counted and (len(after) >= 2 or (after and (not label or _PLACE_ONLY.match(label)))):
+        return after[:100]
+    if label.startswith("占") and label.endswith("的"):
+        return (label + "比例")[:100]
+    if label.endswith("占"):  # 55岁以上的占 51%
+        return (label + "比")[:100]
     if len(label) < 2 or label.endswith(("的", "与", "和", "同", "及")):
         after = re.split(r"[,，;；。:：、与和的及\d]", paragraph[end : end + 30])[0]
         label = after if len(after) >= 2 else label
@@ -639,7 +666,7 @@ def key_figures(paragraphs):
                 value, unit = number + approx, multiplier + unit
             # "分别达65%、67%、60%": the values of a list share what they count
             if paragraph[previous_end : match.start()] not in ("、", "和", "与", "及"):
-                label = _label(written, match.start(), match.end(), previous_end)
+                label = _label(written, match.start(), match.end(), previous_end, counted=match.group(6) in COUNT_UNITS)
             previous_end = match.end()
             if not _is_key_figure(paragraph, match, label):
                 continue

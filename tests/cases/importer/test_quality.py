@@ -84,6 +84,57 @@ def test_each_seed_imports_like_its_fixture(name):
         assert draft.model_name == ("" if slug in UNDERIVABLE_MODELS else data["model_name"])
 
 
+# A figure's label is the noun phrase its number measures, as the editors wrote the fixtures':
+# the same words, or the one holding the other (关怀理事 / 有关怀理事 were not both read as right).
+LABEL_AGREEMENT_FLOOR = 0.75
+
+
+@pytest.mark.django_db
+def test_figure_labels_read_like_the_fixtures(capsys):
+    agreeing, wanted, misses = 0, 0, []
+    for name, slugs in SEEDS.items():
+        for draft, slug in zip(imported(name, (settings.SEEDS_DIR / name).read_bytes()).drafts, slugs):
+            for figure in fixture(slug)["key_figures"]:
+                number = NUMBER.findall(str(figure["value"]))[0]
+                labels = [fold(f.label) for f in draft.figures if number in NUMBER.findall(f.value)]
+                want = fold(figure["label"])
+                wanted += 1
+                if any(label == want or (label and (label in want or want in label)) for label in labels):
+                    agreeing += 1
+                else:
+                    misses.append(f"  {figure['label']} {figure['value']}: {labels[:3]}")
+    with capsys.disabled():
+        print(f"\nfigure labels agreeing with the fixtures': {agreeing} of {wanted}")
+        print("\n".join(misses))
+    assert agreeing / wanted >= LABEL_AGREEMENT_FLOOR
+
+
+# The editors' own classification of the seeds, against what the importer suggests from the
+# vocabularies and their aliases: it suggests more than they kept (editors untick), and misses few.
+SUGGESTION_RECALL_FLOOR = 0.8
+SUGGESTION_PRECISION_FLOOR = 0.6
+
+
+@pytest.mark.django_db
+def test_suggested_themes_and_problems_agree_with_the_fixtures(capsys):
+    totals = {"themes": [0, 0, 0], "problems": [0, 0, 0]}  # agreeing, suggested, in the fixture
+    lines = []
+    for name, slugs in SEEDS.items():
+        for draft, slug in zip(imported(name, (settings.SEEDS_DIR / name).read_bytes()).drafts, slugs):
+            for kind, total in totals.items():
+                suggested, kept = {term.name for term in getattr(draft, kind)}, set(fixture(slug)[kind])
+                counts = (len(suggested & kept), len(suggested), len(kept))
+                total[:] = [a + b for a, b in zip(total, counts)]
+                lines.append(f"  {slug} {kind}: {counts[0]} of {counts[1]} suggested agree, fixture has {counts[2]}")
+    with capsys.disabled():
+        print("\nimporter suggestions against the seed fixtures:")
+        print("\n".join(lines))
+        for kind, (agree, suggested, kept) in totals.items():
+            print(f"  {kind}: precision {agree / suggested:.2f}, recall {agree / kept:.2f}")
+    for agree, suggested, kept in totals.values():
+        assert agree / kept >= SUGGESTION_RECALL_FLOOR and agree / suggested >= SUGGESTION_PRECISION_FLOOR
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", SEEDS)
 def test_the_place_comes_from_the_gazetteer_without_the_taxonomy(name):
