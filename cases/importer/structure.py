@@ -89,7 +89,7 @@ MAX_NUMBERS = 2000
 _QUOTED = re.compile(r"[“「]([^“”「」]{2,15})[”」]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\s*起|以来)")
 _START = re.compile(
-    r"(?:从|自|于)\s*((?:19|20)\d{2})年?(?:\d{1,2}月)?(?:起|开始|以来)|"
+    r"(?:从|自|于)\s*((?:19|20)\d{2})年?(?:\d{1,2}月)?(?:[^。；;，,\d]{0,16}?开始|起|以来)|"
     r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}月)?(?:起|开始|以来)"
 )
 # A target, not a year the case reached: 力争到2020年底.
@@ -243,14 +243,15 @@ def metadata(cleaned):
         line = fold(line)  # full-width digits
         # "执笔：遵义市委组织部 刘洋": the person, after the body they write for
         if m := re.search(
-            r"(?:作者|信息发布者|发布者|发布人|撰稿|执笔)[:：]\s*(?:记者|通讯员)?\s*(?:\S+(?:委|部|局|办|中心)\s+)?"
-            r"([\u4e00-\u9fff](?:\s{0,2}[\u4e00-\u9fff]){1,3}(?![\u4e00-\u9fff])|[^\s|,，)）]+)",
+            r"(?:作者|信息发布者|发布者|发布人|撰稿人?|执笔人?|供稿人?|编写人?)[:：]\s*(?:记者|通讯员)?\s*"
+            r"(?:\S+(?:委|部|局|办|中心)\s+)?"
+            r"([\u4e00-\u9fff](?:\s{0,2}[\u4e00-\u9fff]){1,3}(?!\s{0,2}[\u4e00-\u9fff]*[:：])(?![\u4e00-\u9fff])|[^\s|,，)）]+)",
             line,
         ):
             author = author or re.sub(r"\s", "", m.group(1))
         if m := re.search(r"(?:来源|稿源|信息来源|文章来源)[:：]\s*([^\s|,，]+)", line):
             publisher = publisher or m.group(1)
-        if (m := _DATE.search(line)) and (re.search(r"发布|发表|日期|来源", line) or m.start() == 0):
+        if m := _DATE.search(line):  # a publishing line's or a byline's date is the document's
             date = date or _iso_date(m)
         if m := re.search(r"记者\s*([\u4e00-\u9fff]{2,4})(?=\s|[)）]|$)", line):
             author = author or m.group(1)
@@ -811,6 +812,11 @@ def _draft(title, sections, places, model, author, publisher, date):
         guessed = f"，其中地名“{draft.region.name}”系推断" if draft.region_inferred else ""
         draft.notes.append(f"案例标题由原文标题“{title}”整理而成（地名 + 模式名称{guessed}），请核对。")
     draft.year_started, draft.year_reported = years("\n".join(draft.paragraphs))
+    # The document's own date, not the latest year its results name; unless it is a page that
+    # posted the text years after (the text's latest year well before the date).
+    dated = int(draft.date[:4]) if draft.date else None
+    if dated and (draft.year_reported is None or draft.year_reported >= dated - 1):
+        draft.year_reported = dated
     draft.summary = summary(sections)
     draft.figures = key_figures(draft.paragraphs)
     draft.domain, draft.themes, draft.problems, draft.tags = vocabulary(text, draft.model_name)

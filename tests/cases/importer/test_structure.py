@@ -3,6 +3,7 @@
 import pytest
 
 from cases.importer import structure
+from cases.importer.clean import clean
 from cases.importer.create import analyse
 from cases.importer.decode import read_bytes
 from cases.importer.places import PlaceFinder
@@ -11,9 +12,11 @@ from cases.importer.structure import (
     case_title,
     drop_cut_off_section,
     key_figures,
+    metadata,
     model_name,
     sections_of,
     split_run_in_heading,
+    years,
 )
 from cases.taxonomy import Region
 
@@ -290,8 +293,8 @@ def test_an_official_reports_head_and_end_are_its_metadata_not_its_text(db):
         ("其他", "三、存在的问题"),
         ("其他", "四、下一步打算"),
     ]
-    # started 2017, described up to 2018; 2020 is a target, not a year reached
-    assert (draft.year_started, draft.year_reported) == (2017, 2018)
+    # started 2017, reported in its date's year (its text describes up to 2018; 2020 is a target)
+    assert (draft.year_started, draft.year_reported) == (2017, 2019)
     assert not any("抄送" in paragraph or "印发" in paragraph for paragraph in draft.paragraphs)
     assert len(result.cleaned.removed_by("公文版头与版记")) == 5
 
@@ -305,3 +308,30 @@ def test_a_heading_without_a_number_run_into_its_first_sentence_is_split():
         "农村集体经济近年来仍然薄弱，村级组织无钱办事，群众意见较大。",
     ):
         assert split_run_in_heading(sentence) is None
+
+
+@pytest.mark.parametrize(
+    "line, expected",
+    [
+        ("作者：王明 2019年5月20日", ("王明", "2019-05-20")),
+        ("作者:王明2019-05-20", ("王明", "2019-05-20")),
+        ("撰稿人：王明 日期：2019年5月20日", ("王明", "2019-05-20")),
+        ("作者：县委组织部办公室 2019-05-20", ("县委组织部办公室", "2019-05-20")),
+    ],
+)
+def test_a_byline_gives_its_author_and_its_date_apart(line, expected):
+    text = "兴山县委积极应对农村党建出现的新情况，大胆探索“两会两评”模式，取得了明显成效。"
+    author, _, date = metadata(clean(f"{text}\n{line}\n{text[:-1]}，群众满意。"))
+    assert (author, date) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("自2018年县委组织部开始推行“党建+”模式，到2022年全县已有126个村。", (2018, 2022)),
+        ("2019年以来，全县推行院落党小组，2021年覆盖所有村。", (2019, 2021)),
+        ("2003年首创于榛子乡，2009年推广。", (None, 2009)),
+    ],
+)
+def test_the_year_work_started_is_the_one_the_text_says_it_started(text, expected):
+    assert years(text) == expected
