@@ -496,7 +496,7 @@ def _docx_lines(stream, style_names):
             row.append("\n".join(cell))
             cell = None
         elif tag == _W + "tr" and tables == 1 and row is not None:
-            rows.append(" ".join(row))
+            rows.append("\t".join(row))  # cells apart by tabs, as an HTML table's
             row = None
         elif tag == _W + "tbl":
             tables -= 1

@@ -4,6 +4,7 @@ Everything here is a suggestion for the editor: the title, place, years and voca
 detected by general rules, and the review page shows what was found.
 """
 
+import itertools
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -309,8 +310,8 @@ def section_kind(heading, default="做法"):
 
 
 def _is_heading(paragraph, markup_headings):
-    if re.match(r"[表图]\s*\d", paragraph) or "\t" in paragraph:
-        return False  # a table's or a figure's caption, a table's row
+    if re.match(r"[表图]\s*\d", paragraph) or "\t" in paragraph or re.fullmatch(r"[（(][^()（）]*[)）]", paragraph):
+        return False  # a table's or a figure's caption, a table's row, a note in brackets
     return paragraph in markup_headings or (is_heading_like(paragraph) and not paragraph.startswith(("“", "《")))
 
 
@@ -646,11 +647,56 @@ def _is_key_figure(paragraph, match, label):
     return len(re.findall(r"[\u4e00-\u9fff]", label)) >= 2
 
 
+# A table: its rows are lines of tab-separated cells (decode), the first its header.
+_CELL_NUMBER = re.compile(r"^(\d+(?:\.\d+)?)([余多]?)([万亿]?)(" + UNITS + r")?$")
+_UNIT_IN_BRACKETS = re.compile(r"\s*[(（]([^()（）]{1,6})[)）]\s*$")
+_YEAR_COLUMN = re.compile(r"^((?:19|20)\d{2})年?(?:底|末|度)?$")
+
+
+def _is_row(paragraph):
+    return "\t" in paragraph
+
+
+def table_figures(rows):
+    """Key-figure candidates of a table: a row's name (and its column's, unless the column is a
+    year) is the label, a unit in brackets after either is the unit (嘎查村（个） | 2021年 → 172 个)."""
+    header, *body = [[cell.strip() for cell in row.split("\t")] for row in rows]
+    figures = []
+    for cells in body:
+        for column, cell in enumerate(cells[1 : len(header)], start=1):
+            number = _CELL_NUMBER.match(cell.translate(_HALF_WIDTH))
+            if not number or not cells[0]:
+                continue
+            year = _YEAR_COLUMN.match(header[column])
+            name = cells[0] if year else cells[0] + _UNIT_IN_BRACKETS.sub("", header[column])
+            unit = _UNIT_IN_BRACKETS.search(cells[0]) or _UNIT_IN_BRACKETS.search(header[column])
+            value, approx, multiplier, written_unit = number.groups()
+            figures.append(
+                Figure(
+                    _UNIT_IN_BRACKETS.sub("", name)[:100],
+                    value + approx,
+                    multiplier + (written_unit or (unit.group(1) if unit else "")),
+                    int(year.group(1)) if year else None,
+                )
+            )
+    return figures
+
+
 def key_figures(paragraphs):
     """Key-figure candidates: a number, its unit and what it counts, the value as written ("300余",
-    "5亿多", "1.29" 万名); at most MAX_FIGURES, in the order of the text."""
+    "5亿多", "1.29" 万名), and a table's cells; at most MAX_FIGURES, in the order of the text."""
     figures, seen, numbers = [], set(), 0
-    for written in paragraphs:
+    for at, written in enumerate(paragraphs):
+        if _is_row(written):
+            if at and _is_row(paragraphs[at - 1]):
+                continue  # a row of a table read at its first row
+            rows = list(itertools.takewhile(_is_row, paragraphs[at:]))
+            if len(rows) >= 2:  # a row alone is a line of text
+                for figure in table_figures(rows):
+                    if (figure.label, figure.value, figure.unit) not in seen:
+                        seen.add((figure.label, figure.value, figure.unit))
+                        figures.append(figure)
+                continue
         paragraph = written.translate(_HALF_WIDTH)
         previous_end, label = 0, ""
         for match in FIGURE.finditer(paragraph):

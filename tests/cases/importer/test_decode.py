@@ -131,7 +131,7 @@ def test_docx_styles_tables_and_what_word_does_not_show():
         "<w:r><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent>".encode(),
     )
     document = read_bytes("case.docx", _docx_from(parts))
-    assert document.text.split("\n") == ["兴山两会两评", "一、背景", TEXT, "二、主要做法", "关怀理事会 92个"]
+    assert document.text.split("\n") == ["兴山两会两评", "一、背景", TEXT, "二、主要做法", "关怀理事会\t92个"]
     assert document.title_hint == "兴山两会两评" and document.headings == {"兴山两会两评", "一、背景"}
 
 

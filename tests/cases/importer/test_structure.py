@@ -335,3 +335,23 @@ def test_a_byline_gives_its_author_and_its_date_apart(line, expected):
 )
 def test_the_year_work_started_is_the_one_the_text_says_it_started(text, expected):
     assert years(text) == expected
+
+
+def test_a_tables_cells_are_key_figures_labelled_by_row_and_column():
+    rows = [
+        "指标\t2019年\t2021年",
+        "集体经济收入10万元以上嘎查村（个）\t58\t172",
+        "嘎查村集体经济总收入（万元）\t2130\t8650",
+    ]
+    figures = [(f.label, f.value, f.unit, f.year) for f in key_figures(["全旗推行“三联三包”。", *rows])]
+    assert figures == [
+        ("集体经济收入10万元以上嘎查村", "58", "个", 2019),
+        ("集体经济收入10万元以上嘎查村", "172", "个", 2021),
+        ("嘎查村集体经济总收入", "2130", "万元", 2019),
+        ("嘎查村集体经济总收入", "8650", "万元", 2021),
+    ]  # and no threshold (10万元) read out of a row's name
+    by_column = ["村\t党员（名）\t合作社（个）", "平水村\t86\t3"]
+    assert [(f.label, f.value, f.unit) for f in key_figures(by_column)] == [
+        ("平水村党员", "86", "名"),
+        ("平水村合作社", "3", "个"),
+    ]
