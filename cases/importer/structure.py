@@ -747,9 +747,10 @@ def model_name(title, text):
     best = max(counts, key=lambda name: (counts[name] + (3 if name in title else 0), len(name)), default="")
     if counts[best] >= 2:
         return best
-    # a name the title quotes and the text uses again ("“红色物业”破解老旧小区治理难题")
-    for name in _QUOTED.findall(title):
-        if len(name) >= 3 and not TERMINAL.search(name) and text.count(name) >= 2:
+    # a name the title quotes and the text uses ("“红色物业”破解老旧小区治理难题"), or one the
+    # opening quotes and the title names
+    for name in _QUOTED.findall(title) + _QUOTED.findall(text[:300]):
+        if len(name) >= 3 and not TERMINAL.search(name) and name in title and name in text:
             return name
     if not counts:
         return ""

@@ -355,3 +355,11 @@ def test_a_tables_cells_are_key_figures_labelled_by_row_and_column():
         ("平水村党员", "86", "名"),
         ("平水村合作社", "3", "个"),
     ]
+
+
+def test_the_model_name_is_the_one_the_title_quotes_and_the_text_uses_once():
+    body = "2018年以来，县委探索推行“支部+合作社+农户”模式，推动党建与茶产业深度融合，成效明显。"
+    assert model_name("湄潭县：“支部+合作社+农户”推动茶产业党建融合发展", body) == "支部+合作社+农户"
+    # or the one the opening quotes and the title names unquoted
+    assert model_name("湄潭县推行支部+合作社+农户模式", body) == "支部+合作社+农户"
+    assert model_name("湄潭县茶产业党建", body) == ""
