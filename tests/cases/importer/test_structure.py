@@ -2,22 +2,15 @@
 
 import pytest
 
-from cases.importer import structure
 from cases.importer.clean import clean
 from cases.importer.create import analyse
 from cases.importer.decode import read_bytes
 from cases.importer.places import PlaceFinder
-from cases.importer.structure import (
-    Section,
-    case_title,
-    drop_cut_off_section,
-    key_figures,
-    metadata,
-    model_name,
-    sections_of,
-    split_run_in_heading,
-    years,
-)
+from cases.importer.structure.drafts import Section
+from cases.importer.structure.figures import MAX_FIGURES, key_figures
+from cases.importer.structure.metadata import metadata, years
+from cases.importer.structure.sections import drop_cut_off_section, sections_of, split_run_in_heading
+from cases.importer.structure.titles import case_title, model_name
 from cases.taxonomy import Region
 
 INTRO = "近年来，某县委坚持以党建引领乡村振兴，探索出一套行之有效的办法，取得了明显成效。"
@@ -199,7 +192,7 @@ def test_key_figures_are_results_with_what_they_count(text, expected):
 
 def test_key_figures_are_bounded_whatever_the_text():
     assert len(key_figures(["全县建立协会12个。" * 500])) == 1  # the same figure once
-    assert len(key_figures([f"第{n}村建立协会{n + 10}个。" for n in range(200)])) == structure.MAX_FIGURES
+    assert len(key_figures([f"第{n}村建立协会{n + 10}个。" for n in range(200)])) == MAX_FIGURES
     assert key_figures(["1个" * 100000]) == []
 
 
