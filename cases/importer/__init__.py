@@ -8,4 +8,9 @@ view and `manage.py import_case` both call `create.import_documents`.
 
 
 class DocumentError(Exception):
-    """A document that cannot be imported; the message is for the editor, in Chinese."""
+    """A document that cannot be imported; the message is for the editor, in Chinese, and
+    `case` the existing case it repeats, if that is why."""
+
+    def __init__(self, message, case=None):
+        super().__init__(message)
+        self.case = case

@@ -24,6 +24,7 @@ class Outcome:
     name: str
     result: object = None  # create.ImportedDocument
     error: str = ""
+    repeated: object = None  # the case it repeats, when that is why it was refused
 
     @property
     def refused(self):
@@ -111,7 +112,7 @@ def import_files(files, parent=None, user=None, dry_run=False):
                 raise data
             [result] = import_documents([read_bytes(name, data)], parent=parent, user=user, dry_run=dry_run)
         except DocumentError as error:
-            outcomes.append(Outcome(name, error=str(error)))
+            outcomes.append(Outcome(name, error=str(error), repeated=error.case))
         else:
             outcomes.append(Outcome(name, result=result))
     return outcomes

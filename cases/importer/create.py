@@ -60,7 +60,8 @@ def import_documents(documents, parent=None, user=None, dry_run=False):
             if existing is not None:
                 raise DocumentError(
                     f"“{result.document.name}”中的“{draft.title}”与已有案例“{existing.title}”正文相同，未导入。"
-                    f"已有案例：/admin/pages/{existing.pk}/edit/"
+                    f"已有案例：/admin/pages/{existing.pk}/edit/",
+                    case=existing,
                 )
             draft.repeats = likely_repeats(draft, body)
     if dry_run:

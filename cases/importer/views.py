@@ -92,6 +92,9 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "libraries": self.libraries}
 
@@ -108,9 +111,6 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
         except DocumentError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)
-        if all(outcome.refused for outcome in outcomes):  # nothing to review: the form again, with why
-            for outcome in outcomes:
-                form.add_error(None, outcome.error)
-            return self.form_invalid(form)
+        # the files' outcomes, refused ones with why (an upload cannot be kept in a form to retry)
         self.template_name = "importer/review.html"
         return self.render_to_response(self.get_context_data(form=form, outcomes=outcomes, parent=parent))

@@ -72,7 +72,8 @@ def _label(paragraph, start, end, previous_end=0, counted=False):
     ("6368名"农村党员), else the clause before it without its verb ("建立"关怀理事会 92个); a share
     reads as one (占全市村级党组织的 39% → 占全市村级党组织的比例)."""
     before = _CLAUSE_END.split(paragraph[max(0, start - 30, previous_end) : start])[-1]
-    label = re.sub(r"(只|仅|就|才|均|都)$", "", _LABEL_TRIM.sub("", before).strip())
+    before = re.sub(r"^[^(（]*[)）]", "", before)  # the end of a bracket the clause began inside
+    label = re.sub(r"(只|仅|就|才|均|都|全部)$", "", _LABEL_TRIM.sub("", before).strip())
     label = _MANNER.sub("", _LEADING_VERB.sub("", label))
     after = _NOUN_AFTER_END.split(paragraph[end : end + 30], maxsplit=1)[0]
     after = re.sub(r"[(（][^()（）]*$", "", after)  # a bracket the noun does not close is not its own

@@ -133,11 +133,14 @@ def test_the_admin_takes_several_files_and_lists_what_was_refused(client, editor
 
 
 @pytest.mark.django_db
-def test_when_every_file_is_refused_the_form_comes_back_with_why(client, editor, case_index):
+def test_when_every_file_is_refused_the_summary_says_why_and_links_the_case_repeated(client, editor, case_index):
     client.force_login(editor)
-    uploads = [SimpleUploadedFile("a.pptx", b"x"), SimpleUploadedFile("b.ofd", b"x")]
+    import_files([("五常.txt", seed())], parent=case_index)
+    first = imported_drafts().get()
+    uploads = [SimpleUploadedFile("a.pptx", b"x"), SimpleUploadedFile("again.txt", seed())]
     response = client.post(reverse("cases_import"), {"file": uploads, "parent": case_index.pk})
     html = response.content.decode()
-    assert response.status_code == 200 and "导入为草稿" in html
-    assert "“a.pptx”的文件类型不受支持" in html and "“b.ofd”是 OFD 版式文件" in html
-    assert not imported_drafts().exists()
+    assert response.status_code == 200 and "汇总" in html and "继续导入" in html
+    assert "“a.pptx”的文件类型不受支持" in html and "正文相同，未导入" in html
+    assert f'<a href="{reverse("wagtailadmin_pages:edit", args=[first.pk])}">打开已有案例</a>' in html
+    assert imported_drafts().count() == 1

@@ -356,3 +356,8 @@ def test_the_model_name_is_the_one_the_title_quotes_and_the_text_uses_once():
     # or the one the opening quotes and the title names unquoted
     assert model_name("湄潭县推行支部+合作社+农户模式", body) == "支部+合作社+农户"
     assert model_name("湄潭县茶产业党建", body) == ""
+
+
+def test_a_label_begun_inside_a_bracket_loses_the_brackets_end():
+    figures = key_figures(["全县126个村（社区）集体经济收入全部超过10万元，其中超过50万元的村达到42个。"])
+    assert ("集体经济收入", "10", "万元") in [(f.label, f.value, f.unit) for f in figures]
