@@ -8,12 +8,13 @@ SUBMITTING_ACTIONS = ("action-submit", "action-publish", "action-restart-workflo
 
 class CasePageForm(WagtailAdminPageForm):
     """Drafts may be unfinished; a case going to review (or live) must be complete. An imported
-    draft offers the importer's suggestions beside domain, themes and problems, for the editor
-    to accept one by one."""
+    draft offers the importer's suggestions beside domain, themes and problems (the domain's
+    chooser in its help text only), for the editor to accept one by one."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        suggestions = getattr(self.instance, "import_suggestions", None) or {}
+        # offered until the case is first published: then its classification is the editors'
+        suggestions = {} if self.instance.first_published_at else (self.instance.import_suggestions or {})
         for name in ("domain", "themes", "problems"):
             suggested = suggestions.get(name)
             field = self.fields.get(name)

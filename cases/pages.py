@@ -139,7 +139,7 @@ class CasePage(EditorialPermissionsMixin, Page):
         help_text="导入程序删除、改动和推断了什么，供编辑和审核人核对；只在后台显示，读者看不到。",
     )
     # What the importer found the text to name, as {"domain": pk, "themes": [pk …], "problems": [pk …]}:
-    # offered beside those fields until the editor ticks them (cases.forms), never applied for them.
+    # offered beside those fields until the case is first published (cases.forms), never applied.
     import_suggestions = models.JSONField("导入建议", default=dict, blank=True, editable=False)
 
     # Wagtail's index serves the admin's page search only: title and model name, segmented.

@@ -3,6 +3,7 @@ written or refused on its own, and a summary of what became of each."""
 
 import io
 import posixpath
+import time
 import zipfile
 from dataclasses import dataclass
 
@@ -24,7 +25,7 @@ class Outcome:
     name: str
     result: object = None  # create.ImportedDocument
     error: str = ""
-    repeated: object = None  # the case it repeats, when that is why it was refused
+    copy_of: object = None  # the case it repeats word for word, when that is why it was refused
 
     @property
     def refused(self):
@@ -102,17 +103,22 @@ def expanded(files):
     return documents
 
 
-def import_files(files, parent=None, user=None, dry_run=False):
+def import_files(files, parent=None, user=None, dry_run=False, seconds=None):
     """Import each of `files` ((name, bytes | DocumentError) pairs) on its own: a document is
-    written whole or not at all, and one refused leaves the others be."""
+    written whole or not at all, and one refused leaves the others be. With `seconds`, no
+    document is started after that many: those left are listed as not done."""
     outcomes = []
+    stop = time.monotonic() + seconds if seconds else None
     for name, data in expanded(files):
+        if stop and time.monotonic() > stop:
+            outcomes.append(Outcome(name, error=f"本次导入已用时 {seconds} 秒，“{name}”未处理：请单独重新上传。"))
+            continue
         try:
             if isinstance(data, DocumentError):
                 raise data
             [result] = import_documents([read_bytes(name, data)], parent=parent, user=user, dry_run=dry_run)
         except DocumentError as error:
-            outcomes.append(Outcome(name, error=str(error), repeated=error.case))
+            outcomes.append(Outcome(name, error=str(error), copy_of=error.case))
         else:
             outcomes.append(Outcome(name, result=result))
     return outcomes

@@ -1,4 +1,5 @@
-"""Cleaning: remove page noise, join broken lines, re-paragraph. It never rewrites the words.
+"""Cleaning: remove page noise, join broken lines, re-paragraph. It never rewrites a word (it
+writes ASCII punctuation in Chinese text as Chinese).
 
 Rules are matched on the folded form of a line (search.text.fold: full-width and ASCII
 punctuation alike, Traditional like Simplified), while the kept text is the source's own,
@@ -10,7 +11,16 @@ from dataclasses import dataclass, field
 
 from search.text import drop_controls, fold, strip_pinyin_notes, to_simplified
 
-from .patterns import EMOJI_ENDS, ENUMERATION, HEADING_MAX, PAGE_BREAK, TERMINAL, ends_sentence, is_heading_like
+from .patterns import (
+    AUTHOR_LABELS,
+    EMOJI_ENDS,
+    ENUMERATION,
+    HEADING_MAX,
+    PAGE_BREAK,
+    TERMINAL,
+    ends_sentence,
+    is_heading_like,
+)
 
 # --- line rules: (rule label, test on the folded, stripped line) ------------------------------
 
@@ -31,8 +41,8 @@ _COUNTER = re.compile(
 )
 _FILE_NAME = re.compile(r"\.(docx?|pdf|txt|wps|pptx?|xlsx?|html?)(_第\d+页)?$|_第\d+页$")
 _PUBLISH = re.compile(
-    r"^(发布时间|发布日期|发表时间|更新时间|时间|日期|来源|稿源|信息来源|文章来源|信息发布者|发布者|发布人|作者|撰稿人?|"
-    r"执笔人?|编辑|责任编辑|通讯员|记者|供稿人?|审核)[:：]|(?<![\u4e00-\u9fff])来源[:：]|(发布|更新|发表)(时间|日期)|^发表于[\u4e00-\u9fff]{2,8}$|"
+    rf"^(发布时间|发布日期|发表时间|更新时间|时间|日期|来源|稿源|信息来源|文章来源|{AUTHOR_LABELS}|"
+    r"编辑|责任编辑|通讯员|记者|审核)[:：]|(?<![\u4e00-\u9fff])来源[:：]|(发布|更新|发表)(时间|日期)|^发表于[\u4e00-\u9fff]{2,8}$|"
     r"^\d{4}[-/.]\d{1,2}[-/.]\d{1,2}(\s+\d{1,2}:\d{2}(:\d{2})?)?$"
 )
 _FOOTER = re.compile(
@@ -198,8 +208,9 @@ def fix_spacing(text):
     return text
 
 
-# ASCII punctuation in Chinese text (PDF text layers, pasted text): the full-width mark it
-# stands for, only between Chinese characters, so that 1,000 and 2:1 and English stay.
+# ASCII punctuation in Chinese text (PDF text layers, pasted text, pages typed with a half-width
+# keyboard): the full-width mark it stands for, only beside Chinese characters, so that 1,000
+# and 2:1 and English stay. The source's own text is kept (source_text).
 _HAN_CLASS = r"[\u3400-\u9fff“”‘’（）《》]"
 _ASCII_MARKS = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！"}
 _ASCII_MARK = re.compile(rf"(?<={_HAN_CLASS})[,;:?!](?={_HAN_CLASS}|\d|$)|(?<=\d)[,;](?={_HAN_CLASS})")
@@ -266,17 +277,29 @@ _PAGE_NUMBER = re.compile(r"^[-—–\s]*(第\s*)?\d{1,4}(\s*页)?(\s*([/／]|�
 _RUNNING_MAX = 40
 
 
+def _page_numbers(folded_lines):
+    """Line numbers of page numbers: lines of a number alone, counted only when they rise from
+    page to page (a year or a section's "01" alone on its line is not one)."""
+    found = [
+        (n, int(re.search(r"\d+", folded).group()))
+        for n, folded in enumerate(folded_lines)
+        if _PAGE_NUMBER.match(folded)
+    ]
+    values = [value for _, value in found]
+    return [n for n, _ in found] if len(found) >= 2 and values == sorted(values) else []
+
+
 def _running_lines(lines, folded_lines):
     """Line numbers of running heads and feet: a short line that recurs beside the edges of
-    more than half the pages (a page break, a page number, the document's start), once per page.
-    A title written twice at the top, or a heading atop a few pages of a collection, is not one."""
+    more than half the pages (a page break, a page number, the document's start or end), once
+    per page. A title written twice at the top, or a heading atop a few pages of a collection,
+    is not one."""
     breaks = [n for n, line in enumerate(lines) if line.page_start]
-    numbers = [n for n, folded in enumerate(folded_lines) if _PAGE_NUMBER.match(folded)]
-    marks = breaks + numbers
-    if not marks:
+    numbers = _page_numbers(folded_lines)
+    if not breaks and not numbers:
         return set()
     pages = max(len(breaks) + 1, len(numbers))
-    edges = sorted({0, *marks})
+    edges = {0, len(lines) - 1, *breaks, *numbers}
     places = {}
     for number, folded in enumerate(folded_lines):
         if len(folded) <= _RUNNING_MAX and not ends_sentence(folded) and not _PAGE_NUMBER.match(folded):
@@ -287,7 +310,7 @@ def _running_lines(lines, folded_lines):
             continue
         used = set()
         for number in found:
-            edge = next((e for e in edges if abs(e - number) <= 2 and e not in used), None)
+            edge = next((e for e in range(number - 2, number + 3) if e in edges and e not in used), None)
             if edge is None:
                 break
             used.add(edge)
@@ -519,7 +542,12 @@ def clean(text):
     if cleaned.traditional:
         cleaned.changes.append("繁体字已转换为简体（OpenCC t2s）")
     lines = _drop_noise(_lines(text, cleaned), cleaned)
-    paragraphs = [chinese_punctuation(paragraph) for paragraph in _join(lines, cleaned)]
+    paragraphs = _join(lines, cleaned)
+    punctuated = [chinese_punctuation(paragraph) for paragraph in paragraphs]
+    changed = sum(a != b for a, b in zip(paragraphs, punctuated))
+    if changed:
+        cleaned.changes.append(f"中文里的英文标点改为中文标点（{changed} 段）")
+    paragraphs = punctuated
     paragraphs = join_page_fragments(paragraphs, cleaned)
     paragraphs = split_run_on(paragraphs, cleaned)
     paragraphs = drop_datelines(paragraphs, cleaned)

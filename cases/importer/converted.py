@@ -1,48 +1,93 @@
 """PDF and old Word files: their text is extracted by another program in a child process, under
-a time and memory limit, so that a hostile or broken file costs at most that and never the
-server's worker."""
+a time, memory and output limit, with nothing of the server's environment, so that a hostile or
+broken file costs at most that and never the server's worker."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from . import DocumentError
 
 # A case report is a few pages, a bulletin of cases a few dozen; a book is not imported.
 MAX_PDF_PAGES = 200
-SECONDS = 30
+# One document's conversions together (a .doc may take two converters): with the batch's own
+# start limit (batch.py) a run stays inside the server's 60 s request timeout.
+SECONDS = 20
 MEMORY_BYTES = 1024 * 1024 * 1024
+# Text a converter may write: far more than a case (decode.MAX_CHARS), far less than a worker holds.
+MAX_OUTPUT_BYTES = 16 * 1024 * 1024
 # A page with fewer characters than this and an image on it is a scanned page.
 _SCANNED_PAGE_CHARS = 10
 _PDF_WORKER = Path(__file__).with_name("pdf_worker.py")
+# What the converters need of an environment: no secrets of the server's.
+_ENVIRONMENT = {"PATH": os.defpath, "LANG": "C.UTF-8", "HOME": tempfile.gettempdir()}
 
 
-def _run(name, command, data=None):
-    """stdout of `command` run with the limits; DocumentError if it overruns or fails."""
-    # prlimit (util-linux) rather than a preexec_fn, which is unsafe in a threaded server.
-    limited = ["prlimit", f"--as={MEMORY_BYTES}", f"--cpu={SECONDS}", "--", *command]
+class _Overrun(Exception):
+    """A converter stopped by its time, memory or output limit."""
+
+
+def _run(name, command, folder, data=None, deadline=None):
+    """(exit status, output) of `command` run under the limits, reading `data` as its input;
+    _Overrun past the time or output limit, DocumentError if it cannot run."""
+    seconds = max(1, round((deadline or time.monotonic() + SECONDS) - time.monotonic()))
+    # prlimit (util-linux) rather than a preexec_fn, which is unsafe in a threaded server; the
+    # output goes to a file, whose size --fsize bounds (a pipe's it cannot).
+    limited = [
+        "prlimit",
+        f"--as={MEMORY_BYTES}",
+        f"--cpu={seconds}",
+        f"--fsize={MAX_OUTPUT_BYTES}",
+        "--",
+        *command,
+    ]
+    source = Path(folder) / "input"
+    source.write_bytes(data or b"")
+    output = Path(folder) / "output"
     try:
-        finished = subprocess.run(limited, input=data, capture_output=True, timeout=SECONDS, check=False)
+        with source.open("rb") as stdin, output.open("wb") as stdout:
+            finished = subprocess.run(
+                limited, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, env=_ENVIRONMENT, timeout=seconds
+            )
     except subprocess.TimeoutExpired as error:
-        raise DocumentError(f"“{name}”读取超过 {SECONDS} 秒仍未完成（文件可能已损坏），已放弃。") from error
+        raise _Overrun from error
     except OSError as error:
-        raise DocumentError(f"“{name}”无法读取：服务器上的转换程序不可用（{error.strerror}）。") from error
-    return finished
+        raise DocumentError(f"“{name}”无法读取：服务器上缺少读取这类文件的程序，请联系管理员。") from error
+    if finished.returncode < 0 or output.stat().st_size >= MAX_OUTPUT_BYTES:
+        raise _Overrun  # killed by a signal: the CPU, memory or file size limit
+    return finished.returncode, output.read_bytes()
+
+
+def _overrun(name):
+    return DocumentError(
+        f"“{name}”读取时超出了时间或内存限制（{SECONDS} 秒、{MEMORY_BYTES // 1024 // 1024} MB），已放弃："
+        "文件可能已损坏或过于复杂，请另存为 .docx 或文本后再导入。"
+    )
 
 
 def pdf_pages(name, data):
     """(texts of the pages that have text, numbers of the pages that are scans)."""
-    finished = _run(name, [sys.executable, "-I", str(_PDF_WORKER), str(MAX_PDF_PAGES)], data)
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            status, output = _run(name, [sys.executable, "-I", str(_PDF_WORKER), str(MAX_PDF_PAGES)], folder, data)
+        except _Overrun as error:
+            raise _overrun(name) from error
     try:
-        answer = json.loads(finished.stdout)
+        answer = json.loads(output) if status == 0 else {"error": "damaged"}
     except ValueError:
         answer = {"error": "damaged"}
     error = answer.get("error")
+    if error == "overrun":
+        raise _overrun(name)
     if error == "encrypted":
         raise DocumentError(f"“{name}”是加密的 PDF，需要密码才能打开：请另存为未加密的 PDF 后再导入。")
+    if error == "unknown_encryption":
+        raise DocumentError(f"“{name}”使用了无法读取的加密方式：请另存为未加密的 PDF 后再导入。")
     if error == "too_many_pages":
         raise DocumentError(
             f"“{name}”有 {answer['pages']} 页，超过 {MAX_PDF_PAGES} 页：请只导入案例所在的页（可另存为新的 PDF）。"
@@ -66,26 +111,28 @@ def pdf_pages(name, data):
 
 def old_word_text(name, data):
     """The text of a Word 97–2003 (.doc) or old WPS (.wps) file, by Debian's antiword, else
-    catdoc: antiword gives the fuller text but refuses some files WPS Office writes."""
+    catdoc: antiword gives the fuller text but refuses some files WPS Office writes. Both share
+    one time limit."""
     antiword, catdoc = shutil.which("antiword"), shutil.which("catdoc")
     if antiword is None and catdoc is None:
         raise DocumentError(
             f"“{name}”是旧版 Word/WPS 文件，服务器未安装读取它的 antiword 或 catdoc：请在 Word 或 WPS 中"
             "另存为 .docx 后再导入（管理员可运行 make install 安装）。"
         )
+    deadline = time.monotonic() + SECONDS
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "document.doc"
-        # antiword takes a path, and only files of whole 512-byte sectors (WPS writes others).
-        path.write_bytes(data + b"\0" * (-len(data) % 512))
-        commands = []
-        if antiword:
-            commands.append([antiword, "-w", "0", "-m", "UTF-8.txt", str(path)])
-        if catdoc:
-            commands.append([catdoc, "-d", "utf-8", "-w", str(path)])
+        path = str(Path(folder) / "document.doc")
+        # antiword takes a path, and only files of whole 512-byte sectors (WPS writes others)
+        Path(path).write_bytes(data + b"\0" * (-len(data) % 512))
+        commands = [[antiword, "-w", "0", "-m", "UTF-8.txt", path]] if antiword else []
+        commands += [[catdoc, "-d", "utf-8", "-w", path]] if catdoc else []
         for command in commands:
-            finished = _run(name, command)
-            text = finished.stdout.decode("utf-8", errors="replace")
-            if finished.returncode == 0 and text.strip():
+            try:
+                status, output = _run(name, command, folder, deadline=deadline)
+            except _Overrun as error:
+                raise _overrun(name) from error
+            text = output.decode("utf-8", errors="replace")
+            if status == 0 and text.strip():
                 return text
     raise DocumentError(
         f"“{name}”无法作为旧版 Word/WPS 文档读取（文件已损坏、已加密或格式不同）：请在 Word 或 WPS 中"

@@ -97,13 +97,18 @@ def file_kind(name, data=b""):
         raise DocumentError(
             f"“{name}”是 OFD 版式文件，暂不支持直接读取：请用 OFD 阅读器（如数科阅读器）导出为 PDF 或文字后再导入。"
         )
-    if b"%PDF-" in data[:1024]:  # readers allow bytes before the header
-        return "pdf"
     if data.startswith(_OLE):
         return "doc"
     if data.startswith(_ZIP) and kind in ("doc", "docx"):
         return "docx"
+    if b"%PDF-" in data[:1024]:  # readers allow bytes before the header
+        return "pdf"
     if kind == "doc":
+        head = data[:1024].lstrip().lower()
+        if head.startswith(b"{\\rtf"):
+            raise DocumentError(f"“{name}”实际是 RTF 格式：请在 Word 或 WPS 中另存为 .docx 后再导入。")
+        if b"<html" in head or head.startswith(b"<!doctype html"):
+            return "html"  # Word's "save as web page" named .doc: read as the web page it is
         raise DocumentError(f"“{name}”不是有效的 Word 97–2003 或 WPS 文件：请在 Word 或 WPS 中另存为 .docx 后再导入。")
     return kind
 
@@ -188,6 +193,11 @@ def _checked(document):
         raise DocumentError(f"“{document.name}”中没有可识别的中文正文。")
     sample = to_simplified("".join(han[:_SAMPLE]))
     if sum(map(_common, sample)) < _COMMON_SHARE * len(sample):
+        if document.kind == "pdf":
+            raise DocumentError(
+                f"“{document.name}”的文字层取出来是乱码（PDF 的字体没有文字对照表）：请用 OCR 识别，"
+                "或从原始的 Word 文件导入。"
+            )
         raise DocumentError(f"“{document.name}”的文字像是乱码（编码识别错误或不是中文文档），无法导入。")
     return document
 

@@ -34,3 +34,7 @@ EMOJI_ENDS = re.compile(
     r"^[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\s]+|"
     r"[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D\s]+$"
 )
+
+# The labels of a byline's author (作者：王明), for the cleaner that removes the line and the
+# metadata that reads it.
+AUTHOR_LABELS = "作者|信息发布者|发布者|发布人|撰稿人?|执笔人?|供稿人?|编写人?"

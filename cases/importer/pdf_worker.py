@@ -2,8 +2,8 @@
 
 A PDF is a program of sorts: a hostile one can make a parser loop or allocate without end, so
 the importer runs this script under a time and memory limit (see converted.py) and reads its
-JSON answer: {"pages": [{"text": …, "images": n}, …]} or {"error": "encrypted" | "damaged" |
-"too_many_pages", "pages": n}. It imports nothing of the project or Django.
+JSON answer: {"pages": [{"text": …, "images": n}, …]} or {"error": "encrypted" |
+"unknown_encryption" | "damaged" | "overrun" | "too_many_pages", "pages": n}. It imports nothing of the project or Django.
 """
 
 import io
@@ -21,8 +21,10 @@ def pages_of(data, max_pages):
         try:
             if not reader.decrypt(""):
                 return {"error": "encrypted"}
-        except (DependencyError, NotImplementedError, FileNotDecryptedError):
+        except FileNotDecryptedError:
             return {"error": "encrypted"}
+        except (DependencyError, NotImplementedError):
+            return {"error": "unknown_encryption"}
     count = len(reader.pages)
     if count > max_pages:
         return {"error": "too_many_pages", "pages": count}
@@ -44,9 +46,12 @@ def main():
         answer = pages_of(data, max_pages)
     except FileNotDecryptedError:
         answer = {"error": "encrypted"}
+    except MemoryError:
+        answer = {"error": "overrun"}
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError, RecursionError, OSError):
         answer = {"error": "damaged"}
-    json.dump(answer, sys.stdout, ensure_ascii=False)
+    # ASCII escapes: a lone surrogate a broken font map gives is escaped, not an encoding error
+    json.dump(answer, sys.stdout)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 review the drafts and what was refused."""
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -11,6 +12,10 @@ from . import DocumentError
 from .batch import MAX_DOCUMENTS, Outcome, import_files
 from .create import import_documents
 from .decode import MAX_BYTES, MAX_SIZE_TEXT, read_paste, too_big
+
+# No document is started after this many seconds of a run: with each document's own conversion
+# limit (converted.SECONDS) a run ends inside the server's 60 s request timeout.
+RUN_SECONDS = 25
 
 
 def libraries_for(user):
@@ -31,6 +36,8 @@ class MultipleFileField(forms.FileField):
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("widget", MultipleFileInput())
+        # an empty file is refused on its own (read_bytes), not with the whole run
+        kwargs.setdefault("allow_empty_file", True)
         super().__init__(*args, **kwargs)
 
     def clean(self, data, initial=None):
@@ -46,7 +53,7 @@ class ImportForm(forms.Form):
         required=False,
         help_text=(
             f".txt、.html/.htm、.docx、.doc、.wps、.pdf，或它们的 .zip 压缩包；可一次选多个文件，最多 {MAX_DOCUMENTS} 个，"
-            f"每个不超过 {MAX_SIZE_TEXT}。编码自动识别（UTF-8、GBK、Big5）。PDF 须有文字层（扫描件请先做 OCR 文字识别）。"
+            f"每个不超过 {MAX_SIZE_TEXT}，合计不超过 {settings.CASE_IMPORT_MAX_BATCH_SIZE // settings.MEGABYTE} MB。编码自动识别（UTF-8、GBK、Big5）。PDF 须有文字层（扫描件请先做 OCR 文字识别）。"
             "每个文件单独导入：一个文件出错，不影响其他文件。"
         ),
     )
@@ -68,6 +75,10 @@ class ImportForm(forms.Form):
         uploads, text = data.get("file") or [], (data.get("text") or "").strip()
         if bool(uploads) == bool(text):
             raise forms.ValidationError("请上传文件，或粘贴文字（二者选一）。")
+        if sum(upload.size for upload in uploads) > settings.CASE_IMPORT_MAX_BATCH_SIZE:
+            raise forms.ValidationError(
+                f"一次上传的文件合计不能超过 {settings.CASE_IMPORT_MAX_BATCH_SIZE // settings.MEGABYTE} MB，请分批导入。"
+            )
         if text:
             try:
                 data["document"] = read_paste(text)
@@ -107,7 +118,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
                 [result] = import_documents([document], parent=parent, user=user)
                 outcomes = [Outcome(document.name, result=result)]
             else:
-                outcomes = import_files(form.cleaned_data["files"], parent=parent, user=user)
+                outcomes = import_files(form.cleaned_data["files"], parent=parent, user=user, seconds=RUN_SECONDS)
         except DocumentError as error:
             form.add_error(None, str(error))
             return self.form_invalid(form)

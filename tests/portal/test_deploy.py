@@ -13,6 +13,7 @@ UPLOAD_LIMITS = {
     "documents": settings.WAGTAILDOCS_MAX_UPLOAD_SIZE,
     "images": settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE,
     "imports": settings.CASE_IMPORT_MAX_UPLOAD_SIZE,
+    "import batches": settings.CASE_IMPORT_MAX_BATCH_SIZE,
 }
 
 
@@ -31,6 +32,7 @@ def test_nginxs_page_for_too_large_uploads_states_the_apps_limits():
     assert f"文档最大 {megabytes(UPLOAD_LIMITS['documents'])} MB" in page
     assert megabytes(UPLOAD_LIMITS["images"]) == megabytes(UPLOAD_LIMITS["imports"])
     assert f"图片和导入的案例文件最大 {megabytes(UPLOAD_LIMITS['images'])} MB" in page
+    assert f"一次导入的多个文件合计最大 {megabytes(UPLOAD_LIMITS['import batches'])} MB" in page
 
 
 def test_nginx_serves_only_images_from_media_and_its_own_error_pages():

@@ -44,9 +44,9 @@ _BOUND_AFTER = re.compile(r"^(以上|以下|以内)的")
 # Full-width digits read as digits, one character for one: positions stay those of the text.
 _HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.%")
 _CLAUSE_END = re.compile(r"[,，;；。:：、(（“”]")
-_LABEL_TRIM = re.compile(
-    r"^(的|已|共|又|先后|累计|目前|全县|全市|全省|其中)+|(达到|达|为|有|共|约|近|计|超过|突破|共有)+$"
-)
+# The scope and time words before what a figure counts (目前全县已…), and the verbs after it (…达到).
+_SCOPE = "的|已|共|又|先后|累计|目前|全县|全市|全省|全镇|其中|今年|去年|各类|共计"
+_LABEL_TRIM = re.compile(rf"^({_SCOPE})+|(达到|达|为|有|共|约|近|计|超过|突破|共有)+$")
 MAX_FIGURES = 50
 # Numbers looked at for them: a real case has a few hundred at most.
 MAX_NUMBERS = 2000
@@ -61,7 +61,7 @@ _NOUN_AFTER_END = re.compile(
 _MANNER = re.compile(r"^.*?(方式|形式|途径|办法)(?=[\u4e00-\u9fff]{2})")
 # A verb or a scope before the noun a figure counts (已建立各类农民专业合作社751个): not part of it.
 _LEADING_VERB = re.compile(
-    r"^(?:已|共|先后|累计|目前|全县|全市|全省|全镇|其中|今年|去年|各类|共计)*"
+    rf"^(?:{_SCOPE})*"
     r"(?:建立|建起|建成|组建|成立|吸纳|发展|新上|组织引导|引导|拥有|有(?!.*的$))(?:了|起)?(?:各类)?(?=[\u4e00-\u9fff]{2})"
 )
 _PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,6}(省|市|县|区|镇|乡|村)$")
@@ -118,10 +118,10 @@ def _is_row(paragraph):
 
 
 def table_figures(rows):
-    """Key-figure candidates of a table: a row's name (and its column's, unless the column is a
-    year) is the label, a unit in brackets after either is the unit (嘎查村（个） | 2021年 → 172 个)."""
+    """Key-figure candidates of a table, one by one: a row's name (and its column's, unless the
+    column is a year) is the label, a unit in brackets after either is the unit (嘎查村（个） |
+    2021年 → 172 个)."""
     header, *body = [[cell.strip() for cell in row.split("\t")] for row in rows]
-    figures = []
     for cells in body:
         for column, cell in enumerate(cells[1 : len(header)], start=1):
             number = _CELL_NUMBER.match(cell.translate(_HALF_WIDTH))
@@ -131,15 +131,12 @@ def table_figures(rows):
             name = cells[0] if year else cells[0] + _UNIT_IN_BRACKETS.sub("", header[column])
             unit = _UNIT_IN_BRACKETS.search(cells[0]) or _UNIT_IN_BRACKETS.search(header[column])
             value, approx, multiplier, written_unit = number.groups()
-            figures.append(
-                Figure(
-                    _UNIT_IN_BRACKETS.sub("", name)[:100],
-                    value + approx,
-                    multiplier + (written_unit or (unit.group(1) if unit else "")),
-                    int(year.group(1)) if year else None,
-                )
+            yield Figure(
+                _UNIT_IN_BRACKETS.sub("", name)[:100],
+                value + approx,
+                multiplier + (written_unit or (unit.group(1) if unit else "")),
+                int(year.group(1)) if year else None,
             )
-    return figures
 
 
 def key_figures(paragraphs):
@@ -152,10 +149,12 @@ def key_figures(paragraphs):
                 continue  # a row of a table read at its first row
             rows = list(itertools.takewhile(_is_row, paragraphs[at:]))
             if len(rows) >= 2:  # a row alone is a line of text
-                for figure in table_figures(rows):
+                for figure in table_figures(rows[:MAX_NUMBERS]):
                     if (figure.label, figure.value, figure.unit) not in seen:
                         seen.add((figure.label, figure.value, figure.unit))
                         figures.append(figure)
+                        if len(figures) == MAX_FIGURES:
+                            return figures
                 continue
         paragraph = written.translate(_HALF_WIDTH)
         previous_end, label = 0, ""

@@ -6,6 +6,7 @@ from collections import Counter
 from search.text import fold, segmenter
 
 from ..clean import ISSUER
+from ..patterns import AUTHOR_LABELS
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\s*起|以来)")
 _START = re.compile(
@@ -51,7 +52,7 @@ def metadata(cleaned):
         line = fold(line)  # full-width digits
         # "执笔：遵义市委组织部 刘洋": the person, after the body they write for
         if m := re.search(
-            r"(?:作者|信息发布者|发布者|发布人|撰稿人?|执笔人?|供稿人?|编写人?)[:：]\s*(?:记者|通讯员)?\s*"
+            rf"(?:{AUTHOR_LABELS})[:：]\s*(?:记者|通讯员)?\s*"
             r"(?:\S+(?:委|部|局|办|中心)\s+)?"
             r"([\u4e00-\u9fff](?:\s{0,2}[\u4e00-\u9fff]){1,3}(?!\s{0,2}[\u4e00-\u9fff]*[:：])(?![\u4e00-\u9fff])|[^\s|,，)）]+)",
             line,

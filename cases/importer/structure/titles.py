@@ -32,7 +32,7 @@ def _title_like(line):
     return 0 < len(line) <= 40 and not ends_sentence(line) and not ENUMERATION.match(line)
 
 
-def split_title(paragraphs, hint, file_title, cleaned):
+def split_title(paragraphs, hint, named_in_file, cleaned):
     """(title, the rest): a markup title, a leading short line or "——subtitle", else the file name
     (cut from the start of the text when the text repeats it). Title lines above a main title
     and its subtitle (a site's name for the document) are recorded in `cleaned` as removed."""
@@ -56,7 +56,7 @@ def split_title(paragraphs, hint, file_title, cleaned):
             return title_text(paragraph), rest[:number] + rest[number + 1 :]
     if rest and _title_like(rest[0]):
         return title_text(rest[0]), rest[1:]
-    title = hint or file_title
+    title = hint or named_in_file
     if title and rest and rest[0].startswith(title):
         rest[0] = rest[0][len(title) :]
     return title_text(title), [p for p in rest if p]

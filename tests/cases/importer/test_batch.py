@@ -4,6 +4,7 @@ with a summary of what became of each; the command exits 1 if any was refused.""
 import io
 import zipfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -19,6 +20,7 @@ from cases.models import CasePage
 
 DOCUMENTS = Path(__file__).parent / "documents"
 SEED_000 = "000_ca0f3fd031b617fc.txt"
+SEED_004 = "004_4d9ba10b11190ad5.txt"
 
 
 def seed(name=SEED_000):
@@ -144,3 +146,29 @@ def test_when_every_file_is_refused_the_summary_says_why_and_links_the_case_repe
     assert "“a.pptx”的文件类型不受支持" in html and "正文相同，未导入" in html
     assert f'<a href="{reverse("wagtailadmin_pages:edit", args=[first.pk])}">打开已有案例</a>' in html
     assert imported_drafts().count() == 1
+
+
+@pytest.mark.django_db
+def test_an_empty_file_is_refused_alone(client, editor, case_index):
+    client.force_login(editor)
+    uploads = [SimpleUploadedFile("空.txt", b""), SimpleUploadedFile("五常.txt", seed())]
+    html = client.post(reverse("cases_import"), {"file": uploads, "parent": case_index.pk}).content.decode()
+    assert "“空.txt”是空文件" in html and imported_drafts().count() == 1
+
+
+@pytest.mark.django_db
+def test_files_over_the_runs_size_are_refused_before_anything_is_read(client, editor, case_index, settings):
+    settings.CASE_IMPORT_MAX_BATCH_SIZE = len(seed()) + 10
+    client.force_login(editor)
+    uploads = [SimpleUploadedFile("a.txt", seed()), SimpleUploadedFile("b.txt", b"x" * 20)]
+    html = client.post(reverse("cases_import"), {"file": uploads, "parent": case_index.pk}).content.decode()
+    assert "一次上传的文件合计不能超过" in html and not imported_drafts().exists()
+
+
+@pytest.mark.django_db
+def test_a_run_out_of_time_lists_the_documents_it_did_not_start(case_index, monkeypatch):
+    clock = iter([0, 0, 100, 100])  # the start, then one document in, then past the limit
+    monkeypatch.setattr(batch, "time", SimpleNamespace(monotonic=lambda: next(clock)))
+    outcomes = import_files([("a.txt", seed()), ("b.txt", seed(SEED_004))], parent=case_index, seconds=25)
+    assert [outcome.status for outcome in outcomes] == ["已创建，可能重复", "未导入"]
+    assert "本次导入已用时 25 秒，“b.txt”未处理：请单独重新上传。" == outcomes[1].error

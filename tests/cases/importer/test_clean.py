@@ -91,7 +91,12 @@ def test_text_that_looks_like_noise_is_kept():
         "推广农村党建“两会两评”模式",
         "二、主要做法",
     ]
-    assert clean("\n".join(kept)).paragraphs == list(map(chinese_punctuation, kept))
+    assert clean("\n".join(kept)).paragraphs == [
+        "建立精神文明协会260个，会员达73458人。",
+        "在实践中我们得到如下启示：加强和创新农村社会管理。",
+        "推广农村党建“两会两评”模式",
+        "二、主要做法",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -261,6 +266,7 @@ def test_a_block_inside_hard_wrapped_text_takes_no_wrapped_line():
 # --- text out of a PDF ---------------------------------------------------------------------------
 
 C = "联合党组织的书记由城区党支部书记担任，被联合的弱村党支部书记任副书记。"
+D = "每月召开一次联席会议，总结交流情况，研究解决问题，推动健康发展。"
 
 
 def test_running_heads_and_page_numbers_go_on_every_page():
@@ -276,9 +282,16 @@ def test_running_heads_and_page_numbers_go_on_every_page():
 
 def test_a_running_foot_after_the_text_goes_at_page_breaks():
     # a PDF's text layer: the head printed at each page's end, pages apart by a form feed
-    cleaned = clean(f"{A}\n党建工作交流材料\n\f{B}\n党建工作交流材料")
-    assert cleaned.paragraphs == [A, B]
-    assert cleaned.removed_by("页眉页脚") == ["党建工作交流材料"] * 2
+    pages = [f"{A}\n{B}\n{C}\n{D}\n党建工作交流材料" for _ in range(3)]
+    cleaned = clean("\n\f".join(pages))
+    assert cleaned.removed_by("页眉页脚") == ["党建工作交流材料"] * 3  # the last page's too
+    assert "党建工作交流材料" not in cleaned.paragraphs
+
+
+def test_a_year_or_a_section_number_alone_is_no_page_number():
+    # numbers that do not rise page by page: no page edges, so no running lines either
+    text = f"01\n主要做法\n{A}\n2023\n主要做法\n{B}\n01\n主要做法\n{C}"
+    assert clean(text).paragraphs.count("主要做法") == 3
 
 
 def test_a_heading_atop_a_few_pages_stays():

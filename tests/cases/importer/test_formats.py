@@ -105,7 +105,7 @@ def test_a_reader_that_overruns_its_time_is_stopped(monkeypatch, tmp_path):
     stuck.write_text("import time\ntime.sleep(30)\n")
     monkeypatch.setattr(converted, "_PDF_WORKER", stuck)
     monkeypatch.setattr(converted, "SECONDS", 1)
-    with pytest.raises(DocumentError, match="超过 1 秒仍未完成"):
+    with pytest.raises(DocumentError, match="超出了时间或内存限制（1 秒"):
         read_bytes("slow.pdf", PRINTED.read_bytes())
 
 
@@ -158,7 +158,24 @@ def test_without_a_converter_an_old_word_file_is_refused_with_what_to_do(monkeyp
 def test_a_reader_that_grabs_too_much_memory_is_stopped(monkeypatch, tmp_path):
     greedy = tmp_path / "greedy.py"
     answer = '{"pages": [{"text": "' + "党建" * 20 + '", "images": 0}]}'
-    greedy.write_text(f"block = bytearray(2 * 1024 ** 3)\nprint('{answer}')\n")
+    # as pdf_worker answers a MemoryError; without the limit the block is had and pages answered
+    greedy.write_text(
+        f"try:\n    block = bytearray(2 * 1024 ** 3)\n    print('{answer}')\n"
+        'except MemoryError:\n    print(\'{"error": "overrun"}\')\n'
+    )
     monkeypatch.setattr(converted, "_PDF_WORKER", greedy)
-    with pytest.raises(DocumentError, match="不是有效的 PDF 文件"):
+    with pytest.raises(DocumentError, match="超出了时间或内存限制"):
         read_bytes("greedy.pdf", PRINTED.read_bytes())
+
+
+def test_a_pdf_locked_against_editing_with_aes_is_read():
+    editing = pypdf.PdfWriter(clone_from=pypdf.PdfReader(PRINTED))
+    editing.encrypt(user_password="", owner_password="owner", algorithm="AES-256")
+    assert RUNNING_HEAD in read_bytes("aes.pdf", pdf_bytes(editing)).text
+
+
+def test_a_doc_that_is_a_web_page_or_rtf_is_read_or_refused_as_what_it_is():
+    page = "<html><body><h1>兴山两会两评</h1><p>" + "兴山县委积极应对农村党建出现的新情况。" * 3 + "</p></body></html>"
+    assert read_bytes("网页.doc", page.encode()).kind == "html"
+    with pytest.raises(DocumentError, match="实际是 RTF 格式"):
+        read_bytes("旧.doc", r"{\rtf1\ansi 党建}".encode())

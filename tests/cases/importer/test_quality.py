@@ -54,20 +54,15 @@ def noise_in(draft):
     )
 
 
-def same_words(text):
-    """Text with its punctuation folded: the importer writes the source's ASCII marks in Chinese
-    text as full-width ones, the fixtures keep the source's."""
-    return fold(text)
-
-
 def assert_like_fixture(draft, slug):
     data = fixture(slug)
-    assert same_words(draft.source_title) == same_words(data["source"]["title"])
-    assert same_words(draft.title) == same_words(data["title"])
+    # folded: the importer writes the source's ASCII marks in Chinese text as Chinese ones
+    assert fold(draft.source_title) == fold(data["source"]["title"])
+    assert fold(draft.title) == fold(data["title"])
     assert draft.region is not None
     assert draft.region.province.name == data["region"].split("/")[0]
     assert draft.region.full_name == data["region"].replace("/", "")
-    assert [same_words(section.heading) for section in draft.sections] == list(map(same_words, headings(data)))
+    assert [fold(section.heading) for section in draft.sections] == list(map(fold, headings(data)))
     assert figure_recall(draft, data) >= 0.9
     assert noise_in(draft) == []
 
@@ -99,7 +94,7 @@ def test_figure_labels_read_like_the_fixtures(capsys):
                 labels = [fold(f.label) for f in draft.figures if number in NUMBER.findall(f.value)]
                 want = fold(figure["label"])
                 wanted += 1
-                if any(label == want or (label and (label in want or want in label)) for label in labels):
+                if any(label == want or (len(label) >= 2 and (label in want or want in label)) for label in labels):
                     agreeing += 1
                 else:
                     misses.append(f"  {figure['label']} {figure['value']}: {labels[:3]}")
