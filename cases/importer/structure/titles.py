@@ -145,6 +145,12 @@ def _title_place(source_title, region, places, text):
     return _area_name(region, text) or region.name, source_title
 
 
+# An account's genre at the end of a title without a quoted name ("…党建引领兰花产业发展纪实"):
+# the case is what it gives an account of, when that says enough by itself ("组织工作纪实" does not).
+_ACCOUNT = re.compile(r"(?:工作)?(?:纪实|综述)$")
+_ACCOUNT_KEPT = 6
+
+
 def case_title(source_title, region, places, model, text, opening=""):
     """The case's name, where + what, in the words of the source and the region taxonomy: the
     place, then the quoted name the title reports on with its kind ("五常市" + "农村党建“1+3模式”"),
@@ -165,6 +171,8 @@ def case_title(source_title, region, places, model, text, opening=""):
         else:
             kind = _TITLE_KIND.match(core[quoted.end() :])
             core = _TITLE_VERB.sub("", core[: quoted.start()]) + quoted.group(0) + (kind.group(0) if kind else "")
+    elif (account := _ACCOUNT.search(core)) and len(core) - len(account.group(0)) >= _ACCOUNT_KEPT:
+        core = core[: account.start()]  # "…兰花产业发展纪实": the case is what the account is of
     if named_elsewhere and not places.names(core, region):
         place = region.name  # the cut left the place out: "“余村经验”+…：安吉县以……"
     return title_text(place + core) or source_title

@@ -36,6 +36,8 @@ def regions(db):
         # a title without a place gets the detected one; without a quoted name it is kept whole
         ("推行“一村一品”党建工作法", "翁源县", "一村一品", "翁源县“一村一品”党建工作法"),
         ("积极探索农村社区党建工作新模式", "商南县", "", "商南县积极探索农村社区党建工作新模式"),
+        # an account's genre goes when what it is an account of says enough by itself
+        ("江尾镇党建引领兰花产业发展纪实", "翁源县", "", "翁源县江尾镇党建引领兰花产业发展"),
         # a title naming its place elsewhere is not given it twice
         ("关于五常市农村党建工作的调查", "五常市", "", "关于五常市农村党建工作的调查"),
         # no place detected: the source's title as it is

@@ -117,7 +117,7 @@ EXPECTED = {  # name → each draft's (title, region, [(section kind, heading)])
         )
     ],
     "10_wengyuan_feature.txt": [
-        ("翁源县江尾镇党建引领兰花产业发展纪实", "广东省韶关市翁源县", [("背景", "基本情况"), ("做法", "主要做法")])
+        ("翁源县江尾镇党建引领兰花产业发展", "广东省韶关市翁源县", [("背景", "基本情况"), ("做法", "主要做法")])
     ],
     "11_wechat_guangshan.html": [
         (
