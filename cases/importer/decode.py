@@ -101,7 +101,8 @@ def file_kind(name, data=b""):
         return "doc"
     if data.startswith(_ZIP) and kind in ("doc", "docx"):
         return "docx"
-    if b"%PDF-" in data[:1024]:  # readers allow bytes before the header
+    # a PDF whatever its name; one named .pdf may have bytes before its header, as readers allow
+    if data.startswith(b"%PDF-") or (kind == "pdf" and b"%PDF-" in data[:1024]):
         return "pdf"
     if kind == "doc":
         head = data[:1024].lstrip().lower()
