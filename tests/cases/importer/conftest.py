@@ -4,8 +4,11 @@ import io
 import re
 
 import opencc
+import pytest
 import yaml
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from docx import Document as WordDocument
 
 from search.text import strip_pinyin_notes
@@ -117,3 +120,11 @@ def as_docx(text):
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+@pytest.fixture
+def editor(db):
+    """A user of the editors' group (编辑), who may import cases."""
+    user = get_user_model().objects.create_user("bianji-import", password="x")
+    user.groups.add(Group.objects.get(name="编辑"))
+    return user

@@ -8,8 +8,6 @@ from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -110,13 +108,6 @@ def test_the_command_prints_a_summary_and_exits_1_when_one_was_refused(tmp_path,
     assert "== 汇总：2 个文件，已导入 1 个（其中可能重复 1 个），未导入 1 个" in out
     assert "  图片.png\t未导入\t“图片.png”的文件类型不受支持" in out
     assert imported_drafts().count() == 1
-
-
-@pytest.fixture
-def editor(db):
-    user = get_user_model().objects.create_user("bianji-batch", password="x")
-    user.groups.add(Group.objects.get(name="编辑"))
-    return user
 
 
 @pytest.mark.django_db

@@ -5,7 +5,6 @@ import re
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -130,13 +129,6 @@ def test_the_command_refuses_bad_input_with_a_nonzero_exit_and_imports_the_rest(
 def test_the_command_names_an_unknown_parent():
     with pytest.raises(CommandError, match="没有网址名为“nowhere”的案例库"):
         call_command("import_case", str(seed_path(SEED_000)), "--parent", "nowhere")
-
-
-@pytest.fixture
-def editor(db):
-    user = get_user_model().objects.create_user("bianji-test", password="x")
-    user.groups.add(Group.objects.get(name="编辑"))
-    return user
 
 
 @pytest.mark.django_db
