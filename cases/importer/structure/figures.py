@@ -141,27 +141,33 @@ def table_figures(rows):
 
 def key_figures(paragraphs):
     """Key-figure candidates: a number, its unit and what it counts, the value as written ("300余",
-    "5亿多", "1.29" 万名), and a table's cells; at most MAX_FIGURES, in the order of the text."""
-    figures, seen, numbers = [], set(), 0
+    "5亿多", "1.29" 万名), and a table's cells; each once, at most MAX_FIGURES, in the order of the text."""
+    figures, seen = [], set()
+    for figure in _candidates(paragraphs):
+        if (figure.label, figure.value, figure.unit) not in seen:
+            seen.add((figure.label, figure.value, figure.unit))
+            figures.append(figure)
+            if len(figures) == MAX_FIGURES:
+                break
+    return figures
+
+
+def _candidates(paragraphs):
+    numbers = 0
     for at, written in enumerate(paragraphs):
         if _is_row(written):
             if at and _is_row(paragraphs[at - 1]):
                 continue  # a row of a table read at its first row
             rows = list(itertools.takewhile(_is_row, paragraphs[at:]))
             if len(rows) >= 2:  # a row alone is a line of text
-                for figure in table_figures(rows[:MAX_NUMBERS]):
-                    if (figure.label, figure.value, figure.unit) not in seen:
-                        seen.add((figure.label, figure.value, figure.unit))
-                        figures.append(figure)
-                        if len(figures) == MAX_FIGURES:
-                            return figures
+                yield from table_figures(rows[:MAX_NUMBERS])
                 continue
         paragraph = written.translate(_HALF_WIDTH)
         previous_end, label = 0, ""
         for match in FIGURE.finditer(paragraph):
             numbers += 1
             if numbers > MAX_NUMBERS:
-                return figures
+                return
             # the value as written, full-width digits and all
             number, _, approx, multiplier, approx_after, unit = (
                 written[match.start(group) : match.end(group)] for group in range(1, 7)
@@ -179,10 +185,4 @@ def key_figures(paragraphs):
             # the year of the sentence, looked for nearby only: a paragraph may be very long
             window = paragraph[max(0, match.start() - 200) : match.start()]
             years = YEAR.findall(window[max(window.rfind(stop) for stop in "。；;") + 1 :])
-            key = (label, value, unit)
-            if key not in seen:
-                seen.add(key)
-                figures.append(Figure(label, value, unit.replace("％", "%"), int(years[-1]) if years else None))
-                if len(figures) == MAX_FIGURES:
-                    return figures
-    return figures
+            yield Figure(label, value, unit.replace("％", "%"), int(years[-1]) if years else None)
