@@ -13,6 +13,8 @@ from .pipeline import fold, query_words, segmenter
 # Letters standing alone (not part of 5g, o2o, g20): what pinyin may spell.
 _LETTER_RUN = re.compile(r"(?<![a-z0-9])[a-z]+(?:\s+[a-z]+)*(?![a-z0-9])")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
+# Part-of-speech tags (jieba's) of the words a query can do without.
+FUNCTION_TAGS = frozenset({"r", "d", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
 MAX_FILLER_TOKENS = 4  # a filler the segmenter cuts in pieces (有/没有) is found up to this many
 
 
@@ -38,7 +40,7 @@ def understand(text, *, as_typed=False, keep=()):
     for mention in mentions:
         for start, end in mention.covered:
             rest[start:end] = " " * (end - start)
-    words, dropped = _without_fillers(query_words("".join(rest)))
+    words, dropped = _content_words("".join(rest))
     if not words and not mentions:
         words, dropped = query_words(folded), []
     elif any(len(word) > 1 for word in words):
@@ -113,7 +115,61 @@ def _correct_slips(folded, corrections, keep):
     return _HAN_RUN.sub(corrected, folded)
 
 
-def _without_fillers(words):
+def _content_words(text):
+    """The words of `text` (folded, terms taken out) a query means, and those it does without:
+    the words of a synonym group as written (富起来, 集中居住, which the segmenter cuts apart),
+    then the segmenter's words less fillers and function words."""
+    words, dropped = [], []
+    for piece in _synonym_pieces(text):
+        if isinstance(piece, tuple):
+            words.append(piece[0])
+            continue
+        kept, left_out = _without_fillers(_tagged_words(piece))
+        words += kept
+        dropped += left_out
+    return words, dropped
+
+
+def _synonym_pieces(text):
+    """`text` as a list of plain strings and (synonym word,) where a synonym group's word of two
+    or more characters is written, longest first."""
+    spoken = vocabulary.synonym_words()
+    found = {}
+    taken = [False] * len(text)
+    for word in spoken:
+        start = text.find(word)
+        while start != -1:
+            end = start + len(word)
+            if not any(taken[start:end]):
+                taken[start:end] = [True] * len(word)
+                found[start] = word
+            start = text.find(word, end)
+    pieces, at = [], 0
+    for start in sorted(found):
+        pieces += [text[at:start], (found[start],)]
+        at = start + len(found[start])
+    return [*pieces, text[at:]]
+
+
+def _tagged_words(text):
+    """(word, function word?) for each word of `text` as the index knows it."""
+    tagged = []
+    for token, tag in segmenter().tag(text, False):
+        for word in query_words(token):
+            tagged.append((word, _is_function_word(word, tag)))
+    return tagged
+
+
+def _is_function_word(word, tag):
+    # Pronouns, adverbs, prepositions, conjunctions, particles and number words written out
+    # (六十, 好几年): a query means its nouns, verbs and adjectives.
+    if tag == "m":
+        return not any(character.isdigit() for character in word)
+    return tag in FUNCTION_TAGS
+
+
+def _without_fillers(tagged):
+    words = [word for word, _ in tagged]
     fillers = vocabulary.fillers()
     kept, dropped, at = [], [], 0
     while at < len(words):
@@ -123,6 +179,6 @@ def _without_fillers(words):
                 at += size
                 break
         else:
-            kept.append(words[at])
+            (dropped if tagged[at][1] else kept).append(words[at])
             at += 1
     return kept, dropped

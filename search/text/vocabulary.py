@@ -314,7 +314,11 @@ def use(terms, lexicon_words, fillers=(), synonyms=()):
         for word in folded:
             same[word] = tuple(dict.fromkeys([*same.get(word, ()), *(other for other in folded if other != word)]))
     _sources.update(
-        terms=terms, lexicon=lexicon_words, fillers=frozenset(fold(word) for word in fillers), synonyms=same
+        terms=terms,
+        lexicon=lexicon_words,
+        fillers=frozenset(fold(word) for word in fillers),
+        synonyms=same,
+        spoken=tuple(sorted((word for word in same if len(word) >= 2), key=lambda word: (-len(word), word))),
     )
     reset()
 
@@ -326,6 +330,11 @@ def fillers():
 def synonyms(word):
     """The words meaning the same as `word` (folded), as the synonym groups say."""
     return _sources.get("synonyms", {}).get(word, ())
+
+
+def synonym_words():
+    """The words of the synonym groups written with two or more characters, longest first."""
+    return _sources.get("spoken", ())
 
 
 def reset():

@@ -13,10 +13,10 @@ from search.ranking import BEST_MATCH_NOTE
 JUDGED = yaml.safe_load((Path(__file__).parent / "situations.yaml").read_text(encoding="utf-8"))
 ANSWERED = [item for item in JUDGED if item["relevant"]]
 UNANSWERED = [item for item in JUDGED if not item["relevant"]]
-# Floors at what this search reaches now, so that a change making it worse fails. The issue's
-# targets (hit@3 ≥ 0.90, no empty answer where a case addresses the problem, no weak matches for
-# unanswered questions) are not all met yet: the test prints how far off each is.
-HIT_AT_3_FLOOR = 0.87
+# The hit@3 target (0.90) is met; its other two (no empty answer where a case addresses
+# the problem, no weak matches for unanswered questions) are not yet: these ceilings are where
+# search stands now, so that a change making it worse fails, and the test prints how far off it is.
+HIT_AT_3_FLOOR = 0.90
 EMPTY_ANSWERS_CEILING = 4
 WEAK_ANSWERS_CEILING = 4
 

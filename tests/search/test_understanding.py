@@ -77,9 +77,25 @@ def test_a_query_of_fillers_only_is_searched_as_typed():
 
 
 def test_synonyms_travel_with_the_word():
-    query = parse_query("外出打工")
+    query = parse_query("在外地打工")
     assert "务工" in query.alternatives("打工")
     assert query.partial
+
+
+def test_a_synonym_the_segmenter_cuts_apart_is_read_as_written():
+    # 富/起来, 集中/居住小区: the pieces alone mean nothing the cases say.
+    assert "致富" in parse_query("党员都没富起来").alternatives("富起来")
+    query = parse_query("搬进集中居住小区")
+    assert "集中居住" in query.words and "小区" in query.words
+    assert "搬迁" in query.alternatives("集中居住") and "社区" in query.alternatives("小区")
+
+
+def test_function_words_are_dropped_by_their_part_of_speech():
+    understood = understand(normalise("村里党员一大半过了六十，自己都没发展新党员"))
+    assert understood.words == ["党员", "发展", "新党员"]
+    assert {"六十", "自己"} <= set(understood.dropped)
+    # A number written in digits is kept: a year or a count is what the reader looks for.
+    assert "2008" in understand(normalise("2008年的党员")).words
 
 
 def test_an_alias_saved_in_the_admin_is_recognised_at_once():
