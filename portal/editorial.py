@@ -25,6 +25,7 @@ from wagtail.models import (
 
 from cases.models import TrainingIndexPage
 from cases.taxonomy import Domain, Problem, Region, Theme
+from search.log.models import SearchLog
 
 EDITORS = "编辑"
 REVIEWERS = "审核人"
@@ -96,16 +97,20 @@ def setup_editorial(sections):
         groups[name] = group
         if is_new:
             created.append(f"用户组“{name}”")
-        vocabulary = (
+        # Reviewers keep the vocabularies and read the search reports (search/log/).
+        reviewing = (
             []
             if name != REVIEWERS
             else [
-                permission
-                for model in VOCABULARIES
-                for permission in _model_permissions(model, ("add", "change", "delete"))
+                *(
+                    permission
+                    for model in VOCABULARIES
+                    for permission in _model_permissions(model, ("add", "change", "delete"))
+                ),
+                *_model_permissions(SearchLog, ("view",)),
             ]
         )
-        group.permissions.set([admin_access, *vocabulary])
+        group.permissions.set([admin_access, *reviewing])
         wanted = {
             Permission.objects.get(content_type=page_type, codename=codename) for codename in PAGE_PERMISSIONS[name]
         }

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
@@ -7,7 +9,9 @@ from .collections import matching_collections
 from .engines.interface import UNAVAILABLE
 from .facets import FACET_LABELS
 from .filter_links import facet_links, link_parameters, query_string, removal_links
+from .log import recorder
 from .ranking import SORTS
+from .text import fold
 
 
 def _link_parameters(request, results):
@@ -41,6 +45,27 @@ def _result_json(hit, request):
     }
 
 
+def _logged_as(results, params):
+    """What the search log calls this search: its query (folded) and filters (a query string),
+    or None when the page is no search (no words, no filter)."""
+    filters = params.copy()
+    for name in ("q", "sort", "as_typed"):
+        filters.pop(name, None)
+    query = fold(results.query.text)
+    return (query, filters.urlencode()) if query or filters else None
+
+
+def _log_entry(results, logged_as, understood):
+    corrected = understood["corrected"]
+    return {
+        "query": logged_as[0],
+        "filters": logged_as[1],
+        "terms": [[concept.kind, concept.slug, concept.name] for concept in results.query.concepts],
+        "correction": fold(corrected["meant"])[:100] if corrected else "",
+        "results": results.total,
+    }
+
+
 def search(request):
     results = search_cases(request.GET)
     response = _search_response(request, results)
@@ -68,7 +93,9 @@ def _search_response(request, results):
         )
     params = _link_parameters(request, results)
     active_filters = removal_links(params, results.case_filter)
-    return TemplateResponse(
+    understood = understanding(results.query, params)
+    logged_as = _logged_as(results, params)
+    response = TemplateResponse(
         request,
         "search/search.html",
         {
@@ -90,9 +117,15 @@ def _search_response(request, results):
             },
             "suggestions": suggestions(results.query) if not results.hits else None,
             "collections": matching_collections(results.query),
-            **understanding(results.query, params),
+            # Result links go through search:open with this, so that the log learns what was opened.
+            "opened_params": urlencode({"q": logged_as[0], "f": logged_as[1]}) if logged_as else "",
+            **understood,
         },
     )
+    # The first page of a search is logged; later pages and sorts are the same search.
+    if logged_as and request.GET.get("page", "1") == "1" and UNAVAILABLE not in results.errors:
+        recorder.mark(response, _log_entry(results, logged_as, understood))
+    return response
 
 
 def suggest(request):

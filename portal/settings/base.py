@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "cases",
     "cases.importer",
     "search",
+    "search.log",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "axes",
@@ -53,6 +54,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outside the page cache: a search it answers is logged too.
+    "search.log.middleware.SearchLogMiddleware",
     # Early: a cached page skips sessions, routing and rendering (and keeps its own headers).
     "portal.page_cache.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -108,6 +111,13 @@ CACHES = {
         "OPTIONS": {"MAX_ENTRIES": 20000},
     },
 }
+
+# The search log (search/log/): entries are written SEARCH_LOG_BATCH at a time, or once the
+# oldest has waited SEARCH_LOG_WAIT_SECONDS; `manage.py purge_search_log` (daily in deploy/)
+# deletes those older than SEARCH_LOG_RETENTION_DAYS.
+SEARCH_LOG_BATCH = int(os.environ.get("SEARCH_LOG_BATCH", "20"))
+SEARCH_LOG_WAIT_SECONDS = int(os.environ.get("SEARCH_LOG_WAIT_SECONDS", "60"))
+SEARCH_LOG_RETENTION_DAYS = int(os.environ.get("SEARCH_LOG_RETENTION_DAYS", "180"))
 
 # Upload limits, the one place they are set (deploy/nginx/portal.conf's client_max_body_size
 # must let the largest through; tests/portal/test_deploy.py compares them). Form data other

@@ -435,7 +435,13 @@ def check_public(surface, world, role, state, expected, client):
     # Text no public surface may show: a newer revision's title; everything of a hidden case.
     never = [_title(draft_word)] if draft_word else []
     if expected in (HIDDEN, PROTECTED):
-        never += [live_title, f"{live_word}标签", f"/api/v2/pages/{case.pk}/", f"{live_word}村的做法"]
+        never += [
+            live_title,
+            f"{live_word}标签",
+            f"/api/v2/pages/{case.pk}/",
+            f"/search/open/{case.pk}/",
+            f"{live_word}村的做法",
+        ]
         if not (expected == PROTECTED and surface == "page"):  # the password form posts to its own URL
             never.append(url)
 
@@ -452,7 +458,9 @@ def check_public(surface, world, role, state, expected, client):
             assert [hit["slug"] for hit in json.loads(text)["results"]] == [case.slug]
         if surface == "api_search":
             assert [item["meta"]["slug"] for item in json.loads(text)["items"]] == [case.slug]
-        if surface in ("search", "listing", "home", "related", "compare"):
+        if surface == "search":  # through the search log's link, which goes on to the case
+            assert f'href="/search/open/{case.pk}/?' in text
+        if surface in ("listing", "home", "related", "compare"):
             assert f'href="{url}"' in text
     elif surface == "search_json":
         assert json.loads(text)["total"] == 0

@@ -1,0 +1,196 @@
+"""The admin's search reports (审核人 and administrators): what cadres search for, what finds
+nothing or little, what nobody opens, and the problems they name by month; each over a chosen
+period, exportable as CSV or Excel by Wagtail's report views."""
+
+from collections import Counter
+from datetime import timedelta
+from urllib.parse import unquote_plus
+
+import django_filters
+from django.db.models import Count, Max, Q
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
+from wagtail.admin.views.reports import ReportView
+from wagtail.permission_policies import ModelPermissionPolicy
+
+from cases.filters import BY_NAME
+
+from .models import SearchLog
+
+# A search with at most this many results found little.
+FEW_RESULTS = 2
+PERIODS = [("7", "最近 7 天"), ("30", "最近 30 天"), ("365", "最近一年")]
+
+
+class SearchLogFilterSet(WagtailFilterSet):
+    period = django_filters.ChoiceFilter(label="时间", choices=PERIODS, method="within", empty_label="全部")
+    day = django_filters.DateFromToRangeFilter(label="自定义日期范围", widget=DateRangePickerWidget)
+
+    class Meta:
+        model = SearchLog
+        fields = ["period", "day"]
+
+    def within(self, queryset, name, value):
+        return queryset.filter(day__gt=timezone.localdate() - timedelta(days=int(value)))
+
+
+def public_search_url(row):
+    """The public search page for a logged search, as cadres saw it."""
+    params = QueryDict(row.get("filters", ""), mutable=True)
+    if row["query"]:
+        params["q"] = row["query"]
+    return f"{reverse('search:search')}?{params.urlencode()}"
+
+
+def filters_label(filters):
+    """A logged search's filters in words: 针对难题：党员队伍老化 … (values as their slugs)."""
+    parts = []
+    for pair in filter(None, filters.split("&")):
+        name, _, value = pair.partition("=")
+        each = BY_NAME.get(name)
+        parts.append(f"{each.label if each else name}：{unquote_plus(value)}")
+    return "；".join(parts)
+
+
+class SearchReport(ReportView):
+    permission_policy = ModelPermissionPolicy(SearchLog)
+    any_permission_required = ["view"]
+    filterset_class = SearchLogFilterSet
+    header_icon = "search"
+    paginate_by = 50
+    no_results_message = "这段时间没有这样的搜索。"
+    export_headings = {
+        "query": "搜索词",
+        "filters_label": "筛选条件",
+        "searches": "搜索次数",
+        "opened": "点开结果的次数",
+        "results": "最多结果数",
+        "month": "月份",
+        "problem": "针对难题",
+    }
+
+    def get_filtered_queryset(self):
+        return self.rows(self.filter_queryset(SearchLog.objects.all()))
+
+    def rows(self, logged):
+        raise NotImplementedError
+
+    @staticmethod
+    def _labelled(rows):
+        return [{**row, "filters_label": filters_label(row.get("filters", ""))} for row in rows]
+
+
+class NextStepsColumn(Column):
+    """What an editor can do about a search that found little: import a case that answers it."""
+
+    cell_template_name = "search_log/next_steps_cell.html"
+
+    def get_cell_context_data(self, instance, parent_context):
+        context = super().get_cell_context_data(instance, parent_context)
+        context["import_url"] = reverse("cases_import")
+        return context
+
+
+QUERY_COLUMN = TitleColumn("query", label="搜索词", get_url=public_search_url)
+FILTERS_COLUMN = Column("filters_label", label="筛选条件")
+
+
+class PopularSearches(SearchReport):
+    page_title = "热门搜索"
+    index_url_name = "search_log_popular"
+    index_results_url_name = "search_log_popular_results"
+    columns = [
+        QUERY_COLUMN,
+        NumberColumn("searches", label="搜索次数"),
+        NumberColumn("opened", label="点开结果的次数"),
+        NumberColumn("results", label="最多结果数"),
+    ]
+    list_export = ["query", "searches", "opened", "results"]
+
+    def rows(self, logged):
+        return list(
+            logged.exclude(query="")
+            .values("query")
+            .annotate(searches=Count("pk"), opened=Count("pk", filter=Q(opened=True)), results=Max("results"))
+            .order_by("-searches", "query")
+        )
+
+
+class FewResultSearches(SearchReport):
+    page_title = "无结果或结果很少的搜索"
+    index_url_name = "search_log_few_results"
+    index_results_url_name = "search_log_few_results_results"
+    columns = [
+        QUERY_COLUMN,
+        FILTERS_COLUMN,
+        NumberColumn("searches", label="搜索次数"),
+        NumberColumn("results", label="最多结果数"),
+        NextStepsColumn("next_steps", label="下一步"),
+    ]
+    list_export = ["query", "filters_label", "searches", "results"]
+
+    def rows(self, logged):
+        return self._labelled(
+            logged.filter(results__lte=FEW_RESULTS)
+            .values("query", "filters")
+            .annotate(searches=Count("pk"), results=Max("results"))
+            .order_by("results", "-searches", "query")
+        )
+
+
+class UnopenedSearches(SearchReport):
+    page_title = "有结果但无人点开的搜索"
+    index_url_name = "search_log_unopened"
+    index_results_url_name = "search_log_unopened_results"
+    columns = [
+        QUERY_COLUMN,
+        FILTERS_COLUMN,
+        NumberColumn("searches", label="搜索次数"),
+        NumberColumn("results", label="最多结果数"),
+    ]
+    list_export = ["query", "filters_label", "searches", "results"]
+
+    def rows(self, logged):
+        return self._labelled(
+            logged.filter(results__gt=0)
+            .values("query", "filters")
+            .annotate(searches=Count("pk"), opened=Count("pk", filter=Q(opened=True)), results=Max("results"))
+            .filter(opened=0)
+            .order_by("-searches", "query")
+        )
+
+
+class ProblemsByMonth(SearchReport):
+    page_title = "搜索中识别出的难题（按月）"
+    index_url_name = "search_log_problems"
+    index_results_url_name = "search_log_problems_results"
+    columns = [
+        Column("month", label="月份"),
+        Column("problem", label="针对难题"),
+        NumberColumn("searches", label="搜索次数"),
+    ]
+    list_export = ["month", "problem", "searches"]
+
+    def rows(self, logged):
+        counted = Counter()
+        for day, terms in logged.exclude(terms=[]).values_list("day", "terms").iterator():
+            for kind, _slug, name in terms:
+                if kind == "problem":
+                    counted[(day.strftime("%Y-%m"), name)] += 1
+        rows = [
+            {"month": month, "problem": problem, "searches": searches} for (month, problem), searches in counted.items()
+        ]
+        rows.sort(key=lambda row: (-row["searches"], row["problem"]))
+        rows.sort(key=lambda row: row["month"], reverse=True)  # stable: newest month first, most searched first
+        return rows
+
+
+REPORTS = (
+    ("popular", PopularSearches),
+    ("few-results", FewResultSearches),
+    ("unopened", UnopenedSearches),
+    ("problems", ProblemsByMonth),
+)

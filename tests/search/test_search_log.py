@@ -1,0 +1,232 @@
+"""Issue 23: the search log (no personal data, cached searches too, never a content change),
+opened results, retention, and the admin's search reports."""
+
+import csv
+import io
+import logging
+import re
+from datetime import timedelta
+from html import unescape
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cases import changes
+from cases.models import CasePage
+from portal.editorial import EDITORS, REVIEWERS
+from search.log import recorder
+from search.log.models import SearchLog
+
+pytestmark = pytest.mark.django_db
+User = get_user_model()
+
+BROWSER = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9", "HTTP_USER_AGENT": "Mozilla/5.0 (iPhone) MicroMessenger/8.0"}
+
+
+def search(client, **params):
+    return client.get("/search/", params, **BROWSER)
+
+
+def test_a_search_writes_one_row_with_no_personal_data(client):
+    assert {field.name for field in SearchLog._meta.get_fields()} == {
+        "id",
+        "day",
+        "query",
+        "terms",
+        "correction",
+        "filters",
+        "results",
+        "opened",
+    }
+    response = search(client, q="黨員老齡化怎麼辦", region="湖北省")
+    assert response.status_code == 200 and recorder.HEADER not in response
+    row = SearchLog.objects.get()
+    total = int(re.search(r"共找到 (\d+) 个案例", response.content.decode()).group(1))
+    assert row.day == timezone.localdate() and row.results == total > 0
+    assert row.query == "党员老龄化怎么办"  # folded, as searched
+    assert ("problem", "党员队伍老化") in [(kind, name) for kind, _, name in row.terms]
+    assert row.filters == "region=%E6%B9%96%E5%8C%97%E7%9C%81" and not row.opened
+
+
+def test_corrections_are_logged_and_later_pages_are_the_same_search(client):
+    search(client, q="共建共付")
+    assert SearchLog.objects.get().correction == "共建共富"
+    search(client, q="共建共付", page="2")
+    search(client, q="共建共付", format="json")
+    assert SearchLog.objects.count() == 1
+
+
+def test_crawlers_and_scripts_are_not_logged(client):
+    client.get("/search/", {"q": "党建"})  # no Accept-Language
+    client.get("/search/", {"q": "党建"}, HTTP_ACCEPT_LANGUAGE="zh-CN", HTTP_USER_AGENT="Baiduspider/2.0")
+    client.get("/search/")  # no search at all
+    assert not SearchLog.objects.exists()
+
+
+def test_a_search_the_page_cache_answers_is_logged_and_no_search_is_a_content_change(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    head = changes.head()
+    first = search(client, q="集体经济")
+    second = search(client, q="集体经济")
+    assert second["X-Page-Cache"] == "hit" and recorder.HEADER not in second
+    assert first.content == second.content
+    assert SearchLog.objects.filter(query="集体经济").count() == 2
+    assert changes.head() == head
+
+
+def test_a_logged_search_adds_at_most_one_query(client):
+    client.get("/search/", {"q": "党建"})  # warm the process
+    with CaptureQueriesContext(connection) as unlogged:
+        client.get("/search/", {"q": "党建"})
+    with CaptureQueriesContext(connection) as logged:
+        search(client, q="党建")
+    assert SearchLog.objects.count() == 1
+    assert len(logged) <= len(unlogged) + 1
+
+
+def test_a_failing_log_write_does_not_break_the_search(client, monkeypatch, caplog):
+    def refuse(*args, **kwargs):
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(SearchLog.objects, "bulk_create", refuse)
+    with caplog.at_level(logging.ERROR, logger="search.log.recorder"):
+        response = search(client, q="党建")
+    assert response.status_code == 200 and "共找到" in response.content.decode()
+    assert "搜索记录写入失败" in caplog.text
+
+
+def test_entries_are_written_in_batches(client, settings):
+    settings.SEARCH_LOG_BATCH = 3
+    search(client, q="党建")
+    search(client, q="城乡")
+    assert not SearchLog.objects.exists()
+    search(client, q="合作社")
+    assert sorted(SearchLog.objects.values_list("query", flat=True)) == ["党建", "合作社", "城乡"]
+
+
+def _result_links(response):
+    return re.findall(r'<h2 class="hit__title"><a href="([^"]+)" rel="nofollow">', response.content.decode())
+
+
+def test_opening_a_result_is_credited_to_its_search_and_is_never_cached(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    links = _result_links(search(client, q="两会两评"))
+    assert len(links) == 1 and links[0].startswith("/search/open/")
+    case = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    response = client.get(unescape(links[0]), **BROWSER)
+    assert response.status_code == 302 and response["Location"] == case.url
+    assert "no-cache" in response["Cache-Control"] and response["X-Robots-Tag"] == "noindex"
+    assert SearchLog.objects.get().opened
+    # A crawler following the link is sent on but credits nothing.
+    search(client, q="两会两评")
+    client.get(unescape(links[0]), HTTP_USER_AGENT="Googlebot")
+    assert SearchLog.objects.filter(opened=False).count() == 1
+
+
+def test_the_open_link_goes_only_to_published_cases(client):
+    draft = CasePage.objects.get(slug="wuchang-1-3")
+    draft.unpublish()
+    response = client.get(f"/search/open/{draft.pk}/", {"q": "x"}, **BROWSER)
+    assert response.status_code == 404 and "错误代码 404" in response.content.decode()
+
+
+def test_purge_deletes_what_is_older_than_the_retention(settings):
+    settings.SEARCH_LOG_RETENTION_DAYS = 30
+    today = timezone.localdate()
+    for days in (0, 29, 30, 31, 400):
+        SearchLog.objects.create(day=today - timedelta(days=days), query=f"{days}", results=1)
+    out = io.StringIO()
+    call_command("purge_search_log", stdout=out)
+    assert sorted(SearchLog.objects.values_list("query", flat=True), key=int) == ["0", "29", "30"]
+    assert "已删除 2 条" in out.getvalue()
+
+
+# --- reports ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeded_log():
+    today = timezone.localdate()
+    old = today - timedelta(days=40)
+    rows = [
+        # day, query, filters, results, opened, problem
+        (today, "集体经济", "", 3, True, None),
+        (today, "集体经济", "", 3, False, None),
+        (today, "集体经济", "", 3, False, None),
+        (today, "党员老龄化", "", 2, False, ("problem", "a", "党员队伍老化")),
+        (today, "党员老龄化", "", 2, False, ("problem", "a", "党员队伍老化")),
+        (today, "电商直播", "", 0, False, None),
+        (today, "", "problem=x", 1, False, None),
+        (old, "电商直播", "", 0, False, None),
+        (old, "集体经济", "", 3, True, ("problem", "b", "集体经济薄弱")),
+    ]
+    SearchLog.objects.bulk_create(
+        SearchLog(
+            day=day, query=query, filters=filters, results=results, opened=opened, terms=[list(term)] if term else []
+        )
+        for day, query, filters, results, opened, term in rows
+    )
+    return today, old
+
+
+@pytest.fixture
+def reviewer(client):
+    user = User.objects.create_user("log-reviewer", "log-reviewer@example.com", "x")
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+    client.force_login(user)
+    return user
+
+
+def _export(client, url, **params):
+    response = client.get(url, {**params, "export": "csv"})
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+
+
+def test_reports_count_the_log(client, reviewer, seeded_log):
+    today, old = seeded_log
+    popular = _export(client, "/admin/reports/searches/popular/")
+    assert popular[0] == ["搜索词", "搜索次数", "点开结果的次数", "最多结果数"]
+    assert popular[1:] == [["集体经济", "4", "2", "3"], ["党员老龄化", "2", "0", "2"], ["电商直播", "2", "0", "0"]]
+    recent = _export(client, "/admin/reports/searches/popular/", period="30")
+    assert recent[1] == ["集体经济", "3", "1", "3"]
+    ranged = _export(client, "/admin/reports/searches/popular/", day_from=old.isoformat(), day_to=old.isoformat())
+    assert [row[:2] for row in ranged[1:]] == [["电商直播", "1"], ["集体经济", "1"]]
+
+    few = _export(client, "/admin/reports/searches/few-results/", period="7")
+    assert [row[:4] for row in few[1:]] == [
+        ["电商直播", "", "1", "0"],
+        ["", "针对难题：x", "1", "1"],
+        ["党员老龄化", "", "2", "2"],
+    ]
+    unopened = _export(client, "/admin/reports/searches/unopened/")
+    assert [row[0] for row in unopened[1:]] == ["党员老龄化", ""]
+    problems = _export(client, "/admin/reports/searches/problems/")
+    assert problems[1:] == [
+        [today.strftime("%Y-%m"), "党员队伍老化", "2"],
+        [old.strftime("%Y-%m"), "集体经济薄弱", "1"],
+    ]
+
+
+def test_reports_pages_are_in_chinese_and_link_what_to_do(client, reviewer, seeded_log):
+    page = client.get("/admin/reports/searches/few-results/").content.decode()
+    assert "无结果或结果很少的搜索" in page and "导入案例" in page and "/admin/cases/import/" in page
+    assert 'href="/search/?q=%E7%94%B5%E5%95%86%E7%9B%B4%E6%92%AD"' in page
+    # The reports are in the admin's 报告 menu for those who may read them.
+    assert "/admin/reports/searches/problems/" in client.get("/admin/").content.decode()
+
+
+def test_reports_are_for_reviewers_and_administrators(client, seeded_log):
+    editor = User.objects.create_user("log-editor", "log-editor@example.com", "x")
+    editor.groups.add(Group.objects.get(name=EDITORS))
+    client.force_login(editor)
+    assert client.get("/admin/reports/searches/popular/").status_code in (302, 403)
+    assert "/admin/reports/searches/" not in client.get("/admin/").content.decode()
+    admin = User.objects.create_superuser("log-admin", "log-admin@example.com", "x")
+    client.force_login(admin)
+    assert client.get("/admin/reports/searches/popular/").status_code == 200
