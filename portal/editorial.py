@@ -10,6 +10,7 @@ nothing.
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.images import get_image_model
 from wagtail.models import (
     Collection,
@@ -97,7 +98,8 @@ def setup_editorial(sections):
         groups[name] = group
         if is_new:
             created.append(f"用户组“{name}”")
-        # Reviewers keep the vocabularies and read the search reports (search/log/).
+        # Reviewers keep the vocabularies, read the search reports (search/log/) and promote
+        # answers to searches (search/promotions.py).
         reviewing = (
             []
             if name != REVIEWERS
@@ -108,6 +110,7 @@ def setup_editorial(sections):
                     for permission in _model_permissions(model, ("add", "change", "delete"))
                 ),
                 *_model_permissions(SearchLog, ("view",)),
+                *_model_permissions(SearchPromotion, ("add", "change", "delete")),
             ]
         )
         group.permissions.set([admin_access, *reviewing])

@@ -1,11 +1,12 @@
 """What the public sees changing besides cases and vocabularies (which cases.signals journals):
 other pages published, unpublished, moved or deleted, their view restrictions, images,
-documents, sites and redirects. Each is journalled as a site change (cases.changes), which the
+documents, sites, redirects and promoted search results. Each is journalled as a site change (cases.changes), which the
 page cache follows; search's catalogue has nothing to update for them.
 """
 
 from django.db.models.signals import post_delete, post_save
 from wagtail.contrib.redirects.models import Redirect
+from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import Page, PageViewRestriction, Site
@@ -47,7 +48,7 @@ def connect():
     post_delete.connect(_page_changed, sender=Page, dispatch_uid="public-page-deleted")
     post_save.connect(_restriction_changed, sender=PageViewRestriction, dispatch_uid="public-restriction-saved")
     post_delete.connect(_restriction_changed, sender=PageViewRestriction, dispatch_uid="public-restriction-deleted")
-    for model in (get_image_model(), get_document_model(), Site, Redirect):
+    for model in (get_image_model(), get_document_model(), Site, Redirect, SearchPromotion):
         label = model._meta.label_lower
         post_save.connect(_saved, sender=model, dispatch_uid=f"public-{label}-saved")
         post_delete.connect(_saved, sender=model, dispatch_uid=f"public-{label}-deleted")

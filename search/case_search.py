@@ -24,6 +24,7 @@ from .filter_links import query_string
 from .highlight import snippet
 from .listing import browse_vocabularies
 from .paging import paginate
+from .promotions import promoted
 from .query import ParsedQuery, parse_query
 from .ranking import SORTS
 from .text import compact, fold, vocabulary
@@ -49,6 +50,7 @@ class SearchResults:
     facets: dict
     errors: list = field(default_factory=list)
     total: int = 0  # the matches in all
+    promoted: list = field(default_factory=list)  # promotions.Promoted, on the first page only
 
 
 def understood_query(raw, as_typed=False):
@@ -118,6 +120,7 @@ def search_cases(params):
         facets=results.facets,
         errors=[*errors, *results.notes],
         total=results.total,
+        promoted=promoted(query, request.case_filter) if page.number == 1 else [],
     )
 
 

@@ -85,6 +85,10 @@ def _search_response(request, results):
                 "pages": results.page.paginator.num_pages,
                 "sort": results.sort,
                 "results": [_result_json(hit, request) for hit in results.hits],
+                "promoted": [
+                    {"title": item.title, "url": request.build_absolute_uri(item.url), "description": item.description}
+                    for item in results.promoted
+                ],
                 "facets": results.facets,
                 "errors": results.errors,
                 "understood": understanding(results.query, _link_parameters(request, results)),

@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "search.log",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.search_promotions",
     "axes",
     "wagtail.contrib.settings",
     "wagtail.contrib.routable_page",

@@ -4,7 +4,7 @@ period, exportable as CSV or Excel by Wagtail's report views."""
 
 from collections import Counter
 from datetime import timedelta
-from urllib.parse import unquote_plus
+from urllib.parse import unquote_plus, urlencode
 
 import django_filters
 from django.db.models import Count, Max, Q
@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, NumberColumn, TitleColumn
 from wagtail.admin.views.reports import ReportView
+from wagtail.contrib.search_promotions.views import CreateView
 from wagtail.permission_policies import ModelPermissionPolicy
 
 from cases.filters import BY_NAME
@@ -84,14 +85,24 @@ class SearchReport(ReportView):
 
 
 class NextStepsColumn(Column):
-    """What an editor can do about a search that found little: import a case that answers it."""
+    """What a reviewer can do about a search that found little: promote an answer to it, or
+    import a case that answers it."""
 
     cell_template_name = "search_log/next_steps_cell.html"
 
     def get_cell_context_data(self, instance, parent_context):
         context = super().get_cell_context_data(instance, parent_context)
         context["import_url"] = reverse("cases_import")
+        if instance["query"]:
+            context["promote_url"] = f"{reverse('search_log_promote')}?{urlencode({'query_string': instance['query']})}"
         return context
+
+
+class PromoteView(CreateView):
+    """Wagtail's page for a new promoted result, its query filled in from the report's row."""
+
+    def get_initial(self):
+        return {**super().get_initial(), "query_string": self.request.GET.get("query_string", "")[:255]}
 
 
 QUERY_COLUMN = TitleColumn("query", label="搜索词", get_url=public_search_url)

@@ -4,7 +4,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
-from .reports import REPORTS
+from .reports import REPORTS, PromoteView
 
 
 class ReportMenuItem(MenuItem):
@@ -18,7 +18,7 @@ class ReportMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_report_urls():
-    urls = []
+    urls = [path("reports/searches/promote/", PromoteView.as_view(), name="search_log_promote")]
     for slug, report in REPORTS:
         urls += [
             path(f"reports/searches/{slug}/", report.as_view(), name=report.index_url_name),
@@ -37,3 +37,10 @@ def _menu_item(report, order):
 
 for _order, (_slug, _report) in enumerate(REPORTS):
     hooks.register("register_reports_menu_item", lambda report=_report, order=_order: _menu_item(report, 1000 + order))
+
+
+@hooks.register("construct_reports_menu")
+def hide_wagtail_search_terms(request, menu_items):
+    # Wagtail's own search-terms report counts hits this portal does not record (the search
+    # log does, privacy first): it would stay empty.
+    menu_items[:] = [item for item in menu_items if item.name != "search-terms"]

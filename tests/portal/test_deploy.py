@@ -53,8 +53,8 @@ def test_systemd_units_run_the_app_and_the_scheduled_publishing():
     service = (DEPLOY / "systemd" / "portal.service").read_text()
     assert "gunicorn portal.wsgi:application" in service
     assert "DJANGO_SETTINGS_MODULE=portal.settings.production" in service
-    publisher = (DEPLOY / "systemd" / "portal-publish-scheduled.service").read_text()
-    command = re.search(r"manage\.py (\w+)", publisher).group(1)
-    assert command in get_commands()
-    timer = (DEPLOY / "systemd" / "portal-publish-scheduled.timer").read_text()
-    assert "OnCalendar=" in timer
+    for job in ("portal-publish-scheduled", "portal-purge-search-log"):
+        unit = (DEPLOY / "systemd" / f"{job}.service").read_text()
+        command = re.search(r"manage\.py (\w+)", unit).group(1)
+        assert command in get_commands()
+        assert "OnCalendar=" in (DEPLOY / "systemd" / f"{job}.timer").read_text()
