@@ -21,14 +21,16 @@ class Promoted:
 
 
 def promotion_keys(query, case_filter):
-    """The query strings whose promotions answer this search: the query as typed (folded, with
-    and without its spaces), and the name of each problem it names or is filtered by."""
+    """The query strings whose promotions answer this search (each folded, with and without its
+    spaces): the query as typed and as understood, and the name of each problem it names or is
+    filtered by."""
     problems = [concept.name for concept in query.concepts if concept.kind == "problem"]
     for each, values in case_filter.chosen():
         if each.model is Problem:
             problems += [value.name for value in values]
     keys = []
-    for text in (query.text, *problems):
+    # What was typed, and its meaningful words alone (电商直播怎么搞 → 电商 直播).
+    for text in (query.text, " ".join(query.text_words), *problems):
         normalised = normalise_query_string(fold(text))
         keys += [normalised, normalised.replace(" ", "")]  # Chinese is written with or without spaces
     return list(dict.fromkeys(key for key in keys if key))

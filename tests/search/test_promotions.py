@@ -32,6 +32,7 @@ def test_a_promoted_answer_comes_first_marked_as_recommended(client):
     page = client.get("/search/", {"q": "電商直播"}).content.decode()  # Traditional, as typed
     assert "编辑推荐" in page and case.title in page and "党员带头创业，可作参考" in page
     assert promoted_titles(client, q="电商 直播") == [case.title]
+    assert promoted_titles(client, q="村里电商直播怎么搞") == [case.title]  # fillers aside
     assert promoted_titles(client, q="党建") == []
 
 
