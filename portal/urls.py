@@ -9,6 +9,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from cases import feeds
 from cases import views as case_views
 from cases.training import views as training_views
+from search import views as search_views
 from search.api import api_router
 
 from . import views
@@ -34,6 +35,9 @@ urlpatterns = [
         case_views.share_image,
         name="case_share_image",
     ),
+    path("stats/", search_views.statistics, name="statistics"),
+    path("stats.json", search_views.statistics_json, name="statistics_json"),
+    path("stats.csv", search_views.statistics_csv, name="statistics_csv"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("favicon.ico", views.favicon, name="favicon"),
     path(

@@ -1,6 +1,7 @@
+import csv
 from urllib.parse import urlencode
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 
@@ -11,6 +12,7 @@ from .facets import FACET_LABELS
 from .filter_links import facet_links, link_parameters, query_string, removal_links
 from .log import recorder
 from .ranking import SORTS
+from .statistics import csv_rows, figures, page_context
 from .text import fold
 
 
@@ -140,3 +142,20 @@ def suggest(request):
     return TemplateResponse(
         request, "search/suggest.html", {"suggestions": found, "search_query": request.GET.get("q", "")[:100]}
     )
+
+
+def statistics(request):
+    """The public 统计 page."""
+    return TemplateResponse(request, "search/statistics.html", page_context())
+
+
+def statistics_json(request):
+    return JsonResponse(figures().as_data(), json_dumps_params={"ensure_ascii": False})
+
+
+def statistics_csv(request):
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="stats.csv"'
+    response.write("\ufeff")  # so that Excel reads the Chinese as UTF-8
+    csv.writer(response).writerows(csv_rows())
+    return response

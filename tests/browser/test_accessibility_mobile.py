@@ -13,6 +13,7 @@ PAGES = {
     "compare": "/compare/?cases=wuchang-1-3,zhucheng-chengxiang-lianjian",
     "training collection": "/training/chengxiang-tongchou/",
     "print view": "/training/chengxiang-tongchou/print/",
+    "statistics": "/stats/",
 }
 MAX_PAGE_BYTES = 150 * 1024
 

@@ -28,6 +28,9 @@ PAGES = [
     "/training/chengxiang-tongchou/",
     "/training/chengxiang-tongchou/print/",
     "/training/chengxiang-tongchou/handout.docx",
+    "/stats/",
+    "/stats.json",
+    "/stats.csv",
 ]
 
 

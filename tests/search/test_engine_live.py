@@ -27,6 +27,7 @@ from search.engines.database.engine import facet_counts
 from search.engines.elasticsearch import connection, indexing
 from search.engines.interface import UNAVAILABLE, SearchRequest, SimilarRequest, database_engine, engine
 from search.query import parse_query
+from search.statistics import figures
 from tests.search.engine_proxy import EngineProxy
 from tests.search.search_client import search_json, slugs
 from tests.search.test_relevance import JUDGEMENTS, MRR_FLOOR, reciprocal_rank
@@ -152,6 +153,15 @@ def test_facets_count_what_the_database_engine_counts(client, monkeypatch):
         data = search_json(client, **params)
         matched = CasePage.objects.filter(slug__in=[result["slug"] for result in data["results"]])
         assert data["facets"] == facet_counts(matched.values_list("pk", flat=True))
+
+
+def test_statistics_count_what_the_database_engine_counts():
+    found = figures()  # counted by the configured engine: the cluster
+    database = database_engine().search(SearchRequest(limit=0, facet_limit=None))
+    assert found.total == database.total
+    for attribute, facet in (("by_province", "region"), ("by_theme", "theme"), ("by_problem", "problem")):
+        counted = [(row.slug, row.count) for row in getattr(found, attribute)]
+        assert counted == [(str(value["value"]), value["count"]) for value in database.facets[facet]]
 
 
 def test_combined_filters_select_and_count_what_the_database_engine_does():
