@@ -304,6 +304,35 @@ def measure_search(rounds, baselines=BASELINES):
     return out
 
 
+def measure_search_log(rounds):
+    """Search pages (the keyword mix, through every middleware) with the search log writing and
+    without, in alternating rounds: a reader's browser is logged, a request without
+    Accept-Language is not. Entries are written SEARCH_LOG_BATCH at a time, as in production."""
+    from django.test import Client
+
+    from search.log.models import SearchLog
+    from search.log.recorder import flush
+
+    client = Client()
+    reader = {"HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9", "HTTP_USER_AGENT": "Mozilla/5.0 (bench reader)"}
+    urls = ["/search/?" + urllib.parse.urlencode(params) for _, _, params in QUERY_MIX]
+    client.get(urls[0], **reader)  # warm-up
+    times = {"on": [], "off": []}
+    for round_number in range(rounds):
+        for mode in ("on", "off") if round_number % 2 == 0 else ("off", "on"):
+            headers = reader if mode == "on" else {}
+            for url in urls:
+                started = time.perf_counter()
+                assert client.get(url, **headers).status_code == 200
+                times[mode].append((time.perf_counter() - started) * 1000)
+    flush(force=True)
+    out = {mode: summary(values) for mode, values in times.items()}
+    out["on_over_off_p95"] = round(out["on"]["p95_ms"] / max(out["off"]["p95_ms"], 0.01), 3)
+    out["rows_written"] = SearchLog.objects.count()
+    log(f"  search log on / off p95: {out['on']['p95_ms']} / {out['off']['p95_ms']} ms ({out['on_over_off_p95']}×)")
+    return out
+
+
 def measure_pages(runs):
     from django.db import connection
     from django.test import Client
@@ -554,6 +583,14 @@ def table(results):
                 f"{situations['over_keywords_p95']}× the keyword queries' p95; target ≤ 2×",
             )
         )
+    if search_log := results.get("search_log"):
+        rows.append(
+            (
+                "search page, log on / off p95",
+                f"{search_log['on']['p95_ms']} / {search_log['off']['p95_ms']} ms",
+                f"{search_log['on_over_off_p95']}×, alternating rounds; target ≤ 1.1×",
+            )
+        )
     for name, b in results["baselines"].items():
         rows.append(
             (
@@ -674,6 +711,8 @@ def main():
     log(f"  search catalogue loaded in {catalogue_ms} ms")
     search = measure_search(args.search_rounds, baselines)
     checkpoint(search_raw={k: {x: v[x] for x in ("p50_ms", "p95_ms")} for k, v in search.items()})
+    search_log = measure_search_log(args.search_rounds * 2)
+    checkpoint(search_log=search_log)
     pages, urls = measure_pages(args.page_runs)
     checkpoint(pages=pages)
     connection.close()
@@ -714,6 +753,7 @@ def main():
             for name, b in search.items()
             if name != "ours"
         },
+        "search_log": search_log,
         "pages": pages,
         "publish": publish,
         "load": load,
