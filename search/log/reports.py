@@ -4,7 +4,7 @@ period, exportable as CSV or Excel by Wagtail's report views."""
 
 from collections import Counter
 from datetime import timedelta
-from urllib.parse import unquote_plus, urlencode
+from urllib.parse import urlencode
 
 import django_filters
 from django.db.models import Count, Max, Q
@@ -47,13 +47,11 @@ def public_search_url(row):
 
 
 def filters_label(filters):
-    """A logged search's filters in words: 针对难题：党员队伍老化 … (values as their slugs)."""
-    parts = []
-    for pair in filter(None, filters.split("&")):
-        name, _, value = pair.partition("=")
-        each = BY_NAME.get(name)
-        parts.append(f"{each.label if each else name}：{unquote_plus(value)}")
-    return "；".join(parts)
+    """A logged search's filters in words: 针对难题：… (values as the page's parameters name them)."""
+    return "；".join(
+        f"{BY_NAME[name].label if name in BY_NAME else name}：{'、'.join(values)}"
+        for name, values in QueryDict(filters).lists()
+    )
 
 
 class SearchReport(ReportView):

@@ -4,6 +4,7 @@ journal and the media folder. A case unpublished and published again through one
 gone from, and back on, every surface of the other at its first request after the change."""
 
 import json
+import re
 
 import pytest
 
@@ -25,7 +26,13 @@ def surfaces(base):
     return {
         "page": page_status == 200 and "两会两评" in page,
         "case library": f'href="{CASE}"' in reader.text("/cases/")[1],
-        "search": f'href="{CASE}"' in reader.text(QUERY)[1],
+        # A result links to the case through the search log's /search/open/<id>/.
+        "search": bool(
+            re.search(
+                r'class="hit__title"><a href="/search/open/\d+/[^"]*" rel="nofollow">[^<]*两会两评',
+                reader.text(QUERY)[1],
+            )
+        ),
         "API": SLUG in {item["meta"]["slug"] for item in api["items"]},
         "RSS feed": CASE in reader.text("/feeds/cases/")[1],
         "Atom feed": CASE in reader.text("/feeds/cases/atom/")[1],
