@@ -333,6 +333,20 @@ def measure_search_log(rounds):
     return out
 
 
+def measure_statistics():
+    """The 统计 figures counted afresh (after a content change; then read from the cache), in ms."""
+    from django.core.cache import cache
+
+    from search.statistics import figures
+
+    cache.clear()
+    started = time.perf_counter()
+    figures()
+    elapsed = round((time.perf_counter() - started) * 1000, 1)
+    log(f"  statistics counted in {elapsed} ms")
+    return elapsed
+
+
 def measure_pages(runs):
     from django.db import connection
     from django.test import Client
@@ -358,6 +372,7 @@ def measure_pages(runs):
         "search_filtered": "/search/?" + urllib.parse.urlencode({"q": "集体经济", "region": "山东省"}),
         "training_collection": collection.url if collection else None,
         "compare": "/compare/?cases=" + compared,
+        "statistics": "/stats/",
     }
     client = Client()
     out = {}
@@ -714,6 +729,8 @@ def main():
     checkpoint(search_raw={k: {x: v[x] for x in ("p50_ms", "p95_ms")} for k, v in search.items()})
     search_log = measure_search_log(args.search_rounds * 2)
     checkpoint(search_log=search_log)
+    statistics_ms = measure_statistics()
+    checkpoint(statistics_ms=statistics_ms)
     pages, urls = measure_pages(args.page_runs)
     checkpoint(pages=pages)
     connection.close()
@@ -755,6 +772,7 @@ def main():
             if name != "ours"
         },
         "search_log": search_log,
+        "statistics_counted_ms": statistics_ms,
         "pages": pages,
         "publish": publish,
         "load": load,

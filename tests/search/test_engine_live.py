@@ -18,6 +18,7 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
+from wagtail.contrib.search_promotions.models import Query, SearchPromotion
 
 from cases import changes
 from cases.filters import CaseFilter
@@ -153,6 +154,13 @@ def test_facets_count_what_the_database_engine_counts(client, monkeypatch):
         data = search_json(client, **params)
         matched = CasePage.objects.filter(slug__in=[result["slug"] for result in data["results"]])
         assert data["facets"] == facet_counts(matched.values_list("pk", flat=True))
+
+
+def test_a_promoted_answer_comes_first_on_the_cluster_too(client):
+    case = CasePage.objects.get(slug="sunan-nongcun-shequ")
+    SearchPromotion.objects.create(query=Query.get("两会两评"), page=case)
+    page = client.get("/search/", {"q": "两会两评"}).content.decode()
+    assert page.index('class="promoted"') < page.index('class="hit"') and case.title in page
 
 
 def test_statistics_count_what_the_database_engine_counts():
