@@ -9,8 +9,11 @@ ALLOWED = {
     "qr", "jpeg", "jpg", "png", "gif", "webp", "svg", "avif", "heic", "ico", "csv", "xlsx", "json", "utf",
     "gdp", "mb", "kb", "gb", "px", "email", "unicode", "gb18030", "gbk", "big5", "htm", "ok", "wps", "zip", "ocr",
 }  # fmt: skip
-# Text that is data, not interface: URLs, file names, user names and e-mail addresses.
-DATA = re.compile(r"https?://\S+|\S+@\S+|\b[\w-]+\.(?:png|jpe?g|gif|pdf|docx?|txt)\b|\b(?:editor|reviewer|trainer)1\b")
+# Text that is data, not interface: URLs, file names, user names, e-mail addresses and version
+# numbers (the settings menu's "Wagtail v8.0.1").
+DATA = re.compile(
+    r"https?://\S+|\S+@\S+|\b[\w-]+\.(?:png|jpe?g|gif|pdf|docx?|txt)\b|\b(?:editor|reviewer|trainer)1\b|\bv\d+(?:\.\d+)*\b"
+)
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9'’]+")
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 ATTRIBUTES = ("title", "aria-label", "placeholder", "alt", "data-w-tooltip-content-value")

@@ -9,10 +9,12 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.test import Client
+from django.utils import timezone
 from wagtail.models import Page
 
 from cases.models import CaseIndexPage, CasePage, TrainingCollectionPage, TrainingIndexPage
 from portal.editorial import EDITORS, REVIEWERS, TRAINERS
+from search.log.models import SearchLog
 from tests.admin_language import english
 
 pytestmark = pytest.mark.django_db
@@ -51,15 +53,30 @@ def pages_of(role):
         "/admin/documents/",
         "/admin/documents/multiple/add/",
         "/admin/cases/import/",
+        "/admin/stats/",
     ]
     if role == REVIEWERS:
-        pages += ["/admin/reports/locked/", "/admin/reports/aging-pages/"]
+        pages += [
+            "/admin/reports/locked/",
+            "/admin/reports/aging-pages/",
+            "/admin/reports/searches/popular/",
+            "/admin/reports/searches/few-results/?period=30",
+            "/admin/reports/searches/unopened/",
+            "/admin/reports/searches/problems/",
+            "/admin/reports/searches/promote/?query_string=电商直播",
+            "/admin/searchpicks/",
+        ]
     return pages
 
 
 @pytest.mark.parametrize("role, name", [(EDITORS, "editor1"), (REVIEWERS, "reviewer1"), (TRAINERS, "trainer1")])
 def test_admin_pages_show_no_english(role, name):
     client = user_in(role, name)
+    # Rows for the search reports to show (an empty report shows no table).
+    SearchLog.objects.create(day=timezone.localdate(), query="电商直播", results=0)
+    SearchLog.objects.create(
+        day=timezone.localdate(), query="党建", results=5, terms=[["problem", "x", "集体经济薄弱"]]
+    )
     found = {}
     for address in pages_of(role):
         response = client.get(address)
