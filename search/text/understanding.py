@@ -117,33 +117,45 @@ def _correct_slips(folded, corrections, keep):
 
 def _content_words(text):
     """The words of `text` (folded, terms taken out) a query means, and those it does without:
-    the words of a synonym group as written (富起来, 集中居住, which the segmenter cuts apart),
-    then the segmenter's words less fillers and function words."""
-    words, dropped = [], []
+    a synonym group's word the segmenter cuts into whole words (富|起来 → 富起来), then the
+    segmenter's words less fillers and function words. Function words stay when without them
+    only single characters would be left (十九|大, 两|学|一|做)."""
+    tagged = []
     for piece in _synonym_pieces(text):
-        if isinstance(piece, tuple):
-            words.append(piece[0])
-            continue
-        kept, left_out = _without_fillers(_tagged_words(piece))
-        words += kept
-        dropped += left_out
-    return words, dropped
+        tagged += [(piece[0], False)] if isinstance(piece, tuple) else _tagged_words(piece)
+    kept, dropped = _without_fillers(tagged)
+    if kept and not any(len(word) > 1 for word in kept):
+        kept, dropped = _without_fillers([(word, False) for word, _ in tagged])
+    return kept, dropped
 
 
 def _synonym_pieces(text):
     """`text` as a list of plain strings and (synonym word,) where a synonym group's word of two
-    or more characters is written, longest first."""
-    spoken = vocabulary.synonym_words()
+    or more characters is written as segmenter words, longest first. It starts where a word
+    starts and ends where one ends, or inside its last word (not its first) when two or more
+    characters of that are left (集中|居住小区 → 集中居住 + 小区): 服务|农村 holds no 务农,
+    农村|长效 no 村长, 做|主要 no 做主."""
+    token_at, at = [], 0  # each character's (start, end) of its segmenter word
+    for token in segmenter().cut(text, False):
+        token_at += [(at, at + len(token))] * len(token)
+        at += len(token)
+
+    def whole(start, end):
+        first, (last_start, last_end) = token_at[start], token_at[end - 1]
+        if first[0] != start:
+            return False
+        return end == last_end or (last_start > start and last_end - end >= 2)
+
     found = {}
     taken = [False] * len(text)
-    for word in spoken:
+    for word in vocabulary.synonym_words():
         start = text.find(word)
         while start != -1:
             end = start + len(word)
-            if not any(taken[start:end]):
+            if whole(start, end) and not any(taken[start:end]):
                 taken[start:end] = [True] * len(word)
                 found[start] = word
-            start = text.find(word, end)
+            start = text.find(word, start + 1)
     pieces, at = [], 0
     for start in sorted(found):
         pieces += [text[at:start], (found[start],)]

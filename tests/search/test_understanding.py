@@ -80,14 +80,34 @@ def test_synonyms_travel_with_the_word():
     query = parse_query("在外地打工")
     assert "务工" in query.alternatives("打工")
     assert query.partial
+    assert "务工" in parse_query("外出打工").alternatives("外出打工")  # a group's word, read whole
 
 
-def test_a_synonym_the_segmenter_cuts_apart_is_read_as_written():
-    # 富/起来, 集中/居住小区: the pieces alone mean nothing the cases say.
+def test_a_synonym_the_segmenter_cuts_into_whole_words_is_read_as_written():
+    # 富|起来: the pieces alone mean nothing the cases say.
     assert "致富" in parse_query("党员都没富起来").alternatives("富起来")
+    # 集中|居住小区: a word cut where what is left of it is a word too.
     query = parse_query("搬进集中居住小区")
     assert "集中居住" in query.words and "小区" in query.words
     assert "搬迁" in query.alternatives("集中居住") and "社区" in query.alternatives("小区")
+
+
+@pytest.mark.parametrize(
+    "text, meant, not_meant",
+    [
+        ("服务农村", ["服务", "农村"], "务农"),
+        ("农村长效机制", ["农村"], "村长"),
+        ("第一书记", ["第一书记"], "书记"),
+        ("服务工作", ["服务"], "务工"),
+        ("此后生活", ["生活"], "后生"),
+        ("做主要工作", ["主要"], "做主"),
+        ("带头人", ["带头人"], "带头"),
+        ("老人家", ["老人家"], "老人"),
+    ],
+)
+def test_a_synonym_inside_other_words_is_not_read(text, meant, not_meant):
+    words = parse_query(text).text_words  # 农村 is a domain's name: a term, not a plain word
+    assert set(meant) <= set(words) and not_meant not in words
 
 
 def test_function_words_are_dropped_by_their_part_of_speech():
@@ -96,6 +116,10 @@ def test_function_words_are_dropped_by_their_part_of_speech():
     assert {"六十", "自己"} <= set(understood.dropped)
     # A number written in digits is kept: a year or a count is what the reader looks for.
     assert "2008" in understand(normalise("2008年的党员")).words
+    # A number is kept where without it only single characters would be left (五|老).
+    assert understand(normalise("五老")).words == ["五", "老"]
+    # Slogans with numbers are the dictionary's words, never dropped.
+    assert understand(normalise("两学一做怎么开展")).words == ["两学一做", "开展"]
 
 
 def test_an_alias_saved_in_the_admin_is_recognised_at_once():
