@@ -37,24 +37,26 @@ def promotion_keys(query, case_filter):
 
 
 def promoted(query, case_filter):
-    """The live, public pages promoted for this search, in the order reviewers set: one query,
-    and one more for the pages when there are any."""
+    """What is promoted for this search, in the order reviewers set: live, public pages, and
+    links elsewhere. One query, and one more for the pages when there are any."""
     keys = promotion_keys(query, case_filter)
     if not keys:
         return []
     picks = list(
-        SearchPromotion.objects.filter(query__query_string__in=keys, page__isnull=False)
+        SearchPromotion.objects.filter(query__query_string__in=keys)
         .order_by("sort_order", "pk")
-        .values_list("query__query_string", "page_id", "description")
+        .values_list("query__query_string", "page_id", "external_link_url", "external_link_text", "description")
     )
     if not picks:
         return []
     picks.sort(key=lambda pick: keys.index(pick[0]))  # stable: the query's own picks first
-    pages = Page.objects.live().public().in_bulk({page_id for _, page_id, _ in picks})
+    page_ids = {pick[1] for pick in picks if pick[1]}
+    pages = Page.objects.live().public().in_bulk(page_ids) if page_ids else {}
     shown, found = set(), []
-    for _, page_id, description in picks:
+    for _, page_id, link, link_text, description in picks:
         page = pages.get(page_id)
-        if page is not None and page_id not in shown:
-            shown.add(page_id)
-            found.append(Promoted(page.title, page.url, description))
+        title, url = (page.title, page.url) if page else (link_text, link)
+        if title and url and url not in shown:
+            shown.add(url)
+            found.append(Promoted(title, url, description))
     return found

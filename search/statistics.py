@@ -1,7 +1,8 @@
 """The portal's figures (the 统计 page, its admin twin and its open data): published cases by
 province, theme, problem, domain and year started, the newest cases, and how much of the problem
-vocabulary has a case. Counted by the engine in one request (its facets) and one aggregate query,
-kept until the content changes (the change journal moves on)."""
+vocabulary has a case. Counted by the engine (one request for the facets, one for the newest)
+and three small queries (years started in one aggregate, the problem names, the newest cases),
+whatever the number of cases; kept until the content changes (the change journal moves on)."""
 
 from dataclasses import asdict, dataclass, field
 from urllib.parse import urlencode

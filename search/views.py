@@ -48,13 +48,13 @@ def _result_json(hit, request):
 
 
 def _logged_as(results, params):
-    """What the search log calls this search: its query (folded) and filters (a query string),
-    or None when the page is no search (no words, no filter)."""
+    """What the search log calls this search: its query (folded, as the log keeps it) and
+    filters (a query string), or None when the page is no search (no words, no filter)."""
     filters = params.copy()
     for name in ("q", "sort", "as_typed"):
         filters.pop(name, None)
-    query = fold(results.query.text)
-    return (query, filters.urlencode()) if query or filters else None
+    query = recorder.searched_text(fold(results.query.text))
+    return (query, filters.urlencode()[: recorder.MAX_FILTERS]) if query or filters else None
 
 
 def _log_entry(results, logged_as, understood):
@@ -63,9 +63,13 @@ def _log_entry(results, logged_as, understood):
         "query": logged_as[0],
         "filters": logged_as[1],
         "terms": [[concept.kind, concept.slug, concept.name] for concept in results.query.concepts],
-        "correction": fold(corrected["meant"])[:100] if corrected else "",
+        "correction": recorder.searched_text(fold(corrected["meant"])) if corrected else "",
         "results": results.total,
     }
+
+
+# A search page asked with these is the same search seen again (another page, order or reading).
+SAME_SEARCH_AGAIN = ("page", "sort", "as_typed")
 
 
 def search(request):
@@ -128,8 +132,8 @@ def _search_response(request, results):
             **understood,
         },
     )
-    # The first page of a search is logged; later pages and sorts are the same search.
-    if logged_as and request.GET.get("page", "1") == "1" and UNAVAILABLE not in results.errors:
+    # A search is logged as first asked; its other pages, orders and readings are not again.
+    if logged_as and not any(name in request.GET for name in SAME_SEARCH_AGAIN) and UNAVAILABLE not in results.errors:
         recorder.mark(response, _log_entry(results, logged_as, understood))
     return response
 

@@ -1,24 +1,40 @@
-"""What cadres searched for, with nothing about who searched: no user, session, address,
-cookie or time of day."""
+"""What cadres searched for and which results they opened, with nothing about who: no user,
+session, address, cookie or time of day."""
 
 from django.db import models
 
 
 class SearchLog(models.Model):
     day = models.DateField("日期", db_index=True)
-    query = models.CharField("搜索词", max_length=100, blank=True, db_index=True)
+    query = models.CharField("搜索词", max_length=100, blank=True)
     # The vocabulary terms the query named: [[kind, slug, name], …] (kind: problem, theme, domain).
     terms = models.JSONField("识别出的词条", default=list, blank=True)
     correction = models.CharField("纠正为", max_length=100, blank=True)
     # The filters in force, as the search page's own link parameters (problem=…&region=…).
-    filters = models.CharField("筛选条件", max_length=500, blank=True)
+    filters = models.TextField("筛选条件", blank=True)
     results = models.PositiveIntegerField("结果数")
-    opened = models.BooleanField("点开了结果", default=False)
 
     class Meta:
         verbose_name = "搜索记录"
         verbose_name_plural = "搜索记录"
-        indexes = [models.Index(fields=["query", "filters", "day"], name="search_log_same_search")]
+        indexes = [models.Index(fields=["query", "day"], name="search_log_query_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.query or self.filters}"
+
+
+class OpenedResult(models.Model):
+    """A result opened from a search's result list: a row of its own, so that whichever server
+    process answers the click, the search it came from is credited (by query and filters)."""
+
+    day = models.DateField("日期", db_index=True)
+    query = models.CharField("搜索词", max_length=100, blank=True)
+    filters = models.TextField("筛选条件", blank=True)
+
+    class Meta:
+        verbose_name = "点开的搜索结果"
+        verbose_name_plural = "点开的搜索结果"
+        indexes = [models.Index(fields=["query", "day"], name="search_log_opened_query_day")]
 
     def __str__(self):
         return f"{self.day} {self.query or self.filters}"

@@ -1,5 +1,6 @@
-"""Writing the search log: entries are gathered in the process and written together, after the
-response has gone, so that logging never slows a search; a failed write is logged, not raised.
+"""Writing the search log: a search's entry is gathered in the process and written with others,
+after the response has gone, so that logging never slows a search; a failed write is logged,
+not raised. An opened result is written at once, as a row of its own (it is no search).
 
 A search's entry rides on its response as a header (HEADER), which SearchLogMiddleware takes off
 outside the page cache: a search the cache answers is logged like one rendered afresh.
@@ -14,21 +15,28 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.signals import request_finished
-from django.db.models import Subquery
 from django.utils import timezone
 
-from .models import SearchLog
+from .models import OpenedResult, SearchLog
 
 HEADER = "X-Search-Log"
 # Crawlers and scripts that say who they are; a reader's browser also always sends Accept-Language.
 CRAWLERS = re.compile(r"bot|spider|crawl|slurp|archiver|scrapy|curl|wget|python-|headless|lighthouse", re.I)
-# An opened result is credited to the same search made this long ago at most.
-OPENED_WITHIN = timedelta(days=1)
+# A run of this many digits may be a telephone or identity number: never kept.
+LONG_NUMBER = re.compile(r"\d{7,}")
+# Filters a search page links are short (cases.filters bounds them); a forged link's are cut.
+MAX_FILTERS = 2000
 
 logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _pending = []  # SearchLog rows not written yet
 _since = [None]  # when the oldest of them was added
+
+
+def searched_text(text):
+    """A query or a correction as the log keeps it: long numbers masked, cut to its column."""
+    limit = SearchLog._meta.get_field("query").max_length
+    return LONG_NUMBER.sub(lambda number: "*" * len(number.group(0)), text)[:limit]
 
 
 def mark(response, entry):
@@ -37,9 +45,14 @@ def mark(response, entry):
 
 
 def is_reader(request):
-    """Whether `request` comes from a person's browser, as far as can be told without asking who."""
+    """Whether `request` comes from a reader's browser, as far as can be told without asking who:
+    not a crawler or a script, and not someone signed in (editors checking what readers see)."""
     agent = request.headers.get("User-Agent", "")
-    return bool(request.headers.get("Accept-Language")) and not CRAWLERS.search(agent)
+    return (
+        bool(request.headers.get("Accept-Language"))
+        and not CRAWLERS.search(agent)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
 
 
 def take(request, response):
@@ -63,7 +76,7 @@ def take(request, response):
 
 def flush(force=False):
     """Write the gathered entries once there are settings.SEARCH_LOG_BATCH of them, or the
-    oldest has waited settings.SEARCH_LOG_WAIT_SECONDS (or `force`): one INSERT."""
+    oldest has waited settings.SEARCH_LOG_WAIT_SECONDS (checked as a request ends), or `force`."""
     with _lock:
         waited = _since[0] is not None and timezone.now() - _since[0] >= timedelta(
             seconds=settings.SEARCH_LOG_WAIT_SECONDS
@@ -79,27 +92,21 @@ def flush(force=False):
         logger.exception("搜索记录写入失败（%d 条）", len(rows))
 
 
-def mark_opened(query, filters):
-    """Record that a result of the search (`query`, `filters`) was opened: its latest unopened entry."""
-    with _lock:
-        for row in reversed(_pending):
-            if row.query == query and row.filters == filters and not row.opened:
-                row.opened = True
-                return
-    latest = SearchLog.objects.filter(
-        query=query, filters=filters, opened=False, day__gte=timezone.localdate() - OPENED_WITHIN
-    ).order_by("-pk")[:1]
+def record_opened(query, filters):
+    """Record that a result of the search (`query`, `filters`, as logged) was opened."""
     try:
-        SearchLog.objects.filter(pk__in=Subquery(latest.values("pk"))).update(opened=True)
+        OpenedResult.objects.create(day=timezone.localdate(), query=searched_text(query), filters=filters[:MAX_FILTERS])
     except Exception:
-        logger.exception("搜索记录无法标记为已点开")
+        logger.exception("点开的搜索结果无法记录")
 
 
 def purge(days=None):
-    """Delete the entries older than `days` (settings.SEARCH_LOG_RETENTION_DAYS); their number."""
+    """Delete what is older than `days` (settings.SEARCH_LOG_RETENTION_DAYS); the rows deleted."""
     days = settings.SEARCH_LOG_RETENTION_DAYS if days is None else days
-    deleted, _ = SearchLog.objects.filter(day__lt=timezone.localdate() - timedelta(days=days)).delete()
-    return deleted
+    before = timezone.localdate() - timedelta(days=days)
+    searches, _ = SearchLog.objects.filter(day__lt=before).delete()
+    opened, _ = OpenedResult.objects.filter(day__lt=before).delete()
+    return searches + opened
 
 
 def _request_finished(**kwargs):

@@ -4,17 +4,17 @@ from django.utils.cache import add_never_cache_headers
 
 from cases.models import CasePage
 
-from .recorder import is_reader, mark_opened
+from .recorder import is_reader, record_opened
 
 
 def opened(request, pk):
-    """A result link of the search page: credit the search with an opened result, then go to the
-    case. `q` and `f` name the search as it was logged."""
+    """A result link of the search page: record that a result of that search (`q` and `f`, as
+    it was logged) was opened, then go to the case."""
     case = CasePage.objects.published().filter(pk=pk).first()
     if case is None:
         raise Http404
     if is_reader(request):
-        mark_opened(request.GET.get("q", "")[:100], request.GET.get("f", "")[:500])
+        record_opened(request.GET.get("q", ""), request.GET.get("f", ""))
     response = redirect(case.url)
     add_never_cache_headers(response)
     response["X-Robots-Tag"] = "noindex"

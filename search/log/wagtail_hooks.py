@@ -1,5 +1,6 @@
 """The admin's 搜索报告 menu (under 报告) and its pages."""
 
+from django.contrib.auth.models import Permission
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
@@ -44,3 +45,9 @@ def hide_wagtail_search_terms(request, menu_items):
     # Wagtail's own search-terms report counts hits this portal does not record (the search
     # log does, privacy first): it would stay empty.
     menu_items[:] = [item for item in menu_items if item.name != "search-terms"]
+
+
+@hooks.register("register_permissions")
+def register_search_log_permission():
+    # So that administrators can give the reports to a group in 设置 › 用户组.
+    return Permission.objects.filter(content_type__app_label="search_log", codename="view_searchlog")

@@ -5,6 +5,7 @@ import json
 
 import pytest
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
+from wagtail.models import PageViewRestriction
 
 from cases import changes
 from cases.models import CasePage, TrainingCollectionPage
@@ -73,3 +74,18 @@ def test_promotions_are_the_same_on_elasticsearch(client, cluster):
     promote("户联", case)
     assert promoted_titles(client, q="户联") == [case.title]
     assert any(request["path"].endswith("/_search") for request in cluster.requests)
+
+
+def test_a_link_elsewhere_can_be_promoted_too(client):
+    SearchPromotion.objects.create(
+        query=Query.get("党建"), external_link_url="https://www.12371.cn/", external_link_text="共产党员网"
+    )
+    data = client.get("/search/", {"q": "党建", "format": "json"}).json()
+    assert data["promoted"] == [{"title": "共产党员网", "url": "https://www.12371.cn/", "description": ""}]
+
+
+def test_a_page_behind_a_password_is_not_promoted(client):
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    promote("农民工维权", case)
+    PageViewRestriction.objects.create(page=case, restriction_type=PageViewRestriction.PASSWORD, password="x")
+    assert promoted_titles(client, q="农民工维权") == []
