@@ -74,14 +74,21 @@ SAME_SEARCH_AGAIN = ("page", "sort", "as_typed")
 
 def search(request):
     results = search_cases(request.GET)
-    response = _search_response(request, results)
+    params = _link_parameters(request, results)
+    understood = understanding(results.query, params)
+    logged_as = _logged_as(results, params)
+    response = _search_response(request, results, params, understood, logged_as)
     if UNAVAILABLE in results.errors:
         # An outage's answer must not outlive it in the page cache.
         add_never_cache_headers(response)
+    elif logged_as and not any(name in request.GET for name in SAME_SEARCH_AGAIN):
+        # A search is logged as first asked (page or JSON); its other pages, orders and
+        # readings are not logged again.
+        recorder.mark(response, _log_entry(results, logged_as, understood))
     return response
 
 
-def _search_response(request, results):
+def _search_response(request, results, params, understood, logged_as):
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
@@ -97,15 +104,12 @@ def _search_response(request, results):
                 ],
                 "facets": results.facets,
                 "errors": results.errors,
-                "understood": understanding(results.query, _link_parameters(request, results)),
+                "understood": understood,
             },
             json_dumps_params={"ensure_ascii": False},
         )
-    params = _link_parameters(request, results)
     active_filters = removal_links(params, results.case_filter)
-    understood = understanding(results.query, params)
-    logged_as = _logged_as(results, params)
-    response = TemplateResponse(
+    return TemplateResponse(
         request,
         "search/search.html",
         {
@@ -132,10 +136,6 @@ def _search_response(request, results):
             **understood,
         },
     )
-    # A search is logged as first asked; its other pages, orders and readings are not again.
-    if logged_as and not any(name in request.GET for name in SAME_SEARCH_AGAIN) and UNAVAILABLE not in results.errors:
-        recorder.mark(response, _log_entry(results, logged_as, understood))
-    return response
 
 
 def suggest(request):

@@ -69,11 +69,17 @@ def test_a_long_number_in_a_query_is_never_kept(client):
 def test_corrections_are_logged_and_later_pages_are_the_same_search(client):
     search(client, q="共建共付")
     assert SearchLog.objects.get().correction == "共建共富"
-    for again in ({"page": "2"}, {"page": "1"}, {"sort": "newest"}, {"as_typed": "1"}, {"format": "json"}):
+    for again in ({"page": "2"}, {"page": "1"}, {"sort": "newest"}, {"as_typed": "1"}):
         search(client, q="共建共付", **again)
     assert SearchLog.objects.count() == 1
     search(client, q="共建共付", region="湖北省")  # narrowed by a filter: a search of its own
     assert SearchLog.objects.count() == 2
+
+
+def test_a_search_asked_for_as_json_is_logged_too(client):
+    response = search(client, q="两会两评", format="json")
+    row = SearchLog.objects.get()
+    assert (row.query, row.results) == ("两会两评", response.json()["total"]) and recorder.HEADER not in response
 
 
 def test_crawlers_scripts_and_staff_are_not_logged(client):
