@@ -18,6 +18,7 @@ class Promoted:
     title: str
     url: str
     description: str
+    page_id: int | None = None  # None: a link elsewhere
 
 
 def promotion_keys(query, case_filter):
@@ -58,5 +59,5 @@ def promoted(query, case_filter):
         title, url = (page.title, page.url) if page else (link_text, link)
         if title and url and url not in shown:
             shown.add(url)
-            found.append(Promoted(title, url, description))
+            found.append(Promoted(title, url, description, page.pk if page else None))
     return found

@@ -2,6 +2,8 @@
 both engines; only live, public pages; a promotion is a content change for the page cache."""
 
 import json
+import re
+from html import unescape
 
 import pytest
 from wagtail.contrib.search_promotions.models import Query, SearchPromotion
@@ -11,6 +13,7 @@ from cases import changes
 from cases.models import CasePage, TrainingCollectionPage
 from cases.taxonomy import Problem
 from search import case_search
+from search.log.models import OpenedResult
 from tests.search import test_elasticsearch
 
 pytestmark = pytest.mark.django_db
@@ -89,3 +92,14 @@ def test_a_page_behind_a_password_is_not_promoted(client):
     promote("农民工维权", case)
     PageViewRestriction.objects.create(page=case, restriction_type=PageViewRestriction.PASSWORD, password="x")
     assert promoted_titles(client, q="农民工维权") == []
+
+
+def test_opening_a_promoted_page_is_recorded_for_its_search(client):
+    collection = TrainingCollectionPage.objects.live().first()
+    promote("电商直播", collection)
+    browser = {"HTTP_ACCEPT_LANGUAGE": "zh-CN", "HTTP_USER_AGENT": "Mozilla/5.0"}
+    page = client.get("/search/", {"q": "电商直播"}, **browser).content.decode()
+    link = re.search(r'<li class="promoted-hit"><a href="([^"]+)" rel="nofollow">', page).group(1)
+    response = client.get(unescape(link), **browser)
+    assert response.status_code == 302 and response["Location"] == collection.url
+    assert OpenedResult.objects.get().query == "电商直播"
