@@ -76,7 +76,6 @@ def _count():
     years = (
         CasePage.objects.published()
         .exclude(year_started=None)
-        .order_by()
         .values("year_started")
         .annotate(count=Count("pk"))
         .order_by("year_started")
