@@ -12,7 +12,7 @@ from ...taxonomy import Region
 from ..patterns import ends_sentence, is_heading_like
 from ..places import PlaceFinder
 from .drafts import CaseDraft, title_text
-from .figures import key_figures
+from .figures import chosen_figures
 from .metadata import metadata, split_byline, years
 from .sections import drop_cut_off_section, sections_of, split_cases, summary
 from .titles import OCCASION, case_title, file_title, model_name, split_title
@@ -91,7 +91,10 @@ def _draft(title, sections, places, model, author, publisher, date):
     if dated and (draft.year_reported is None or draft.year_reported >= dated - 1):
         draft.year_reported = dated
     draft.summary = summary(sections)
-    draft.figures = key_figures(draft.paragraphs)
+    draft.figures, draft.other_figures = chosen_figures(sections)
+    if draft.other_figures:
+        listed = "；".join(f"{f.label}：{f.value}{f.unit}" for f in draft.other_figures)
+        draft.notes.append(f"关键数据只列了最重要的 {len(draft.figures)} 项；文中其他数字可按需添加：{listed}。")
     draft.domain, draft.themes, draft.problems, draft.tags = vocabulary(text, draft.model_name)
     if last and not ends_sentence(last):
         draft.complete = False

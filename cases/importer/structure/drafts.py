@@ -40,7 +40,8 @@ class CaseDraft:
     themes: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     tags: list = field(default_factory=list)
-    figures: list = field(default_factory=list)
+    figures: list = field(default_factory=list)  # the few a reader is shown, best first
+    other_figures: list = field(default_factory=list)  # the other candidates, for the editor
     author: str = ""
     publisher: str = ""
     date: str = ""

@@ -2,6 +2,9 @@
 
 import itertools
 import re
+from dataclasses import dataclass
+
+from search.text import segmenter
 
 from .drafts import Figure
 from .metadata import YEAR
@@ -48,6 +51,9 @@ _CLAUSE_END = re.compile(r"[,，;；。:：、(（“”]")
 _SCOPE = "的|已|共|又|先后|累计|目前|全县|全市|全省|全镇|其中|今年|去年|各类|共计"
 _LABEL_TRIM = re.compile(rf"^({_SCOPE})+|(达到|达|为|有|共|约|近|计|超过|突破|共有)+$")
 MAX_FIGURES = 50
+# The key figures a reader is shown; the other candidates are listed for the editor.
+SHOWN_FIGURES = 12
+FEWEST_SHOWN = 8
 # Numbers looked at for them: a real case has a few hundred at most.
 MAX_NUMBERS = 2000
 # What a count measures when the noun follows it (6368名农村党员，293个机关事企业单位党组织与…): the
@@ -64,6 +70,10 @@ _LEADING_VERB = re.compile(
     rf"^(?:{_SCOPE})*"
     r"(?:建立|建起|建成|组建|成立|吸纳|发展|新上|组织引导|引导|拥有|有(?!.*的$))(?:了|起)?(?:各类)?(?=[\u4e00-\u9fff]{2})"
 )
+# A count's noun that the sentence goes on to measure (126个村（社区）集体经济收入全部超过10万元): the
+# count is of the noun's head alone, its first word and the bracket beside it.
+_MEASURED_NEXT = re.compile(r"^(?:全部|均|都|已|分别|普遍)?(?:超过|达到|达|突破|增长|增加|提高|下降|减少|低于|高于|不足)\d")
+_BRACKETED_HEAD = re.compile(r"^[^(（)）]{1,8}[(（][^()（）]*[)）]")
 _PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,6}(省|市|县|区|镇|乡|村)$")
 
 
@@ -77,6 +87,9 @@ def _label(paragraph, start, end, previous_end=0, counted=False):
     label = _MANNER.sub("", _LEADING_VERB.sub("", label))
     after = _NOUN_AFTER_END.split(paragraph[end : end + 30], maxsplit=1)[0]
     after = re.sub(r"[(（][^()（）]*$", "", after)  # a bracket the noun does not close is not its own
+    if counted and after and _MEASURED_NEXT.match(paragraph[end + len(after) : end + len(after) + 12]):
+        head = _BRACKETED_HEAD.match(after)
+        after = head.group() if head else segmenter().cut(after, True)[0]
     if counted and (len(after) >= 2 or (after and (not label or _PLACE_ONLY.match(label)))):
         return after[:100]
     if label.startswith("占") and label.endswith("的"):
@@ -142,25 +155,181 @@ def table_figures(rows):
 def key_figures(paragraphs):
     """Key-figure candidates: a number, its unit and what it counts, the value as written ("300余",
     "5亿多", "1.29" 万名), and a table's cells; each once, at most MAX_FIGURES, in the order of the text."""
-    figures, seen = [], set()
-    for figure in _candidates(paragraphs):
+    return [candidate.figure for candidate in _distinct(_candidates([("", p) for p in paragraphs]))]
+
+
+def chosen_figures(sections):
+    """The key figures a reader needs, best first, at most SHOWN_FIGURES; and the other candidates,
+    in the order of the text, for the editor."""
+    candidates = _distinct(_candidates([(s.kind, p) for s in sections for p in s.paragraphs]))
+    _mark_parts(candidates)
+    for candidate in candidates:
+        candidate.weight = _weight(candidate)
+    _mark_repeats(candidates)
+    ranked = sorted(candidates, key=lambda c: (-c.weight, c.order))
+    # the few that weigh nothing are shown only to make up the least a reader is given
+    shown = [c for at, c in enumerate(ranked[:SHOWN_FIGURES]) if c.weight >= 0 or at < FEWEST_SHOWN]
+    return [c.figure for c in shown], [c.figure for c in candidates if c not in shown]
+
+
+@dataclass(eq=False)
+class _Candidate:
+    figure: Figure
+    order: int
+    kind: str = ""  # the kind of its section
+    paragraph: int = 0
+    before: str = ""  # its sentence up to the number
+    sentence: str = ""
+    amount: float | None = None
+    part: bool = False
+    weight: int = 0
+
+
+def _distinct(candidates):
+    kept, seen = [], set()
+    for candidate in candidates:
+        figure = candidate.figure
         if (figure.label, figure.value, figure.unit) not in seen:
             seen.add((figure.label, figure.value, figure.unit))
-            figures.append(figure)
-            if len(figures) == MAX_FIGURES:
+            kept.append(candidate)
+            if len(kept) == MAX_FIGURES:
                 break
-    return figures
+    return kept
+
+
+# What raises a figure to the few a reader is shown, and what lowers it; each a count of points.
+# The opening paragraph and a results section hold the totals a case is known by; its background
+# the size of the problem; a story of one village or one family, a breakdown of a total already
+# given and a number said twice are details.
+WEIGHTS = {
+    "opening": 2,
+    "成效": 2,
+    "背景": -1,
+    "启示": -1,
+    "其他": -1,
+    "overall": 1,
+    "large": 1,
+    "one_place": -2,
+    "part": -2,
+    "repeat": -3,
+}
+# A total over the whole area or time of the case (全县已建立…, 累计…, 目前共…).
+_OVERALL = re.compile(r"全(县|市|省|区|旗|镇|乡|州|盟|国)|累计|共计|总计|合计|共有|共|先后|现已|目前|截至|截止|以来")
+# One village, family or person the sentence tells of (该村…, 某镇某村村民…).
+_ONE_PLACE = re.compile(
+    r"该(村|镇|乡|户|厂|企业|公司|合作社|社区)|(镇|乡|街道)[\u4e00-\u9fff]{1,5}村|村民[\u4e00-\u9fff]{2,3}(?=[在的,，])"
+)
+# Large for its unit: a hundred things counted, a million yuan, a thousand mu; any share.
+_LARGE_COUNT = 100
+_LARGE = {"元": 1_000_000, "亩": 1000}
+
+
+def _weight(candidate):
+    points = WEIGHTS.get(candidate.kind, 0)
+    if _OVERALL.search(candidate.before):
+        points += WEIGHTS["overall"]
+    unit = _base_unit(candidate.figure.unit)
+    threshold = _LARGE_COUNT if unit in COUNT_UNITS else _LARGE.get(unit)
+    if unit == "%" or (threshold and candidate.amount is not None and candidate.amount >= threshold):
+        points += WEIGHTS["large"]
+    if _ONE_PLACE.search(candidate.sentence):
+        points += WEIGHTS["one_place"]
+    if candidate.part:
+        points += WEIGHTS["part"]
+    return points
+
+
+def _base_unit(unit):
+    return unit.lstrip("万亿") or unit
+
+
+def _amount(figure):
+    number = re.match(r"\d+(?:\.\d+)?", figure.value.translate(_HALF_WIDTH))
+    if not number:
+        return None
+    scale = 1
+    for written in figure.value + figure.unit:
+        scale *= {"万": 10_000, "亿": 100_000_000}.get(written, 1)
+    return round(float(number.group()) * scale, 6)  # sums of parts are compared with totals
+
+
+def _counts(figure):
+    """What a figure's unit counts: 名, 人 and 位 all count people."""
+    unit = _base_unit(figure.unit)
+    return "人" if unit in ("名", "位") else unit
+
+
+def _same_kind(a, b):
+    return _counts(a.figure) == _counts(b.figure)
+
+
+def _mark_parts(candidates):
+    """A total's breakdown: two or more figures of one kind in a row, in the total's sentence
+    right before or after it and adding up to within it (13位…72位…27位…共152位), or anywhere in
+    one paragraph adding up to it exactly (54个、58个、51个 of the 163个 said before)."""
+    for at, total in enumerate(candidates):
+        if total.amount is None or total.part:
+            continue
+        for run in (_run(candidates, at, 1), _run(candidates, at, -1)):
+            amounts = [c.amount for c in run]
+            if len(run) >= 2 and None not in amounts and total.amount / 2 <= sum(amounts) <= total.amount:
+                for candidate in run:
+                    candidate.part = True
+    totals = {(c.amount, _counts(c.figure)) for c in candidates if c.amount is not None}
+    for start, first in enumerate(candidates):
+        amount = 0
+        for end in range(start, len(candidates)):
+            candidate = candidates[end]
+            if candidate.paragraph != first.paragraph or candidate.amount is None or not _same_kind(candidate, first):
+                break
+            amount = round(amount + candidate.amount, 6)
+            if end > start and (amount, _counts(first.figure)) in totals:
+                for part in candidates[start : end + 1]:
+                    part.part = True
+
+
+def _run(candidates, at, step):
+    run, total = [], candidates[at]
+    index = at + step
+    while 0 <= index < len(candidates):
+        candidate = candidates[index]
+        if (candidate.paragraph, candidate.sentence) != (total.paragraph, total.sentence) or not _same_kind(
+            candidate, total
+        ):
+            break
+        run.append(candidate)
+        index += step
+    return run
+
+
+def _mark_repeats(candidates):
+    """A number said again (152名 … 152位 …) is shown once, where it weighs most."""
+    best = {}
+    for candidate in candidates:
+        key = (candidate.amount, _counts(candidate.figure))
+        if candidate.amount is None:
+            continue
+        if key in best and best[key].weight >= candidate.weight:
+            candidate.weight += WEIGHTS["repeat"]
+        elif key in best:
+            best[key].weight += WEIGHTS["repeat"]
+            best[key] = candidate
+        else:
+            best[key] = candidate
 
 
 def _candidates(paragraphs):
-    numbers = 0
-    for at, written in enumerate(paragraphs):
+    """Candidates with their place in the text, from (section kind, paragraph) pairs."""
+    numbers, order = 0, 0
+    for at, (kind, written) in enumerate(paragraphs):
         if _is_row(written):
-            if at and _is_row(paragraphs[at - 1]):
+            if at and _is_row(paragraphs[at - 1][1]):
                 continue  # a row of a table read at its first row
-            rows = list(itertools.takewhile(_is_row, paragraphs[at:]))
+            rows = list(itertools.takewhile(_is_row, (p for _, p in paragraphs[at:])))
             if len(rows) >= 2:  # a row alone is a line of text
-                yield from table_figures(rows[:MAX_NUMBERS])
+                for figure in table_figures(rows[:MAX_NUMBERS]):
+                    yield _Candidate(figure, order, "opening" if at == 0 else kind, at, amount=_amount(figure))
+                    order += 1
                 continue
         paragraph = written.translate(_HALF_WIDTH)
         previous_end, label = 0, ""
@@ -185,4 +354,16 @@ def _candidates(paragraphs):
             # the year of the sentence, looked for nearby only: a paragraph may be very long
             window = paragraph[max(0, match.start() - 200) : match.start()]
             years = YEAR.findall(window[max(window.rfind(stop) for stop in "。；;") + 1 :])
-            yield Figure(label, value, unit.replace("％", "%"), int(years[-1]) if years else None)
+            figure = Figure(label, value, unit.replace("％", "%"), int(years[-1]) if years else None)
+            start = max(paragraph.rfind(stop, 0, match.start()) for stop in "。；;！？!?") + 1
+            ends = [end for end in (paragraph.find(stop, match.end()) for stop in "。；;！？!?") if end >= 0]
+            yield _Candidate(
+                figure,
+                order,
+                "opening" if at == 0 else kind,
+                at,
+                before=paragraph[start : match.start()],
+                sentence=paragraph[start : min(ends, default=len(paragraph))],
+                amount=_amount(figure),
+            )
+            order += 1

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from cases.importer.create import analyse
 from cases.importer.decode import read_bytes
+from cases.importer.structure.figures import FEWEST_SHOWN, SHOWN_FIGURES
 from cases.models import CasePage
 from cases.taxonomy import Region
 from search.text import fold, to_simplified
@@ -36,9 +37,11 @@ def headings(data):
     return [block["heading"] for block in data["body"] if block["type"] == "section"]
 
 
-def figure_recall(draft, data):
-    """Share of the fixture's key-figure values (their numbers) among the draft's figures."""
-    values = {number for figure in draft.figures for number in NUMBER.findall(figure.value)}
+def figure_recall(draft, data, shown_only=False):
+    """Share of the fixture's key-figure values (their numbers) among the draft's candidates, or
+    among the few it shows."""
+    figures = draft.figures if shown_only else draft.figures + draft.other_figures
+    values = {number for figure in figures for number in NUMBER.findall(figure.value)}
     wanted = [NUMBER.findall(str(figure["value"]))[0] for figure in data["key_figures"]]
     return sum(number in values for number in wanted) / len(wanted)
 
@@ -91,7 +94,8 @@ def test_figure_labels_read_like_the_fixtures(capsys):
         for draft, slug in zip(imported(name, (settings.SEEDS_DIR / name).read_bytes()).drafts, slugs):
             for figure in fixture(slug)["key_figures"]:
                 number = NUMBER.findall(str(figure["value"]))[0]
-                labels = [fold(f.label) for f in draft.figures if number in NUMBER.findall(f.value)]
+                candidates = draft.figures + draft.other_figures
+                labels = [fold(f.label) for f in candidates if number in NUMBER.findall(f.value)]
                 want = fold(figure["label"])
                 wanted += 1
                 if any(label == want or (len(label) >= 2 and (label in want or want in label)) for label in labels):
@@ -102,6 +106,29 @@ def test_figure_labels_read_like_the_fixtures(capsys):
         print(f"\nfigure labels agreeing with the fixtures': {agreeing} of {wanted}")
         print("\n".join(misses))
     assert agreeing / wanted >= LABEL_AGREEMENT_FLOOR
+
+
+# Of the figures the editors chose for the seeds, the share among the few a draft shows (at
+# most SHOWN_FIGURES, from up to 29 candidates a seed).
+SHOWN_RECALL_FLOOR = 0.9
+
+
+@pytest.mark.django_db
+def test_the_figures_shown_are_the_ones_the_editors_chose(capsys):
+    lines, kept, wanted = [], 0, 0
+    for name, slugs in SEEDS.items():
+        for draft, slug in zip(imported(name, (settings.SEEDS_DIR / name).read_bytes()).drafts, slugs):
+            assert len(draft.figures) <= SHOWN_FIGURES
+            assert len(draft.figures) >= min(FEWEST_SHOWN, len(draft.figures + draft.other_figures))
+            chosen = len(fixture(slug)["key_figures"])
+            kept += round(figure_recall(draft, fixture(slug), shown_only=True) * chosen)
+            wanted += chosen
+            candidates = len(draft.figures) + len(draft.other_figures)
+            lines.append(f"  {slug}: {len(draft.figures)} shown of {candidates} candidates")
+    with capsys.disabled():
+        print(f"\neditors' key figures among those shown: {kept} of {wanted}")
+        print("\n".join(lines))
+    assert kept / wanted >= SHOWN_RECALL_FLOOR
 
 
 # The editors' own classification of the seeds, against what the importer suggests from the
@@ -150,12 +177,12 @@ def test_the_place_comes_from_the_gazetteer_without_the_taxonomy(name):
 def test_key_figures_are_a_number_its_unit_and_what_it_counts(name):
     for draft, slug in zip(imported(name, (settings.SEEDS_DIR / name).read_bytes()).drafts, SEEDS[name]):
         text = "\n".join(draft.paragraphs).replace("％", "%")
-        for figure in draft.figures:
+        for figure in draft.figures + draft.other_figures:
             assert figure.value + figure.unit in text  # as written: "300余人", "5亿多元", "1.29万名"
             assert len(re.findall(r"[\u4e00-\u9fff]", figure.label)) >= 2
             assert not re.search(r"\d[-~—～至到]\d", figure.value)  # ranges are norms, not results
         # candidates, not every number: a few times the editors' choice at most
-        assert len(draft.figures) <= 4 * len(fixture(slug)["key_figures"])
+        assert len(draft.figures + draft.other_figures) <= 4 * len(fixture(slug)["key_figures"])
 
 
 VARIANTS = {

@@ -7,7 +7,7 @@ from cases.importer.create import analyse
 from cases.importer.decode import read_bytes
 from cases.importer.places import PlaceFinder
 from cases.importer.structure.drafts import Section
-from cases.importer.structure.figures import MAX_FIGURES, key_figures
+from cases.importer.structure.figures import FEWEST_SHOWN, MAX_FIGURES, SHOWN_FIGURES, chosen_figures, key_figures
 from cases.importer.structure.metadata import metadata, years
 from cases.importer.structure.sections import drop_cut_off_section, sections_of, split_run_in_heading
 from cases.importer.structure.titles import case_title, model_name
@@ -241,7 +241,8 @@ def test_a_report_the_rules_were_not_made_on_is_structured_by_them():
         ("成效", "二、取得的成效"),
         ("启示", "三、几点启示"),
     ]
-    assert [(f.value, f.unit) for f in draft.figures] == [("92", "个"), ("1200多", "件"), ("95", "%")]
+    # best first: the results, then the practice's total
+    assert [(f.value, f.unit) for f in draft.figures] == [("1200多", "件"), ("95", "%"), ("92", "个")]
     assert not any("上一篇" in p or "版权" in p for p in draft.paragraphs)
 
 
@@ -352,12 +353,65 @@ def test_a_tables_cells_are_key_figures_labelled_by_row_and_column():
     ]
 
 
+def shown(*sections):
+    chosen, others = chosen_figures([Section(kind, kind, list(paragraphs)) for kind, *paragraphs in sections])
+    return [(f.label, f.value) for f in chosen], [(f.label, f.value) for f in others]
+
+
+def test_the_figures_shown_are_totals_of_the_opening_and_the_results_before_details():
+    chosen, others = shown(
+        ("背景", "全县有行政村120个，其中集体经济空壳村35个。"),
+        ("做法", "县里组建产业联盟16个。该村新建茶园100亩，安装路灯40盏。", "全县培训党员3000人次。"),
+        ("成效", "两年来，全县累计带动就业5200人，集体经济收入增长40%。"),
+        ("启示", "实践中形成制度12项。"),
+    )
+    # the opening and the results, then the practice's totals; the one village's story last
+    assert [value for _, value in chosen[:5]] == ["120", "5200", "40", "35", "3000"]
+    assert chosen[-1] == ("该村新建茶园", "100")
+    # below nothing, a figure is shown only to make up FEWEST_SHOWN
+    assert len(chosen) == FEWEST_SHOWN and others == [("安装路灯", "40")]
+
+
+def test_a_breakdown_and_a_number_said_again_are_not_shown_when_there_are_enough():
+    paragraphs = [
+        "两年来，全县帮扶党员创业成效明显。",
+        "目前全县已有种植15位种植兰花、70位种植果树，以及30位养猪等共120位农村党员被确定为帮扶对象。",
+        "全县已建起联合党组织163个。村居联建的党组织共有54个；村企联建的58个；部门联建的51个。",
+        *[f"全县建成{name}基地{number}个。" for name, number in zip("茶桑果菜药花渔牧竹稻麦", range(201, 212))],
+        "为120名农村党员发放贷款。",
+    ]
+    chosen, others = shown(("成效", *paragraphs))
+    values = [value for _, value in chosen]
+    assert "120" in values and values.count("120") == 1
+    assert not {"15", "70", "30", "54", "58", "51"} & set(values)
+    assert {"15", "70", "30", "54", "58", "51"} <= {value for _, value in others}
+
+
+def test_at_most_shown_figures_are_shown_whatever_the_text():
+    chosen, others = shown(("成效", *[f"全县建成第{n}类基地{n + 100}个。" for n in range(40)]))
+    assert len(chosen) == SHOWN_FIGURES and len(others) == 40 - SHOWN_FIGURES
+    assert chosen[0][1] == "100"  # ties keep the order of the text
+
+
 def test_the_model_name_is_the_one_the_title_quotes_and_the_text_uses_once():
     body = "2018年以来，县委探索推行“支部+合作社+农户”模式，推动党建与茶产业深度融合，成效明显。"
     assert model_name("湄潭县：“支部+合作社+农户”推动茶产业党建融合发展", body) == "支部+合作社+农户"
     # or the one the opening quotes and the title names unquoted
     assert model_name("湄潭县推行支部+合作社+农户模式", body) == "支部+合作社+农户"
     assert model_name("湄潭县茶产业党建", body) == ""
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("全县126个村（社区）集体经济收入全部超过10万元。", ("村（社区）", "126")),
+        ("全县126个行政村集体经济收入均达到10万元。", ("行政村", "126")),
+        ("全县126个行政村集体经济组织全部建立。", ("行政村集体经济组织", "126")),  # nothing measured next
+    ],
+)
+@pytest.mark.django_db  # the segmenter reads the vocabularies' words
+def test_a_counts_noun_stops_where_the_sentence_measures_something_else(text, expected):
+    assert expected == figures(text)[0][:2]
 
 
 def test_a_label_begun_inside_a_bracket_loses_the_brackets_end():

@@ -85,7 +85,7 @@ class Command(BaseCommand):
             for section in draft.sections:
                 self.stdout.write(f"    [{section.kind}] {section.heading}（{len(section.paragraphs)} 段）")
             self.stdout.write(
-                f"    关键数据 {len(draft.figures)} 项；主题：{'、'.join(t.name for t in draft.themes) or '—'}"
+                f"    关键数据 {len(draft.figures)} 项（另有 {len(draft.other_figures)} 项备选）；主题：{'、'.join(t.name for t in draft.themes) or '—'}"
                 f"；难题：{'、'.join(p.name for p in draft.problems) or '—'}"
             )
             for note in draft.notes:
