@@ -72,7 +72,9 @@ _LEADING_VERB = re.compile(
 )
 # A count's noun that the sentence goes on to measure (126个村（社区）集体经济收入全部超过10万元): the
 # count is of the noun's head alone, its first word and the bracket beside it.
-_MEASURED_NEXT = re.compile(r"^(?:全部|均|都|已|分别|普遍)?(?:超过|达到|达|突破|增长|增加|提高|下降|减少|低于|高于|不足)\d")
+_MEASURED_NEXT = re.compile(
+    r"^(?:全部|均|都|已|分别|普遍)?(?:超过|达到|达|突破|增长|增加|提高|下降|减少|低于|高于|不足)\d"
+)
 _BRACKETED_HEAD = re.compile(r"^[^(（)）]{1,8}[(（][^()（）]*[)）]")
 _PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,6}(省|市|县|区|镇|乡|村)$")
 
