@@ -1,4 +1,4 @@
-"""PDF and old Word files: their text is extracted by another program in a child process, under
+"""PDF, OFD and old Word files: their text is extracted by another program in a child process, under
 a time, memory and output limit, with nothing of the server's environment, so that a hostile or
 broken file costs at most that and never the server's worker."""
 
@@ -14,7 +14,7 @@ from pathlib import Path
 from . import DocumentError
 
 # A case report is a few pages, a bulletin of cases a few dozen; a book is not imported.
-MAX_PDF_PAGES = 200
+MAX_PAGES = 200
 # One document's conversions together (a .doc may take two converters): with the batch's own
 # start limit (batch.py) a run stays inside the server's 60 s request timeout.
 SECONDS = 20
@@ -24,6 +24,7 @@ MAX_OUTPUT_BYTES = 16 * 1024 * 1024
 # A page with fewer characters than this and an image on it is a scanned page.
 _SCANNED_PAGE_CHARS = 10
 _PDF_WORKER = Path(__file__).with_name("pdf_worker.py")
+_OFD_WORKER = Path(__file__).with_name("ofd_worker.py")
 # What the converters need of an environment: no secrets of the server's.
 _ENVIRONMENT = {"PATH": os.defpath, "LANG": "C.UTF-8", "HOME": tempfile.gettempdir()}
 
@@ -52,7 +53,13 @@ def _run(name, command, folder, data=None, deadline=None):
     try:
         with source.open("rb") as stdin, output.open("wb") as stdout:
             finished = subprocess.run(
-                limited, stdin=stdin, stdout=stdout, stderr=subprocess.DEVNULL, env=_ENVIRONMENT, timeout=seconds
+                limited,
+                stdin=stdin,
+                stdout=stdout,
+                stderr=subprocess.DEVNULL,
+                env=_ENVIRONMENT,
+                cwd=folder,  # what a converter unpacks stays in the folder, removed after it
+                timeout=seconds,
             )
     except subprocess.TimeoutExpired as error:
         raise _Overrun from error
@@ -74,7 +81,7 @@ def pdf_pages(name, data):
     """(texts of the pages that have text, numbers of the pages that are scans)."""
     with tempfile.TemporaryDirectory() as folder:
         try:
-            status, output = _run(name, [sys.executable, "-I", str(_PDF_WORKER), str(MAX_PDF_PAGES)], folder, data)
+            status, output = _run(name, [sys.executable, "-I", str(_PDF_WORKER), str(MAX_PAGES)], folder, data)
         except _Overrun as error:
             raise _overrun(name) from error
     try:
@@ -90,16 +97,48 @@ def pdf_pages(name, data):
         raise DocumentError(f"“{name}”使用了无法读取的加密方式：请另存为未加密的 PDF 后再导入。")
     if error == "too_many_pages":
         raise DocumentError(
-            f"“{name}”有 {answer['pages']} 页，超过 {MAX_PDF_PAGES} 页：请只导入案例所在的页（可另存为新的 PDF）。"
+            f"“{name}”有 {answer['pages']} 页，超过 {MAX_PAGES} 页：请只导入案例所在的页（可另存为新的 PDF）。"
         )
     if error or "pages" not in answer:
         raise DocumentError(f"“{name}”不是有效的 PDF 文件（文件不完整、已损坏或无法解析）。")
+    return _texts_and_scans(name, [(page["text"], page["images"]) for page in answer["pages"]])
+
+
+def ofd_pages(name, data):
+    """(texts of the pages of an OFD file that have text, numbers of the pages that are scans),
+    read by easyofd; the archive's sizes are checked before (decode)."""
+    with tempfile.TemporaryDirectory() as folder:
+        try:
+            status, output = _run(name, [sys.executable, "-I", str(_OFD_WORKER)], folder, data)
+        except _Overrun as error:
+            raise _overrun(name) from error
+    try:
+        answer = json.loads(output.decode("utf-8").strip().splitlines()[-1]) if status == 0 else {}
+    except (ValueError, IndexError):
+        answer = {}
+    if answer.get("error") == "overrun":
+        raise _overrun(name)
+    if answer.get("error") == "missing":
+        raise DocumentError(
+            f"“{name}”是 OFD 版式文件，服务器未安装读取它的 easyofd：请用 OFD 阅读器（如数科阅读器）导出为 PDF "
+            "或文字后再导入（管理员可运行 make install 安装）。"
+        )
+    if "pages" not in answer:
+        raise DocumentError(
+            f"“{name}”无法作为 OFD 文件读取（文件已损坏，或使用了读取程序不支持的写法）：请用 OFD 阅读器"
+            "（如数科阅读器）导出为 PDF 或文字后再导入。"
+        )
+    return _texts_and_scans(name, [("\n".join(page["lines"]), page["images"]) for page in answer["pages"]])
+
+
+def _texts_and_scans(name, pages):
+    """(texts of the pages that have text, numbers of the pages that are scans) of (text, images)
+    pages; DocumentError when every page is a scan."""
     texts, scans = [], []
-    for number, page in enumerate(answer["pages"], start=1):
-        readable = "".join(page["text"].split())
-        if len(readable) >= _SCANNED_PAGE_CHARS:
-            texts.append(page["text"])
-        elif page["images"]:
+    for number, (text, images) in enumerate(pages, start=1):
+        if len("".join(text.split())) >= _SCANNED_PAGE_CHARS:
+            texts.append(text)
+        elif images:
             scans.append(number)
     if not texts and scans:
         raise DocumentError(

@@ -19,13 +19,13 @@ from lxml import etree
 from search.text import drop_controls, to_simplified
 
 from . import DocumentError
-from .converted import old_word_text, pdf_pages
+from .converted import MAX_PAGES, ofd_pages, old_word_text, pdf_pages
 from .patterns import EMOJI_ENDS, PAGE_BREAK, ends_sentence
 
 MAX_BYTES = settings.CASE_IMPORT_MAX_UPLOAD_SIZE
 MAX_SIZE_TEXT = f"{MAX_BYTES // settings.MEGABYTE} MB"
-# A .docx is a zip: its parts unpacked may not exceed this (a real case document is a few MB;
-# a "zip bomb" declares hundreds of MB or more), nor hold more parts than this.
+# A .docx or an .ofd is a zip: its parts unpacked may not exceed this (a real case document is a
+# few MB; a "zip bomb" declares hundreds of MB or more), nor hold more parts than this.
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_PARTS = 5000
 # The text taken from any document (a case is a few thousand characters; a book is not a case):
@@ -42,7 +42,7 @@ FILE_TYPES = {
     ".wps": "doc",  # old WPS files are Word 97–2003 files; newer ones are .docx inside
     ".ofd": "ofd",
 }
-ACCEPTED = ".txt、.html/.htm、.docx、.doc、.wps 或 .pdf"
+ACCEPTED = ".txt、.html/.htm、.docx、.doc、.wps、.pdf 或 .ofd"
 # What a file's first bytes say it is, whatever its name: a .doc named .docx and the reverse are
 # common, and a renamed PDF is still a PDF.
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 (and other Office) files
@@ -56,6 +56,7 @@ KIND_NAMES = {
     "docx": "Word 文档（.docx）",
     "pdf": "PDF 文件的文字层",
     "doc": "旧版 Word/WPS 文档",
+    "ofd": "OFD 版式文件的文字",
     "paste": "粘贴的文字",
 }
 BOMS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
@@ -71,7 +72,7 @@ class Document:
     """A decoded document: its text as lines, and what was learnt on the way."""
 
     name: str
-    kind: str  # text | html | docx | pdf | doc | paste
+    kind: str  # text | html | docx | pdf | ofd | doc | paste
     encoding: str
     text: str
     title_hint: str = ""  # <title>, <h1> or the Word Title / Heading 1 paragraph
@@ -93,10 +94,6 @@ def file_kind(name, data=b""):
     kind = FILE_TYPES.get(suffix.group(0) if suffix else "")
     if kind is None:
         raise DocumentError(f"“{name}”的文件类型不受支持：请上传 {ACCEPTED} 文件。")
-    if kind == "ofd":
-        raise DocumentError(
-            f"“{name}”是 OFD 版式文件，暂不支持直接读取：请用 OFD 阅读器（如数科阅读器）导出为 PDF 或文字后再导入。"
-        )
     if data.startswith(_OLE):
         return "doc"
     if data.startswith(_ZIP) and kind in ("doc", "docx"):
@@ -129,6 +126,8 @@ def read_bytes(name, data):
         return _read_docx(name, data)
     if kind == "pdf":
         return _read_pdf(name, data)
+    if kind == "ofd":
+        return _read_ofd(name, data)
     if kind == "doc":
         return _checked(Document(name=name, kind="doc", encoding="doc", text=old_word_text(name, data)))
     text, encoding = decode_text(name, data)
@@ -350,12 +349,52 @@ def _read_html(name, text, encoding):
 
 
 def _read_pdf(name, data):
-    texts, scans = pdf_pages(name, data)
-    document = Document(name=name, kind="pdf", encoding="pdf", text=("\n" + PAGE_BREAK).join(texts))
+    return _paged(name, "pdf", *pdf_pages(name, data))
+
+
+def _paged(name, kind, texts, scans):
+    """A document of pages, as a PDF's or an OFD file's text is: the pages one after the other."""
+    document = Document(name=name, kind=kind, encoding=kind, text=("\n" + PAGE_BREAK).join(texts))
     if scans:
         pages = "、".join(map(str, scans))
-        document.notes.append(f"原 PDF 第 {pages} 页是扫描的图片，没有文字层，其内容未导入：请对照原件补录。")
+        document.notes.append(
+            f"原 {kind.upper()} 第 {pages} 页是扫描的图片，没有文字层，其内容未导入：请对照原件补录。"
+        )
     return _checked(document)
+
+
+# --- OFD (GB/T 33190, China's own fixed-layout format: a zip of XML parts) ---------------------
+
+_OFD_PAGE = re.compile(r"(^|/)Pages/[^/]+/Content\.xml$", re.IGNORECASE)
+
+
+def _read_ofd(name, data):
+    archive = _archive(name, data, "OFD 文件", "请用 OFD 阅读器导出为 PDF 后再导入。")
+    pages = sum(bool(_OFD_PAGE.search(part.filename)) for part in archive.infolist())
+    if pages > MAX_PAGES:
+        raise DocumentError(f"“{name}”有 {pages} 页，超过 {MAX_PAGES} 页：请只导入案例所在的页。")
+    return _paged(name, "ofd", *ofd_pages(name, data))
+
+
+def _archive(name, data, what, remedy):
+    """A document's zip archive, its directory checked before anything is unpacked: reading
+    never goes past the sizes it declares (zipfile stops there and checks the CRC)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        parts = archive.infolist()
+    except UNREADABLE as error:
+        raise DocumentError(f"“{name}”不是有效的 {what}（文件不完整或已损坏）。") from error
+    if len(parts) > MAX_PARTS:
+        raise DocumentError(
+            f"“{name}”包含 {len(parts):,} 个内部文件（正常的 {what}远少于 {MAX_PARTS:,} 个），"
+            f"不是正常的 {what}，已拒绝导入。{remedy}"
+        )
+    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
+        raise DocumentError(
+            f"“{name}”解压后超过 {MAX_UNPACKED_BYTES // settings.MEGABYTE} MB（可能是“压缩炸弹”），"
+            f"不是正常的 {what}，已拒绝导入。"
+        )
+    return archive
 
 
 # --- Word -------------------------------------------------------------------------------------
@@ -382,23 +421,7 @@ _XML_OPTIONS = {"resolve_entities": False, "no_network": True, "huge_tree": Fals
 
 def _read_docx(name, data):
     broken = f"“{name}”不是有效的 .docx 文件（文件不完整或已损坏）。"
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        parts = archive.infolist()
-    except UNREADABLE as error:
-        raise DocumentError(broken) from error
-    # The sizes in the zip directory are checked before anything is unpacked; reading never
-    # goes past them (zipfile stops at the declared size and checks the CRC).
-    if len(parts) > MAX_PARTS:
-        raise DocumentError(
-            f"“{name}”包含 {len(parts):,} 个内部文件（正常的 Word 文档远少于 {MAX_PARTS:,} 个），"
-            "不是正常的 Word 文档，已拒绝导入。请在 Word 或 WPS 中另存为新的 .docx 后再试。"
-        )
-    if sum(part.file_size for part in parts) > MAX_UNPACKED_BYTES:
-        raise DocumentError(
-            f"“{name}”解压后超过 {MAX_UNPACKED_BYTES // settings.MEGABYTE} MB（可能是“压缩炸弹”），"
-            "不是正常的 Word 文档，已拒绝导入。"
-        )
+    archive = _archive(name, data, ".docx 文件", "请在 Word 或 WPS 中另存为新的 .docx 后再试。")
     try:
         main = _related_part(archive, "_rels/.rels", "/officeDocument", "word/document.xml")
         if main not in archive.NameToInfo:

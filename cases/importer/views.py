@@ -52,8 +52,8 @@ class ImportForm(forms.Form):
         label="上传文件",
         required=False,
         help_text=(
-            f".txt、.html/.htm、.docx、.doc、.wps、.pdf，或它们的 .zip 压缩包；可一次选多个文件，最多 {MAX_DOCUMENTS} 个，"
-            f"每个不超过 {MAX_SIZE_TEXT}，合计不超过 {settings.CASE_IMPORT_MAX_BATCH_SIZE // settings.MEGABYTE} MB。编码自动识别（UTF-8、GBK、Big5）。PDF 须有文字层（扫描件请先做 OCR 文字识别）。"
+            f".txt、.html/.htm、.docx、.doc、.wps、.pdf、.ofd，或它们的 .zip 压缩包；可一次选多个文件，最多 {MAX_DOCUMENTS} 个，"
+            f"每个不超过 {MAX_SIZE_TEXT}，合计不超过 {settings.CASE_IMPORT_MAX_BATCH_SIZE // settings.MEGABYTE} MB。编码自动识别（UTF-8、GBK、Big5）。PDF、OFD 须有文字层（扫描件请先做 OCR 文字识别）。"
             "每个文件单独导入：一个文件出错，不影响其他文件。"
         ),
     )

@@ -2,6 +2,8 @@
 
 import io
 import re
+import zipfile
+from xml.sax.saxutils import escape
 
 import opencc
 import pytest
@@ -119,6 +121,79 @@ def as_docx(text):
         word.add_paragraph(line)
     buffer = io.BytesIO()
     word.save(buffer)
+    return buffer.getvalue()
+
+
+def fixture_lines(slug):
+    """A seed case's fixture as the lines of a printed report: its source title, then each
+    section's heading and paragraphs."""
+    case = fixture(slug)
+    lines = [case["source"]["title"]]
+    for block in case["body"]:
+        if block["type"] == "section":
+            lines += [block["heading"], *block["paragraphs"]]
+    return lines
+
+
+def as_ofd(lines, head, width=28, lines_per_page=36):
+    """An OFD file (GB/T 33190) as an office system writes a report: A4 pages of lines `width`
+    characters wide, a paragraph's first line indented two characters, one text object a line,
+    a running head and a page number on every page."""
+    size, left, top = 5.0, 31.7, 30.0
+    rows = []
+    for line in lines:
+        first = True
+        while line or first:
+            indent = 2 if first else 0
+            rows.append((indent, line[: width - indent]))
+            line, first = line[width - indent :], False
+    pages = [rows[at : at + lines_per_page] for at in range(0, len(rows), lines_per_page)]
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    unit = iter(range(10, 10**6))
+
+    def text_object(x, y, text, font_size=size):
+        width_mm = font_size * len(text)
+        deltas = " ".join([str(font_size)] * (len(text) - 1))
+        return (
+            f'<ofd:TextObject ID="{next(unit)}" Boundary="{x} {y} {width_mm} {font_size + 2}" Font="3" '
+            f'Size="{font_size}"><ofd:TextCode X="0" Y="{font_size}" DeltaX="{deltas}">{escape(text)}'
+            "</ofd:TextCode></ofd:TextObject>"
+        )
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(
+            "OFD.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {ns} Version="1.0" DocType="OFD"><ofd:DocBody>'
+            "<ofd:DocInfo><ofd:DocID>0</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>"
+            "</ofd:DocBody></ofd:OFD>",
+        )
+        archive.writestr(
+            "Doc_0/PublicRes.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Res {ns} BaseLoc="Res"><ofd:Fonts>'
+            '<ofd:Font FontName="宋体" FamilyName="宋体" ID="3"/></ofd:Fonts></ofd:Res>',
+        )
+        listed = "".join(
+            f'<ofd:Page ID="{number + 1}" BaseLoc="Pages/Page_{number}/Content.xml"/>' for number in range(len(pages))
+        )
+        archive.writestr(
+            "Doc_0/Document.xml",
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {ns}><ofd:CommonData><ofd:PageArea>'
+            "<ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea><ofd:PublicRes>PublicRes.xml</ofd:PublicRes>"
+            f"<ofd:MaxUnitID>1000000</ofd:MaxUnitID></ofd:CommonData><ofd:Pages>{listed}</ofd:Pages></ofd:Document>",
+        )
+        for number, page in enumerate(pages):
+            objects = [text_object(80, 12, head, 4.0)]
+            objects += [
+                text_object(left + indent * size, top + at * (size + 2), text) for at, (indent, text) in enumerate(page)
+            ]
+            objects.append(text_object(100, 280, f"— {number + 1} —", 4.0))
+            archive.writestr(
+                f"Doc_0/Pages/Page_{number}/Content.xml",
+                f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {ns}><ofd:Content><ofd:Layer ID="2">'
+                + "".join(objects)
+                + "</ofd:Layer></ofd:Content></ofd:Page>",
+            )
     return buffer.getvalue()
 
 

@@ -119,7 +119,7 @@ def test_the_admin_takes_several_files_and_lists_what_was_refused(client, editor
         SimpleUploadedFile("扫描.ofd", b"PK\x03\x04"),
     ]
     html = client.post(reverse("cases_import"), {"file": uploads, "parent": case_index.pk}).content.decode()
-    assert "汇总" in html and "OFD 版式文件" in html and "PDF 文件的文字层" in html
+    assert "汇总" in html and "不是有效的 OFD 文件" in html and "PDF 文件的文字层" in html
     for draft in imported_drafts():
         assert reverse("wagtailadmin_pages:edit", args=[draft.pk]) in html
     assert imported_drafts().count() == 2

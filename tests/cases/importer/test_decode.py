@@ -80,7 +80,7 @@ def test_pasted_text_and_pasted_html():
         ("image.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" * 10, "二进制"),
         ("case.pdf", TEXT.encode("utf-8"), "不是有效的 PDF 文件"),
         ("case.doc", TEXT.encode("utf-8"), "不是有效的 Word 97–2003 或 WPS 文件"),
-        ("case.ofd", b"PK\x03\x04" + bytes(100), "OFD 版式文件"),
+        ("case.ofd", b"PK\x03\x04" + bytes(100), "不是有效的 OFD 文件"),
         ("case.pptx", TEXT.encode("utf-8"), "文件类型不受支持"),
         ("big.txt", b"a" * (MAX_BYTES + 1), "10 MB"),
         ("latin.txt", b"Just some English words without any Chinese text at all.", "没有可识别的中文正文"),

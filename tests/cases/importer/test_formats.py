@@ -1,20 +1,22 @@
-"""PDFs and old Word/WPS files, and text copied out of a PDF: each becomes a draft like the
+"""PDFs, OFD files and old Word/WPS files, and text copied out of a PDF: each becomes a draft like the
 seed it was made from, without the page's running heads and numbers; what cannot be read is
 refused in Chinese, within the time and page limits."""
 
 import io
+import zipfile
 from pathlib import Path
 
 import pypdf
 import pytest
 from PIL import Image
 
-from cases.importer import DocumentError, converted
+from cases.importer import DocumentError, converted, decode
 from cases.importer.create import analyse
-from cases.importer.decode import read_bytes, read_paste
+from cases.importer.decode import MAX_UNPACKED_BYTES, read_bytes, read_paste
+from cases.importer.patterns import PAGE_BREAK
 from search.text import fold
 
-from .conftest import as_docx, fixture, seed_text
+from .conftest import as_docx, as_ofd, fixture, fixture_lines, seed_text
 
 DOCUMENTS = Path(__file__).parent / "documents"
 PRINTED = DOCUMENTS / "19_xingshan_printed.pdf"  # made by documents/make_printed.py
@@ -95,7 +97,7 @@ def test_a_damaged_pdf_is_refused(cut):
 
 
 def test_a_pdf_over_the_page_limit_is_refused(monkeypatch):
-    monkeypatch.setattr(converted, "MAX_PDF_PAGES", 5)
+    monkeypatch.setattr(converted, "MAX_PAGES", 5)
     with pytest.raises(DocumentError, match="有 7 页，超过 5 页"):
         read_bytes("long.pdf", PRINTED.read_bytes())
 
@@ -179,3 +181,74 @@ def test_a_doc_that_is_a_web_page_or_rtf_is_read_or_refused_as_what_it_is():
     assert read_bytes("网页.doc", page.encode()).kind == "html"
     with pytest.raises(DocumentError, match="实际是 RTF 格式"):
         read_bytes("旧.doc", r"{\rtf1\ansi 党建}".encode())
+
+
+# --- OFD --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_ofd_report_becomes_a_draft_like_its_seed():
+    slug = "shangnan-gongjian-gongfu"
+    document = read_bytes("商南.ofd", as_ofd(fixture_lines(slug), "商洛党建工作交流"))
+    assert document.kind == "ofd" and document.described == "OFD 版式文件的文字"
+    [draft] = analyse(document).drafts
+    data = fixture(slug)
+    assert draft.title == data["title"] and draft.region.full_name == "陕西省商洛市商南县"
+    assert draft.model_name == data["model_name"]
+    assert [fold(section.heading) for section in draft.sections] == headings(slug)
+    assert [text for text in texts_of(draft) if "商洛党建工作交流" in text or "— 2 —" in text] == []
+    # every paragraph whole, its lines joined again, those broken over two pages too
+    kept = {fold(paragraph) for paragraph in draft.paragraphs}
+    printed = [fold(p) for block in data["body"] if block["type"] == "section" for p in block["paragraphs"]]
+    assert [paragraph[:20] for paragraph in printed if paragraph not in kept] == []
+
+
+def test_real_ofd_files_are_read_line_by_line_with_their_indents():
+    # written by ofdrw and an office system (documents/README.md): an essay of two pages, a reply
+    essay = read_bytes("essay.ofd", (DOCUMENTS / "21_ofdrw_essay.ofd").read_bytes())
+    assert essay.text.startswith("\u3000\u3000拿来主义\n\u3000\u3000鲁迅\n\u3000\u3000中国一向是所谓“闭关主义”")
+    assert "\n\u3000\u3000但我们没有人根据了“礼尚往来”的仪节，说道：拿来！\n" in essay.text
+    assert essay.text.count(PAGE_BREAK) == 1
+    reply = read_bytes("reply.ofd", (DOCUMENTS / "22_ofdrw_official_reply.ofd").read_bytes())
+    assert "\u3000\u3000关于同意张阿三同志辞职的批复\n区中医院：\n" in reply.text
+
+
+def test_an_ofd_the_reader_cannot_read_is_refused_with_what_to_do():
+    with pytest.raises(DocumentError, match="无法作为 OFD 文件读取.*导出为 PDF 或文字"):
+        read_bytes("页面.ofd", (DOCUMENTS / "23_ofdrw_unreadable.ofd").read_bytes())
+
+
+def ofd_with(parts):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def test_an_ofd_bomb_or_one_of_too_many_pages_is_refused_before_it_is_read(monkeypatch):
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("Doc_0/Res/huge.bin", bytes(MAX_UNPACKED_BYTES + 1))
+    with pytest.raises(DocumentError, match="压缩炸弹"):
+        read_bytes("bomb.ofd", bomb.getvalue())
+    monkeypatch.setattr(decode, "MAX_PAGES", 3)
+    pages = {f"Doc_0/Pages/Page_{n}/Content.xml": "<ofd:Page/>" for n in range(4)}
+    with pytest.raises(DocumentError, match="有 4 页，超过 3 页"):
+        read_bytes("long.ofd", ofd_with(pages))
+
+
+@pytest.mark.parametrize(
+    "answer, message",
+    [
+        ('{"error": "missing"}', "服务器未安装读取它的 easyofd"),
+        ('{"pages": [{"lines": [], "images": 1}]}', "扫描件.*OCR"),
+        ('{"error": "overrun"}', "超出了时间或内存限制"),
+    ],
+)
+def test_what_the_ofd_reader_answers_is_said_in_chinese(monkeypatch, tmp_path, answer, message):
+    worker = tmp_path / "worker.py"
+    worker.write_text(f"print({answer!r})\n")
+    monkeypatch.setattr(converted, "_OFD_WORKER", worker)
+    with pytest.raises(DocumentError, match=message):
+        read_bytes("case.ofd", (DOCUMENTS / "21_ofdrw_essay.ofd").read_bytes())

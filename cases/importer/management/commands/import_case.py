@@ -15,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", help=".txt、.html/.htm、.docx、.doc、.wps、.pdf 或 .zip 文件")
+        parser.add_argument("files", nargs="+", help=".txt、.html/.htm、.docx、.doc、.wps、.pdf、.ofd 或 .zip 文件")
         parser.add_argument("--dry-run", action="store_true", help="只显示识别结果，不创建草稿")
         parser.add_argument("--parent", help="案例库页面的网址名（slug），默认为第一个案例库")
 
