@@ -146,6 +146,23 @@ def test_an_old_word_file_is_read_by_the_installed_converter():
             read_bytes(name, data)
 
 
+@pytest.mark.django_db
+def test_a_word_97_file_of_a_seed_becomes_a_draft_like_it():
+    # written by LibreOffice from the 翁源 fixture (documents/make_word97.py), read by antiword
+    slug = "wengyuan-dangyuan-chuangye"
+    document = read_bytes("翁源.doc", (DOCUMENTS / "24_wengyuan_word97.doc").read_bytes())
+    assert document.kind == "doc"
+    [draft] = analyse(document).drafts
+    data = fixture(slug)
+    assert draft.title == data["title"] and draft.region.full_name == "广东省韶关市翁源县"
+    assert draft.model_name == data["model_name"]
+    assert [fold(section.heading) for section in draft.sections] == headings(slug)
+    assert {problem.name for problem in draft.problems} & set(data["problems"])
+    kept = {fold(paragraph) for paragraph in draft.paragraphs}
+    written = [fold(p) for block in data["body"] if block["type"] == "section" for p in block["paragraphs"]]
+    assert [paragraph[:20] for paragraph in written if paragraph not in kept] == []
+
+
 def test_a_wps_file_that_is_a_docx_inside_is_read_as_one():
     assert read_bytes("新版.wps", as_docx("标题\n" + "党建引领乡村振兴。" * 5)).kind == "docx"
 
