@@ -155,8 +155,9 @@ def test_a_word_97_file_of_a_seed_becomes_a_draft_like_it():
     [draft] = analyse(document).drafts
     data = fixture(slug)
     assert draft.title == data["title"] and draft.region.full_name == "广东省韶关市翁源县"
-    assert draft.model_name == data["model_name"]
+    assert (draft.model_name, draft.year_started) == (data["model_name"], data["year_started"])
     assert [fold(section.heading) for section in draft.sections] == headings(slug)
+    assert {theme.name for theme in draft.themes} & set(data["themes"])
     assert {problem.name for problem in draft.problems} & set(data["problems"])
     kept = {fold(paragraph) for paragraph in draft.paragraphs}
     written = [fold(p) for block in data["body"] if block["type"] == "section" for p in block["paragraphs"]]
@@ -211,8 +212,10 @@ def test_an_ofd_report_becomes_a_draft_like_its_seed():
     [draft] = analyse(document).drafts
     data = fixture(slug)
     assert draft.title == data["title"] and draft.region.full_name == "陕西省商洛市商南县"
-    assert draft.model_name == data["model_name"]
+    assert (draft.model_name, draft.year_started) == (data["model_name"], data["year_started"])
     assert [fold(section.heading) for section in draft.sections] == headings(slug)
+    assert {theme.name for theme in draft.themes} & set(data["themes"])
+    assert {problem.name for problem in draft.problems} & set(data["problems"])
     assert [text for text in texts_of(draft) if "商洛党建工作交流" in text or "— 2 —" in text] == []
     # every paragraph whole, its lines joined again, those broken over two pages too
     kept = {fold(paragraph) for paragraph in draft.paragraphs}
