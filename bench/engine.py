@@ -173,8 +173,10 @@ def engine_alone(args):
     if es.indices.exists(index=name):
         es.indices.delete(index=name)
     body = case_index(name).to_dict()
-    # Bulk loading: no refreshes and no replica while writing, as for any large initial load.
-    body["settings"].update({"refresh_interval": "-1", "number_of_replicas": 0})
+    # Bulk loading: no refreshes, no replica and the translog synced in the background while
+    # writing, as for any large initial load (a crash means loading again, not lost readers' data).
+    loading = {"refresh_interval": "-1", "translog.durability": "async", "translog.flush_threshold_size": "1gb"}
+    body["settings"].update({**loading, "number_of_replicas": 0})
     es.indices.create(index=name, body=body)
     started, sent, reported = time.perf_counter(), 0, 0
     # Two requests in flight, one for each of the machine's cores on the node's side; never
@@ -190,7 +192,10 @@ def engine_alone(args):
                     log(f"    indexed {sent}: {sent / (time.perf_counter() - started):.0f} cases/s")
             in_flight.add(senders.submit(_send, es, name, chunk))
         sent += sum(future.result() for future in in_flight)
-    es.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
+    es.indices.put_settings(
+        index=name,
+        body={"index": {"refresh_interval": "1s", "translog.durability": "request", "translog.flush_threshold_size": None}},
+    )
     es.indices.refresh(index=name)
     seconds = time.perf_counter() - started
     es.indices.update_aliases(body={"actions": [{"add": {"index": name, "alias": alias}}]})

@@ -155,8 +155,9 @@ def table_figures(rows):
 
 
 def key_figures(paragraphs):
-    """Key-figure candidates: a number, its unit and what it counts, the value as written ("300余",
-    "5亿多", "1.29" 万名), and a table's cells; each once, at most MAX_FIGURES, in the order of the text."""
+    """Key-figure candidates, what chosen_figures ranks: a number, its unit and what it counts, the
+    value as written ("300余", "5亿多", "1.29" 万名), and a table's cells; each once, at most
+    MAX_FIGURES, in the order of the text."""
     return [candidate.figure for candidate in _distinct(_candidates([("", p) for p in paragraphs]))]
 
 
@@ -216,7 +217,7 @@ WEIGHTS = {
     "repeat": -3,
 }
 # A total over the whole area or time of the case (全县已建立…, 累计…, 目前共…).
-_OVERALL = re.compile(r"全(县|市|省|区|旗|镇|乡|州|盟|国)|累计|共计|总计|合计|共有|共|先后|现已|目前|截至|截止|以来")
+_OVERALL = re.compile(r"全(县|市|省|区|旗|镇|乡|州|盟|国)|累计|总计|合计|共|先后|现已|目前|截至|截止|以来")
 # One village, family or person the sentence tells of (该村…, 某镇某村村民…).
 _ONE_PLACE = re.compile(
     r"该(村|镇|乡|户|厂|企业|公司|合作社|社区)|(镇|乡|街道)[\u4e00-\u9fff]{1,5}村|村民[\u4e00-\u9fff]{2,3}(?=[在的,，])"
