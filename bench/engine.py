@@ -5,7 +5,7 @@ the project's OpenSearch node for it.
 
 Side by side (`--cases N`): the benchmark database of bench.run (built, or kept with --reuse),
 indexed by each engine (cases/s), the same searches through the search page's own search with
-facets (keyword, filtered and sentence queries: p50 / p95 each), and the search page under
+facets (keyword, filtered and situation queries: p50 / p95 each), and the search page under
 gunicorn + wrk, once per engine.
 
 Engine alone (`--bulk N`): the documents of the N cases bench.corpus would write, made from
@@ -29,6 +29,7 @@ from pathlib import Path
 from bench.run import (
     QUERY_MIX,
     ROOT,
+    SITUATION_MIX,
     VAR,
     bench_database_url,
     log,
@@ -40,22 +41,15 @@ from bench.run import (
     time_queries,
 )
 
-# What cadres type besides keywords: a sentence about their situation. Until query
-# understanding lands (issue 19) these are searched as their words, all required.
-SENTENCES = [
-    ("党员老龄化怎么办", "sentence", {"q": "党员老龄化怎么办"}),
-    ("村集体经济薄弱如何增收", "sentence", {"q": "村集体经济薄弱如何增收"}),
-    ("怎样发挥党员的带头作用", "sentence", {"q": "怎样发挥党员的带头作用"}),
-]
 KINDS = {"2-char": "keyword", "4+char": "keyword", "multi-word": "keyword", "traditional": "keyword"}
 BULK_CHUNK = 1000  # documents a bulk request
 BULK_SENDERS = 2
 
 
 def measure_searches(search, rounds):
-    """p50 / p95 overall and by kind (keyword, filtered, sentence), and each query's total."""
+    """p50 / p95 overall and by kind (keyword, filtered, situation), and each query's total."""
     times, by_kind, totals = time_queries(
-        search, QUERY_MIX + SENTENCES, rounds, group=lambda kind: KINDS.get(kind, kind)
+        search, QUERY_MIX + SITUATION_MIX, rounds, group=lambda kind: KINDS.get(kind, kind)
     )
     return {
         **summary(times),

@@ -38,6 +38,7 @@ class Filter:
     facet_order: str = "pk"  # equal counts: the terms in this attribute's order
     year_range: bool = False  # a year: matches each year from year_started to year_reported
     multiple: bool = True  # several values at once, any of them; else a new value replaces the last
+    open_vocabulary: bool = False  # editors add values freely (tags): no bound on how many there are
 
     def condition(self, value):
         """The Q of cases this filter lets through for `value` (a term, or a year)."""
@@ -89,7 +90,7 @@ FILTERS = (
     Filter("theme", "主题", "主题", "themes", Theme, many=True),
     Filter("problem", "针对难题", "针对难题", "problems", Problem, many=True),
     Filter("domain", "领域", "领域", "domain", Domain),
-    Filter("tag", "标签", "标签", "tags", Tag, many=True, facet_order="name"),
+    Filter("tag", "标签", "标签", "tags", Tag, many=True, facet_order="name", open_vocabulary=True),
     Filter("year", "年份", "年份", "years", year_range=True, multiple=False),
 )
 BY_NAME = {each.name: each for each in FILTERS}

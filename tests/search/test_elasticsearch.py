@@ -26,7 +26,7 @@ from cases.models import CaseIndexPage, CasePage
 from cases.taxonomy import Theme
 from search.engines.elasticsearch import analysis, connection, documents, indexing
 from search.engines.elasticsearch.documents import case_document, case_index, cases_to_index
-from search.engines.elasticsearch.query import MARK_END, MARK_START, case_search, clause_counts
+from search.engines.elasticsearch.query import MARK_END, MARK_START, case_search, clause_counts, facet_counts
 from search.engines.interface import SearchRequest
 from search.highlight import snippet
 from search.query import parse_query
@@ -129,11 +129,21 @@ def search_reply(hits, total=None, buckets=None, highlights=None):
             ],
         },
         "aggregations": {
-            name: {
+            # as counted without filters: the bounded vocabularies' facets together, tags apart
+            "facets:region+theme+problem+domain+year": {
                 "doc_count": 0,
-                name: {"buckets": [{"key": key, "doc_count": count} for key, count in buckets.get(name, [])]},
-            }
-            for name in ("region", "theme", "problem", "domain", "tag", "year")
+                "values": {
+                    "buckets": [
+                        {"key": f"{name}:{key}", "doc_count": count}
+                        for name in ("region", "theme", "problem", "domain", "year")
+                        for key, count in buckets.get(name, [])
+                    ]
+                },
+            },
+            "facets:tag": {
+                "doc_count": 0,
+                "values": {"buckets": [{"key": key, "doc_count": count} for key, count in buckets.get("tag", [])]},
+            },
         },
     }
 
@@ -264,6 +274,7 @@ CASE_MAPPING = {
         "first_published_at": {"type": "date"},
         "featured": {"type": "boolean"},
         "path": {"type": "keyword"},
+        "facets": FACET,  # "theme:slug", "year:2009": the bounded vocabularies' facets counted at once
         "key_figures": {
             "type": "object",
             "properties": {
@@ -327,6 +338,35 @@ def test_a_case_document_holds_the_pipelines_text_and_the_vocabulary_slugs():
         "unit": figure.unit,
         "year": figure.year,
     }
+    # the bounded vocabularies' facet values in one field, tags not among them
+    assert sorted(source["facets"]) == sorted(
+        [
+            "region:黑龙江省",
+            f"domain:{case.domain.slug}",
+            *[f"theme:{t.slug}" for t in case.themes.all()],
+            *[f"problem:{p.slug}" for p in case.problems.all()],
+            *[f"year:{year}" for year in range(2007, 2012)],
+        ]
+    )
+
+
+def test_facet_counts_are_read_back_by_facet_from_either_kind_of_group():
+    aggregations = {
+        "facets:theme+problem+domain+year": {
+            "values": {"buckets": [{"key": "theme:a", "doc_count": 3}, {"key": "year:2009", "doc_count": 2}]}
+        },
+        "facets:region": {"values": {"buckets": [{"key": "region:湖北省", "doc_count": 5}]}},
+        "facets:tag": {"values": {"buckets": [{"key": "两会:两评", "doc_count": 1}]}},  # a tag may hold a colon
+        "c0": {"doc_count": 9},
+    }
+    assert facet_counts(aggregations) == {
+        "region": {"湖北省": 5},
+        "theme": {"a": 3},
+        "problem": {},
+        "domain": {},
+        "tag": {"两会:两评": 1},
+        "year": {"2009": 2},
+    }
 
 
 def test_case_years_match_the_year_facet():
@@ -361,30 +401,35 @@ def scored(query):
     return {"script_score": {"query": query, "script": {"source": "_score / (_score + 1)"}}}
 
 
-def facet(name, field, others=()):
-    """A facet's aggregation: its terms, among the cases the other filters in force let through."""
-    terms = {"terms": {"field": field, "size": 200, "order": [{"_count": "desc"}, {"_key": "asc"}]}}
+BY_COUNT = [{"_count": "desc"}, {"_key": "asc"}]
+SHARED = ["region", "theme", "problem", "domain", "year"]  # bounded vocabularies and years
+
+
+def facet_group(names, others=()):
+    """The aggregation of facets `names`: their terms among the cases the filters `others` let
+    through; the bounded vocabularies' in the one facets field, tags in their own."""
     matched = {"bool": {"filter": list(others)}} if others else {"bool": {}}
-    return {"filter": matched, "aggs": {name: terms}}
-
-
-FACET_FIELDS = {
-    "region": "region.province",
-    "theme": "themes.slug",
-    "problem": "problems.slug",
-    "domain": "domain.slug",
-    "tag": "tags.slug",
-    "year": "years",
-}
-AGGS = {name: facet(name, field) for name, field in FACET_FIELDS.items()}
+    if names == ["tag"]:
+        terms = {"field": "tags.slug", "size": 200, "order": BY_COUNT}
+    else:
+        terms = {"field": "facets", "include": f"({'|'.join(names)}):.*", "size": 200 * len(names), "order": BY_COUNT}
+    return {"filter": matched, "aggs": {"values": {"terms": terms}}}
 
 
 def aggs_with(passing):
-    """AGGS when the filters `passing` ({name: query}) are in force: each facet counts the others'."""
+    """The facet aggregations when the filters `passing` ({name: query}) are in force: each facet
+    counts the cases the others let through, the facets that share those others together."""
+    groups = {}
+    for name in [*SHARED[:4], "tag", "year"]:  # cases.filters.FILTERS' order
+        others = tuple(other for other in passing if other != name)
+        groups.setdefault((others, name if name == "tag" else ""), []).append(name)
     return {
-        name: facet(name, field, [found for other, found in passing.items() if other != name])
-        for name, field in FACET_FIELDS.items()
+        "facets:" + "+".join(names): facet_group(names, [passing[other] for other in others])
+        for (others, _), names in groups.items()
     }
+
+
+AGGS = aggs_with({})
 
 
 PASSING = {"region": {"terms": {"region.path": ["湖北省"]}}, "year": {"terms": {"years": [2009]}}}

@@ -14,6 +14,7 @@ from cases.models import CasePage
 from search.text import SEARCH_ONLY_FOLDS, index_text, to_simplified
 
 from .analysis import TEXT_ANALYZERS, WORDS_ANALYZER
+from .query import facet_keys
 
 WORDS = "case_words"
 TEXT = "case_text"
@@ -64,6 +65,7 @@ class CaseDocument(Document):
     first_published_at = Date()
     featured = Boolean()  # the home page's featured cases
     path = Keyword()  # the page's place in the tree: a case library lists the cases below it
+    facets = Keyword(multi=True, **FACET)  # query.FACETS_FIELD: every shared facet's values
     # Key figures are in the index for other consumers (Kibana, reports); the search page
     # matches the same text as the database search, which leaves them out.
     key_figures = Object(Figure, multi=True)
@@ -127,7 +129,7 @@ def case_document(case, segment=index_text):
     index_text, or one that gives the same words faster for text it has seen (the engine
     benchmark's, which segments each recombined seed sentence once)."""
     body = case.body_text()
-    return CaseDocument(
+    document = CaseDocument(
         meta={"id": case.pk},
         pk=case.pk,
         title=segment(case.title),
@@ -152,3 +154,5 @@ def case_document(case, segment=index_text):
             for figure in case.key_figures.all()
         ],
     )
+    document.facets = facet_keys(document.to_dict())
+    return document

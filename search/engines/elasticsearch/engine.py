@@ -21,16 +21,16 @@ from .query import (
     SNIPPET_FIELDS,
     case_search,
     clause_counts,
+    facet_counts,
     similar_query,
 )
 
 logger = logging.getLogger(__name__)
 
 
-def _facet_values(each, buckets, limit):
-    """The database engine's [{"value", "label", "count"}] for a filter's terms buckets: by
+def _facet_values(each, counts, limit):
+    """The database engine's [{"value", "label", "count"}] for a filter's {value: count}: by
     count, equal counts in the filter's tie order, terms deleted since indexing left out."""
-    counts = {str(bucket["key"]): bucket["doc_count"] for bucket in buckets}
     if each.year_range:
         found = [(year, str(year), year_label(year)) for year in map(int, counts)]
     else:
@@ -76,11 +76,8 @@ class ElasticsearchEngine:
         hits = response["hits"]["hits"]
         facets = {}
         if request.facets:
-            aggregations = response["aggregations"]
-            facets = {
-                each.name: _facet_values(each, aggregations[each.name][each.name]["buckets"], request.facet_limit)
-                for each in FILTERS
-            }
+            counts = facet_counts(response["aggregations"])
+            facets = {each.name: _facet_values(each, counts[each.name], request.facet_limit) for each in FILTERS}
         snippets = {}
         for hit in hits if request.snippets else ():
             if "highlight" in hit:

@@ -32,6 +32,9 @@ public final class SearchNode {
             // Disk thresholds would make a nearly full CI disk refuse writes mid-suite.
             settings.put("cluster.routing.allocation.disk.threshold_enabled", false);
             settings.put("action.auto_create_index", false);
+            // A search with facets searches the index's segments on all cores at once: at a
+            // million cases one core alone takes several times as long (README, benchmarks).
+            settings.put("search.concurrent_segment_search.mode", "auto");
         });
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
