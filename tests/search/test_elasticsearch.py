@@ -47,6 +47,7 @@ class FakeCluster:
         self.alias_indexes = []
         self.search_reply, self.search_status = None, 200
         self.position = None  # the journal entry the index's _meta records
+        self.shape = indexing.shape()  # the shape it records: this code's
 
     def node_class(self):
         cluster = self
@@ -86,8 +87,10 @@ class FakeCluster:
             if method == "PUT":
                 self.position = lines[0]["_meta"]["journal"]
                 return 200, {"acknowledged": True}
-            meta = {} if self.position is None else {"_meta": {"journal": self.position}}
-            return 200, {"test_cases-1": {"mappings": {**meta, "properties": {}}}}
+            meta = {} if self.position is None else {"journal": self.position}
+            if self.shape:
+                meta["shape"] = self.shape
+            return 200, {"test_cases-1": {"mappings": {"_meta": meta, "properties": {}}}}
         if url.path.endswith("/_search") and self.search_status == 404:
             return 404, {"error": {"type": "index_not_found_exception", "reason": "no such index"}, "status": 404}
         if url.path.endswith("/_search"):
@@ -752,6 +755,23 @@ def test_search_index_catch_up_applies_what_the_index_missed(cluster, django_cap
     assert bulk_actions(cluster.sent("/_bulk")) == [("index", case.pk, index_text("断网测试案例"))]
     call_command("search_index", "--catch-up", stdout=out)
     assert "已补上 0 条变更" in out.getvalue()
+    assert "索引结构" not in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_search_index_says_an_index_of_another_shape_must_be_rebuilt(cluster):
+    cluster.alias_indexes = ["test_cases-1"]
+    cluster.position = changes.latest()
+    cluster.shape = None  # built before shapes were recorded, or by another version
+    out = io.StringIO()
+    call_command("search_index", stdout=out)
+    assert "索引结构与当前程序不同（升级前建立），请运行 manage.py search_index --rebuild" in out.getvalue()
+
+
+def test_an_index_shape_changes_with_its_analysis(settings):
+    built = indexing.shape()
+    settings.SEARCH_ENGINE_CHINESE_ANALYZER = "ik"
+    assert indexing.shape() != built
 
 
 # search_index --rebuild ---------------------------------------------------------------------------
@@ -767,7 +787,8 @@ def test_rebuild_fills_a_new_index_and_moves_the_alias(cluster):
     name = create["path"].lstrip("/")
     assert name.startswith("test_cases-") and create["method"] == "PUT"
     expected = case_index(name).to_dict()
-    expected["mappings"]["_meta"] = {"journal": journal}  # the journal entry it was built from
+    # the journal entry it was built from, and the shape of this code's index
+    expected["mappings"]["_meta"] = {"journal": journal, "shape": indexing.shape()}
     assert create["body"] == expected
     assert (caught_up["method"], caught_up["path"]) == ("GET", f"/{name}/_mapping")
     assert (alias_caught_up["method"], alias_caught_up["path"]) == ("GET", f"/{ALIAS}/_mapping")

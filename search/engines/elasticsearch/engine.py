@@ -162,7 +162,7 @@ class ElasticsearchEngine:
 
     def status(self):
         try:
-            alias, names, count, behind = indexing.status()
+            alias, names, count, behind, current = indexing.status()
         except connection.ERRORS as error:
             raise EngineUnavailable(f"搜索引擎出错：{error}") from error
         if not names:
@@ -171,7 +171,8 @@ class ElasticsearchEngine:
             lag = "未记录变更位置（下次更新时补上）"
         else:
             lag = f"落后 {behind} 条变更（manage.py search_index --catch-up）" if behind else "已与变更记录同步"
-        return f"{alias} → {'、'.join(names)}，{count} 个案例，{lag}"
+        shape = "" if current else "；索引结构与当前程序不同（升级前建立），请运行 manage.py search_index --rebuild"
+        return f"{alias} → {'、'.join(names)}，{count} 个案例，{lag}{shape}"
 
     def catch_up(self):
         try:

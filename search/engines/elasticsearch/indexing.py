@@ -6,6 +6,8 @@ next publish in any process, the next search in a process whose update failed, o
 `search_index --catch-up` (e.g. from cron).
 """
 
+import hashlib
+import json
 import logging
 from contextlib import suppress
 
@@ -20,6 +22,14 @@ from .documents import case_document, case_index, cases_to_index
 logger = logging.getLogger(__name__)
 CHUNK_SIZE = 200
 JOURNAL = "journal"  # the _meta key: the last journal entry the index reflects
+SHAPE = "shape"  # the _meta key: the settings and mapping the index was built with (shape())
+
+
+def shape():
+    """A digest of the case index's settings and mapping as this code builds them: an index of
+    another shape (built before an upgrade that changed them) must be rebuilt."""
+    built = json.dumps(case_index("shape").to_dict(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(built.encode()).hexdigest()[:16]
 
 
 def _index_action(case, index):
@@ -47,10 +57,13 @@ def sync_cases(pks, index=None):
 
 def position(index=None):
     """The last journal entry the index reflects, or None if it never recorded one."""
-    index = index or connection.case_alias()
-    mappings = connection.client().indices.get_mapping(index=index)
+    return _meta(index).get(JOURNAL)
+
+
+def _meta(index=None):
+    mappings = connection.client().indices.get_mapping(index=index or connection.case_alias())
     (mapping,) = (each["mappings"] for each in dict(mappings).values())
-    return mapping.get("_meta", {}).get(JOURNAL)
+    return mapping.get("_meta", {})
 
 
 def _set_position(entry, index=None):
@@ -93,7 +106,7 @@ def rebuild(progress=None):
     started = changes.latest()  # read first: what the fill misses, the catch-up applies
     name = f"{alias}-{timezone.now():%Y%m%d%H%M%S%f}"
     body = case_index(name).to_dict()
-    body["mappings"]["_meta"] = {JOURNAL: started}
+    body["mappings"]["_meta"] = {JOURNAL: started, SHAPE: shape()}
     es.indices.create(index=name, body=body)
     try:
         total = CasePage.objects.published().count()
@@ -122,11 +135,14 @@ def rebuild(progress=None):
 
 
 def status():
-    """(alias, index names behind it, documents in them, journal entries not yet applied)."""
+    """(alias, index names behind it, documents in them, journal entries not yet applied,
+    whether the live index has this code's shape)."""
     es, alias = connection.client(), connection.case_alias()
     if not es.indices.exists_alias(name=alias):
-        return alias, [], 0, None
-    seen = position()
+        return alias, [], 0, None, False
+    meta = _meta()
+    seen = meta.get(JOURNAL)
     # Entries that change no case (other pages published) count for nothing here.
     behind = None if seen is None else sum(kind != changes.ContentChange.SITE for _, kind, _ in changes.since(seen))
-    return alias, sorted(es.indices.get_alias(name=alias)), es.count(index=alias)["count"], behind
+    count = es.count(index=alias)["count"]
+    return alias, sorted(es.indices.get_alias(name=alias)), count, behind, meta.get(SHAPE) == shape()
