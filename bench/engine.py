@@ -188,7 +188,9 @@ def engine_alone(args):
         sent += sum(future.result() for future in in_flight)
     es.indices.put_settings(
         index=name,
-        body={"index": {"refresh_interval": "1s", "translog.durability": "request", "translog.flush_threshold_size": None}},
+        body={
+            "index": {"refresh_interval": "1s", "translog.durability": "request", "translog.flush_threshold_size": None}
+        },
     )
     es.indices.refresh(index=name)
     seconds = time.perf_counter() - started
