@@ -7,7 +7,7 @@ from html.parser import HTMLParser
 ALLOWED = {
     "wagtail", "pdf", "word", "docx", "doc", "txt", "url", "urls", "html", "id", "seo", "rss", "atom", "api",
     "qr", "jpeg", "jpg", "png", "gif", "webp", "svg", "avif", "heic", "ico", "csv", "xlsx", "json", "utf",
-    "gdp", "mb", "kb", "gb", "px", "email", "unicode", "gb18030", "gbk", "big5", "htm", "ok", "wps", "zip", "ocr",
+    "gdp", "mb", "kb", "gb", "px", "email", "unicode", "gb18030", "gbk", "big5", "htm", "ok", "wps", "zip", "ocr", "ofd",
 }  # fmt: skip
 # Text that is data, not interface: URLs, file names, user names, e-mail addresses and version
 # numbers (the settings menu's "Wagtail v8.0.1").
