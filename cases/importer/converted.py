@@ -109,7 +109,7 @@ def ofd_pages(name, data):
     read by easyofd; the archive's sizes are checked before (decode)."""
     with tempfile.TemporaryDirectory() as folder:
         try:
-            status, output = _run(name, [sys.executable, "-I", str(_OFD_WORKER)], folder, data)
+            status, output = _run(name, [sys.executable, "-I", str(_OFD_WORKER), str(MAX_PAGES)], folder, data)
         except _Overrun as error:
             raise _overrun(name) from error
     try:
@@ -123,6 +123,13 @@ def ofd_pages(name, data):
             f"“{name}”是 OFD 版式文件，服务器未安装读取它的 easyofd：请用 OFD 阅读器（如数科阅读器）导出为 PDF "
             "或文字后再导入（管理员可运行 make install 安装）。"
         )
+    if answer.get("error") == "unsafe_folder":
+        raise DocumentError(
+            f"“{name}”是 OFD 版式文件：服务器的临时文件夹路径含“.”，读取程序无法在其中安全运行，请联系管理员"
+            "（设置不含“.”的 TMPDIR）。"
+        )
+    if answer.get("error") == "too_many_pages":
+        raise DocumentError(f"“{name}”有 {answer['pages']} 页，超过 {MAX_PAGES} 页：请只导入案例所在的页。")
     if "pages" not in answer:
         raise DocumentError(
             f"“{name}”无法作为 OFD 文件读取（文件已损坏，或使用了读取程序不支持的写法）：请用 OFD 阅读器"

@@ -2,7 +2,8 @@
 
 Run by converted.py in a temporary folder under a time and memory limit: easyofd unpacks the
 archive into its working directory and prints as it goes. The answer is JSON on the last line:
-{"pages": [{"lines": […], "images": n}, …]} or {"error": "missing" | "damaged"}. Each line is
+{"pages": [{"lines": […], "images": n}, …]} or {"error": "missing" | "damaged" | "overrun" |
+"too_many_pages" | "unsafe_folder"}. Each line is
 the text objects of one baseline, left to right; a line that starts to the right of the page's
 usual left edge starts with two ideographic spaces, as a first-line indent reads in a PDF. It
 imports nothing of the project or Django.
@@ -13,6 +14,7 @@ import contextlib
 import io
 import json
 import logging
+import os
 import sys
 import warnings
 from collections import Counter
@@ -48,12 +50,15 @@ def _lines(texts):
     return lines
 
 
-def pages_of(data):
+def pages_of(data, max_pages):
     try:
         from easyofd.parser_ofd import OFDParser
     except ImportError:
         return {"error": "missing"}
     documents = OFDParser(base64.b64encode(data).decode("ascii"))()
+    listed = [page for document in documents for page in document.get("page_info", {}).items()]
+    if len(listed) > max_pages:
+        return {"error": "too_many_pages", "pages": len(listed)}
     pages = []
     for document in documents:
         for _, page in sorted(document.get("page_info", {}).items(), key=lambda item: int(item[0])):
@@ -62,6 +67,13 @@ def pages_of(data):
 
 
 def main():
+    max_pages = int(sys.argv[1])
+    # easyofd unpacks beside its copy of the file, in a folder named by cutting the copy's path
+    # at its first dot: in a working folder whose path has one, that is some other folder, which
+    # it then removes.
+    if "." in os.getcwd():
+        print(json.dumps({"error": "unsafe_folder"}))
+        return
     data = sys.stdin.buffer.read()
     warnings.simplefilter("ignore")
     logging.disable(logging.CRITICAL)
@@ -73,7 +85,7 @@ def main():
         pass
     try:
         with contextlib.redirect_stdout(io.StringIO()):
-            answer = pages_of(data)
+            answer = pages_of(data, max_pages)
     except MemoryError:
         answer = {"error": "overrun"}
     except Exception:  # noqa: BLE001 - any failure of the reader on a file is that file being unreadable

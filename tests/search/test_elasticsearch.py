@@ -84,8 +84,9 @@ class FakeCluster:
                 return (200 if self.alias_indexes else 404), {}
             return 200, {index: {"aliases": {ALIAS: {}}} for index in self.alias_indexes}
         if url.path.endswith("/_mapping"):
-            if method == "PUT":
-                self.position = lines[0]["_meta"]["journal"]
+            if method == "PUT":  # as a cluster does, the _meta sent replaces the one recorded
+                self.position = lines[0]["_meta"].get("journal")
+                self.shape = lines[0]["_meta"].get("shape")
                 return 200, {"acknowledged": True}
             meta = {} if self.position is None else {"journal": self.position}
             if self.shape:
@@ -415,7 +416,7 @@ def facet_group(names, others=()):
     if names == ["tag"]:
         terms = {"field": "tags.slug", "size": 200, "order": BY_COUNT}
     else:
-        terms = {"field": "facets", "include": f"({'|'.join(names)}):.*", "size": 200 * len(names), "order": BY_COUNT}
+        terms = {"field": "facets", "include": f"({'|'.join(names)}):.*", "size": 10_000, "order": BY_COUNT}
     return {"filter": matched, "aggs": {"values": {"terms": terms}}}
 
 
@@ -713,7 +714,9 @@ def test_each_update_catches_up_from_the_journal_and_records_its_place(cluster, 
     mapping_get, bulk, mapping_put = cluster.requests
     assert (mapping_get["method"], mapping_get["path"]) == ("GET", f"/{ALIAS}/_mapping")
     assert bulk_actions([bulk]) == [("index", case.pk, index_text("红色物业测试案例"))]
-    assert (mapping_put["method"], mapping_put["body"]) == ("PUT", {"_meta": {"journal": changes.latest()}})
+    # the whole _meta again, its shape kept: a cluster replaces it
+    meta = {"journal": changes.latest(), "shape": indexing.shape()}
+    assert (mapping_put["method"], mapping_put["body"]) == ("PUT", {"_meta": meta})
 
 
 @pytest.mark.django_db

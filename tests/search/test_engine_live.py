@@ -273,6 +273,7 @@ def test_publish_edit_unpublish_and_delete_reach_the_index(
         CasePage.objects.get(pk=case.pk).delete()
     refresh(es)
     assert case.slug not in slugs(client, q="红色物业")
+    assert indexing.status()[4]  # each catch-up recorded its place and kept the index's shape
 
 
 def test_a_renamed_theme_reaches_its_cases(writes_to_index, client, es, django_capture_on_commit_callbacks):
@@ -299,6 +300,7 @@ def test_a_rebuild_moves_the_alias_and_readers_never_see_a_half_built_index(es):
     assert not any(es.indices.exists(index=old) for old in before)
     assert es.count(index=connection.case_alias())["count"] == CasePage.objects.live().count()
     assert indexing.position() == changes.latest()
+    assert indexing.status()[4]  # the rebuilt index keeps its shape through the catch-ups
 
 
 HOSTILE = [

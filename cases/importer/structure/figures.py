@@ -164,7 +164,8 @@ def key_figures(paragraphs):
 def chosen_figures(sections):
     """The key figures a reader needs, best first, at most SHOWN_FIGURES; and the other candidates,
     in the order of the text, for the editor."""
-    candidates = _distinct(_candidates([(s.kind, p) for s in sections for p in s.paragraphs]))
+    # every candidate ranked, not only the first MAX_FIGURES: a long report's results come last
+    candidates = _distinct(_candidates([(s.kind, p) for s in sections for p in s.paragraphs]), limit=None)
     _mark_parts(candidates)
     for candidate in candidates:
         candidate.weight = _weight(candidate)
@@ -172,7 +173,8 @@ def chosen_figures(sections):
     ranked = sorted(candidates, key=lambda c: (-c.weight, c.order))
     # the few that weigh nothing are shown only to make up the least a reader is given
     shown = [c for at, c in enumerate(ranked[:SHOWN_FIGURES]) if c.weight >= 0 or at < FEWEST_SHOWN]
-    return [c.figure for c in shown], [c.figure for c in candidates if c not in shown]
+    others = [c.figure for c in candidates if c not in shown]
+    return [c.figure for c in shown], others[: MAX_FIGURES - len(shown)]
 
 
 @dataclass(eq=False)
@@ -188,14 +190,14 @@ class _Candidate:
     weight: int = 0
 
 
-def _distinct(candidates):
+def _distinct(candidates, limit=MAX_FIGURES):
     kept, seen = [], set()
     for candidate in candidates:
         figure = candidate.figure
         if (figure.label, figure.value, figure.unit) not in seen:
             seen.add((figure.label, figure.value, figure.unit))
             kept.append(candidate)
-            if len(kept) == MAX_FIGURES:
+            if len(kept) == limit:
                 break
     return kept
 
@@ -217,10 +219,15 @@ WEIGHTS = {
     "repeat": -3,
 }
 # A total over the whole area or time of the case (全县已建立…, 累计…, 目前共…).
-_OVERALL = re.compile(r"全(县|市|省|区|旗|镇|乡|州|盟|国)|累计|总计|合计|共|先后|现已|目前|截至|截止|以来")
+# 共 only before a count or as 共计/共有: 共产党员, 共建, 共同 are everywhere in these texts.
+_OVERALL = re.compile(
+    r"全(县|市|省|区|旗|镇|乡|州|盟|国)|累计|总计|合计|共计|共有|共(?=\d)|先后|现已|目前|截至|截止|以来"
+)
 # One village, family or person the sentence tells of (该村…, 某镇某村村民…).
+# (not 乡村振兴示范村 or 乡镇干部包村: a town's name is not 村 or 镇)
 _ONE_PLACE = re.compile(
-    r"该(村|镇|乡|户|厂|企业|公司|合作社|社区)|(镇|乡|街道)[\u4e00-\u9fff]{1,5}村|村民[\u4e00-\u9fff]{2,3}(?=[在的,，])"
+    r"该(村|镇|乡|户|厂|企业|公司|合作社|社区)|(?<![城乡])(镇|乡|街道)(?![村镇])[\u4e00-\u9fff]{1,5}村"
+    r"|村民[\u4e00-\u9fff]{2,3}(?=[在的,，])"
 )
 # Large for its unit: a hundred things counted, a million yuan, a thousand mu; any share.
 _LARGE_COUNT = 100
@@ -266,18 +273,31 @@ def _same_kind(a, b):
     return _counts(a.figure) == _counts(b.figure)
 
 
+# A breakdown announced: after its total (…163个，其中…) or before it (…13位…等共152位).
+_PARTS_FOLLOW = re.compile(r"其中")
+_PARTS_BEFORE_TOTAL = re.compile(r"共|合计|总计")
+
+
 def _mark_parts(candidates):
     """A total's breakdown: two or more figures of one kind in a row, in the total's sentence
-    right before or after it and adding up to within it (13位…72位…27位…共152位), or anywhere in
-    one paragraph adding up to it exactly (54个、58个、51个 of the 163个 said before)."""
+    right after it (其中…) or right before it (…共), adding up to within it
+    (13位…72位…27位…共152位); or, anywhere in one paragraph, adding up to another figure exactly
+    (54个、58个、51个 of a 163个)."""
     for at, total in enumerate(candidates):
         if total.amount is None or total.part:
             continue
-        for run in (_run(candidates, at, 1), _run(candidates, at, -1)):
+        for run, announced in (
+            (after := _run(candidates, at, 1), after and _PARTS_FOLLOW.search(after[0].before[len(total.before) :])),
+            (
+                before := _run(candidates, at, -1),
+                before and _PARTS_BEFORE_TOTAL.search(total.before[len(before[0].before) :]),
+            ),
+        ):
             amounts = [c.amount for c in run]
-            if len(run) >= 2 and None not in amounts and total.amount / 2 <= sum(amounts) <= total.amount:
-                for candidate in run:
-                    candidate.part = True
+            if len(run) >= 2 and announced and None not in amounts:
+                if total.amount / 2 <= round(sum(amounts), 6) <= total.amount:
+                    for candidate in run:
+                        candidate.part = True
     totals = {(c.amount, _counts(c.figure)) for c in candidates if c.amount is not None}
     for start, first in enumerate(candidates):
         amount = 0
@@ -310,7 +330,7 @@ def _mark_repeats(candidates):
     best = {}
     for candidate in candidates:
         key = (candidate.amount, _counts(candidate.figure))
-        if candidate.amount is None:
+        if candidate.amount is None or key[1] == "%":  # 覆盖率100%, 参保率100%: two shares, not one said twice
             continue
         if key in best and best[key].weight >= candidate.weight:
             candidate.weight += WEIGHTS["repeat"]

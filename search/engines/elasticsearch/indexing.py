@@ -66,8 +66,9 @@ def _meta(index=None):
     return mapping.get("_meta", {})
 
 
-def _set_position(entry, index=None):
-    connection.client().indices.put_mapping(index=index or connection.case_alias(), body={"_meta": {JOURNAL: entry}})
+def _set_position(entry, index, meta):
+    # A mapping update replaces the whole _meta: what else it records (the shape) is sent again.
+    connection.client().indices.put_mapping(index=index, body={"_meta": {**meta, JOURNAL: entry}})
 
 
 def catch_up(index=None):
@@ -75,8 +76,9 @@ def catch_up(index=None):
     (entries for other pages only move the index's position). A full restore
     (ContentChange.EVERYTHING) syncs every case the database or the index knows."""
     index = index or connection.case_alias()
+    meta = _meta(index)
     # An index that never recorded its place replays what the journal still holds.
-    entries = changes.since(position(index) or 0)
+    entries = changes.since(meta.get(JOURNAL) or 0)
     if not entries:
         return 0
     kinds = [kind for _, kind, _ in entries]
@@ -85,7 +87,7 @@ def catch_up(index=None):
     else:
         pks = {pk for _, _, ids in entries for pk in ids}
     sync_cases(sorted(pks), index)
-    _set_position(entries[-1][0], index)
+    _set_position(entries[-1][0], index, meta)
     return sum(kind != changes.ContentChange.SITE for kind in kinds)
 
 

@@ -43,6 +43,9 @@ BY_COUNT = [{"_count": "desc"}, {"_key": "asc"}]
 FACETS_FIELD = "facets"
 SHARED_FACETS = [each for each in FILTERS if not each.open_vocabulary]
 FACET_GROUP = "facets:"  # the aggregations' names: facets:theme+problem+domain
+# More than every value of the bounded vocabularies and years together: each facet of a group
+# gets all of its values, however many another facet of the group has.
+SHARED_FACET_VALUES = 10_000
 
 
 def filter_field(each):
@@ -113,7 +116,7 @@ def _facet_aggregations(search, passing):
                 "terms",
                 field=FACETS_FIELD,
                 include=f"({'|'.join(each.name for each in members)}):.*",
-                size=FACET_BUCKETS * len(members),
+                size=SHARED_FACET_VALUES,
                 order=BY_COUNT,
             )
         else:

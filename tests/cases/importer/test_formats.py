@@ -3,6 +3,9 @@ seed it was made from, without the page's running heads and numbers; what cannot
 refused in Chinese, within the time and page limits."""
 
 import io
+import json
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -264,6 +267,8 @@ def test_an_ofd_bomb_or_one_of_too_many_pages_is_refused_before_it_is_read(monke
         ('{"error": "missing"}', "服务器未安装读取它的 easyofd"),
         ('{"pages": [{"lines": [], "images": 1}]}', "扫描件.*OCR"),
         ('{"error": "overrun"}', "超出了时间或内存限制"),
+        ('{"error": "too_many_pages", "pages": 250}', "有 250 页，超过 200 页"),
+        ('{"error": "unsafe_folder"}', "临时文件夹路径含"),
     ],
 )
 def test_what_the_ofd_reader_answers_is_said_in_chinese(monkeypatch, tmp_path, answer, message):
@@ -272,3 +277,20 @@ def test_what_the_ofd_reader_answers_is_said_in_chinese(monkeypatch, tmp_path, a
     monkeypatch.setattr(converted, "_OFD_WORKER", worker)
     with pytest.raises(DocumentError, match=message):
         read_bytes("case.ofd", (DOCUMENTS / "21_ofdrw_essay.ofd").read_bytes())
+
+
+def test_the_ofd_reader_never_runs_where_its_unpacking_would_leave_the_folder(tmp_path):
+    # easyofd cuts its unpacking folder's path at the first dot: in a.b/ that is a sibling, a/
+    dotted = tmp_path / "a.b"
+    dotted.mkdir()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "keep.txt").write_text("留着")
+    finished = subprocess.run(
+        [sys.executable, "-I", str(converted._OFD_WORKER), "200"],
+        input=(DOCUMENTS / "21_ofdrw_essay.ofd").read_bytes(),
+        cwd=dotted,
+        capture_output=True,
+        timeout=60,
+    )
+    assert json.loads(finished.stdout.decode().splitlines()[-1]) == {"error": "unsafe_folder"}
+    assert (tmp_path / "a" / "keep.txt").read_text() == "留着"

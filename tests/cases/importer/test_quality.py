@@ -109,7 +109,7 @@ def test_figure_labels_read_like_the_fixtures(capsys):
 
 
 # Of the figures the editors chose for the seeds, the share among the few a draft shows (at
-# most SHOWN_FIGURES, from up to 29 candidates a seed).
+# most SHOWN_FIGURES of its candidates).
 SHOWN_RECALL_FLOOR = 0.9
 
 

@@ -387,6 +387,12 @@ def test_a_breakdown_and_a_number_said_again_are_not_shown_when_there_are_enough
     assert {"15", "70", "30", "54", "58", "51"} <= {value for _, value in others}
 
 
+def test_a_list_of_figures_is_no_breakdown_unless_the_text_says_so():
+    chosen, others = shown(("成效", "全县培训党员3000人次、群众1200人次、骨干800人次，建成乡村振兴示范村12个。"))
+    # no 其中 after the first, no 共 before a total; 乡村振兴示范村 is no one village's story
+    assert [value for _, value in chosen] == ["3000", "1200", "800", "12"]
+
+
 def test_at_most_shown_figures_are_shown_whatever_the_text():
     chosen, others = shown(("成效", *[f"全县建成第{n}类基地{n + 100}个。" for n in range(40)]))
     assert len(chosen) == SHOWN_FIGURES and len(others) == 40 - SHOWN_FIGURES
