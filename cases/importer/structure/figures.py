@@ -56,6 +56,8 @@ SHOWN_FIGURES = 12
 FEWEST_SHOWN = 8
 # Numbers looked at for them: a real case has a few hundred at most.
 MAX_NUMBERS = 2000
+# Candidates ranked for the few shown (breakdowns are found pair by pair: the cost grows as its square).
+MAX_RANKED = 300
 # What a count measures when the noun follows it (6368名农村党员，293个机关事企业单位党组织与…): the
 # words up to a stop, a function word or a verb that starts the rest of the sentence.
 _NOUN_AFTER_END = re.compile(
@@ -164,8 +166,8 @@ def key_figures(paragraphs):
 def chosen_figures(sections):
     """The key figures a reader needs, best first, at most SHOWN_FIGURES; and the other candidates,
     in the order of the text, for the editor."""
-    # every candidate ranked, not only the first MAX_FIGURES: a long report's results come last
-    candidates = _distinct(_candidates([(s.kind, p) for s in sections for p in s.paragraphs]), limit=None)
+    # more candidates ranked than listed: a long report's results come last
+    candidates = _distinct(_candidates([(s.kind, p) for s in sections for p in s.paragraphs]), limit=MAX_RANKED)
     _mark_parts(candidates)
     for candidate in candidates:
         candidate.weight = _weight(candidate)
