@@ -77,20 +77,27 @@ def _overrun(name):
     )
 
 
-def pdf_pages(name, data):
-    """(texts of the pages that have text, numbers of the pages that are scans)."""
+def _worker_answer(name, worker, data):
+    """The JSON answer of a reader script run in a child process on `data` (its last line of
+    output), {"error": "damaged"} for none; DocumentError when it overran its limits."""
     with tempfile.TemporaryDirectory() as folder:
         try:
-            status, output = _run(name, [sys.executable, "-I", str(_PDF_WORKER), str(MAX_PAGES)], folder, data)
+            status, output = _run(name, [sys.executable, "-I", str(worker), str(MAX_PAGES)], folder, data)
         except _Overrun as error:
             raise _overrun(name) from error
     try:
-        answer = json.loads(output) if status == 0 else {"error": "damaged"}
-    except ValueError:
+        answer = json.loads(output.decode("utf-8").strip().splitlines()[-1]) if status == 0 else {"error": "damaged"}
+    except (ValueError, IndexError):
         answer = {"error": "damaged"}
-    error = answer.get("error")
-    if error == "overrun":
+    if answer.get("error") == "overrun":
         raise _overrun(name)
+    return answer
+
+
+def pdf_pages(name, data):
+    """(texts of the pages that have text, numbers of the pages that are scans)."""
+    answer = _worker_answer(name, _PDF_WORKER, data)
+    error = answer.get("error")
     if error == "encrypted":
         raise DocumentError(f"“{name}”是加密的 PDF，需要密码才能打开：请另存为未加密的 PDF 后再导入。")
     if error == "unknown_encryption":
@@ -107,17 +114,7 @@ def pdf_pages(name, data):
 def ofd_pages(name, data):
     """(texts of the pages of an OFD file that have text, numbers of the pages that are scans),
     read by easyofd; the archive's sizes are checked before (decode)."""
-    with tempfile.TemporaryDirectory() as folder:
-        try:
-            status, output = _run(name, [sys.executable, "-I", str(_OFD_WORKER), str(MAX_PAGES)], folder, data)
-        except _Overrun as error:
-            raise _overrun(name) from error
-    try:
-        answer = json.loads(output.decode("utf-8").strip().splitlines()[-1]) if status == 0 else {}
-    except (ValueError, IndexError):
-        answer = {}
-    if answer.get("error") == "overrun":
-        raise _overrun(name)
+    answer = _worker_answer(name, _OFD_WORKER, data)
     if answer.get("error") == "missing":
         raise DocumentError(
             f"“{name}”是 OFD 版式文件，服务器未安装读取它的 easyofd：请用 OFD 阅读器（如数科阅读器）导出为 PDF "

@@ -47,23 +47,29 @@ def headings(slug):
     return [fold(block["heading"]) for block in fixture(slug)["body"] if block["type"] == "section"]
 
 
+def assert_like_seed(draft, slug, place):
+    """A draft of a seed's fixture written out another way: its title, place, model name and
+    sections in order, every paragraph whole, and among its suggestions a theme and a problem the
+    editors chose."""
+    data = fixture(slug)
+    assert (draft.title, draft.region.full_name, draft.model_name) == (data["title"], place, data["model_name"])
+    assert [fold(section.heading) for section in draft.sections] == headings(slug)
+    assert {theme.name for theme in draft.themes} & set(data["themes"])
+    assert {problem.name for problem in draft.problems} & set(data["problems"])
+    kept = {fold(paragraph) for paragraph in draft.paragraphs}
+    written = [fold(p) for block in data["body"] if block["type"] == "section" for p in block["paragraphs"]]
+    assert [paragraph[:20] for paragraph in written if paragraph not in kept] == []
+
+
 @pytest.mark.django_db
 def test_a_printed_pdf_becomes_a_draft_like_its_seed():
     document = read_bytes(PRINTED.name, PRINTED.read_bytes())
     assert document.kind == "pdf" and document.described == "PDF 文件的文字层"
     [draft] = analyse(document).drafts
-    data = fixture("xingshan-lianghui-liangping")
-    assert draft.title == data["title"] and draft.region.full_name == "湖北省宜昌市兴山县"
-    assert draft.model_name == data["model_name"] and draft.year_reported == data["year_reported"]
-    assert [fold(section.heading) for section in draft.sections] == headings("xingshan-lianghui-liangping")
-    assert {theme.name for theme in draft.themes} & set(data["themes"])
-    assert {problem.name for problem in draft.problems} & set(data["problems"])
+    assert_like_seed(draft, "xingshan-lianghui-liangping", "湖北省宜昌市兴山县")  # across pages too
+    assert draft.year_reported == fixture("xingshan-lianghui-liangping")["year_reported"]
     leftovers = [text for text in texts_of(draft) if RUNNING_HEAD in text or "— 1 —" in text]
     assert leftovers == []
-    # every paragraph whole, those broken over two pages too
-    kept = {fold(paragraph) for paragraph in draft.paragraphs}
-    printed = [fold(p) for block in data["body"] if block["type"] == "section" for p in block["paragraphs"]]
-    assert [paragraph[:20] for paragraph in printed if paragraph not in kept] == []
 
 
 def test_a_pdf_is_read_as_one_whatever_its_name():
@@ -156,15 +162,8 @@ def test_a_word_97_file_of_a_seed_becomes_a_draft_like_it():
     document = read_bytes("翁源.doc", (DOCUMENTS / "24_wengyuan_word97.doc").read_bytes())
     assert document.kind == "doc"
     [draft] = analyse(document).drafts
-    data = fixture(slug)
-    assert draft.title == data["title"] and draft.region.full_name == "广东省韶关市翁源县"
-    assert (draft.model_name, draft.year_started) == (data["model_name"], data["year_started"])
-    assert [fold(section.heading) for section in draft.sections] == headings(slug)
-    assert {theme.name for theme in draft.themes} & set(data["themes"])
-    assert {problem.name for problem in draft.problems} & set(data["problems"])
-    kept = {fold(paragraph) for paragraph in draft.paragraphs}
-    written = [fold(p) for block in data["body"] if block["type"] == "section" for p in block["paragraphs"]]
-    assert [paragraph[:20] for paragraph in written if paragraph not in kept] == []
+    assert_like_seed(draft, slug, "广东省韶关市翁源县")
+    assert draft.year_started == fixture(slug)["year_started"]
 
 
 def test_a_wps_file_that_is_a_docx_inside_is_read_as_one():
@@ -213,17 +212,9 @@ def test_an_ofd_report_becomes_a_draft_like_its_seed():
     document = read_bytes("商南.ofd", as_ofd(fixture_lines(slug), "商洛党建工作交流"))
     assert document.kind == "ofd" and document.described == "OFD 版式文件的文字"
     [draft] = analyse(document).drafts
-    data = fixture(slug)
-    assert draft.title == data["title"] and draft.region.full_name == "陕西省商洛市商南县"
-    assert (draft.model_name, draft.year_started) == (data["model_name"], data["year_started"])
-    assert [fold(section.heading) for section in draft.sections] == headings(slug)
-    assert {theme.name for theme in draft.themes} & set(data["themes"])
-    assert {problem.name for problem in draft.problems} & set(data["problems"])
+    assert_like_seed(draft, slug, "陕西省商洛市商南县")  # its lines joined again, across pages too
+    assert draft.year_started == fixture(slug)["year_started"]
     assert [text for text in texts_of(draft) if "商洛党建工作交流" in text or "— 2 —" in text] == []
-    # every paragraph whole, its lines joined again, those broken over two pages too
-    kept = {fold(paragraph) for paragraph in draft.paragraphs}
-    printed = [fold(p) for block in data["body"] if block["type"] == "section" for p in block["paragraphs"]]
-    assert [paragraph[:20] for paragraph in printed if paragraph not in kept] == []
 
 
 def test_real_ofd_files_are_read_line_by_line_with_their_indents():
