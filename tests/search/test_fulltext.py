@@ -17,6 +17,7 @@ from search.engines.database import index
 from search.engines.database.case_sets import CaseSet
 from search.engines.database.fulltext import matching_cases, relevance_order, worth_ranking
 from search.engines.database.index import FTS_TABLE, PG_TABLE
+from search.text import word_parts
 from tests.search.test_search_page import publish_case
 
 pytestmark = pytest.mark.django_db
@@ -146,3 +147,38 @@ def test_a_deleted_theme_leaves_the_index_of_its_cases():
     assert list(matching_cases(["即将删除的主题"], title_only=True)) == [case.pk]
     theme.delete()
     assert not matching_cases(["即将删除的主题"])
+
+
+def test_an_any_word_ranking_leaves_out_a_word_bm25_gives_no_weight():
+    """A word in half the cases or more weighs nothing in bm25 (FTS5: idf 1e-6): left out of an
+    any-word ranking, it no longer costs a read of its posting list and changes no order but
+    that of the cases holding nothing else, which go last."""
+    more = publish_case("甲村案例", body_mentions("网格员", 5))
+    fewer = publish_case("乙村案例", body_mentions("网格员", 2))
+    everyone = len(matching_cases(["党员"]))
+    assert everyone * 2 >= len(published_ids())
+    among = matching_cases(["网格员"]) | matching_cases(["党员"])
+    with CaptureQueriesContext(connection) as captured:
+        ranked = relevance_order(["网格员", "党员"], among, any_word=True, counts={"党员": everyone})
+    in_full = relevance_order(["网格员", "党员"], among, any_word=True)
+    assert ranked[:2] == in_full[:2] == [more.pk, fewer.pk]
+    if connection.vendor == "sqlite":
+        assert ranked == [more.pk, fewer.pk]  # the rest go last, by id (RankedIds)
+        assert '"党员"' not in captured[-1]["sql"]
+    else:  # ts_rank has no idf: every word counts
+        assert ranked == in_full
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="bm25's idf: SQLite's full-text index only")
+def test_a_compound_in_half_the_cases_is_ranked_as_written_not_through_its_parts():
+    # Its parts are in every case holding it, so they are as common and weigh nothing either.
+    assert word_parts("户联理事会") == ["户联", "理事会"]
+    for number in range(len(published_ids()) + 1):
+        publish_case(f"测试{number}号案例", body_mentions("户联理事会", 1))
+    publish_case("甲村案例", body_mentions("网格员", 3))
+    common = len(matching_cases(["户联理事会"]))
+    assert common * 2 >= len(published_ids())
+    among = matching_cases(["网格员"]) | matching_cases(["户联理事会"])
+    with CaptureQueriesContext(connection) as captured:
+        relevance_order(["网格员", "户联理事会"], among, any_word=True, counts={"户联理事会": common})
+    assert '"户联理事会"' in captured[-1]["sql"] and '"理事会"' not in captured[-1]["sql"]

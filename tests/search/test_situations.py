@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from search.case_search import search_cases
 from search.ranking import BEST_MATCH_NOTE
@@ -85,3 +87,13 @@ def test_pinyin_initials_and_typos_are_read_as_the_word_meant(kind):
     for item, found, hit, _, results in judge(items):
         assert results.query.corrections, item["query"]
         assert hit, f"{item['query']} → {found[:3]}"
+
+
+@pytest.mark.django_db
+def test_a_search_reads_each_clause_from_the_index_once():
+    """Matching, best match and the facets of a filtered search share what each clause matches."""
+    for item in JUDGED:
+        with CaptureQueriesContext(connection) as captured:
+            search_cases({"q": item["query"], "domain": "农村"})
+        reads = [query["sql"] for query in captured if " MATCH " in query["sql"]]
+        assert len(reads) == len(set(reads)), item["query"]

@@ -47,56 +47,85 @@ def _filed(concept):
     return catalogue().filed_under(concept.kind, concept.pk)
 
 
-def _clause_cases(clause, query):
-    """The cases a clause matches: a word's (or a word's meaning the same), or a concept's
-    (filed under its term, or holding every word typed for it)."""
-    if isinstance(clause, Concept):
-        return _filed(clause) | matching_cases(list(clause.words))  # no words: only the filed cases
-    return reduce(or_, (matching_cases([word]) for word in query.alternatives(clause)))
+class Clauses:
+    """What each clause of one search's query matches (a CaseSet), read from the index once:
+    matching, best match and the facets all ask. It also keeps how many cases each word read on
+    its own matched, for the ranking (fulltext.relevance_ranking)."""
+
+    def __init__(self, query):
+        self.query = query
+        self.counts = {}  # word → the cases it matches, for each word read alone
+        self._cases = {}
+        self._words = {}
+
+    def cases(self, clause):
+        """A word's (or a word's meaning the same), or a concept's (filed under its term, or
+        holding every word typed for it)."""
+        if clause not in self._cases:
+            if isinstance(clause, Concept):
+                found = _filed(clause) | matching_cases(list(clause.words))  # no words: only the filed cases
+            else:
+                found = reduce(or_, (self._word(word) for word in self.query.alternatives(clause)))
+            self._cases[clause] = found
+        return self._cases[clause]
+
+    def _word(self, word):
+        # A word may also mean another of the query's words (拍板 → 决策): read once all the same.
+        if word not in self._words:
+            self._words[word] = matching_cases([word])
+            self.counts[word] = len(self._words[word])
+        return self._words[word]
+
+    def matching_all(self):
+        """The cases holding every clause."""
+        query = self.query
+        plain = [word for word in query.words if word not in query.synonyms]
+        if query.partial:
+            # Ranked by any word (fulltext.relevance_ranking): each word read alone, so that the
+            # ranking knows which are common (and a best match has them at hand).
+            found = reduce(and_, map(self.cases, plain), catalogue().shown)
+        else:
+            found = matching_cases(plain) if plain else catalogue().shown
+        for clause in query.clauses:
+            if isinstance(clause, Concept) or clause in query.synonyms:
+                found = found & self.cases(clause)
+        return found
+
+    def ranking(self, any_word=False):
+        query = self.query
+        return relevance_ranking(query.ranked_words, any_word=any_word or query.partial, counts=self.counts)
 
 
-def matching_all(query):
-    """The cases holding every clause of `query`."""
-    plain = [word for word in query.words if word not in query.synonyms]
-    found = matching_cases(plain) if plain else catalogue().shown
-    for clause in query.clauses:
-        if isinstance(clause, Concept) or clause in query.synonyms:
-            found = found & _clause_cases(clause, query)
-    return found
-
-
-def _ranking(query, any_word=False):
-    return relevance_ranking(query.ranked_words, any_word=any_word or query.partial)
-
-
-def ranked_ids(query, allowed, notes=None, matched=None):
-    """The cases among `allowed` (a CaseSet) matching `query`, best first (a RankedIds); what the
-    reader should know of the search is added to `notes`. `matched`: matching_all(query), if read."""
+def ranked_ids(clauses, allowed, notes=None, matched=None):
+    """The cases among `allowed` (a CaseSet) matching the query of `clauses` (Clauses), best
+    first (a RankedIds); what the reader should know of the search is added to `notes`.
+    `matched`: clauses.matching_all(), if read."""
+    query = clauses.query
     if matched is None:
-        matched = matching_all(query)
+        matched = clauses.matching_all()
     matches = allowed & matched
     if not matches:
-        return _best_matches(query, allowed, notes)
+        return _best_matches(clauses, allowed, notes)
     tiers = [matches]
     for tier in TIERS:
         members = _tier_members(tier, query)
         if members is not None:
             tiers = [part for group in tiers for part in (group & members, group - members)]
     if worth_ranking(len(matched)):
-        ranked = RankedIds(tiers, rank=_ranking(query))
+        ranked = RankedIds(tiers, rank=clauses.ranking())
     else:
         ranked = RankedIds(tiers, catalogue().listing)
     return _with_phrases(ranked, query.phrases, notes) if query.phrases else ranked
 
 
-def _best_matches(query, allowed, notes, order=None):
+def _best_matches(clauses, allowed, notes, order=None):
     """When no case holds every clause: the cases holding at least search.ranking's share of the
     clauses' weight, the most first (a RankedIds, empty when none holds enough)."""
-    clauses = query.clauses
+    query = clauses.query
     if not query.best_match_possible:
         return RankedIds([])
     listed = catalogue()
-    found = [_clause_cases(clause, query) & listed.shown for clause in clauses]
+    found = [clauses.cases(clause) & listed.shown for clause in query.clauses]
     matches = [len(cases) for cases in found]
     weights = [clause_weight(count, len(listed.shown)) for count in matches]
     scores = np.zeros(listed.size, dtype=np.int64)
@@ -107,14 +136,14 @@ def _best_matches(query, allowed, notes, order=None):
     if not len(candidates):
         return RankedIds([])
     if notes is not None:
-        notes += best_match_notes(clauses, matches)
+        notes += best_match_notes(query.clauses, matches)
     if order is not None:
         return RankedIds([CaseSet.of(candidates)], order)
     held = scores[candidates]
     tiers = [CaseSet.of(candidates[held == score]) for score in np.unique(held)[::-1]]
     if not worth_ranking(len(candidates)):
         return RankedIds(tiers, listed.listing)
-    return RankedIds(tiers, rank=_ranking(query, any_word=True))
+    return RankedIds(tiers, rank=clauses.ranking(any_word=True))
 
 
 def _with_phrases(ids, phrases, notes):
@@ -189,17 +218,20 @@ class DatabaseEngine:
         passing = listed.passing(request.case_filter)
         allowed = reduce(and_, passing.values(), scope)
         query, notes = request.query, []
-        matched = matching_all(query) if query else listed.shown  # read once: the facets need it too
+        clauses = Clauses(query)
+        matched = clauses.matching_all() if query else listed.shown  # read once: the facets need it too
         if query and request.sort == "relevance":
-            ids = ranked_ids(query, allowed, notes, matched)
+            ids = ranked_ids(clauses, allowed, notes, matched)
         else:
             order = listed.newest if request.sort == "recently_published" else listed.listing
             ids = RankedIds([listed.shown & allowed & matched], order)
             if query and not ids:
-                ids = _best_matches(query, allowed, notes, order)
+                ids = _best_matches(clauses, allowed, notes, order)
             if query.phrases:
                 ids = _with_phrases(ids, query.phrases, notes)
-        facets = _facet_counts(request, ids.members, scope, passing, matched, allowed) if request.facets else {}
+        facets = (
+            _facet_counts(request, clauses, ids.members, scope, passing, matched, allowed) if request.facets else {}
+        )
         return SearchPage(
             ids=ids[request.offset : request.offset + request.limit], total=len(ids), facets=facets, notes=notes
         )
@@ -250,7 +282,7 @@ class DatabaseEngine:
         return 0  # written in each change's own transaction: never behind
 
 
-def _facet_counts(request, members, scope, passing, matched, allowed):
+def _facet_counts(request, clauses, members, scope, passing, matched, allowed):
     """The facets of a search listing `members`: a facet whose filter is in force counts the
     search without that filter (what each of its other values would add), the rest `members`.
     Best matches or not, as the search decided under all its filters (so does the cluster)."""
@@ -259,17 +291,18 @@ def _facet_counts(request, members, scope, passing, matched, allowed):
         return listed.facet_counts(members, request.facet_limit)
     query = request.query
     best_match = bool(query) and query.best_match_possible and not (listed.shown & allowed & matched)
-    pool = _members(query, scope, best_match, matched)
+    pool = _members(clauses, scope, best_match, matched)
     own = {name: reduce(and_, (cases for other, cases in passing.items() if other != name), pool) for name in passing}
     return listed.facet_counts(members, request.facet_limit, own)
 
 
-def _members(query, allowed, best_match, matched):
-    """The cases among `allowed` a search for `query` lists, unordered (a CaseSet): those
-    holding every clause (`matched`), or (`best_match`, as the search decided) the best matches."""
+def _members(clauses, allowed, best_match, matched):
+    """The cases among `allowed` a search for the query of `clauses` lists, unordered (a CaseSet):
+    those holding every clause (`matched`), or (`best_match`, as the search decided) the best matches."""
     listed = catalogue()
+    query = clauses.query
     if best_match:
-        return _best_matches(query, allowed, None).members
+        return _best_matches(clauses, allowed, None).members
     found = listed.shown & allowed & matched
     if query and query.phrases:
         return _with_phrases(RankedIds([found], listed.listing), query.phrases, None).members

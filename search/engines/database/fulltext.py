@@ -53,8 +53,12 @@ def _sqlite_ids(words, title_only, whole_words):
     return CaseSet.of(np.fromstring(found, dtype=np.int64, sep=","))
 
 
-def _sqlite_ranked(words, among, any_word):
-    match = " OR ".join(f"({_sqlite_match([word])})" for word in words) if any_word else _sqlite_match(words)
+def _sqlite_ranked(words, among, any_word, whole=()):
+    """`whole`: words to score as written, not through their parts."""
+    if any_word:
+        match = " OR ".join(f"({_sqlite_match([word], whole_words=word in whole)})" for word in words)
+    else:
+        match = _sqlite_match(words)
     with connection.cursor() as cursor:
         # "+rowid": a plain rowid IN made SQLite run the whole MATCH once per listed case.
         cursor.execute(
@@ -133,18 +137,31 @@ def worth_ranking(matches):
     return matches >= 2 and matches * 2 < len(catalogue().shown)
 
 
-def relevance_ranking(words, any_word=False):
+def relevance_ranking(words, any_word=False, counts=None):
     """The rank function for RankedIds: a tier's case pks, best first by relevance, scored once
-    a page reaches the tier."""
-    return lambda tier: relevance_order(words, tier, any_word)
+    a page reaches the tier. `counts`: how many cases some of the words match, where known."""
+    return lambda tier: relevance_order(words, tier, any_word, counts)
 
 
-def relevance_order(words, among, any_word=False):
+def relevance_order(words, among, any_word=False, counts=None):
     """The case pks in `among` (a CaseSet) that match `words` (any one of them if `any_word`),
     best first by the index's relevance (bm25, ts_rank). Only those are scored: a page's tier,
-    not every match."""
+    not every match. `counts`: how many cases some of the words match, where known."""
     if not words or not among:
         return []
-    if connection.vendor == "sqlite":
-        return _sqlite_ranked(words, among, any_word)
-    return _postgres_ranked(words, among, any_word)
+    if connection.vendor != "sqlite":
+        return _postgres_ranked(words, among, any_word)
+    common = _common(words, counts or {}) if any_word else set()
+    # A compound's parts are in every case holding it: when it is common, so is each part.
+    words = [word for word in words if not (word in common and not word_parts(word))]
+    return _sqlite_ranked(words, among, any_word, whole=common) if words else []
+
+
+def _common(words, counts):
+    """The words in half of the index's cases or more, of those whose count is known. FTS5's bm25
+    gives such a word (or a compound's part) no weight: its idf, log((N - n + 0.5) / (n + 0.5)),
+    is set to 1e-6 where not above 0. Left out of an any-word ranking they change only the
+    order of near ties (and of cases holding no other word, which go last); left in, FTS5 reads
+    their long posting lists over the whole index."""
+    half = len(catalogue().shown) / 2
+    return {word for word in words if counts.get(word, 0) >= half}

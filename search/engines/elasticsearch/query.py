@@ -148,7 +148,7 @@ def _filed(concept):
 
 
 def clause_query(clause, query):
-    """What a clause of the query matches (as the database engine's _clause_cases): a word (or
+    """What a clause of the query matches (as the database engine's Clauses.cases): a word (or
     one meaning the same) in the text, or a concept's cases (filed under its term, or holding
     every word typed for it)."""
     if isinstance(clause, str):
