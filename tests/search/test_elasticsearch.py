@@ -251,7 +251,6 @@ SNIPPET = {"type": "text", "analyzer": "case_text", "index_options": "offsets"}
 TERM = {"type": "object", "properties": {"slug": FACET, "name": WORDS}}
 CASE_MAPPING = {
     "dynamic": "strict",
-    "_source": {"excludes": ["title", "model_name", "summary", "body"]},
     "properties": {
         "pk": {"type": "integer"},
         "title": WORDS,

@@ -107,15 +107,6 @@ def test_the_cluster_is_the_one_configured(es):
     print(f"\n{distribution} {info['version']['number']} at {settings.SEARCH_ENGINE_URL}")
 
 
-def test_the_segmented_text_is_searched_but_not_stored(es):
-    case = CasePage.objects.get(slug="xingshan-lianghui-liangping")
-    stored = es.get(index=connection.case_alias(), id=case.pk)["_source"]
-    assert not {"title", "model_name", "summary", "body"} & set(stored)
-    assert stored["body_raw"] and stored["headline_raw"]  # snippets and phrases are cut from these
-    found = es.search(index=connection.case_alias(), body={"query": {"match": {"body": "户联"}}, "_source": False})
-    assert str(case.pk) in {hit["_id"] for hit in found["hits"]["hits"]}
-
-
 def test_analysers_see_the_pipelines_words_and_bigrams_of_text_as_written(es):
     assert tokens(es, "case_words", "城乡 联建 ＡＢ") == ["城乡", "联建", "ab"]
     if not settings.SEARCH_ENGINE_CHINESE_ANALYZER:

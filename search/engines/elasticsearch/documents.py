@@ -18,8 +18,6 @@ from .query import facet_keys
 
 WORDS = "case_words"
 TEXT = "case_text"
-# Fields indexed for matching and left out of the stored document (Meta.source).
-SEGMENTED_ONLY = ["title", "model_name", "summary", "body"]
 
 
 # Facet fields load their global ordinals when the index refreshes, not at the first search after.
@@ -74,9 +72,6 @@ class CaseDocument(Document):
 
     class Meta:
         dynamic = MetaField("strict")
-        # The segmented copies are for matching only: nothing reads them back (snippets come from
-        # the *_raw text, every page from the database). Stored, they only made the index larger.
-        source = MetaField(excludes=SEGMENTED_ONLY)
 
 
 def case_index(name):
