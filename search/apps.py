@@ -10,7 +10,7 @@ class SearchConfig(AppConfig):
         from cases import finding
         from cases.names import dictionary_words, lexicon_words, vocabulary_terms
 
-        from . import listing, signals, similar, text
+        from . import checks, listing, signals, similar, text  # noqa: F401 (checks registers itself)
 
         # The segmenter's words: the curated list now, the domain's names when it first loads.
         text.dictionary.use(

@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.conf import settings
+from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from elastic_transport import ApiResponseMeta, BaseNode, ConnectionError, ConnectionTimeout, HttpHeaders
@@ -24,6 +25,7 @@ from wagtail.models import PageViewRestriction
 from cases import changes
 from cases.models import CaseIndexPage, CasePage
 from cases.taxonomy import Theme
+from search.checks import TAG as SEARCH_CHECKS
 from search.engines.elasticsearch import analysis, connection, documents, indexing
 from search.engines.elasticsearch.documents import case_document, case_index, cases_to_index
 from search.engines.elasticsearch.query import MARK_END, MARK_START, case_search, clause_counts, facet_counts
@@ -890,3 +892,26 @@ def test_best_match_counts_each_clause_then_asks_for_enough_of_their_weight():
     held = [{"constant_score": {"filter": combined(word, TEXT), "boost": w}} for word, w in zip(query.words, weights)]
     relevance = scored({"bool": {"should": [combined(word, TEXT) for word in query.words], "minimum_should_match": 1}})
     assert body["query"] == {"bool": {"should": [*held, relevance]}}
+
+
+def deployment_warnings():
+    return {
+        problem.id: problem.msg for problem in checks.run_checks(tags=[SEARCH_CHECKS], include_deployment_checks=True)
+    }
+
+
+@pytest.mark.django_db
+def test_check_deploy_warns_of_a_case_index_to_rebuild(cluster):
+    cluster.alias_indexes = ["test_cases-1"]
+    assert deployment_warnings() == {}  # an index of this code's shape
+    cluster.shape = "0" * 16  # built by another version
+    assert "结构与当前程序不同" in deployment_warnings()["search.W003"]
+    cluster.alias_indexes = []
+    assert "尚未建立" in deployment_warnings()["search.W002"]
+    cluster.error = DOWN[0]
+    assert "无法连接搜索服务" in deployment_warnings()["search.W001"]
+
+
+def test_check_deploy_asks_no_cluster_when_none_is_configured(settings):
+    settings.SEARCH_ENGINE_URL = ""
+    assert deployment_warnings() == {}

@@ -55,6 +55,17 @@ def sync_cases(pks, index=None):
         logger.warning("案例索引更新失败（请运行 manage.py search_index --rebuild）：%s", failed)
 
 
+def current_shape():
+    """Whether the live index has this code's shape (None: there is no live index)."""
+    if not connection.client().indices.exists_alias(name=connection.case_alias()):
+        return None
+    return _has_this_shape(_meta())
+
+
+def _has_this_shape(meta):
+    return meta.get(SHAPE) == shape()
+
+
 def position(index=None):
     """The last journal entry the index reflects, or None if it never recorded one."""
     return _meta(index).get(JOURNAL)
@@ -147,4 +158,4 @@ def status():
     # Entries that change no case (other pages published) count for nothing here.
     behind = None if seen is None else sum(kind != changes.ContentChange.SITE for _, kind, _ in changes.since(seen))
     count = es.count(index=alias)["count"]
-    return alias, sorted(es.indices.get_alias(name=alias)), count, behind, meta.get(SHAPE) == shape()
+    return alias, sorted(es.indices.get_alias(name=alias)), count, behind, _has_this_shape(meta)
