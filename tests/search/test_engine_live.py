@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.core import checks
 from django.core.management import call_command
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
@@ -24,6 +25,7 @@ from cases import changes
 from cases.filters import CaseFilter
 from cases.models import CasePage, RelatedCase
 from cases.taxonomy import Theme
+from search.checks import TAG as SEARCH_CHECKS
 from search.engines.database.engine import facet_counts
 from search.engines.elasticsearch import connection, indexing
 from search.engines.interface import UNAVAILABLE, SearchRequest, SimilarRequest, database_engine, engine
@@ -105,6 +107,10 @@ def test_the_cluster_is_the_one_configured(es):
     distribution = info["version"].get("distribution", "elasticsearch")
     assert distribution == settings.SEARCH_ENGINE_KIND
     print(f"\n{distribution} {info['version']['number']} at {settings.SEARCH_ENGINE_URL}")
+
+
+def test_check_deploy_finds_the_built_index_current():
+    assert checks.run_checks(tags=[SEARCH_CHECKS], include_deployment_checks=True) == []
 
 
 def test_analysers_see_the_pipelines_words_and_bigrams_of_text_as_written(es):
