@@ -20,7 +20,7 @@ from ..interface import SearchPage, SimilarCases
 from . import index as case_index
 from .case_sets import CaseSet
 from .catalogue import RankedIds, catalogue, pinned
-from .fulltext import matching_cases, relevance_ranking, worth_ranking
+from .fulltext import matching_cases, ranks_by_idf, relevance_ranking, worth_ranking
 
 logger = logging.getLogger(__name__)
 # A quoted phrase is checked against each candidate's text, read from the database: only this
@@ -54,7 +54,7 @@ class Clauses:
 
     def __init__(self, query):
         self.query = query
-        self.counts = {}  # word → the cases it matches, for each word read alone
+        self.counts = {}  # word → how many cases it matches, for each word read alone
         self._cases = {}
         self._words = {}
 
@@ -80,7 +80,7 @@ class Clauses:
         """The cases holding every clause."""
         query = self.query
         plain = [word for word in query.words if word not in query.synonyms]
-        if query.partial:
+        if len(plain) == 1 or (query.partial and ranks_by_idf()):
             # Ranked by any word (fulltext.relevance_ranking): each word read alone, so that the
             # ranking knows which are common (and a best match has them at hand).
             found = reduce(and_, map(self.cases, plain), catalogue().shown)
@@ -96,13 +96,11 @@ class Clauses:
         return relevance_ranking(query.ranked_words, any_word=any_word or query.partial, counts=self.counts)
 
 
-def ranked_ids(clauses, allowed, notes=None, matched=None):
+def ranked_ids(clauses, allowed, notes, matched):
     """The cases among `allowed` (a CaseSet) matching the query of `clauses` (Clauses), best
     first (a RankedIds); what the reader should know of the search is added to `notes`.
-    `matched`: clauses.matching_all(), if read."""
+    `matched`: clauses.matching_all()."""
     query = clauses.query
-    if matched is None:
-        matched = clauses.matching_all()
     matches = allowed & matched
     if not matches:
         return _best_matches(clauses, allowed, notes)

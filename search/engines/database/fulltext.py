@@ -54,7 +54,7 @@ def _sqlite_ids(words, title_only, whole_words):
 
 
 def _sqlite_ranked(words, among, any_word, whole=()):
-    """`whole`: words to score as written, not through their parts."""
+    """`whole`: words to score as written, not through their parts (any-word rankings only)."""
     if any_word:
         match = " OR ".join(f"({_sqlite_match([word], whole_words=word in whole)})" for word in words)
     else:
@@ -149,19 +149,25 @@ def relevance_order(words, among, any_word=False, counts=None):
     not every match. `counts`: how many cases some of the words match, where known."""
     if not words or not among:
         return []
-    if connection.vendor != "sqlite":
+    if not ranks_by_idf():
         return _postgres_ranked(words, among, any_word)
     common = _common(words, counts or {}) if any_word else set()
-    # A compound's parts are in every case holding it: when it is common, so is each part.
+    # A common compound is scored as written, for its phrase may still be rare; its parts are
+    # in every case holding it (as the index is written), so as common, and weigh nothing.
     words = [word for word in words if not (word in common and not word_parts(word))]
     return _sqlite_ranked(words, among, any_word, whole=common) if words else []
 
 
+def ranks_by_idf():
+    """Whether the ranking gives a word in half the cases or more no weight, so that knowing
+    each word's count pays: FTS5's bm25 does, PostgreSQL's ts_rank has no idf."""
+    return connection.vendor == "sqlite"
+
+
 def _common(words, counts):
-    """The words in half of the index's cases or more, of those whose count is known. FTS5's bm25
-    gives such a word (or a compound's part) no weight: its idf, log((N - n + 0.5) / (n + 0.5)),
-    is set to 1e-6 where not above 0. Left out of an any-word ranking they change only the
-    order of near ties (and of cases holding no other word, which go last); left in, FTS5 reads
-    their long posting lists over the whole index."""
+    """Of the words whose count is known, those in half of the index's cases or more: bm25's idf,
+    log((N - n + 0.5) / (n + 0.5)), is then not above 0, and FTS5 sets it to 1e-6. Left out of an
+    any-word ranking, such a word changes only the order of near ties and of the cases holding
+    nothing else (last, by id); left in, FTS5 reads its long posting list over the whole index."""
     half = len(catalogue().shown) / 2
     return {word for word in words if counts.get(word, 0) >= half}
