@@ -81,8 +81,9 @@ class Clauses:
         query = self.query
         plain = [word for word in query.words if word not in query.synonyms]
         if len(plain) == 1 or (query.partial and ranks_by_idf()):
-            # Ranked by any word (fulltext.relevance_ranking): each word read alone, so that the
-            # ranking knows which are common (and a best match has them at hand).
+            # A lone word costs the same read either way. A query ranked by any word, where the
+            # ranking leaves common words out (fulltext.ranks_by_idf), reads each word alone so that
+            # it knows which are common (and a best match has them at hand).
             found = reduce(and_, map(self.cases, plain), catalogue().shown)
         else:
             found = matching_cases(plain) if plain else catalogue().shown
