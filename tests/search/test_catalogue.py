@@ -130,6 +130,14 @@ def test_ranked_ids_put_what_the_order_leaves_out_last_by_id():
     assert list(ranked) == [9, 5, 7, 3, 1] and len(ranked) == 5
 
 
+def test_ranked_ids_put_what_the_rank_leaves_out_in_the_order_given():
+    # What a ranking leaves out (cases holding only words of no weight in bm25, or filed under a
+    # term the query names without its words) follows newest first, the listing's order, which
+    # breaks every tie of relevance (the search cluster's too).
+    ranked = RankedIds([CaseSet.of([5, 9, 7, 2]), CaseSet.of([1, 3])], order=[2, 7, 3, 5], rank=lambda tier: [9])
+    assert list(ranked) == [9, 2, 7, 5, 3, 1] and len(ranked) == 6
+
+
 @settings(max_examples=200, deadline=None)
 @given(
     order=st.permutations(range(30)),

@@ -164,7 +164,7 @@ def test_an_any_word_ranking_leaves_out_a_word_bm25_gives_no_weight():
     in_full = relevance_order(["网格员", "党员"], among, any_word=True)
     if connection.vendor == "sqlite":
         assert in_full[:2] == [more.pk, fewer.pk]
-        assert ranked == [more.pk, fewer.pk]  # the rest go last, by id (RankedIds)
+        assert ranked == [more.pk, fewer.pk]  # the rest RankedIds puts last, newest first
         assert '"党员"' not in captured[-1]["sql"]
     else:  # ts_rank has no idf: every word counts
         assert ranked == in_full

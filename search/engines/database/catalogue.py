@@ -113,7 +113,7 @@ class TextColumn:
 class RankedIds:
     """Matching case ids in rank order, as Paginator reads them: tiers (disjoint CaseSets, best
     first), each in `order` (an int array of pks, best first) or as `rank` (a function of one
-    tier, returning its pks best first) puts it.
+    tier, returning its pks best first) puts it; what `rank` leaves out follows in `order`.
 
     A tier is put in order only once a slice reaches it: `rank` (bm25 in the database) is
     called for the first page's tier, not for every match."""
@@ -148,8 +148,12 @@ class RankedIds:
             tier = self.tiers[position]
             ranked = self.order if self.rank is None else np.asarray(self.rank(tier), dtype=np.int64)
             ranked = ranked[tier.holds(ranked)]
+            rest = tier - CaseSet.of(ranked)
+            if self.rank is not None and len(self.order):
+                ranked = np.concatenate([ranked, self.order[rest.holds(self.order)]])
+                rest = tier - CaseSet.of(ranked)
             # Whatever the order leaves out still counts (Paginator was told len()): last, by id.
-            self._in_order[position] = np.concatenate([ranked, (tier - CaseSet.of(ranked)).pks()])
+            self._in_order[position] = np.concatenate([ranked, rest.pks()])
         return self._in_order[position]
 
 

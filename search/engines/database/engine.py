@@ -111,7 +111,7 @@ def ranked_ids(clauses, allowed, notes, matched):
         if members is not None:
             tiers = [part for group in tiers for part in (group & members, group - members)]
     if worth_ranking(len(matched)):
-        ranked = RankedIds(tiers, rank=clauses.ranking())
+        ranked = RankedIds(tiers, catalogue().listing, rank=clauses.ranking())
     else:
         ranked = RankedIds(tiers, catalogue().listing)
     return _with_phrases(ranked, query.phrases, notes) if query.phrases else ranked
@@ -142,7 +142,7 @@ def _best_matches(clauses, allowed, notes, order=None):
     tiers = [CaseSet.of(candidates[held == score]) for score in np.unique(held)[::-1]]
     if not worth_ranking(len(candidates)):
         return RankedIds(tiers, listed.listing)
-    return RankedIds(tiers, rank=clauses.ranking(any_word=True))
+    return RankedIds(tiers, listed.listing, rank=clauses.ranking(any_word=True))
 
 
 def _with_phrases(ids, phrases, notes):

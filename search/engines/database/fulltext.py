@@ -168,6 +168,6 @@ def _common(words, counts):
     """Of the words whose count is known, those in half of the index's cases or more: bm25's idf,
     log((N - n + 0.5) / (n + 0.5)), is then not above 0, and FTS5 sets it to 1e-6. Left out of an
     any-word ranking, such a word changes only the order of near ties and of the cases holding
-    nothing else (last, by id); left in, FTS5 reads its long posting list over the whole index."""
+    nothing else (last, newest first); left in, FTS5 reads its long posting list over the whole index."""
     half = len(catalogue().shown) / 2
     return {word for word in words if counts.get(word, 0) >= half}
