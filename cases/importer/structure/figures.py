@@ -288,18 +288,18 @@ def _mark_parts(candidates):
     for at, total in enumerate(candidates):
         if total.amount is None or total.part:
             continue
-        for run, announced in (
-            (after := _run(candidates, at, 1), after and _PARTS_FOLLOW.search(after[0].before[len(total.before) :])),
-            (
-                before := _run(candidates, at, -1),
-                before and _PARTS_BEFORE_TOTAL.search(total.before[len(before[0].before) :]),
-            ),
-        ):
+        after, before = _run(candidates, at, 1), _run(candidates, at, -1)
+        announced = [
+            (after, after and _PARTS_FOLLOW.search(after[0].before[len(total.before) :])),
+            (before, before and _PARTS_BEFORE_TOTAL.search(total.before[len(before[0].before) :])),
+        ]
+        for run, said in announced:
             amounts = [c.amount for c in run]
-            if len(run) >= 2 and announced and None not in amounts:
-                if total.amount / 2 <= round(sum(amounts), 6) <= total.amount:
-                    for candidate in run:
-                        candidate.part = True
+            if len(run) < 2 or not said or None in amounts:
+                continue
+            if total.amount / 2 <= round(sum(amounts), 6) <= total.amount:
+                for candidate in run:
+                    candidate.part = True
     totals = {(c.amount, _counts(c.figure)) for c in candidates if c.amount is not None}
     for start, first in enumerate(candidates):
         amount = 0

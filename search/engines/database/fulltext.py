@@ -149,7 +149,7 @@ def relevance_order(words, among, any_word=False, counts=None):
     not every match. `counts`: how many cases some of the words match, where known."""
     if not words or not among:
         return []
-    if not ranks_by_idf():
+    if connection.vendor != "sqlite":
         return _postgres_ranked(words, among, any_word)
     common = _common(words, counts or {}) if any_word else set()
     # A common compound is scored as written, for its phrase may still be rare; its parts are
