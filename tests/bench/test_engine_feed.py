@@ -10,7 +10,7 @@ from cases.models import CasePage
 from search.engines.elasticsearch.documents import case_document, cases_to_index
 
 pytestmark = pytest.mark.django_db
-SEGMENTED = ("title", "model_name", "summary", "body")
+SEGMENTED = ("title", "model_name", "headline", "body")
 
 
 def test_generated_documents_are_those_of_the_written_corpus():

@@ -1,7 +1,8 @@
 """The case index: one document per published case, its text fed through search.text.
 
-Segmented fields (analysed by WORDS) hold the pipeline's terms, as the database backend's
-index does; the *_raw fields hold the text as written, in Simplified characters (analysed by
+Segmented fields (analysed by WORDS) hold the pipeline's terms in the database backend's two
+slots, the headline and the body, and the title and model name once more for the title tier;
+the *_raw fields hold the text as written, in Simplified characters (analysed by
 TEXT) for quoted phrases and highlights; vocabulary slugs and years are keywords for filters
 and facets.
 """
@@ -27,16 +28,18 @@ FACET = {"eager_global_ordinals": True}
 SNIPPET = {"index_options": "offsets"}
 
 
+# A term's or a place's name as written, for other consumers of the index: searches match it in
+# the headline.
 class Term(InnerDoc):
     slug = Keyword(**FACET)
-    name = Text(analyzer=WORDS)
+    name = Keyword()
 
 
 class Place(InnerDoc):
     slug = Keyword()
     path = Keyword()  # the case's region and every region above it: what ?region= matches
     province = Keyword(**FACET)  # the region facet
-    name = Text(analyzer=WORDS)
+    name = Keyword()
 
 
 class Figure(InnerDoc):
@@ -50,7 +53,7 @@ class CaseDocument(Document):
     pk = Integer()
     title = Text(analyzer=WORDS)
     model_name = Text(analyzer=WORDS)
-    summary = Text(analyzer=WORDS)
+    headline = Text(analyzer=WORDS)  # CasePage.search_headline(), the database index's headline slot
     body = Text(analyzer=WORDS)
     headline_raw = Text(analyzer=TEXT)  # CasePage.search_headline(): quoted phrases
     summary_raw = Text(analyzer=TEXT, **SNIPPET)  # snippets, after the body
@@ -106,12 +109,12 @@ def cases_to_index():
     )
 
 
-def term_fields(term, segment=index_text):
+def term_fields(term):
     """A vocabulary term as the index holds it."""
-    return {"slug": term.slug, "name": segment(term.name)}
+    return {"slug": term.slug, "name": term.name}
 
 
-def place_fields(region, segment=index_text):
+def place_fields(region):
     """A region as the index holds it: its slug, the regions it lies in, its province."""
     regions = [region]
     while regions[-1].parent_id:
@@ -120,7 +123,7 @@ def place_fields(region, segment=index_text):
         "slug": region.slug,
         "path": [each.slug for each in regions],
         "province": regions[-1].slug,
-        "name": segment(region.full_name),
+        "name": region.full_name,
     }
 
 
@@ -128,22 +131,22 @@ def case_document(case, segment=index_text):
     """The document for a published case (from cases_to_index()). `segment`: search.text's
     index_text, or one that gives the same words faster for text it has seen (the engine
     benchmark's, which segments each recombined seed sentence once)."""
-    body = case.body_text()
+    body, headline = case.body_text(), case.search_headline()
     document = CaseDocument(
         meta={"id": case.pk},
         pk=case.pk,
         title=segment(case.title),
         model_name=segment(case.model_name),
-        summary=segment(case.summary),
+        headline=segment(headline),
         body=segment(body),
-        headline_raw=to_simplified(case.search_headline()),
+        headline_raw=to_simplified(headline),
         summary_raw=to_simplified(case.summary),
         body_raw=to_simplified(body),
-        region=place_fields(case.region, segment) if case.region_id else None,
-        domain=term_fields(case.domain, segment) if case.domain_id else None,
-        themes=[term_fields(term, segment) for term in case.themes.all()],
-        problems=[term_fields(term, segment) for term in case.problems.all()],
-        tags=[term_fields(tag, segment) for tag in case.tags.all()],
+        region=place_fields(case.region) if case.region_id else None,
+        domain=term_fields(case.domain) if case.domain_id else None,
+        themes=[term_fields(term) for term in case.themes.all()],
+        problems=[term_fields(term) for term in case.problems.all()],
+        tags=[term_fields(tag) for tag in case.tags.all()],
         years=case_years(case.year_started, case.year_reported),
         year_reported=case.year_reported,
         first_published_at=case.first_published_at,

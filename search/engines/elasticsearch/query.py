@@ -16,9 +16,9 @@ from search.ranking import TIERS, best_match_floor, boost
 from search.text import word_parts
 
 TITLE_FIELDS = ["title", "model_name"]
-HEADLINE_FIELDS = [*TITLE_FIELDS, "summary", "region.name", "domain.name", "themes.name", "problems.name", "tags.name"]
-# The title slot weighs five times the body, as in the database backend's index.
-TEXT_FIELDS = [*(f"{field}^5" for field in HEADLINE_FIELDS), "body"]
+HEADLINE_FIELDS = ["headline"]
+# The headline weighs five times the body, as in the database backend's index.
+TEXT_FIELDS = ["headline^5", "body"]
 PHRASE_FIELDS = ["headline_raw", "body_raw"]
 SNIPPET_FIELDS = ["body_raw", "summary_raw"]  # in the database search's order: body, then summary
 # Highlights come back as plain text marked with private-use characters; search.highlight
@@ -44,7 +44,10 @@ FACETS_FIELD = "facets"
 SHARED_FACETS = [each for each in FILTERS if not each.open_vocabulary]
 FACET_GROUP = "facets:"  # the aggregations' names: facets:theme+problem+domain
 # More than every value of the bounded vocabularies and years together: each facet of a group
-# gets all of its values, however many another facet of the group has.
+# gets all of its values, however many another facet of the group has. A group counts the other
+# shared facets' values too, and reading it back drops them: an `include` pattern choosing only
+# the group's would make the engine collect into a hash instead of an array by global ordinal,
+# several times slower.
 SHARED_FACET_VALUES = 10_000
 
 
@@ -89,10 +92,12 @@ def facet_counts(aggregations):
     for group, found in aggregations.items():
         if not group.startswith(FACET_GROUP):
             continue
-        first = BY_NAME[group.removeprefix(FACET_GROUP).split("+")[0]]
+        members = group.removeprefix(FACET_GROUP).split("+")
+        shared = BY_NAME[members[0]] in SHARED_FACETS
         for bucket in found["values"]["buckets"]:
-            name, value = bucket["key"].split(":", 1) if first in SHARED_FACETS else (first.name, bucket["key"])
-            counts[name][str(value)] = bucket["doc_count"]
+            name, value = bucket["key"].split(":", 1) if shared else (members[0], bucket["key"])
+            if name in members:
+                counts[name][str(value)] = bucket["doc_count"]
     return counts
 
 
@@ -115,7 +120,6 @@ def _facet_aggregations(search, passing):
                 "values",
                 "terms",
                 field=FACETS_FIELD,
-                include=f"({'|'.join(each.name for each in members)}):.*",
                 size=SHARED_FACET_VALUES,
                 order=BY_COUNT,
             )
@@ -134,9 +138,11 @@ def _word(word, fields):
 
 
 def _in_fields(word, fields):
-    """One word in any of `fields`, scored as if they were one field (the fields share an
-    analyser). cross_fields rather than combined_fields, which OpenSearch 2 lacks."""
-    return Q("multi_match", query=word, type="cross_fields", fields=fields)
+    """One word in any of `fields`, its term statistics blended across them (they share an
+    analyser) and its scores in each summed, as the database's bm25 sums its slots' (tie_breaker
+    1, where the default takes the best field's). cross_fields rather than combined_fields, which
+    OpenSearch 2 lacks."""
+    return Q("multi_match", query=word, type="cross_fields", fields=fields, tie_breaker=1)
 
 
 def _all_words(words, fields):
