@@ -460,12 +460,11 @@ def test_search_request_ranks_filters_counts_highlights_and_pages(cluster, clien
     assert request["body"] == {
         "query": {
             "bool": {
-                # the word (whole or all its parts) required, unscored
-                "filter": [word_or_parts("两会两评", parts, TEXT)],
-                # relevance, then the rank tiers: title or model name, title slot, words as written
+                # the word (whole or all its parts) required and scored: relevance
+                "must": [scored({"bool": {"must": [word_or_parts("两会两评", parts, TEXT)]}})],
+                # then the rank tiers: title or model name, title slot, words as written
                 # (no "named" tier: the query names no vocabulary term)
                 "should": [
-                    scored({"bool": {"must": [word_or_parts("两会两评", parts, TEXT)]}}),
                     {
                         "constant_score": {
                             "filter": {"bool": {"must": [word_or_parts("两会两评", parts, TITLE)]}},
@@ -514,15 +513,12 @@ def test_newest_first_drops_the_rank_tiers_and_quoted_phrases_filter(cluster, cl
     assert body["sort"] == NEWEST
     assert body["query"] == {
         "bool": {
-            # each word required, then the phrase as written, then the request's filters
+            # each word required (relevance, which sorting newest first does not compute), no rank tier
+            "must": [scored({"bool": {"must": [combined("党员", TEXT), combined("创业", TEXT)]}})],
+            # then the phrase as written
             "filter": [
-                combined("党员", TEXT),
-                combined("创业", TEXT),
-                {"multi_match": {"query": "党员创业", "type": "phrase", "fields": ["headline_raw", "body_raw"]}},
+                {"multi_match": {"query": "党员创业", "type": "phrase", "fields": ["headline_raw", "body_raw"]}}
             ],
-            # relevance only: no rank tier
-            "should": [scored({"bool": {"must": [combined("党员", TEXT), combined("创业", TEXT)]}})],
-            "minimum_should_match": 0,
         }
     }
     assert body["post_filter"] == {"bool": {"filter": [{"terms": {"themes.slug": ["服务群众"]}}]}}

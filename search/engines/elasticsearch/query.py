@@ -181,14 +181,21 @@ def _tier_query(tier, query):
     raise ValueError(f"unknown rank tier {tier.name}")
 
 
-def _relevance(query, any_word):
-    """Elasticsearch's relevance of the query's words, squeezed into [0, 1) (search.ranking's
-    tiers and weights are whole numbers above it)."""
+def _relevance_words(query, any_word):
+    """The query whose score is Elasticsearch's relevance of the query's words."""
     if any_word:
-        scored = Q("bool", should=[_word(word, TEXT_FIELDS) for word in query.ranked_words], minimum_should_match=1)
-    else:
-        scored = _all_words(query.text_words, TEXT_FIELDS)
+        return Q("bool", should=[_word(word, TEXT_FIELDS) for word in query.ranked_words], minimum_should_match=1)
+    return _all_words(query.text_words, TEXT_FIELDS)
+
+
+def _saturated(scored):
+    """`scored`'s score squeezed into [0, 1): search.ranking's tiers and weights are whole numbers above it."""
     return Q("script_score", query=scored, script={"source": SATURATED_SCORE})
+
+
+def _matches_as(scored, clauses):
+    """Whether `scored` matches exactly the cases that every one of `clauses` matches."""
+    return scored == Q("bool", must=clauses) or (len(clauses) == 1 and scored == clauses[0])
 
 
 def clause_counts(query):
@@ -214,13 +221,19 @@ def case_search(request, weights=None, matches=None):
             Q("constant_score", filter=clause_query(clause, query), boost=weight)
             for clause, weight in zip(query.clauses, weights)
         ]
-        search = search.query(Q("bool", should=[*held, _relevance(query, any_word=True)]))
+        search = search.query(Q("bool", should=[*held, _saturated(_relevance_words(query, any_word=True))]))
         search = search.extra(min_score=best_match_floor(weights, matches))
     elif query:
         # The clauses decide what matches (unscored); relevance and the tiers, what comes first.
-        ranking = [_relevance(query, any_word=query.partial), *(_tiers(query) if by_relevance else [])]
+        # When the relevance query matches just what the clauses do (no named term, no best
+        # match), it decides what matches itself: the engine reads and scores the words once.
+        words = _relevance_words(query, any_word=query.partial)
+        tiers = _tiers(query) if by_relevance else []
         clauses = [clause_query(clause, query) for clause in query.clauses]
-        search = search.query(Q("bool", filter=clauses, should=ranking))
+        if _matches_as(words, clauses):
+            search = search.query(Q("bool", must=[_saturated(words)], should=tiers))
+        else:
+            search = search.query(Q("bool", filter=clauses, should=[_saturated(words), *tiers]))
         for phrase in query.phrases:
             search = search.filter(Q("multi_match", query=phrase, type="phrase", fields=PHRASE_FIELDS))
     passing = _passing(request)
