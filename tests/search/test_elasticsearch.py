@@ -28,7 +28,14 @@ from cases.taxonomy import Theme
 from search.checks import TAG as SEARCH_CHECKS
 from search.engines.elasticsearch import analysis, connection, documents, indexing
 from search.engines.elasticsearch.documents import case_document, case_index, cases_to_index
-from search.engines.elasticsearch.query import MARK_END, MARK_START, case_search, clause_counts, facet_counts
+from search.engines.elasticsearch.query import (
+    MARK_END,
+    MARK_START,
+    case_search,
+    clause_counts,
+    clause_query,
+    facet_counts,
+)
 from search.engines.interface import SearchRequest
 from search.highlight import snippet
 from search.query import parse_query
@@ -862,6 +869,25 @@ def test_pages_stop_at_the_result_window_with_the_true_total(cluster, client, pa
     data = search_json(client, q="党建", page=page)
     assert page_requests(cluster) == [(9990, 10)]
     assert (data["page"], data["pages"], data["total"]) == (1000, 1000, 50_000)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("text, matched_by_relevance", [("党员 创业", True), ("致富", True), ("党员 致富", False)])
+def test_the_words_are_matched_once_when_the_relevance_query_matches_what_the_clauses_do(text, matched_by_relevance):
+    # 致富 has synonyms, so a query holding it is ranked by any of its words: alone, that is
+    # still what its one clause matches; beside 党员, the ranking would let cases in that hold
+    # only one of the two, so the clauses stay.
+    query = parse_query(text)
+    found = case_search(SearchRequest(query=query, facets=False, snippets=False)).to_dict()["query"]["bool"]
+    clauses = [clause_query(clause, query).to_dict() for clause in query.clauses]
+    if matched_by_relevance:
+        assert "filter" not in found and found["must"][0]["script_score"]["query"] in (
+            {"bool": {"must": clauses}},
+            *clauses[:1],
+        )
+    else:
+        assert found["filter"] == clauses and "must" not in found
+        assert found["should"][0]["script_score"]["query"]["bool"]["minimum_should_match"] == 1
 
 
 @pytest.mark.django_db

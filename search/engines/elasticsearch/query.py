@@ -47,7 +47,7 @@ FACET_GROUP = "facets:"  # the aggregations' names: facets:theme+problem+domain
 # gets all of its values, however many another facet of the group has. A group counts the other
 # shared facets' values too, and reading it back drops them: an `include` pattern choosing only
 # the group's would make the engine collect into a hash instead of an array by global ordinal,
-# several times slower.
+# which is much slower.
 SHARED_FACET_VALUES = 10_000
 
 
@@ -225,8 +225,9 @@ def case_search(request, weights=None, matches=None):
         search = search.extra(min_score=best_match_floor(weights, matches))
     elif query:
         # The clauses decide what matches (unscored); relevance and the tiers, what comes first.
-        # When the relevance query matches just what the clauses do (no named term, no best
-        # match), it decides what matches itself: the engine reads and scores the words once.
+        # When the relevance query matches just what the clauses do (no named term, and all the
+        # words required in the ranking too), it decides what matches itself: the engine reads
+        # and scores the words once.
         words = _relevance_words(query, any_word=query.partial)
         tiers = _tiers(query) if by_relevance else []
         clauses = [clause_query(clause, query) for clause in query.clauses]
