@@ -36,7 +36,7 @@ def case_index_current(app_configs, **kwargs):
     if not current:
         return [
             checks.Warning(
-                f"案例索引 {alias} 的结构与当前程序不同（升级前建立）：分面可能缺失，案例更新会被拒绝。",
+                f"案例索引 {alias} 的结构与当前程序不同（升级前建立）：部分词语可能搜不到，分面可能缺失，案例更新会被拒绝。",
                 hint=REBUILD,
                 id="search.W003",
             )

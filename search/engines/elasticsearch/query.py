@@ -139,9 +139,9 @@ def _word(word, fields):
 
 def _in_fields(word, fields):
     """One word in any of `fields`, its term statistics blended across them (they share an
-    analyser) and its scores in each summed, as the database's bm25 sums its slots' (tie_breaker
-    1, where the default takes the best field's). cross_fields rather than combined_fields, which
-    OpenSearch 2 lacks."""
+    analyser) and its scores in each summed (tie_breaker 1): nearer the database's bm25, which
+    adds up its slots' weighted counts, than the default's best field alone. cross_fields rather
+    than combined_fields, which OpenSearch 2 lacks."""
     return Q("multi_match", query=word, type="cross_fields", fields=fields, tie_breaker=1)
 
 
@@ -225,9 +225,9 @@ def case_search(request, weights=None, matches=None):
         search = search.extra(min_score=best_match_floor(weights, matches))
     elif query:
         # The clauses decide what matches (unscored); relevance and the tiers, what comes first.
-        # When the relevance query matches just what the clauses do (no named term, and all the
-        # words required in the ranking too), it decides what matches itself: the engine reads
-        # and scores the words once.
+        # When the relevance query matches just what the clauses do (no named term; one word, or
+        # words all required in the ranking too), it decides what matches itself: the engine
+        # reads and scores the words once.
         words = _relevance_words(query, any_word=query.partial)
         tiers = _tiers(query) if by_relevance else []
         clauses = [clause_query(clause, query) for clause in query.clauses]
