@@ -169,18 +169,20 @@ def test_the_home_page_asks_for_the_featured_and_the_latest_cases(cluster, clien
 
 def ranking_query(word):
     """The search page's query for one word without parts (search.text.word_parts(word) == []),
-    without filters: the word required (unscored), relevance and the rank tiers optional beside it
-    (no as-written tier, no named tier; a bool with a filter needs no should to match)."""
+    without filters: the word required and scored (relevance), the rank tiers optional beside it
+    (no as-written tier, no named tier; a bool with a must needs no should to match)."""
     return {
         "bool": {
-            "filter": [combined(word, TEXT)],
+            "must": [scored({"bool": {"must": [combined(word, TEXT)]}})],
             "should": [
-                scored({"bool": {"must": [combined(word, TEXT)]}}),
                 {"constant_score": {"filter": {"bool": {"must": [combined(word, TITLE)]}}, "boost": 4}},
                 {"constant_score": {"filter": {"bool": {"must": [combined(word, HEADLINE)]}}, "boost": 2}},
             ],
         }
     }
+
+
+RELEVANCE = ranking_query("党建")["bool"]["must"][0]
 
 
 def test_the_api_asks_for_its_page_only_and_answers_in_the_engines_order(cluster, client):
@@ -224,10 +226,8 @@ def test_the_api_hands_the_cases_its_field_filters_allow_to_the_engine(cluster, 
     response = client.get("/api/v2/pages/", {"search": "党建", "unit_level": level})
     assert response.status_code == 200
     (request,) = cluster.sent("/_search")
-    assert request["body"]["query"]["bool"]["filter"] == [
-        combined("党建", TEXT),  # the word, required
-        {"ids": {"values": [str(pk) for pk in allowed]}},
-    ]
+    assert request["body"]["query"]["bool"]["must"] == [RELEVANCE]  # the word, required
+    assert request["body"]["query"]["bool"]["filter"] == [{"ids": {"values": [str(pk) for pk in allowed]}}]
     # never a case the field filter refused, whatever the engine answers
     assert [item["id"] for item in response.json()["items"]] == [pk for pk in [wuchang.pk] if pk in allowed]
 
@@ -236,8 +236,8 @@ def test_the_api_narrowed_by_field_and_case_filters_sends_both(cluster, client):
     allowed = CasePage.objects.live().filter(unit_level="县", themes__slug="服务群众").values_list("pk", flat=True)
     client.get("/api/v2/pages/", {"search": "党建", "unit_level": "县", "theme": "服务群众"})
     (request,) = cluster.sent("/_search")
+    assert request["body"]["query"]["bool"]["must"] == [RELEVANCE]  # the word, required
     assert request["body"]["query"]["bool"]["filter"] == [
-        combined("党建", TEXT),  # the word, required
         {"terms": {"themes.slug": ["服务群众"]}},
         {"ids": {"values": [str(pk) for pk in sorted(allowed)]}},
     ]
@@ -246,10 +246,8 @@ def test_the_api_narrowed_by_field_and_case_filters_sends_both(cluster, client):
 def test_the_api_without_field_filters_sends_no_ids(cluster, client):
     client.get("/api/v2/pages/", {"search": "党建", "theme": "服务群众"})
     (request,) = cluster.sent("/_search")
-    assert request["body"]["query"]["bool"]["filter"] == [
-        combined("党建", TEXT),
-        {"terms": {"themes.slug": ["服务群众"]}},
-    ]
+    assert request["body"]["query"]["bool"]["must"] == [RELEVANCE]
+    assert request["body"]["query"]["bool"]["filter"] == [{"terms": {"themes.slug": ["服务群众"]}}]
 
 
 @pytest.mark.parametrize("params", [{}, {"order": "title"}, {"unit_level": "县"}], ids=["page", "ordered", "within"])
