@@ -18,6 +18,7 @@ REBUILD = "请运行 manage.py search_index --rebuild（重建期间搜索照常
 def case_index_current(app_configs, **kwargs):
     if not settings.SEARCH_ENGINE_URL:
         return []
+    # Imported here: this module is loaded at every start-up, the cluster's clients only when one is configured.
     from .engines.elasticsearch import connection, indexing
 
     alias = connection.case_alias()

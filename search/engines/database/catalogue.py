@@ -148,11 +148,12 @@ class RankedIds:
             tier = self.tiers[position]
             ranked = self.order if self.rank is None else np.asarray(self.rank(tier), dtype=np.int64)
             ranked = ranked[tier.holds(ranked)]
-            if self.rank is not None:
-                left_out = tier - CaseSet.of(ranked)
-                ranked = np.concatenate([ranked, self.order[left_out.holds(self.order)]])
+            rest = tier - CaseSet.of(ranked)
+            if self.rank is not None:  # what the rank leaves out, in the order
+                listed = self.order[rest.holds(self.order)]
+                ranked, rest = np.concatenate([ranked, listed]), rest - CaseSet.of(listed)
             # Whatever the order leaves out still counts (Paginator was told len()): last, by id.
-            self._in_order[position] = np.concatenate([ranked, (tier - CaseSet.of(ranked)).pks()])
+            self._in_order[position] = np.concatenate([ranked, rest.pks()])
         return self._in_order[position]
 
 
