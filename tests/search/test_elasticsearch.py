@@ -420,7 +420,13 @@ def word_or_parts(word, parts, fields):
 
 def scored(query):
     """The relevance query: `query`'s own score squeezed into [0, 1), below the rank tiers."""
-    return {"script_score": {"query": query, "script": {"source": "_score / (_score + 1)"}}}
+    return {
+        "function_score": {
+            "query": query,
+            "functions": [{"script_score": {"script": {"source": "_score / (_score + 1)"}}}],
+            "boost_mode": "replace",
+        }
+    }
 
 
 BY_COUNT = [{"_count": "desc"}, {"_key": "asc"}]
@@ -884,12 +890,12 @@ def test_the_words_are_matched_once_when_the_relevance_query_matches_what_the_cl
     clauses = [clause_query(clause, query).to_dict() for clause in query.clauses]
     if matched_by is None:
         assert found["filter"] == clauses and "must" not in found
-        assert found["should"][0]["script_score"]["query"]["bool"]["minimum_should_match"] == 1
+        assert found["should"][0]["function_score"]["query"]["bool"]["minimum_should_match"] == 1
         return
     if matched_by == "its clause":
         assert len(clauses) == 1 and len(query.alternatives(query.clauses[0])) > 1
     expected = clauses[0] if matched_by == "its clause" else {"bool": {"must": clauses}}
-    assert "filter" not in found and found["must"][0]["script_score"]["query"] == expected
+    assert "filter" not in found and found["must"][0]["function_score"]["query"] == expected
 
 
 @pytest.mark.django_db

@@ -71,8 +71,8 @@ def facet_key(each, value):
 
 
 def facet_keys(document):
-    """The facets field of a case document (a dict): each shared facet's values, read from the
-    field the facet counts."""
+    """The facets field of a case document, from its other fields (a dict): each shared facet's
+    values, read from the field the facet counts."""
     keys = []
     for each in SHARED_FACETS:
         values = [document]
@@ -189,8 +189,17 @@ def _relevance_words(query, any_word):
 
 
 def _saturated(scored):
-    """`scored`'s score squeezed into [0, 1): search.ranking's tiers and weights are whole numbers above it."""
-    return Q("script_score", query=scored, script={"source": SATURATED_SCORE})
+    """`scored`'s score squeezed into [0, 1): search.ranking's tiers and weights are whole numbers above it.
+
+    A function_score rather than a script_score query: OpenSearch 3's script_score fails the
+    whole search (a null scorer) when its query matches nothing in a segment and the bool
+    around it has other clauses: a query with a word no case holds beside the rank tiers."""
+    return Q(
+        "function_score",
+        query=scored,
+        functions=[{"script_score": {"script": {"source": SATURATED_SCORE}}}],
+        boost_mode="replace",
+    )
 
 
 def _matches_as(scored, clauses):
