@@ -88,12 +88,10 @@ test-engine: install
 	$(ENGINE_NODE)/with-node $(BIN)/pytest -s -m engine tests/search/test_engine_live.py $(PYTEST_ARGS)
 
 # The node in the foreground, for development: SEARCH_ENGINE_PORT (9200), data in var/search-engine.
+# ENGINE_LINE=3 builds and runs OpenSearch 3.3 instead of 2.19 (here and in test-engine).
 SEARCH_ENGINE_PORT ?= 9200
-ENGINE_HEAP ?= 1g
 search-engine:
-	$(ENGINE_NODE)/build
-	java -Xms$(ENGINE_HEAP) -Xmx$(ENGINE_HEAP) -cp "$(ENGINE_NODE)/target/classes:$(ENGINE_NODE)/target/lib/*" \
-		portal.searchnode.SearchNode $(SEARCH_ENGINE_PORT) var/search-engine
+	$(ENGINE_NODE)/run $(SEARCH_ENGINE_PORT) var/search-engine
 
 # Benchmark (issue 9): a separate database (bench/var/bench.sqlite3, or <name>_bench next to a
 # PostgreSQL DATABASE_URL) with BENCH_CASES synthetic cases, then indexing, search against its
