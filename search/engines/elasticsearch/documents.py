@@ -132,8 +132,7 @@ def case_document(case, segment=index_text):
     index_text, or one that gives the same words faster for text it has seen (the engine
     benchmark's, which segments each recombined seed sentence once)."""
     body, headline = case.body_text(), case.search_headline()
-    document = CaseDocument(
-        meta={"id": case.pk},
+    fields = dict(
         pk=case.pk,
         title=segment(case.title),
         model_name=segment(case.model_name),
@@ -157,5 +156,4 @@ def case_document(case, segment=index_text):
             for figure in case.key_figures.all()
         ],
     )
-    document.facets = facet_keys(document.to_dict())
-    return document
+    return CaseDocument(meta={"id": case.pk}, **fields, facets=facet_keys(fields))
