@@ -35,7 +35,7 @@ from tests.search.engine_proxy import EngineProxy
 from tests.search.search_client import search_json, slugs
 from tests.search.test_relevance import JUDGEMENTS, MRR_FLOOR, reciprocal_rank
 from tests.search.test_search_page import publish_case
-from tests.search.test_situations import JUDGED as SITUATIONS
+from tests.search.test_situations import HELD_OUT, JUDGED
 
 pytestmark = [pytest.mark.engine, pytest.mark.django_db]
 
@@ -138,11 +138,11 @@ def test_the_relevance_set_gives_the_same_answers_as_the_database_engine():
 
 
 def test_situation_queries_match_what_the_database_engine_matches():
-    """Questions, sentences, pinyin and typos (tests/search/situations.yaml): understood once in
-    Python, then the same cases match on both engines, best match included, with the same note;
-    the judged set's hit@3 is printed for each."""
+    """Questions, sentences, pinyin and typos (tests/search/situations.yaml and the held-out
+    set): understood once in Python, then the same cases match on both engines, best match
+    included, with the same note; the judged sets' hit@3 is printed for each."""
     rows, differ = [], []
-    for item in SITUATIONS:
+    for item in [*JUDGED, *HELD_OUT]:
         database, cluster = both(query=parse_query(item["query"]))
         rows.append((item, names(database.ids), names(cluster.ids)))
         if set(database.ids) != set(cluster.ids) or database.notes != cluster.notes:

@@ -13,7 +13,12 @@ from search.case_search import search_cases
 from search.engines.database.index import FTS_TABLE, PG_TABLE
 from search.ranking import BEST_MATCH_NOTE
 
-JUDGED = yaml.safe_load((Path(__file__).parent / "situations.yaml").read_text(encoding="utf-8"))
+
+def judged(name):
+    return yaml.safe_load((Path(__file__).parent / name).read_text(encoding="utf-8"))
+
+
+JUDGED = judged("situations.yaml")
 ANSWERED = [item for item in JUDGED if item["relevant"]]
 UNANSWERED = [item for item in JUDGED if not item["relevant"]]
 # The issue's hit@3 target (0.90) is met; its other two (no empty answer where a case addresses
@@ -22,6 +27,14 @@ UNANSWERED = [item for item in JUDGED if not item["relevant"]]
 HIT_AT_3_FLOOR = 0.90
 EMPTY_ANSWERS_CEILING = 4
 WEAK_ANSWERS_CEILING = 4
+# A held-out set, written and judged from the sources after search was tuned on the one above
+# and committed before search was ever run on it: how far that tuning carries to new queries.
+# Its floor and ceilings are where search stood on its first run, so that a change making it
+# worse fails; they are not the issue's targets.
+HELD_OUT = judged("situations_heldout.yaml")
+HELD_OUT_HIT_AT_3_FLOOR = 0.46
+HELD_OUT_EMPTY_CEILING = 12
+HELD_OUT_WEAK_CEILING = 2
 
 
 def ranking(query):
@@ -40,33 +53,49 @@ def judge(items):
     return rows
 
 
-@pytest.mark.django_db
-def test_situation_queries(capsys):
-    assert len(ANSWERED) >= 40 and len(UNANSWERED) >= 8
-    answered = judge(ANSWERED)
-    unanswered = judge(UNANSWERED)
+def measured(items, label):
+    """hit@3, the answered queries that came back empty and the unanswered ones that did not,
+    printed with every miss."""
+    answered = judge([item for item in items if item["relevant"]])
+    unanswered = judge([item for item in items if not item["relevant"]])
     hit_at_3 = sum(hit for _, _, hit, _, _ in answered) / len(answered)
     recall_at_5 = sum(recall for _, _, _, recall, _ in answered) / len(answered)
     empty = [item["query"] for item, found, *_ in answered if not found]
     weak = [item["query"] for item, found, *_ in unanswered if found]
+    print(
+        f"\n{label}: {len(answered)} answered, hit@3 {hit_at_3:.2f} recall@5 {recall_at_5:.2f}, "
+        f"zero-result rate {len(empty) / len(answered):.2f} ({len(empty)}); "
+        f"{len(unanswered)} unanswered, {len(weak)} listed weak matches"
+    )
+    by_kind = {}
+    for item, _, hit, _, _ in answered:
+        by_kind.setdefault(item["kind"], []).append(hit)
+    print("  hit@3 by kind: " + ", ".join(f"{kind} {sum(h) / len(h):.2f}" for kind, h in sorted(by_kind.items())))
+    for item, found, hit, _, _ in answered:
+        if not hit:
+            print(f"  miss: {item['query']} → {found[:3]} (judged: {item['relevant']})")
+    for query in weak:
+        print(f"  weak: {query}")
+    return hit_at_3, empty, weak
+
+
+@pytest.mark.django_db
+def test_situation_queries(capsys):
+    assert len(ANSWERED) >= 40 and len(UNANSWERED) >= 8
     with capsys.disabled():
-        print(
-            f"\nsituations: {len(answered)} answered, hit@3 {hit_at_3:.2f} recall@5 {recall_at_5:.2f}, "
-            f"zero-result rate {len(empty) / len(answered):.2f} ({len(empty)}); "
-            f"{len(unanswered)} unanswered, {len(weak)} listed weak matches"
-        )
-        by_kind = {}
-        for item, _, hit, _, _ in answered:
-            by_kind.setdefault(item["kind"], []).append(hit)
-        print("  hit@3 by kind: " + ", ".join(f"{kind} {sum(h) / len(h):.2f}" for kind, h in sorted(by_kind.items())))
-        for item, found, hit, _, _ in answered:
-            if not hit:
-                print(f"  miss: {item['query']} → {found[:3]} (judged: {item['relevant']})")
-        for query in weak:
-            print(f"  weak: {query}")
+        hit_at_3, empty, weak = measured(JUDGED, "situations")
     assert hit_at_3 >= HIT_AT_3_FLOOR
     assert len(empty) <= EMPTY_ANSWERS_CEILING
     assert len(weak) <= WEAK_ANSWERS_CEILING
+
+
+@pytest.mark.django_db
+def test_held_out_situation_queries(capsys):
+    with capsys.disabled():
+        hit_at_3, empty, weak = measured(HELD_OUT, "held-out situations")
+    assert hit_at_3 >= HELD_OUT_HIT_AT_3_FLOOR
+    assert len(empty) <= HELD_OUT_EMPTY_CEILING
+    assert len(weak) <= HELD_OUT_WEAK_CEILING
 
 
 @pytest.mark.django_db
