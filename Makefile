@@ -87,11 +87,12 @@ ENGINE_NODE := search/engine-node
 test-engine: install
 	$(ENGINE_NODE)/with-node $(BIN)/pytest -s -m engine tests/search/test_engine_live.py $(PYTEST_ARGS)
 
-# The node in the foreground, for development: SEARCH_ENGINE_PORT (9200), data in var/search-engine.
-# ENGINE_LINE=3 builds and runs OpenSearch 3.3 instead of 2.19 (here and in test-engine).
+# The node in the foreground, for development: SEARCH_ENGINE_PORT (9200), data in var/search-engine
+# (ENGINE_HEAP, default 1g, sizes its heap). ENGINE_LINE=3 builds and runs OpenSearch 3.3 instead
+# of 2.19, here (data in var/search-engine-opensearch3: a 2.19 node cannot open 3.3's) and in test-engine.
 SEARCH_ENGINE_PORT ?= 9200
 search-engine:
-	$(ENGINE_NODE)/run $(SEARCH_ENGINE_PORT) var/search-engine
+	$(ENGINE_NODE)/run $(SEARCH_ENGINE_PORT) var/search-engine$(if $(filter 3,$(ENGINE_LINE)),-opensearch3)
 
 # Benchmark (issue 9): a separate database (bench/var/bench.sqlite3, or <name>_bench next to a
 # PostgreSQL DATABASE_URL) with BENCH_CASES synthetic cases, then indexing, search against its

@@ -255,7 +255,7 @@ WAGTAILSEARCH_BACKENDS = {
 }
 
 # A search cluster (optional, for deployments that outgrow one machine): Elasticsearch 8 or
-# OpenSearch 2, by SEARCH_ENGINE_KIND. Unset SEARCH_ENGINE_URL: the database engine and backend
+# OpenSearch 2 or 3, by SEARCH_ENGINE_KIND. Unset SEARCH_ENGINE_URL: the database engine and backend
 # above. Set (e.g. http://user:password@search.internal:9200): the cluster's case index answers
 # every search and listing (`manage.py search_index --rebuild` builds it), and Wagtail's admin
 # search uses the matching backend.

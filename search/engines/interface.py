@@ -7,7 +7,7 @@ answered. An engine may work as it likes inside (the database engine holds every
 bit set; Elasticsearch hands back only the page).
 
 - database: SQLite FTS5 / PostgreSQL tsvector and the in-memory catalogue (the default);
-- elasticsearch: the case index on an Elasticsearch 8 or OpenSearch 2 cluster, when
+- elasticsearch: the case index on an Elasticsearch 8 or OpenSearch 2 / 3 cluster, when
   settings.SEARCH_ENGINE_URL is set.
 """
 

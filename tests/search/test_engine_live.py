@@ -1,5 +1,6 @@
-"""Against a live search cluster: OpenSearch 2 (the node `make test-engine` starts from Maven
-Central artifacts) or Elasticsearch 8, whichever SEARCH_ENGINE_URL / SEARCH_ENGINE_KIND name.
+"""Against a live search cluster: OpenSearch 2.19 or 3.3 (the node `make test-engine` starts
+from Maven Central artifacts, ENGINE_LINE choosing) or Elasticsearch 8, whichever
+SEARCH_ENGINE_URL / SEARCH_ENGINE_KIND name.
 
 Not part of `make test` (marker `engine`); run them with the node started for you:
     make test-engine
@@ -147,10 +148,11 @@ def test_situation_queries_match_what_the_database_engine_matches():
         rows.append((item, names(database.ids), names(cluster.ids)))
         if set(database.ids) != set(cluster.ids) or database.notes != cluster.notes:
             differ.append((item["query"], names(database.ids), names(cluster.ids), database.notes, cluster.notes))
-    answered = [(item, database, cluster) for item, database, cluster in rows if item["relevant"]]
-    for column, label in ((1, "database engine"), (2, "search cluster")):
-        hits = sum(bool(set(row[column][:3]) & set(row[0]["relevant"])) for row in answered)
-        print(f"\nsituations, {label}: hit@3 {hits / len(answered):.2f}")
+    for judged, name in ((JUDGED, "situations"), (HELD_OUT, "held-out situations")):
+        answered = [row for row in rows if row[0]["relevant"] and row[0] in judged]
+        for column, label in ((1, "database engine"), (2, "search cluster")):
+            hits = sum(bool(set(row[column][:3]) & set(row[0]["relevant"])) for row in answered)
+            print(f"\n{name}, {label}: hit@3 {hits / len(answered):.2f}")
     assert differ == []
 
 

@@ -1,4 +1,4 @@
-"""The engine on an Elasticsearch 8 or OpenSearch 2 cluster (engine.py), used when
+"""The engine on an Elasticsearch 8 or OpenSearch 2 / 3 cluster (engine.py), used when
 settings.SEARCH_ENGINE_URL is set; connection.py picks the client for SEARCH_ENGINE_KIND.
 
 analysis: the Chinese analysers (no Django: the settings import it); connection: the client;

@@ -11,7 +11,7 @@ Plain dictionaries and no Django imports, because the settings import this modul
 
 # SEARCH_ENGINE_KIND → Wagtail's search backend for its own page index on that cluster. The
 # opensearch backends are named after opensearch-py's major version (3), not the server's:
-# opensearch3 is the one that speaks to OpenSearch 2 servers through opensearch-py 3.
+# opensearch3 is the one that speaks to OpenSearch 2 and 3 servers through opensearch-py 3.
 WAGTAIL_BACKENDS = {
     "elasticsearch": "wagtail.search.backends.elasticsearch8",
     "opensearch": "wagtail.search.backends.opensearch3",

@@ -1,4 +1,4 @@
-"""The cluster that holds the case index: Elasticsearch 8 or OpenSearch 2, by SEARCH_ENGINE_KIND.
+"""The cluster that holds the case index: Elasticsearch 8 or OpenSearch 2 / 3, by SEARCH_ENGINE_KIND.
 
 Requests are built once (elasticsearch.dsl objects turned into plain bodies) and sent by the
 client that speaks the cluster's dialect: Elasticsearch's own client refuses any server that

@@ -1,4 +1,4 @@
-"""The engine on an Elasticsearch 8 or OpenSearch 2 cluster: its case index answers searches,
+"""The engine on an Elasticsearch 8 or OpenSearch 2 / 3 cluster: its case index answers searches,
 facets, highlights and similar cases."""
 
 import logging

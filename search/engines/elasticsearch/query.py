@@ -1,6 +1,6 @@
 """Search requests on the case index, as plain request bodies that Elasticsearch 8 and
-OpenSearch 2 both understand: filters, facets and rank tiers read from cases.filters.FILTERS and
-search.ranking.TIERS, as the database engine reads them.
+OpenSearch 2 and 3 all understand: filters, facets and rank tiers read from
+cases.filters.FILTERS and search.ranking.TIERS, as the database engine reads them.
 
 Ranking: the rank tiers as constant scores (search.ranking.boost) above Elasticsearch's own
 relevance squeezed into [0, 1). Facets count the whole filtered result, as the database
@@ -191,9 +191,10 @@ def _relevance_words(query, any_word):
 def _saturated(scored):
     """`scored`'s score squeezed into [0, 1): search.ranking's tiers and weights are whole numbers above it.
 
-    A function_score rather than a script_score query: OpenSearch 3's script_score fails the
-    whole search (a null scorer) when its query matches nothing in a segment and the bool
-    around it has other clauses: a query with a word no case holds beside the rank tiers."""
+    A function_score rather than a script_score query: OpenSearch 3.3's script_score fails the
+    search on a shard (a null scorer; opensearch-project/OpenSearch#18446) when its query
+    matches nothing in a segment and the bool around it has other clauses: a query with a word
+    no case holds, beside the rank tiers."""
     return Q(
         "function_score",
         query=scored,
