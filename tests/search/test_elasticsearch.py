@@ -650,6 +650,17 @@ def test_a_search_while_elasticsearch_is_down_says_so_without_failing(cluster, c
 
 
 @pytest.mark.django_db
+def test_every_search_is_answered_by_all_shards_or_fails(cluster, client):
+    # A cluster's default is to answer with whatever the shards that did not fail found (fewer
+    # hits, smaller counts) as if that were all; failing instead shows the outage message above.
+    search_json(client, q="党建")
+    client.get(CasePage.objects.get(slug="wuchang-1-3").url)  # its similar cases
+    searches = [request for request in cluster.requests if request["path"].endswith("/_search")]
+    assert len(searches) >= 2
+    assert all(request["params"].get("allow_partial_search_results") == "false" for request in searches)
+
+
+@pytest.mark.django_db
 def test_a_missing_index_is_unavailable_too(cluster, client):
     cluster.search_status = 404
     assert search_json(client, q="党建")["errors"] == ["搜索服务暂时不可用，请稍后再试；也可以先按地区、主题浏览案例。"]

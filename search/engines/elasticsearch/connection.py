@@ -56,8 +56,12 @@ def scan(**options):
 
 
 def search(body):
-    """The raw response (a dict) to a search request on the case index."""
-    return dict(client().search(index=case_alias(), body=body))
+    """The raw response (a dict) to a search request on the case index.
+
+    All shards or none: a cluster answers by default with what the shards that did not fail
+    found, counts and facets included, which a reader cannot tell from a whole answer; a
+    failed shard fails the search instead, and the site says the engine is unavailable."""
+    return dict(client().search(index=case_alias(), body=body, allow_partial_search_results=False))
 
 
 def case_alias():
