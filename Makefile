@@ -38,10 +38,12 @@ setup: migrate
 	$(MANAGE) load_cases
 	$(MANAGE) search_index --rebuild
 
+# The demo shows the portal's Chinese error pages; `make demo DEMO_DEBUG=true` shows Django's.
+DEMO_DEBUG ?= false
 demo: setup
 	$(MANAGE) create_demo_users
 	@echo "打开 http://127.0.0.1:8000/ （管理后台：http://127.0.0.1:8000/admin/）"
-	$(MANAGE) runserver 127.0.0.1:8000
+	DJANGO_DEBUG=$(DEMO_DEBUG) $(MANAGE) runserver 127.0.0.1:8000
 
 # Style and layers first (settings in pyproject.toml; the same checks as .pre-commit-config.yaml).
 lint: install

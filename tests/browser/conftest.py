@@ -32,6 +32,7 @@ def portal(tmp_path_factory):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings.dev",
+        "DJANGO_DEBUG": "false",  # as `make demo` serves it
         "DATABASE_URL": f"sqlite:///{folder / 'browser.sqlite3'}",
         "MEDIA_ROOT": str(folder / "media"),
         "DEMO_ADMIN_PASSWORD": PASSWORDS["admin"],

@@ -32,6 +32,16 @@ def test_search_facet_case_and_compare(page):
     expect(page.locator("table.compare")).to_contain_text("两会两评")
 
 
+def test_a_mistyped_link_lands_on_the_portals_own_page_styled(page):
+    """As `make demo` serves it: the Chinese 404 page, not Django's debug page, with the site's
+    stylesheet (static files are served without DEBUG too)."""
+    response = page.goto("/cases/no-such-case/")
+    assert response.status == 404
+    expect(page.locator("h1")).to_have_text("找不到这个页面")
+    expect(page.locator("body")).not_to_contain_text("DEBUG")
+    assert page.evaluate("[...document.styleSheets].some(sheet => sheet.href && sheet.cssRules.length > 0)")
+
+
 def test_browse_by_theme_and_by_province(page):
     page.goto("/cases/")
     page.locator(".browse a", has_text="农村社区建设").first.click()

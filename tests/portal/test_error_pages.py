@@ -59,3 +59,26 @@ def test_csrf_failure_explains_what_to_do(settings):
     response = client.post("/admin/login/", {"username": "a", "password": "b"})
     assert_chinese_error_page(response, 403, "页面已过期")
     assert "返回" in response.content.decode()
+
+
+def test_the_demo_serves_uploads_without_debug(settings, tmp_path):
+    """`make demo` runs without DEBUG (its error pages in Chinese), so the development settings'
+    SERVE_MEDIA, not DEBUG, makes runserver serve uploads."""
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import portal.urls
+
+    (tmp_path / "images").mkdir()
+    (tmp_path / "images" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    settings.MEDIA_ROOT = tmp_path
+    settings.SERVE_MEDIA = True
+    settings.ROOT_URLCONF = importlib.reload(portal.urls).__name__
+    try:
+        response = Client().get("/media/images/photo.png")
+        assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
+    finally:
+        del settings.SERVE_MEDIA
+        importlib.reload(portal.urls)
+        clear_url_caches()
