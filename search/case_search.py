@@ -5,7 +5,8 @@ reads the parameters, asks whichever engine is configured, and fetches the page'
 CasePage.objects.published(), so what a reader is shown is always checked in the database.
 """
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from operator import or_
 from urllib.parse import urlencode
@@ -76,6 +77,10 @@ def search_request(params):
     case_filter = CaseFilter.from_params(params)
     sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
     messages = list(case_filter.errors)
+    if query.text and not (query or query.phrases):
+        # Emoji, punctuation or invisible characters alone: not a search that found everything.
+        messages.append(f"“{query.text}”里没有可以搜索的字词，以下是全部案例。")
+        query = parse_query("")
     if query.truncated:
         messages.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
     return SearchRequest(query=query, case_filter=case_filter, sort=sort), messages
@@ -90,12 +95,19 @@ def _default_snippet(case, query):
 def search_cases(params):
     """Run the search described by the request parameters `params` (a QueryDict or dict)."""
     request, errors = search_request(params)
-    query = request.query
     try:
         page, results = paginate(run, request, params.get("page"), PAGE_SIZE)
+        if not results.total and request.query.corrections and not request.case_filter.chosen():
+            # A correction that finds nothing corrected nothing: what was typed may find cases
+            # (its best match), and then it is searched as typed. (With filters chosen, they
+            # are what left nothing.)
+            as_typed = replace(request, query=understood_query(params.get("q", ""), as_typed=True))
+            typed_page, typed_results = paginate(run, as_typed, params.get("page"), PAGE_SIZE)
+            if typed_results.total:
+                request, page, results = as_typed, typed_page, typed_results
     except EngineUnavailable:
         return SearchResults(
-            query=query,
+            query=request.query,
             case_filter=request.case_filter,
             sort=request.sort,
             page=Paginator([], PAGE_SIZE).get_page(1),
@@ -103,6 +115,7 @@ def search_cases(params):
             facets={name: [] for name in FACET_LABELS},
             errors=[*errors, UNAVAILABLE],
         )
+    query = request.query
     page_ids = list(page.object_list)
     cases = CasePage.objects.published().in_bulk(page_ids)
     snippets = results.snippets
@@ -157,6 +170,8 @@ def understanding(query, links):
         meant = fold(query.text)
         for typed, word in query.corrections:
             meant = meant.replace(typed, word, 1)
+            # Pinyin typed beside the word it spells (党建dangjian, 兴山 xingshan) means it once.
+            meant = re.sub(rf"({re.escape(word)})\s*\1", r"\1", meant)
         corrected = {
             "meant": " ".join(meant.split()),
             "typed": query.text,

@@ -37,9 +37,19 @@ def boost(tier):
 # clause no case matches (a word the cases never use: 六七十岁, 怨气) counts only UNSEEN_SHARE
 # of its weight there: sentences are full of such words, yet a question about a topic no case
 # covers (禁毒, 殡葬) must still come back empty rather than with the cases sharing its other words.
+# A case filed under every problem the query names (or an alias of one) is always a best match,
+# holding at least the floor: she named what the case set out to solve, whatever else she typed
+# (农民增收难 + 门路); cases holding more of her words come first. Not so a theme or a domain:
+# 农村 or 乡村 names a field nearly every case is in.
+BEST_MATCH_NAMED = ("problem",)
 BEST_MATCH_SHARE = 0.5
 UNSEEN_SHARE = 0.25
 BEST_MATCH_NOTE = "没有同时包含全部词语的案例，以下按匹配程度排列。"
+
+
+def named_for_best_match(concepts):
+    """The concepts of a query whose cases are always a best match (BEST_MATCH_NAMED)."""
+    return [concept for concept in concepts if concept.kind in BEST_MATCH_NAMED]
 
 
 def best_match_notes(clauses, matches):

@@ -40,11 +40,12 @@ def understand(text, *, as_typed=False, keep=()):
     for mention in mentions:
         for start, end in mention.covered:
             rest[start:end] = " " * (end - start)
-    words, dropped = _content_words("".join(rest))
+    words, dropped = _content_words("".join(rest), named=bool(mentions))
     if not words and not mentions:
         words, dropped = query_words(folded), []
-    elif any(len(word) > 1 for word in words):
-        # A character the segmenter left alone beside real words (村, 人, 帮) means little by itself.
+    elif mentions or any(len(word) > 1 for word in words):
+        # A character the segmenter left alone beside real words or terms (村, 人, 帮) means
+        # little by itself.
         dropped += [word for word in words if len(word) == 1 and _HAN_RUN.match(word)]
         words = [word for word in words if not (len(word) == 1 and _HAN_RUN.match(word))]
     same = {word: others for word in words if (others := vocabulary.synonyms(word))}
@@ -115,16 +116,17 @@ def _correct_slips(folded, corrections, keep):
     return _HAN_RUN.sub(corrected, folded)
 
 
-def _content_words(text):
+def _content_words(text, named=False):
     """The words of `text` (folded, terms taken out) a query means, and those it does without:
     a synonym group's word the segmenter cuts into whole words (富|起来 → 富起来), then the
     segmenter's words less fillers and function words. Function words stay when without them
-    only single characters would be left (十九|大, 两|学|一|做)."""
+    only single characters would be left (十九|大, 两|学|一|做), unless the query `named` a
+    vocabulary term: that is what it means (我们|村 … 有|什么 beside 空壳村 is not a search for 我们)."""
     tagged = []
     for piece in _synonym_pieces(text):
         tagged += [(piece[0], False)] if isinstance(piece, tuple) else _tagged_words(piece)
     kept, dropped = _without_fillers(tagged)
-    if kept and not any(len(word) > 1 for word in kept):
+    if kept and not named and not any(len(word) > 1 for word in kept):
         kept, dropped = _without_fillers([(word, False) for word, _ in tagged])
     return kept, dropped
 

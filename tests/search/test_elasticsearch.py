@@ -945,6 +945,21 @@ def test_best_match_counts_each_clause_then_asks_for_enough_of_their_weight():
     assert body["query"] == {"bool": {"should": [*held, relevance]}}
 
 
+@pytest.mark.django_db
+def test_a_best_match_keeps_the_cases_of_a_problem_named_at_the_floor_at_least():
+    query = parse_query("党员队伍老化 兰花")
+    (problem,) = query.concepts
+    weights, matches = [40, 264], [4, 0]
+    body = case_search(SearchRequest(query=query, facets=False, snippets=False), weights, matches).to_dict()
+    floor = best_match_floor(weights, matches)
+    (held, _relevance) = body["query"]["bool"]["should"]
+    filed = {
+        "constant_score": {"filter": {"bool": {"must": [{"term": {"problems.slug": problem.slug}}]}}, "boost": floor}
+    }
+    assert held["dis_max"]["queries"][1] == filed and body["min_score"] == floor
+    assert len(held["dis_max"]["queries"][0]["bool"]["should"]) == 2  # each clause's weight, summed
+
+
 def deployment_warnings():
     return {
         problem.id: problem.msg for problem in checks.run_checks(tags=[SEARCH_CHECKS], include_deployment_checks=True)

@@ -2,6 +2,7 @@
 
 import json
 import re
+from dataclasses import replace
 from html import unescape
 from urllib.parse import quote_plus
 
@@ -14,6 +15,7 @@ from cases.models import CaseIndexPage, CasePage
 from cases.taxonomy import Region, Theme
 from search import case_search
 from search.engines.database import engine as database_engine
+from search.query import parse_query
 from tests.conftest import SEED_SLUGS
 from tests.search.search_client import search_json, slugs
 
@@ -163,6 +165,46 @@ def test_empty_query_browses_everything_newest_first(client):
     data = search_json(client)
     assert data["total"] == len(SEED_SLUGS)
     assert sorted(r["slug"] for r in data["results"]) == sorted(SEED_SLUGS)
+
+
+@pytest.mark.parametrize("typed", ["👍", "？？？", "\u200b…"])
+def test_a_query_with_nothing_to_search_says_so_and_browses_everything(client, typed):
+    data = search_json(client, q=typed)
+    assert data["query"] == "" and data["total"] == len(SEED_SLUGS)
+    assert any("没有可以搜索的字词" in error for error in data["errors"])
+    assert "全部案例" in client.get("/search/", {"q": typed}).content.decode()
+
+
+def test_a_problem_named_beside_words_no_case_uses_still_finds_its_cases(client):
+    # 农民增收没 reads as the problem 农民增收难; no case of it holds 门路 as well.
+    query = parse_query("农民增收没门路")
+    (problem,) = query.concepts
+    data = search_json(client, q="农民增收没门路")
+    filed = CasePage.objects.live().filter(problems__pk=problem.pk)
+    assert data["total"] == filed.count() > 0
+    assert sorted(data["results"][n]["slug"] for n in range(data["total"])) == sorted(case.slug for case in filed)
+    assert any("以下按匹配程度排列" in error for error in data["errors"])
+
+
+def test_a_correction_finding_nothing_gives_way_to_what_was_typed(client, monkeypatch):
+    understood = case_search.understood_query
+
+    def misread(raw, as_typed=False):
+        if as_typed:
+            return understood(raw, as_typed=True)
+        return replace(parse_query("海洋渔业"), text=raw, corrections=[(raw, "海洋渔业")])
+
+    monkeypatch.setattr(case_search, "understood_query", misread)
+    data = search_json(client, q="两会两评")
+    assert data["total"] and slugs(client, q="两会两评") == slugs(client, q="两会两评", as_typed="1")
+    assert data["understood"]["corrected"] is None
+    # With a filter chosen, the filter is what left nothing: the search is not asked again.
+    assert search_json(client, q="两会两评", region="山东省")["understood"]["corrected"]["meant"] == "海洋渔业"
+
+
+def test_pinyin_typed_beside_the_word_it_spells_is_offered_once(client):
+    assert search_json(client, q="党建dangjian")["understood"]["corrected"]["meant"] == "党建"
+    assert search_json(client, q="兴山 xingshan")["understood"]["corrected"]["meant"] == "兴山"
 
 
 def test_sort_by_newest(client):

@@ -122,6 +122,12 @@ def test_function_words_are_dropped_by_their_part_of_speech():
     assert understand(normalise("两学一做怎么开展")).words == ["两学一做", "开展"]
 
 
+def test_beside_a_term_the_pronouns_and_single_characters_left_are_not_searched_for():
+    # 我们|村 … 有|什么: without 空壳村 only single characters and function words are left.
+    query = parse_query("我们村是个空壳村，有什么好办法")
+    assert [concept.name for concept in query.concepts] == ["集体经济薄弱"] and query.words == []
+
+
 def test_an_alias_saved_in_the_admin_is_recognised_at_once():
     theme = Theme.objects.get(name="精神文明建设")
     assert not [c for c in parse_query("移风易俗").concepts]

@@ -13,7 +13,7 @@ from django.db import DatabaseError, transaction
 from cases.models import CasePage
 from search.facets import MAX_VALUES
 from search.query import Concept
-from search.ranking import TIERS, best_match_floor, best_match_notes, clause_weight
+from search.ranking import TIERS, best_match_floor, best_match_notes, clause_weight, named_for_best_match
 from search.text import fold
 
 from ..interface import SearchPage, SimilarCases
@@ -130,7 +130,12 @@ def _best_matches(clauses, allowed, notes, order=None):
     scores = np.zeros(listed.size, dtype=np.int64)
     for cases, weight in zip(found, weights):
         scores[cases.pks()] += weight
-    candidates = np.flatnonzero(scores >= best_match_floor(weights, matches))
+    floor = best_match_floor(weights, matches)
+    named = named_for_best_match(query.concepts)
+    if named:
+        filed = (reduce(and_, map(_filed, named)) & listed.shown).pks()
+        scores[filed] = np.maximum(scores[filed], floor)
+    candidates = np.flatnonzero(scores >= floor)
     candidates = candidates[allowed.holds(candidates)]
     if not len(candidates):
         return RankedIds([])

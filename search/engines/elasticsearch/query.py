@@ -12,7 +12,7 @@ import re
 from elasticsearch.dsl import Q, Search
 
 from cases.filters import BY_NAME, FILTERS
-from search.ranking import TIERS, best_match_floor, boost
+from search.ranking import TIERS, best_match_floor, boost, named_for_best_match
 from search.text import word_parts
 
 TITLE_FIELDS = ["title", "model_name"]
@@ -227,12 +227,17 @@ def case_search(request, weights=None, matches=None):
     by_relevance = bool(query) and request.sort == "relevance"
     search = Search().source(False).extra(track_total_hits=True)
     if query and weights:
+        floor = best_match_floor(weights, matches)
         held = [
             Q("constant_score", filter=clause_query(clause, query), boost=weight)
             for clause, weight in zip(query.clauses, weights)
         ]
+        named = named_for_best_match(query.concepts)
+        if named:  # search.ranking: filed under every problem named, at least the floor
+            filed = Q("bool", must=[_filed(concept) for concept in named])
+            held = [Q("dis_max", queries=[Q("bool", should=held), Q("constant_score", filter=filed, boost=floor)])]
         search = search.query(Q("bool", should=[*held, _saturated(_relevance_words(query, any_word=True))]))
-        search = search.extra(min_score=best_match_floor(weights, matches))
+        search = search.extra(min_score=floor)
     elif query:
         # The clauses decide what matches (unscored); relevance and the tiers, what comes first.
         # When the relevance query matches just what the clauses do (no named term; one word, or
