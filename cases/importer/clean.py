@@ -72,7 +72,7 @@ _KEYWORDS = re.compile(r"^(关键词|关键字|标签|tags?|keywords?)[:：]")
 # An official document's head and end (公文版头、版记): the issuing body alone on its line, the
 # document number, a date alone, 抄送, 印发, copies printed, the contact person.
 ISSUER = re.compile(
-    r"^(中共)?[\u4e00-\u9fff]{1,12}(省|市|县|区|旗|镇|乡|街道)(委员会|委|人民政府|政府)"
+    r"^(中共)?[\u4e00-\u9fff]{1,12}(省|市|县|区|旗|镇|乡|街道)(委员会|党委|党工委|委|人民政府|政府)"
     r"([\u4e00-\u9fff]{0,8}?(组织部|宣传部|办公室|办公厅|党工委|党委|委员会|局))?"
     r"(\s*\d{4}年\d{1,2}月(\d{1,2}日)?)?$"
 )
@@ -398,9 +398,17 @@ def _continues(size, tail, line):
     return size >= 40 and not ends_sentence(tail) and not ENUMERATION.match(line.text)
 
 
+def _blank_lines_part_paragraphs(lines):
+    """Whether a blank line before a line says a paragraph starts there: some lines have one
+    and some not. A text with a blank line after every line (copied double-spaced) says nothing by them."""
+    gaps = [bool(line.gap) for line in lines[1:] if not line.page_start]
+    return any(gaps) and not all(gaps)
+
+
 def _join(lines, cleaned):
     width = _wrap_width(lines)
     per_sentence = not width and _sentence_per_line(lines)
+    blank_parts = _blank_lines_part_paragraphs(lines)
     # A paragraph is kept as its lines until it ends (adding to one long string is quadratic);
     # the rules below need only its length and its last characters.
     paragraphs, current, size, tail = [], [], 0, ""
@@ -425,7 +433,8 @@ def _join(lines, cleaned):
                 or heading_before
             ) or _continues(size, tail, line)
         else:
-            join = _continues(size, tail, line)
+            # A title or a byline without a stop, set apart by a blank line, is not a line wrapped.
+            join = not (blank_parts and line.gap and not line.page_start) and _continues(size, tail, line)
         if current and not join:
             paragraphs.append("".join(current))
             current, size, tail = [], 0, ""

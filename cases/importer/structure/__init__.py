@@ -72,7 +72,7 @@ def _draft(title, sections, places, model, author, publisher, date):
             )
     draft.region = places.region(place) if place else None
     if draft.region is not None and draft.region.pk is None:
-        draft.notes.append(f"地区“{draft.region.full_name}”原不在地区分类中，随草稿一并添加（试运行不添加）。")
+        draft.notes.append(f"地区“{draft.region.full_name}”原不在地区分类中，导入时随草稿一并添加。")
     if draft.region:
         draft.unit_level = {Region.PROVINCE: "省", Region.CITY: "市", Region.COUNTY: "县"}[draft.region.level]
     opening = next((section.paragraphs[0] for section in sections if section.paragraphs), "")

@@ -27,9 +27,15 @@ OCCASION = re.compile(r"(会议?|座谈会|论坛)上的(交流|典型)?(发言|
 _SITE_SUFFIX = re.compile(r"\s*(?:--|__|_|\||｜|-\s)\s*[^-_|｜]{2,30}$")
 
 
-def _title_like(line):
-    """A title's line: at most 40 characters, no sentence stop, not a numbered point."""
-    return 0 < len(line) <= 40 and not ends_sentence(line) and not ENUMERATION.match(line)
+def _title_like(line, longest=40):
+    """A title's line: at most `longest` characters, no sentence stop, not a numbered point."""
+    return 0 < len(line) <= longest and not ends_sentence(line) and not ENUMERATION.match(line)
+
+
+# A title with its subtitle on one line runs longer ("四川省大邑县：“院落夜谈”让村务议事走进
+# 群众家门口，打通联系服务群众的最后一公里"): such a first line is the title when the document
+# names none otherwise (pasted text, a plain text file), rather than finding no case at all.
+LONG_TITLE_MAX = 80
 
 
 def split_title(paragraphs, hint, named_in_file, cleaned):
@@ -55,6 +61,8 @@ def split_title(paragraphs, hint, named_in_file, cleaned):
                 return title, above + rest[number + 1 :]
             return title_text(paragraph), rest[:number] + rest[number + 1 :]
     if rest and _title_like(rest[0]):
+        return title_text(rest[0]), rest[1:]
+    if not (hint or named_in_file) and len(rest) > 1 and _title_like(rest[0], LONG_TITLE_MAX):
         return title_text(rest[0]), rest[1:]
     title = hint or named_in_file
     if title and rest and rest[0].startswith(title):

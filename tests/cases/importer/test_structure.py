@@ -423,3 +423,29 @@ def test_a_counts_noun_stops_where_the_sentence_measures_something_else(text, ex
 def test_a_label_begun_inside_a_bracket_loses_the_brackets_end():
     figures = key_figures(["全县126个村（社区）集体经济收入全部超过10万元，其中超过50万元的村达到42个。"])
     assert ("集体经济收入", "10", "万元") in [(f.label, f.value, f.unit) for f in figures]
+
+
+LONG_TITLED = """四川省大邑县：“院落夜谈”让村务议事走进群众家门口，打通联系服务群众的最后一公里
+
+大邑县某乡党委 2022年11月3日
+
+2019年以来，大邑县某乡党委围绕村务管理不规范、干群沟通渠道不畅等问题，推行“院落夜谈”议事制度，每月在村民院坝召开夜间议事会。
+
+一、定期议事，把会开到院坝里
+每月15日晚，村党支部书记带领村“两委”成员到院坝主持议事。全乡9个村累计召开院落夜谈500场。
+二、民事民议，让群众说了算
+议事事项由群众提出，党支部梳理后形成清单，公开办理结果。
+"""
+
+
+@pytest.mark.django_db
+def test_a_title_with_its_subtitle_on_one_line_and_an_issuers_line_set_apart_by_blank_lines():
+    [draft] = analyse(read_bytes("case.txt", LONG_TITLED.encode("utf-8"))).drafts
+    assert draft.source_title == LONG_TITLED.split("\n")[0]
+    assert (draft.publisher, draft.date) == ("大邑县某乡党委", "2022-11-03")
+    opening = draft.sections[0].paragraphs[0]
+    assert opening.startswith("2019年以来") and opening.endswith("夜间议事会。")
+    assert [section.heading for section in draft.sections[1:]] == [
+        "一、定期议事，把会开到院坝里",
+        "二、民事民议，让群众说了算",
+    ]
