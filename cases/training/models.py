@@ -1,5 +1,6 @@
 """培训专题: curated case collections that trainers hand out (page, print view, Word handout)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -103,6 +104,17 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
     class Meta:
         verbose_name = "培训专题"
         verbose_name_plural = "培训专题"
+
+    def clean(self):
+        super().clean()
+        first, last = self.criteria_year_from, self.criteria_year_to
+        if first and last and first > last:
+            raise ValidationError(
+                {
+                    "criteria_year_to": f"报道年份不晚于 {last} 年，起始年份却不早于 {first} 年："
+                    "没有案例能同时满足，请调整其中一个。"
+                }
+            )
 
     @property
     def goals(self):

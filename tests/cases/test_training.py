@@ -7,6 +7,7 @@ from urllib.parse import quote
 import docx
 import pytest
 import zxingcpp
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image, ImageDraw
@@ -372,3 +373,12 @@ def test_picked_related_cases_win(client):
     context = client.get(case.url).context
     assert [other.slug for other in context["related_cases"]] == ["sunan-nongcun-shequ"]
     assert not context["related_is_automatic"]
+
+
+@pytest.mark.django_db
+def test_a_year_range_no_case_can_meet_is_refused_with_a_reason():
+    with pytest.raises(ValidationError) as refused:
+        new_collection(criteria_year_from=2030, criteria_year_to=2000)
+    assert "没有案例能同时满足" in refused.value.message_dict["criteria_year_to"][0]
+    assert not TrainingCollectionPage.objects.filter(criteria_year_from=2030).exists()
+    assert entry_slugs(new_collection(criteria_year_from=2000, criteria_year_to=2030))  # a range that holds cases
