@@ -78,7 +78,7 @@ class Filter:
         if self.year_range:
             if text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR:
                 return int(text), None
-            return None, f"{self.label}“{text[:20]}”无效，应为四位数字，如 2009。"
+            return None, f"{self.label}“{text[:20]}”无效，应为 {FIRST_YEAR}—{LAST_YEAR} 之间的年份，如 2009。"
         term = self.model.objects.filter(slug=text[:MAX_VALUE_LENGTH]).first()
         if term is None:
             return None, f"没有名为“{text[:50]}”的{self.label}，已忽略此筛选条件。"

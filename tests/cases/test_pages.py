@@ -130,6 +130,7 @@ def test_filters_combine(client, case_index):
     [
         ({"theme": "不存在"}, "没有名为“不存在”的主题"),
         ({"year": "二〇〇九"}, "年份“二〇〇九”无效"),
+        ({"year": "1800"}, "年份“1800”无效，应为 1900—2100 之间的年份"),
         ({"region": "<script>alert(1)</script>"}, "&lt;script&gt;"),
     ],
 )
