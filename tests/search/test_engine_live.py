@@ -36,7 +36,7 @@ from tests.search.engine_proxy import EngineProxy
 from tests.search.search_client import search_json, slugs
 from tests.search.test_relevance import JUDGEMENTS, MRR_FLOOR, reciprocal_rank
 from tests.search.test_search_page import publish_case
-from tests.search.test_situations import HELD_OUT, JUDGED
+from tests.search.test_situations import HELD_OUT, HELD_OUT_2, JUDGED
 
 pytestmark = [pytest.mark.engine, pytest.mark.django_db]
 
@@ -140,15 +140,15 @@ def test_the_relevance_set_gives_the_same_answers_as_the_database_engine():
 
 def test_situation_queries_match_what_the_database_engine_matches():
     """Questions, sentences, pinyin and typos (tests/search/situations.yaml and the held-out
-    set): understood once in Python, then the same cases match on both engines, best match
+    sets): understood once in Python, then the same cases match on both engines, best match
     included, with the same note; the judged sets' hit@3 is printed for each."""
     rows, differ = [], []
-    for item in [*JUDGED, *HELD_OUT]:
+    for item in [*JUDGED, *HELD_OUT, *HELD_OUT_2, {"query": "农民增收没门路", "relevant": []}]:
         database, cluster = both(query=parse_query(item["query"]))
         rows.append((item, names(database.ids), names(cluster.ids)))
         if set(database.ids) != set(cluster.ids) or database.notes != cluster.notes:
             differ.append((item["query"], names(database.ids), names(cluster.ids), database.notes, cluster.notes))
-    for judged, name in ((JUDGED, "situations"), (HELD_OUT, "held-out situations")):
+    for judged, name in ((JUDGED, "situations"), (HELD_OUT, "held-out situations"), (HELD_OUT_2, "held-out 2")):
         answered = [row for row in rows if row[0]["relevant"] and row[0] in judged]
         for column, label in ((1, "database engine"), (2, "search cluster")):
             hits = sum(bool(set(row[column][:3]) & set(row[0]["relevant"])) for row in answered)
