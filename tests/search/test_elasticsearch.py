@@ -260,7 +260,6 @@ SNIPPET = {"type": "text", "analyzer": "case_text", "index_options": "offsets"}
 TERM = {"type": "object", "properties": {"slug": FACET, "name": {"type": "keyword"}}}
 CASE_MAPPING = {
     "dynamic": "strict",
-    "_source": {"excludes": ["title", "model_name", "headline", "body", "facets"]},
     "properties": {
         "pk": {"type": "integer"},
         "title": WORDS,

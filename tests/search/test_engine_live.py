@@ -235,13 +235,6 @@ def test_highlights_mark_whole_words_in_the_original_text(client):
     assert result["slug"] == "xingshan-lianghui-liangping" and "<mark>关怀理事会</mark>" in result["snippet"]
 
 
-def test_stored_documents_keep_the_text_as_written_not_the_segmented_copies(es):
-    case = CasePage.objects.live().get(slug="wuchang-1-3")
-    stored = es.get(index=connection.case_alias(), id=case.pk)["_source"]
-    assert stored["body_raw"] and stored["summary_raw"] == case.summary and stored["region"]["name"]
-    assert not {"title", "model_name", "headline", "body", "facets"} & set(stored)
-
-
 def test_quoted_phrases_and_traditional_script(client):
     for slug in slugs(client, q='"党员创业"'):
         case = CasePage.objects.get(slug=slug)

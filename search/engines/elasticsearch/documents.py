@@ -28,10 +28,6 @@ FACET = {"eager_global_ordinals": True}
 SNIPPET = {"index_options": "offsets"}
 
 
-# The fields holding the pipeline's words for matching, which no reader of a document wants.
-SEARCHED_ONLY = ["title", "model_name", "headline", "body", "facets"]
-
-
 # A term's or a place's name as written, for other consumers of the index: searches match it in
 # the headline.
 class Term(InnerDoc):
@@ -79,10 +75,6 @@ class CaseDocument(Document):
 
     class Meta:
         dynamic = MetaField("strict")
-        # The segmented copies are searched, never read back (snippets come from the *_raw
-        # fields): kept out of the stored source, they cost neither disk nor the page cache
-        # that the postings need.
-        source = MetaField(excludes=SEARCHED_ONLY)
 
 
 def case_index(name):
