@@ -2,6 +2,7 @@
 interface as /search/ does, so the API and the search page agree on matches and order."""
 
 import json
+from dataclasses import replace
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -12,7 +13,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from cases.api import CasePagesAPIViewSet, CasePagination, page_window
 from cases.filters import CaseFilter
 
-from .case_search import understood_query
+from .case_search import nothing_to_search, typed_instead, understood_query
 from .engines.interface import MAX_RESULT_WINDOW, UNAVAILABLE, EngineUnavailable, SearchRequest, run
 
 
@@ -32,6 +33,9 @@ class CaseSearchFilter(BaseFilterBackend):
         query = understood_query(request.GET.get("search", ""))
         if query.truncated:
             view.messages.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
+        nothing = nothing_to_search(query, filtered=bool(CaseFilter.from_params(request.GET).chosen()))
+        if nothing:
+            view.messages.append(nothing)
         if not query:
             return queryset
         within = None
@@ -51,6 +55,10 @@ class CaseSearchFilter(BaseFilterBackend):
         )
         try:
             page = run(search)
+            typed = typed_instead(query, request.GET.get("search", ""), page.total)
+            if typed is not None:  # as the search page does
+                retried = run(replace(search, query=typed))
+                page = retried if retried.total else page
         except EngineUnavailable as error:
             raise SearchUnavailable from error
         view.messages += page.notes

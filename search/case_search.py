@@ -52,6 +52,7 @@ class SearchResults:
     errors: list = field(default_factory=list)
     total: int = 0  # the matches in all
     promoted: list = field(default_factory=list)  # promotions.Promoted, on the first page only
+    as_typed: bool = False  # searched as typed (asked so, or its reading found nothing): so are its links
 
 
 def understood_query(raw, as_typed=False):
@@ -70,6 +71,23 @@ def _found_as_written(typed):
         return False
 
 
+def typed_instead(query, raw, found):
+    """What was typed (`raw`), to search instead of `query`, a reading of it that found `found`
+    cases: when that reading found none and corrected something, what was typed may find some
+    (its best match). None when there is nothing to try."""
+    if found or not query.corrections:
+        return None
+    return understood_query(raw, as_typed=True)
+
+
+def nothing_to_search(query, filtered):
+    """What to say of a query typed with nothing to search for (emoji, punctuation, invisible
+    characters alone), which is then no search; None for any other query."""
+    if not query.text or query or query.phrases:
+        return None
+    return f"“{query.text}”里没有可以搜索的字词，以下{'按筛选条件列出案例' if filtered else '是全部案例'}。"
+
+
 def search_request(params):
     """The SearchRequest that request parameters `params` (a QueryDict or dict) describe, and the
     messages about what was sent."""
@@ -77,9 +95,9 @@ def search_request(params):
     case_filter = CaseFilter.from_params(params)
     sort = params.get("sort") if params.get("sort") in SORTS else "relevance"
     messages = list(case_filter.errors)
-    if query.text and not (query or query.phrases):
-        # Emoji, punctuation or invisible characters alone: not a search that found everything.
-        messages.append(f"“{query.text}”里没有可以搜索的字词，以下是全部案例。")
+    nothing = nothing_to_search(query, filtered=bool(case_filter.chosen()))
+    if nothing:
+        messages.append(nothing)
         query = parse_query("")
     if query.truncated:
         messages.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
@@ -95,16 +113,16 @@ def _default_snippet(case, query):
 def search_cases(params):
     """Run the search described by the request parameters `params` (a QueryDict or dict)."""
     request, errors = search_request(params)
+    as_typed = params.get("as_typed") == "1"
     try:
         page, results = paginate(run, request, params.get("page"), PAGE_SIZE)
-        if not results.total and request.query.corrections and not request.case_filter.chosen():
-            # A correction that finds nothing corrected nothing: what was typed may find cases
-            # (its best match), and then it is searched as typed. (With filters chosen, they
-            # are what left nothing.)
-            as_typed = replace(request, query=understood_query(params.get("q", ""), as_typed=True))
-            typed_page, typed_results = paginate(run, as_typed, params.get("page"), PAGE_SIZE)
+        typed = typed_instead(request.query, params.get("q", ""), results.total)
+        if typed is not None:
+            # A correction that finds nothing corrected nothing: what was typed, if it finds any.
+            retried = replace(request, query=typed)
+            typed_page, typed_results = paginate(run, retried, params.get("page"), PAGE_SIZE)
             if typed_results.total:
-                request, page, results = as_typed, typed_page, typed_results
+                request, page, results, as_typed = retried, typed_page, typed_results, True
     except EngineUnavailable:
         return SearchResults(
             query=request.query,
@@ -114,6 +132,7 @@ def search_cases(params):
             hits=[],
             facets={name: [] for name in FACET_LABELS},
             errors=[*errors, UNAVAILABLE],
+            as_typed=as_typed,
         )
     query = request.query
     page_ids = list(page.object_list)
@@ -134,6 +153,7 @@ def search_cases(params):
         errors=[*errors, *results.notes],
         total=results.total,
         promoted=promoted(query, request.case_filter) if page.number == 1 else [],
+        as_typed=as_typed,
     )
 
 

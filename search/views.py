@@ -21,7 +21,7 @@ def _link_parameters(request, results):
         results.case_filter,
         q=results.query.text,
         sort=request.GET.get("sort") if request.GET.get("sort") in SORTS else None,
-        as_typed=request.GET.get("as_typed") if request.GET.get("as_typed") == "1" else None,
+        as_typed="1" if results.as_typed else None,
     )
 
 

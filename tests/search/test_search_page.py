@@ -4,7 +4,7 @@ import json
 import re
 from dataclasses import replace
 from html import unescape
-from urllib.parse import quote_plus
+from urllib.parse import parse_qsl, quote_plus
 
 import pytest
 from django.db import connection
@@ -171,8 +171,12 @@ def test_empty_query_browses_everything_newest_first(client):
 def test_a_query_with_nothing_to_search_says_so_and_browses_everything(client, typed):
     data = search_json(client, q=typed)
     assert data["query"] == "" and data["total"] == len(SEED_SLUGS)
-    assert any("没有可以搜索的字词" in error for error in data["errors"])
+    assert any("没有可以搜索的字词，以下是全部案例" in error for error in data["errors"])
     assert "全部案例" in client.get("/search/", {"q": typed}).content.decode()
+    filtered = search_json(client, q=typed, region="山东省")
+    assert filtered["total"] == 1 and any("以下按筛选条件列出案例" in error for error in filtered["errors"])
+    api = client.get("/api/v2/pages/", {"search": typed}).json()
+    assert api["meta"]["total_count"] == len(SEED_SLUGS) and "没有可以搜索的字词" in " ".join(api["meta"]["messages"])
 
 
 def test_a_problem_named_beside_words_no_case_uses_still_finds_its_cases(client):
@@ -182,24 +186,32 @@ def test_a_problem_named_beside_words_no_case_uses_still_finds_its_cases(client)
     data = search_json(client, q="农民增收没门路")
     filed = CasePage.objects.live().filter(problems__pk=problem.pk)
     assert data["total"] == filed.count() > 0
-    assert sorted(data["results"][n]["slug"] for n in range(data["total"])) == sorted(case.slug for case in filed)
+    assert {result["slug"] for result in data["results"]} <= {case.slug for case in filed}
     assert any("以下按匹配程度排列" in error for error in data["errors"])
 
 
 def test_a_correction_finding_nothing_gives_way_to_what_was_typed(client, monkeypatch):
-    understood = case_search.understood_query
+    parse = case_search.parse_query
 
-    def misread(raw, as_typed=False):
-        if as_typed:
-            return understood(raw, as_typed=True)
-        return replace(parse_query("海洋渔业"), text=raw, corrections=[(raw, "海洋渔业")])
+    def misreading(raw, as_typed=False, keep=()):
+        # 两会两评 read as 海洋渔业 (a slip of 海洋, which no case holds as written): no case holds it.
+        if as_typed or keep or raw.startswith('"'):
+            return parse(raw, as_typed=as_typed, keep=keep)
+        return replace(parse("海洋渔业"), text=raw, corrections=[("海洋", "海洋渔业")])
 
-    monkeypatch.setattr(case_search, "understood_query", misread)
+    monkeypatch.setattr(case_search, "parse_query", misreading)
+    as_typed = slugs(client, q="两会两评", as_typed="1")
     data = search_json(client, q="两会两评")
-    assert data["total"] and slugs(client, q="两会两评") == slugs(client, q="两会两评", as_typed="1")
+    assert as_typed and [result["slug"] for result in data["results"]] == as_typed
     assert data["understood"]["corrected"] is None
-    # With a filter chosen, the filter is what left nothing: the search is not asked again.
-    assert search_json(client, q="两会两评", region="山东省")["understood"]["corrected"]["meant"] == "海洋渔业"
+    # The page's links search as typed too: a facet chosen on those results finds its cases.
+    page = client.get("/search/", {"q": "两会两评"}).content.decode()
+    facet = re.search(r'href="(\?[^"]*region=[^"]*)"', page).group(1)
+    assert "as_typed=1" in facet
+    assert search_json(client, **dict(parse_qsl(unescape(facet)[1:])))["total"]
+    # The open-data API's ?search= reads the query the same way.
+    response = client.get("/api/v2/pages/", {"search": "两会两评"})
+    assert {item["meta"]["slug"] for item in response.json()["items"]} == set(as_typed)
 
 
 def test_pinyin_typed_beside_the_word_it_spells_is_offered_once(client):

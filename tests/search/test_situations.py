@@ -146,6 +146,8 @@ def test_a_search_reads_each_clause_from_the_index_once():
     """Matching, best match and the facets of a filtered search share what each clause matches."""
     for item in JUDGED:
         with CaptureQueriesContext(connection) as captured:
-            search_cases({"q": item["query"], "domain": "农村"})
+            results = search_cases({"q": item["query"], "domain": "农村"})
+        if results.as_typed or (not results.total and results.query.corrections):
+            continue  # its reading found nothing: what was typed was a second search
         reads = [query["sql"] for query in captured if FTS_TABLE in query["sql"] or PG_TABLE in query["sql"]]
         assert reads and len(reads) == len(set(reads)), item["query"]
