@@ -43,9 +43,8 @@ def understand(text, *, as_typed=False, keep=()):
     words, dropped = _content_words("".join(rest), named=bool(mentions))
     if not words and not mentions:
         words, dropped = query_words(folded), []
-    elif mentions or any(len(word) > 1 for word in words):
-        # A character the segmenter left alone beside real words or terms (村, 人, 帮) means
-        # little by itself.
+    elif any(len(word) > 1 for word in words):
+        # A character the segmenter left alone beside real words (村, 人, 帮) means little by itself.
         dropped += [word for word in words if len(word) == 1 and _HAN_RUN.match(word)]
         words = [word for word in words if not (len(word) == 1 and _HAN_RUN.match(word))]
     same = {word: others for word in words if (others := vocabulary.synonyms(word))}
