@@ -72,9 +72,11 @@ _KEYWORDS = re.compile(r"^(关键词|关键字|标签|tags?|keywords?)[:：]")
 # An official document's head and end (公文版头、版记): the issuing body alone on its line, the
 # document number, a date alone, 抄送, 印发, copies printed, the contact person.
 ISSUER = re.compile(
-    r"^(中共)?[\u4e00-\u9fff]{1,12}(省|市|县|区|旗|镇|乡|街道)(委员会|党委|党工委|委|人民政府|政府)"
+    r"^(中共)?[\u4e00-\u9fff]{1,12}(省|市|县|区|旗|镇|乡|街道)(委员会|委|人民政府|政府)"
     r"([\u4e00-\u9fff]{0,8}?(组织部|宣传部|办公室|办公厅|党工委|党委|委员会|局))?"
     r"(\s*\d{4}年\d{1,2}月(\d{1,2}日)?)?$"
+    # a township's 党委 only with its date: "乡镇党委" alone on a line may be a heading's words
+    r"|^[\u4e00-\u9fff]{1,12}(镇|乡|街道)(党委|党工委)\s*\d{4}年\d{1,2}月(\d{1,2}日)?$"
 )
 _DOCUMENT_NUMBER = re.compile(r"^[\u4e00-\u9fff]{1,12}[〔\[【(（]\d{4}[〕\]】)）]\s*\d{1,4}\s*号$")
 _DATE_LINE = re.compile(r"^[(（]?(\d{4})年(\d{1,2})月(\d{1,2})日?[)）]?$")

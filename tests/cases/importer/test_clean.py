@@ -91,12 +91,14 @@ def test_text_that_looks_like_noise_is_kept():
         "在实践中我们得到如下启示:加强和创新农村社会管理。",
         "推广农村党建“两会两评”模式",
         "二、主要做法",
+        "全县各乡镇党委",  # a township's 党委 without a date is not an issuer's line
     ]
     assert clean("\n".join(kept)).paragraphs == [
         "建立精神文明协会260个，会员达73458人。",
         "在实践中我们得到如下启示：加强和创新农村社会管理。",
         "推广农村党建“两会两评”模式",
         "二、主要做法",
+        "全县各乡镇党委",
     ]
 
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from cases.importer import DocumentError
 from cases.importer.clean import clean
 from cases.importer.create import analyse
 from cases.importer.decode import read_bytes
@@ -449,3 +450,12 @@ def test_a_title_with_its_subtitle_on_one_line_and_an_issuers_line_set_apart_by_
         "一、定期议事，把会开到院坝里",
         "二、民事民议，让群众说了算",
     ]
+
+
+@pytest.mark.django_db
+def test_an_opening_sentence_going_on_after_a_colon_is_not_taken_for_a_long_title():
+    opening = "近年来，兴山县古夫镇坚持以党建引领乡村振兴，在实践中不断总结，探索形成了以下几个方面的做法："
+    text = f"{opening}\n\n一、建强班子\n{PRACTICE}\n二、带富群众\n{PRACTICE}\n"
+    # Without a title line the text is refused, its editor told, rather than losing its opening.
+    with pytest.raises(DocumentError, match="没有识别出案例正文"):
+        analyse(read_bytes("case.txt", text.encode("utf-8")))
