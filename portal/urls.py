@@ -51,6 +51,10 @@ if getattr(settings, "SERVE_MEDIA", False):
     # Development and the demo only; in production the web server in front serves uploads.
     from django.views.static import serve
 
-    urlpatterns += [re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT})]
+    # Only the images, as deploy/nginx serves them: documents go through their own view.
+    prefix = settings.MEDIA_URL.strip("/")
+    urlpatterns += [
+        re_path(rf"^{prefix}/(?P<path>(?:original_images|images)/.*)$", serve, {"document_root": settings.MEDIA_ROOT})
+    ]
 
 urlpatterns += [path("", include(wagtail_urls))]

@@ -78,6 +78,10 @@ def test_the_demo_serves_uploads_without_debug(settings, tmp_path):
     try:
         response = Client().get("/media/images/photo.png")
         assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"\x89PNG")
+        # Only images, as nginx serves them: documents go through their own (private) view.
+        (tmp_path / "documents").mkdir()
+        (tmp_path / "documents" / "notes.txt").write_text("草稿")
+        assert Client().get("/media/documents/notes.txt").status_code == 404
     finally:
         del settings.SERVE_MEDIA
         importlib.reload(portal.urls)
