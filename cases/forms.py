@@ -31,6 +31,9 @@ class CasePageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        started, reported = cleaned_data.get("year_started"), cleaned_data.get("year_reported")
+        if started and reported and started > reported:
+            self.add_error("year_reported", f"报道年份（{reported}）早于起始年份（{started}），请核对原文。")
         if not any(self.data.get(action) for action in SUBMITTING_ACTIONS):
             return cleaned_data
         if not cleaned_data.get("region"):

@@ -209,6 +209,16 @@ def test_incomplete_cases_cannot_be_submitted(editor):
     assert not WorkflowState.objects.filter(object_id=str(case.pk)).exists()
 
 
+def test_a_case_reported_before_it_started_is_not_saved(editor):
+    client = logged_in(editor)
+    case = create_draft(client)
+    response = client.post(
+        f"/admin/pages/{case.pk}/edit/", case_form_data(case, year_started="2012", year_reported="2009")
+    )
+    assert response.status_code == 200 and "报道年份（2009）早于起始年份（2012）" in response.content.decode()
+    assert CasePage.objects.get(pk=case.pk).get_latest_revision_as_object().year_started != 2012
+
+
 def test_a_case_under_review_is_locked_for_other_editors(editor, other_editor):
     case = create_draft(logged_in(editor))
     submit(logged_in(editor), case)
