@@ -2,7 +2,6 @@
 interface as /search/ does, so the API and the search page agree on matches and order."""
 
 import json
-from dataclasses import replace
 
 from django.db import connection
 from django.db.models.expressions import RawSQL
@@ -13,7 +12,7 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from cases.api import CasePagesAPIViewSet, CasePagination, page_window
 from cases.filters import CaseFilter
 
-from .case_search import nothing_to_search, typed_instead, understood_query
+from .case_search import answered, nothing_to_search, understood_query
 from .engines.interface import MAX_RESULT_WINDOW, UNAVAILABLE, EngineUnavailable, SearchRequest, run
 
 
@@ -33,7 +32,8 @@ class CaseSearchFilter(BaseFilterBackend):
         query = understood_query(request.GET.get("search", ""))
         if query.truncated:
             view.messages.append(f"搜索词过长，只按前 {len(query.text)} 个字搜索。")
-        nothing = nothing_to_search(query, filtered=bool(CaseFilter.from_params(request.GET).chosen()))
+        case_filter = CaseFilter.from_params(request.GET)
+        nothing = nothing_to_search(query, filtered=bool(case_filter.chosen()))
         if nothing:
             view.messages.append(nothing)
         if not query:
@@ -46,7 +46,7 @@ class CaseSearchFilter(BaseFilterBackend):
         start, end = (0, MAX_RESULT_WINDOW) if ordered else page_window(request)
         search = SearchRequest(
             query=query,
-            case_filter=CaseFilter.from_params(request.GET),
+            case_filter=case_filter,
             offset=start,
             limit=end - start,
             facets=False,
@@ -54,11 +54,7 @@ class CaseSearchFilter(BaseFilterBackend):
             within=within,
         )
         try:
-            page = run(search)
-            typed = typed_instead(query, request.GET.get("search", ""), page.total)
-            if typed is not None:  # as the search page does
-                retried = run(replace(search, query=typed))
-                page = retried if retried.total else page
+            _, page, _ = answered(search, request.GET.get("search", ""), run, lambda answer: answer.total)
         except EngineUnavailable as error:
             raise SearchUnavailable from error
         view.messages += page.notes

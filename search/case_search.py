@@ -71,13 +71,16 @@ def _found_as_written(typed):
         return False
 
 
-def typed_instead(query, raw, found):
-    """What was typed (`raw`), to search instead of `query`, a reading of it that found `found`
-    cases: when that reading found none and corrected something, what was typed may find some
-    (its best match). None when there is nothing to try."""
-    if found or not query.corrections:
-        return None
-    return understood_query(raw, as_typed=True)
+def answered(request, raw, ask, total):
+    """(request, answer, searched as typed?) for `request`, whose query reads `raw`: the answer
+    `ask(request)` gives, or, when that reading corrected something and found nothing (`total`
+    of an answer), the answer for what was typed if it finds any (its best match)."""
+    answer = ask(request)
+    if total(answer) or not request.query.corrections:
+        return request, answer, False
+    typed = replace(request, query=understood_query(raw, as_typed=True))
+    typed_answer = ask(typed)
+    return (typed, typed_answer, True) if total(typed_answer) else (request, answer, False)
 
 
 def nothing_to_search(query, filtered):
@@ -115,14 +118,12 @@ def search_cases(params):
     request, errors = search_request(params)
     as_typed = params.get("as_typed") == "1"
     try:
-        page, results = paginate(run, request, params.get("page"), PAGE_SIZE)
-        typed = typed_instead(request.query, params.get("q", ""), results.total)
-        if typed is not None:
-            # A correction that finds nothing corrected nothing: what was typed, if it finds any.
-            retried = replace(request, query=typed)
-            typed_page, typed_results = paginate(run, retried, params.get("page"), PAGE_SIZE)
-            if typed_results.total:
-                request, page, results, as_typed = retried, typed_page, typed_results, True
+        request, (page, results), retried = answered(
+            request,
+            params.get("q", ""),
+            lambda asked: paginate(run, asked, params.get("page"), PAGE_SIZE),
+            lambda answer: answer[1].total,
+        )
     except EngineUnavailable:
         return SearchResults(
             query=request.query,
@@ -153,7 +154,7 @@ def search_cases(params):
         errors=[*errors, *results.notes],
         total=results.total,
         promoted=promoted(query, request.case_filter) if page.number == 1 else [],
-        as_typed=as_typed,
+        as_typed=as_typed or retried,
     )
 
 

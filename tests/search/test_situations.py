@@ -1,7 +1,7 @@
 """Situation queries (tests/search/situations.yaml, judged from the seed sources before search
 was tuned against them, and situations_heldout.yaml and situations_heldout_2.yaml, never tuned
-against): plain-language
-problems, questions, sentences, pinyin, initials and typos, and questions no seed case answers."""
+against): plain-language problems, questions, sentences, pinyin, initials and typos, and
+questions no seed case answers."""
 
 from pathlib import Path
 

@@ -33,7 +33,7 @@ def _tier_members(tier, query):
     has no such tier."""
     words = query.text_words
     if tier.name == "named":
-        return reduce(and_, (_filed(concept) for concept in query.concepts)) if query.concepts else None
+        return _filed_under_all(query.concepts) if query.concepts else None
     if tier.name == "title":
         return catalogue().in_title(words)
     if tier.name == "headline":
@@ -45,6 +45,10 @@ def _tier_members(tier, query):
 
 def _filed(concept):
     return catalogue().filed_under(concept.kind, concept.pk)
+
+
+def _filed_under_all(concepts):
+    return reduce(and_, map(_filed, concepts))
 
 
 class Clauses:
@@ -133,7 +137,7 @@ def _best_matches(clauses, allowed, notes, order=None):
     floor = best_match_floor(weights, matches)
     named = named_for_best_match(query.concepts)
     if named:
-        filed = (reduce(and_, map(_filed, named)) & listed.shown).pks()
+        filed = (_filed_under_all(named) & listed.shown).pks()
         scores[filed] = np.maximum(scores[filed], floor)
     candidates = np.flatnonzero(scores >= floor)
     candidates = candidates[allowed.holds(candidates)]

@@ -153,6 +153,10 @@ def _filed(concept):
     return Q("term", **{filter_field(BY_NAME[concept.kind]): concept.slug})
 
 
+def _filed_under_all(concepts):
+    return Q("bool", must=[_filed(concept) for concept in concepts])
+
+
 def clause_query(clause, query):
     """What a clause of the query matches (as the database engine's Clauses.cases): a word (or
     one meaning the same) in the text, or a concept's cases (filed under its term, or holding
@@ -169,7 +173,7 @@ def _tier_query(tier, query):
     """search.ranking's tier as a query, or None when the query has no such tier."""
     words = query.text_words
     if tier.name == "named":
-        return Q("bool", must=[_filed(concept) for concept in query.concepts]) if query.concepts else None
+        return _filed_under_all(query.concepts) if query.concepts else None
     if tier.name == "title":
         return _all_words(words, TITLE_FIELDS)
     if tier.name == "headline":
@@ -234,8 +238,8 @@ def case_search(request, weights=None, matches=None):
         ]
         named = named_for_best_match(query.concepts)
         if named:  # search.ranking: filed under every problem named, at least the floor
-            filed = Q("bool", must=[_filed(concept) for concept in named])
-            held = [Q("dis_max", queries=[Q("bool", should=held), Q("constant_score", filter=filed, boost=floor)])]
+            filed = Q("constant_score", filter=_filed_under_all(named), boost=floor)
+            held = [Q("dis_max", queries=[Q("bool", should=held), filed])]
         search = search.query(Q("bool", should=[*held, _saturated(_relevance_words(query, any_word=True))]))
         search = search.extra(min_score=floor)
     elif query:
