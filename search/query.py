@@ -4,7 +4,7 @@ the vocabulary terms the query names (concepts), quoted phrases, and the correct
 import re
 from dataclasses import dataclass, field
 
-from .text import compact, fold, normalise, query_words, understand, word_parts
+from .text import compact, drop_controls, fold, normalise, query_words, understand, word_parts
 
 MAX_QUERY_LENGTH = 100
 MAX_WORDS = 12
@@ -27,7 +27,7 @@ class Concept:
 
 @dataclass
 class ParsedQuery:
-    text: str = ""
+    text: str = ""  # as typed, shown back and carried in links: controls dropped, spaces collapsed
     words: list = field(default_factory=list)
     phrases: list = field(default_factory=list)
     concepts: list = field(default_factory=list)
@@ -90,7 +90,7 @@ class ParsedQuery:
 def parse_query(raw, as_typed=False, keep=()):
     """Parse a query; never fails, whatever the input. `as_typed`: read no pinyin, correct no
     slip; `keep`: spans typed that are not to be read or corrected (the cases use them)."""
-    text = " ".join(normalise(raw or "").split())
+    text = " ".join(drop_controls(raw).split())
     truncated = len(text) > MAX_QUERY_LENGTH
     text = text[:MAX_QUERY_LENGTH]
     phrases = []
@@ -102,7 +102,7 @@ def parse_query(raw, as_typed=False, keep=()):
             phrases.append(folded)
         return " "
 
-    unquoted = PHRASE.sub(take_phrase, text)
+    unquoted = PHRASE.sub(take_phrase, normalise(text))
     understood = understand(unquoted, as_typed=as_typed, keep=frozenset(keep))
     words = []
     # Quoted text is searched as written: its words, no terms recognised, nothing corrected.

@@ -56,3 +56,12 @@ def test_backend_sees_only_words():
     # No operator, field or wildcard reaches an engine: plain words, the quoted one last.
     assert query.clauses == query.words == ["near", "党建", "5", "or", "title", "x", "村"]
     assert all(word.isalnum() for word in query.clauses)
+
+
+def test_the_query_is_shown_as_typed_and_searched_normalised():
+    # Full-width punctuation and letters are the reader's own: shown back (and carried in
+    # links) as typed, while the words are read from their half-width form.
+    query = parse_query("  党员，老龄化\x00 ＡＢＣ ")
+    assert query.text == "党员，老龄化 ＡＢＣ"
+    assert query.words == [*parse_query("党员,老龄化 abc").words]
+    assert parse_query("＂农村党建＂").phrases == ["农村党建"]

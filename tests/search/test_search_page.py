@@ -303,6 +303,12 @@ def test_reflected_query_is_escaped(client):
     assert "<img src=x" not in html and escape("<img src=x onerror=alert(1)>") in html
 
 
+def test_the_search_box_shows_the_query_as_typed(client):
+    html = client.get("/search/", {"q": "党员，老龄化 ＡＢ"}).content.decode()
+    assert 'value="党员，老龄化 ＡＢ"' in html
+    assert slugs(client, q="党员，老龄化 ＡＢ") == slugs(client, q="党员,老龄化 ab")
+
+
 def publish_case(title, body_text, **fields):
     index = CaseIndexPage.objects.get()
     case = CasePage(
