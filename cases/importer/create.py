@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils.html import escape
 from django.utils.text import slugify
 
+from search.text import query_words, vocabulary, word_parts
+
 from ..models import CaseIndexPage, CasePage, KeyFigure
 from . import DocumentError
 from .clean import clean
@@ -89,8 +91,32 @@ def body_json(sections):
     )
 
 
+SLUG_MAX = 50
+
+
+def pinyin_slug(title):
+    """The title's words in pinyin, as the seeds' addresses are written (兴山县农村党建“两会两评”模式
+    → xingshanxian-nongcundangjian-lianghuiliangping): plain letters, short to share in a chat.
+    A word too long for what is left is spelled by its parts while they fit."""
+    slug = ""
+
+    def fits(word):
+        nonlocal slug
+        spelled = slugify(vocabulary.pinyin_of(word))
+        if slug and len(slug) + 1 + len(spelled) > SLUG_MAX:
+            return False
+        slug = "-".join(filter(None, (slug, spelled)))[:SLUG_MAX]
+        return True
+
+    for word in query_words(title):
+        if not fits(word):
+            all(fits(part) for part in word_parts(word))
+            break
+    return slug.strip("-") or "case"
+
+
 def unique_slug(parent, title):
-    base = (slugify(title, allow_unicode=True)[:50].strip("-") or "case") + "-import"
+    base = pinyin_slug(title)
     taken = set(parent.get_children().values_list("slug", flat=True))
     slug, number = base, 2
     while slug in taken:

@@ -78,7 +78,7 @@ def rows(path):
         return {
             "pages": db.execute("SELECT count(*) FROM wagtailcore_page").fetchone()[0],
             "revisions": db.execute("SELECT count(*) FROM wagtailcore_revision").fetchone()[0],
-            "imported": db.execute("SELECT count(*) FROM wagtailcore_page WHERE slug LIKE '%-import%'").fetchone()[0],
+            "imported": db.execute("SELECT count(*) FROM cases_casepage WHERE import_notes <> ''").fetchone()[0],
         }
 
 

@@ -41,7 +41,7 @@ def zipped_by_windows(name, data):
 
 
 def imported_drafts():
-    return CasePage.objects.filter(slug__endswith="-import")
+    return CasePage.objects.filter(import_notes__startswith="由导入程序")
 
 
 @pytest.mark.django_db

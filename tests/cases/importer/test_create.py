@@ -11,7 +11,7 @@ from django.urls import reverse
 from wagtail.models import Page, Revision
 
 from cases.importer import DocumentError
-from cases.importer.create import import_documents
+from cases.importer.create import import_documents, pinyin_slug
 from cases.importer.decode import read_bytes
 from cases.models import CasePage
 from cases.taxonomy import Theme
@@ -52,9 +52,22 @@ def test_a_collection_becomes_two_drafts_never_published(case_index):
         assert page.latest_revision is not None and page.has_unpublished_changes
         assert page.source_text == document.text and page.source_file == SEED_004
         assert page.key_figures.count() > 5 and page.region.full_name.endswith(("兴山县", "翁源县"))
-        assert page.slug.endswith("-import")
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", page.slug)  # pinyin, as the seeds' addresses
     assert not CasePage.objects.live().filter(pk__in=[p.pk for p in pages]).exists()
     assert pages[1].source_complete is False
+    # Addresses in pinyin word by word, cut at a word within 50 letters.
+    assert [page.slug for page in pages] == [
+        "xingshanxian-nongcundangjian-lianghuiliangping",
+        "wengyuanxian-nongcun-dangyuan-chuangye-shifan",
+    ]
+
+
+@pytest.mark.parametrize(
+    "title, slug",
+    [("！！！", "case"), ("ABC 党建 2023年", "abc-dangjian-2023-nian"), ("黨建", "dangjian"), ("a" * 80, "a" * 50)],
+)
+def test_an_imported_address_is_plain_letters_whatever_the_title(title, slug):
+    assert pinyin_slug(title) == slug
 
 
 @pytest.mark.django_db
@@ -98,7 +111,7 @@ def test_the_command_prints_what_it_found_and_dry_run_writes_nothing(capsys):
     assert "黑龙江省哈尔滨市五常市" in out and "删除 按钮与链接" in out and "未写入任何内容" in out
     assert counts() == before
     call_command("import_case", str(seed_path(SEED_000)), str(seed_path(SEED_004)), "--parent", "cases")
-    assert CasePage.objects.filter(slug__endswith="-import", live=False).count() == 3
+    assert CasePage.objects.filter(import_notes__startswith="由导入程序", live=False).count() == 3
     assert "已创建草稿 /admin/pages/" in capsys.readouterr().out
 
 
@@ -139,7 +152,7 @@ def test_the_admin_view_imports_an_upload_and_shows_the_review(client, editor, c
     response = client.post(reverse("cases_import"), {"file": upload, "parent": case_index.pk})
     assert response.status_code == 200
     html = response.content.decode()
-    drafts = CasePage.objects.filter(slug__endswith="-import")
+    drafts = CasePage.objects.filter(import_notes__startswith="由导入程序")
     assert drafts.count() == 2 and not drafts.filter(live=True).exists()
     for draft in drafts:
         assert reverse("wagtailadmin_pages:edit", args=[draft.pk]) in html
@@ -158,7 +171,7 @@ def test_the_admin_view_takes_pasted_text_and_refuses_nonsense(client, editor, c
     pasted = seed_path(SEED_000).read_text(encoding="utf-8")
     response = client.post(reverse("cases_import"), {"text": pasted, "parent": case_index.pk})
     assert "编辑草稿" in response.content.decode() and "读入：粘贴的文字。" in response.content.decode()
-    assert CasePage.objects.filter(slug__endswith="-import", live=False).count() == 1
+    assert CasePage.objects.filter(import_notes__startswith="由导入程序", live=False).count() == 1
 
 
 @pytest.mark.django_db
@@ -214,7 +227,7 @@ def test_drafts_imported_before_keep_their_report_from_readers(case_index):
 @pytest.mark.django_db
 def test_the_same_document_imported_twice_is_refused_the_second_time(capsys):
     call_command("import_case", str(seed_path(SEED_000)))
-    first = CasePage.objects.get(slug__endswith="-import")
+    first = CasePage.objects.get(import_notes__startswith="由导入程序")
     before = counts()
     capsys.readouterr()
     with pytest.raises(CommandError, match="1 个文件未导入"):
@@ -233,7 +246,7 @@ def test_the_same_text_pasted_with_other_spacing_and_punctuation_is_the_same_cas
     )  # half-width commas, trailing spaces
     response = client.post(reverse("cases_import"), {"text": again, "parent": case_index.pk})
     html = response.content.decode()
-    assert "正文相同，未导入" in html and CasePage.objects.filter(slug__endswith="-import").count() == 1
+    assert "正文相同，未导入" in html and CasePage.objects.filter(import_notes__startswith="由导入程序").count() == 1
 
 
 @pytest.mark.django_db
@@ -260,7 +273,7 @@ def test_the_editor_who_imported_a_draft_owns_it_and_may_delete_it(client, edito
     client.force_login(editor)
     pasted = seed_path(SEED_000).read_text(encoding="utf-8")
     client.post(reverse("cases_import"), {"text": pasted, "parent": case_index.pk})
-    draft = CasePage.objects.get(slug__endswith="-import")
+    draft = CasePage.objects.get(import_notes__startswith="由导入程序")
     assert draft.owner == editor
     response = client.post(reverse("wagtailadmin_pages:delete", args=[draft.pk]))
     assert response.status_code == 302 and not CasePage.objects.filter(pk=draft.pk).exists()
