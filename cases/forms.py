@@ -29,12 +29,35 @@ class CasePageForm(WagtailAdminPageForm):
             )
             field.help_text = f"导入程序从原文中识别出：{'、'.join(names)}。请核对原文后逐项选择采纳。"
 
+    def _submitting(self):
+        return any(self.data.get(action) for action in SUBMITTING_ACTIONS)
+
+    def is_valid(self):
+        # The figures are checked here, after their own forms' validation (which would wipe an
+        # error the page form's clean() put on them).
+        valid = super().is_valid()
+        unchecked = self._unchecked_figures() if self._submitting() else []
+        for form in unchecked:
+            form.add_error("auto_detected", "请对照原文核对这项数据，无误后取消勾选，或删除这一项。")
+        if unchecked:
+            names = "、".join(f"{form.cleaned_data['label']}{form.cleaned_data['value']}" for form in unchecked)
+            self.add_error(None, f"还有 {len(unchecked)} 项关键数据没有核对（{names}），见“关键数据”一栏。")
+        return valid and not unchecked
+
+    def _unchecked_figures(self):
+        formset = self.formsets.get("key_figures")
+        return [
+            form
+            for form in (formset.forms if formset is not None else [])
+            if form.is_valid() and form.cleaned_data.get("auto_detected") and not form.cleaned_data.get("DELETE")
+        ]
+
     def clean(self):
         cleaned_data = super().clean()
         started, reported = cleaned_data.get("year_started"), cleaned_data.get("year_reported")
         if started and reported and started > reported:
             self.add_error("year_reported", f"报道年份（{reported}）早于起始年份（{started}），请核对原文。")
-        if not any(self.data.get(action) for action in SUBMITTING_ACTIONS):
+        if not self._submitting():
             return cleaned_data
         if not cleaned_data.get("region"):
             self.add_error("region", "提交审核前请选择地区。")

@@ -2,6 +2,7 @@
 
 import io
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -14,7 +15,7 @@ from django.utils import timezone
 from wagtail.models import Revision, Task, Workflow, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from cases.models import CaseIndexPage, CasePage, TrainingCollectionPage, TrainingIndexPage
+from cases.models import CaseIndexPage, CasePage, KeyFigure, TrainingCollectionPage, TrainingIndexPage
 from cases.taxonomy import Region
 from portal.editorial import EDITORS, REVIEWERS, TASK_NAME, TRAINERS, WORKFLOW_NAME
 from portal.setup import setup_portal
@@ -217,6 +218,55 @@ def test_a_case_reported_before_it_started_is_not_saved(editor):
     )
     assert response.status_code == 200 and "报道年份（2009）早于起始年份（2012）" in response.content.decode()
     assert CasePage.objects.get(pk=case.pk).get_latest_revision_as_object().year_started != 2012
+
+
+def with_unchecked_figure(case):
+    KeyFigure.objects.create(page=case, label="党员人数", value="500余", unit="人", auto_detected=True)
+    case.save_revision()
+    return CasePage.objects.get(pk=case.pk)
+
+
+def test_unchecked_key_figures_are_kept_in_a_draft_but_not_submitted(editor):
+    client = logged_in(editor)
+    case = with_unchecked_figure(create_draft(client))
+    assert client.post(f"/admin/pages/{case.pk}/edit/", case_form_data(case)).status_code == 302  # a draft
+    response = submit(client, case)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "还有 1 项关键数据没有核对（党员人数500余）" in html and "请对照原文核对这项数据" in html
+    assert not WorkflowState.objects.filter(object_id=str(case.pk)).exists()
+    # Checked (the box unticked, as the form posts it), it goes.
+    case.key_figures.update(auto_detected=False)
+    assert submit(client, case).status_code == 302
+    assert WorkflowState.objects.filter(object_id=str(case.pk), status="in_progress").exists()
+
+
+def test_unchecked_key_figures_are_not_published_by_a_reviewer(reviewer):
+    client = logged_in(reviewer)
+    case = with_unchecked_figure(create_draft(client))
+    data = case_form_data(case)
+    data["action-publish"] = "发布"
+    response = client.post(f"/admin/pages/{case.pk}/edit/", data)
+    assert response.status_code == 200 and "没有核对" in response.content.decode()
+    assert not CasePage.objects.get(pk=case.pk).live
+    data = case_form_data(case, **{"key_figures-0-DELETE": "on"})
+    data["action-publish"] = "发布"
+    assert client.post(f"/admin/pages/{case.pk}/edit/", data).status_code == 302
+    assert CasePage.objects.get(pk=case.pk).live
+
+
+def test_a_revision_comparison_says_yes_or_no(reviewer):
+    case = CasePage.objects.get(slug="shangnan-gongjian-gongfu")
+    first = case.latest_revision
+    case.source_complete = not case.source_complete
+    KeyFigure.objects.create(page=case, label="党员人数", value="500余", auto_detected=True)
+    second = case.save_revision(user=reviewer)
+    html = logged_in(reviewer).get(f"/admin/pages/{case.pk}/revisions/compare/{first.pk}...{second.pk}/")
+    html = html.content.decode()
+    values = [re.sub(r"<[^>]+>", "", value).strip() for value in re.findall(r"<dd>(.*?)</dd>", html, re.S)]
+    assert values and not {"True", "False", "None"} & set(values)
+    assert '<span class="deletion">是</span><span class="addition">否</span>' in html  # 原文完整
+    assert "是" in values  # the new figure's 导入时自动识别
 
 
 def test_a_case_under_review_is_locked_for_other_editors(editor, other_editor):
