@@ -6,6 +6,21 @@ from wagtail.blocks import StreamBlockValidationError
 SUBMITTING_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow", "action-workflow-action")
 
 
+def submitting(data):
+    """Whether the edit form was sent to review or live (not saved as a draft)."""
+    return any(data.get(action) for action in SUBMITTING_ACTIONS)
+
+
+def kept_rows(form, formset_name):
+    """The valid rows of an inline panel's formset that are not being deleted."""
+    formset = form.formsets.get(formset_name)
+    return [
+        row
+        for row in (formset.forms if formset is not None else [])
+        if row.is_valid() and row.cleaned_data and not row.cleaned_data.get("DELETE")
+    ]
+
+
 class CasePageForm(WagtailAdminPageForm):
     """Drafts may be unfinished; a case going to review (or live) must be complete. An imported
     draft offers the importer's suggestions beside domain, themes and problems (the domain's
@@ -29,14 +44,11 @@ class CasePageForm(WagtailAdminPageForm):
             )
             field.help_text = f"导入程序从原文中识别出：{'、'.join(names)}。请核对原文后逐项选择采纳。"
 
-    def _submitting(self):
-        return any(self.data.get(action) for action in SUBMITTING_ACTIONS)
-
     def is_valid(self):
         # The figures are checked here, after their own forms' validation (which would wipe an
         # error the page form's clean() put on them).
         valid = super().is_valid()
-        unchecked = self._unchecked_figures() if self._submitting() else []
+        unchecked = self._unchecked_figures() if submitting(self.data) else []
         for form in unchecked:
             form.add_error("auto_detected", "请对照原文核对这项数据，无误后取消勾选，或删除这一项。")
         if unchecked:
@@ -45,19 +57,14 @@ class CasePageForm(WagtailAdminPageForm):
         return valid and not unchecked
 
     def _unchecked_figures(self):
-        formset = self.formsets.get("key_figures")
-        return [
-            form
-            for form in (formset.forms if formset is not None else [])
-            if form.is_valid() and form.cleaned_data.get("auto_detected") and not form.cleaned_data.get("DELETE")
-        ]
+        return [row for row in kept_rows(self, "key_figures") if row.cleaned_data.get("auto_detected")]
 
     def clean(self):
         cleaned_data = super().clean()
         started, reported = cleaned_data.get("year_started"), cleaned_data.get("year_reported")
         if started and reported and started > reported:
             self.add_error("year_reported", f"报道年份（{reported}）早于起始年份（{started}），请核对原文。")
-        if not self._submitting():
+        if not submitting(self.data):
             return cleaned_data
         if not cleaned_data.get("region"):
             self.add_error("region", "提交审核前请选择地区。")

@@ -104,6 +104,8 @@ def build_handout(collection, entries, request):
     document.add_heading("目录", level=1)
     for number, (case, _, _) in enumerate(entries, 1):
         document.add_paragraph(f"{number}. {case.title}")
+    if not entries:
+        document.add_paragraph(collection.NO_CASES)
 
     for number, (case, notes, questions) in enumerate(entries, 1):
         document.paragraphs[-1].add_run().add_break(WD_BREAK.PAGE)

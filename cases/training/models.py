@@ -21,6 +21,7 @@ from ..blocks import html_paragraphs
 from ..filters import BY_NAME
 from ..pages import CasePage
 from ..taxonomy import Domain, Problem, Region, Theme
+from .forms import TrainingCollectionForm
 from .handouts import DOCX_TYPE, build_handout
 
 
@@ -56,6 +57,8 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
     """A set of cases for one training session: hand-picked, found by saved criteria, or both."""
 
     MATCH_ALL, MATCH_ANY = "all", "any"
+    # What the page, its print view and its handout say when no case of it is live.
+    NO_CASES = "本专题还没有已发布的案例。"
 
     audience = models.CharField("培训对象", max_length=200, blank=True)
     session_dates = models.CharField("培训时间", max_length=100, blank=True, help_text="如“2026年12月1日—3日”。")
@@ -98,6 +101,7 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
             heading="自动收录条件（可选）：新发布的案例符合条件即自动加入，排在选定案例之后",
         ),
     ]
+    base_form_class = TrainingCollectionForm
     parent_page_types = ["cases.TrainingIndexPage"]
     subpage_types = []
 

@@ -64,6 +64,15 @@ def test_unpublished_cases_leave_the_collection(client, collection):
     assert "五常市农村党建" not in client.get(collection.url).content.decode()
 
 
+def test_a_collection_with_no_live_case_says_so_on_page_print_and_handout(client, collection):
+    for slug in SEED_ORDER:
+        CasePage.objects.get(slug=slug).unpublish()
+    for path in ("", "print/"):
+        assert collection.NO_CASES in client.get(collection.url + path).content.decode()
+    handout = docx.Document(io.BytesIO(client.get(collection.url + "handout.docx").content))
+    assert collection.NO_CASES in [paragraph.text for paragraph in handout.paragraphs]
+
+
 def test_criteria_collections_follow_publishing():
     page = new_collection(criteria_match="all")
     page.criteria_themes.set([Theme.objects.get(name="农村社区建设")])

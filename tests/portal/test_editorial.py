@@ -370,7 +370,7 @@ def test_a_reviewer_edits_a_problems_aliases_and_search_finds_its_cases_by_them(
     assert problem.alias_list == ["入党的人少"]
 
 
-def collection_form_data(**overrides):
+def collection_form_data(picked=(), **overrides):
     data = nested_form_data(
         {
             "title": "培训专题：党员队伍建设",
@@ -379,7 +379,7 @@ def collection_form_data(**overrides):
             "session_dates": "",
             "learning_goals": "",
             "introduction": rich_text("<p>选编党员队伍建设的案例。</p>"),
-            "collection_cases": inline_formset([]),
+            "collection_cases": inline_formset([{"case": case.pk, "notes": "", "questions": ""} for case in picked]),
             "discussion_questions": "你村党员队伍有哪些问题？",
             "criteria_match": "all",
             "criteria_limit": 10,
@@ -393,7 +393,8 @@ def test_a_trainer_writes_a_training_collection_and_a_reviewer_publishes_it(revi
     training = TrainingIndexPage.objects.get()
     add_url = f"/admin/pages/add/cases/trainingcollectionpage/{training.pk}/"
     assert trainer.get(add_url).status_code == 200
-    response = trainer.post(add_url, collection_form_data(**{"action-submit": "提交审核"}))
+    picked = [CasePage.objects.get(slug="xingshan-lianghui-liangping")]
+    response = trainer.post(add_url, collection_form_data(picked, **{"action-submit": "提交审核"}))
     assert response.status_code == 302, response.content.decode()[:2000]
     collection = TrainingCollectionPage.objects.get(slug="test-dangyuan-duiwu")
     assert not collection.live and collection.current_workflow_state.status == "in_progress"
@@ -404,6 +405,36 @@ def test_a_trainer_writes_a_training_collection_and_a_reviewer_publishes_it(revi
     assert workflow_action(logged_in(reviewer), collection, "approve").status_code in (200, 302)
     collection.refresh_from_db()
     assert collection.live
+
+
+def test_an_empty_collection_is_drafted_but_not_submitted():
+    trainer = logged_in(make_user("trainer1", TRAINERS))
+    add_url = f"/admin/pages/add/cases/trainingcollectionpage/{TrainingIndexPage.objects.get().pk}/"
+    response = trainer.post(add_url, collection_form_data(**{"action-submit": "提交审核"}))
+    assert response.status_code == 200 and "专题还没有案例" in response.content.decode()
+    assert not TrainingCollectionPage.objects.filter(slug="test-dangyuan-duiwu").exists()
+    assert trainer.post(add_url, collection_form_data()).status_code == 302  # a draft may be empty
+    collection = TrainingCollectionPage.objects.get(slug="test-dangyuan-duiwu")
+    # Criteria alone are enough: they find the cases.
+    edit_url = f"/admin/pages/{collection.pk}/edit/"
+    theme = CasePage.objects.get(slug="xingshan-lianghui-liangping").themes.first()
+    response = trainer.post(edit_url, collection_form_data(criteria_themes=[theme.pk], **{"action-submit": "提交审核"}))
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_a_trainer_who_picks_an_unpublished_case_is_told_so(editor):
+    draft = create_draft(logged_in(editor))
+    trainer = logged_in(make_user("trainer1", TRAINERS))
+    add_url = f"/admin/pages/add/cases/trainingcollectionpage/{TrainingIndexPage.objects.get().pk}/"
+    live = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    response = trainer.post(add_url, collection_form_data([live, draft]), follow=True)
+    html = response.content.decode()
+    assert (
+        "选定的案例中有 1 个尚未发布（测试新案例：网格党建）" in html
+        and live.title not in html.split("尚未发布")[1][:60]
+    )
+    response = trainer.post(add_url, collection_form_data([live], slug="test-2"), follow=True)
+    assert "尚未发布" not in response.content.decode()
 
 
 def dashboard(client):

@@ -1,0 +1,22 @@
+from wagtail.admin.forms import WagtailAdminPageForm
+
+from ..forms import kept_rows, submitting
+
+YEAR_CRITERIA = ("criteria_year_from", "criteria_year_to")
+
+
+class TrainingCollectionForm(WagtailAdminPageForm):
+    """A collection may be drafted empty; one going to review or live picks a case or has
+    criteria to find some."""
+
+    def is_valid(self):
+        # The picked cases are read once their own forms are validated.
+        valid = super().is_valid()
+        if valid and submitting(self.data) and not kept_rows(self, "collection_cases") and not self._has_criteria():
+            self.add_error(None, "专题还没有案例：请在“选定案例”中加入案例，或设置自动收录条件，再提交。")
+            return False
+        return valid
+
+    def _has_criteria(self):
+        fields = [field for field, _ in self.instance.CRITERIA] + list(YEAR_CRITERIA)
+        return any(self.cleaned_data.get(field) for field in fields)
