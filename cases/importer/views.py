@@ -3,7 +3,7 @@ review the drafts and what was refused."""
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -13,6 +13,7 @@ from .batch import MAX_DOCUMENTS, Outcome, import_files
 from .create import import_documents
 from .decode import MAX_BYTES, MAX_SIZE_TEXT, read_paste, too_big
 
+PASTE_TOO_BIG = f"粘贴的文字超过 {MAX_SIZE_TEXT}，没有提交。请分成几段导入，或存为文件后上传。"
 # No document is started after this many seconds of a run: with each document's own conversion
 # limit (converted.SECONDS) a run ends inside the server's 60 s request timeout.
 RUN_SECONDS = 25
@@ -60,8 +61,10 @@ class ImportForm(forms.Form):
     text = forms.CharField(
         label="或粘贴文字",
         required=False,
-        widget=forms.Textarea(attrs={"rows": 12}),
-        help_text="可直接粘贴网页上或 PDF 中复制的文字，或 HTML。",
+        # The browser refuses a paste over the limit before sending it (the text stays in the
+        # box); past the server's own limit nothing of the request can be read back.
+        widget=forms.Textarea(attrs={"rows": 12, "data-max-bytes": MAX_BYTES, "data-too-big": PASTE_TOO_BIG}),
+        help_text=f"可直接粘贴网页上或 PDF 中复制的文字，或 HTML，不超过 {MAX_SIZE_TEXT}。",
     )
     parent = forms.TypedChoiceField(label="案例库", coerce=int)
 
@@ -102,6 +105,14 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
         if not self.libraries:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        try:
+            request.POST  # noqa: B018 (read here, where refusing it can still be said in the form)
+        except RequestDataTooBig:
+            form = self.get_form_class()(libraries=self.libraries)
+            return self.render_to_response(self.get_context_data(form=form, refused=PASTE_TOO_BIG))
+        return super().post(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]

@@ -132,7 +132,8 @@ WAGTAILDOCS_MAX_UPLOAD_SIZE = 20 * MEGABYTE
 CASE_IMPORT_MAX_UPLOAD_SIZE = 10 * MEGABYTE
 # several files imported at once (导入案例), together
 CASE_IMPORT_MAX_BATCH_SIZE = 20 * MEGABYTE
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * MEGABYTE
+# A pasted case may take CASE_IMPORT_MAX_UPLOAD_SIZE: the form's other fields need room beside it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = CASE_IMPORT_MAX_UPLOAD_SIZE + MEGABYTE
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * MEGABYTE
 # A broken file that starts like an image is refused in Chinese instead of failing later.
 WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.images.PortalImageForm"

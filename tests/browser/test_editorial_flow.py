@@ -50,3 +50,16 @@ def test_editor_submits_reviewer_approves_case_goes_live(log_in, page):
     expect(anonymous.locator(".hit__title")).to_have_text([TITLE])
     anonymous.locator(".hit__title a").click()
     expect(anonymous.locator("h1")).to_have_text(TITLE)
+
+
+def test_a_paste_too_big_to_send_is_refused_and_stays_in_the_box(log_in):
+    editor = log_in("bianji")
+    editor.goto("/admin/cases/import/")
+    box = editor.locator("textarea[name=text]")
+    limit = int(box.get_attribute("data-max-bytes"))
+    # Three UTF-8 bytes a character: one character past the limit.
+    box.evaluate("(box, count) => { box.value = '党'.repeat(count); }", limit // 3 + 1)
+    editor.get_by_role("button", name="导入为草稿").click()
+    expect(editor.locator("[data-paste-refused]")).to_have_text(re.compile("粘贴的文字超过 .*没有提交"))
+    expect(editor).to_have_url(re.compile("/admin/cases/import/$"))
+    assert box.evaluate("box => box.value.length") == limit // 3 + 1

@@ -21,7 +21,16 @@ from wagtail.models import Page, Revision
 
 from cases.importer import DocumentError
 from cases.importer.create import analyse, import_documents
-from cases.importer.decode import MAX_CHARS, MAX_PARTS, MAX_UNPACKED_BYTES, read_bytes, read_paste
+from cases.importer.decode import (
+    MAX_BYTES,
+    MAX_CHARS,
+    MAX_PARTS,
+    MAX_SIZE_TEXT,
+    MAX_UNPACKED_BYTES,
+    read_bytes,
+    read_paste,
+)
+from cases.importer.views import PASTE_TOO_BIG
 
 from .conftest import as_docx, seed_text
 
@@ -367,3 +376,21 @@ def test_analysis_of_a_refused_document_raises_only_document_errors():
             analyse(read_paste(text))
         except DocumentError as error:
             assert CHINESE.search(str(error))
+
+
+@pytest.mark.django_db
+def test_a_paste_past_the_servers_limit_is_refused_in_the_form_and_creates_nothing(admin_client, case_index):
+    before = counts()
+    text = "党" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE // 3 + 1)  # three bytes a character in UTF-8
+    response = admin_client.post(reverse("cases_import"), {"text": text, "parent": case_index.pk})
+    html = response.content.decode()
+    assert response.status_code == 200 and PASTE_TOO_BIG in html and 'name="text"' in html
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_a_paste_just_over_the_importers_limit_reaches_the_importer(admin_client, case_index):
+    # Room is left beside the text for the form's other fields: the importer says why.
+    text = "党" * (MAX_BYTES // 3 + 1)
+    response = admin_client.post(reverse("cases_import"), {"text": text, "parent": case_index.pk})
+    assert response.status_code == 200 and f"粘贴的文字超过 {MAX_SIZE_TEXT}。" in response.content.decode()
