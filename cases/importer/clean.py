@@ -16,6 +16,7 @@ from .patterns import (
     EMOJI_ENDS,
     ENUMERATION,
     HEADING_MAX,
+    LONG_TITLE_MAX,
     PAGE_BREAK,
     TERMINAL,
     ends_sentence,
@@ -170,6 +171,7 @@ class Line:
     indented: bool = False
     gap: int = 0  # blank lines before it
     page_start: bool = False  # the first line after a page break (form feed, as PDF readers give)
+    offset: int = 0  # the blanks before it: a PDF's layout text centres a line with them
 
 
 @dataclass
@@ -239,7 +241,8 @@ def _lines(text, cleaned):
             blank += 1
             continue
         indented = bool(re.match(r"[ \t\u3000\xa0]{2,}|\t|\u3000", stripped))
-        lines.append(Line(content, indented, blank, page_start))
+        offset = len(stripped) - len(stripped.lstrip(" \t\u3000\xa0"))
+        lines.append(Line(content, indented, blank, page_start, offset))
         blank, page_start = 0, False
     # converted in one call: OpenCC costs more per call than per character
     simplified = to_simplified("\n".join(line.text for line in lines)).split("\n")
@@ -407,7 +410,25 @@ def _blank_lines_part_paragraphs(lines):
     return any(gaps) and not all(gaps)
 
 
+def _title_lines(lines):
+    """How many of the first lines are one title wrapped (a PDF's big centred title: its first line
+    full, from the margin, the rest set in from it, a blank line below), else 1."""
+    block = [lines[0]] if lines else []
+    for line in lines[1:]:
+        if line.gap or line.page_start:
+            break
+        block.append(line)
+    else:
+        return 1  # no blank line closes it: running text
+    wrapped = not block[0].offset and all(line.offset and not line.text.startswith(("——", "--")) for line in block[1:])
+    short = len("".join(line.text for line in block)) <= LONG_TITLE_MAX
+    if 2 <= len(block) <= 3 and wrapped and short and not any(ends_sentence(line.text) for line in block):
+        return len(block)
+    return 1
+
+
 def _join(lines, cleaned):
+    title_lines = _title_lines(lines)
     width = _wrap_width(lines)
     per_sentence = not width and _sentence_per_line(lines)
     blank_parts = _blank_lines_part_paragraphs(lines)
@@ -417,6 +438,8 @@ def _join(lines, cleaned):
     for number, line in enumerate(lines):
         if not current:
             join = False
+        elif title_lines > 1 and number <= title_lines:
+            join = number < title_lines  # the title's lines, then a paragraph of its own
         elif width:
             last = lines[number - 1].text
             # a full line goes on, unless a sentence ends on it and a heading or a point follows

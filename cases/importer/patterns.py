@@ -13,6 +13,9 @@ _CLOSERS = "”’」』）)\"'"
 TOP_HEADING = re.compile(r"^[一二三四五六七八九十]{1,3}[、.．]")
 HEADING_MAX = 30  # a numbered heading
 PLAIN_HEADING_MAX = 20  # a heading without a number: short, no comma, no colon
+# A title with its subtitle on one line ("四川省大邑县：“院落夜谈”让村务议事走进群众家门口，打通联系
+# 服务群众的最后一公里"), or wrapped over a PDF's lines, runs longer than a heading.
+LONG_TITLE_MAX = 80
 
 
 def ends_sentence(text):

@@ -5,7 +5,7 @@ from collections import Counter
 
 from ...taxonomy import Region
 from ..clean import Removed
-from ..patterns import ENUMERATION, TERMINAL, ends_sentence
+from ..patterns import ENUMERATION, LONG_TITLE_MAX, TERMINAL, ends_sentence
 from .drafts import title_text
 from .sections import PLACE_HEAD
 

@@ -149,6 +149,34 @@ def test_a_pdfs_spaces_around_numbers_are_closed_up_and_not_taken_for_keywords()
     ]
 
 
+# A PDF's text in layout mode (pypdf) under a big centred title that wraps: its first line runs
+# from the margin, the rest is centred; the body's paragraphs start indented.
+WRAPPED_TITLE = "湖北兴山:推广农村党建“两\n            会两评”模式\n\n\n\n基本情况\n\n  {A}\n\n  {B}\n"
+
+
+def test_a_title_wrapped_over_a_pdfs_lines_is_one_paragraph():
+    assert clean(WRAPPED_TITLE.format(A=A, B=B)).paragraphs == [
+        "湖北兴山：推广农村党建“两会两评”模式",
+        "基本情况",
+        A,
+        B,
+    ]
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "        兴山县农村党建\n        两会两评模式\n\n",  # a centred title and a centred line under it
+        "湖北兴山:推广农村党建两会两评\n两会两评模式\n\n",  # two lines from the margin
+        "湖北兴山:推广农村党建两会两评\n        ——兴山县委组织部的报告\n\n",  # a subtitle (its own rule)
+        "湖北兴山:推广农村党建两会两评\n        两会两评模式\n",  # no blank line below: running text
+        "湖北兴山推广农村党建两会两评。\n        两会两评模式\n\n",  # a sentence
+    ],
+)
+def test_only_a_wrapped_title_is_joined_across_its_lines(opening):
+    assert len(clean(f"{opening}  {A}\n\n  {B}\n").paragraphs) >= 4
+
+
 def test_a_letter_spaced_heading_is_closed_up_not_taken_for_keywords():
     cleaned = clean(f"{A}\n三、经 验 启 示\n{B}")
     assert cleaned.paragraphs == [A, "三、经验启示", B]
