@@ -32,13 +32,6 @@ def _title_like(line, longest=40):
     return 0 < len(line) <= longest and not ends_sentence(line) and not ENUMERATION.match(line)
 
 
-# A title with its subtitle on one line runs longer ("四川省大邑县：“院落夜谈”让村务议事走进
-# 群众家门口，打通联系服务群众的最后一公里"): such a first line is the title when the document
-# names none otherwise (pasted text, a plain text file), rather than finding no case at all; not
-# an opening sentence that goes on after a comma or a colon.
-LONG_TITLE_MAX = 80
-
-
 def split_title(paragraphs, hint, named_in_file, cleaned):
     """(title, the rest): a markup title, a leading short line or "——subtitle", else the file name
     (cut from the start of the text when the text repeats it). Title lines above a main title
@@ -63,6 +56,9 @@ def split_title(paragraphs, hint, named_in_file, cleaned):
             return title_text(paragraph), rest[:number] + rest[number + 1 :]
     if rest and _title_like(rest[0]):
         return title_text(rest[0]), rest[1:]
+    # A first line up to LONG_TITLE_MAX is the title when the document names none otherwise
+    # (pasted text, a plain text file), rather than finding no case at all; not an opening
+    # sentence that goes on after a comma or a colon.
     long_title = rest and _title_like(rest[0], LONG_TITLE_MAX) and not rest[0].endswith(("，", ",", "：", ":"))
     if not (hint or named_in_file) and len(rest) > 1 and long_title:
         return title_text(rest[0]), rest[1:]
