@@ -167,3 +167,31 @@ def test_two_problems_chosen_list_the_cases_of_either(browser, portal, start, wi
     expect(chips).to_contain_text(second)
     assert listed() == second_count
     context.close()
+
+
+@pytest.mark.parametrize("phone", [True, False])
+def test_the_wechat_code_says_who_scans_it(browser, portal, phone):
+    """On a phone the code is for a colleague to scan from its screen; on a computer, for the
+    reader's own phone."""
+    size = {"width": 375, "height": 667} if phone else {"width": 1366, "height": 900}
+    context = browser.new_context(base_url=portal, locale="zh-CN", viewport=size, has_touch=phone, is_mobile=phone)
+    page = context.new_page()
+    page.goto("/cases/xingshan-lianghui-liangping/")
+    page.locator(".case__share summary").click()
+    colleague, own_phone = page.locator(".on-this-phone"), page.locator(".on-screen-apart")
+    expect(colleague if phone else own_phone).to_be_visible()
+    expect(own_phone if phone else colleague).to_be_hidden()
+    context.close()
+
+
+def test_the_compare_tables_labels_stay_in_view_on_a_phone(browser, portal):
+    context = browser.new_context(base_url=portal, locale="zh-CN", viewport={"width": 375, "height": 667})
+    page = context.new_page()
+    page.goto("/compare/?cases=xingshan-lianghui-liangping,shangnan-gongjian-gongfu,wuchang-1-3")
+    # The way to add a case comes before the table, not after all of it.
+    add = page.get_by_label("加入对比：").bounding_box()
+    assert add["y"] < page.locator("table.compare").bounding_box()["y"]
+    page.locator(".compare-scroll").evaluate("box => { box.scrollLeft = box.scrollWidth; }")
+    label = page.locator("table.compare tbody th", has_text="地区")
+    assert 0 <= label.bounding_box()["x"] < 40
+    context.close()
