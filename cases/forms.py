@@ -2,6 +2,8 @@ from django.forms.utils import ErrorList
 from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks import StreamBlockValidationError
 
+from .readiness import UNCHECKED_FIGURE, case_gaps, unchecked_figures
+
 # The edit form's buttons that send a case to review or make it live.
 SUBMITTING_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow", "action-workflow-action")
 
@@ -50,10 +52,12 @@ class CasePageForm(WagtailAdminPageForm):
         valid = super().is_valid()
         unchecked = self._unchecked_figures() if submitting(self.data) else []
         for form in unchecked:
-            form.add_error("auto_detected", "请对照原文核对这项数据，无误后取消勾选，或删除这一项。")
+            form.add_error("auto_detected", UNCHECKED_FIGURE)
         if unchecked:
-            names = "、".join(f"{form.cleaned_data['label']}{form.cleaned_data['value']}" for form in unchecked)
-            self.add_error(None, f"还有 {len(unchecked)} 项关键数据没有核对（{names}），见“关键数据”一栏。")
+            self.add_error(
+                None,
+                unchecked_figures([(form.cleaned_data["label"], form.cleaned_data["value"]) for form in unchecked]),
+            )
         return valid and not unchecked
 
     def _unchecked_figures(self):
@@ -66,15 +70,12 @@ class CasePageForm(WagtailAdminPageForm):
             self.add_error("year_reported", f"报道年份（{reported}）早于起始年份（{started}），请核对原文。")
         if not submitting(self.data):
             return cleaned_data
-        if not cleaned_data.get("region"):
-            self.add_error("region", "提交审核前请选择地区。")
-        if not (cleaned_data.get("summary") or "").strip():
-            self.add_error("summary", "提交审核前请填写摘要。")
-        if not (cleaned_data.get("source_title") or "").strip():
-            self.add_error("source_title", "提交审核前请填写来源（原文标题）。")
-        body = cleaned_data.get("body")
-        if "body" not in self.errors and not any(block.block_type == "section" for block in body or []):
-            self.add_error(
-                "body", StreamBlockValidationError(non_block_errors=ErrorList(["提交审核前正文至少需要一个段落。"]))
-            )
+        # A body that failed its own validation is not judged again.
+        body = None if "body" in self.errors else (cleaned_data.get("body") or [])
+        gaps = case_gaps(
+            cleaned_data.get("region"), cleaned_data.get("summary"), cleaned_data.get("source_title"), body
+        )
+        for name, why in gaps.items():
+            error = StreamBlockValidationError(non_block_errors=ErrorList([why])) if name == "body" else why
+            self.add_error(name, error)
         return cleaned_data

@@ -1,6 +1,7 @@
 from wagtail.admin.forms import WagtailAdminPageForm
 
 from ..forms import kept_rows, submitting
+from ..readiness import EMPTY_COLLECTION
 
 YEAR_CRITERIA = ("criteria_year_from", "criteria_year_to")
 
@@ -13,7 +14,7 @@ class TrainingCollectionForm(WagtailAdminPageForm):
         # The picked cases are read once their own forms are validated.
         valid = super().is_valid()
         if valid and submitting(self.data) and not kept_rows(self, "collection_cases") and not self._has_criteria():
-            self.add_error(None, "专题还没有案例：请在“选定案例”中加入案例，或设置自动收录条件，再提交。")
+            self.add_error(None, EMPTY_COLLECTION)
             return False
         return valid
 

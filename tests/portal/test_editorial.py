@@ -255,6 +255,38 @@ def test_unchecked_key_figures_are_not_published_by_a_reviewer(reviewer):
     assert CasePage.objects.get(pk=case.pk).live
 
 
+def bulk_publish(client, pages, include_descendants=False):
+    ids = "&".join(f"id={page.pk}" for page in pages)
+    data = {"include_descendants": "on"} if include_descendants else {}
+    return client.post(f"/admin/bulk/wagtailcore/page/publish/?{ids}&next=/admin/", data, follow=True)
+
+
+def test_bulk_publishing_checks_what_the_edit_form_checks(editor, reviewer):
+    client = logged_in(reviewer)
+    unchecked = with_unchecked_figure(create_draft(logged_in(editor)))
+    ready = CasePage.objects.get(slug="wuchang-1-3")
+    ready.unpublish()
+    html = bulk_publish(client, [ready, unchecked]).content.decode()
+    assert "没有发布任何页面：有 1 个页面还不能发布。“测试新案例：网格党建”：还有 1 项关键数据没有核对" in html
+    assert not CasePage.objects.filter(pk__in=[ready.pk, unchecked.pk], live=True).exists()
+    # Ticking the library with its drafts below is refused for the same draft.
+    html = bulk_publish(client, [CaseIndexPage.objects.get()], include_descendants=True).content.decode()
+    assert "“测试新案例：网格党建”" in html and not CasePage.objects.filter(pk=unchecked.pk, live=True).exists()
+    assert not CasePage.objects.get(pk=ready.pk).live
+    unchecked.key_figures.update(auto_detected=False)
+    unchecked.save_revision()
+    bulk_publish(client, [ready, unchecked])
+    assert CasePage.objects.filter(pk__in=[ready.pk, unchecked.pk], live=True).count() == 2
+
+
+def test_an_empty_collection_is_not_bulk_published(reviewer):
+    collection = TrainingCollectionPage(title="空专题", slug="kong")
+    TrainingIndexPage.objects.get().add_child(instance=collection)
+    collection.unpublish()
+    html = bulk_publish(logged_in(reviewer), [collection]).content.decode()
+    assert "“空专题”：专题还没有案例" in html and not TrainingCollectionPage.objects.get(pk=collection.pk).live
+
+
 def test_a_revision_comparison_says_yes_or_no(reviewer):
     case = CasePage.objects.get(slug="shangnan-gongjian-gongfu")
     first = case.latest_revision
