@@ -28,6 +28,50 @@ def highlight(text, terms):
     return mark_safe("".join(pieces))
 
 
+# A window starts after and ends at one of these, so that it quotes whole clauses: a window cut
+# inside a word or a number misquotes it (…5岁以上 out of 55岁以上, …源县 out of 翁源县).
+_CLAUSE_MARKS = frozenset("。！？!?；;，,、：:")
+# Where no clause mark is near, a window never splits a run of these (55, 3.2, 51%, GDP).
+_RUN = re.compile(r"[0-9A-Za-z.%％．]")
+
+
+def _clause_boundary(text, around, low, high):
+    """The position in [low, high] nearest `around` just after a clause mark (or at either end
+    of `text`), or None."""
+    found = [
+        position
+        for position in range(max(0, low), min(len(text), high) + 1)
+        if position in (0, len(text)) or text[position - 1] in _CLAUSE_MARKS
+    ]
+    return min(found, key=lambda position: abs(position - around), default=None)
+
+
+def _unsplit(text, position, step):
+    """`position` moved by `step` until it splits no run of digits or Latin letters."""
+    while 0 < position < len(text) and _RUN.match(text[position - 1]) and _RUN.match(text[position]):
+        position += step
+    return position
+
+
+def _window(text, first, last, length):
+    """(start, end) of about `length` characters of `text` around text[first:last], at clause
+    boundaries where there is one within a third of `length`."""
+    slack = length // 3
+    start = max(0, first - slack)
+    if start:
+        found = _clause_boundary(text, start, start - slack, first)
+        start = found if found is not None else _unsplit(text, start, -1)
+    end = min(len(text), max(start + length, last))
+    if end < len(text):
+        found = _clause_boundary(text, end, max(last, end - slack), end + slack // 2)
+        end = found if found is not None else _unsplit(text, end, 1)
+    return start, end
+
+
+def _cut(text, start, end, terms):
+    return mark_safe(("…" if start else "") + highlight(text[start:end], terms) + ("…" if end < len(text) else ""))
+
+
 def snippet(texts, terms, length=SNIPPET_LENGTH):
     """A highlighted window of about `length` characters from the first of `texts` that
     matches, placed to show the most (and longest) different terms; the start of the first
@@ -44,10 +88,6 @@ def snippet(texts, terms, length=SNIPPET_LENGTH):
                 return sum(len(term) ** 2 for term in found)
 
             best = max(matches, key=lambda match: weight(max(0, match.start() - length // 3)))
-            start = max(0, best.start() - length // 3)
-            end = min(len(text), start + length)
-            return mark_safe(
-                ("…" if start else "") + highlight(text[start:end], terms) + ("…" if end < len(text) else "")
-            )
+            return _cut(text, *_window(text, best.start(), best.end(), length), terms)
     first = texts[0] if texts else ""
-    return mark_safe(escape(first[:length]) + ("…" if len(first) > length else ""))
+    return _cut(first, *_window(first, 0, 0, length), [])
