@@ -303,6 +303,14 @@ def test_reflected_query_is_escaped(client):
     assert "<img src=x" not in html and escape("<img src=x onerror=alert(1)>") in html
 
 
+def test_a_list_by_filters_alone_is_headed_by_them(client):
+    problem = CasePage.objects.get(slug="xingshan-lianghui-liangping").problems.first()
+    html = client.get("/search/", {"problem": problem.slug}).content.decode()
+    heading = re.search(r"<h1>(.*?)</h1>", html).group(1)
+    assert heading == f"针对难题：{problem.name}"
+    assert re.search(r"<h1>(.*?)</h1>", client.get("/search/").content.decode()).group(1) == "全部案例"
+
+
 def test_the_search_box_shows_the_query_as_typed(client):
     html = client.get("/search/", {"q": "党员，老龄化 ＡＢ"}).content.decode()
     assert 'value="党员，老龄化 ＡＢ"' in html
