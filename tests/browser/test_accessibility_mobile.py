@@ -1,4 +1,4 @@
-"""WCAG 2.1 A/AA (axe-core), phone layout at 375×667 and page weight, on the main pages."""
+"""WCAG 2.1 A/AA (axe-core), phone layout at 375×667 (and 320 px wide) and page weight, on the main pages."""
 
 import pytest
 
@@ -48,6 +48,10 @@ def test_phone_layout(page, name):
         .filter(element => { const box = element.getBoundingClientRect(); return box.height < 44 && box.width < 44 || box.height < 24; })
         .map(element => element.outerHTML.slice(0, 80))""")
     assert small_targets == []
+    # The narrowest phones still in use: nothing scrolls sideways either.
+    page.set_viewport_size({"width": 320, "height": 640})
+    widths = page.evaluate("[document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    assert widths[0] <= widths[1], f"320 px 时横向滚动：{widths}"
 
 
 @pytest.mark.parametrize("name", PAGES)
