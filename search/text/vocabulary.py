@@ -212,7 +212,8 @@ class Lexicon:
 
     def _count(self, word, count):
         if word not in self.weights:
-            _index(self._by_pinyin, pinyin_of(word), word)
+            for spelling in _spellings(word):
+                _index(self._by_pinyin, spelling, word)
             self._version += 1
             if len(word) >= MIN_INITIALS:
                 _index(self._by_initials, initials_of(word), word)
@@ -271,16 +272,31 @@ def _index(table, key, word):
 
 
 @lru_cache(maxsize=1 << 16)
+def _cut(whole):
+    """A word (folded, no spaces) cut into the smaller words it is made of, from the left, not
+    word_parts' head-final cover: 兴山县 is 兴山|县 here (a reader types 兴山), where word_parts
+    gives 兴|山县."""
+    pieces = [piece for piece in segmenter().cut_for_search(whole, False) if len(piece) < len(whole)] or [whole]
+    return tuple(_cover(whole, pieces))
+
+
+@lru_cache(maxsize=1 << 16)
 def _runs(whole):
     """A word (folded, no spaces) and the runs of the smaller words it is made of, Chinese only."""
     if len(whole) < 2 or not _HAN.match(whole):
         return ()
-    # Cut from the left, not word_parts' head-final cover: 兴山县 is 兴山|县 here (a reader types
-    # 兴山), where word_parts gives 兴|山县.
-    pieces = [piece for piece in segmenter().cut_for_search(whole, False) if len(piece) < len(whole)] or [whole]
-    cut = _cover(whole, pieces)
+    cut = _cut(whole)
     runs = {whole, *("".join(cut[i:j]) for i in range(len(cut)) for j in range(i + 1, len(cut) + 1))}
     return tuple(run for run in runs if len(run) >= 2)
+
+
+def _spellings(word):
+    """The pinyin a reader may type for `word`: as pypinyin reads it whole, and as its smaller
+    words read alone (集体经济薄弱 reads jitijingjibaoruo whole, 薄弱 alone boruo)."""
+    whole = pinyin_of(word)
+    if not _HAN.match(word):
+        return {whole}
+    return {whole, "".join(pinyin_of(piece) for piece in _cut(word))}
 
 
 def _cover(word, pieces):

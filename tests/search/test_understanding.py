@@ -44,6 +44,13 @@ def test_pinyin_and_initials_spell_lexicon_words():
     assert lexicon.from_pinyin("hello") is None
 
 
+def test_a_word_is_spelled_whole_or_as_its_smaller_words_read_alone():
+    # pypinyin reads a polyphone by its context: 薄 is bao in 集体经济薄弱, bo in 薄弱 alone.
+    lexicon = Lexicon(["集体经济薄弱"])
+    assert lexicon.from_pinyin("jitijingjibaoruo") == lexicon.from_pinyin("jitijingjiboruo") == "集体经济薄弱"
+    assert [concept.name for concept in parse_query("jiti jingji bo ruo").concepts] == ["集体经济薄弱"]
+
+
 def test_pinyin_still_being_typed_completes_as_the_words_it_begins():
     lexicon = Lexicon(["兴山县", "兴山县", "集体经济", "城乡联建", "星火"])
     assert lexicon.completions("xings") == ["兴山", "兴山县"]  # the more used first, then shorter
