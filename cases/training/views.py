@@ -105,6 +105,7 @@ def compare(request):
             "practices": [practice_points(case) for case in cases],
             "columns": [(case, ",".join(s for s in slugs if s != case.slug)) for case in cases],
             "current": ",".join(slugs),
+            "max_compared": MAX_COMPARED,
             "addable": addable_cases(cases) if len(cases) < MAX_COMPARED else [],
         },
     )

@@ -195,3 +195,18 @@ def test_the_compare_tables_labels_stay_in_view_on_a_phone(browser, portal):
     label = page.locator("table.compare tbody th", has_text="地区")
     assert 0 <= label.bounding_box()["x"] < 40
     context.close()
+
+
+def test_adding_to_compare_from_case_after_case_adds_up(page):
+    page.goto("/cases/xingshan-lianghui-liangping/")
+    page.get_by_role("link", name="加入对比").click()
+    expect(page.locator("table.compare thead th")).to_have_count(2)
+    page.goto("/cases/wuchang-1-3/")
+    page.get_by_role("link", name="加入对比").click()
+    expect(page).to_have_url(re.compile(r"cases=xingshan-lianghui-liangping,wuchang-1-3$"))
+    expect(page.locator("table.compare thead th")).to_have_count(3)
+    # Taken out on the compare page, a case stays out of the next addition.
+    page.locator("thead th", has_text="兴山").get_by_role("link", name="移出对比").click()
+    page.goto("/cases/zhucheng-chengxiang-lianjian/")
+    page.get_by_role("link", name="加入对比").click()
+    expect(page).to_have_url(re.compile(r"cases=wuchang-1-3,zhucheng-chengxiang-lianjian$"))
