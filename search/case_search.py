@@ -164,8 +164,11 @@ def suggestions(query=None, limit=8):
     browse = browse_vocabularies()
     closest = []
     if query is not None and query.text:
+        named = {(concept.kind, concept.slug) for concept in query.concepts}  # offered as recognised
         closest = [
-            _term_link(term.kind, term.slug, term.name) for term in vocabulary.matcher().closest(compact(query.text))
+            _term_link(term.kind, term.slug, term.name)
+            for term in vocabulary.matcher().closest(compact(query.text))
+            if (term.kind, term.slug) not in named
         ]
     model_names = list(CasePage.objects.published().exclude(model_name="").values_list("model_name", flat=True)[:limit])
     return {

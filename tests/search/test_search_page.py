@@ -303,6 +303,13 @@ def test_reflected_query_is_escaped(client):
     assert "<img src=x" not in html and escape("<img src=x onerror=alert(1)>") in html
 
 
+def test_a_term_recognised_in_a_search_that_finds_nothing_is_offered_once(client):
+    # 乡村 names the domain 农村 (an alias); 振兴 is in no case, and the words are all required.
+    html = client.get("/search/", {"q": "乡村振兴"}).content.decode()
+    assert "共找到 0 个案例" in html and "没有案例同时提到所有词语" in html
+    assert html.count(">领域：农村<") == 1
+
+
 def test_a_list_by_filters_alone_is_headed_by_them(client):
     problem = CasePage.objects.get(slug="xingshan-lianghui-liangping").problems.first()
     html = client.get("/search/", {"problem": problem.slug}).content.decode()
