@@ -10,7 +10,13 @@ from .taxonomy import Domain, Problem, Region, Theme
 from .training.models import TrainingCollectionPage
 
 
-class RegionViewSet(SnippetViewSet):
+class VocabularyViewSet(SnippetViewSet):
+    # The lists search with the database's own LIKE: the vocabularies are not in a Wagtail
+    # search index (readers' search has its own), and asking one for them failed (a 500).
+    search_backend_name = None
+
+
+class RegionViewSet(VocabularyViewSet):
     model = Region
     icon = "site"
     menu_label = "地区"
@@ -20,9 +26,9 @@ class RegionViewSet(SnippetViewSet):
     ordering = ["full_name"]
 
 
-class TermViewSet(SnippetViewSet):
+class TermViewSet(VocabularyViewSet):
     list_display = ["name", "slug"]
-    search_fields = ["name"]
+    search_fields = ["name", "aliases"]
 
 
 class DomainViewSet(TermViewSet):

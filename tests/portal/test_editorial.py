@@ -318,6 +318,17 @@ def test_preview_needs_login(editor):
     assert logged_in(editor).get(f"/admin/pages/{case.pk}/view_draft/").status_code == 200
 
 
+@pytest.mark.parametrize(
+    "vocabulary, typed, found",
+    [("problem", "集体", "集体经济薄弱"), ("problem", "老龄化", "党员队伍老化"), ("region", "兴山", "湖北省宜昌市兴山县")],
+)
+def test_a_reviewer_searches_a_vocabulary_list_by_name_or_alias(reviewer, vocabulary, typed, found):
+    client = logged_in(reviewer)
+    for path in ("", "results/"):  # the page, and the list its search box fetches as one types
+        response = client.get(f"/admin/snippets/cases/{vocabulary}/{path}", {"q": typed})
+        assert response.status_code == 200 and found in response.content.decode()
+
+
 def test_only_reviewers_change_the_vocabularies(editor, reviewer):
     assert logged_in(editor).get("/admin/snippets/cases/theme/add/").status_code in (302, 403)
     assert logged_in(reviewer).get("/admin/snippets/cases/theme/add/").status_code == 200
