@@ -146,7 +146,11 @@ LINE_RULES = [
         ),
     ),
     ("版权与网站页脚", lambda s: bool(_FOOTER.search(s)) or (bool(_FOOTER_WORDS.search(s)) and len(s) <= 80)),
-    ("按钮与链接", lambda s: bool(_BUTTON_WORDS.search(s)) and _short(s, 40) and not ENUMERATION.match(s)),
+    # …not a table's row, whose cells are data whatever their words (注册用户（万人）\t12.1\t26.5)
+    (
+        "按钮与链接",
+        lambda s: bool(_BUTTON_WORDS.search(s)) and _short(s, 40) and not ENUMERATION.match(s) and "\t" not in s,
+    ),
     ("电话与广告", lambda s: bool(_PHONE.search(s)) and len(s) <= 80),
     ("图片与图片说明", lambda s: bool(_IMAGE.search(s)) and len(s) <= 80),
     ("署名", lambda s: bool(_BYLINE.match(s))),
@@ -410,25 +414,45 @@ def _blank_lines_part_paragraphs(lines):
     return any(gaps) and not all(gaps)
 
 
-def _title_lines(lines):
-    """How many of the first lines are one title wrapped (a PDF's big centred title: its first line
-    full, from the margin, the rest set in from it, a blank line below), else 1."""
-    block = [lines[0]] if lines else []
-    for line in lines[1:]:
-        if line.gap or line.page_start:
-            break
-        block.append(line)
-    else:
-        return 1  # no blank line closes it: running text
-    wrapped = not block[0].offset and all(line.offset and not line.text.startswith(("——", "--")) for line in block[1:])
-    short = len("".join(line.text for line in block)) <= LONG_TITLE_MAX
-    if 2 <= len(block) <= 3 and wrapped and short and not any(ends_sentence(line.text) for line in block):
-        return len(block)
-    return 1
+_OPENERS, _CLOSERS_OF = "“‘「『（(《〈【", "”’」』）)》〉】"
+# A wrapped title starts in the document's first lines (a running head or a site's name may
+# stand above it), its first line full from the margin (a few blanks of centring at most).
+TITLE_SEARCH_LINES, FULL_LINE_OFFSET = 6, 3
+
+
+def _goes_on(text, line, first):
+    """Whether `line` goes on a title's `text` so far: set in under a full first line (a centred
+    title's last line), a quotation mark or bracket still open, or it starts with a closing one."""
+    still_open = sum(text.count(mark) for mark in _OPENERS) > sum(text.count(mark) for mark in _CLOSERS_OF)
+    return line.offset > first.offset or still_open or line.text[:1] in _CLOSERS_OF
+
+
+def _wrapped_title(lines):
+    """(first, last) line numbers of a title wrapped over two or three of the first lines (a
+    PDF's big title: a blank line below it, each line going on the one before), else None."""
+    starts = [n for n in range(min(len(lines), TITLE_SEARCH_LINES)) if n == 0 or lines[n].gap or lines[n].page_start]
+    for first in starts:
+        last = first
+        while last + 1 < len(lines) and not (lines[last + 1].gap or lines[last + 1].page_start):
+            last += 1
+        block = lines[first : last + 1]
+        if last + 1 == len(lines) or not 2 <= len(block) <= 3 or block[0].offset > FULL_LINE_OFFSET:
+            continue
+        if len("".join(line.text for line in block)) > LONG_TITLE_MAX or any(
+            ends_sentence(line.text) for line in block
+        ):
+            continue
+        text, wrapped = block[0].text, True
+        for line in block[1:]:
+            wrapped = wrapped and not line.text.startswith(("——", "--")) and _goes_on(text, line, block[0])
+            text += line.text
+        if wrapped:
+            return first, last
+    return None
 
 
 def _join(lines, cleaned):
-    title_lines = _title_lines(lines)
+    title = _wrapped_title(lines)
     width = _wrap_width(lines)
     per_sentence = not width and _sentence_per_line(lines)
     blank_parts = _blank_lines_part_paragraphs(lines)
@@ -438,8 +462,8 @@ def _join(lines, cleaned):
     for number, line in enumerate(lines):
         if not current:
             join = False
-        elif title_lines > 1 and number <= title_lines:
-            join = number < title_lines  # the title's lines, then a paragraph of its own
+        elif title and title[0] <= number <= title[1] + 1:
+            join = title[0] < number <= title[1]  # the title's lines, a paragraph of their own
         elif width:
             last = lines[number - 1].text
             # a full line goes on, unless a sentence ends on it and a heading or a point follows

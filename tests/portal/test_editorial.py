@@ -320,7 +320,11 @@ def test_preview_needs_login(editor):
 
 @pytest.mark.parametrize(
     "vocabulary, typed, found",
-    [("problem", "集体", "集体经济薄弱"), ("problem", "老龄化", "党员队伍老化"), ("region", "兴山", "湖北省宜昌市兴山县")],
+    [
+        ("problem", "集体", "集体经济薄弱"),
+        ("problem", "老龄化", "党员队伍老化"),
+        ("region", "兴山", "湖北省宜昌市兴山县"),
+    ],
 )
 def test_a_reviewer_searches_a_vocabulary_list_by_name_or_alias(reviewer, vocabulary, typed, found):
     client = logged_in(reviewer)

@@ -50,7 +50,8 @@ def build_drafts(document, cleaned):
 
 
 def _draft(title, sections, places, model, author, publisher, date):
-    last = sections[-1].paragraphs[-1] if sections[-1].paragraphs else ""
+    # A table's row (its cells tab-separated) ends where its data does, not with a stop.
+    last = next((paragraph for paragraph in reversed(sections[-1].paragraphs) if "\t" not in paragraph), "")
     sections, cut_off = drop_cut_off_section(sections)
     draft = CaseDraft(
         title=title,

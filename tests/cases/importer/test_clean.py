@@ -149,18 +149,21 @@ def test_a_pdfs_spaces_around_numbers_are_closed_up_and_not_taken_for_keywords()
     ]
 
 
-# A PDF's text in layout mode (pypdf) under a big centred title that wraps: its first line runs
-# from the margin, the rest is centred; the body's paragraphs start indented.
-WRAPPED_TITLE = "湖北兴山:推广农村党建“两\n            会两评”模式\n\n\n\n基本情况\n\n  {A}\n\n  {B}\n"
-
-
-def test_a_title_wrapped_over_a_pdfs_lines_is_one_paragraph():
-    assert clean(WRAPPED_TITLE.format(A=A, B=B)).paragraphs == [
-        "湖北兴山：推广农村党建“两会两评”模式",
-        "基本情况",
-        A,
-        B,
-    ]
+# A PDF's text in layout mode (pypdf) under a big title that wraps (Chromium's prints of a
+# seed's title at 36 and 48 pt, centred; one from the margin; one centred under a running head):
+# the body's paragraphs start indented.
+@pytest.mark.parametrize(
+    "title",
+    [
+        "湖北兴山:推广农村党建“两\n            会两评”模式\n\n\n\n",
+        "湖北兴山:推广农村党\n 建“两会两评”模式\n\n\n\n\n",
+        "湖北兴山:推广农村党建“两\n会两评”模式\n\n",
+        "              兴山县委组织部 工作简报\n\n  湖北兴山:推广农村党建“两\n    会两评”模式\n\n\n",
+    ],
+)
+def test_a_title_wrapped_over_a_pdfs_lines_is_one_paragraph(title):
+    paragraphs = clean(f"{title}基本情况\n\n  {A}\n\n  {B}\n").paragraphs
+    assert paragraphs[-4:] == ["湖北兴山：推广农村党建“两会两评”模式", "基本情况", A, B]
 
 
 @pytest.mark.parametrize(
@@ -180,6 +183,11 @@ def test_only_a_wrapped_title_is_joined_across_its_lines(opening):
 def test_a_letter_spaced_heading_is_closed_up_not_taken_for_keywords():
     cleaned = clean(f"{A}\n三、经 验 启 示\n{B}")
     assert cleaned.paragraphs == [A, "三、经验启示", B]
+
+
+def test_a_tables_row_is_kept_whatever_its_words():
+    rows = ["指标\t2017年\t2018年", "注册用户（万人）\t12.1\t26.5", "下载次数\t3\t5"]
+    assert clean("\n".join([A, *rows, B])).paragraphs == [A, *rows, B]
 
 
 def test_a_button_word_alone_or_without_text_under_it_goes():

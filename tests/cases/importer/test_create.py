@@ -11,8 +11,8 @@ from django.urls import reverse
 from wagtail.models import Page, Revision
 
 from cases.importer import DocumentError
-from cases.importer.create import import_documents, pinyin_slug
-from cases.importer.decode import read_bytes
+from cases.importer.create import analyse, import_documents, pinyin_slug
+from cases.importer.decode import read_bytes, read_paste
 from cases.models import CasePage
 from cases.taxonomy import Theme
 
@@ -309,3 +309,11 @@ def test_the_suggested_classification_waits_for_the_editor_to_accept_it(client, 
         + "、".join(t.name for t in Theme.objects.filter(pk__in=page.import_suggestions["themes"]))
         in html
     )
+
+
+@pytest.mark.django_db
+def test_a_text_ending_in_a_table_is_complete_and_keeps_the_table():
+    rows = ["年份\t合作社（个）\t社员（人）", "2010年\t751\t126928"]
+    text = (settings.SEEDS_DIR / SEED_000).read_text(encoding="utf-8") + "\n\n" + "\n".join(rows) + "\n"
+    [draft] = analyse(read_paste(text)).drafts
+    assert draft.complete and draft.paragraphs[-2:] == rows
