@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -106,3 +107,38 @@ def refuse_to_bulk_publish_what_is_not_ready(request, action_type, objects, acti
     shown = "".join(refused[:SHOWN_REFUSALS]) + ("……" if len(refused) > SHOWN_REFUSALS else "")
     messages.error(request, f"没有发布任何页面：有 {len(refused)} 个页面还不能发布。{shown}")
     return redirect(action.next_url)
+
+
+def _uses(term):
+    """(cases filed under `term`, training collections whose criteria name it)."""
+    criteria = {Theme: "criteria_themes", Problem: "criteria_problems"}[type(term)]
+    return term.cases.count(), TrainingCollectionPage.objects.filter(**{criteria: term}).count()
+
+
+@hooks.register("before_delete_snippet")
+def refuse_to_delete_terms_in_use(request, instances):
+    """A theme or problem cases are filed under is not deleted from under them (the cases, their
+    search and the collections that collect by it would lose it without a word); a region or
+    domain in use is protected by its foreign key."""
+    refusals = []
+    for term in instances:
+        if not isinstance(term, (Theme, Problem)):
+            continue
+        cases, collections = _uses(term)
+        if cases or collections:
+            where = "、".join(
+                part
+                for part in (
+                    f"{cases} 个案例" if cases else "",
+                    f"{collections} 个培训专题的收录条件" if collections else "",
+                )
+                if part
+            )
+            refusals.append(f"“{term.name}”还用在 {where}中")
+    if not refusals:
+        return None
+    messages.error(
+        request,
+        "；".join(refusals) + "，不能删除。请先在这些案例和专题中去掉它；另一种叫法可以作为别名加到保留的词条上。",
+    )
+    return redirect(AdminURLFinder(request.user).get_edit_url(instances[0]))

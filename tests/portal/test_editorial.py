@@ -16,7 +16,7 @@ from wagtail.models import Revision, Task, Workflow, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from cases.models import CaseIndexPage, CasePage, KeyFigure, TrainingCollectionPage, TrainingIndexPage
-from cases.taxonomy import Region
+from cases.taxonomy import Problem, Region
 from portal.editorial import EDITORS, REVIEWERS, TASK_NAME, TRAINERS, WORKFLOW_NAME
 from portal.setup import setup_portal
 from tests.admin_forms import case_form_data
@@ -331,6 +331,18 @@ def test_a_reviewer_searches_a_vocabulary_list_by_name_or_alias(reviewer, vocabu
     for path in ("", "results/"):  # the page, and the list its search box fetches as one types
         response = client.get(f"/admin/snippets/cases/{vocabulary}/{path}", {"q": typed})
         assert response.status_code == 200 and found in response.content.decode()
+
+
+def test_a_problem_cases_are_filed_under_is_not_deleted(reviewer):
+    client = logged_in(reviewer)
+    used = Problem.objects.get(name="集体经济薄弱")
+    for url in (f"/admin/snippets/cases/problem/delete/{used.pk}/", f"/admin/bulk/cases/problem/delete/?id={used.pk}"):
+        html = client.post(url, follow=True).content.decode()
+        assert "“集体经济薄弱”还用在" in html and "个案例" in html and "不能删除" in html
+        assert Problem.objects.filter(pk=used.pk).exists()
+    unused = Problem.objects.create(name="测试难题甲")
+    client.post(f"/admin/snippets/cases/problem/delete/{unused.pk}/")
+    assert not Problem.objects.filter(pk=unused.pk).exists()
 
 
 def test_only_reviewers_change_the_vocabularies(editor, reviewer):
