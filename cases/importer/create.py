@@ -127,6 +127,10 @@ def unique_slug(parent, title):
 def import_notes(draft, result):
     removed = result.removed_by_rule()
     parts = ["由导入程序从“" + result.document.name + "”生成，请对照原文核对。"]
+    if draft.repeats:
+        # Kept with the draft: the run's summary that first said so is seen once, by the importer.
+        listed = "；".join(f"“{case.title}”（/admin/pages/{case.pk}/edit/）" for case in draft.repeats)
+        parts.append(f"可能与已有案例重复：{listed}。请核对后再提交审核。")
     if removed:
         parts.append("已删除：" + "；".join(f"{rule}（{len(lines)} 处）" for rule, lines in removed.items()) + "。")
     if result.cleaned.changes:

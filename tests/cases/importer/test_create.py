@@ -257,6 +257,9 @@ def test_a_published_case_imported_again_is_created_with_a_warning(capsys):
     call_command("import_case", str(seed_path(SEED_004)))
     out = capsys.readouterr().out
     assert f"可能与已有案例重复：{published.title}（/admin/pages/{published.pk}/edit/）" in out
+    # …and the draft keeps the warning in its 导入记录, where the reviewer reads it.
+    draft = CasePage.objects.filter(import_notes__startswith="由导入程序", title=published.title).get()
+    assert f"可能与已有案例重复：“{published.title}”（/admin/pages/{published.pk}/edit/）" in draft.import_notes
 
 
 @pytest.mark.django_db
