@@ -30,6 +30,11 @@ class CasePageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.import_notes:
+            # What the importer read and did is its record, checked against, not edited.
+            for name in ("source_text", "import_notes"):
+                if name in self.fields:
+                    self.fields[name].disabled = True
         # offered until the case is first published: then its classification is the editors'
         suggestions = {} if self.instance.first_published_at else (self.instance.import_suggestions or {})
         for name in ("domain", "themes", "problems"):
@@ -65,6 +70,11 @@ class CasePageForm(WagtailAdminPageForm):
 
     def clean(self):
         cleaned_data = super().clean()
+        # Browsers send a text box's lines ended by \r\n: kept as typed, every save would differ
+        # from the last in the revision comparison.
+        for name, value in cleaned_data.items():
+            if isinstance(value, str) and "\r" in value:
+                cleaned_data[name] = value.replace("\r\n", "\n")
         started, reported = cleaned_data.get("year_started"), cleaned_data.get("year_reported")
         if started and reported and started > reported:
             self.add_error("year_reported", f"报道年份（{reported}）早于起始年份（{started}），请核对原文。")

@@ -287,6 +287,24 @@ def test_an_empty_collection_is_not_bulk_published(reviewer):
     assert "“空专题”：专题还没有案例" in html and not TrainingCollectionPage.objects.get(pk=collection.pk).live
 
 
+def test_an_imported_drafts_record_and_original_are_kept_as_the_importer_wrote_them(editor):
+    client = logged_in(editor)
+    case = create_draft(client)
+    case.import_notes, case.source_text = "由导入程序生成。", "第一行\n第二行"
+    case.save_revision()
+    data = case_form_data(case, import_notes="改过的记录", source_text="改过的原文")
+    assert client.post(f"/admin/pages/{case.pk}/edit/", data).status_code == 302
+    saved = CasePage.objects.get(pk=case.pk).get_latest_revision_as_object()
+    assert (saved.import_notes, saved.source_text) == ("由导入程序生成。", "第一行\n第二行")
+
+
+def test_a_text_boxs_line_ends_are_saved_as_typed_lines(editor):
+    client = logged_in(editor)
+    case = create_draft(client)
+    client.post(f"/admin/pages/{case.pk}/edit/", case_form_data(case, summary="第一行\r\n第二行"))
+    assert CasePage.objects.get(pk=case.pk).get_latest_revision_as_object().summary == "第一行\n第二行"
+
+
 def test_a_revision_comparison_says_yes_or_no(reviewer):
     case = CasePage.objects.get(slug="shangnan-gongjian-gongfu")
     first = case.latest_revision
