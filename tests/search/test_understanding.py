@@ -4,7 +4,7 @@ import pytest
 
 from cases import changes
 from cases.models import CasePage
-from cases.taxonomy import Problem, Theme
+from cases.taxonomy import Problem, Region, Theme
 from search.case_search import understood_query
 from search.engines.database.catalogue import catalogue
 from search.query import parse_query
@@ -143,6 +143,13 @@ def test_an_alias_saved_in_the_admin_is_recognised_at_once():
     theme.aliases = f"{theme.aliases}\n移风易俗"
     theme.save()
     assert [concept.name for concept in parse_query("移风易俗怎么搞").concepts] == ["精神文明建设"]
+
+
+def test_a_region_added_later_is_spelled_in_pinyin_at_once():
+    vocabulary.lexicon()  # loaded before the region exists, as in a running server
+    city = Region.objects.get(name="宜昌市")
+    Region.objects.create(name="测试县", parent=city, level=Region.COUNTY)
+    assert vocabulary.lexicon().from_pinyin("ceshixian") == "测试县"
 
 
 def test_aliases_are_checked_and_tidied():
