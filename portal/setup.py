@@ -12,6 +12,8 @@ from .editorial import setup_editorial
 from .models import HomePage
 
 HOME_TITLE = "基层党建典型案例库"
+# Wagtail's migrations name the tree's root "Root"; the admin's page choosers show it by name.
+ROOT_TITLE = "全部页面"
 # The sections editors work in, each created once under the home page.
 SECTIONS = [
     (CaseIndexPage, "案例库", "cases", "<p>每个案例都来自公开的原始材料，数字和说法均照录原文。</p>"),
@@ -24,6 +26,10 @@ def setup_portal(hostname="localhost", port=80):
     """Create what is missing and leave what exists; returns a list of what it created."""
     created = []
     root = Page.get_first_root_node()
+    if root.title != ROOT_TITLE:
+        Page.objects.filter(pk=root.pk).update(title=ROOT_TITLE, draft_title=ROOT_TITLE)
+        root.refresh_from_db()
+        created.append("根页面名称")
     home = HomePage.objects.first()
     if home is None:
         # Wagtail's migrations leave a placeholder "Welcome" page holding the slug we want.
