@@ -14,6 +14,7 @@ from ..models import CaseIndexPage, CasePage, KeyFigure
 from . import DocumentError
 from .clean import clean
 from .duplicates import likely_repeats, same_body
+from .patterns import LONG_TITLE_MAX, ends_sentence
 from .places import saved_region
 from .structure import build_drafts
 
@@ -43,6 +44,12 @@ def analyse(document):
     cleaned = clean(document.text)
     drafts = build_drafts(document, cleaned)
     if not drafts:
+        first = cleaned.paragraphs[0] if cleaned.paragraphs else ""
+        if len(first) > LONG_TITLE_MAX and not ends_sentence(first):
+            raise DocumentError(
+                f"“{document.name}”的第一段有 {len(first)} 个字、没有句末标点，像是标题，但比标题长"
+                f"（标题不超过 {LONG_TITLE_MAX} 字）：请把标题缩短，或把它和正文分开成行后再导入。"
+            )
         raise DocumentError(f"“{document.name}”中没有识别出案例正文（标题和段落）。")
     for draft in drafts:
         draft.notes[:0] = document.notes

@@ -394,3 +394,10 @@ def test_a_paste_just_over_the_importers_limit_reaches_the_importer(admin_client
     text = "党" * (MAX_BYTES // 3 + 1)
     response = admin_client.post(reverse("cases_import"), {"text": text, "parent": case_index.pk})
     assert response.status_code == 200 and f"粘贴的文字超过 {MAX_SIZE_TEXT}。" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_first_line_too_long_for_a_title_is_refused_for_that_reason():
+    text = "河北阜平：" + "坚持党建引领" * 20 + "\n" + seed_text("000_ca0f3fd031b617fc.txt").split("\n", 1)[1]
+    with pytest.raises(DocumentError, match="第一段有 125 个字、没有句末标点，像是标题，但比标题长"):
+        analyse(read_paste(text))
