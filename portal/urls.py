@@ -58,3 +58,5 @@ if getattr(settings, "SERVE_MEDIA", False):
     ]
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler400 = views.bad_request

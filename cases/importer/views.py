@@ -3,7 +3,7 @@ review the drafts and what was refused."""
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.core.exceptions import PermissionDenied
 from django.views.generic import FormView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
@@ -62,7 +62,7 @@ class ImportForm(forms.Form):
         label="或粘贴文字",
         required=False,
         # The browser refuses a paste over the limit before sending it (the text stays in the
-        # box); past the server's own limit nothing of the request can be read back.
+        # box); past the server's own limit the request is refused whole (portal.views.bad_request).
         widget=forms.Textarea(attrs={"rows": 12, "data-max-bytes": MAX_BYTES, "data-too-big": PASTE_TOO_BIG}),
         help_text=f"可直接粘贴网页上或 PDF 中复制的文字，或 HTML，不超过 {MAX_SIZE_TEXT}。",
     )
@@ -105,14 +105,6 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
         if not self.libraries:
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
-
-    def post(self, request, *args, **kwargs):
-        try:
-            request.POST  # noqa: B018 (read here, where refusing it can still be said in the form)
-        except RequestDataTooBig:
-            form = self.get_form_class()(libraries=self.libraries)
-            return self.render_to_response(self.get_context_data(form=form, refused=PASTE_TOO_BIG))
-        return super().post(request, *args, **kwargs)
 
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]

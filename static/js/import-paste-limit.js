@@ -4,7 +4,9 @@ document.addEventListener("submit", (event) => {
   const box = event.target.querySelector("textarea[data-max-bytes]");
   if (!box) return;
   const notice = event.target.querySelector("[data-paste-refused]");
-  const tooBig = new TextEncoder().encode(box.value).length > Number(box.dataset.maxBytes);
+  // Counted as sent: a browser sends a text box's line ends as \r\n.
+  const sent = new TextEncoder().encode(box.value.replace(/\r?\n/g, "\r\n")).length;
+  const tooBig = sent > Number(box.dataset.maxBytes);
   notice.hidden = !tooBig;
   notice.textContent = tooBig ? box.dataset.tooBig : "";
   if (tooBig) {
