@@ -31,26 +31,40 @@ def highlight(text, terms):
 # A window starts after and ends at one of these, so that it quotes whole clauses: a window cut
 # inside a word or a number misquotes it (…5岁以上 out of 55岁以上, …源县 out of 翁源县).
 _CLAUSE_MARKS = frozenset("。！？!?；;，,、：:")
-# Where no clause mark is near, a window never splits a run of these (55, 3.2, 51%, GDP).
-_RUN = re.compile(r"[0-9A-Za-z.%％．]")
+# Where no clause mark is near, a window never splits a run of these (55, 3.2, 51%, 1,200,
+# 12:45, GDP).
+_RUN = re.compile(r"[0-9A-Za-z.%％．,:]")
+
+
+def _ends_clause(text, position):
+    """Whether a clause ends just before `position`: after a clause mark, not one between digits
+    (1,200, 12:45)."""
+    mark = text[position - 1]
+    if mark not in _CLAUSE_MARKS:
+        return False
+    return not (text[position - 2 : position - 1].isdigit() and text[position : position + 1].isdigit())
 
 
 def _clause_boundary(text, around, low, high):
-    """The position in [low, high] nearest `around` just after a clause mark (or at either end
+    """The position in [low, high] nearest `around` just after a clause's end (or at either end
     of `text`), or None."""
     found = [
         position
         for position in range(max(0, low), min(len(text), high) + 1)
-        if position in (0, len(text)) or text[position - 1] in _CLAUSE_MARKS
+        if position in (0, len(text)) or _ends_clause(text, position)
     ]
     return min(found, key=lambda position: abs(position - around), default=None)
 
 
-def _unsplit(text, position, step):
-    """`position` moved by `step` until it splits no run of digits or Latin letters."""
-    while 0 < position < len(text) and _RUN.match(text[position - 1]) and _RUN.match(text[position]):
-        position += step
-    return position
+def _unsplit(text, position, step, limit):
+    """`position` moved by `step` (at most `limit` characters) until it splits no run of digits
+    or Latin letters; where the run is longer, `position` as it was."""
+    moved = position
+    while 0 < moved < len(text) and _RUN.match(text[moved - 1]) and _RUN.match(text[moved]):
+        moved += step
+        if abs(moved - position) > limit:
+            return position
+    return moved
 
 
 def _window(text, first, last, length):
@@ -60,11 +74,11 @@ def _window(text, first, last, length):
     start = max(0, first - slack)
     if start:
         found = _clause_boundary(text, start, start - slack, first)
-        start = found if found is not None else _unsplit(text, start, -1)
+        start = found if found is not None else _unsplit(text, start, -1, slack)
     end = min(len(text), max(start + length, last))
     if end < len(text):
         found = _clause_boundary(text, end, max(last, end - slack), end + slack // 2)
-        end = found if found is not None else _unsplit(text, end, 1)
+        end = found if found is not None else _unsplit(text, end, 1, slack)
     return start, end
 
 
