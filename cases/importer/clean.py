@@ -128,6 +128,11 @@ def _seo_line(line):
     )
 
 
+def _figures_row(line):
+    """A table's row holding figures: cells apart by tabs, a digit among them."""
+    return "\t" in line and any(character.isdigit() for character in line)
+
+
 def _short(line, limit=30):
     return len(line) <= limit and not ends_sentence(line)
 
@@ -146,10 +151,11 @@ LINE_RULES = [
         ),
     ),
     ("版权与网站页脚", lambda s: bool(_FOOTER.search(s)) or (bool(_FOOTER_WORDS.search(s)) and len(s) <= 80)),
-    # …not a table's row, whose cells are data whatever their words (注册用户（万人）\t12.1\t26.5)
+    # …not a table's row of figures, data whatever its words (注册用户（万人）\t12.1\t26.5); a
+    # site laid out in a table gives its button bar tabs too (打印本页\t关闭窗口)
     (
         "按钮与链接",
-        lambda s: bool(_BUTTON_WORDS.search(s)) and _short(s, 40) and not ENUMERATION.match(s) and "\t" not in s,
+        lambda s: bool(_BUTTON_WORDS.search(s)) and _short(s, 40) and not ENUMERATION.match(s) and not _figures_row(s),
     ),
     ("电话与广告", lambda s: bool(_PHONE.search(s)) and len(s) <= 80),
     ("图片与图片说明", lambda s: bool(_IMAGE.search(s)) and len(s) <= 80),
@@ -415,6 +421,8 @@ def _blank_lines_part_paragraphs(lines):
 
 
 _OPENERS, _CLOSERS_OF = "“‘「『（(《〈【", "”’」』）)》〉】"
+_COLUMNS = re.compile(r"\S[ \t\u3000\xa0]{2,}\S")
+_DATE = re.compile(r"\d{4}\s*[-年./]\s*\d{1,2}")
 # A wrapped title starts in the document's first lines (a running head or a site's name may
 # stand above it), its first line full from the margin (a few blanks of centring at most).
 TITLE_SEARCH_LINES, FULL_LINE_OFFSET = 6, 3
@@ -442,9 +450,12 @@ def _wrapped_title(lines):
             ends_sentence(line.text) for line in block
         ):
             continue
-        text, wrapped = block[0].text, True
+        # A numbered heading, a subtitle, and a line set in columns (a byline and its date) start
+        # or go on no title.
+        text, wrapped = block[0].text, not ENUMERATION.match(block[0].text)
         for line in block[1:]:
-            wrapped = wrapped and not line.text.startswith(("——", "--")) and _goes_on(text, line, block[0])
+            apart = line.text.startswith(("——", "--")) or _COLUMNS.search(line.text) or _DATE.search(line.text)
+            wrapped = wrapped and not apart and _goes_on(text, line, block[0])
             text += line.text
         if wrapped:
             return first, last

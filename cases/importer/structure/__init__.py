@@ -50,8 +50,10 @@ def build_drafts(document, cleaned):
 
 
 def _draft(title, sections, places, model, author, publisher, date):
-    # A table's row (its cells tab-separated) ends where its data does, not with a stop.
-    last = next((paragraph for paragraph in reversed(sections[-1].paragraphs) if "\t" not in paragraph), "")
+    # A text ending in a table (its rows' cells tab-separated) ends where its data does, not
+    # with a stop: its end says nothing of a cut.
+    last = sections[-1].paragraphs[-1] if sections[-1].paragraphs else ""
+    last = "" if "\t" in last else last
     sections, cut_off = drop_cut_off_section(sections)
     draft = CaseDraft(
         title=title,

@@ -174,6 +174,8 @@ def test_a_title_wrapped_over_a_pdfs_lines_is_one_paragraph(title):
         "湖北兴山:推广农村党建两会两评\n        ——兴山县委组织部的报告\n\n",  # a subtitle (its own rule)
         "湖北兴山:推广农村党建两会两评\n        两会两评模式\n",  # no blank line below: running text
         "湖北兴山推广农村党建两会两评。\n        两会两评模式\n\n",  # a sentence
+        "湖北兴山:推广农村党建“两会两评\n        兴山县委组织部  2023-05-12\n\n",  # a byline and its date
+        "一、基本情况“两会\n    两评”的由来\n\n",  # a numbered heading
     ],
 )
 def test_only_a_wrapped_title_is_joined_across_its_lines(opening):
@@ -185,9 +187,10 @@ def test_a_letter_spaced_heading_is_closed_up_not_taken_for_keywords():
     assert cleaned.paragraphs == [A, "三、经验启示", B]
 
 
-def test_a_tables_row_is_kept_whatever_its_words():
+def test_a_tables_row_of_figures_is_kept_whatever_its_words_but_not_a_button_bar():
     rows = ["指标\t2017年\t2018年", "注册用户（万人）\t12.1\t26.5", "下载次数\t3\t5"]
     assert clean("\n".join([A, *rows, B])).paragraphs == [A, *rows, B]
+    assert clean("\n".join([A, "打印本页\t关闭窗口", "分享到：\t微信\t微博", B])).paragraphs == [A, B]
 
 
 def test_a_button_word_alone_or_without_text_under_it_goes():

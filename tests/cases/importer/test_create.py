@@ -317,6 +317,7 @@ def test_the_suggested_classification_waits_for_the_editor_to_accept_it(client, 
 @pytest.mark.django_db
 def test_a_text_ending_in_a_table_is_complete_and_keeps_the_table():
     rows = ["年份\t合作社（个）\t社员（人）", "2010年\t751\t126928"]
-    text = (settings.SEEDS_DIR / SEED_000).read_text(encoding="utf-8") + "\n\n" + "\n".join(rows) + "\n"
-    [draft] = analyse(read_paste(text)).drafts
-    assert draft.complete and draft.paragraphs[-2:] == rows
+    seed = (settings.SEEDS_DIR / SEED_000).read_text(encoding="utf-8")
+    for above in ("", "合作社发展情况如下：", "表1 五常市合作社发展情况"):  # as tables are introduced
+        [draft] = analyse(read_paste(f"{seed}\n\n{above}\n" + "\n".join(rows) + "\n")).drafts
+        assert draft.complete and draft.paragraphs[-2:] == rows, above
