@@ -9,7 +9,10 @@ SUBMITTING_ACTIONS = ("action-submit", "action-publish", "action-restart-workflo
 
 
 def submitting(data):
-    """Whether the edit form was sent to review or live (not saved as a draft)."""
+    """Whether the edit form was sent to review or live (not saved as a draft, nor sent back:
+    a reviewer's 退回修改 from the editor is a workflow action too)."""
+    if data.get("action-workflow-action") and data.get("workflow-action-name") != "approve":
+        return False
     return any(data.get(action) for action in SUBMITTING_ACTIONS)
 
 

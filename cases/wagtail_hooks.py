@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect
 from wagtail import hooks
-from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -100,7 +99,9 @@ def refuse_to_bulk_publish_what_is_not_ready(request, action_type, objects, acti
         return None
     pages = list(objects)
     if request.POST.get("include_descendants"):
-        pages += [draft for page in objects for draft in page.get_descendants().not_live()]
+        # Wagtail publishes the drafts below that this user may publish, and only those.
+        below = [draft for page in objects for draft in page.get_descendants().not_live()]
+        pages += [draft for draft in below if draft.permissions_for_user(request.user).can_publish()]
     refused = [f"“{page.title}”：{''.join(gaps)}" for page in pages if (gaps := publishing_gaps(page))]
     if not refused:
         return None
@@ -109,20 +110,27 @@ def refuse_to_bulk_publish_what_is_not_ready(request, action_type, objects, acti
     return redirect(action.next_url)
 
 
+# The training collections' criterion naming each vocabulary.
+CRITERIA_OF = {
+    Theme: "criteria_themes",
+    Problem: "criteria_problems",
+    Domain: "criteria_domains",
+    Region: "criteria_regions",
+}
+
+
 def _uses(term):
     """(cases filed under `term`, training collections whose criteria name it)."""
-    criteria = {Theme: "criteria_themes", Problem: "criteria_problems"}[type(term)]
-    return term.cases.count(), TrainingCollectionPage.objects.filter(**{criteria: term}).count()
+    return term.cases.count(), TrainingCollectionPage.objects.filter(**{CRITERIA_OF[type(term)]: term}).count()
 
 
 @hooks.register("before_delete_snippet")
 def refuse_to_delete_terms_in_use(request, instances):
-    """A theme or problem cases are filed under is not deleted from under them (the cases, their
-    search and the collections that collect by it would lose it without a word); a region or
-    domain in use is protected by its foreign key."""
+    """A term cases are filed under, or collections collect by, is not deleted from under them
+    (the cases, their search and the collections would lose it without a word)."""
     refusals = []
     for term in instances:
-        if not isinstance(term, (Theme, Problem)):
+        if type(term) not in CRITERIA_OF:
             continue
         cases, collections = _uses(term)
         if cases or collections:
@@ -141,4 +149,5 @@ def refuse_to_delete_terms_in_use(request, instances):
         request,
         "；".join(refusals) + "，不能删除。请先在这些案例和专题中去掉它；另一种叫法可以作为别名加到保留的词条上。",
     )
-    return redirect(AdminURLFinder(request.user).get_edit_url(instances[0]))
+    # Back to the vocabulary's list (its delete view would ask this hook again).
+    return redirect(type(instances[0]).snippet_viewset.get_url_name("list"))

@@ -21,9 +21,9 @@ def cases_changed(sender, case_ids, change, **kwargs):
 
 def vocabulary_changed(sender, term, case_ids, **kwargs):
     add_words(place_words(term.name) if sender is Region else [term.name])
-    if sender is Region:
+    if sender is Region and term.pk is not None:  # saved, not deleted
         # A place is spelled in pinyin too (xunwu): the lexicon holds every region, new ones as well.
-        vocabulary.learn(lambda: place_words(term.name))
+        vocabulary.learn_new(lambda: place_words(term.name))
     vocabulary.reset_terms()  # terms and aliases are read afresh when next needed (and learnt)
     # Cases carry their terms' names in the index: a renamed term must reach them.
     engine().index(case_ids)

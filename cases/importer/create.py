@@ -104,7 +104,8 @@ SLUG_MAX = 50
 def pinyin_slug(title):
     """The title's words in pinyin, as the seeds' addresses are written (兴山县农村党建“两会两评”模式
     → xingshanxian-nongcundangjian-lianghuiliangping): plain letters, short to share in a chat.
-    A word too long for what is left is spelled by its parts while they fit."""
+    A word too long for what is left is spelled by its parts while they fit; a first word
+    longer than the whole is cut."""
     slug = ""
 
     def fits(word):

@@ -378,6 +378,13 @@ def learn(words):
         _loaded["lexicon"].add(words())
 
 
+def learn_new(words):
+    """Add those of `words` the lexicon does not know yet (a region saved again is not counted
+    again), if it is loaded."""
+    if "lexicon" in _loaded:
+        _loaded["lexicon"].add_new(words())
+
+
 def lexicon():
     if "lexicon" not in _loaded:
         words = list(_sources["lexicon"]()) if "lexicon" in _sources else []

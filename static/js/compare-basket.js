@@ -13,7 +13,7 @@
   } catch (error) {
     return; // storage refused (private mode, a locked-down browser): the links work as written
   }
-  if (!stored || !Array.isArray(stored.cases)) return;
+  if (!stored || !Array.isArray(stored.cases) || !(stored.max > 0)) return;
   document.querySelectorAll("a[data-compare-add]").forEach((link) => {
     link.addEventListener("click", () => {
       const slug = link.dataset.compareAdd;

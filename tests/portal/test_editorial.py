@@ -241,6 +241,19 @@ def test_unchecked_key_figures_are_kept_in_a_draft_but_not_submitted(editor):
     assert WorkflowState.objects.filter(object_id=str(case.pk), status="in_progress").exists()
 
 
+def test_a_reviewer_sends_back_from_the_editor_what_could_not_be_approved(editor, reviewer):
+    case = create_draft(logged_in(editor))
+    submit(logged_in(editor), case)
+    with_unchecked_figure(case)  # a figure left unchecked, as in a case submitted before the rule
+    data = case_form_data(CasePage.objects.get(pk=case.pk))
+    data.update({"action-workflow-action": "true", "workflow-action-name": "reject"})
+    data["workflow-action-extra-data"] = json.dumps({"comment": "请核对关键数据。"})
+    response = logged_in(reviewer).post(f"/admin/pages/{case.pk}/edit/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    state = WorkflowState.objects.get(object_id=str(case.pk))
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+
+
 def test_unchecked_key_figures_are_not_published_by_a_reviewer(reviewer):
     client = logged_in(reviewer)
     case = with_unchecked_figure(create_draft(client))
@@ -361,6 +374,16 @@ def test_a_problem_cases_are_filed_under_is_not_deleted(reviewer):
     unused = Problem.objects.create(name="测试难题甲")
     client.post(f"/admin/snippets/cases/problem/delete/{unused.pk}/")
     assert not Problem.objects.filter(pk=unused.pk).exists()
+
+
+def test_a_region_a_collection_collects_by_is_not_deleted(reviewer):
+    region = Region.objects.create(name="测试县", parent=Region.objects.get(name="宜昌市"), level=Region.COUNTY)
+    collection = TrainingCollectionPage(title="按地区收录", slug="an-diqu")
+    TrainingIndexPage.objects.get().add_child(instance=collection)
+    collection.criteria_regions.add(region)
+    collection.save()
+    html = logged_in(reviewer).post(f"/admin/snippets/cases/region/delete/{region.pk}/", follow=True).content.decode()
+    assert "“测试县”还用在 1 个培训专题的收录条件中" in html and Region.objects.filter(pk=region.pk).exists()
 
 
 def test_only_reviewers_change_the_vocabularies(editor, reviewer):
