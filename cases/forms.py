@@ -3,6 +3,7 @@ from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.blocks import StreamBlockValidationError
 
 from .readiness import UNCHECKED_FIGURE, case_gaps, unchecked_figures
+from .slugs import unique_slug
 
 # The edit form's buttons that send a case to review or make it live.
 SUBMITTING_ACTIONS = ("action-submit", "action-publish", "action-restart-workflow", "action-workflow-action")
@@ -70,6 +71,14 @@ class CasePageForm(WagtailAdminPageForm):
 
     def _unchecked_figures(self):
         return [row for row in kept_rows(self, "key_figures") if row.cleaned_data.get("auto_detected")]
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        # The address Wagtail fills in from a Chinese title, in pinyin as an imported case's is:
+        # only before the case is first published (no link to it has been shared yet).
+        if slug and not slug.isascii() and not self.instance.first_published_at and self.parent_page is not None:
+            return unique_slug(self.parent_page, slug, page=self.instance)
+        return slug
 
     def clean(self):
         cleaned_data = super().clean()

@@ -16,6 +16,7 @@ from wagtail.models import Revision, Task, Workflow, WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
 from cases.models import CaseIndexPage, CasePage, KeyFigure, TrainingCollectionPage, TrainingIndexPage
+from cases.slugs import pinyin_slug
 from cases.taxonomy import Problem, Region
 from portal.editorial import EDITORS, REVIEWERS, TASK_NAME, TRAINERS, WORKFLOW_NAME
 from portal.setup import setup_portal
@@ -208,6 +209,20 @@ def test_incomplete_cases_cannot_be_submitted(editor):
     for message in ("提交审核前请选择地区", "提交审核前请填写摘要", "提交审核前请填写来源"):
         assert message in html
     assert not WorkflowState.objects.filter(object_id=str(case.pk)).exists()
+
+
+def test_a_new_case_with_a_chinese_address_gets_it_in_pinyin_until_first_published(editor, reviewer):
+    index = CaseIndexPage.objects.get()
+    data = new_case_data(slug="测试新案例-网格党建")
+    assert logged_in(editor).post(f"/admin/pages/add/cases/casepage/{index.pk}/", data).status_code == 302
+    case = CasePage.objects.get(title="测试新案例：网格党建")
+    assert case.slug == pinyin_slug("测试新案例-网格党建") and case.slug.isascii()
+    # Once published, an address the editor writes in Chinese is kept: links to it are out.
+    live = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    data = case_form_data(live, slug="兴山两会两评")
+    data["action-publish"] = "发布"
+    assert logged_in(reviewer).post(f"/admin/pages/{live.pk}/edit/", data).status_code == 302
+    assert CasePage.objects.get(pk=live.pk).slug == "兴山两会两评"
 
 
 def test_a_case_reported_before_it_started_is_not_saved(editor):

@@ -11,9 +11,10 @@ from django.urls import reverse
 from wagtail.models import Page, Revision
 
 from cases.importer import DocumentError
-from cases.importer.create import analyse, import_documents, pinyin_slug
+from cases.importer.create import analyse, import_documents
 from cases.importer.decode import read_bytes, read_paste
 from cases.models import CasePage
+from cases.slugs import pinyin_slug
 from cases.taxonomy import Theme
 
 SEED_004 = "004_4d9ba10b11190ad5.txt"
