@@ -4,6 +4,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from .filters import BY_NAME
 from .models import CasePage
 from .readiness import EMPTY_COLLECTION, case_gaps, unchecked_figures
 from .taxonomy import Domain, Problem, Region, Theme
@@ -110,13 +111,9 @@ def refuse_to_bulk_publish_what_is_not_ready(request, action_type, objects, acti
     return redirect(action.next_url)
 
 
-# The training collections' criterion naming each vocabulary.
-CRITERIA_OF = {
-    Theme: "criteria_themes",
-    Problem: "criteria_problems",
-    Domain: "criteria_domains",
-    Region: "criteria_regions",
-}
+# The training collections' criterion naming each vocabulary, by the filter it applies.
+CRITERIA_OF = {BY_NAME[name].model: field for field, name in TrainingCollectionPage.CRITERIA}
+VOCABULARIES = tuple(viewset.model for viewset in VocabularyGroup.items)
 
 
 def _uses(term):
@@ -130,7 +127,7 @@ def refuse_to_delete_terms_in_use(request, instances):
     (the cases, their search and the collections would lose it without a word)."""
     refusals = []
     for term in instances:
-        if type(term) not in CRITERIA_OF:
+        if type(term) not in VOCABULARIES:
             continue
         cases, collections = _uses(term)
         if cases or collections:

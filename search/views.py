@@ -115,6 +115,8 @@ def _search_response(request, results, params, understood, logged_as):
         {
             "results": results,
             "search_query": results.query.text,
+            # A list by filters alone is headed by them.
+            "listed_by": "　".join(f"{chip['label']}：{chip['value']}" for chip in active_filters),
             "facet_groups": _facet_groups(results, params),
             "active_filters": active_filters,
             "sort_links": [

@@ -12,9 +12,10 @@ from ..slugs import unique_slug
 from . import DocumentError
 from .clean import clean
 from .duplicates import likely_repeats, same_body
-from .patterns import LONG_TITLE_MAX, ends_sentence
+from .patterns import LONG_TITLE_MAX
 from .places import saved_region
 from .structure import build_drafts
+from .structure.titles import opening_title_like
 
 
 @dataclass
@@ -43,7 +44,7 @@ def analyse(document):
     drafts = build_drafts(document, cleaned)
     if not drafts:
         first = cleaned.paragraphs[0] if cleaned.paragraphs else ""
-        if len(first) > LONG_TITLE_MAX and not ends_sentence(first):
+        if len(first) > LONG_TITLE_MAX and opening_title_like(first, longest=len(first)):
             raise DocumentError(
                 f"“{document.name}”的第一段有 {len(first)} 个字、没有句末标点，像是标题，但比标题长"
                 f"（标题不超过 {LONG_TITLE_MAX} 字）：请把标题缩短，或把它和正文分开成行后再导入。"

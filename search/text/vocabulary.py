@@ -203,16 +203,18 @@ class Lexicon:
         for word, count in Counter(words).items():  # each distinct word folded once
             counted[compact(word)] += count
         for whole, count in counted.items():
-            for run in _runs(whole):
-                self._count(run, count)
+            for run, pieces in _runs(whole):
+                self._count(run, pieces, count)
 
     def add_new(self, words):
         """Count in those of `words` it does not know yet (names read again after a change)."""
         self.add(word for word in words if compact(word) not in self.weights)
 
-    def _count(self, word, count):
+    def _count(self, word, pieces, count):
         if word not in self.weights:
-            for spelling in _spellings(word):
+            # As pypinyin reads it whole, and as its smaller words read alone (集体经济薄弱 is
+            # jitijingjibaoruo whole, 薄弱 alone boruo): a reader may type either.
+            for spelling in {pinyin_of(word), "".join(map(pinyin_of, pieces))}:
                 _index(self._by_pinyin, spelling, word)
             self._version += 1
             if len(word) >= MIN_INITIALS:
@@ -272,31 +274,16 @@ def _index(table, key, word):
 
 
 @lru_cache(maxsize=1 << 16)
-def _cut(whole):
-    """A word (folded, no spaces) cut into the smaller words it is made of, from the left, not
-    word_parts' head-final cover: 兴山县 is 兴山|县 here (a reader types 兴山), where word_parts
-    gives 兴|山县."""
-    pieces = [piece for piece in segmenter().cut_for_search(whole, False) if len(piece) < len(whole)] or [whole]
-    return tuple(_cover(whole, pieces))
-
-
-@lru_cache(maxsize=1 << 16)
 def _runs(whole):
-    """A word (folded, no spaces) and the runs of the smaller words it is made of, Chinese only."""
+    """A word (folded, no spaces) and the runs of the smaller words it is made of, each with
+    those words, Chinese only. Cut from the left, not word_parts' head-final cover: 兴山县 is
+    兴山|县 here (a reader types 兴山), where word_parts gives 兴|山县."""
     if len(whole) < 2 or not _HAN.match(whole):
         return ()
-    cut = _cut(whole)
-    runs = {whole, *("".join(cut[i:j]) for i in range(len(cut)) for j in range(i + 1, len(cut) + 1))}
-    return tuple(run for run in runs if len(run) >= 2)
-
-
-def _spellings(word):
-    """The pinyin a reader may type for `word`: as pypinyin reads it whole, and as its smaller
-    words read alone (集体经济薄弱 reads jitijingjibaoruo whole, 薄弱 alone boruo)."""
-    whole = pinyin_of(word)
-    if not _HAN.match(word):
-        return {whole}
-    return {whole, "".join(pinyin_of(piece) for piece in _cut(word))}
+    pieces = [piece for piece in segmenter().cut_for_search(whole, False) if len(piece) < len(whole)] or [whole]
+    cut = _cover(whole, pieces)
+    runs = {"".join(cut[i:j]): tuple(cut[i:j]) for i in range(len(cut)) for j in range(i + 1, len(cut) + 1)}
+    return tuple((run, words) for run, words in runs.items() if len(run) >= 2)
 
 
 def _cover(word, pieces):

@@ -32,6 +32,12 @@ def _title_like(line, longest=40):
     return 0 < len(line) <= longest and not ends_sentence(line) and not ENUMERATION.match(line)
 
 
+def opening_title_like(line, longest=LONG_TITLE_MAX):
+    """A document's first line that reads as a title, up to `longest` characters: a title line,
+    not an opening sentence that goes on after a comma or a colon."""
+    return _title_like(line, longest) and not line.endswith(("，", ",", "：", ":"))
+
+
 def split_title(paragraphs, hint, named_in_file, cleaned):
     """(title, the rest): a markup title, a leading short line or "——subtitle", else the file name
     (cut from the start of the text when the text repeats it). Title lines above a main title
@@ -57,10 +63,8 @@ def split_title(paragraphs, hint, named_in_file, cleaned):
     if rest and _title_like(rest[0]):
         return title_text(rest[0]), rest[1:]
     # A first line up to LONG_TITLE_MAX is the title when the document names none otherwise
-    # (pasted text, a plain text file), rather than finding no case at all; not an opening
-    # sentence that goes on after a comma or a colon.
-    long_title = rest and _title_like(rest[0], LONG_TITLE_MAX) and not rest[0].endswith(("，", ",", "：", ":"))
-    if not (hint or named_in_file) and len(rest) > 1 and long_title:
+    # (pasted text, a plain text file), rather than finding no case at all.
+    if not (hint or named_in_file) and len(rest) > 1 and opening_title_like(rest[0]):
         return title_text(rest[0]), rest[1:]
     title = hint or named_in_file
     if title and rest and rest[0].startswith(title):
