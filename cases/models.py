@@ -2,6 +2,7 @@
 
 from .changes import ContentChange
 from .pages import CaseIndexPage, CasePage, CasePageTag, KeyFigure, RelatedCase, vocabulary_links
+from .review.models import ReviewTask
 from .taxonomy import Domain, Problem, Region, Theme
 from .training.models import CollectionCase, TrainingCollectionPage, TrainingIndexPage
 
@@ -16,6 +17,7 @@ __all__ = [
     "Problem",
     "Region",
     "RelatedCase",
+    "ReviewTask",
     "Theme",
     "TrainingCollectionPage",
     "TrainingIndexPage",

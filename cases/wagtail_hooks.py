@@ -1,12 +1,13 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.urls import path
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .filters import BY_NAME
-from .models import CasePage
-from .readiness import EMPTY_COLLECTION, case_gaps, unchecked_figures
+from .publishing import publishing_gaps
+from .review.views import NotReadyView
 from .taxonomy import Domain, Problem, Region, Theme
 from .training.models import TrainingCollectionPage
 
@@ -76,17 +77,9 @@ def warn_of_unpublished_picks(request, page):
         )
 
 
-def publishing_gaps(page):
-    """Why `page`, as its latest revision has it, cannot go live: the edit forms' rules
-    (cases.readiness) for what bypasses the forms; [] when it can."""
-    latest = page.specific.get_latest_revision_as_object()
-    if isinstance(latest, CasePage):
-        gaps = list(case_gaps(latest.region_id, latest.summary, latest.source_title, latest.body).values())
-        figures = [(figure.label, figure.value) for figure in latest.key_figures.all() if figure.auto_detected]
-        return gaps + ([unchecked_figures(figures)] if figures else [])
-    if isinstance(latest, TrainingCollectionPage) and not latest.collection_cases.all() and latest.criteria_q() is None:
-        return [EMPTY_COLLECTION]
-    return []
+@hooks.register("register_admin_urls")
+def register_not_ready_url():
+    return [path("cases/<int:page_id>/not-ready/", NotReadyView.as_view(), name="cases_not_ready")]
 
 
 SHOWN_REFUSALS = 5

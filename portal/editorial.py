@@ -14,17 +14,17 @@ from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.images import get_image_model
 from wagtail.models import (
     Collection,
-    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
     Task,
+    TaskState,
     Workflow,
     WorkflowPage,
     WorkflowTask,
 )
 
-from cases.models import TrainingIndexPage
+from cases.models import ReviewTask, TrainingIndexPage
 from cases.taxonomy import Domain, Problem, Region, Theme
 from search.log.models import SearchLog
 
@@ -133,18 +133,29 @@ def setup_editorial(sections):
                 group=group, collection=root_collection, permission=_permission(dotted)
             )
 
-    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    task = ReviewTask.objects.filter(name=TASK_NAME).first()
     if task is None:
-        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+        task = ReviewTask.objects.create(name=TASK_NAME)
     task.groups.set([groups[REVIEWERS]])
     workflow, is_new = Workflow.objects.get_or_create(name=WORKFLOW_NAME, defaults={"active": True})
     if is_new:
         created.append(f"审核流程“{WORKFLOW_NAME}”")
+    _replace_plain_approval(workflow, task)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     for section in sections:
         WorkflowPage.objects.update_or_create(page=section, defaults={"workflow": workflow})
     _retire_wagtail_defaults()
     return created
+
+
+def _replace_plain_approval(workflow, task):
+    """Sites set up before the review checked what it approves had Wagtail's plain group approval
+    as this step: the reviews waiting on it move to `task` and it leaves the workflow."""
+    for step in WorkflowTask.objects.filter(workflow=workflow, task__name=TASK_NAME).exclude(task=task):
+        old = step.task
+        TaskState.objects.filter(task=old, status=TaskState.STATUS_IN_PROGRESS).update(task=task)
+        WorkflowTask.objects.filter(pk=step.pk).update(task=task)
+        old.deactivate()
 
 
 def _retire_wagtail_defaults():

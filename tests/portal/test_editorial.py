@@ -12,10 +12,10 @@ from django.core import mail
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
-from wagtail.models import Revision, Task, Workflow, WorkflowState
+from wagtail.models import GroupApprovalTask, Revision, Task, Workflow, WorkflowState, WorkflowTask
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text
 
-from cases.models import CaseIndexPage, CasePage, KeyFigure, TrainingCollectionPage, TrainingIndexPage
+from cases.models import CaseIndexPage, CasePage, KeyFigure, ReviewTask, TrainingCollectionPage, TrainingIndexPage
 from cases.slugs import pinyin_slug
 from cases.taxonomy import Problem, Region
 from portal.editorial import EDITORS, REVIEWERS, TASK_NAME, TRAINERS, WORKFLOW_NAME
@@ -461,6 +461,59 @@ def test_reviewers_cannot_approve_an_incomplete_case_from_the_editor(editor, rev
     assert response.status_code == 200 and "提交审核前请填写摘要" in response.content.decode()
     case.refresh_from_db()
     assert not case.live
+
+
+@pytest.mark.parametrize("comment", ["", "看过了"])
+def test_approving_from_the_dashboard_checks_the_draft_saved_during_review(editor, reviewer, comment):
+    """A draft saved while the case is in review is what approval publishes: from the dashboard
+    (with or without a comment) it is refused, says why, and the review stays open."""
+    case = create_draft(logged_in(editor))
+    submit(logged_in(editor), case)
+    with_unchecked_figure(CasePage.objects.get(pk=case.pk))
+    client = logged_in(reviewer)
+    response = workflow_action(client, case, "approve", comment)
+    assert response.status_code == 302 and response.url == f"/admin/cases/{case.pk}/not-ready/"
+    assert not CasePage.objects.get(pk=case.pk).live
+    state = WorkflowState.objects.get(object_id=str(case.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert not state.current_task_state.comment
+    page = client.get(response.url).content.decode()
+    assert "没有批准，也没有发布" in page and "还有 1 项关键数据没有核对（党员人数500余）" in page
+    # Checked, the same click approves and publishes.
+    CasePage.objects.get(pk=case.pk).key_figures.update(auto_detected=False)
+    CasePage.objects.get(pk=case.pk).save_revision()
+    assert "现在已经可以批准了" in client.get(response.url).content.decode()
+    workflow_action(client, case, "approve", comment)
+    assert CasePage.objects.get(pk=case.pk).live
+
+
+def test_only_those_who_may_edit_a_page_read_why_it_was_not_approved(editor):
+    trainer = make_user("trainer9", TRAINERS)
+    case = CasePage.objects.get(slug="wuchang-1-3")
+    refused = logged_in(trainer).get(f"/admin/cases/{case.pk}/not-ready/")
+    assert (refused.status_code, refused.url) == (302, "/admin/")  # Wagtail's "no permission" redirect
+    assert logged_in(editor).get(f"/admin/cases/{case.pk}/not-ready/").status_code == 200
+
+
+def test_setup_moves_a_sites_plain_approval_step_and_its_reviews_to_the_checking_one(editor):
+    """A site set up before the review checked what it approves: its pending review is kept."""
+    workflow = Workflow.objects.get(name=WORKFLOW_NAME)
+    checking = ReviewTask.objects.get(name=TASK_NAME)
+    plain = GroupApprovalTask.objects.create(name=TASK_NAME)
+    plain.groups.set([Group.objects.get(name=REVIEWERS)])
+    WorkflowTask.objects.filter(workflow=workflow).update(task=plain)
+    checking.delete()
+    case = create_draft(logged_in(editor))
+    submit(logged_in(editor), case)
+    assert WorkflowState.objects.get(object_id=str(case.pk)).current_task_state.task_id == plain.pk
+
+    setup_portal()
+    setup_portal()
+    checking = ReviewTask.objects.get(name=TASK_NAME, active=True)
+    assert [step.task_id for step in WorkflowTask.objects.filter(workflow=workflow)] == [checking.pk]
+    state = WorkflowState.objects.get(object_id=str(case.pk))
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS and state.current_task_state.task_id == checking.pk
+    assert not GroupApprovalTask.objects.get(pk=plain.pk).active
 
 
 def test_a_reviewer_edits_a_problems_aliases_and_search_finds_its_cases_by_them(reviewer, client):

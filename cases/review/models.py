@@ -1,0 +1,30 @@
+"""The reviewers' step of the editorial workflow (portal.editorial puts it in 案例审核)."""
+
+from django.urls import reverse
+from wagtail.models import AbstractGroupApprovalTask
+
+from ..publishing import publishing_gaps
+
+
+class ReviewTask(AbstractGroupApprovalTask):
+    """Wagtail's group approval, refusing to approve what cannot go live.
+
+    Approving publishes the latest revision. From the page editor the form's checks ran first;
+    from the dashboard or the workflow history nothing has checked a draft saved during review,
+    so the same rules are asked here and the reviewer is sent to a page saying what is missing.
+    """
+
+    def on_action(self, task_state, user, action_name, **kwargs):
+        if action_name == "approve":
+            page = task_state.workflow_state.content_object
+            if publishing_gaps(page):
+                return reverse("cases_not_ready", args=[page.pk])
+        return super().on_action(task_state, user, action_name, **kwargs)
+
+    @classmethod
+    def get_description(cls):
+        return "所选用户组的成员审核；案例缺少发布所需的内容时不能批准。"
+
+    class Meta:
+        verbose_name = "审核人审核（发布前检查）"
+        verbose_name_plural = "审核人审核（发布前检查）"
