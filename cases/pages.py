@@ -3,7 +3,8 @@
 from django import forms
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Value
+from django.db.models import Value
+from django.db.models.functions import Coalesce
 from django.utils.functional import cached_property
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -68,6 +69,15 @@ class CasePageTag(TaggedItemBase):
     content_object = ParentalKey("cases.CasePage", on_delete=models.CASCADE, related_name="tagged_items")
 
 
+def listing_year(year_started, year_reported):
+    """A case's year in the newest-first order: the year it was reported, else the year it
+    started (it is at least that recent); a case with neither comes after every dated one."""
+    return year_reported if year_reported is not None else year_started
+
+
+LISTING_YEAR = Coalesce("year_reported", "year_started")  # listing_year, in SQL
+
+
 class CasePageQuerySet(PortalPageQuerySet):
     def published(self):
         """Live, public cases with what a listing card shows, newest first: every public surface
@@ -78,7 +88,7 @@ class CasePageQuerySet(PortalPageQuerySet):
             .defer("source_text")  # the imported document, often the largest column; no listing shows it
             .select_related("region", "domain")
             .prefetch_related("themes")
-            .order_by(F("year_reported").desc(nulls_last=True), "-first_published_at", "pk")
+            .order_by(LISTING_YEAR.desc(nulls_last=True), "-first_published_at", "pk")
         )
 
 

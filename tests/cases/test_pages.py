@@ -8,6 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import CasePage, KeyFigure, RelatedCase
+from cases.pages import listing_year
 from search import listing
 from tests.conftest import SEED_SLUGS
 
@@ -93,7 +94,7 @@ def test_listing_shows_all_live_cases_newest_first(client, case_index):
     assert response.status_code == 200
     cases = list(response.context["cases"])
     assert sorted(case.slug for case in cases) == sorted(SEED_SLUGS)
-    years = [case.year_reported or 0 for case in cases]
+    years = [listing_year(case.year_started, case.year_reported) or 0 for case in cases]
     assert years == sorted(years, reverse=True)
 
 

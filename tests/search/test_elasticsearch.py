@@ -283,7 +283,7 @@ CASE_MAPPING = {
         "problems": TERM,
         "tags": TERM,
         "years": {"type": "integer"},
-        "year_reported": {"type": "integer"},
+        "listing_year": {"type": "integer"},
         "first_published_at": {"type": "date"},
         "featured": {"type": "boolean"},
         "path": {"type": "keyword"},
@@ -344,7 +344,7 @@ def test_a_case_document_holds_the_pipelines_text_and_the_vocabulary_slugs():
     }
     assert source["themes"] == [{"slug": t.slug, "name": t.name} for t in case.themes.all()]
     assert source["domain"] == {"slug": case.domain.slug, "name": case.domain.name}
-    assert source["years"] == [2007, 2008, 2009, 2010, 2011] and source["year_reported"] == 2011
+    assert source["years"] == [2007, 2008, 2009, 2010, 2011] and source["listing_year"] == 2011
     figure = case.key_figures.first()
     assert source["key_figures"][0] == {
         "label": index_text(figure.label),
@@ -404,7 +404,7 @@ TITLE = ["title", "model_name"]
 HEADLINE = ["headline"]
 TEXT = ["headline^5", "body"]
 NEWEST = [
-    {"year_reported": {"order": "desc", "missing": "_last"}},
+    {"listing_year": {"order": "desc", "missing": "_last"}},
     {"first_published_at": {"order": "desc"}},
     {"pk": {"order": "asc"}},
 ]

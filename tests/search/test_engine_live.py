@@ -156,6 +156,14 @@ def test_situation_queries_match_what_the_database_engine_matches():
     assert differ == []
 
 
+def test_newest_first_lists_what_the_database_engine_lists():
+    """Cases reported without a year by the year they started, undated ones last, on both."""
+    database, cluster = both(sort="newest")
+    assert (
+        names(cluster.ids) == names(database.ids) == list(CasePage.objects.published().values_list("slug", flat=True))
+    )
+
+
 def test_facets_count_what_the_database_engine_counts(client, monkeypatch):
     monkeypatch.setattr("search.case_search.PAGE_SIZE", 100)
     for params in ({"q": "党建"}, {"q": "合作社"}, {}):

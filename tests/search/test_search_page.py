@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.html import escape
 
 from cases.models import CaseIndexPage, CasePage
+from cases.pages import listing_year
 from cases.taxonomy import Region, Theme
 from search import case_search
 from search.engines.database import engine as database_engine
@@ -222,10 +223,19 @@ def test_pinyin_typed_beside_the_word_it_spells_is_offered_once(client):
 def test_sort_by_newest(client):
     newest = slugs(client, q="党建", sort="newest")
     cases = {case.slug: case for case in CasePage.objects.filter(slug__in=newest)}
-    years = [cases[slug].year_reported or 0 for slug in newest]
+    years = [listing_year(cases[slug].year_started, cases[slug].year_reported) or 0 for slug in newest]
     assert sorted(newest) == sorted(slugs(client, q="党建"))
-    # Unknown report years sort last.
+    # Undated cases sort last.
     assert years == sorted(years, reverse=True)
+
+
+def test_a_case_reported_without_a_year_is_listed_by_the_year_it_started(client):
+    """Not after every older case: 翁源 (from 2008, no year reported) before 苏南 (reported 2005)."""
+    newest = slugs(client, sort="newest")
+    assert newest.index("wengyuan-dangyuan-chuangye") < newest.index("sunan-nongcun-shequ")
+    assert set(newest[-2:]) == {"zhucheng-chengxiang-lianjian", "shangnan-gongjian-gongfu"}  # undated
+    # The case library's page and the search page list them in the queryset's order.
+    assert newest == list(CasePage.objects.published().values_list("slug", flat=True))
 
 
 def test_pagination(client, monkeypatch):

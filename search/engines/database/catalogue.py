@@ -34,6 +34,7 @@ from wagtail.models import Page
 from cases import changes
 from cases.filters import BY_NAME, FILTERS, MAX_YEARS, case_years, in_year, year_label
 from cases.models import CasePage, RelatedCase, vocabulary_links
+from cases.pages import listing_year
 from cases.taxonomy import Region
 from search.text import fold, reset_segmenter, vocabulary, word_parts
 
@@ -65,17 +66,19 @@ def _folded(texts):
 
 
 def _case_rows(cases):
+    # Unordered: the catalogue orders them itself (_listing_key), and SQLite, asked to order,
+    # would leave the covering index.
     return list(
-        cases.prefetch_related(None).values_list(
-            *CASE_COLUMNS, f"{TREE.field}_id", *(f"{each.field}_id" for each in TERM_COLUMNS)
-        )
+        cases.prefetch_related(None)
+        .order_by()
+        .values_list(*CASE_COLUMNS, f"{TREE.field}_id", *(f"{each.field}_id" for each in TERM_COLUMNS))
     )
 
 
 def _listing_key(row):
     """A case's place in CasePage.objects.published()'s order, as a sortable tuple."""
-    reported, published_at = row[REPORTED], row[PUBLISHED_AT]
-    return (reported is None, -(reported or 0), -(published_at.timestamp() if published_at else 0), row[PK])
+    year, published_at = listing_year(row[STARTED], row[REPORTED]), row[PUBLISHED_AT]
+    return (year is None, -(year or 0), -(published_at.timestamp() if published_at else 0), row[PK])
 
 
 def _published_time(row):
@@ -499,7 +502,7 @@ def _picks(case_ids=None):
 
 def _load():
     rows = _case_rows(CasePage.objects.published())
-    rows.sort(key=_listing_key)  # as the database ordered them, whatever its collation of NULLs
+    rows.sort(key=_listing_key)
     listing = np.fromiter((row[PK] for row in rows), dtype=np.int64, count=len(rows))
     size = int(listing.max(initial=-1)) + 1 + HEADROOM
     shown = CaseSet.of(listing)

@@ -12,6 +12,7 @@ from elasticsearch.dsl import Boolean, Date, Document, Index, InnerDoc, Integer,
 
 from cases.filters import case_years
 from cases.models import CasePage
+from cases.pages import listing_year
 from search.text import SEARCH_ONLY_FOLDS, index_text, to_simplified
 
 from .analysis import TEXT_ANALYZERS, WORDS_ANALYZER
@@ -64,7 +65,7 @@ class CaseDocument(Document):
     problems = Object(Term, multi=True)
     tags = Object(Term, multi=True)
     years = Integer(multi=True)  # numbers: a terms facet on numbers needs no global ordinals
-    year_reported = Integer()
+    listing_year = Integer()  # cases.pages.listing_year: the newest-first order
     first_published_at = Date()
     featured = Boolean()  # the home page's featured cases
     path = Keyword()  # the page's place in the tree: a case library lists the cases below it
@@ -147,7 +148,7 @@ def case_document(case, segment=index_text):
         problems=[term_fields(term) for term in case.problems.all()],
         tags=[term_fields(tag) for tag in case.tags.all()],
         years=case_years(case.year_started, case.year_reported),
-        year_reported=case.year_reported,
+        listing_year=listing_year(case.year_started, case.year_reported),
         first_published_at=case.first_published_at,
         featured=case.featured,
         path=case.path,

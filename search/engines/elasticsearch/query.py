@@ -28,7 +28,7 @@ MARKED = re.compile(f"{MARK_START}(.*?){MARK_END}")
 # Relevance squeezed into [0, 1), so that the whole-number rank tiers below always come first.
 SATURATED_SCORE = "_score / (_score + 1)"
 NEWEST = [
-    {"year_reported": {"order": "desc", "missing": "_last"}},
+    {"listing_year": {"order": "desc", "missing": "_last"}},
     {"first_published_at": {"order": "desc"}},
     {"pk": {"order": "asc"}},
 ]  # CasePage.objects.published()'s order
