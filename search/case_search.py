@@ -53,6 +53,7 @@ class SearchResults:
     total: int = 0  # the matches in all
     promoted: list = field(default_factory=list)  # promotions.Promoted, on the first page only
     as_typed: bool = False  # searched as typed (asked so, or its reading found nothing): so are its links
+    retry: str = ""  # when nothing was found: the query without the words no case uses
 
 
 def understood_query(raw, as_typed=False):
@@ -155,7 +156,15 @@ def search_cases(params):
         total=results.total,
         promoted=promoted(query, request.case_filter) if page.number == 1 else [],
         as_typed=as_typed or retried,
+        retry=_without_unseen(query, results.unseen) if not results.total else "",
     )
+
+
+def _without_unseen(query, unseen):
+    """The query's other words and terms, to search for when some no case uses sank it."""
+    kept = [getattr(clause, "name", clause) for clause in query.clauses]
+    kept = [name for name in dict.fromkeys(kept) if name not in unseen]
+    return " ".join(kept) if unseen and kept else ""
 
 
 def suggestions(query=None, limit=8):

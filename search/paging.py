@@ -16,14 +16,14 @@ class EngineResults:
         self.run, self.request = run, request
         self.window = (request.offset, request.offset + request.limit)
         self.response = self.facets = None
-        self.notes = []
+        self.notes, self.unseen = [], []
 
     def _fetch(self, start, stop):
         first = self.response is None
         request = replace(self.request, offset=start, limit=stop - start, facets=self.request.facets and first)
         self.response, self.window = self.run(request), (start, stop)
         if first:
-            self.facets, self.notes = self.response.facets, self.response.notes
+            self.facets, self.notes, self.unseen = self.response.facets, self.response.notes, self.response.unseen
 
     def count(self):
         """As many as Paginator may page through: as far as the engine pages."""

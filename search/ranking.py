@@ -52,11 +52,21 @@ def named_for_best_match(concepts):
     return [concept for concept in concepts if concept.kind in BEST_MATCH_NAMED]
 
 
+def unseen_clauses(clauses, matches):
+    """The names of a query's `clauses` (words, or terms it names) that no case uses, from the
+    cases each `matches`."""
+    return [getattr(clause, "name", clause) for clause, found in zip(clauses, matches) if not found]
+
+
+def unseen_notes(unseen):
+    """Which of the query's words no case uses: with a best match, so that she can judge how far
+    the cases answer her question; with none, so that she knows what to leave out."""
+    return [f"没有案例提到：{'、'.join(unseen)}。"] if unseen else []
+
+
 def best_match_notes(clauses, matches):
-    """What a best match tells the reader: that it is one, and which of the query's words (or
-    terms) no case uses at all, so that she can judge how far the cases answer her question."""
-    unseen = [getattr(clause, "name", clause) for clause, found in zip(clauses, matches) if not found]
-    return [BEST_MATCH_NOTE, *([f"没有案例提到：{'、'.join(unseen)}。"] if unseen else [])]
+    """What a best match tells the reader: that it is one, and the words no case uses."""
+    return [BEST_MATCH_NOTE, *unseen_notes(unseen_clauses(clauses, matches))]
 
 
 def clause_weight(matches, total):

@@ -104,6 +104,7 @@ def _search_response(request, results, params, understood, logged_as):
                 ],
                 "facets": results.facets,
                 "errors": results.errors,
+                "retry": results.retry,
                 "understood": understood,
             },
             json_dumps_params={"ensure_ascii": False},
@@ -132,6 +133,7 @@ def _search_response(request, results, params, understood, logged_as):
                 else None,
             },
             "suggestions": suggestions(results.query) if not results.hits else None,
+            "retry_link": query_string(params, q=results.retry, as_typed=None) if results.retry else "",
             "collections": matching_collections(results.query),
             # Result links go through search:open with this, so that the log learns what was opened.
             "opened_params": urlencode({"q": logged_as[0], "f": logged_as[1]}) if logged_as else "",

@@ -57,6 +57,8 @@ class SearchPage:
     facets: dict = field(default_factory=dict)  # {filter name: [{"value", "label", "count"}]}
     snippets: dict = field(default_factory=dict)  # case id → highlighted text, where the engine marks its own
     notes: list = field(default_factory=list)  # what the reader should know of this search
+    # When nothing matched, not even as a best match: the query's clauses no case uses (names).
+    unseen: list = field(default_factory=list)
 
     def __post_init__(self):
         if self.pageable is None:

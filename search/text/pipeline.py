@@ -22,6 +22,8 @@ _PINYIN_NOTE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘ
 # A term keeps letters and digits only, so that no punctuation (or FTS/tsquery syntax such as
 # " * + NEAR( ) reaches a search backend; 1+3模式 is indexed and queried alike as 13模式.
 _NON_WORD = re.compile(r"[\W_]+")
+# 加 between digits is a plus said in words: 1加3模式 is 1+3模式.
+_SPOKEN_PLUS = re.compile(r"(?<=\d)\s*加\s*(?=\d)")
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +53,8 @@ def strip_pinyin_notes(text):
 
 def fold(text):
     """The comparable form of text: normalised, Simplified, search-only folds, lower case."""
-    return to_simplified(normalise(text)).translate(SEARCH_ONLY_FOLDS).lower()
+    folded = to_simplified(normalise(text)).translate(SEARCH_ONLY_FOLDS).lower()
+    return _SPOKEN_PLUS.sub("+", folded) if "加" in folded else folded
 
 
 def compact(text):

@@ -191,6 +191,29 @@ def test_a_problem_named_beside_words_no_case_uses_still_finds_its_cases(client)
     assert any("以下按匹配程度排列" in error for error in data["errors"])
 
 
+def test_a_plus_said_in_words_finds_what_the_sign_finds(client):
+    assert slugs(client, q="1+3模式") and slugs(client, q="1加3模式") == slugs(client, q="1+3模式")
+
+
+def test_a_word_no_case_uses_is_named_and_the_search_without_it_offered(client):
+    """No weak matches for a topic no case covers, but no dead end either: she is told which word
+    sank the search and offered it without that word, her filters kept."""
+    alone = search_json(client, q="合作社")["total"]
+    data = search_json(client, q="合作社 火箭")
+    assert data["total"] == 0 and alone > 0
+    assert "没有案例提到：火箭。" in data["errors"] and data["retry"] == "合作社"
+    page = client.get("/search/", {"q": "合作社 火箭", "region": "黑龙江省"}).content.decode()
+    link = re.search(r'去掉没有案例提到的词再搜：<a href="([^"]+)">合作社</a>', page).group(1)
+    retried = search_json(client, **dict(parse_qsl(unescape(link)[1:])))
+    assert (
+        retried["query"] == "合作社"
+        and 0 < retried["total"] == search_json(client, q="合作社", region="黑龙江省")["total"]
+    )
+    # Nothing to offer when every word is unknown, or when something was found.
+    assert search_json(client, q="火箭 卫星")["retry"] == ""
+    assert search_json(client, q="合作社 党员")["retry"] == ""
+
+
 def test_a_correction_finding_nothing_gives_way_to_what_was_typed(client, monkeypatch):
     parse = case_search.parse_query
 

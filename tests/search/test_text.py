@@ -28,6 +28,12 @@ def test_fold_treats_zhu_as_zhe_for_search_only():
     assert fold("著力") == fold("着力") == "着力"
 
 
+@pytest.mark.parametrize("said", ["1加3模式", "1 加 3模式", "1＋3模式"])
+def test_a_plus_said_as_jia_between_digits_is_a_plus(said):
+    assert fold(said) == "1+3模式"
+    assert fold("增加3个村") == "增加3个村" and fold("加3") == "加3"
+
+
 def test_pinyin_notes_are_stripped():
     assert strip_pinyin_notes("城鄉(xiāng)黨建") == "城鄉黨建"
 

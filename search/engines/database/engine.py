@@ -13,7 +13,15 @@ from django.db import DatabaseError, transaction
 from cases.models import CasePage
 from search.facets import MAX_VALUES
 from search.query import Concept
-from search.ranking import TIERS, best_match_floor, best_match_notes, clause_weight, named_for_best_match
+from search.ranking import (
+    TIERS,
+    best_match_floor,
+    best_match_notes,
+    clause_weight,
+    named_for_best_match,
+    unseen_clauses,
+    unseen_notes,
+)
 from search.text import fold
 
 from ..interface import SearchPage, SimilarCases
@@ -237,11 +245,21 @@ class DatabaseEngine:
                 ids = _best_matches(clauses, allowed, notes, order)
             if query.phrases:
                 ids = _with_phrases(ids, query.phrases, notes)
+        unseen = []
+        if query and not ids and query.best_match_possible:
+            unseen = unseen_clauses(
+                query.clauses, [len(clauses.cases(clause) & listed.shown) for clause in query.clauses]
+            )
+            notes += unseen_notes(unseen)
         facets = (
             _facet_counts(request, clauses, ids.members, scope, passing, matched, allowed) if request.facets else {}
         )
         return SearchPage(
-            ids=ids[request.offset : request.offset + request.limit], total=len(ids), facets=facets, notes=notes
+            ids=ids[request.offset : request.offset + request.limit],
+            total=len(ids),
+            facets=facets,
+            notes=notes,
+            unseen=unseen,
         )
 
     def similar(self, request):

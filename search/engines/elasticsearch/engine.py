@@ -9,7 +9,7 @@ from elasticsearch.dsl import Search
 from cases.filters import FILTERS, year_label
 from cases.models import CasePage, RelatedCase
 from search.highlight import snippet
-from search.ranking import best_match_notes, clause_weight
+from search.ranking import best_match_notes, clause_weight, unseen_clauses, unseen_notes
 
 from ..interface import MAX_RESULT_WINDOW, EngineUnavailable, SearchPage, SimilarCases
 from . import connection, indexing
@@ -60,7 +60,7 @@ class ElasticsearchEngine:
         # Elasticsearch refuses to page beyond its result window (index.max_result_window).
         start = min(request.offset, MAX_RESULT_WINDOW)
         stop = min(request.offset + request.limit, MAX_RESULT_WINDOW)
-        notes = []
+        notes, unseen = [], []
         try:
             response = connection.search(case_search(request)[start:stop].to_dict())
             query = request.query
@@ -69,6 +69,9 @@ class ElasticsearchEngine:
                 response = connection.search(case_search(request, weights, matches)[start:stop].to_dict())
                 if response["hits"]["total"]["value"]:
                     notes += best_match_notes(query.clauses, matches)
+                else:
+                    unseen = unseen_clauses(query.clauses, matches)
+                    notes += unseen_notes(unseen)
         except connection.ERRORS as error:
             logger.warning("搜索引擎查询失败", exc_info=True)
             raise EngineUnavailable from error
@@ -92,6 +95,7 @@ class ElasticsearchEngine:
             facets=facets,
             snippets=snippets,
             notes=notes,
+            unseen=unseen,
         )
 
     @staticmethod
