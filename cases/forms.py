@@ -27,7 +27,20 @@ def kept_rows(form, formset_name):
     ]
 
 
-class CasePageForm(WagtailAdminPageForm):
+class PinyinAddressForm(WagtailAdminPageForm):
+    """A page form whose address, when Wagtail fills it in from a Chinese title, is spelled in
+    pinyin as an imported case's is (a Chinese address is percent-encoded many times over in a
+    shared link or QR code): only before the page is first published, when no link to it has
+    been shared yet."""
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"]
+        if slug and not slug.isascii() and not self.instance.first_published_at and self.parent_page is not None:
+            return unique_slug(self.parent_page, slug, page=self.instance)
+        return slug
+
+
+class CasePageForm(PinyinAddressForm):
     """Drafts may be unfinished; a case going to review (or live) must be complete. An imported
     draft offers the importer's suggestions beside domain, themes and problems (the domain's
     chooser in its help text only), for the editor to accept one by one."""
@@ -71,14 +84,6 @@ class CasePageForm(WagtailAdminPageForm):
 
     def _unchecked_figures(self):
         return [row for row in kept_rows(self, "key_figures") if row.cleaned_data.get("auto_detected")]
-
-    def clean_slug(self):
-        slug = self.cleaned_data["slug"]
-        # The address Wagtail fills in from a Chinese title, in pinyin as an imported case's is:
-        # only before the case is first published (no link to it has been shared yet).
-        if slug and not slug.isascii() and not self.instance.first_published_at and self.parent_page is not None:
-            return unique_slug(self.parent_page, slug, page=self.instance)
-        return slug
 
     def clean(self):
         cleaned_data = super().clean()

@@ -1,4 +1,4 @@
-"""A case's address: its title's words in pinyin, as the seeds' addresses are written. A Chinese
+"""A page's address: its title's words in pinyin, as the seeds' addresses are written. A Chinese
 address is percent-encoded in a shared link, many times its length."""
 
 from django.utils.text import slugify

@@ -1,12 +1,10 @@
-from wagtail.admin.forms import WagtailAdminPageForm
-
-from ..forms import kept_rows, submitting
+from ..forms import PinyinAddressForm, kept_rows, submitting
 from ..readiness import EMPTY_COLLECTION
 
 YEAR_CRITERIA = ("criteria_year_from", "criteria_year_to")
 
 
-class TrainingCollectionForm(WagtailAdminPageForm):
+class TrainingCollectionForm(PinyinAddressForm):
     """A collection may be drafted empty; one going to review or live picks a case or has
     criteria to find some."""
 

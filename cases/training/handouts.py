@@ -95,6 +95,7 @@ def build_handout(collection, entries, request):
     for label, value in (("培训对象", collection.audience), ("培训时间", collection.session_dates)):
         if value:
             document.add_paragraph(f"{label}：{value}")
+    document.add_paragraph(f"在线阅读本专题：{public_url(request, collection.url)}")
     if collection.goals:
         document.add_heading("学习目标", level=1)
         for goal in collection.goals:

@@ -200,7 +200,13 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["entries"] = self.entries()
+        context.update(self._share(request))
         return context
+
+    def _share(self, request):
+        """The collection's own address and its QR code: trainers hand it out whole."""
+        url = public_url(request, self.url)
+        return {"share_url": url, "share_qr": qr_svg(url)}
 
     @path("print/")
     def print_view(self, request):
@@ -208,7 +214,9 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
             (case, notes, questions, qr_svg(public_url(request, case.url))) for case, notes, questions in self.entries()
         ]
         return TemplateResponse(
-            request, "cases/training_collection_print.html", {"page": self, "self": self, "entries": entries}
+            request,
+            "cases/training_collection_print.html",
+            {"page": self, "self": self, "entries": entries, **self._share(request)},
         )
 
     def handout(self, request):

@@ -74,7 +74,7 @@ def compare(request):
     }
     for slug in unique:
         if slug not in found:
-            messages.append(f"没有找到网址名为“{slug}”的已发布案例。")
+            messages.append(f"没有找到“{slug}”这个已发布案例（链接可能有误，或案例已撤下）。")
     cases = [found[slug] for slug in unique if slug in found]
     if len(cases) > MAX_COMPARED:
         messages.append(

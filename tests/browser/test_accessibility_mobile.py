@@ -10,6 +10,8 @@ PAGES = {
     "case page": "/cases/xingshan-lianghui-liangping/",
     "search results": "/search/?q=党建",
     "search without results": "/search/?q=量子计算",
+    "search with a word no case uses": "/search/?q=合作社 火箭",
+    "search for a pasted address": "/search/?q=http://www.gov.cn/zhengce/content/2019-01/10/content_5356764.htm",
     "compare": "/compare/?cases=wuchang-1-3,zhucheng-chengxiang-lianjian",
     "training collection": "/training/chengxiang-tongchou/",
     "print view": "/training/chengxiang-tongchou/print/",

@@ -186,7 +186,8 @@ def test_print_view_has_contents_full_text_and_a_qr_code_per_case(client, collec
     html = response.content.decode()
     assert "@page" in open("static/css/print-handout.css", encoding="utf-8").read()
     assert "目录" in html and "综合讨论题" in html
-    svgs = re.findall(r"<svg[^>]*class=\"qr\".*?</svg>", html)
+    collection_svg, *svgs = re.findall(r"<svg[^>]*class=\"qr\".*?</svg>", html)
+    assert decode_qr_svg(collection_svg) == [f"http://testserver{collection.url}"]  # on the cover
     assert len(svgs) == len(SEED_ORDER)
     for slug, svg in zip(SEED_ORDER, svgs):
         case = CasePage.objects.get(slug=slug)
@@ -201,12 +202,19 @@ def test_printed_and_handed_out_links_use_the_sites_configured_address(client, c
     settings.PUBLIC_BASE_URL = "https://dangjian.example.org"
     html = client.get(collection.url + "print/").content.decode()
     first = CasePage.objects.get(slug=SEED_ORDER[0])
-    svg = re.search(r"<svg[^>]*class=\"qr\".*?</svg>", html).group(0)
-    assert decode_qr_svg(svg) == [f"https://dangjian.example.org{first.url}"]
+    cover, case_svg = re.findall(r"<svg[^>]*class=\"qr\".*?</svg>", html)[:2]
+    assert decode_qr_svg(cover) == [f"https://dangjian.example.org{collection.url}"]
+    assert decode_qr_svg(case_svg) == [f"https://dangjian.example.org{first.url}"]
     document = docx.Document(io.BytesIO(client.get(collection.url + "handout.docx").content))
-    links = re.findall(r"在线阅读：(\S+)", "\n".join(p.text for p in document.paragraphs))
+    text = "\n".join(p.text for p in document.paragraphs)
+    links = re.findall(r"在线阅读：(\S+)", text)
     assert len(links) == len(SEED_ORDER)
     assert all(link.startswith("https://dangjian.example.org/cases/") for link in links), links
+    assert f"在线阅读本专题：https://dangjian.example.org{collection.url}" in text
+    page = client.get(collection.url).content.decode()
+    assert f'data-copy-link="https://dangjian.example.org{collection.url}"' in page
+    svg = re.search(r"<svg[^>]*class=\"qr\".*?</svg>", page).group(0)
+    assert decode_qr_svg(svg) == [f"https://dangjian.example.org{collection.url}"]
 
 
 def test_print_view_offers_a_print_button_and_the_way_back(client, collection):
@@ -298,7 +306,7 @@ def test_compare_explains_unknown_and_duplicate_slugs(client):
     response = client.get("/compare/", {"cases": "wuchang-1-3,no-such-case,wuchang-1-3,<b>x</b>,sunan-nongcun-shequ"})
     html = response.content.decode()
     assert compared(response) == ["wuchang-1-3", "sunan-nongcun-shequ"]
-    assert "没有找到网址名为“no-such-case”的已发布案例" in html
+    assert "没有找到“no-such-case”这个已发布案例（链接可能有误，或案例已撤下）" in html
     assert "“wuchang-1-3”重复出现" in html
     assert "<b>x</b>" not in html
 

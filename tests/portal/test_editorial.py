@@ -556,6 +556,16 @@ def collection_form_data(picked=(), **overrides):
     return {**data, **overrides}
 
 
+def test_a_new_collection_with_a_chinese_address_gets_it_in_pinyin(reviewer):
+    """Trainers hand a collection out by link and QR code: its address is short, plain letters."""
+    trainer = logged_in(make_user("trainer1", TRAINERS))
+    training = TrainingIndexPage.objects.get()
+    data = collection_form_data(slug="培训专题党员队伍建设")
+    assert trainer.post(f"/admin/pages/add/cases/trainingcollectionpage/{training.pk}/", data).status_code == 302
+    collection = TrainingCollectionPage.objects.get(title="培训专题：党员队伍建设")
+    assert collection.slug == pinyin_slug("培训专题党员队伍建设") and collection.slug.isascii()
+
+
 def test_a_trainer_writes_a_training_collection_and_a_reviewer_publishes_it(reviewer):
     trainer = logged_in(make_user("trainer1", TRAINERS))
     training = TrainingIndexPage.objects.get()

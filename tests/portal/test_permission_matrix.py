@@ -467,7 +467,7 @@ def check_public(surface, world, role, state, expected, client):
     elif surface == "api_search":
         assert json.loads(text)["items"] == []
     elif surface == "compare":
-        assert f"没有找到网址名为“{case.slug}”的已发布案例" in text
+        assert f"没有找到“{case.slug}”这个已发布案例" in text
     if surface in ("api_list", "search_json"):
         # Counts must not leak either: all published cases = the seed cases + the states shown.
         total = len(SEED_SLUGS) + sum(PUBLIC[other][ROLES.index(role)] == SHOWN for other in STATES)
