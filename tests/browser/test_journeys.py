@@ -60,7 +60,8 @@ def test_training_collection_and_print_view(page):
     expect(page.locator(".collection-cases > li")).to_have_count(3)
     page.get_by_role("link", name="打印版讲义").click()
     expect(page).to_have_url(re.compile(r"/print/$"))
-    expect(page.locator("svg.qr")).to_have_count(3)
+    expect(page.locator(".handout__cover svg.qr")).to_have_count(1)  # the collection's own
+    expect(page.locator(".handout__case svg.qr")).to_have_count(3)
     expect(page.locator("nav ol li")).to_have_count(3)
 
 
