@@ -78,7 +78,12 @@ class CasePageForm(PinyinAddressForm):
         if unchecked:
             self.add_error(
                 None,
-                unchecked_figures([(form.cleaned_data["label"], form.cleaned_data["value"]) for form in unchecked]),
+                unchecked_figures(
+                    [
+                        (form.cleaned_data["label"], form.cleaned_data["value"], form.cleaned_data["unit"])
+                        for form in unchecked
+                    ]
+                ),
             )
         return valid and not unchecked
 

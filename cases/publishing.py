@@ -13,7 +13,9 @@ def publishing_gaps(page):
     latest = page.specific.get_latest_revision_as_object()
     if isinstance(latest, CasePage):
         gaps = list(case_gaps(latest.region_id, latest.summary, latest.source_title, latest.body).values())
-        figures = [(figure.label, figure.value) for figure in latest.key_figures.all() if figure.auto_detected]
+        figures = [
+            (figure.label, figure.value, figure.unit) for figure in latest.key_figures.all() if figure.auto_detected
+        ]
         return gaps + ([unchecked_figures(figures)] if figures else [])
     if isinstance(latest, TrainingCollectionPage) and not latest.collection_cases.all() and latest.criteria_q() is None:
         return [EMPTY_COLLECTION]

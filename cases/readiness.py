@@ -21,8 +21,8 @@ UNCHECKED_FIGURE = "请对照原文核对这项数据，无误后取消勾选，
 
 
 def unchecked_figures(figures):
-    """Why a case whose key figures (label, value) are still marked 导入时自动识别 cannot go on."""
-    names = "、".join(f"{label}{value}" for label, value in figures)
+    """Why a case whose key figures (label, value, unit) are still marked 导入时自动识别 cannot go on."""
+    names = "、".join(f"{label}{value}{unit}" for label, value, unit in figures)
     return f"还有 {len(figures)} 项关键数据没有核对（{names}），见“关键数据”一栏。"
 
 

@@ -1,5 +1,7 @@
 """The reviewers' step of the editorial workflow (portal.editorial puts it in 案例审核)."""
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 from wagtail.models import AbstractGroupApprovalTask
 
@@ -18,7 +20,11 @@ class ReviewTask(AbstractGroupApprovalTask):
         if action_name == "approve":
             page = task_state.workflow_state.content_object
             if publishing_gaps(page):
-                return reverse("cases_not_ready", args=[page.pk])
+                # The comment typed with the approval is not saved: the page hands it back.
+                comment = kwargs.get("comment", "")
+                return reverse("cases_not_ready", args=[page.pk]) + (
+                    f"?{urlencode({'comment': comment})}" if comment else ""
+                )
         return super().on_action(task_state, user, action_name, **kwargs)
 
     @classmethod

@@ -10,7 +10,7 @@ from ..publishing import publishing_gaps
 class NotReadyView(WagtailAdminTemplateMixin, TemplateView):
     """Where a refused approval lands: what the page still lacks, read again now."""
 
-    page_title = "还不能批准"
+    page_title = "批准前检查"
     header_icon = "warning"
     template_name = "cases/review/not_ready.html"
 
@@ -25,4 +25,10 @@ class NotReadyView(WagtailAdminTemplateMixin, TemplateView):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(page=self.page, gaps=publishing_gaps(self.page), **kwargs)
+        return super().get_context_data(
+            page=self.page,
+            gaps=publishing_gaps(self.page),
+            in_review=self.page.workflow_in_progress,
+            comment=self.request.GET.get("comment", ""),
+            **kwargs,
+        )

@@ -248,7 +248,7 @@ def test_unchecked_key_figures_are_kept_in_a_draft_but_not_submitted(editor):
     response = submit(client, case)
     html = response.content.decode()
     assert response.status_code == 200
-    assert "还有 1 项关键数据没有核对（党员人数500余）" in html and "请对照原文核对这项数据" in html
+    assert "还有 1 项关键数据没有核对（党员人数500余人）" in html and "请对照原文核对这项数据" in html
     assert not WorkflowState.objects.filter(object_id=str(case.pk)).exists()
     # Checked (the box unticked, as the form posts it), it goes.
     case.key_figures.update(auto_detected=False)
@@ -472,17 +472,22 @@ def test_approving_from_the_dashboard_checks_the_draft_saved_during_review(edito
     with_unchecked_figure(CasePage.objects.get(pk=case.pk))
     client = logged_in(reviewer)
     response = workflow_action(client, case, "approve", comment)
-    assert response.status_code == 302 and response.url == f"/admin/cases/{case.pk}/not-ready/"
+    assert response.status_code == 302 and response.url.startswith(f"/admin/cases/{case.pk}/not-ready/")
     assert not CasePage.objects.get(pk=case.pk).live
     state = WorkflowState.objects.get(object_id=str(case.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
     assert not state.current_task_state.comment
     page = client.get(response.url).content.decode()
-    assert "没有批准，也没有发布" in page and "还有 1 项关键数据没有核对（党员人数500余）" in page
+    assert "没有批准，也没有发布" in page and "还有 1 项关键数据没有核对（党员人数500余人）" in page
+    # The comment typed with the approval was not saved: it is handed back to copy.
+    if comment:
+        assert "没有保存，这里留给您复制" in page and f"<blockquote>{comment}</blockquote>" in page
+    else:
+        assert "没有保存" not in page
     # Checked, the same click approves and publishes.
     CasePage.objects.get(pk=case.pk).key_figures.update(auto_detected=False)
     CasePage.objects.get(pk=case.pk).save_revision()
-    assert "现在已经可以批准了" in client.get(response.url).content.decode()
+    assert "现在可以批准了" in client.get(response.url).content.decode()
     workflow_action(client, case, "approve", comment)
     assert CasePage.objects.get(pk=case.pk).live
 
@@ -492,7 +497,8 @@ def test_only_those_who_may_edit_a_page_read_why_it_was_not_approved(editor):
     case = CasePage.objects.get(slug="wuchang-1-3")
     refused = logged_in(trainer).get(f"/admin/cases/{case.pk}/not-ready/")
     assert (refused.status_code, refused.url) == (302, "/admin/")  # Wagtail's "no permission" redirect
-    assert logged_in(editor).get(f"/admin/cases/{case.pk}/not-ready/").status_code == 200
+    page = logged_in(editor).get(f"/admin/cases/{case.pk}/not-ready/").content.decode()
+    assert "不在审核中" in page and "审核仍在进行" not in page  # a live case, not in review
 
 
 def test_setup_moves_a_sites_plain_approval_step_and_its_reviews_to_the_checking_one(editor):
