@@ -213,6 +213,7 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 WAGTAIL_SITE_NAME = "基层党建典型案例库"
+WAGTAILADMIN_USER_LOGIN_FORM = "portal.login.PortalLoginForm"
 WAGTAILADMIN_BASE_URL = os.environ.get("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
 # The address readers open: printed QR codes, handouts and copied links point here when it
 # names a real host (portal/addresses.py); the admin's address unless set apart.

@@ -15,6 +15,7 @@ from wagtail.models import Page
 from cases.models import CaseIndexPage, CasePage, TrainingCollectionPage, TrainingIndexPage
 from portal.editorial import EDITORS, REVIEWERS, TRAINERS
 from search.log.models import SearchLog
+from tests.admin_forms import case_form_data
 from tests.admin_language import english
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +136,28 @@ def test_fields_wagtail_leaves_unlabelled_have_chinese_labels():
     # The promotion form's rows come from a template the English check does not read.
     html = user_in(REVIEWERS, "reviewer1").get("/admin/searchpicks/add/").content.decode()
     assert "外部链接文字" in html and "External link text" not in html
+
+
+def test_the_sign_in_page_is_chinese_and_names_the_site(client):
+    html = client.get("/admin/login/").content.decode()
+    assert english(html) == set(), english(html)
+    assert "登录基层党建典型案例库后台" in html and ">密码<" in html.replace("\n", "").replace(" ", "")
+    assert "<title>登录 - 基层党建典型案例库</title>" in " ".join(html.split())
+
+
+def test_admin_tab_titles_end_in_the_sites_name():
+    html = user_in(EDITORS, "editor1").get("/admin/").content.decode()
+    title = " ".join(html.split("<title>", 1)[1].split("</title>", 1)[0].split())
+    assert title.endswith("- 基层党建典型案例库") and "Wagtail" not in title
+
+
+def test_wagtails_chinese_is_set_as_chinese_is_written():
+    """Wagtail's catalogs put ASCII quotes round names and spaces between Chinese and a name
+    filled in ("页面 '…' 已被更新。", "增加 关键数据"); the project's catalog sets them right."""
+    client = user_in(REVIEWERS, "reviewer1")
+    case = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    html = client.get(f"/admin/pages/{case.pk}/edit/").content.decode()
+    assert "增加关键数据" in html and "增加 关键数据" not in html
+
+    response = client.post(f"/admin/pages/{case.pk}/edit/", case_form_data(case), follow=True)
+    assert f"页面“{case.title}”已被更新。" in response.content.decode()
