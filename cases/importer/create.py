@@ -67,8 +67,7 @@ def import_documents(documents, parent=None, user=None, dry_run=False):
             existing = same_body(body)
             if existing is not None:
                 raise DocumentError(
-                    f"“{result.document.name}”中的“{draft.title}”与已有案例“{existing.title}”正文相同，未导入。"
-                    f"已有案例：/admin/pages/{existing.pk}/edit/",
+                    f"“{result.document.name}”中的《{draft.title}》与已有案例《{existing.title}》正文相同，未导入。",
                     case=existing,
                 )
             draft.repeats = likely_repeats(draft, body)
@@ -102,7 +101,7 @@ def import_notes(draft, result):
     parts = ["由导入程序从“" + result.document.name + "”生成，请对照原文核对。"]
     if draft.repeats:
         # Kept with the draft: the run's summary that first said so is seen once, by the importer.
-        listed = "；".join(f"“{case.title}”（/admin/pages/{case.pk}/edit/）" for case in draft.repeats)
+        listed = "；".join(f"《{case.title}》（/admin/pages/{case.pk}/edit/）" for case in draft.repeats)
         parts.append(f"可能与已有案例重复：{listed}。请核对后再提交审核。")
     if removed:
         parts.append("已删除：" + "；".join(f"{rule}（{len(lines)} 处）" for rule, lines in removed.items()) + "。")

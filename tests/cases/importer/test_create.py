@@ -248,6 +248,7 @@ def test_the_same_text_pasted_with_other_spacing_and_punctuation_is_the_same_cas
     response = client.post(reverse("cases_import"), {"text": again, "parent": case_index.pk})
     html = response.content.decode()
     assert "正文相同，未导入" in html and CasePage.objects.filter(import_notes__startswith="由导入程序").count() == 1
+    assert "打开已有案例" in html and "已有案例：/admin/pages/" not in html  # a link, not a path to copy
 
 
 @pytest.mark.django_db
@@ -260,7 +261,7 @@ def test_a_published_case_imported_again_is_created_with_a_warning(capsys):
     assert f"可能与已有案例重复：{published.title}（/admin/pages/{published.pk}/edit/）" in out
     # …and the draft keeps the warning in its 导入记录, where the reviewer reads it.
     draft = CasePage.objects.filter(import_notes__startswith="由导入程序", title=published.title).get()
-    assert f"可能与已有案例重复：“{published.title}”（/admin/pages/{published.pk}/edit/）" in draft.import_notes
+    assert f"可能与已有案例重复：《{published.title}》（/admin/pages/{published.pk}/edit/）" in draft.import_notes
 
 
 @pytest.mark.django_db
@@ -291,7 +292,7 @@ def test_a_seed_document_whose_case_is_published_with_its_text_is_refused(capsys
     with pytest.raises(CommandError, match="1 个文件未导入"):
         call_command("import_case", str(seed_path(SEED_004)))
     out = capsys.readouterr().out
-    assert re.search(f"与已有案例“{published.title}”正文相同(?s:.*)/admin/pages/{published.pk}/edit/", out)
+    assert re.search(f"与已有案例《{published.title}》正文相同(?s:.*)/admin/pages/{published.pk}/edit/", out)
     assert counts() == before
 
 

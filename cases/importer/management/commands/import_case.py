@@ -61,6 +61,8 @@ class Command(BaseCommand):
         for outcome in outcomes:
             if outcome.refused:
                 detail = outcome.error
+                if outcome.copy_of:
+                    detail += f"已有案例：/admin/pages/{outcome.copy_of.pk}/edit/"
             elif dry_run:
                 detail = "、".join(draft.title for draft in outcome.result.drafts)
             else:
