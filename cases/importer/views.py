@@ -124,7 +124,7 @@ class ImportView(WagtailAdminTemplateMixin, FormView):
                 outcomes = import_files(form.cleaned_data["files"], parent=parent, user=user, seconds=RUN_SECONDS)
         except DocumentError as error:
             form.add_error(None, str(error))
-            return self.form_invalid(form)
+            return self.render_to_response(self.get_context_data(form=form, copy_of=error.case))
         # the files' outcomes, refused ones with why (an upload cannot be kept in a form to retry)
         self.template_name = "importer/review.html"
         return self.render_to_response(self.get_context_data(form=form, outcomes=outcomes, parent=parent))
