@@ -120,6 +120,10 @@ def build_handout(collection, entries, request):
         document.add_paragraph("　".join(fact for fact in facts if fact))
         if not case.source_complete:
             document.add_paragraph("原文不完整：所据原文在中途截断。")
+        # The trainer's notes before the case's text, which runs to pages: read first, then the case.
+        if notes:
+            document.add_heading("讲解要点", level=2)
+            document.add_paragraph(notes)
         document.add_heading("摘要", level=2)
         document.add_paragraph(case.summary)
         figures = list(case.key_figures.all())
@@ -142,9 +146,6 @@ def build_handout(collection, entries, request):
                     document.add_paragraph(text)
             elif block.block_type == "quote":
                 document.add_paragraph(f"“{block.value['text']}”——{block.value['attribution']}", style="Quote")
-        if notes:
-            document.add_heading("讲解要点", level=2)
-            document.add_paragraph(notes)
         if questions:
             document.add_heading("讨论题", level=2)
             add_question = _numbered_list(document)

@@ -127,6 +127,16 @@ def test_word_handout(client, collection):
     assert document.styles["Heading 1"].element.rPr.rFonts.get(east_asia) == "黑体"
 
 
+def test_the_trainers_notes_come_before_each_cases_text_in_print_and_word(client, collection):
+    """A trainer reads her notes before the case, not pages after it."""
+    html = client.get(collection.url + "print/").content.decode()
+    first = html.split('id="case-1"', 1)[1].split('id="case-2"', 1)[0]
+    assert first.index("<h3>讲解要点</h3>") < first.index("<h3>摘要</h3>")
+    document = docx.Document(io.BytesIO(client.get(collection.url + "handout.docx").content))
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
+    assert headings.index("讲解要点") < headings.index("摘要")
+
+
 def test_word_handout_is_laid_out_for_a4_like_an_official_document(client, collection):
     response = client.get(collection.url + "handout.docx")
     assert quote(f"{collection.title}（培训讲义）.docx") in response["Content-Disposition"]
