@@ -505,6 +505,17 @@ def test_training_collections_matching_a_search_are_shown_apart_from_the_cases(c
     assert client.get("/search/", {"q": "城鄉統籌"}).context["collections"] == [collection]
 
 
+def test_a_word_a_collections_introduction_merely_mentions_does_not_show_it(client):
+    """党员 is in its introduction (党员群众), not in what it says it is about (title, goals)."""
+    from cases.models import TrainingCollectionPage
+
+    collection = TrainingCollectionPage.objects.get(slug="chengxiang-tongchou")
+    assert "党员" in collection.introduction and "党员" not in collection.title + collection.learning_goals
+    assert client.get("/search/", {"q": "党员"}).context["collections"] == []
+    # Once one word names its subject, the others may come from anywhere in it.
+    assert client.get("/search/", {"q": "党员 结对共建"}).context["collections"] == [collection]
+
+
 def test_a_training_collections_shared_description_is_its_own_introduction(client):
     from cases.models import TrainingCollectionPage
 
