@@ -7,7 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from .filters import BY_NAME
 from .publishing import publishing_gaps
-from .review.views import NotReadyView
+from .review.views import ApprovedView, NotReadyView
 from .taxonomy import Domain, Problem, Region, Theme
 from .training.models import TrainingCollectionPage
 
@@ -78,8 +78,11 @@ def warn_of_unpublished_picks(request, page):
 
 
 @hooks.register("register_admin_urls")
-def register_not_ready_url():
-    return [path("cases/<int:page_id>/not-ready/", NotReadyView.as_view(), name="cases_not_ready")]
+def register_review_urls():
+    return [
+        path("cases/<int:page_id>/approved/", ApprovedView.as_view(), name="cases_approved"),
+        path("cases/<int:page_id>/not-ready/", NotReadyView.as_view(), name="cases_not_ready"),
+    ]
 
 
 SHOWN_REFUSALS = 5

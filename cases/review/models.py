@@ -25,7 +25,12 @@ class ReviewTask(AbstractGroupApprovalTask):
                 return reverse("cases_not_ready", args=[page.pk]) + (
                     f"?{urlencode({'comment': comment})}" if comment else ""
                 )
-        return super().on_action(task_state, user, action_name, **kwargs)
+        redirect_url = super().on_action(task_state, user, action_name, **kwargs)
+        if action_name == "approve" and not redirect_url:
+            # Wagtail's dashboard reloads without a word after an approval: this page says what
+            # it did (the page editor ignores the URL and confirms on its own).
+            return reverse("cases_approved", args=[task_state.workflow_state.content_object.pk])
+        return redirect_url
 
     @classmethod
     def get_description(cls):

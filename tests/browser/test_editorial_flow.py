@@ -43,8 +43,11 @@ def test_editor_submits_reviewer_approves_case_goes_live(log_in, page):
     row = reviewer.locator("tr", has_text=TITLE)
     row.locator("[data-w-dropdown-target=toggle]").first.click()
     row.get_by_role("button", name="批准", exact=True).click()
-    # The button posts the approval and reloads the dashboard, where the case no longer waits.
+    # The button posts the approval and reloads the dashboard, where the case no longer waits
+    # and a message says it went live.
     expect(reviewer.locator("tr", has_text=TITLE)).to_have_count(0, timeout=15000)
+    expect(reviewer.get_by_text(f"已批准并发布《{TITLE}》。")).to_be_visible()
+    expect(reviewer).to_have_url(re.compile(r"/admin/$"))
 
     anonymous.goto("/search/?q=网格党建")
     expect(anonymous.locator(".hit__title")).to_have_text([TITLE])

@@ -492,6 +492,24 @@ def test_approving_from_the_dashboard_checks_the_draft_saved_during_review(edito
     assert CasePage.objects.get(pk=case.pk).live
 
 
+def test_approving_from_the_dashboard_says_what_became_of_the_case(editor, reviewer):
+    """Wagtail's dashboard reloads without a word after 批准: the reviewer is told it went live,
+    back on the page approved from."""
+    case = create_draft(logged_in(editor))
+    submit(logged_in(editor), case)
+    client = logged_in(reviewer)
+    response = workflow_action(client, case, "approve")
+    assert response.status_code == 302 and response.url == f"/admin/cases/{case.pk}/approved/"
+    back = client.get(response.url, HTTP_REFERER="http://testserver/admin/")
+    assert (back.status_code, back.url) == (302, "http://testserver/admin/")
+    assert f"已批准并发布《{case.title}》。" in client.get("/admin/").content.decode()
+    # Another site's address is not followed; someone who did not approve is told nothing.
+    assert client.get(response.url, HTTP_REFERER="https://example.com/").url == "/admin/"
+    other = logged_in(make_user("reviewer9", REVIEWERS))
+    other.get(response.url)
+    assert "已批准并发布" not in other.get("/admin/").content.decode()
+
+
 def test_only_those_who_may_edit_a_page_read_why_it_was_not_approved(editor):
     trainer = make_user("trainer9", TRAINERS)
     case = CasePage.objects.get(slug="wuchang-1-3")
