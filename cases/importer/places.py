@@ -147,25 +147,29 @@ class PlaceFinder:
 
         Mentions count for a place and all above it, ×10 in the title. From the provinces down,
         the place with the most wins, unless another ties (苏州、无锡、常州 → 江苏省) or, outside
-        the title, it is named only once (a passing "学习借鉴江苏苏州的做法")."""
+        the title, it is named only once (a passing "学习借鉴江苏苏州的做法"). A place written
+        before a masked one (湖南省某县, as sources that hide the county write) is the text's own,
+        like a place in the title."""
         found = self._found(title + "\n" + text)
         titled = _mentions(_spans(title, found))
-        own = _mentions(_spans(text, found))
+        spans = _spans(text, found)
+        own = _mentions(spans)
+        masked = {place for _, end, place in spans if text[end : end + 1] == "某"}
         for place, count in titled.items():
             own[place] += 10 * count
-        support, in_title = Counter(), set()
+        support, named_as_own = Counter(), set()
         for place, count in own.items():
             node = place
             while node is not None:
                 support[node] += count
-                if place in titled:
-                    in_title.add(node)
+                if place in titled or place in masked:
+                    named_as_own.add(node)
                 node = node.parent
         chosen, level = None, [place for place in self.children[None] if support[place]]
         while level:
             ranked = sorted(level, key=support.__getitem__, reverse=True)
             best = support[ranked[0]]
-            if (len(ranked) > 1 and best == support[ranked[1]]) or (best < 2 and ranked[0] not in in_title):
+            if (len(ranked) > 1 and best == support[ranked[1]]) or (best < 2 and ranked[0] not in named_as_own):
                 break
             chosen = ranked[0]
             level = [place for place in self.children[chosen] if support[place]]

@@ -99,3 +99,17 @@ def test_a_dry_run_adds_no_region(case_index):
     [result] = import_documents([read_paste("安吉县推行组织联建\n" + ANJI)], parent=case_index, dry_run=True)
     assert result.drafts[0].region.full_name == "浙江省湖州市安吉县"
     assert Region.objects.count() == before
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text, place",
+    [
+        ("湖南省某县某村党支部探索合作社模式，带动就业120名。", "湖南省"),
+        ("近年来，江苏苏州某镇以党建引领合作社发展。", "江苏省苏州市"),
+        # Named once, not masked: a passing mention, not the text's place.
+        ("学习借鉴江苏苏州的做法，我们村党支部积极推进。", None),
+    ],
+)
+def test_a_place_written_before_a_masked_one_is_the_texts_own(finder, text, place):
+    assert detected(finder, text) == place
