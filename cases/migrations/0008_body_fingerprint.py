@@ -2,16 +2,8 @@
 
 from django.db import migrations, models
 
-# The same function the model's save() uses: existing cases must get the fingerprint a new save
-# would give them. It reads raw block data only, so it does not depend on the model's code.
-from cases.fingerprints import body_text, fingerprint
-
-
-def fill_fingerprints(apps, schema_editor):
-    CasePage = apps.get_model("cases", "CasePage")
-    for page in CasePage.objects.only("pk", "body").iterator():
-        digest = fingerprint(body_text(page.body.raw_data))
-        CasePage.objects.filter(pk=page.pk).update(body_fingerprint=digest)
+# Existing cases must get the fingerprint a new save would give them.
+from cases.fingerprints import refill_fingerprints
 
 
 class Migration(migrations.Migration):
@@ -32,5 +24,5 @@ class Migration(migrations.Migration):
                 verbose_name="正文指纹",
             ),
         ),
-        migrations.RunPython(fill_fingerprints, migrations.RunPython.noop),
+        migrations.RunPython(refill_fingerprints, migrations.RunPython.noop),
     ]

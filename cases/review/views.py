@@ -7,7 +7,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.views.generic import WagtailAdminTemplateMixin
-from wagtail.models import Page, TaskState
+from wagtail.models import Page, TaskState, WorkflowState
 
 from ..publishing import publishing_gaps
 
@@ -66,11 +66,20 @@ class NotReadyView(ReviewedPageMixin, WagtailAdminTemplateMixin, TemplateView):
     def get_breadcrumbs_items(self):
         return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
 
+    def _may_approve(self):
+        task = self.page.current_workflow_task
+        return task is not None and "approve" in [name for name, *_ in task.get_actions(self.page, self.request.user)]
+
     def get_context_data(self, **kwargs):
+        # Read now: another reviewer may have approved or sent it back since (退回修改 is no
+        # longer a review).
+        state = self.page.current_workflow_state
+        in_review = state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS
         return super().get_context_data(
             page=self.page,
             gaps=publishing_gaps(self.page),
-            in_review=self.page.workflow_in_progress,
+            in_review=in_review,
+            may_approve=in_review and self._may_approve(),
             comment=self.request.GET.get("comment", ""),
             **kwargs,
         )

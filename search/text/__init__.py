@@ -11,6 +11,7 @@ from .dictionary import curated_words, place_words
 from .pipeline import (
     CONTROL_CHARACTERS,
     SEARCH_ONLY_FOLDS,
+    SPOKEN_PLUS,
     add_words,
     compact,
     drop_controls,
@@ -34,6 +35,7 @@ __all__ = [
     "Term",
     "Understood",
     "SEARCH_ONLY_FOLDS",
+    "SPOKEN_PLUS",
     "add_words",
     "compact",
     "curated_words",

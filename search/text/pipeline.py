@@ -22,8 +22,10 @@ _PINYIN_NOTE = re.compile(r"\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘ
 # A term keeps letters and digits only, so that no punctuation (or FTS/tsquery syntax such as
 # " * + NEAR( ) reaches a search backend; 1+3模式 is indexed and queried alike as 13模式.
 _NON_WORD = re.compile(r"[\W_]+")
-# 加 between digits is a plus said in words: 1加3模式 is 1+3模式.
-_SPOKEN_PLUS = re.compile(r"(?<=\d)\s*加\s*(?=\d)")
+# 加 between digits on one line is a plus said in words: 1加3模式 is 1+3模式. A pattern both
+# Python and the search cluster's (Java) regular expressions read the same way.
+SPOKEN_PLUS = r"(?<=\d)[^\S\n]*加[^\S\n]*(?=\d)"
+_SPOKEN_PLUS = re.compile(SPOKEN_PLUS)
 
 
 @lru_cache(maxsize=1)

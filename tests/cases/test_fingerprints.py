@@ -12,6 +12,7 @@ def test_spacing_punctuation_and_script_do_not_change_the_fingerprint():
         fingerprint(text) == fingerprint("興山縣推行 '兩會兩評' , 黨員聯繫群眾.") != fingerprint("兴山县推行两会两评")
     )
     assert fingerprint("，。 ") == ""
+    assert fingerprint("推行1加3模式") == fingerprint("推行“1+3”模式")  # search.text.fold's plus
 
 
 def test_overlap_is_the_share_of_the_shorter_text_the_other_holds():

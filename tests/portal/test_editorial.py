@@ -492,6 +492,26 @@ def test_approving_from_the_dashboard_checks_the_draft_saved_during_review(edito
     assert CasePage.objects.get(pk=case.pk).live
 
 
+def test_a_refused_approval_is_read_again_when_another_reviewer_sends_the_case_back(editor, reviewer):
+    case = create_draft(logged_in(editor))
+    submit(logged_in(editor), case)
+    with_unchecked_figure(CasePage.objects.get(pk=case.pk))
+    client = logged_in(reviewer)
+    refused = workflow_action(client, case, "approve")
+    assert "审核仍在进行" in client.get(refused.url).content.decode()
+    workflow_action(logged_in(make_user("reviewer9", REVIEWERS)), case, "reject", "请补齐")
+    page = client.get(refused.url).content.decode()
+    assert "还有 1 项关键数据没有核对" in page
+    assert "审核仍在进行" not in page and "没有批准，也没有发布" not in page
+    # Mended and in review again, then a figure unchecked once more: its editor, who may not
+    # approve, is not told to click 批准 or 请求修改.
+    CasePage.objects.get(pk=case.pk).key_figures.update(auto_detected=False)
+    assert submit(logged_in(editor), CasePage.objects.get(pk=case.pk)).status_code == 302
+    with_unchecked_figure(CasePage.objects.get(pk=case.pk))
+    page = logged_in(editor).get(refused.url).content.decode()
+    assert "审核仍在进行：可以编辑页面补齐，审核人再批准" in page and "请求修改" not in page
+
+
 def test_approving_from_the_dashboard_says_what_became_of_the_case(editor, reviewer):
     """Wagtail's dashboard reloads without a word after 批准: the reviewer is told it went live,
     back on the page approved from."""

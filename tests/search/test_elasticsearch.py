@@ -316,9 +316,16 @@ def test_case_index_settings_and_mapping(settings, plugin, text_analyzer):
             "analysis": {
                 "analyzer": {
                     "case_words": {"type": "custom", "tokenizer": "whitespace", "filter": ["cjk_width", "lowercase"]},
-                    "case_text": {**text_analyzer, "char_filter": ["search_folds"]},
+                    "case_text": {**text_analyzer, "char_filter": ["search_folds", "spoken_plus"]},
                 },
-                "char_filter": {"search_folds": {"type": "mapping", "mappings": ["著 => 着"]}},
+                "char_filter": {
+                    "search_folds": {"type": "mapping", "mappings": ["著 => 着"]},
+                    "spoken_plus": {
+                        "type": "pattern_replace",
+                        "pattern": r"(?<=\d)[^\S\n]*加[^\S\n]*(?=\d)",
+                        "replacement": "+",
+                    },
+                },
             }
         },
         "mappings": CASE_MAPPING,

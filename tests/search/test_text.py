@@ -32,6 +32,8 @@ def test_fold_treats_zhu_as_zhe_for_search_only():
 def test_a_plus_said_as_jia_between_digits_is_a_plus(said):
     assert fold(said) == "1+3模式"
     assert fold("增加3个村") == "增加3个村" and fold("加3") == "加3"
+    # Only on one line: texts folded together, one a line, keep their lines.
+    assert fold("第1\n加3") == "第1\n加3"
 
 
 def test_pinyin_notes_are_stripped():

@@ -13,7 +13,7 @@ from elasticsearch.dsl import Boolean, Date, Document, Index, InnerDoc, Integer,
 from cases.filters import case_years
 from cases.models import CasePage
 from cases.pages import listing_year
-from search.text import SEARCH_ONLY_FOLDS, index_text, to_simplified
+from search.text import SEARCH_ONLY_FOLDS, SPOKEN_PLUS, index_text, to_simplified
 
 from .analysis import TEXT_ANALYZERS, WORDS_ANALYZER
 from .query import facet_keys
@@ -85,15 +85,20 @@ def case_index(name):
         analysis={
             "analyzer": {
                 WORDS: WORDS_ANALYZER,
-                TEXT: {**TEXT_ANALYZERS[settings.SEARCH_ENGINE_CHINESE_ANALYZER], "char_filter": ["search_folds"]},
+                TEXT: {
+                    **TEXT_ANALYZERS[settings.SEARCH_ENGINE_CHINESE_ANALYZER],
+                    "char_filter": ["search_folds", "spoken_plus"],
+                },
             },
             # *_raw text is only made Simplified (snippets show it); search.text.fold's search-only
-            # folds (著 → 着) happen here, so that quoted phrases, which are folded, still match.
+            # folds (著 → 着, 1加3 → 1+3) happen here, so that quoted phrases, which are folded,
+            # still match.
             "char_filter": {
                 "search_folds": {
                     "type": "mapping",
                     "mappings": [f"{chr(source)} => {target}" for source, target in SEARCH_ONLY_FOLDS.items()],
-                }
+                },
+                "spoken_plus": {"type": "pattern_replace", "pattern": SPOKEN_PLUS, "replacement": "+"},
             },
         }
     )
