@@ -14,6 +14,7 @@ from wagtail.contrib.search_promotions.models import SearchPromotion
 from wagtail.images import get_image_model
 from wagtail.models import (
     Collection,
+    GroupApprovalTask,
     GroupCollectionPermission,
     GroupPagePermission,
     Page,
@@ -150,11 +151,19 @@ def setup_editorial(sections):
 
 def _replace_plain_approval(workflow, task):
     """Sites set up before the review checked what it approves had Wagtail's plain group approval
-    as this step: the reviews waiting on it move to `task` and it leaves the workflow."""
-    for step in WorkflowTask.objects.filter(workflow=workflow, task__name=TASK_NAME).exclude(task=task):
-        old = step.task
+    as this step (by this name, or renamed but still the reviewers'): the reviews waiting on it
+    move to `task` and it leaves the workflow."""
+    plain = ContentType.objects.get_for_model(GroupApprovalTask)
+    steps = WorkflowTask.objects.filter(workflow=workflow, task__content_type=plain).select_related("task")
+    for step in steps:
+        old = step.task.specific
+        if old.name != TASK_NAME and not old.groups.filter(pk__in=task.groups.all()).exists():
+            continue  # a step an administrator added, for other approvers
         TaskState.objects.filter(task=old, status=TaskState.STATUS_IN_PROGRESS).update(task=task)
-        WorkflowTask.objects.filter(pk=step.pk).update(task=task)
+        if WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
+            step.delete()
+        else:
+            WorkflowTask.objects.filter(pk=step.pk).update(task=task)
         old.deactivate()
 
 

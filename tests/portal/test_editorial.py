@@ -539,14 +539,23 @@ def test_only_those_who_may_edit_a_page_read_why_it_was_not_approved(editor):
     assert "不在审核中" in page and "审核仍在进行" not in page  # a live case, not in review
 
 
-def test_setup_moves_a_sites_plain_approval_step_and_its_reviews_to_the_checking_one(editor):
-    """A site set up before the review checked what it approves: its pending review is kept."""
+@pytest.mark.parametrize("site", ["as set up", "step renamed", "both steps"])
+def test_setup_moves_a_sites_plain_approval_step_and_its_reviews_to_the_checking_one(editor, site):
+    """A site set up before the review checked what it approves: its pending review is kept, and
+    no plain approval step is left to approve without checking."""
     workflow = Workflow.objects.get(name=WORKFLOW_NAME)
     checking = ReviewTask.objects.get(name=TASK_NAME)
-    plain = GroupApprovalTask.objects.create(name=TASK_NAME)
+    plain = GroupApprovalTask.objects.create(name="旧的审核步骤" if site == "step renamed" else TASK_NAME)
     plain.groups.set([Group.objects.get(name=REVIEWERS)])
-    WorkflowTask.objects.filter(workflow=workflow).update(task=plain)
-    checking.delete()
+    if site == "both steps":
+        WorkflowTask.objects.filter(workflow=workflow).update(sort_order=1)
+        WorkflowTask.objects.create(workflow=workflow, task=plain, sort_order=0)
+    else:
+        WorkflowTask.objects.filter(workflow=workflow).update(task=plain)
+        checking.delete()
+    other = GroupApprovalTask.objects.create(name="主管领导审批")  # an administrator's own step stays
+    other.groups.set([Group.objects.get(name=EDITORS)])
+    WorkflowTask.objects.create(workflow=workflow, task=other, sort_order=5)
     case = create_draft(logged_in(editor))
     submit(logged_in(editor), case)
     assert WorkflowState.objects.get(object_id=str(case.pk)).current_task_state.task_id == plain.pk
@@ -554,7 +563,8 @@ def test_setup_moves_a_sites_plain_approval_step_and_its_reviews_to_the_checking
     setup_portal()
     setup_portal()
     checking = ReviewTask.objects.get(name=TASK_NAME, active=True)
-    assert [step.task_id for step in WorkflowTask.objects.filter(workflow=workflow)] == [checking.pk]
+    steps = WorkflowTask.objects.filter(workflow=workflow).order_by("sort_order")
+    assert [step.task_id for step in steps] == [checking.pk, other.pk]
     state = WorkflowState.objects.get(object_id=str(case.pk))
     assert state.status == WorkflowState.STATUS_IN_PROGRESS and state.current_task_state.task_id == checking.pk
     assert not GroupApprovalTask.objects.get(pk=plain.pk).active

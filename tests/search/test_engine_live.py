@@ -257,6 +257,17 @@ def test_quoted_phrases_and_traditional_script(client):
     assert set(found) == set(CasePage.objects.filter(themes__name="城乡统筹与结对共建").values_list("slug", flat=True))
 
 
+def test_a_quoted_phrase_reads_a_plus_said_as_jia_in_the_text_too(
+    writes_to_index, client, es, django_capture_on_commit_callbacks
+):
+    """The query folds 1加3 to 1+3; the phrase fields fold the text the same way (spoken_plus)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        case = publish_case("加号测试案例", "这个村推行2加5联建模式。")
+    refresh(es)
+    for quoted in ('"2加5联建"', '"2+5联建"'):
+        assert slugs(client, q=quoted) == [case.slug], quoted
+
+
 def test_similar_cases_are_the_database_engines(client):
     RelatedCase.objects.all().delete()  # the shared-terms ranking, not the editors' picks
     for case in CasePage.objects.live():

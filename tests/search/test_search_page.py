@@ -372,6 +372,12 @@ def publish_case(title, body_text, **fields):
     return CasePage.objects.get(pk=case.pk)
 
 
+def test_a_quoted_phrase_reads_a_plus_said_as_jia_in_the_text_too(client):
+    case = publish_case("加号测试案例", "这个村推行2加5联建模式。")
+    for quoted in ('"2加5联建"', '"2+5联建"'):
+        assert slugs(client, q=quoted) == [case.slug], quoted
+
+
 def test_index_follows_publish_edit_and_unpublish(client):
     case = publish_case("测试案例", "这里记载了红色物业的做法。")
     assert case.slug in slugs(client, q="红色物业")
