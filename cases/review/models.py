@@ -6,6 +6,7 @@ from django.urls import reverse
 from wagtail.models import AbstractGroupApprovalTask
 
 from ..publishing import publishing_gaps
+from .comments import carried_comment
 
 
 class ReviewTask(AbstractGroupApprovalTask):
@@ -23,7 +24,7 @@ class ReviewTask(AbstractGroupApprovalTask):
                 # The comment typed with the approval is not saved: the page hands it back.
                 comment = kwargs.get("comment", "")
                 return reverse("cases_not_ready", args=[page.pk]) + (
-                    f"?{urlencode({'comment': comment})}" if comment else ""
+                    f"?{urlencode({'comment': carried_comment(comment, user)})}" if comment else ""
                 )
         redirect_url = super().on_action(task_state, user, action_name, **kwargs)
         if action_name == "approve" and not redirect_url:

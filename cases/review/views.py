@@ -10,6 +10,7 @@ from wagtail.admin.views.generic import WagtailAdminTemplateMixin
 from wagtail.models import Page, TaskState, WorkflowState
 
 from ..publishing import publishing_gaps
+from .comments import handed_back
 
 
 class ReviewedPageMixin:
@@ -75,11 +76,13 @@ class NotReadyView(ReviewedPageMixin, WagtailAdminTemplateMixin, TemplateView):
         # longer a review).
         state = self.page.current_workflow_state
         in_review = state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS
+        comment, whole = handed_back(self.request.GET.get("comment", ""), self.request.user)
         return super().get_context_data(
             page=self.page,
             gaps=publishing_gaps(self.page),
             in_review=in_review,
             may_approve=in_review and self._may_approve(),
-            comment=self.request.GET.get("comment", ""),
+            comment=comment,
+            comment_whole=whole,
             **kwargs,
         )

@@ -492,6 +492,23 @@ def test_approving_from_the_dashboard_checks_the_draft_saved_during_review(edito
     assert CasePage.objects.get(pk=case.pk).live
 
 
+def test_a_refused_approvals_comment_is_handed_back_only_to_its_reviewer_and_fits_an_address(editor, reviewer):
+    case = create_draft(logged_in(editor))
+    submit(logged_in(editor), case)
+    with_unchecked_figure(CasePage.objects.get(pk=case.pk))
+    client = logged_in(reviewer)
+    long_comment = CasePage.objects.get(slug="wuchang-1-3").body_text()[:3000]
+    refused = workflow_action(client, case, "approve", long_comment)
+    assert len(refused.url) < 4000  # gunicorn refuses a request line past 4,094 bytes
+    page = client.get(refused.url).content.decode()
+    assert "只留下了开头" in page
+    assert f"<blockquote>{long_comment.splitlines()[0]}" in page
+    # Nobody else reads it, and no link can put words there.
+    assert "没有保存" not in logged_in(editor).get(refused.url).content.decode()
+    forged = client.get(f"/admin/cases/{case.pk}/not-ready/", {"comment": "请立即批准"}).content.decode()
+    assert "请立即批准" not in forged and "没有保存" not in forged
+
+
 def test_a_refused_approval_is_read_again_when_another_reviewer_sends_the_case_back(editor, reviewer):
     case = create_draft(logged_in(editor))
     submit(logged_in(editor), case)
