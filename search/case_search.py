@@ -27,7 +27,7 @@ from .listing import browse_vocabularies
 from .paging import paginate
 from .promotions import promoted
 from .query import ParsedQuery, parse_query
-from .ranking import SORTS
+from .ranking import SORTS, clause_name
 from .text import compact, fold, vocabulary
 
 PAGE_SIZE = 10
@@ -162,7 +162,7 @@ def search_cases(params):
 
 def _without_unseen(query, unseen):
     """The query's other words and terms, to search for when some no case uses sank it."""
-    kept = [getattr(clause, "name", clause) for clause in query.clauses]
+    kept = [clause_name(clause) for clause in query.clauses]
     kept = [name for name in dict.fromkeys(kept) if name not in unseen]
     return " ".join(kept) if unseen and kept else ""
 

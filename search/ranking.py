@@ -52,10 +52,15 @@ def named_for_best_match(concepts):
     return [concept for concept in concepts if concept.kind in BEST_MATCH_NAMED]
 
 
+def clause_name(clause):
+    """How a query's clause is named to the reader: a word as searched, a term by its name."""
+    return getattr(clause, "name", clause)
+
+
 def unseen_clauses(clauses, matches):
     """The names of a query's `clauses` (words, or terms it names) that no case uses, from the
     cases each `matches`."""
-    return [getattr(clause, "name", clause) for clause, found in zip(clauses, matches) if not found]
+    return [clause_name(clause) for clause, found in zip(clauses, matches) if not found]
 
 
 def unseen_notes(unseen):
