@@ -22,7 +22,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.search import index
 
-from portal.addresses import public_url, qr_svg
+from portal.addresses import share_context
 from portal.permissions import EditorialPermissionsMixin
 from portal.querysets import PortalPageQuerySet
 from portal.routing import SingleChildTypeRoutingMixin
@@ -310,8 +310,7 @@ class CasePage(EditorialPermissionsMixin, Page):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["og_type"] = "article"
-        context["share_url"] = public_url(request, self.url)
-        context["share_qr"] = qr_svg(context["share_url"])
+        context.update(share_context(request, self.url))
         context["site_name"] = settings.WAGTAIL_SITE_NAME
         context["key_figures"] = list(self.key_figures.all())
         context["share_image_path"] = share_card.address(self, context["key_figures"])

@@ -5,6 +5,7 @@ from urllib.parse import urljoin, urlsplit
 
 import qrcode
 from django.conf import settings
+from django.utils.encoding import uri_to_iri
 from django.utils.html import escape
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "0.0.0.0", ""}
@@ -35,3 +36,10 @@ def qr_svg(url):
         f'role="img" aria-label="二维码：{escape(url)}" shape-rendering="crispEdges">'
         f'<rect width="{size}" height="{size}" fill="#fff"/><path d="{squares}" fill="#000"/></svg>'
     )
+
+
+def share_context(request, path):
+    """What a page's share buttons, QR code and printed address need: its public URL, the QR code
+    for it, and the URL as a reader reads it (Chinese, not %-escapes)."""
+    url = public_url(request, path)
+    return {"share_url": url, "share_qr": qr_svg(url), "share_address": uri_to_iri(url)}

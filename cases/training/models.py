@@ -13,7 +13,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 
-from portal.addresses import public_url, qr_svg
+from portal.addresses import public_url, qr_svg, share_context
 from portal.permissions import EditorialPermissionsMixin
 from portal.routing import SingleChildTypeRoutingMixin
 
@@ -200,13 +200,8 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["entries"] = self.entries()
-        context.update(self._share(request))
+        context.update(share_context(request, self.url))
         return context
-
-    def _share(self, request):
-        """The collection's own address and its QR code: trainers hand it out whole."""
-        url = public_url(request, self.url)
-        return {"share_url": url, "share_qr": qr_svg(url)}
 
     @path("print/")
     def print_view(self, request):
@@ -216,7 +211,7 @@ class TrainingCollectionPage(EditorialPermissionsMixin, RoutablePageMixin, Page)
         return TemplateResponse(
             request,
             "cases/training_collection_print.html",
-            {"page": self, "self": self, "entries": entries, **self._share(request)},
+            {"page": self, "self": self, "entries": entries, **share_context(request, self.url)},
         )
 
     def handout(self, request):

@@ -227,6 +227,20 @@ def test_printed_and_handed_out_links_use_the_sites_configured_address(client, c
     assert decode_qr_svg(svg) == [f"https://dangjian.example.org{collection.url}"]
 
 
+def test_a_chinese_address_is_printed_as_read_and_encoded_in_its_qr_code(client, collection, settings):
+    """A collection published before addresses were put in pinyin keeps its Chinese one."""
+    settings.PUBLIC_BASE_URL = "https://dangjian.example.org"
+    collection.slug = "城乡统筹专题"
+    collection.save_revision().publish()
+    collection.refresh_from_db()
+    html = client.get(collection.url + "print/").content.decode()
+    cover = re.findall(r"<svg[^>]*class=\"qr\".*?</svg>", html)[0]
+    assert decode_qr_svg(cover) == [
+        "https://dangjian.example.org/training/%E5%9F%8E%E4%B9%A1%E7%BB%9F%E7%AD%B9%E4%B8%93%E9%A2%98/"
+    ]
+    assert "扫码打开本专题<br>https://dangjian.example.org/training/城乡统筹专题/</figcaption>" in html
+
+
 def test_print_view_offers_a_print_button_and_the_way_back(client, collection):
     html = client.get(collection.url + "print/").content.decode()
     assert "data-print" in html and "打印本讲义" in html
