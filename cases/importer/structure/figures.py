@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from search.text import segmenter
 
 from .drafts import Figure
-from .metadata import YEAR
+from .metadata import START, YEAR
 
 UNITS = (
     "万人次|人次|万元|亿元|万亩|万名|万人|万户|平方米|公里|千米|元|亩|名|人|个百分点|个|户|家|期|项|条|所|座|场|盏|篇|件|"
@@ -81,11 +81,36 @@ _BRACKETED_HEAD = re.compile(r"^[^(（)）]{1,8}[(（][^()（）]*[)）]")
 _PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,6}(省|市|县|区|镇|乡|村)$")
 
 
+# A change from one value to another (人均收入从2017年的6000元增加到2021年的1.2万元): both
+# measure what comes before 从.
+_YEAR_OF = r"(?:(?:19|20)\d{2}年(?:底|末|初)?的?)?"
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年(?:底|末|初)?的?(?=[\u4e00-\u9fff]{2})")
+_CHANGE_FROM = re.compile(rf"[从由]{_YEAR_OF}$")
+_CHANGE_TO = re.compile(
+    rf"[从由]{_YEAR_OF}[^,，;；。:：、]*?(?:增加|提高|增长|上升|提升|减少|下降|降低|扩大|缩小|发展|壮大)(?:到|至)了?{_YEAR_OF}$"
+)
+
+
+def _changed(paragraph, start):
+    """What a value measures when it is one end of a change, or ""."""
+    clause = _CLAUSE_END.split(paragraph[max(0, start - 60) : start])[-1]
+    change = _CHANGE_FROM.search(clause) or _CHANGE_TO.search(clause)
+    if not change:
+        return ""
+    subject = _LABEL_TRIM.sub("", clause[: change.start()]).strip()
+    return _LEADING_VERB.sub("", subject)
+
+
 def _label(paragraph, start, end, previous_end=0, counted=False):
     """What a number measures, as a noun phrase in the source's words: the noun after a count
     ("6368名"农村党员), else the clause before it without its verb ("建立"关怀理事会 92个); a share
-    reads as one (占全市村级党组织的 39% → 占全市村级党组织的比例)."""
+    reads as one (占全市村级党组织的 39% → 占全市村级党组织的比例); both ends of a change (从…增加到…)
+    what changed."""
+    changed = _changed(paragraph, start)
+    if len(changed) >= 2:
+        return changed[:100]
     before = _CLAUSE_END.split(paragraph[max(0, start - 30, previous_end) : start])[-1]
+    before = _LEADING_YEAR.sub("", before)  # the figure's year, kept apart from its label
     before = re.sub(r"^[^(（]*[)）]", "", before)  # the end of a bracket the clause began inside
     label = re.sub(r"(只|仅|就|才|均|都|全部)$", "", _LABEL_TRIM.sub("", before).strip())
     label = _MANNER.sub("", _LEADING_VERB.sub("", label))
@@ -378,7 +403,7 @@ def _candidates(paragraphs):
                 continue
             # the year of the sentence, looked for nearby only: a paragraph may be very long
             window = paragraph[max(0, match.start() - 200) : match.start()]
-            years = YEAR.findall(window[max(window.rfind(stop) for stop in "。；;") + 1 :])
+            years = YEAR.findall(START.sub("", window[max(window.rfind(stop) for stop in "。；;") + 1 :]))
             figure = Figure(label, value, unit.replace("％", "%"), int(years[-1]) if years else None)
             start = max(paragraph.rfind(stop, 0, match.start()) for stop in "。；;！？!?") + 1
             ends = [end for end in (paragraph.find(stop, match.end()) for stop in "。；;！？!?") if end >= 0]

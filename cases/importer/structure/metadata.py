@@ -9,7 +9,8 @@ from ..clean import ISSUER
 from ..patterns import AUTHOR_LABELS
 
 YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=年|\s*起|以来)")
-_START = re.compile(
+# The year a stretch of work began (2018年以来, 从2016年开始): not the year of what it achieved.
+START = re.compile(
     r"(?:从|自|于)\s*((?:19|20)\d{2})年?(?:\d{1,2}月)?(?:[^。；;，,\d]{0,16}?开始|起|以来)|"
     r"(?<!\d)((?:19|20)\d{2})年(?:\d{1,2}月)?(?:起|开始|以来)"
 )
@@ -79,7 +80,7 @@ def metadata(cleaned):
 def years(text):
     """(year started, latest year the text describes); targets ("力争到2020年底") are not reached."""
     text = fold(text)  # full-width digits
-    start = _START.search(text)
+    start = START.search(text)
     reached = Counter(YEAR.findall(text)) - Counter(_TARGET_YEAR.findall(text))
     mentioned = [int(y) for y in reached if 1949 <= int(y) <= 2100]
     started = int(start.group(1) or start.group(2)) if start else None

@@ -155,6 +155,7 @@ def _title_place(source_title, region, places, text):
     return _area_name(region, text) or region.name, source_title
 
 
+_KICKER = re.compile(r"^.*[：:]\s*")
 # An account's genre at the end of a title without a quoted name ("…党建引领兰花产业发展纪实"):
 # the case is what it gives an account of, when that says enough by itself ("组织工作纪实" does not).
 _ACCOUNT = re.compile(r"(?:工作)?(?:纪实|综述)$")
@@ -180,7 +181,9 @@ def case_title(source_title, region, places, model, text, opening=""):
             core = f"“{model}”"
         else:
             kind = _TITLE_KIND.match(core[quoted.end() :])
-            core = _TITLE_VERB.sub("", core[: quoted.start()]) + quoted.group(0) + (kind.group(0) if kind else "")
+            # a kicker before a colon ("小山村：“党建+合作社”…") is the headline's, not the name's
+            lead = _KICKER.sub("", core[: quoted.start()])
+            core = _TITLE_VERB.sub("", lead) + quoted.group(0) + (kind.group(0) if kind else "")
     elif (account := _ACCOUNT.search(core)) and len(core) - len(account.group(0)) >= _ACCOUNT_KEPT:
         core = core[: account.start()]  # "…兰花产业发展纪实": the case is what the account is of
     if named_elsewhere and not places.names(core, region):
@@ -202,7 +205,9 @@ def model_name(title, text):
         if len(name) >= 3 and not TERMINAL.search(name) and name in title and name in text:
             return name
     if not counts:
-        return ""
+        # a name only the title quotes, when the text quotes none: the headline's own name for it
+        quoted = [name for name in _QUOTED.findall(title) if len(name) >= 3 and not TERMINAL.search(name)]
+        return quoted[0] if len(quoted) == 1 else ""
     # the first names only: each is counted over the whole text
     uses = {name: text.count(name) for name in list(counts)[:100]}
     used = max(uses, key=lambda name: (uses[name], len(name)))

@@ -43,6 +43,8 @@ def regions(db):
         ("关于五常市农村党建工作的调查", "五常市", "", "关于五常市农村党建工作的调查"),
         # no place detected: the source's title as it is
         ("城乡党建互帮互助交流", None, "", "城乡党建互帮互助交流"),
+        # a headline's kicker before a colon is not part of the name
+        ("小山村：“党建+合作社”走出致富路", "兴山县", "党建+合作社", "兴山县“党建+合作社”"),
     ],
 )
 def test_case_title_is_place_and_model_in_the_sources_words(regions, source_title, place, model, expected):
@@ -187,6 +189,14 @@ def figures(text):
                 ("有集体经济收入的", "32", "个", None),
             ],
         ),
+        # both ends of a change measure what changed; a year a stretch of work began is not a
+        # figure's year, and the figure's own year is not part of its label
+        (
+            "全村人均年收入从2017年的6000元增加到2021年的1.2万元。",
+            [("全村人均年收入", "6000", "元", 2017), ("全村人均年收入", "1.2", "万元", 2021)],
+        ),
+        ("2018年以来，村里先后成立3个专业合作社，带动村民就业120名。", [("带动村民就业", "120", "名", None)]),
+        ("2022年村集体经济收入达到35万元。", [("村集体经济收入", "35", "万元", 2022)]),
     ],
 )
 def test_key_figures_are_results_with_what_they_count(text, expected):
@@ -211,6 +221,12 @@ def test_key_figures_are_bounded_whatever_the_text():
 )
 def test_model_name(text, expected):
     assert model_name("", text) == expected
+
+
+def test_a_name_only_the_title_quotes_is_the_model_when_the_text_quotes_none():
+    assert model_name("小山村：“党建+合作社”走出致富路", "村党支部把合作社建在产业链上。") == "党建+合作社"
+    assert model_name("“两会两评”与“三联三帮”", "村党支部把合作社建在产业链上。") == ""  # which one?
+    assert model_name("争当致富“领头雁”", "推行“一村一品”，一村一品。") == ""
 
 
 UNSEEN = """首页 > 党建动态 > 正文
