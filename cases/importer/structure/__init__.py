@@ -86,7 +86,7 @@ def _draft(title, sections, places, model, author, publisher, date):
     draft.title = case_title(basis, draft.region, places, model, text, opening)
     if draft.title != title:
         guessed = f"，其中地名“{draft.region.name}”系推断" if draft.region_inferred else ""
-        draft.notes.append(f"案例标题由原文标题“{title}”整理而成（地名 + 模式名称{guessed}），请核对。")
+        draft.notes.append(f"案例标题由原文标题《{title}》整理而成（地名 + 模式名称{guessed}），请核对。")
     draft.year_started, draft.year_reported = years("\n".join(draft.paragraphs))
     # The document's own date, not the latest year its results name; unless it is a page that
     # posted the text years after (the text's latest year well before the date).

@@ -176,6 +176,15 @@ def test_the_admin_view_takes_pasted_text_and_refuses_nonsense(client, editor, c
 
 
 @pytest.mark.django_db
+def test_the_review_page_shows_each_figures_year_and_the_source_title_in_book_marks(client, editor, case_index):
+    client.force_login(editor)
+    pasted = "小山村：“党建+合作社”走出致富路\n\n近年来，湖北省宜昌市兴山县某村党支部把合作社建在产业链上。全村人均年收入从2017年的6000元增加到2021年的1.2万元。"
+    html = client.post(reverse("cases_import"), {"text": pasted, "parent": case_index.pk}).content.decode()
+    assert "全村人均年收入（2017年）：6000元；全村人均年收入（2021年）：1.2万元" in html
+    assert "案例标题由原文标题《小山村：“党建+合作社”走出致富路》整理而成" in html
+
+
+@pytest.mark.django_db
 def test_users_who_cannot_add_cases_do_not_get_the_importer(client):
     client.force_login(get_user_model().objects.create_user("nobody", password="x"))
     assert client.get(reverse("cases_import")).status_code in (302, 403)
