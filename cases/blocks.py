@@ -66,7 +66,22 @@ class FigureImageBlock(blocks.StructBlock):
         template = "cases/blocks/image.html"
 
 
+class BodyValidationError(blocks.StreamBlockValidationError):
+    """Wagtail's error for a stream with faulty blocks, summed up in Chinese: the admin lists its
+    message above the form ("正文：…") while the blocks show their own."""
+
+    def __init__(self, block_errors=None, non_block_errors=None):
+        super().__init__(block_errors=block_errors, non_block_errors=non_block_errors)
+        self.message = "有段落需要修改，见下方正文中标出的位置。"
+
+
 class CaseBodyBlock(blocks.StreamBlock):
     section = SectionBlock()
     quote = QuoteBlock()
     image = FigureImageBlock()
+
+    def clean(self, value):
+        try:
+            return super().clean(value)
+        except blocks.StreamBlockValidationError as error:
+            raise BodyValidationError(error.block_errors, error.non_block_errors) from None

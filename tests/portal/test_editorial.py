@@ -225,6 +225,26 @@ def test_a_new_case_with_a_chinese_address_gets_it_in_pinyin_until_first_publish
     assert CasePage.objects.get(pk=live.pk).slug == "兴山两会两评"
 
 
+def test_an_empty_paragraph_is_named_in_chinese_above_the_form(editor):
+    """Wagtail sums up a faulty stream as "Validation error in StreamBlock" where it lists the
+    form's errors (as it does beside an error of the whole form: an unchecked figure); the body
+    says it in Chinese, and its block still shows what is missing."""
+    from wagtail.test.utils.form_data import streamfield
+
+    client = logged_in(editor)
+    case = with_unchecked_figure(create_draft(client))
+    data = case_form_data(case)
+    empty = streamfield([("section", {"kind": "做法", "heading": "", "text": rich_text("")})])
+    data.update(nested_form_data({"body": empty, "summary": ""}))
+    html = submit_data(client, case, data).content.decode()
+    assert "Validation error" not in html
+    assert "正文: 有段落需要修改，见下方正文中标出的位置。" in html
+
+
+def submit_data(client, case, data):
+    return client.post(f"/admin/pages/{case.pk}/edit/", {**data, "action-submit": "提交审核"})
+
+
 def test_a_case_reported_before_it_started_is_not_saved(editor):
     client = logged_in(editor)
     case = create_draft(client)
