@@ -30,7 +30,9 @@ class ApprovedView(ReviewedPageMixin, View):
 
     def get(self, request):
         if self._approved_last_by(request.user):
-            messages.success(request, self._outcome())
+            live = self.page.live and self.page.get_url(request)
+            buttons = [messages.button(self.page.get_url(request), "查看线上页面", new_window=True)] if live else None
+            messages.success(request, self._outcome(), buttons=buttons)
         back = request.headers.get("referer", "")
         if url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):
             return redirect(back)

@@ -559,7 +559,9 @@ def test_approving_from_the_dashboard_says_what_became_of_the_case(editor, revie
     assert response.status_code == 302 and response.url == f"/admin/cases/{case.pk}/approved/"
     back = client.get(response.url, HTTP_REFERER="http://testserver/admin/")
     assert (back.status_code, back.url) == (302, "http://testserver/admin/")
-    assert f"已批准并发布《{case.title}》。" in client.get("/admin/").content.decode()
+    dashboard = client.get("/admin/").content.decode()
+    assert f"已批准并发布《{case.title}》。" in dashboard
+    assert re.search(rf'<a href="{CasePage.objects.get(pk=case.pk).url}"[^>]*>\s*查看线上页面', dashboard)
     # Another site's address is not followed; someone who did not approve is told nothing.
     assert client.get(response.url, HTTP_REFERER="https://example.com/").url == "/admin/"
     other = logged_in(make_user("reviewer9", REVIEWERS))
