@@ -62,16 +62,15 @@ def addable_cases(compared):
 
 def compare(request):
     """Cases side by side; unknown, repeated or surplus slugs are explained, the rest shown."""
-    messages, unique = [], []
+    messages, unique, repeated = [], [], []
     for slug in requested_slugs(request):
-        if slug in unique:
-            messages.append(f"“{slug}”重复出现，只显示一次。")
-        else:
-            unique.append(slug)
+        (repeated if slug in unique else unique).append(slug)
     found = {
         case.slug: case
         for case in CasePage.objects.published().prefetch_related("problems", "key_figures").filter(slug__in=unique)
     }
+    for slug in dict.fromkeys(repeated):
+        messages.append(f"{f'《{found[slug].title}》' if slug in found else f'“{slug}”'}重复出现，只显示一次。")
     for slug in unique:
         if slug not in found:
             messages.append(f"没有找到“{slug}”这个已发布案例（链接可能有误，或案例已撤下）。")

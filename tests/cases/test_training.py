@@ -331,7 +331,7 @@ def test_compare_explains_unknown_and_duplicate_slugs(client):
     html = response.content.decode()
     assert compared(response) == ["wuchang-1-3", "sunan-nongcun-shequ"]
     assert "没有找到“no-such-case”这个已发布案例（链接可能有误，或案例已撤下）" in html
-    assert "“wuchang-1-3”重复出现" in html
+    assert "《五常市农村党建“1+3模式”》重复出现，只显示一次。" in html
     assert "<b>x</b>" not in html
 
 
