@@ -144,7 +144,12 @@ def _title_place(source_title, region, places, text):
     head = PLACE_HEAD.match(source_title)
     if head and places.names_a_place(head.group(1)):
         named = region is not None and places.names(head.group(1), region)
-        return (region.name if named else head.group(1)), head.group(2)
+        if not named:
+            return head.group(1), head.group(2)
+        below = head.group(1)  # what the head names below the region: 于都县桐溪村 → 桐溪村
+        while start := places.starting(below):
+            below = below[len(start) :]
+        return region.name + below, head.group(2)
     place, rest = "", source_title
     while start := places.starting(rest):  # 苏州市吴江区…
         place, rest = place + start, rest[len(start) :]
@@ -156,6 +161,21 @@ def _title_place(source_title, region, places, text):
 
 
 _KICKER = re.compile(r"^.*[：:]\s*")
+# A headline's kicker naming a village, a community or a town (桐溪村：, 梓山镇：), not a word
+# ending like one (新农村：, 城乡：).
+_LOCAL_UNIT = re.compile(r"^([\u4e00-\u9fff]{2,10}?(村|社区|镇|乡|街道))[：:]")
+_NOT_LOCAL = ("农村", "乡村", "城乡", "城镇", "村镇", "新村")
+LOCAL_LEVELS = {"村": "村", "社区": "社区", "镇": "乡镇", "乡": "乡镇", "街道": "乡镇"}
+
+
+def local_unit(source_title):
+    """(name, 单位层级) of the village, community or town a title's kicker names, or ("", "")."""
+    found = _LOCAL_UNIT.match(source_title)
+    if not found or found.group(1).endswith(_NOT_LOCAL):
+        return "", ""
+    return found.group(1), LOCAL_LEVELS[found.group(2)]
+
+
 # An account's genre at the end of a title without a quoted name ("…党建引领兰花产业发展纪实"):
 # the case is what it gives an account of, when that says enough by itself ("组织工作纪实" does not).
 _ACCOUNT = re.compile(r"(?:工作)?(?:纪实|综述)$")
@@ -181,8 +201,12 @@ def case_title(source_title, region, places, model, text, opening=""):
             core = f"“{model}”"
         else:
             kind = _TITLE_KIND.match(core[quoted.end() :])
-            # a kicker before a colon ("小山村：“党建+合作社”…") is the headline's, not the name's
+            # a kicker before a colon ("小山村：“党建+合作社”…") is the headline's, not the name's,
+            # unless it names the village or town the case is about (桐溪村：)
             lead = _KICKER.sub("", core[: quoted.start()])
+            unit, _ = local_unit(core)
+            if unit and unit not in place:
+                place += unit
             core = _TITLE_VERB.sub("", lead) + quoted.group(0) + (kind.group(0) if kind else "")
     elif (account := _ACCOUNT.search(core)) and len(core) - len(account.group(0)) >= _ACCOUNT_KEPT:
         core = core[: account.start()]  # "…兰花产业发展纪实": the case is what the account is of

@@ -11,7 +11,7 @@ from cases.importer.structure.drafts import Section
 from cases.importer.structure.figures import FEWEST_SHOWN, MAX_FIGURES, SHOWN_FIGURES, chosen_figures, key_figures
 from cases.importer.structure.metadata import metadata, years
 from cases.importer.structure.sections import drop_cut_off_section, sections_of, split_run_in_heading
-from cases.importer.structure.titles import case_title, model_name
+from cases.importer.structure.titles import case_title, local_unit, model_name
 from cases.taxonomy import Region
 
 INTRO = "近年来，某县委坚持以党建引领乡村振兴，探索出一套行之有效的办法，取得了明显成效。"
@@ -44,7 +44,11 @@ def regions(db):
         # no place detected: the source's title as it is
         ("城乡党建互帮互助交流", None, "", "城乡党建互帮互助交流"),
         # a headline's kicker before a colon is not part of the name
-        ("小山村：“党建+合作社”走出致富路", "兴山县", "党建+合作社", "兴山县“党建+合作社”"),
+        ("山乡巨变：“党建+合作社”走出致富路", "兴山县", "党建+合作社", "兴山县“党建+合作社”"),
+        # ... unless it names the village the case is about, alone or below the region
+        ("桐溪村：“红色积分”激活流动党员队伍", "兴山县", "红色积分", "兴山县桐溪村“红色积分”"),
+        ("兴山县桐溪村：“红色积分”激活流动党员队伍", "兴山县", "红色积分", "兴山县桐溪村“红色积分”"),
+        ("湖北兴山：深化“两会两评”模式", "兴山县", "两会两评", "兴山县“两会两评”模式"),
     ],
 )
 def test_case_title_is_place_and_model_in_the_sources_words(regions, source_title, place, model, expected):
@@ -475,3 +479,18 @@ def test_an_opening_sentence_going_on_after_a_colon_is_not_taken_for_a_long_titl
     # Without a title line the text is refused, its editor told, rather than losing its opening.
     with pytest.raises(DocumentError, match="没有识别出案例正文"):
         analyse(read_bytes("case.txt", text.encode("utf-8")))
+
+
+@pytest.mark.parametrize(
+    "title, unit",
+    [
+        ("桐溪村：“红色积分”激活流动党员队伍", ("桐溪村", "村")),
+        ("于都县梓山镇：党员联户", ("于都县梓山镇", "乡镇")),
+        ("幸福社区：红色物业", ("幸福社区", "社区")),
+        ("新农村：“红色积分”", ("", "")),  # words ending like a place
+        ("城乡：联建", ("", "")),
+        ("“红色积分”在桐溪村", ("", "")),
+    ],
+)
+def test_a_kicker_naming_a_village_or_town_gives_the_unit_that_did_the_work(title, unit):
+    assert local_unit(title) == unit
