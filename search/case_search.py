@@ -215,7 +215,8 @@ def understanding(query, links):
 
 def autocomplete(text, limit=8):
     """Titles, model names, themes, problems and tags containing what was typed (繁/简 alike, or
-    the words its pinyin spells or begins)."""
+    the words its pinyin spells or begins); for a slip that finds none, what the search would
+    read it as (两会两平 → 两会两评)."""
     typed = fold(text).strip()[:50]
     if not typed:
         return []
@@ -225,7 +226,16 @@ def autocomplete(text, limit=8):
     lexicon = vocabulary.lexicon()
     spelled = lexicon.from_pinyin(letters)
     # What was typed counts too: letters may be a name as written (wang, dang in a title).
-    words = [spelled] if spelled else [typed, *lexicon.completions(letters)]
+    found = _containing_any([spelled] if spelled else [typed, *lexicon.completions(letters)], limit)
+    if not found:
+        meant = [word for _, word in parse_query(typed).corrections]
+        found = _containing_any(meant, limit) if meant else []
+    return found
+
+
+def _containing_any(words, limit):
+    """Suggestions whose name holds any of `words`: cases (and their models), then the themes,
+    problems and tags published cases are filed under."""
 
     def containing(field):
         return reduce(or_, (Q(**{f"{field}__icontains": word}) for word in words))

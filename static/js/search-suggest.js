@@ -1,29 +1,107 @@
-// Fills the search box's <datalist> from /search/suggest/?format=json as the reader types.
-// Without JavaScript the box is an ordinary search form.
+// Suggestions under the search box from /search/suggest/?format=json as the reader types: an
+// ARIA combobox, not a <datalist>, because browsers list only the options holding the typed
+// text, which pinyin (jtjj → 集体经济薄弱) and corrected slips never do. A case opens at once;
+// a term is searched. Without JavaScript the box is an ordinary search form.
 (function () {
   var form = document.querySelector("form[data-suggest-url]");
   if (!form || !window.fetch) return;
   var input = form.querySelector("input[name=q]");
-  var list = document.getElementById(input.getAttribute("list"));
+  var list = document.getElementById(input.getAttribute("aria-controls"));
+  var items = [];
+  var active = -1;
   var timer = null;
-  var last = "";
+  var asked = "";
+
+  input.setAttribute("role", "combobox");
+  input.setAttribute("aria-autocomplete", "list");
+  input.setAttribute("aria-expanded", "false");
+
+  function close() {
+    list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+    active = -1;
+  }
+
+  function mark(index) {
+    active = index;
+    Array.prototype.forEach.call(list.children, function (option, at) {
+      option.setAttribute("aria-selected", at === index ? "true" : "false");
+    });
+    if (index < 0) input.removeAttribute("aria-activedescendant");
+    else {
+      input.setAttribute("aria-activedescendant", list.children[index].id);
+      list.children[index].scrollIntoView({ block: "nearest" });
+    }
+  }
+
+  function choose(index) {
+    var item = items[index];
+    close();
+    if (item.url) {
+      window.location.href = item.url;
+    } else {
+      input.value = item.label;
+      form.submit();
+    }
+  }
+
+  function show(suggestions) {
+    items = suggestions;
+    list.replaceChildren.apply(list, items.map(function (item, at) {
+      var option = document.createElement("li");
+      option.id = list.id + "-" + at;
+      option.setAttribute("role", "option");
+      option.setAttribute("aria-selected", "false");
+      var label = document.createElement("span");
+      label.textContent = item.label;
+      var kind = document.createElement("span");
+      kind.className = "suggestions__kind";
+      kind.textContent = item.kind;
+      option.append(label, kind);
+      return option;
+    }));
+    if (!items.length) return close();
+    list.hidden = false;
+    input.setAttribute("aria-expanded", "true");
+    mark(-1);
+  }
+
   input.addEventListener("input", function () {
     clearTimeout(timer);
     timer = setTimeout(function () {
       var typed = input.value.trim();
-      if (!typed || typed === last) return;
-      last = typed;
+      if (!typed) return close();
+      if (typed === asked) return;
+      asked = typed;
       fetch(form.dataset.suggestUrl + "?format=json&q=" + encodeURIComponent(typed))
         .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
-        .then(function (data) {
-          list.replaceChildren.apply(list, data.suggestions.map(function (item) {
-            var option = document.createElement("option");
-            option.value = item.label;
-            option.label = item.kind;
-            return option;
-          }));
-        })
-        .catch(function () {});
+        .then(function (data) { if (input.value.trim() === typed) show(data.suggestions); })
+        .catch(close);
     }, 200);
   });
+
+  input.addEventListener("keydown", function (event) {
+    if (list.hidden) return;
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      // The box itself (-1) sits between the last option and the first.
+      var next = active + (event.key === "ArrowDown" ? 1 : -1);
+      mark(next >= items.length ? -1 : next < -1 ? items.length - 1 : next);
+    } else if (event.key === "Enter" && active >= 0) {
+      event.preventDefault();
+      choose(active);
+    } else if (event.key === "Escape") {
+      event.preventDefault();  // a search box clears itself on Escape: only the list goes
+      close();
+    }
+  });
+
+  // Pressing an option must not take the focus from the box before the click lands.
+  list.addEventListener("pointerdown", function (event) { event.preventDefault(); });
+  list.addEventListener("click", function (event) {
+    var option = event.target.closest("[role=option]");
+    if (option) choose(Array.prototype.indexOf.call(list.children, option));
+  });
+  input.addEventListener("blur", close);
 })();

@@ -32,6 +32,34 @@ def test_search_facet_case_and_compare(page):
     expect(page.locator("table.compare")).to_contain_text("两会两评")
 
 
+def test_suggestions_read_pinyin_and_slips_and_open_what_is_picked(page):
+    """Shown as a list of their own: a <datalist> would hide every option not holding jtjj."""
+    page.goto("/")
+    box = page.get_by_label("搜索案例")
+    box.press_sequentially("jtjj", delay=30)
+    term = page.get_by_role("option").filter(has_text="集体经济薄弱")
+    expect(term).to_be_visible()
+    expect(box).to_have_attribute("aria-expanded", "true")
+    term.click()  # a term is searched
+    expect(page.locator("h1")).to_contain_text("集体经济薄弱")
+
+    box.fill("")
+    box.press_sequentially("两会两平", delay=30)  # a slip: what the search would read it as
+    first = page.get_by_role("option").first
+    expect(first).to_contain_text("兴山县农村党建“两会两评”模式")
+    box.press("ArrowDown")
+    expect(first).to_have_attribute("aria-selected", "true")
+    box.press("Enter")  # a case opens at once
+    expect(page.locator("h1")).to_have_text("兴山县农村党建“两会两评”模式")
+
+    box.press_sequentially("xingshan", delay=30)
+    expect(page.get_by_role("listbox")).to_be_visible()
+    box.press("Escape")
+    expect(page.get_by_role("listbox")).to_be_hidden()
+    box.press("Enter")  # with none picked, Enter searches what was typed
+    expect(page.locator("h1")).to_contain_text("xingshan")
+
+
 def test_a_mistyped_link_lands_on_the_portals_own_page_styled(page):
     """As `make demo` serves it: the Chinese 404 page, not Django's debug page, with the site's
     stylesheet (static files are served without DEBUG too)."""

@@ -472,6 +472,12 @@ def test_autocomplete_completes_pinyin_still_being_typed(client):
     ]
 
 
+def test_autocomplete_offers_what_a_slip_means_when_it_completes_nothing(client):
+    assert "两会两评" in [item["label"] for item in search_json_suggest(client, "两会两平")]
+    assert "集体经济薄弱" in [item["label"] for item in search_json_suggest(client, "集体经记")]
+    assert search_json_suggest(client, "火箭") == []
+
+
 def search_json_suggest(client, typed):
     return json.loads(client.get("/search/suggest/", {"q": typed, "format": "json"}).content)["suggestions"]
 
