@@ -161,3 +161,11 @@ def test_wagtails_chinese_is_set_as_chinese_is_written():
 
     response = client.post(f"/admin/pages/{case.pk}/edit/", case_form_data(case), follow=True)
     assert f"页面“{case.title}”已被更新。" in response.content.decode()
+
+
+def test_a_live_page_is_called_published_not_in_use():
+    """Wagtail's catalog calls a live page 在用 ("in use"); a reviewer reads 已发布."""
+    client = user_in(REVIEWERS, "reviewer1")
+    case = CasePage.objects.get(slug="xingshan-lianghui-liangping")
+    html = client.get(f"/admin/pages/{case.get_parent().pk}/").content.decode()
+    assert "已发布" in html and "在用" not in html
