@@ -350,7 +350,9 @@ class KeyFigure(Orderable):
     )
 
     panels = [
-        FieldRowPanel([FieldPanel("label"), FieldPanel("value"), FieldPanel("unit"), FieldPanel("year")]),
+        # The label on a row of its own: an imported one (村党支部现有党员) is cut off in a quarter.
+        FieldPanel("label"),
+        FieldRowPanel([FieldPanel("value"), FieldPanel("unit"), FieldPanel("year")]),
         FieldRowPanel([FieldPanel("note"), FieldPanel("auto_detected")]),
     ]
 
