@@ -368,6 +368,20 @@ def _mark_repeats(candidates):
             best[key] = candidate
 
 
+def _elided(label, last, unit, between):
+    """A label that leaves out the noun the figure before it named (党员58名，60岁以上的31名): that
+    noun added (60岁以上的党员), when both count the same kind in one sentence."""
+    last_label, last_kind = last
+    if not label.endswith("的") or not last_label or any(stop in between for stop in "。；;！？!?"):
+        return label
+    if last_kind != _counts(Figure("", "", unit, None)):
+        return label
+    noun = segmenter().cut(last_label, True)[-1]
+    if len(noun) < 2 or noun.startswith(("全", "各", "本", "该")):  # a scope (全村), not a noun
+        return label
+    return label + noun
+
+
 def _candidates(paragraphs):
     """Candidates with their place in the text, from (section kind, paragraph) pairs."""
     numbers, order = 0, 0
@@ -383,6 +397,7 @@ def _candidates(paragraphs):
                 continue
         paragraph = written.translate(_HALF_WIDTH)
         previous_end, label = 0, ""
+        last_counted, last_counted_end = ("", ""), 0
         for match in FIGURE.finditer(paragraph):
             numbers += 1
             if numbers > MAX_NUMBERS:
@@ -401,12 +416,14 @@ def _candidates(paragraphs):
             previous_end = match.end()
             if not _is_key_figure(paragraph, match, label):
                 continue
+            label = _elided(label, last_counted, match.group(6), paragraph[last_counted_end : match.start()])
             # the year of the sentence, looked for nearby only: a paragraph may be very long
             window = paragraph[max(0, match.start() - 200) : match.start()]
             years = YEAR.findall(START.sub("", window[max(window.rfind(stop) for stop in "。；;") + 1 :]))
             figure = Figure(label, value, unit.replace("％", "%"), int(years[-1]) if years else None)
             start = max(paragraph.rfind(stop, 0, match.start()) for stop in "。；;！？!?") + 1
             ends = [end for end in (paragraph.find(stop, match.end()) for stop in "。；;！？!?") if end >= 0]
+            last_counted, last_counted_end = (label, _counts(figure)), match.end()
             yield _Candidate(
                 figure,
                 order,

@@ -201,6 +201,15 @@ def figures(text):
         ),
         ("2018年以来，村里先后成立3个专业合作社，带动村民就业120名。", [("带动村民就业", "120", "名", None)]),
         ("2022年村集体经济收入达到35万元。", [("村集体经济收入", "35", "万元", 2022)]),
+        # a label that leaves out the noun the figure before it named gets it back, not a scope
+        (
+            "村党支部现有党员58名，60岁以上的31名。",
+            [("村党支部现有党员", "58", "名", None), ("60岁以上的党员", "31", "名", None)],
+        ),
+        (
+            "全村1860人，其中常年外出务工的有742人。",
+            [("全村", "1860", "人", None), ("常年外出务工的", "742", "人", None)],
+        ),
     ],
 )
 def test_key_figures_are_results_with_what_they_count(text, expected):
