@@ -11,12 +11,16 @@
   var active = -1;
   var timer = null;
   var asked = "";
+  var generation = 0;  // a reply asked for before the list last closed is dropped
 
   input.setAttribute("role", "combobox");
   input.setAttribute("aria-autocomplete", "list");
   input.setAttribute("aria-expanded", "false");
 
   function close() {
+    clearTimeout(timer);
+    generation += 1;
+    asked = "";
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
     input.removeAttribute("aria-activedescendant");
@@ -56,7 +60,7 @@
       var label = document.createElement("span");
       label.textContent = item.label;
       var kind = document.createElement("span");
-      kind.className = "suggestions__kind";
+      kind.className = "suggest-list__kind";
       kind.textContent = item.kind;
       option.append(label, kind);
       return option;
@@ -69,20 +73,26 @@
 
   input.addEventListener("input", function () {
     clearTimeout(timer);
+    if (!list.hidden) mark(-1);  // what was highlighted belonged to other words
     timer = setTimeout(function () {
       var typed = input.value.trim();
       if (!typed) return close();
       if (typed === asked) return;
       asked = typed;
+      var asking = generation;
       fetch(form.dataset.suggestUrl + "?format=json&q=" + encodeURIComponent(typed))
         .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
-        .then(function (data) { if (input.value.trim() === typed) show(data.suggestions); })
+        .then(function (data) {
+          var current = asking === generation && input.value.trim() === typed && document.activeElement === input;
+          if (current) show(data.suggestions);
+        })
         .catch(close);
     }, 200);
   });
 
   input.addEventListener("keydown", function (event) {
-    if (list.hidden) return;
+    // Enter and the arrows also pick the input method's candidates while pinyin is composed.
+    if (event.isComposing || event.keyCode === 229 || list.hidden) return;
     if (event.key === "ArrowDown" || event.key === "ArrowUp") {
       event.preventDefault();
       // The box itself (-1) sits between the last option and the first.
@@ -99,6 +109,7 @@
 
   // Pressing an option must not take the focus from the box before the click lands.
   list.addEventListener("pointerdown", function (event) { event.preventDefault(); });
+  list.addEventListener("mousedown", function (event) { event.preventDefault(); });
   list.addEventListener("click", function (event) {
     var option = event.target.closest("[role=option]");
     if (option) choose(Array.prototype.indexOf.call(list.children, option));

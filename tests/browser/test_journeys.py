@@ -60,6 +60,24 @@ def test_suggestions_read_pinyin_and_slips_and_open_what_is_picked(page):
     expect(page.locator("h1")).to_contain_text("xingshan")
 
 
+def test_a_suggestion_tapped_on_a_phone_is_searched(browser, portal):
+    context = browser.new_context(
+        base_url=portal, locale="zh-CN", viewport={"width": 375, "height": 667}, has_touch=True, is_mobile=True
+    )
+    page = context.new_page()
+    page.goto("/")
+    box = page.get_by_label("搜索案例")
+    box.tap()
+    box.press_sequentially("jtjj", delay=30)
+    page.get_by_role("option").filter(has_text="集体经济薄弱").tap()
+    expect(page.locator("h1")).to_contain_text("集体经济薄弱")
+    # Emptied and typed again, the same words are suggested again.
+    box.fill("")
+    box.press_sequentially("jtjj", delay=30)
+    expect(page.get_by_role("option").filter(has_text="集体经济薄弱")).to_be_visible()
+    context.close()
+
+
 def test_a_mistyped_link_lands_on_the_portals_own_page_styled(page):
     """As `make demo` serves it: the Chinese 404 page, not Django's debug page, with the site's
     stylesheet (static files are served without DEBUG too)."""
