@@ -1,6 +1,7 @@
 """Finding where a document's case happened: the gazetteer's places and the taxonomy's regions,
 by the names a text gives them."""
 
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 
@@ -28,6 +29,10 @@ WORDLIKE_CITIES = {
     "白银",
     "来宾",
 }
+
+
+# A place hidden after the one named (湖南省某县, 苏州某镇), not 某些 or 某企业.
+_MASKED = re.compile(r"某(?:省|市|州|盟|县|区|旗|镇|乡|街道|村|社区)")
 
 
 def _chain(region):
@@ -154,7 +159,7 @@ class PlaceFinder:
         titled = _mentions(_spans(title, found))
         spans = _spans(text, found)
         own = _mentions(spans)
-        masked = {place for _, end, place in spans if text[end : end + 1] == "某"}
+        masked = {place for _, end, place in spans if _MASKED.match(text, end)}
         for place, count in titled.items():
             own[place] += 10 * count
         support, named_as_own = Counter(), set()

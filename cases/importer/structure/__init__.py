@@ -84,7 +84,7 @@ def _draft(title, sections, places, model, author, publisher, date):
     main, _, subtitle = title.rpartition("——")
     basis = main if main and OCCASION.search(subtitle) else subtitle
     draft.title = case_title(basis, draft.region, places, model, text, opening)
-    draft.unit_level = local_unit(basis)[1] or draft.unit_level  # a village's work, not its county's
+    draft.unit_level = local_unit(basis, text)[1] or draft.unit_level  # a village's work, not its county's
     if draft.title != title:
         guessed = f"，其中地名“{draft.region.name}”系推断" if draft.region_inferred else ""
         draft.notes.append(f"案例标题由原文标题《{title}》整理而成（地名 + 模式名称{guessed}），请核对。")

@@ -49,7 +49,9 @@ _HALF_WIDTH = str.maketrans("０１２３４５６７８９．％", "0123456789.
 _CLAUSE_END = re.compile(r"[,，;；。:：、(（“”]")
 # The scope and time words before what a figure counts (目前全县已…), and the verbs after it (…达到).
 _SCOPE = "的|已|共|又|先后|累计|目前|全县|全市|全省|全镇|其中|今年|去年|各类|共计"
-_LABEL_TRIM = re.compile(rf"^({_SCOPE})+|(达到|达|为|有|共|约|近|计|超过|突破|共有)+$")
+_LABEL_TRIM = re.compile(
+    rf"^({_SCOPE})+|(达到|达|为|有|共|约|近|计|超过|突破|共有|(?:增加|提高|增长|上升|提升|扩大)(?:到|至)了?)+$"
+)
 MAX_FIGURES = 50
 # The key figures a reader is shown; the other candidates are listed for the editor.
 SHOWN_FIGURES = 12
@@ -83,11 +85,13 @@ _PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,6}(省|市|县|区|镇|乡|村)$")
 
 # A change from one value to another (人均收入从2017年的6000元增加到2021年的1.2万元): both
 # measure what comes before 从.
-_YEAR_OF = r"(?:(?:19|20)\d{2}年(?:底|末|初)?的?)?"
-_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年(?:底|末|初)?的?(?=[\u4e00-\u9fff]{2})")
+_YEAR_OF = r"(?:(?:19|20)\d{2}年(?:底|末|初|度)?的?)?"
+_LEADING_YEAR = re.compile(r"^(?:19|20)\d{2}年(?:底|末|初|度)?的?(?=[\u4e00-\u9fff]{2})")
 _CHANGE_FROM = re.compile(rf"[从由]{_YEAR_OF}$")
+# From a number to another: 从事, 由村集体… without a number before the verb are no change.
 _CHANGE_TO = re.compile(
-    rf"[从由]{_YEAR_OF}[^,，;；。:：、]*?(?:增加|提高|增长|上升|提升|减少|下降|降低|扩大|缩小|发展|壮大)(?:到|至)了?{_YEAR_OF}$"
+    rf"[从由]{_YEAR_OF}[^,，;；。:：、]*?\d[^,，;；。:：、]*?"
+    rf"(?:增加|提高|增长|上升|提升|减少|下降|降低|扩大|缩小|发展|壮大)(?:到|至)了?{_YEAR_OF}$"
 )
 
 

@@ -149,7 +149,8 @@ def _title_place(source_title, region, places, text):
         below = head.group(1)  # what the head names below the region: 于都县桐溪村 → 桐溪村
         while start := places.starting(below):
             below = below[len(start) :]
-        return region.name + below, head.group(2)
+        kept = below and local_unit(f"{below}：", text)[0] == below  # not 兴山县委, 兴山党建
+        return region.name + (below if kept else ""), head.group(2)
     place, rest = "", source_title
     while start := places.starting(rest):  # 苏州市吴江区…
         place, rest = place + start, rest[len(start) :]
@@ -161,19 +162,23 @@ def _title_place(source_title, region, places, text):
 
 
 _KICKER = re.compile(r"^.*[：:]\s*")
-# A headline's kicker naming a village, a community or a town (桐溪村：, 梓山镇：), not a word
-# ending like one (新农村：, 城乡：).
+# A headline's kicker naming a village, a community or a town (桐溪村：, 梓山镇：).
 _LOCAL_UNIT = re.compile(r"^([\u4e00-\u9fff]{2,10}?(村|社区|镇|乡|街道))[：:]")
-_NOT_LOCAL = ("农村", "乡村", "城乡", "城镇", "村镇", "新村")
 LOCAL_LEVELS = {"村": "村", "社区": "社区", "镇": "乡镇", "乡": "乡镇", "街道": "乡镇"}
+# What a text writes after a place it is about (桐溪村党支部, 梓山镇党委), not after a word ending
+# like one (小山村, 示范村, 新农村).
+_LOCAL_ORGAN = "党支部|党总支|党委|党组织|两委|村委会|居委会|党工委|党群服务中心"
 
 
-def local_unit(source_title):
-    """(name, 单位层级) of the village, community or town a title's kicker names, or ("", "")."""
+def local_unit(source_title, text):
+    """(name, 单位层级) of the village, community or town a title's kicker names, or ("", ""):
+    one the text goes on to name with its Party organisation or a place above it."""
     found = _LOCAL_UNIT.match(source_title)
-    if not found or found.group(1).endswith(_NOT_LOCAL):
+    if not found:
         return "", ""
-    return found.group(1), LOCAL_LEVELS[found.group(2)]
+    name = found.group(1)
+    named = re.search(rf"(?:[县市区旗镇乡]){re.escape(name)}|{re.escape(name)}(?:{_LOCAL_ORGAN})", text)
+    return (name, LOCAL_LEVELS[found.group(2)]) if named else ("", "")
 
 
 # An account's genre at the end of a title without a quoted name ("…党建引领兰花产业发展纪实"):
@@ -204,7 +209,7 @@ def case_title(source_title, region, places, model, text, opening=""):
             # a kicker before a colon ("小山村：“党建+合作社”…") is the headline's, not the name's,
             # unless it names the village or town the case is about (桐溪村：)
             lead = _KICKER.sub("", core[: quoted.start()])
-            unit, _ = local_unit(core)
+            unit, _ = local_unit(core, text)
             if unit and unit not in place:
                 place += unit
             core = _TITLE_VERB.sub("", lead) + quoted.group(0) + (kind.group(0) if kind else "")

@@ -109,6 +109,7 @@ def test_a_dry_run_adds_no_region(case_index):
         ("近年来，江苏苏州某镇以党建引领合作社发展。", "江苏省苏州市"),
         # Named once, not masked: a passing mention, not the text's place.
         ("学习借鉴江苏苏州的做法，我们村党支部积极推进。", None),
+        ("学习浙江某些村的做法，与上海某企业合作，我们村党支部积极推进。", None),
     ],
 )
 def test_a_place_written_before_a_masked_one_is_the_texts_own(finder, text, place):
