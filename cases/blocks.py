@@ -84,4 +84,6 @@ class CaseBodyBlock(blocks.StreamBlock):
         try:
             return super().clean(value)
         except blocks.StreamBlockValidationError as error:
+            if not error.block_errors:  # an error of the whole stream says what it is itself
+                raise
             raise BodyValidationError(error.block_errors, error.non_block_errors) from None

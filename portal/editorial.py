@@ -151,20 +151,24 @@ def setup_editorial(sections):
 
 def _replace_plain_approval(workflow, task):
     """Sites set up before the review checked what it approves had Wagtail's plain group approval
-    as this step (by this name, or renamed but still the reviewers'): the reviews waiting on it
-    move to `task` and it leaves the workflow."""
+    as this step (by this name, or renamed but for the reviewers alone): this workflow's reviews
+    waiting on it move to `task`, and it leaves the workflow (and is retired once no other
+    workflow uses it)."""
     plain = ContentType.objects.get_for_model(GroupApprovalTask)
-    steps = WorkflowTask.objects.filter(workflow=workflow, task__content_type=plain).select_related("task")
-    for step in steps:
+    reviewers = set(task.groups.values_list("pk", flat=True))
+    for step in WorkflowTask.objects.filter(workflow=workflow, task__content_type=plain).select_related("task"):
         old = step.task.specific
-        if old.name != TASK_NAME and not old.groups.filter(pk__in=task.groups.all()).exists():
+        if old.name != TASK_NAME and set(old.groups.values_list("pk", flat=True)) != reviewers:
             continue  # a step an administrator added, for other approvers
-        TaskState.objects.filter(task=old, status=TaskState.STATUS_IN_PROGRESS).update(task=task)
+        TaskState.objects.filter(
+            task=old, workflow_state__workflow=workflow, status=TaskState.STATUS_IN_PROGRESS
+        ).update(task=task)
         if WorkflowTask.objects.filter(workflow=workflow, task=task).exists():
             step.delete()
         else:
             WorkflowTask.objects.filter(pk=step.pk).update(task=task)
-        old.deactivate()
+        if not WorkflowTask.objects.filter(task=old).exists():
+            old.deactivate()
 
 
 def _retire_wagtail_defaults():

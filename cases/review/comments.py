@@ -10,11 +10,13 @@ from django.core import signing
 SALT = "cases.review.comment"
 # Well inside the 4,094-byte request line of gunicorn's default, with the path before it.
 MAX_TOKEN = 3500
+# More than the longest comment that compresses into a token: cut before the search for the cut.
+MAX_TRIED = 4000
 
 
 def carried_comment(comment, user):
     """A token holding `comment` for `user`, its end cut off if it would not fit."""
-    kept = comment
+    kept = comment[:MAX_TRIED]
     while True:
         token = signing.dumps({"user": user.pk, "comment": kept, "whole": kept == comment}, salt=SALT, compress=True)
         if len(token) <= MAX_TOKEN:

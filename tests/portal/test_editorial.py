@@ -592,8 +592,9 @@ def test_setup_moves_a_sites_plain_approval_step_and_its_reviews_to_the_checking
     else:
         WorkflowTask.objects.filter(workflow=workflow).update(task=plain)
         checking.delete()
-    other = GroupApprovalTask.objects.create(name="主管领导审批")  # an administrator's own step stays
-    other.groups.set([Group.objects.get(name=EDITORS)])
+    # An administrator's own step stays, even one reviewers share with others.
+    other = GroupApprovalTask.objects.create(name="主管领导审批")
+    other.groups.set([Group.objects.get(name=EDITORS), Group.objects.get(name=REVIEWERS)])
     WorkflowTask.objects.create(workflow=workflow, task=other, sort_order=5)
     case = create_draft(logged_in(editor))
     submit(logged_in(editor), case)
