@@ -128,12 +128,10 @@ def refuse_to_delete_terms_in_use(request, instances):
         cases, collections = _uses(term)
         if cases or collections:
             where = "、".join(
-                part
-                for part in (
-                    f"{cases} 个案例" if cases else "",
-                    f"{collections} 个培训专题的收录条件" if collections else "",
+                filter(
+                    None,
+                    (f"{cases} 个案例" if cases else "", f"{collections} 个培训专题的收录条件" if collections else ""),
                 )
-                if part
             )
             refusals.append(f"“{term.name}”还用在 {where}中")
     if not refusals:

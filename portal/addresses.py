@@ -38,8 +38,13 @@ def qr_svg(url):
     )
 
 
+def readable_url(request, path):
+    """public_url as a reader reads it on paper: Chinese, not %-escapes."""
+    return uri_to_iri(public_url(request, path))
+
+
 def share_context(request, path):
     """What a page's share buttons, QR code and printed address need: its public URL, the QR code
-    for it, and the URL as a reader reads it (Chinese, not %-escapes)."""
+    for it, and that URL as a reader reads it."""
     url = public_url(request, path)
-    return {"share_url": url, "share_qr": qr_svg(url), "share_address": uri_to_iri(url)}
+    return {"share_url": url, "share_qr": qr_svg(url), "share_address": readable_url(request, path)}

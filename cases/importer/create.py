@@ -5,6 +5,7 @@ import json
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.html import escape
 
 from ..models import CaseIndexPage, CasePage, KeyFigure
@@ -96,12 +97,17 @@ def body_json(sections):
     )
 
 
+def edit_path(page):
+    """The admin's address for editing `page`, as the importer's records and its command print it."""
+    return reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+
 def import_notes(draft, result):
     removed = result.removed_by_rule()
     parts = ["由导入程序从“" + result.document.name + "”生成，请对照原文核对。"]
     if draft.repeats:
         # Kept with the draft: the run's summary that first said so is seen once, by the importer.
-        listed = "；".join(f"《{case.title}》（/admin/pages/{case.pk}/edit/）" for case in draft.repeats)
+        listed = "；".join(f"《{case.title}》（{edit_path(case)}）" for case in draft.repeats)
         parts.append(f"可能与已有案例重复：{listed}。请核对后再提交审核。")
     if removed:
         parts.append("已删除：" + "；".join(f"{rule}（{len(lines)} 处）" for rule, lines in removed.items()) + "。")

@@ -18,8 +18,8 @@ class ReviewTask(AbstractGroupApprovalTask):
     """
 
     def on_action(self, task_state, user, action_name, **kwargs):
+        page = task_state.workflow_state.content_object
         if action_name == "approve":
-            page = task_state.workflow_state.content_object
             if publishing_gaps(page):
                 # The comment typed with the approval is not saved: the page hands it back.
                 comment = kwargs.get("comment", "")
@@ -30,7 +30,7 @@ class ReviewTask(AbstractGroupApprovalTask):
         if action_name == "approve" and not redirect_url:
             # Wagtail's dashboard reloads without a word after an approval: this page says what
             # it did (the page editor ignores the URL and confirms on its own).
-            return reverse("cases_approved", args=[task_state.workflow_state.content_object.pk])
+            return reverse("cases_approved", args=[page.pk])
         return redirect_url
 
     @classmethod

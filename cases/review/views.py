@@ -30,8 +30,8 @@ class ApprovedView(ReviewedPageMixin, View):
 
     def get(self, request):
         if self._approved_last_by(request.user):
-            live = self.page.live and self.page.get_url(request)
-            buttons = [messages.button(self.page.get_url(request), "查看线上页面", new_window=True)] if live else None
+            url = self.page.get_url(request) if self.page.live else None
+            buttons = [messages.button(url, "查看线上页面", new_window=True)] if url else None
             messages.success(request, self._outcome(), buttons=buttons)
         back = request.headers.get("referer", "")
         if url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=request.is_secure()):

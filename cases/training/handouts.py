@@ -11,7 +11,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from portal.addresses import public_url
+from portal.addresses import readable_url
 
 from ..blocks import html_paragraphs
 
@@ -95,7 +95,7 @@ def build_handout(collection, entries, request):
     for label, value in (("培训对象", collection.audience), ("培训时间", collection.session_dates)):
         if value:
             document.add_paragraph(f"{label}：{value}")
-    document.add_paragraph(f"在线阅读本专题：{public_url(request, collection.url)}")
+    document.add_paragraph(f"在线阅读本专题：{readable_url(request, collection.url)}")
     if collection.goals:
         document.add_heading("学习目标", level=1)
         for goal in collection.goals:
@@ -115,7 +115,7 @@ def build_handout(collection, entries, request):
             case.model_name and f"模式名称：{case.model_name}",
             case.place and f"地区：{case.place}",
             case.years and f"年份：{case.years}",
-            f"在线阅读：{public_url(request, case.url)}",
+            f"在线阅读：{readable_url(request, case.url)}",
         ]
         document.add_paragraph("　".join(fact for fact in facts if fact))
         if not case.source_complete:

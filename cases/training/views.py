@@ -70,7 +70,8 @@ def compare(request):
         for case in CasePage.objects.published().prefetch_related("problems", "key_figures").filter(slug__in=unique)
     }
     for slug in dict.fromkeys(repeated):
-        messages.append(f"{f'《{found[slug].title}》' if slug in found else f'“{slug}”'}重复出现，只显示一次。")
+        named = f"《{found[slug].title}》" if slug in found else f"“{slug}”"
+        messages.append(f"{named}重复出现，只显示一次。")
     for slug in unique:
         if slug not in found:
             messages.append(f"没有找到“{slug}”这个已发布案例（链接可能有误，或案例已撤下）。")

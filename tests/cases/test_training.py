@@ -239,6 +239,9 @@ def test_a_chinese_address_is_printed_as_read_and_encoded_in_its_qr_code(client,
         "https://dangjian.example.org/training/%E5%9F%8E%E4%B9%A1%E7%BB%9F%E7%AD%B9%E4%B8%93%E9%A2%98/"
     ]
     assert "扫码打开本专题<br>https://dangjian.example.org/training/城乡统筹专题/</figcaption>" in html
+    document = docx.Document(io.BytesIO(client.get(collection.url + "handout.docx").content))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "在线阅读本专题：https://dangjian.example.org/training/城乡统筹专题/" in text
 
 
 def test_print_view_offers_a_print_button_and_the_way_back(client, collection):

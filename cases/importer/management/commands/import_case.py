@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from cases.importer import DocumentError
 from cases.importer.batch import import_files
+from cases.importer.create import edit_path
 from cases.importer.decode import MAX_BYTES, too_big
 from cases.models import CaseIndexPage
 
@@ -62,11 +63,11 @@ class Command(BaseCommand):
             if outcome.refused:
                 detail = outcome.error
                 if outcome.copy_of:
-                    detail += f"已有案例：/admin/pages/{outcome.copy_of.pk}/edit/"
+                    detail += f"已有案例：{edit_path(outcome.copy_of)}"
             elif dry_run:
                 detail = "、".join(draft.title for draft in outcome.result.drafts)
             else:
-                detail = "；".join(f"{page.title} /admin/pages/{page.pk}/edit/" for page in outcome.result.pages)
+                detail = "；".join(f"{page.title} {edit_path(page)}" for page in outcome.result.pages)
             self.stdout.write(f"  {outcome.name}	{outcome.status}	{detail}")
         if dry_run:
             self.stdout.write("试运行：未写入任何内容。")
@@ -93,8 +94,8 @@ class Command(BaseCommand):
             for note in draft.notes:
                 self.stdout.write(f"    注意：{note}")
             for case in draft.repeats:
-                self.stdout.write(f"    可能与已有案例重复：{case.title}（/admin/pages/{case.pk}/edit/）")
+                self.stdout.write(f"    可能与已有案例重复：{case.title}（{edit_path(case)}）")
             if page is not None:
-                self.stdout.write(f"    已创建草稿 /admin/pages/{page.pk}/edit/")
+                self.stdout.write(f"    已创建草稿 {edit_path(page)}")
         for rule, lines in result.removed_by_rule().items():
             self.stdout.write(f"  删除 {rule}：{len(lines)} 处")
