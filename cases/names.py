@@ -53,9 +53,7 @@ def lexicon_words(cases=None):
     try:
         with transaction.atomic():
             if cases is None:
-                for name in Region.objects.values_list("name", flat=True):
-                    words += place_words(name)
-                words += curated_words()
+                words += region_place_words() + curated_words()
             published = CasePage.objects.live().public() if cases is None else cases.live().public()
             words += published.exclude(model_name="").values_list("model_name", flat=True)
             words += Tag.objects.filter(cases_casepagetag_items__content_object__in=published).values_list(
@@ -64,3 +62,8 @@ def lexicon_words(cases=None):
     except DatabaseError:
         return []
     return words
+
+
+def region_place_words():
+    """Every region's name and its short form (商南县, 商南)."""
+    return [word for name in Region.objects.values_list("name", flat=True) for word in place_words(name)]

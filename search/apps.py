@@ -10,7 +10,7 @@ class SearchConfig(AppConfig):
         from cases import finding
         from cases.names import dictionary_words, lexicon_words, vocabulary_terms
 
-        from . import checks, listing, signals, similar, text  # noqa: F401 (checks registers itself)
+        from . import checks, known_words, listing, signals, similar, text  # noqa: F401 (checks registers itself)
 
         # The segmenter's words: the curated list now, the domain's names when it first loads.
         text.dictionary.use(
@@ -22,6 +22,7 @@ class SearchConfig(AppConfig):
             lexicon_words,
             text.dictionary.read_word_list(settings.FIXTURES_DIR / "query_fillers.txt"),
             [line.split() for line in text.dictionary.read_word_list(settings.FIXTURES_DIR / "query_synonyms.txt")],
+            follow=known_words.once_a_request,  # what other processes changed
         )
         # What case pages show of search's answers (cases does not import search).
         finding.provide(

@@ -306,11 +306,12 @@ _sources = {}
 _loaded = {}
 
 
-def use(terms, lexicon_words, fillers=(), synonyms=()):
+def use(terms, lexicon_words, fillers=(), synonyms=(), follow=None):
     """From now on: the vocabulary's Terms from `terms()`, the lexicon from `lexicon_words()`
     (functions, called when first needed after each reset), the words a query can do without
     (`fillers`: question words, function words, 村里 …) and groups of words meaning the same
-    (`synonyms`: each a list, 打工 beside 务工)."""
+    (`synonyms`: each a list, 打工 beside 务工). `follow()` is called before the terms or the
+    lexicon are handed out: the project's chance to forget what another process changed."""
     same = {}
     for group in synonyms:
         folded = [fold(word) for word in group]
@@ -322,6 +323,7 @@ def use(terms, lexicon_words, fillers=(), synonyms=()):
         fillers=frozenset(fold(word) for word in fillers),
         synonyms=same,
         spoken=tuple(sorted((word for word in same if len(word) >= 2), key=lambda word: (-len(word), word))),
+        follow=follow or _nothing,
     )
     reset()
 
@@ -350,7 +352,12 @@ def reset_terms():
     _loaded.pop("matcher", None)
 
 
+def _nothing():
+    pass
+
+
 def matcher():
+    _sources.get("follow", _nothing)()
     if "matcher" not in _loaded:
         _loaded["matcher"] = TermMatcher(_sources["terms"]() if "terms" in _sources else [])
         if "lexicon" in _loaded:  # names and aliases changed: the lexicon learns the new ones
@@ -373,6 +380,7 @@ def learn_new(words):
 
 
 def lexicon():
+    _sources.get("follow", _nothing)()
     if "lexicon" not in _loaded:
         words = list(_sources["lexicon"]()) if "lexicon" in _sources else []
         _loaded["lexicon"] = Lexicon(words + [surface for term in matcher().terms for surface in term.surfaces])

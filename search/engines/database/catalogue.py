@@ -36,7 +36,8 @@ from cases.filters import BY_NAME, FILTERS, MAX_YEARS, case_years, in_year, year
 from cases.models import CasePage, RelatedCase, vocabulary_links
 from cases.pages import listing_year
 from cases.taxonomy import Region
-from search.text import fold, reset_segmenter, vocabulary, word_parts
+from search import journal, known_words
+from search.text import fold, word_parts
 
 from .case_sets import CaseSet
 
@@ -628,6 +629,7 @@ def _applied(listed, case_ids):
 
 
 def _reload():
+    known_words.up_to_date()  # the words the catalogue is built with (names, the segmenter's)
     applied = changes.latest()  # read first: what the load then misses, the next check applies
     _state.update(catalogue=_load(), applied=applied)
 
@@ -654,15 +656,11 @@ def catalogue():
             return _request.catalogue  # one catalogue for the whole request, whatever other threads apply
         if listed is None or time.monotonic() - _state["checked"] > STALE_AFTER:
             _reload()
-        elif entries := changes.since(_state["applied"]):
+        elif entries := journal.since(_state["applied"]):
             kinds = {kind for _, kind, _ in entries}
             case_ids = sorted({pk for _, kind, ids in entries if kind == changes.ContentChange.CASES for pk in ids})
             if kinds & {changes.ContentChange.VOCABULARY, changes.ContentChange.EVERYTHING}:
-                # Another process may have changed a term: its names and aliases, and the words
-                # the segmenter keeps whole, are read afresh here too.
-                vocabulary.reset_terms()
-                reset_segmenter()
-                _reload()
+                _reload()  # another process may have changed a term
             elif (updated := _applied(listed, case_ids)) is not None:
                 _state.update(catalogue=updated, applied=entries[-1][0])
             else:
