@@ -12,7 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from pypinyin.phrases_dict import phrases_dict
 
 from .pipeline import compact, fold, segmenter, word_parts
@@ -21,6 +21,9 @@ from .pipeline import compact, fold, segmenter, word_parts
 MIN_INITIALS = 3
 # Letters a pinyin prefix needs before it is completed: fewer begin too many words.
 MIN_PREFIX = 4
+# A word is also spelled in its characters' other readings (于都: yudou as pypinyin reads it, and
+# yudu) unless they make more spellings than this.
+MAX_OTHER_READINGS = 16
 # A homophone shorter than this is as likely another word as a slip (公式/公示), unless typed alone.
 MIN_HOMOPHONE = 3
 # A one-character slip (精神文朋 for 精神文明) is only guessed in words at least this long.
@@ -166,6 +169,22 @@ def _reading(word):
     return tuple(syllable for character in word for syllable in _syllables(character))
 
 
+@lru_cache(maxsize=1 << 14)
+def _character_readings(character):
+    return tuple(pinyin(character, style=Style.NORMAL, heteronym=True)[0])
+
+
+def other_spellings(word):
+    """The spellings of `word` in its characters' other readings (于都 → yudu; pinyin_of gives
+    yudou): a reader may know the right one where pypinyin does not. None past MAX_OTHER_READINGS."""
+    spellings = [""]
+    for character in word:
+        spellings = [spelled + reading for spelled in spellings for reading in _character_readings(character)]
+        if len(spellings) > MAX_OTHER_READINGS:
+            return set()
+    return set(spellings) - {pinyin_of(word)}
+
+
 def pinyin_of(word):
     """The toneless pinyin of `word`, syllables joined: 兴山 → xingshan."""
     return "".join(_reading(word))
@@ -192,6 +211,7 @@ class Lexicon:
         # Sets are replaced, never changed in place: a reader in another thread iterates the
         # one it got while `add` (a case published) writes.
         self._by_pinyin, self._by_initials, self._by_pattern = {}, {}, {}
+        self._by_other_reading = {}  # spellings in characters' other readings: read when no other fits
         # The pinyin spellings in order, for prefixes (completions), as of a count of changes.
         self._version, self._spellings = 0, (-1, [])
         self.add(words)
@@ -214,8 +234,11 @@ class Lexicon:
         if word not in self.weights:
             # As pypinyin reads it whole, and as its smaller words read alone (集体经济薄弱 is
             # jitijingjibaoruo whole, 薄弱 alone boruo): a reader may type either.
-            for spelling in {pinyin_of(word), "".join(map(pinyin_of, pieces))}:
+            spellings = {pinyin_of(word), "".join(map(pinyin_of, pieces))}
+            for spelling in spellings:
                 _index(self._by_pinyin, spelling, word)
+            for spelling in other_spellings(word) - spellings:
+                _index(self._by_other_reading, spelling, word)
             self._version += 1
             if len(word) >= MIN_INITIALS:
                 _index(self._by_initials, initials_of(word), word)
@@ -231,10 +254,15 @@ class Lexicon:
         return min(words, key=lambda word: (-self.weights[word], -len(word), word)) if words else None
 
     def from_pinyin(self, letters):
-        """The word `letters` (lower case, no spaces) spells in full pinyin or in initials."""
+        """The word `letters` (lower case, no spaces) spells in full pinyin (as pypinyin reads
+        it, else in its characters' other readings) or in initials."""
         if not _LETTERS.fullmatch(letters or ""):
             return None
-        return self._best(self._by_pinyin.get(letters)) or self._best(self._by_initials.get(letters))
+        return (
+            self._best(self._by_pinyin.get(letters))
+            or self._best(self._by_other_reading.get(letters))
+            or self._best(self._by_initials.get(letters))
+        )
 
     def completions(self, letters, limit=3):
         """The words whose pinyin begins with `letters` (a reader still typing: xings → 兴山),

@@ -8,8 +8,8 @@ from cases.taxonomy import Problem, Region, Theme
 from search.case_search import understood_query
 from search.engines.database.catalogue import catalogue
 from search.query import parse_query
-from search.text import Term, normalise, understand, vocabulary
-from search.text.vocabulary import Lexicon, TermMatcher
+from search.text import Term, normalise, place_words, understand, vocabulary
+from search.text.vocabulary import Lexicon, TermMatcher, pinyin_of
 
 pytestmark = pytest.mark.django_db
 
@@ -214,3 +214,11 @@ def test_an_alias_must_hold_two_characters_a_search_can_find():
         with pytest.raises(Exception) as refused:
             problem.full_clean()
         assert "太短" in str(refused.value)
+
+
+def test_a_word_is_also_read_in_its_characters_other_readings_when_no_word_fits():
+    lexicon = Lexicon([*place_words("于都县"), "银行", "隐形"])
+    assert pinyin_of("于都") == "yudou"  # pypinyin's reading; a place name reads 都 as du
+    assert lexicon.from_pinyin("yudou") == lexicon.from_pinyin("yudu") == "于都"
+    assert lexicon.from_pinyin("yinxing") == "隐形"  # a word read as written comes first
+    assert lexicon.from_pinyin("yinhang") == "银行"
