@@ -22,9 +22,19 @@ def dictionary_words():
             for name in Region.objects.values_list("name", flat=True):
                 words += place_words(name)
             # Only published names: a draft must not change how public text is cut.
-            words += CasePage.objects.live().public().exclude(model_name="").values_list("model_name", flat=True)
+            words += case_names(CasePage.objects.live().public())
     except DatabaseError:
         return []
+    return words
+
+
+def case_names(cases):
+    """The names the published ones of `cases` (a queryset) give, which the segmenter keeps
+    whole: their model names and the townships and villages their texts name."""
+    published = cases.live().public()
+    words = list(published.exclude(model_name="").values_list("model_name", flat=True))
+    for places in published.exclude(named_places="").values_list("named_places", flat=True):
+        words += places.split()
     return words
 
 
@@ -46,8 +56,8 @@ def vocabulary_terms():
 
 def lexicon_words(cases=None):
     """The words a reader may type in pinyin or mistype, once for each published case using
-    them: places, the curated dictionary, model names and tags (of `cases`, a queryset, if
-    given). Titles are left out: their names are these, and reading every title's words cost
+    them: places, the curated dictionary, model names, the places the texts name and tags (of
+    `cases`, a queryset, if given). Titles are left out: their names are these, and reading every title's words cost
     each process seconds at 100,000 cases."""
     words = []
     try:
@@ -55,7 +65,7 @@ def lexicon_words(cases=None):
             if cases is None:
                 words += region_place_words() + curated_words()
             published = CasePage.objects.live().public() if cases is None else cases.live().public()
-            words += published.exclude(model_name="").values_list("model_name", flat=True)
+            words += case_names(published)
             words += Tag.objects.filter(cases_casepagetag_items__content_object__in=published).values_list(
                 "name", flat=True
             )

@@ -31,6 +31,7 @@ from search.text.fields import SegmentedAutocompleteField, SegmentedField
 from . import finding, fingerprints, share_card
 from .blocks import CaseBodyBlock, html_paragraphs
 from .forms import CasePageForm
+from .named_places import places_named_in
 from .serializers import (
     KeyFigureSerializer,
     PageUrlField,
@@ -142,6 +143,12 @@ class CasePage(EditorialPermissionsMixin, Page):
     )
     body_fingerprint = models.CharField(
         "正文指纹", max_length=64, blank=True, editable=False, db_index=True, help_text="查找重复导入的案例。"
+    )
+    named_places = models.TextField(
+        "文中地名",
+        blank=True,
+        editable=False,
+        help_text="正文提到的本地区乡镇和村，一行一个，保存时提取：搜索把它们当作词，也认拼音。",
     )
     import_notes = models.TextField(
         "导入记录",
@@ -259,9 +266,11 @@ class CasePage(EditorialPermissionsMixin, Page):
     def save(self, *args, update_fields=None, **kwargs):
         # Wagtail saves a page's bookkeeping alone (update_fields) on every draft: no body, no digest.
         if update_fields is None or "body" in update_fields:
-            self.body_fingerprint = fingerprints.fingerprint(fingerprints.body_text(self.body.raw_data))
+            text = fingerprints.body_text(self.body.raw_data)
+            self.body_fingerprint = fingerprints.fingerprint(text)
+            self.named_places = "\n".join(places_named_in("\n".join([self.title, self.summary, text]), self.place))
             if update_fields is not None:
-                update_fields = {*update_fields, "body_fingerprint"}
+                update_fields = {*update_fields, "body_fingerprint", "named_places"}
         return super().save(*args, update_fields=update_fields, **kwargs)
 
     def body_text(self):

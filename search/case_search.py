@@ -214,9 +214,9 @@ def understanding(query, links):
 
 
 def autocomplete(text, limit=8):
-    """Titles, model names, themes, problems and tags containing what was typed (繁/简 alike, or
-    the words its pinyin spells or begins); for a slip that finds none, what the search would
-    read it as (两会两平 → 两会两评)."""
+    """Titles, model names, the places cases name, themes, problems and tags containing what was
+    typed (繁/简 alike, or the words its pinyin spells or begins); for a slip that finds none,
+    what the search would read it as (两会两平 → 两会两评)."""
     typed = fold(text).strip()[:50]
     if not typed:
         return []
@@ -242,10 +242,17 @@ def _containing_any(words, limit):
 
     found = []
     published = CasePage.objects.published()
-    for case in published.filter(containing("title") | containing("model_name"))[:limit]:
+    named = containing("title") | containing("model_name") | containing("named_places")
+    for case in published.filter(named)[:limit]:
         found.append({"label": case.title, "kind": "案例", "url": case.url})
         if case.model_name and any(word in case.model_name.lower() for word in words):
             found.append({"label": case.model_name, "kind": "模式", "url": case.url})
+        # A township or village the case names is searched for: other cases may name it too.
+        found += [
+            {"label": place, "kind": "地名", "url": None}
+            for place in case.named_places.split()
+            if any(word in place for word in words)
+        ]
     shown = published.values("pk")
     for model, kind in ((Theme, "主题"), (Problem, "难题")):
         for term in model.objects.filter(containing("name"), cases__in=shown).distinct()[:limit]:

@@ -14,7 +14,7 @@ from django.core.signals import request_finished, request_started
 
 from cases import changes
 from cases.models import CasePage
-from cases.names import lexicon_words, region_place_words
+from cases.names import case_names, lexicon_words, region_place_words
 
 from . import journal
 from .text import add_words, reset_segmenter, vocabulary
@@ -50,8 +50,8 @@ def up_to_date():
 
 
 def _learn_published(case_ids):
-    published = CasePage.objects.filter(pk__in=case_ids).live().public()
-    add_words(published.exclude(model_name="").values_list("model_name", flat=True))
+    published = CasePage.objects.filter(pk__in=case_ids)
+    add_words(case_names(published))
     # Only words not known yet: the process that published them has counted them already.
     vocabulary.learn_new(lambda: lexicon_words(published))
 

@@ -3,7 +3,7 @@ dictionary stay in step with what is published and with the vocabularies."""
 
 from cases import signals as domain
 from cases.models import CasePage
-from cases.names import lexicon_words
+from cases.names import case_names, lexicon_words
 from cases.taxonomy import Region
 
 from .engines.interface import engine
@@ -11,12 +11,13 @@ from .text import add_words, place_words, vocabulary
 
 
 def cases_changed(sender, case_ids, change, **kwargs):
-    engine().index(case_ids)
     if change == domain.PUBLISHED:
-        # Only published names: a draft must not change how public text is cut.
+        # Only published names: a draft must not change how public text is cut. Learnt before
+        # the case is indexed, so that its own text is cut with them.
         published = CasePage.objects.filter(pk__in=case_ids)
-        add_words(published.live().public().exclude(model_name="").values_list("model_name", flat=True))
+        add_words(case_names(published))
         vocabulary.learn(lambda: lexicon_words(published))
+    engine().index(case_ids)
 
 
 def vocabulary_changed(sender, term, case_ids, **kwargs):

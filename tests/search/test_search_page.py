@@ -478,6 +478,13 @@ def test_autocomplete_offers_what_a_slip_means_when_it_completes_nothing(client)
     assert search_json_suggest(client, "火箭") == []
 
 
+def test_autocomplete_offers_a_place_a_case_names_and_the_case(client):
+    for typed in ("古夫", "gufuzhen", "古夫鎮"):
+        found = search_json_suggest(client, typed)
+        assert {"label": "古夫镇", "kind": "地名", "url": None} in found, typed
+        assert any(item["kind"] == "案例" and "两会两评" in item["label"] for item in found), typed
+
+
 def search_json_suggest(client, typed):
     return json.loads(client.get("/search/suggest/", {"q": typed, "format": "json"}).content)["suggestions"]
 

@@ -43,10 +43,11 @@ HELD_OUT_2 = load_judged("situations_heldout_2.yaml")
 HELD_OUT_2_HIT_AT_3_FLOOR = 0.60
 HELD_OUT_2_EMPTY_CEILING = 11
 HELD_OUT_2_WEAK_CEILING = 0
-# A third (session 23), judged the same way and committed before search was first run on it.
+# A third (session 23), judged the same way and committed before search was first run on it:
+# 0.56 and 14 empty at its first run, 0.59 and 13 once the places a case's text names were words.
 HELD_OUT_3 = load_judged("situations_heldout_3.yaml")
-HELD_OUT_3_HIT_AT_3_FLOOR = 19 / 34  # 0.56
-HELD_OUT_3_EMPTY_CEILING = 14
+HELD_OUT_3_HIT_AT_3_FLOOR = 20 / 34  # 0.59
+HELD_OUT_3_EMPTY_CEILING = 13
 HELD_OUT_3_WEAK_CEILING = 2
 
 

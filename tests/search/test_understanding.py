@@ -5,7 +5,7 @@ import pytest
 from cases import changes
 from cases.models import CasePage
 from cases.taxonomy import Problem, Region, Theme
-from search.case_search import understood_query
+from search.case_search import search_cases, understood_query
 from search.engines.database.catalogue import catalogue
 from search.query import parse_query
 from search.text import Term, normalise, place_words, understand, vocabulary
@@ -222,3 +222,10 @@ def test_a_word_is_also_read_in_its_characters_other_readings_when_no_word_fits(
     assert lexicon.from_pinyin("yudou") == lexicon.from_pinyin("yudu") == "于都"
     assert lexicon.from_pinyin("yinxing") == "隐形"  # a word read as written comes first
     assert lexicon.from_pinyin("yinhang") == "银行"
+
+
+def test_a_village_or_township_a_case_names_is_a_word_in_chinese_and_in_pinyin():
+    for typed in ("平水村", "pingshuicun", "古夫镇", "gufuzhen"):
+        query = parse_query(typed)
+        assert query.words in (["平水村"], ["古夫镇"]), typed
+        assert search_cases({"q": typed}).hits[0].case.slug == "xingshan-lianghui-liangping"
