@@ -13,7 +13,8 @@ UNITS = (
     "万人次|人次|万元|亿元|万亩|万名|万人|万户|平方米|公里|千米|元|亩|名|人|个百分点|个|户|家|期|项|条|所|座|场|盏|篇|件|"
     "位|支|批|吨|倍|次|%|％"
 )
-# Counted things: a count under ten of them is an example's detail ("带领3名理事"), not a key figure.
+# Counted things: a count under ten of them is an example's detail ("带领3名理事"), not a key
+# figure — unless the text stresses it as a whole (仅6名, 只有3个, 共8个): a state of things.
 COUNT_UNITS = {
     "人次",
     "名",
@@ -35,6 +36,7 @@ COUNT_UNITS = {
     "批",
     "次",
 }
+_WHOLE_COUNT_BEFORE = re.compile(r"(仅|仅有|只有|只剩|不足|共|共有|总共|合计)$")
 FIGURE = re.compile(
     r"(?<![\d.第])(\d+(?:\.\d+)?)((?:[-~—～至到]\d+(?:\.\d+)?)?)([余多]?)([万亿]?)([余多]?)(" + UNITS + ")"
 )
@@ -149,7 +151,8 @@ def _is_key_figure(paragraph, match, label):
     ):
         return False
     if unit in COUNT_UNITS and not (approx or multiplier or approx_after) and float(number) < 10:
-        return False
+        if not _WHOLE_COUNT_BEFORE.search(paragraph[max(0, match.start() - 2) : match.start()]):
+            return False
     return len(re.findall(r"[\u4e00-\u9fff]", label)) >= 2
 
 

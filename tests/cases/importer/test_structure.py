@@ -177,6 +177,11 @@ def figures(text):
             "为创业带头人发放了每人3至5万元的贴息贷款，按1000元/场的标准补助，每户推选理事1-2名，理事长带领3名理事上门。",
             [],
         ),
+        # but a small count the text stresses as a whole is a state of things
+        (
+            "全村共有党员42名，其中35岁以下的仅6名，只有2名大学生村官。",
+            [("全村共有党员", "42", "名", None), ("35岁以下的党员", "6", "名", None), ("大学生村官", "2", "名", None)],
+        ),
         # nor are thresholds and targets
         ("每个社区建设面积不少于1000平方米的服务中心，集体经济收入5万元以上的村，力争达标率达到90%。", []),
         # full-width digits, kept as written; percentage points are their own unit
