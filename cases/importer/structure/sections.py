@@ -29,6 +29,9 @@ _ANNOUNCES = [
     ("成效", re.compile(r"(成效|效果|成绩)[^。；;]{0,30}[:：]")),
     ("启示", re.compile(r"(启示|体会)[^。；;]{0,30}[:：]")),
 ]
+# "两年来，……" opening a paragraph: a look back over the work's own span, which reports its
+# results (not 近年来, which opens the situation the work answered).
+_LOOKING_BACK = re.compile(r"^([一二两三四五六七八九十几半]|\d{1,2})个?多?年多?来[,，]")
 # "截止目前，……已建立……": totals so far, which report results when the results are announced next.
 _SO_FAR = re.compile(r"^(截止|截至|到|至)(目前|现在|今年|去年|(19|20)\d{2}年)|^目前[,，]")
 _DATED = re.compile(r"(19|20)\d{2}年(\d{1,2}月|第\d{1,2}期)")
@@ -180,6 +183,8 @@ def sections_of(paragraphs, markup_headings=frozenset(), signed=False, model="")
 
 
 def _announced(paragraph):
+    if _LOOKING_BACK.match(paragraph):
+        return "成效"
     return next((kind for kind, cue in _ANNOUNCES if cue.search(paragraph[:80])), None)
 
 
@@ -210,14 +215,15 @@ def _divide_headingless(paragraphs):
 
 def _closing_results(sections, model):
     """A text may end, under its last heading of practice, on a paragraph that sums up what the
-    model achieved ("商南县“共建共富促和谐”活动的开展，找到了……，建立了……"): that paragraph
-    is the results, under the importer's heading."""
+    model achieved ("商南县“共建共富促和谐”活动的开展，找到了……，建立了……") or looks back over
+    its span ("两年来，……"): that paragraph is the results, under the importer's heading."""
     last = sections[-1]
-    if not model or last.kind in ("成效", "启示") or len(last.paragraphs) < 2:
+    if last.kind in ("成效", "启示") or len(last.paragraphs) < 2:
         return sections
     closing = last.paragraphs[-1]
     first = TERMINAL.split(closing, maxsplit=1)[0]
-    if ENUMERATION.match(closing) or f"“{model}”" not in first[:40] or len(re.findall(r"[\u4e00-\u9fff]了", first)) < 2:
+    sums_up = model and f"“{model}”" in first[:40] and len(re.findall(r"[\u4e00-\u9fff]了", first)) >= 2
+    if ENUMERATION.match(closing) or not (sums_up or _LOOKING_BACK.match(closing)):
         return sections
     last.paragraphs.pop()
     return sections + [Section("成效", ADDED_HEADINGS["成效"], [closing], added=True)]

@@ -127,6 +127,18 @@ def test_a_closing_summary_of_the_models_results_becomes_the_results():
     assert headings(sections_of(numbered, model="共建共富"))[-1] == "搭建城乡互动桥梁"
 
 
+def test_a_paragraph_looking_back_over_the_works_span_is_the_results():
+    looking_back = "两年来，全镇新建合作社12个，带动农户增收，群众满意度明显提高。"
+    headingless = sections_of([INTRO, PRACTICE, PRACTICE + "。", looking_back])
+    assert headings(headingless) == ["基本情况", "主要做法", "取得成效"]
+    assert headingless[-1].paragraphs == [looking_back]
+    headed = sections_of([INTRO, "搭建城乡互动桥梁", PRACTICE, "三年多来，" + looking_back[4:]])
+    assert headings(headed) == ["基本情况", "搭建城乡互动桥梁", "取得成效"]
+    # 近年来 opens the situation the work answered, not its results
+    recent = sections_of([INTRO, PRACTICE, PRACTICE + "。", "近年来，" + looking_back[4:]])
+    assert headings(recent) == ["基本情况", "主要做法"]
+
+
 def test_a_section_cut_off_after_its_heading_is_left_out():
     sections = [
         Section("背景", "基本情况", [INTRO], added=True),
