@@ -77,10 +77,12 @@ class ParsedQuery:
         return any(word_parts(word) for word in self.text_words)
 
     def highlight_terms(self):
-        """Strings to mark in original text: the phrases, the words and their parts, the concepts'
-        names and aliases, longest first."""
-        terms = set(self.phrases) | set(self.text_words)
-        for word in self.text_words:
+        """Strings to mark in original text: the phrases, the words (and the words meaning the
+        same, through which a case may match) and their parts, the concepts' names and aliases,
+        longest first."""
+        words = self.ranked_words
+        terms = set(self.phrases) | set(words)
+        for word in words:
             terms.update(part for part in word_parts(word) if len(part) > 1)
         for concept in self.concepts:
             terms.update(fold(name) for name in (concept.name, *concept.aliases))

@@ -116,6 +116,13 @@ def test_snippets_come_from_the_original_text(client):
     assert "城乡 联合" not in result["snippet"]
 
 
+def test_a_snippet_marks_what_a_case_holds_for_a_word_meaning_the_same(client):
+    """务工 is how the cases say 打工: a case found through it shows where it says so."""
+    data = search_json(client, q="年轻人出去打工")
+    snippets = {result["slug"]: result["snippet"] for result in data["results"]}
+    assert "<mark>务工</mark>" in snippets["xingshan-lianghui-liangping"]
+
+
 def test_facets_count_the_matching_cases(client):
     data = search_json(client, q="党建")
     matched = CasePage.objects.filter(slug__in=[r["slug"] for r in data["results"]])
