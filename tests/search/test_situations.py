@@ -34,7 +34,9 @@ WEAK_ANSWERS_CEILING = 4
 # worse fails; they are not the targets.
 HELD_OUT = load_judged("situations_heldout.yaml")
 HELD_OUT_HIT_AT_3_FLOOR = 0.46
-HELD_OUT_EMPTY_CEILING = 12
+# 12 at its first run; 13 since directions after a verb (出来) are fillers: one question then
+# listed a case it was not judged to want through 出来 alone, and now lists none (hit@3 the same).
+HELD_OUT_EMPTY_CEILING = 13
 HELD_OUT_WEAK_CEILING = 2
 # A second held-out set (session 19), judged the same way by a helper that never saw search's
 # answers, committed before the change it was first run on; its first run, before and after that
@@ -44,10 +46,11 @@ HELD_OUT_2_HIT_AT_3_FLOOR = 0.60
 HELD_OUT_2_EMPTY_CEILING = 11
 HELD_OUT_2_WEAK_CEILING = 0
 # A third (session 23), judged the same way and committed before search was first run on it:
-# 0.56 and 14 empty at its first run, 0.59 and 13 once the places a case's text names were words.
+# 0.56 and 14 empty at its first run, 0.59 and 13 once the places a case's text names were
+# words, 12 once directions after a verb were fillers.
 HELD_OUT_3 = load_judged("situations_heldout_3.yaml")
 HELD_OUT_3_HIT_AT_3_FLOOR = 20 / 34  # 0.59
-HELD_OUT_3_EMPTY_CEILING = 13
+HELD_OUT_3_EMPTY_CEILING = 12
 HELD_OUT_3_WEAK_CEILING = 2
 
 

@@ -79,6 +79,15 @@ def test_understanding_drops_fillers_and_corrects_only_what_the_segmenter_cannot
     assert understand(normalise("共建共付"), as_typed=True).corrections == []
 
 
+def test_a_direction_after_a_verb_does_not_outweigh_what_the_query_is_about():
+    # 起来 is in one case, 合作社 in most: kept, it would list that one case alone.
+    query = parse_query("村里的合作社办不起来")
+    assert query.words == ["合作社"]
+    slugs = [hit.case.slug for hit in search_cases({"q": "村里的合作社办不起来"}).hits]
+    assert slugs[0] == "wuchang-1-3" and len(slugs) >= 3  # the cases about cooperatives
+    assert parse_query("农民富起来").words == ["农民", "富起来"]  # a word meaning the same stays whole
+
+
 def test_a_query_of_fillers_only_is_searched_as_typed():
     assert parse_query("怎么办").words == ["怎么办"]
 
