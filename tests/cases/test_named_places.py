@@ -10,7 +10,7 @@ XINGSHAN = "湖北省宜昌市兴山县"
 
 
 def test_townships_of_the_region_and_the_villages_written_after_them():
-    text = "兴山县古夫镇平水村由原来的8个村合并而成，古夫镇各村都建了理事会；峡口镇也在推广。"
+    text = "兴山县古夫镇平水村由原来的8个村合并而成，古夫镇各村都建了理事会；深入峡口镇推广。"
     assert places_named_in(text, XINGSHAN) == ["古夫镇", "峡口镇", "平水村"]
     assert places_named_in("古夫镇平水村", "湖北省宜昌市") == ["古夫镇", "平水村"]  # a city's townships too
     assert places_named_in("古夫镇平水村", "黑龙江省哈尔滨市五常市") == []  # not this region's
@@ -21,6 +21,18 @@ def test_townships_of_the_region_and_the_villages_written_after_them():
 def test_a_township_of_two_characters_is_not_taken_from_a_word():
     # 兴镇 is a township of 蒲城县: two characters are as likely part of another word.
     assert places_named_in("振兴镇域经济", "陕西省渭南市蒲城县") == []
+
+
+def test_words_ending_like_a_village_or_a_township_are_not_places():
+    for text in ("古夫镇美丽乡村", "古夫镇新农村", "古夫镇干部驻村", "古夫镇党员进村", "古夫镇所辖村", "古夫镇各村"):
+        assert places_named_in(text, XINGSHAN) == ["古夫镇"], text
+    assert places_named_in("古夫镇的平水村", XINGSHAN) == ["古夫镇", "平水村"]
+    # Inside another township's name (火车站街道 holds 车站街道), or a province's hundreds: not taken.
+    assert places_named_in("沧州市火车站街道", "河北省沧州市新华区") == []
+    assert places_named_in("沧州市车站街道", "河北省沧州市新华区") == ["车站街道"]
+    assert places_named_in("兴山县古夫镇", "湖北省") == []
+    # Not a township: the development zones and farms the gazetteer lists beside them.
+    assert places_named_in("沙洋县沙洋新港区管理委员会", "湖北省荆门市沙洋县") == []
 
 
 @pytest.mark.django_db

@@ -29,9 +29,10 @@ _ANNOUNCES = [
     ("成效", re.compile(r"(成效|效果|成绩)[^。；;]{0,30}[:：]")),
     ("启示", re.compile(r"(启示|体会)[^。；;]{0,30}[:：]")),
 ]
-# "两年来，……" opening a paragraph: a look back over the work's own span, which reports its
-# results (not 近年来, which opens the situation the work answered).
-_LOOKING_BACK = re.compile(r"^([一二两三四五六七八九十几半]|\d{1,2})个?多?年多?来[,，]")
+# "两年来，……" opening a text's closing paragraph: a look back over the work's own span, which
+# reports its results (not 近年来 or 几年来, which open the situation the work answered). Earlier
+# in a text it may as well announce what was done (两年来，我们主要做了以下工作).
+_LOOKING_BACK = re.compile(r"^([一二两三四五六七八九十半]|\d{1,2})个?多?年多?来[,，]")
 # "截止目前，……已建立……": totals so far, which report results when the results are announced next.
 _SO_FAR = re.compile(r"^(截止|截至|到|至)(目前|现在|今年|去年|(19|20)\d{2}年)|^目前[,，]")
 _DATED = re.compile(r"(19|20)\d{2}年(\d{1,2}月|第\d{1,2}期)")
@@ -183,8 +184,6 @@ def sections_of(paragraphs, markup_headings=frozenset(), signed=False, model="")
 
 
 def _announced(paragraph):
-    if _LOOKING_BACK.match(paragraph):
-        return "成效"
     return next((kind for kind, cue in _ANNOUNCES if cue.search(paragraph[:80])), None)
 
 
@@ -198,6 +197,8 @@ def _divide_headingless(paragraphs):
             and number + 1 < len(paragraphs)
             and _announced(paragraphs[number + 1]) == "成效"
         ):
+            kind = "成效"
+        if number == len(paragraphs) - 1 and kind is None and _LOOKING_BACK.match(paragraph):
             kind = "成效"
         if number == 0:
             kind = "背景"
@@ -223,7 +224,8 @@ def _closing_results(sections, model):
     closing = last.paragraphs[-1]
     first = TERMINAL.split(closing, maxsplit=1)[0]
     sums_up = model and f"“{model}”" in first[:40] and len(re.findall(r"[\u4e00-\u9fff]了", first)) >= 2
-    if ENUMERATION.match(closing) or not (sums_up or _LOOKING_BACK.match(closing)):
+    looks_back = last.kind == "做法" and _LOOKING_BACK.match(closing)
+    if ENUMERATION.match(closing) or not (sums_up or looks_back):
         return sections
     last.paragraphs.pop()
     return sections + [Section("成效", ADDED_HEADINGS["成效"], [closing], added=True)]

@@ -137,6 +137,11 @@ def test_a_paragraph_looking_back_over_the_works_span_is_the_results():
     # 近年来 opens the situation the work answered, not its results
     recent = sections_of([INTRO, PRACTICE, PRACTICE + "。", "近年来，" + looking_back[4:]])
     assert headings(recent) == ["基本情况", "主要做法"]
+    # Earlier in a text it may announce what was done; after plans, it is not results either.
+    announcing = sections_of([INTRO, "两年来，我们主要做了以下几方面工作。", PRACTICE, PRACTICE + "。"])
+    assert headings(announcing) == ["基本情况", "主要做法"]
+    plans = sections_of([INTRO, "一、主要做法", PRACTICE, "二、下一步打算", PRACTICE, "一年来，" + looking_back[4:]])
+    assert headings(plans)[-1] == "二、下一步打算"
 
 
 def test_a_section_cut_off_after_its_heading_is_left_out():
