@@ -21,9 +21,11 @@ from .pipeline import compact, fold, segmenter, word_parts
 MIN_INITIALS = 3
 # Letters a pinyin prefix needs before it is completed: fewer begin too many words.
 MIN_PREFIX = 4
-# A word is also spelled in its characters' other readings (于都: yudou as pypinyin reads it, and
-# yudu) unless they make more spellings than this.
+# A place's name is also spelled in its characters' other readings (于都: yudou as pypinyin reads
+# it, and yudu), unless they make more spellings than this. Only a place's: other words would be
+# read in archaic readings too (yidi → 失地, where 易地 was typed).
 MAX_OTHER_READINGS = 16
+_PLACE_NAME = re.compile(r"(省|市|县|区|旗|州|盟|镇|乡|村|街道)$")
 # A homophone shorter than this is as likely another word as a slip (公式/公示), unless typed alone.
 MIN_HOMOPHONE = 3
 # A one-character slip (精神文朋 for 精神文明) is only guessed in words at least this long.
@@ -211,7 +213,8 @@ class Lexicon:
         # Sets are replaced, never changed in place: a reader in another thread iterates the
         # one it got while `add` (a case published) writes.
         self._by_pinyin, self._by_initials, self._by_pattern = {}, {}, {}
-        self._by_other_reading = {}  # spellings in characters' other readings: read when no other fits
+        # Places' spellings in their characters' other readings: read when no other fits.
+        self._by_other_reading, self._read_otherwise = {}, set()
         # The pinyin spellings in order, for prefixes (completions), as of a count of changes.
         self._version, self._spellings = 0, (-1, [])
         self.add(words)
@@ -222,9 +225,17 @@ class Lexicon:
         counted = Counter()
         for word, count in Counter(words).items():  # each distinct word folded once
             counted[compact(word)] += count
+        # Places, and their names handed in without 县, 镇 … (于都 beside 于都县).
+        places = {
+            name for whole in counted if _PLACE_NAME.search(whole) for name in (whole, _PLACE_NAME.sub("", whole))
+        }
         for whole, count in counted.items():
             for run, pieces in _runs(whole):
                 self._count(run, pieces, count)
+                if whole in places and run not in self._read_otherwise:
+                    self._read_otherwise.add(run)
+                    for spelling in other_spellings(run):
+                        _index(self._by_other_reading, spelling, run)
 
     def add_new(self, words):
         """Count in those of `words` it does not know yet (names read again after a change)."""
@@ -234,11 +245,8 @@ class Lexicon:
         if word not in self.weights:
             # As pypinyin reads it whole, and as its smaller words read alone (集体经济薄弱 is
             # jitijingjibaoruo whole, 薄弱 alone boruo): a reader may type either.
-            spellings = {pinyin_of(word), "".join(map(pinyin_of, pieces))}
-            for spelling in spellings:
+            for spelling in {pinyin_of(word), "".join(map(pinyin_of, pieces))}:
                 _index(self._by_pinyin, spelling, word)
-            for spelling in other_spellings(word) - spellings:
-                _index(self._by_other_reading, spelling, word)
             self._version += 1
             if len(word) >= MIN_INITIALS:
                 _index(self._by_initials, initials_of(word), word)

@@ -225,12 +225,14 @@ def test_an_alias_must_hold_two_characters_a_search_can_find():
         assert "太短" in str(refused.value)
 
 
-def test_a_word_is_also_read_in_its_characters_other_readings_when_no_word_fits():
-    lexicon = Lexicon([*place_words("于都县"), "银行", "隐形"])
+def test_a_place_is_also_read_in_its_characters_other_readings_when_no_word_fits():
+    lexicon = Lexicon([*place_words("于都县"), "行政村", "银行", "失地"])
     assert pinyin_of("于都") == "yudou"  # pypinyin's reading; a place name reads 都 as du
     assert lexicon.from_pinyin("yudou") == lexicon.from_pinyin("yudu") == "于都"
-    assert lexicon.from_pinyin("yinxing") == "隐形"  # a word read as written comes first
+    assert lexicon.from_pinyin("hangzhengcun") == "行政村"  # no word is spelled so: the other reading
     assert lexicon.from_pinyin("yinhang") == "银行"
+    # Not another word: 失 has an archaic reading yi, and yidi is 易地, which the lexicon lacks.
+    assert lexicon.from_pinyin("yidi") is None and lexicon.from_pinyin("yinxing") is None
 
 
 def test_a_village_or_township_a_case_names_is_a_word_in_chinese_and_in_pinyin():
