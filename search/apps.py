@@ -13,16 +13,21 @@ class SearchConfig(AppConfig):
         from . import checks, known_words, listing, signals, similar, text  # noqa: F401 (checks registers itself)
 
         # The segmenter's words: the curated list now, the domain's names when it first loads.
+        # Each read through known_words, which notes where the change journal stands first and
+        # is asked before the segmenter, the terms or the lexicon are handed out: what another
+        # process changes reaches this one.
         text.dictionary.use(
-            text.dictionary.read_word_list(settings.FIXTURES_DIR / "search_dictionary.txt"), dictionary_words
+            text.dictionary.read_word_list(settings.FIXTURES_DIR / "search_dictionary.txt"),
+            known_words.reading(dictionary_words),
+            follow=known_words.once_a_request,
         )
         # What a query may name, spell in pinyin or mistype, do without, and say in other words.
         text.vocabulary.use(
-            vocabulary_terms,
-            lexicon_words,
+            known_words.reading(vocabulary_terms),
+            known_words.reading(lexicon_words),
             text.dictionary.read_word_list(settings.FIXTURES_DIR / "query_fillers.txt"),
             [line.split() for line in text.dictionary.read_word_list(settings.FIXTURES_DIR / "query_synonyms.txt")],
-            follow=known_words.once_a_request,  # what other processes changed
+            follow=known_words.once_a_request,
         )
         # What case pages show of search's answers (cases does not import search).
         finding.provide(

@@ -3,12 +3,13 @@ aliases, the lexicon read in pinyin, the segmenter's dictionary), kept in step w
 journal (cases.changes).
 
 The process that saves a term or publishes a case learns of it at once (search.signals); every
-other process — another worker, another server — when it next hands out the terms or the
-lexicon in a request (search.apps passes `once_a_request` to the pipeline), or when the
-database engine's catalogue reads the journal, whichever engine answers searches.
+other process — another worker, another server — in its next request that segments text or asks
+for the terms or the lexicon (search.apps hands `once_a_request` to the pipeline), or when the
+database engine's catalogue finds new entries, whichever engine answers searches.
 """
 
 import threading
+import time
 
 from django.core.signals import request_finished, request_started
 
@@ -19,34 +20,64 @@ from cases.names import case_names, lexicon_words, region_place_words
 from . import journal
 from .text import add_words, reset_segmenter, vocabulary
 
-_lock = threading.Lock()
-_state = {}  # "applied": the last journal entry this process's words reflect
+# A process that has not looked for this long may have missed entries since pruned: it forgets
+# what it knows and reads it afresh.
+STALE_AFTER = changes.KEEP.total_seconds() / 2
+# Cases published at once past which reading all of their names costs more than reading afresh.
+LEARN_AT_MOST = 1000
+
+# Reentrant: applying an entry may load the segmenter, whose words are read through `reading`.
+_lock = threading.RLock()
+_state = {}  # "applied": the last journal entry what is known reflects; "checked": when it looked
 _request = threading.local()  # "pending": the journal is still to be read in this request
 
 
+def reading(source):
+    """`source` (a function giving words or terms from the database) as the pipeline should
+    call it: where the journal stands is noted first, so that what changes while it is read
+    is applied next, as the catalogue does."""
+
+    def read():
+        with _lock:
+            if "applied" not in _state:
+                _state.update(applied=changes.latest(), checked=time.monotonic())
+        return source()
+
+    return read
+
+
 def up_to_date():
-    """Apply what the journal holds since this process last looked. The first look only notes
-    where the journal stands: the terms and the lexicon are read after it (they are handed out
-    through it), and a segmenter loaded before it only steers where text is cut."""
+    """Apply what the journal holds since what is known was read; the first look, before
+    anything was read, only notes where it stands."""
     with _lock:
         if "applied" not in _state:
-            _state["applied"] = changes.latest()
+            _state.update(applied=changes.latest(), checked=time.monotonic())
             return
+        if time.monotonic() - _state["checked"] > STALE_AFTER:
+            _forget_words()
+            return
+        _state["checked"] = time.monotonic()
         entries = journal.since(_state["applied"])
         if not entries:
             return
         kinds = {kind for _, kind, _ in entries}
-        if changes.ContentChange.EVERYTHING in kinds:  # a restore: nothing known still holds
-            vocabulary.reset()
-            reset_segmenter()
-        elif changes.ContentChange.VOCABULARY in kinds:
+        case_ids = {pk for _, kind, ids in entries if kind == changes.ContentChange.CASES for pk in ids}
+        if changes.ContentChange.EVERYTHING in kinds or len(case_ids) > LEARN_AT_MOST:
+            _forget_words()  # a restore, or a library moved: read afresh
+            return
+        if changes.ContentChange.VOCABULARY in kinds:
             vocabulary.reset_terms()  # its names and aliases are read afresh when next needed
             reset_segmenter()
             vocabulary.learn_new(region_place_words)  # a place is spelled in pinyin too
-        case_ids = {pk for _, kind, ids in entries if kind == changes.ContentChange.CASES for pk in ids}
-        if case_ids and not kinds & {changes.ContentChange.EVERYTHING}:
+        if case_ids:
             _learn_published(case_ids)
         _state["applied"] = entries[-1][0]
+
+
+def _forget_words():
+    _state.update(applied=changes.latest(), checked=time.monotonic())
+    vocabulary.reset()
+    reset_segmenter()
 
 
 def _learn_published(case_ids):

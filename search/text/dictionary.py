@@ -13,13 +13,22 @@ _PLACE_SUFFIX = re.compile(r"(省|市|县|区|自治州|地区)$")
 
 _curated = []
 _sources = []
+_follow = []
 
 
-def use(curated, *sources):
+def use(curated, *sources, follow=None):
     """The dictionary from now on: the `curated` words, and the words each of `sources` (a
-    function) gives when the segmenter loads: names read from the database then, not at start-up."""
+    function) gives when the segmenter loads: names read from the database then, not at start-up.
+    `follow()` is called before the segmenter is handed out: the project's chance to forget what
+    another process changed."""
     _curated[:] = curated
     _sources[:] = sources
+    _follow[:] = [follow] if follow else []
+
+
+def follow():
+    for hook in _follow:
+        hook()
 
 
 def read_word_list(path):

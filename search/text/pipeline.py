@@ -71,6 +71,7 @@ _known_words = set()
 def segmenter():
     """The process's rjieba segmenter, loaded with the domain dictionary on first use."""
     global _segmenter
+    dictionary.follow()
     if _segmenter is None:
         loaded = rjieba.Jieba()
         # Sorted and each word once: a word's frequency is suggested from the dictionary as it

@@ -394,11 +394,13 @@ def _nothing():
 
 def matcher():
     _sources.get("follow", _nothing)()
-    if "matcher" not in _loaded:
-        _loaded["matcher"] = TermMatcher(_sources["terms"]() if "terms" in _sources else [])
-        if "lexicon" in _loaded:  # names and aliases changed: the lexicon learns the new ones
-            _loaded["lexicon"].add_new(surface for term in _loaded["matcher"].terms for surface in term.surfaces)
-    return _loaded["matcher"]
+    # The one read here is returned, whatever another thread resets meanwhile.
+    found = _loaded.get("matcher")
+    if found is None:
+        found = _loaded["matcher"] = TermMatcher(_sources["terms"]() if "terms" in _sources else [])
+        if (lexicon_read := _loaded.get("lexicon")) is not None:  # names and aliases changed: learn the new ones
+            lexicon_read.add_new(surface for term in found.terms for surface in term.surfaces)
+    return found
 
 
 def learn(words):
@@ -417,7 +419,8 @@ def learn_new(words):
 
 def lexicon():
     _sources.get("follow", _nothing)()
-    if "lexicon" not in _loaded:
+    found = _loaded.get("lexicon")
+    if found is None:
         words = list(_sources["lexicon"]()) if "lexicon" in _sources else []
-        _loaded["lexicon"] = Lexicon(words + [surface for term in matcher().terms for surface in term.surfaces])
-    return _loaded["lexicon"]
+        found = _loaded["lexicon"] = Lexicon(words + [surface for term in matcher().terms for surface in term.surfaces])
+    return found

@@ -13,14 +13,23 @@ from cases import changes
 from cases.importer.structure.vocabulary import vocabulary as suggested
 from cases.models import CasePage
 from cases.taxonomy import Problem, Region
+from search import known_words
 from search.engines.database.catalogue import catalogue
-from search.known_words import up_to_date
+from search.known_words import forget, up_to_date
 from search.query import parse_query
-from search.text import query_words, vocabulary
+from search.text import query_words, reset_segmenter, vocabulary
 
 pytestmark = pytest.mark.django_db
 
 JOURNAL = changes.ContentChange._meta.db_table
+
+
+@pytest.fixture(autouse=True)
+def words_read_afresh_after():
+    """What these tests teach the process (rolled back with their rows) is forgotten after them."""
+    yield
+    vocabulary.reset()
+    reset_segmenter()
 
 
 @contextmanager
@@ -74,16 +83,46 @@ def test_a_place_added_elsewhere_is_read_in_pinyin_at_the_next_request():
         assert vocabulary.lexicon().from_pinyin("hetangxian") == "荷塘县"
 
 
-def test_a_model_name_published_elsewhere_is_read_in_pinyin_and_kept_whole():
+def test_a_model_name_published_elsewhere_is_kept_whole_and_read_in_pinyin():
     case = CasePage.objects.get(slug="wengyuan-dangyuan-chuangye")
     with a_request():
         assert vocabulary.lexicon().from_pinyin("qinglanbangdai") is None
         assert query_words("青蓝帮带") != ["青蓝帮带"]
         CasePage.objects.filter(pk=case.pk).update(model_name="青蓝帮带")
         changes.record(changes.ContentChange.CASES, [case.pk])
+    with a_request():  # one that only cuts text (indexing a case, say) follows the journal too
+        assert query_words("青蓝帮带") == ["青蓝帮带"]
     with a_request():
         assert vocabulary.lexicon().from_pinyin("qinglanbangdai") == "青蓝帮带"
-        assert query_words("青蓝帮带") == ["青蓝帮带"]
+
+
+def test_what_changes_while_the_terms_are_first_read_is_applied_next():
+    """The journal's place is noted when the terms are read, not at a later first look."""
+    forget()
+    vocabulary.reset_terms()
+    problem = Problem.objects.get(name="党员发展难")
+    assert recognised("青年不想入党") == []  # read outside a request: the place is noted
+    Problem.objects.filter(pk=problem.pk).update(aliases=f"{problem.aliases}\n青年不想入党")
+    changes.record(changes.ContentChange.VOCABULARY, [])
+    with a_request():
+        assert recognised("青年不想入党") == ["党员发展难"]
+
+
+def test_a_process_that_has_not_looked_for_long_reads_everything_afresh(monkeypatch):
+    up_to_date()
+    loaded = vocabulary.matcher()
+    monkeypatch.setattr(known_words, "STALE_AFTER", -1)  # entries it missed may have been pruned
+    up_to_date()
+    assert vocabulary.matcher() is not loaded
+
+
+def test_a_library_of_cases_published_at_once_is_read_afresh_not_case_by_case(monkeypatch):
+    up_to_date()
+    loaded = vocabulary.lexicon()
+    monkeypatch.setattr(known_words, "LEARN_AT_MOST", 2)
+    changes.record(changes.ContentChange.CASES, list(CasePage.objects.values_list("pk", flat=True)))
+    up_to_date()
+    assert vocabulary.lexicon() is not loaded
 
 
 def test_a_request_reads_the_journal_once_and_a_command_not_at_all():

@@ -36,7 +36,9 @@ COUNT_UNITS = {
     "批",
     "次",
 }
-_WHOLE_COUNT_BEFORE = re.compile(r"(仅|仅有|只有|只剩|不足|共|共有|总共|合计)$")
+_WHOLE_COUNT_BEFORE = re.compile(r"(仅|仅有|只有|只剩|共|共有|总共|合计)$")
+# …unless it is a count of each (每个理事会共有5名理事): a detail again.
+_EACH = re.compile(r"每[^，,。；;]*$")
 FIGURE = re.compile(
     r"(?<![\d.第])(\d+(?:\.\d+)?)((?:[-~—～至到]\d+(?:\.\d+)?)?)([余多]?)([万亿]?)([余多]?)(" + UNITS + ")"
 )
@@ -151,7 +153,8 @@ def _is_key_figure(paragraph, match, label):
     ):
         return False
     if unit in COUNT_UNITS and not (approx or multiplier or approx_after) and float(number) < 10:
-        if not _WHOLE_COUNT_BEFORE.search(paragraph[max(0, match.start() - 2) : match.start()]):
+        before = paragraph[max(0, match.start() - 30) : match.start()]
+        if not _WHOLE_COUNT_BEFORE.search(before[-2:]) or _EACH.search(before):
             return False
     return len(re.findall(r"[\u4e00-\u9fff]", label)) >= 2
 

@@ -657,6 +657,7 @@ def catalogue():
         if listed is None or time.monotonic() - _state["checked"] > STALE_AFTER:
             _reload()
         elif entries := journal.since(_state["applied"]):
+            known_words.up_to_date()  # the same entries (read once a request): names, terms
             kinds = {kind for _, kind, _ in entries}
             case_ids = sorted({pk for _, kind, ids in entries if kind == changes.ContentChange.CASES for pk in ids})
             if kinds & {changes.ContentChange.VOCABULARY, changes.ContentChange.EVERYTHING}:

@@ -194,9 +194,9 @@ def figures(text):
             "为创业带头人发放了每人3至5万元的贴息贷款，按1000元/场的标准补助，每户推选理事1-2名，理事长带领3名理事上门。",
             [],
         ),
-        # but a small count the text stresses as a whole is a state of things
+        # but a small count the text stresses as a whole is a state of things (not one of each)
         (
-            "全村共有党员42名，其中35岁以下的仅6名，只有2名大学生村官。",
+            "全村共有党员42名，其中35岁以下的仅6名，只有2名大学生村官，每个理事会共有5名理事。",
             [("全村共有党员", "42", "名", None), ("35岁以下的党员", "6", "名", None), ("大学生村官", "2", "名", None)],
         ),
         # nor are thresholds and targets
