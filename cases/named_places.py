@@ -14,7 +14,7 @@ from .gazetteer import gazetteer
 
 # A township is a 镇, 乡 or 街道 (not a development zone or a farm the gazetteer lists beside them),
 # of three characters or more: 孙镇, 兴镇 are as likely part of another word (振兴镇域).
-_TOWNSHIP = re.compile(r"^[\u4e00-\u9fff]{1,}(镇|乡|街道)$")
+_TOWNSHIP = re.compile(r"^[\u4e00-\u9fff]+(镇|乡|街道)$")
 MIN_TOWN = 3
 # A village: two to four characters and 村, right after its township (古夫镇平水村, 古夫镇的平水村),
 # not a word counting villages (各村, 所辖村) nor one ending like a name (新农村, 乡村, 驻村, 进村).
@@ -39,6 +39,7 @@ def _towns_within():
 
 @cache
 def _all_towns():
+    """Every township's name, anywhere."""
     return frozenset(gazetteer().towns)
 
 

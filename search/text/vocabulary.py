@@ -263,7 +263,7 @@ class Lexicon:
 
     def from_pinyin(self, letters):
         """The word `letters` (lower case, no spaces) spells in full pinyin (as pypinyin reads
-        it, else in its characters' other readings) or in initials."""
+        it, else, for a place, in its characters' other readings) or in initials."""
         if not _LETTERS.fullmatch(letters or ""):
             return None
         return (
