@@ -19,8 +19,13 @@ MIN_TOWN = 3
 # A village: two to four characters and 村, right after its township (古夫镇平水村, 古夫镇的平水村),
 # not a word counting villages (各村, 所辖村) nor one ending like a name (新农村, 乡村, 驻村, 进村).
 _VILLAGE = re.compile(r"[的和与及、]?([\u4e00-\u9fff]{2,4}?村)")
-_NOT_A_NAME = set("各全本该每一两几多诸某邻此所")
-_NOT_BEFORE_VILLAGE = set("农乡进驻入到在下回出返")
+_NOT_A_NAME = set("各全本该每一两几多诸某邻此所的和与及、")
+_NOT_BEFORE_VILLAGE = set("农乡进驻入到在下回出返辖")
+# Kinds of village a text names after a township (古夫镇贫困村): words, not names.
+_KINDS_OF_VILLAGE = frozenset(
+    "贫困 试点 示范 重点 周边 美丽 中心 行政 自然 空壳 先进 后进 软弱 涣散 薄弱 落后 偏远 边远 "
+    "城中 城郊 移民 民族 红色 文明 富裕 小康 特色 生态 样板 扶贫 帮扶 结对 联建 合并".split()
+)
 
 
 @cache
@@ -43,13 +48,20 @@ def _all_towns():
     return frozenset(gazetteer().towns)
 
 
+# A word that stands before a place without being part of its name (对青山镇…, though 对青山镇
+# is a township too, elsewhere).
+_BEFORE_A_PLACE = set("对在从到和与及向于由把的、")
+
+
 def _named_at(text, town):
     """Where `text` names `town` (the end of each mention), not as the tail of another
     township's name (车站街道 in 火车站街道)."""
     return [
         match.end()
         for match in re.finditer(re.escape(town), text)
-        if not any(
+        if match.start() == 0
+        or text[match.start() - 1] in _BEFORE_A_PLACE
+        or not any(
             text[match.start() - back : match.end()] in _all_towns() for back in range(1, min(3, match.start()) + 1)
         )
     ]
@@ -67,7 +79,13 @@ def places_named_in(text, region_full_name):
         for end in ends:
             village = _VILLAGE.match(text, end)
             name = village and village.group(1)
-            if name and name[0] not in _NOT_A_NAME and name[-2] not in _NOT_BEFORE_VILLAGE and name not in villages:
+            if (
+                name
+                and name[0] not in _NOT_A_NAME
+                and name[-2] not in _NOT_BEFORE_VILLAGE
+                and not any(name[:-1].endswith(kind) for kind in _KINDS_OF_VILLAGE)
+                and name not in villages
+            ):
                 villages.append(name)
     return towns + villages
 

@@ -49,6 +49,8 @@ def reading(source):
 def up_to_date():
     """Apply what the journal holds since what is known was read; the first look, before
     anything was read, only notes where it stands."""
+    # Applying may load the segmenter, which asks again: this request has looked.
+    _request.pending = False
     with _lock:
         if "applied" not in _state:
             _state.update(applied=changes.latest(), checked=time.monotonic())
@@ -91,7 +93,6 @@ def once_a_request():
     """up_to_date, the first time a request asks; outside requests, nothing: a command reads
     what it needs when it starts."""
     if getattr(_request, "pending", False):
-        _request.pending = False
         up_to_date()
 
 

@@ -225,17 +225,21 @@ class Lexicon:
         counted = Counter()
         for word, count in Counter(words).items():  # each distinct word folded once
             counted[compact(word)] += count
-        # Places, and their names handed in without 县, 镇 … (于都 beside 于都县).
+        # Places (a name of two characters or more before 县, 镇 …, not 社区 or 农村), and their
+        # names handed in without it (于都 beside 于都县).
         places = {
-            name for whole in counted if _PLACE_NAME.search(whole) for name in (whole, _PLACE_NAME.sub("", whole))
+            name
+            for whole in counted
+            if _PLACE_NAME.search(whole) and len(_PLACE_NAME.sub("", whole)) >= 2
+            for name in (whole, _PLACE_NAME.sub("", whole))
         }
         for whole, count in counted.items():
             for run, pieces in _runs(whole):
                 self._count(run, pieces, count)
-                if whole in places and run not in self._read_otherwise:
-                    self._read_otherwise.add(run)
-                    for spelling in other_spellings(run):
-                        _index(self._by_other_reading, spelling, run)
+            if whole in places and whole not in self._read_otherwise:
+                self._read_otherwise.add(whole)
+                for spelling in other_spellings(whole):
+                    _index(self._by_other_reading, spelling, whole)
 
     def add_new(self, words):
         """Count in those of `words` it does not know yet (names read again after a change)."""

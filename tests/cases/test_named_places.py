@@ -24,9 +24,12 @@ def test_a_township_of_two_characters_is_not_taken_from_a_word():
 
 
 def test_words_ending_like_a_village_or_a_township_are_not_places():
-    for text in ("古夫镇美丽乡村", "古夫镇新农村", "古夫镇干部驻村", "古夫镇党员进村", "古夫镇所辖村", "古夫镇各村"):
+    words = ("美丽乡村", "新农村", "干部驻村", "党员进村", "所辖村", "各村", "的各村", "下辖村", "贫困村", "示范村")
+    for text in (f"古夫镇{word}" for word in words):
         assert places_named_in(text, XINGSHAN) == ["古夫镇"], text
     assert places_named_in("古夫镇的平水村", XINGSHAN) == ["古夫镇", "平水村"]
+    # After a word that is no part of a name, though 对青山镇 is a township elsewhere.
+    assert places_named_in("要对青山镇的工作进行总结", "黑龙江省牡丹江市林口县") == ["青山镇"]
     # Inside another township's name (火车站街道 holds 车站街道), or a province's hundreds: not taken.
     assert places_named_in("沧州市火车站街道", "河北省沧州市新华区") == []
     assert places_named_in("沧州市车站街道", "河北省沧州市新华区") == ["车站街道"]

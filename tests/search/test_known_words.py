@@ -125,6 +125,23 @@ def test_a_library_of_cases_published_at_once_is_read_afresh_not_case_by_case(mo
     assert vocabulary.lexicon() is not loaded
 
 
+def test_the_catalogue_looking_first_applies_an_entry_once():
+    """The catalogue finds the entry and brings the words up to date, which loads the segmenter,
+    which asks again within the same request: asked once, applied once."""
+    city = Region.objects.get(name="宜昌市")
+    catalogue()
+    up_to_date()
+    Region.objects.bulk_create([Region(name="荷塘县", parent=city, level=Region.COUNTY)])
+    changes.record(changes.ContentChange.VOCABULARY, [])
+    vocabulary.lexicon()
+    with a_request(), CaptureQueriesContext(connection) as queries:
+        catalogue()
+        query_words("荷塘县")
+    # The entries, once for both; the catalogue's reload then notes where the journal stands.
+    assert len(journal_reads(queries)) == 2
+    assert vocabulary.lexicon().weights["荷塘县"] == 1
+
+
 def test_a_request_reads_the_journal_once_and_a_command_not_at_all():
     catalogue()
     up_to_date()  # both have looked once: they follow from the same entry

@@ -231,8 +231,11 @@ def test_a_place_is_also_read_in_its_characters_other_readings_when_no_word_fits
     assert lexicon.from_pinyin("yudou") == lexicon.from_pinyin("yudu") == "于都"
     assert lexicon.from_pinyin("hangzhengcun") == "行政村"  # no word is spelled so: the other reading
     assert lexicon.from_pinyin("yinhang") == "银行"
-    # Not another word: 失 has an archaic reading yi, and yidi is 易地, which the lexicon lacks.
+    # Not another word: 失 has an archaic reading yi, and yidi is 易地, which the lexicon lacks;
+    # nor a word inside a place's name, nor a place-like common noun (社区: she'ou).
     assert lexicon.from_pinyin("yidi") is None and lexicon.from_pinyin("yinxing") is None
+    other = Lexicon(["失地农民安置小区", "社区"])
+    assert other.from_pinyin("yidinongmin") is None and other.from_pinyin("sheou") is None
 
 
 def test_a_village_or_township_a_case_names_is_a_word_in_chinese_and_in_pinyin():

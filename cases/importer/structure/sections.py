@@ -198,7 +198,13 @@ def _divide_headingless(paragraphs):
             and _announced(paragraphs[number + 1]) == "成效"
         ):
             kind = "成效"
-        if number == len(paragraphs) - 1 and kind is None and _LOOKING_BACK.match(paragraph):
+        if (
+            number == len(paragraphs) - 1
+            and kind is None
+            and sections[-1:]
+            and sections[-1].kind == "做法"
+            and _LOOKING_BACK.match(paragraph)
+        ):
             kind = "成效"
         if number == 0:
             kind = "背景"

@@ -657,15 +657,16 @@ def catalogue():
         if listed is None or time.monotonic() - _state["checked"] > STALE_AFTER:
             _reload()
         elif entries := journal.since(_state["applied"]):
-            known_words.up_to_date()  # the same entries (read once a request): names, terms
             kinds = {kind for _, kind, _ in entries}
             case_ids = sorted({pk for _, kind, ids in entries if kind == changes.ContentChange.CASES for pk in ids})
             if kinds & {changes.ContentChange.VOCABULARY, changes.ContentChange.EVERYTHING}:
                 _reload()  # another process may have changed a term
-            elif (updated := _applied(listed, case_ids)) is not None:
-                _state.update(catalogue=updated, applied=entries[-1][0])
             else:
-                _reload()
+                known_words.up_to_date()  # the cases' names: the same entries, read once a request
+                if (updated := _applied(listed, case_ids)) is not None:
+                    _state.update(catalogue=updated, applied=entries[-1][0])
+                else:
+                    _reload()
         _state["checked"] = time.monotonic()
         if getattr(_request, "active", False):
             _request.checked, _request.catalogue = True, _state["catalogue"]

@@ -142,6 +142,8 @@ def test_a_paragraph_looking_back_over_the_works_span_is_the_results():
     assert headings(announcing) == ["基本情况", "主要做法"]
     plans = sections_of([INTRO, "一、主要做法", PRACTICE, "二、下一步打算", PRACTICE, "一年来，" + looking_back[4:]])
     assert headings(plans)[-1] == "二、下一步打算"
+    lessons = sections_of([INTRO, PRACTICE, PRACTICE + "。", "实践体会：要坚持群众路线。", looking_back])
+    assert headings(lessons) == ["基本情况", "主要做法", "实践启示"]
 
 
 def test_a_section_cut_off_after_its_heading_is_left_out():
