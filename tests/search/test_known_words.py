@@ -6,7 +6,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import connection
+from django.db import close_old_connections, connection
 from django.test.utils import CaptureQueriesContext
 
 from cases import changes
@@ -34,11 +34,17 @@ def words_read_afresh_after():
 
 @contextmanager
 def a_request():
+    """What a request's start and end tell the process, without closing the test's database
+    connection at its end (as Django's test client does)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     request_started.send(sender=None)
     try:
         yield
     finally:
         request_finished.send(sender=None)
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
 
 
 def journal_reads(queries):
