@@ -9,7 +9,7 @@ from cases.models import CaseIndexPage, CasePage
 from portal.setup import setup_portal
 from search import known_words
 from search.engines.database import catalogue
-from search.text import segmenter, vocabulary
+from search.text import vocabulary
 
 SEED_SLUGS = [
     "wuchang-1-3",
@@ -36,15 +36,6 @@ def fresh_catalogue():
     catalogue.forget()
     known_words.forget()
     vocabulary.reset_terms()
-
-
-@pytest.fixture(autouse=True)
-def loaded_segmenter(django_db_blocker):
-    """A test may leave the segmenter to be loaded afresh (what it taught forgotten): it is loaded
-    before the next test, from the database as the seed left it, so that a test without the
-    database can still cut text."""
-    with django_db_blocker.unblock():
-        segmenter()
 
 
 @pytest.fixture

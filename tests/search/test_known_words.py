@@ -17,7 +17,7 @@ from search import known_words
 from search.engines.database.catalogue import catalogue
 from search.known_words import forget, up_to_date
 from search.query import parse_query
-from search.text import query_words, reset_segmenter, vocabulary
+from search.text import query_words, reset_segmenter, segmenter, vocabulary
 
 pytestmark = pytest.mark.django_db
 
@@ -26,10 +26,14 @@ JOURNAL = changes.ContentChange._meta.db_table
 
 @pytest.fixture(autouse=True)
 def words_read_afresh_after():
-    """What these tests teach the process (rolled back with their rows) is forgotten after them."""
+    """The terms and the lexicon these tests teach the process are forgotten after them (read
+    again from the rolled-back rows when next needed). The segmenter is loaded again at once, as
+    a test without the database could not: it keeps the two made-up names taught here (青蓝帮带,
+    荷塘县), which no other test uses."""
     yield
     vocabulary.reset()
     reset_segmenter()
+    segmenter()
 
 
 @contextmanager
