@@ -227,12 +227,10 @@ class Lexicon:
             counted[compact(word)] += count
         # Places (a name of two characters or more before 县, 镇 …, not 社区 or 农村), and their
         # names handed in without it (于都 beside 于都县).
-        places = {
-            name
-            for whole in counted
-            if _PLACE_NAME.search(whole) and len(_PLACE_NAME.sub("", whole)) >= 2
-            for name in (whole, _PLACE_NAME.sub("", whole))
-        }
+        places = set()
+        for whole in counted:
+            if len(short := _PLACE_NAME.sub("", whole)) >= 2 and short != whole:
+                places |= {whole, short}
         for whole, count in counted.items():
             for run, pieces in _runs(whole):
                 self._count(run, pieces, count)

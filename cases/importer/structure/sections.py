@@ -201,7 +201,7 @@ def _divide_headingless(paragraphs):
         if (
             number == len(paragraphs) - 1
             and kind is None
-            and sections[-1:]
+            and sections
             and sections[-1].kind == "做法"
             and _LOOKING_BACK.match(paragraph)
         ):
