@@ -9,6 +9,8 @@ from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
+from search.text import meaningful_words
+
 _ALIAS_SEPARATORS = re.compile(r"[\n\r、,，;；]+")
 MAX_ALIAS_LENGTH = 20
 
@@ -65,6 +67,12 @@ class Term(index.Indexed, models.Model):
         too_short = [alias for alias in self.alias_list if sum(map(str.isalnum, alias)) < 2]
         if too_short:
             raise ValidationError({"aliases": f"别名“{too_short[0][:30]}”太短：至少要有两个汉字、字母或数字。"})
+        # Every question holds such words: as an alias, they would make every question name the term.
+        empty = [alias for alias in self.alias_list if not meaningful_words(alias)]
+        if empty:
+            raise ValidationError(
+                {"aliases": f"别名“{empty[0][:30]}”只有提问和虚词（如“怎么办”“村里”），请写出问题本身的说法。"}
+            )
         clashes = type(self).objects.exclude(pk=self.pk).filter(name__in=self.alias_list).values_list("name", flat=True)
         if clashes:
             raise ValidationError(

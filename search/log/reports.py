@@ -20,6 +20,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from cases.filters import BY_NAME
 
+from .aliases import editable_models
 from .models import OpenedResult, SearchLog
 
 # A search with at most this many results found little.
@@ -64,8 +65,8 @@ def as_text(value):
 
 
 class NextStepsColumn(Column):
-    """What a reviewer can do about a search that found little: promote an answer to it, or
-    import a case that answers it."""
+    """What a reviewer can do about a search that found little: promote an answer to it, teach
+    search its words as an alias of a term whose cases answer it, or import a case that answers it."""
 
     cell_template_name = "search_log/next_steps_cell.html"
 
@@ -74,6 +75,8 @@ class NextStepsColumn(Column):
         context["import_url"] = reverse("cases_import")
         if instance["query"]:
             context["promote_url"] = f"{reverse('search_log_promote')}?{urlencode({'query_string': instance['query']})}"
+            if editable_models(parent_context["request"].user):
+                context["alias_url"] = f"{reverse('search_log_alias')}?{urlencode({'query': instance['query']})}"
         return context
 
 

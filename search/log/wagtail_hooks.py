@@ -5,6 +5,7 @@ from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from .aliases import AddAliasView
 from .reports import REPORTS, PromoteView
 
 
@@ -19,7 +20,10 @@ class ReportMenuItem(MenuItem):
 
 @hooks.register("register_admin_urls")
 def register_report_urls():
-    urls = [path("reports/searches/promote/", PromoteView.as_view(), name="search_log_promote")]
+    urls = [
+        path("reports/searches/promote/", PromoteView.as_view(), name="search_log_promote"),
+        path("reports/searches/alias/", AddAliasView.as_view(), name="search_log_alias"),
+    ]
     for slug, report in REPORTS:
         urls += [
             path(f"reports/searches/{slug}/", report.as_view(), name=report.index_url_name),

@@ -26,7 +26,7 @@ from .pipeline import (
     to_simplified,
     word_parts,
 )
-from .understanding import Understood, understand
+from .understanding import Understood, meaningful_words, understand
 from .vocabulary import Mention, Term
 
 __all__ = [
@@ -42,6 +42,7 @@ __all__ = [
     "drop_controls",
     "fold",
     "index_text",
+    "meaningful_words",
     "normalise",
     "place_words",
     "query_words",

@@ -51,6 +51,13 @@ def understand(text, *, as_typed=False, keep=()):
     return Understood(words=words, mentions=mentions, corrections=corrections, dropped=dropped, synonyms=same)
 
 
+def meaningful_words(text):
+    """The words of `text` a query would search for: none when it is only question, filler and
+    function words (怎么办, 村里的问题)."""
+    kept, _ = _content_words(fold(text))
+    return kept
+
+
 def _read_pinyin(folded, corrections, keep):
     if not _LETTER_RUN.search(folded):
         return folded

@@ -65,6 +65,7 @@ def pages_of(role):
             "/admin/reports/searches/unopened/",
             "/admin/reports/searches/problems/",
             "/admin/reports/searches/promote/?query_string=电商直播",
+            "/admin/reports/searches/alias/?query=电商直播",
             "/admin/searchpicks/",
             "/admin/searchpicks/add/",
             "/admin/choose-page/",

@@ -1,6 +1,7 @@
 """Query understanding in the text pipeline: fillers, terms and aliases, pinyin, slips, synonyms."""
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from cases import changes
 from cases.models import CasePage
@@ -223,6 +224,18 @@ def test_an_alias_must_hold_two_characters_a_search_can_find():
         with pytest.raises(Exception) as refused:
             problem.full_clean()
         assert "太短" in str(refused.value)
+
+
+def test_an_alias_of_question_and_filler_words_only_is_refused():
+    """Every question holds them: as an alias they would name the term in every question."""
+    problem = Problem.objects.get(name="党员发展难")
+    for alias in ("怎么办", "村里的问题", "有什么办法"):
+        problem.aliases = alias
+        with pytest.raises(ValidationError) as refused:
+            problem.full_clean()
+        assert "只有提问和虚词" in str(refused.value)
+    problem.aliases = "年轻人不愿入党"
+    problem.full_clean()
 
 
 def test_a_place_is_also_read_in_its_characters_other_readings_when_no_word_fits():
