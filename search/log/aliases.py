@@ -60,20 +60,24 @@ class AliasForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.errors:
-            return cleaned
-        kind, pk = cleaned["term"].split(":")
-        term = TERM_MODELS[kind].objects.get(pk=pk)
-        alias = cleaned["alias"].strip()
-        if compact(alias) in {compact(surface) for surface in (term.name, *term.alias_list)}:
-            raise ValidationError({"alias": f"“{alias}”已是“{term.name}”的名称或别名。"})
-        term.aliases = "\n".join([*term.alias_list, alias])
-        try:
-            term.full_clean()
-        except ValidationError as error:
-            raise ValidationError({"alias": error.message_dict.get("aliases") or error.messages}) from None
-        cleaned["term"], cleaned["alias"] = term, alias
+        if not self.errors:
+            kind, pk = cleaned["term"].split(":")
+            cleaned["term"] = with_alias(TERM_MODELS[kind].objects.all(), pk, cleaned["alias"].strip())
         return cleaned
+
+
+def with_alias(terms, pk, alias):
+    """The term `pk` of `terms` (a queryset) with `alias` added, checked as the term's own form
+    checks it; a ValidationError of the alias field if it may not have it."""
+    term = terms.get(pk=pk)
+    if compact(alias) in {compact(surface) for surface in (term.name, *term.alias_list)}:
+        raise ValidationError({"alias": f"“{alias}”已是“{term.name}”的名称或别名。"})
+    term.aliases = "\n".join([*term.alias_list, alias])
+    try:
+        term.full_clean()
+    except ValidationError as error:
+        raise ValidationError({"alias": error.message_dict.get("aliases") or error.messages}) from None
+    return term
 
 
 def _terms_with_counts(kind):
@@ -125,10 +129,17 @@ class AddAliasView(WagtailAdminTemplateMixin, FormView):
         ]
 
     def form_valid(self, form):
-        term, alias = form.cleaned_data["term"], form.cleaned_data["alias"]
-        with transaction.atomic():
-            term.save()
-            log(instance=term, action="wagtail.edit", user=self.request.user)
+        checked, alias = form.cleaned_data["term"], form.cleaned_data["alias"].strip()
+        try:
+            with transaction.atomic():
+                # Read again under a lock: an alias another reviewer added meanwhile is kept.
+                term = with_alias(type(checked).objects.select_for_update(), checked.pk, alias)
+                term.save()
+                log(instance=term, action="wagtail.edit", user=self.request.user)
+        except ValidationError as error:
+            for message in error.message_dict["alias"]:
+                form.add_error("alias", message)
+            return self.form_invalid(form)
         message = f"已把“{alias}”加为{term._meta.verbose_name}“{term.name}”的别名。"
         if self.query:
             message += f"现在搜索“{self.query}”找到 {search_cases({'q': self.query}).total} 个案例。"

@@ -23,6 +23,7 @@ from cases.models import CasePage
 from cases.taxonomy import Problem
 from portal.editorial import EDITORS, REVIEWERS
 from search.log import recorder
+from search.log.aliases import AliasForm
 from search.log.models import OpenedResult, SearchLog
 from search.text import vocabulary
 
@@ -361,3 +362,19 @@ def test_only_those_who_keep_the_vocabularies_may_add_aliases(client, seeded_log
     report = client.get("/admin/reports/searches/few-results/")
     assert report.status_code == 200 and ALIAS_URL not in report.content.decode()
     assert client.get(ALIAS_URL, {"query": "电商直播"}).status_code in (302, 403)
+
+
+def test_an_alias_another_reviewer_adds_meanwhile_is_kept(client, reviewer, monkeypatch, lexicon_read_afresh_after):
+    problem = Problem.objects.get(name="干群关系疏远")
+    checked = AliasForm.clean
+
+    def checked_then_edited_elsewhere(form):
+        cleaned = checked(form)
+        Problem.objects.filter(pk=problem.pk).update(aliases=f"{problem.aliases}\n群众不信任干部")
+        return cleaned
+
+    monkeypatch.setattr(AliasForm, "clean", checked_then_edited_elsewhere)
+    response = client.post(ALIAS_URL, {"query": "", "term": f"problem:{problem.pk}", "alias": "有怨气"})
+    assert response.status_code == 302
+    problem.refresh_from_db()
+    assert problem.alias_list[-2:] == ["群众不信任干部", "有怨气"]
