@@ -5,7 +5,7 @@ type in pinyin or mistype."""
 from django.db import DatabaseError, transaction
 from taggit.models import Tag
 
-from search.text import Term, curated_words, place_words
+from search.text import Term, curated_words, place_words, vocabulary
 
 from .models import CasePage
 from .taxonomy import Domain, Problem, Region, Theme
@@ -56,9 +56,8 @@ def vocabulary_terms():
 
 def lexicon_words(cases=None):
     """The words a reader may type in pinyin or mistype, once for each published case using
-    them: places, the curated dictionary, model names, the places the texts name and tags (of
-    `cases`, a queryset, if given). Titles are left out: their names are these, and reading every title's words cost
-    each process seconds at 100,000 cases."""
+    them: places, the curated dictionary, model names, the places the texts name, the words of
+    the titles and tags (of `cases`, a queryset, if given)."""
     words = []
     try:
         with transaction.atomic():
@@ -66,6 +65,8 @@ def lexicon_words(cases=None):
                 words += region_place_words() + curated_words()
             published = CasePage.objects.live().public() if cases is None else cases.live().public()
             words += case_names(published)
+            for title in published.values_list("title", flat=True).iterator():
+                words += vocabulary.words_of(title)
             words += Tag.objects.filter(cases_casepagetag_items__content_object__in=published).values_list(
                 "name", flat=True
             )

@@ -8,6 +8,7 @@ name changes; it imports nothing of the project.
 
 import bisect
 import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
@@ -159,16 +160,28 @@ def _in_order(text, words, width):
 
 
 @lru_cache(maxsize=1 << 14)
-def _syllables(text):
-    return tuple(lazy_pinyin(text))
+def _syllables(character):
+    return tuple(lazy_pinyin(character))
 
 
 def _reading(word):
-    # pypinyin reads a word it lists as a phrase in context (重庆: chong, 银行: hang), which costs
-    # about 30 µs a character; any other word is read a character at a time, each read once.
-    if word in phrases_dict:
-        return _syllables(word)
+    # A word pypinyin lists as a phrase is read as the phrase says (重庆: chong, 银行: hang), which
+    # is what lazy_pinyin gives for it (checked for every phrase by the tests) without its cost;
+    # any other word is read a character at a time, each read once.
+    phrase = phrases_dict.get(word)
+    if phrase is not None:
+        return tuple(_toneless(readings[0]) for readings in phrase)
     return tuple(syllable for character in word for syllable in _syllables(character))
+
+
+def _toneless(syllable):
+    """A syllable as pypinyin's NORMAL style writes it: lǜ → lv, zhòng → zhong."""
+    plain = "".join(
+        ":" if mark == "\u0308" else mark
+        for mark in unicodedata.normalize("NFD", syllable)
+        if mark == "\u0308" or not unicodedata.combining(mark)
+    )
+    return plain.replace("u:", "v")
 
 
 @lru_cache(maxsize=1 << 14)
@@ -305,6 +318,12 @@ class Lexicon:
         if len(span) >= MIN_NEAR_MISS:
             return self._best({word for pattern in _patterns(span) for word in self._by_pattern.get(pattern, ())})
         return None
+
+
+def words_of(text):
+    """The words of `text` (a title) the lexicon learns: the segmenter's words of two or more
+    Chinese characters (苏南地区积极探索… → 苏南, 地区, 积极, 探索 …)."""
+    return [word for word in segmenter().cut(fold(text), False) if len(word) >= 2 and _HAN.match(word)]
 
 
 def _index(table, key, word):

@@ -17,6 +17,7 @@ from cases.taxonomy import Region, Theme
 from search import case_search
 from search.engines.database import engine as database_engine
 from search.query import parse_query
+from search.text import vocabulary
 from tests.conftest import SEED_SLUGS
 from tests.search.search_client import search_json, slugs
 
@@ -400,6 +401,16 @@ def test_index_follows_publish_edit_and_unpublish(client):
 
     case.unpublish()
     assert case.slug not in slugs(client, q="红色物业")
+
+
+def test_a_titles_words_are_spelled_in_pinyin_once_it_is_published(client):
+    try:
+        assert vocabulary.lexicon().from_pinyin("biqi") is None  # loaded before, as in a running server
+        case = publish_case("荸荠种植测试案例", "这个村种植荸荠。")
+        assert slugs(client, q="biqi") == [case.slug]
+        assert parse_query("biqi zhongzhi").words == ["荸荠", "种植"]
+    finally:
+        vocabulary.reset()  # learning is add-only: the rolled-back case's words must not stay
 
 
 def test_tags_reach_the_index_on_the_same_save(client):

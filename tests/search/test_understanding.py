@@ -2,6 +2,8 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from pypinyin import lazy_pinyin
+from pypinyin.phrases_dict import phrases_dict
 
 from cases import changes
 from cases.models import CasePage
@@ -34,6 +36,13 @@ def test_a_document_names_a_term_by_name_alias_or_all_its_words():
     matcher = TermMatcher([AGEING, WEAK_ECONOMY])
     assert [term.name for term in matcher.in_document("全村党员老龄化严重")] == ["党员队伍老化"]
     assert [term.name for term in matcher.in_document("集体经济十分薄弱")] == ["集体经济薄弱"]
+
+
+def test_a_phrase_is_spelled_as_pypinyin_reads_it():
+    """Every phrase pypinyin lists is read from its entry, as lazy_pinyin would read it."""
+    differ = [word for word in phrases_dict if pinyin_of(word) != "".join(lazy_pinyin(word))]
+    assert not differ, differ[:10]
+    assert pinyin_of("重庆") == "chongqing" and pinyin_of("绿化") == "lvhua"
 
 
 def test_pinyin_and_initials_spell_lexicon_words():
@@ -249,6 +258,13 @@ def test_a_place_is_also_read_in_its_characters_other_readings_when_no_word_fits
     assert lexicon.from_pinyin("yidi") is None and lexicon.from_pinyin("yinxing") is None
     other = Lexicon(["失地农民安置小区", "社区"])
     assert other.from_pinyin("yidinongmin") is None and other.from_pinyin("sheou") is None
+
+
+def test_the_words_of_a_title_are_spelled_in_pinyin():
+    """Not only names: 苏南 and 探索 are words of a title only."""
+    assert [typed for typed, _ in parse_query("sunan").corrections] == ["sunan"]
+    assert parse_query("sunan tansuo").words == ["苏南", "探索"]
+    assert search_cases({"q": "sunan"}).hits[0].case.slug == "sunan-nongcun-shequ"
 
 
 def test_a_village_or_township_a_case_names_is_a_word_in_chinese_and_in_pinyin():
