@@ -56,8 +56,8 @@ def vocabulary_terms():
 
 def lexicon_words(cases=None):
     """The words a reader may type in pinyin or mistype, once for each published case using
-    them: places, the curated dictionary, model names, the places the texts name, the words of
-    the titles and tags (of `cases`, a queryset, if given)."""
+    them: places, the curated dictionary, model names, the places the texts name and tags (of
+    `cases`, a queryset, if given)."""
     words = []
     try:
         with transaction.atomic():
@@ -65,11 +65,23 @@ def lexicon_words(cases=None):
                 words += region_place_words() + curated_words()
             published = CasePage.objects.live().public() if cases is None else cases.live().public()
             words += case_names(published)
-            for title in published.values_list("title", flat=True).iterator():
-                words += vocabulary.words_of(title)
             words += Tag.objects.filter(cases_casepagetag_items__content_object__in=published).values_list(
                 "name", flat=True
             )
+    except DatabaseError:
+        return []
+    return words
+
+
+def title_words(cases=None):
+    """The words of the titles of the published ones of `cases` (a queryset; all cases if not
+    given), each once for each title using it: a reader may type them in pinyin or mistype them."""
+    words = []
+    try:
+        with transaction.atomic():
+            published = CasePage.objects.live().public() if cases is None else cases.live().public()
+            for title in published.values_list("title", flat=True).iterator():
+                words += set(vocabulary.spelled_words(title))
     except DatabaseError:
         return []
     return words

@@ -9,7 +9,7 @@ from django.utils.text import slugify
 from wagtail.admin.panels import FieldPanel
 from wagtail.search import index
 
-from search.text import meaningful_words
+from search.text import compact, meaningful_words
 
 _ALIAS_SEPARATORS = re.compile(r"[\n\r、,，;；]+")
 MAX_ALIAS_LENGTH = 20
@@ -73,11 +73,21 @@ class Term(index.Indexed, models.Model):
             raise ValidationError(
                 {"aliases": f"别名“{empty[0][:30]}”只有提问和虚词（如“怎么办”“村里”），请写出问题本身的说法。"}
             )
-        clashes = type(self).objects.exclude(pk=self.pk).filter(name__in=self.alias_list).values_list("name", flat=True)
-        if clashes:
-            raise ValidationError(
-                {"aliases": f"“{clashes[0]}”已是另一个{self._meta.verbose_name}的名称，不能作为别名。"}
-            )
+        # A query names one term for a name or an alias, whatever its kind: one held by two terms
+        # would silently stop naming one of them.
+        mine = {compact(alias): alias for alias in self.alias_list}
+        for other in self._other_terms():
+            for surface in (other.name, *other.alias_list):
+                held = f"已是{other._meta.verbose_name}“{other.name}”的{'名称' if surface == other.name else '别名'}"
+                if compact(surface) in mine:
+                    raise ValidationError({"aliases": f"“{mine[compact(surface)]}”{held}，不能再作为别名。"})
+                if compact(surface) == compact(self.name):
+                    raise ValidationError({"name": f"“{self.name}”{held}，不能作为名称。"})
+
+    def _other_terms(self):
+        for model in (Domain, Theme, Problem):
+            terms = model.objects.only("name", "aliases")
+            yield from terms.exclude(pk=self.pk) if model is type(self) else terms
 
     def save(self, *args, **kwargs):
         self.slug = self.slug or unicode_slug(self.name)

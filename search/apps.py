@@ -8,7 +8,7 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         from cases import finding
-        from cases.names import dictionary_words, lexicon_words, vocabulary_terms
+        from cases.names import dictionary_words, lexicon_words, title_words, vocabulary_terms
 
         from . import checks, known_words, listing, signals, similar, text  # noqa: F401 (checks registers itself)
 
@@ -28,6 +28,7 @@ class SearchConfig(AppConfig):
             text.dictionary.read_word_list(settings.FIXTURES_DIR / "query_fillers.txt"),
             [line.split() for line in text.dictionary.read_word_list(settings.FIXTURES_DIR / "query_synonyms.txt")],
             follow=known_words.once_a_request,
+            title_words=known_words.reading(title_words),
         )
         # What case pages show of search's answers (cases does not import search).
         finding.provide(

@@ -15,7 +15,7 @@ from django.core.signals import request_finished, request_started
 
 from cases import changes
 from cases.models import CasePage
-from cases.names import case_names, lexicon_words, region_place_words
+from cases.names import case_names, lexicon_words, region_place_words, title_words
 
 from . import journal
 from .text import add_words, reset_segmenter, vocabulary
@@ -86,7 +86,7 @@ def _learn_published(case_ids):
     published = CasePage.objects.filter(pk__in=case_ids)
     add_words(case_names(published))
     # Only words not known yet: the process that published them has counted them already.
-    vocabulary.learn_new(lambda: lexicon_words(published))
+    vocabulary.learn_new(lambda: lexicon_words(published), lambda: title_words(published))
 
 
 def once_a_request():

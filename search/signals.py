@@ -1,9 +1,11 @@
 """Search follows the domain's changes (cases.signals): the engine's index and the segmenter's
 dictionary stay in step with what is published and with the vocabularies."""
 
+from django.db import transaction
+
 from cases import signals as domain
 from cases.models import CasePage
-from cases.names import case_names, lexicon_words
+from cases.names import case_names, lexicon_words, title_words
 from cases.taxonomy import Region
 
 from .engines.interface import engine
@@ -16,7 +18,11 @@ def cases_changed(sender, case_ids, change, **kwargs):
         # the case is indexed, so that its own text is cut with them.
         published = CasePage.objects.filter(pk__in=case_ids)
         add_words(case_names(published))
-        vocabulary.learn(lambda: lexicon_words(published))
+        # What may be typed in pinyin or mistyped is learnt once the publish is kept: one
+        # rolled back teaches the process nothing.
+        transaction.on_commit(
+            lambda: vocabulary.learn(lambda: lexicon_words(published), lambda: title_words(published))
+        )
     engine().index(case_ids)
 
 
@@ -24,7 +30,7 @@ def vocabulary_changed(sender, term, case_ids, **kwargs):
     add_words(place_words(term.name) if sender is Region else [term.name])
     if sender is Region and term.pk is not None:  # saved, not deleted
         # A place is spelled in pinyin too (xunwu): the lexicon holds every region, new ones as well.
-        vocabulary.learn_new(lambda: place_words(term.name))
+        transaction.on_commit(lambda: vocabulary.learn_new(lambda: place_words(term.name)))
     vocabulary.reset_terms()  # terms and aliases are read afresh when next needed (and learnt)
     # Cases carry their terms' names in the index: a renamed term must reach them.
     engine().index(case_ids)

@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import redirect
@@ -62,17 +62,23 @@ class AliasForm(forms.Form):
         cleaned = super().clean()
         if not self.errors:
             kind, pk = cleaned["term"].split(":")
-            cleaned["term"] = with_alias(TERM_MODELS[kind].objects.all(), pk, cleaned["alias"].strip())
+            cleaned["term"] = with_alias(TERM_MODELS[kind].objects.all(), pk, cleaned["alias"])
         return cleaned
 
 
 def with_alias(terms, pk, alias):
     """The term `pk` of `terms` (a queryset) with `alias` added, checked as the term's own form
-    checks it; a ValidationError of the alias field if it may not have it."""
-    term = terms.get(pk=pk)
+    checks it; a ValidationError naming the field at fault if it may not have it."""
+    try:
+        term = terms.get(pk=pk)
+    except ObjectDoesNotExist:
+        raise ValidationError({"term": "这个词条刚被删除了，请另选一个。"}) from None
     if compact(alias) in {compact(surface) for surface in (term.name, *term.alias_list)}:
         raise ValidationError({"alias": f"“{alias}”已是“{term.name}”的名称或别名。"})
+    had = len(term.alias_list)
     term.aliases = "\n".join([*term.alias_list, alias])
+    if len(term.alias_list) != had + 1:
+        raise ValidationError({"alias": "一次只加一个别名：别名里不能有顿号、逗号、分号或换行。"})
     try:
         term.full_clean()
     except ValidationError as error:
@@ -129,7 +135,7 @@ class AddAliasView(WagtailAdminTemplateMixin, FormView):
         ]
 
     def form_valid(self, form):
-        checked, alias = form.cleaned_data["term"], form.cleaned_data["alias"].strip()
+        checked, alias = form.cleaned_data["term"], form.cleaned_data["alias"]
         try:
             with transaction.atomic():
                 # Read again under a lock: an alias another reviewer added meanwhile is kept.
@@ -137,8 +143,9 @@ class AddAliasView(WagtailAdminTemplateMixin, FormView):
                 term.save()
                 log(instance=term, action="wagtail.edit", user=self.request.user)
         except ValidationError as error:
-            for message in error.message_dict["alias"]:
-                form.add_error("alias", message)
+            for field, said in error.message_dict.items():
+                for message in said:
+                    form.add_error(field, message)
             return self.form_invalid(form)
         message = f"已把“{alias}”加为{term._meta.verbose_name}“{term.name}”的别名。"
         if self.query:

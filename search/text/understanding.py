@@ -52,8 +52,8 @@ def understand(text, *, as_typed=False, keep=()):
 
 
 def meaningful_words(text):
-    """The words of `text` a query would search for: none when it is only question, filler and
-    function words (怎么办, 村里的问题)."""
+    """The words of `text` that would be searched for once question, filler and function words
+    are left out (terms' names among them): none for 怎么办 or 村里的问题."""
     kept, _ = _content_words(fold(text))
     return kept
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
-from pypinyin.phrases_dict import phrases_dict
+from pypinyin.constants import PHRASES_DICT
 
 from .pipeline import compact, fold, segmenter, word_parts
 
@@ -168,7 +168,7 @@ def _reading(word):
     # A word pypinyin lists as a phrase is read as the phrase says (重庆: chong, 银行: hang), which
     # is what lazy_pinyin gives for it (checked for every phrase by the tests) without its cost;
     # any other word is read a character at a time, each read once.
-    phrase = phrases_dict.get(word)
+    phrase = PHRASES_DICT.get(word)
     if phrase is not None:
         return tuple(_toneless(readings[0]) for readings in phrase)
     return tuple(syllable for character in word for syllable in _syllables(character))
@@ -215,66 +215,90 @@ _HAN = re.compile(r"^[\u3400-\u9fff]+$")
 
 
 class Lexicon:
-    """The domain's words (names, places, tags, curated words), findable by pinyin and by sound.
+    """The domain's words (names, places, tags, curated words), findable by pinyin and by sound,
+    and below them the words of titles (苏南, 探索).
 
     A word's weight is how many times it was handed in (once for each case or term using it):
-    of two words spelled alike, the more used one is meant.
+    of two words spelled alike, the more used one is meant, a name before a title's word
+    whatever their weights (fengxian: the district 奉贤, not 风险 of a hundred titles).
     """
 
-    def __init__(self, words=()):
+    def __init__(self, words=(), title_words=()):
         self.weights = Counter()
         # Sets are replaced, never changed in place: a reader in another thread iterates the
         # one it got while `add` (a case published) writes.
         self._by_pinyin, self._by_initials, self._by_pattern = {}, {}, {}
         # Places' spellings in their characters' other readings: read when no other fits.
         self._by_other_reading, self._read_otherwise = {}, set()
+        # Words known only from titles: spelled in full pinyin, never by initials (three letters
+        # would name too many of them), and meant only where no name fits. Only ever asked
+        # whether it holds a word, so it may change in place.
+        self._from_titles = set()
         # The pinyin spellings in order, for prefixes (completions), as of a count of changes.
         self._version, self._spellings = 0, (-1, [])
         self.add(words)
+        self.add(title_words, from_titles=True)
 
-    def add(self, words):
-        """Count `words` in, and the runs of their smaller words (精神文明 in 精神文明建设), which a
-        reader may type alone."""
+    def add(self, words, from_titles=False):
+        """Count `words` in (a title's words if `from_titles`), and the runs of their smaller
+        words (精神文明 in 精神文明建设), which a reader may type alone."""
         counted = Counter()
         for word, count in Counter(words).items():  # each distinct word folded once
             counted[compact(word)] += count
         # Places (a name of two characters or more before 县, 镇 …, not 社区 or 农村), and their
         # names handed in without it (于都 beside 于都县).
         places = set()
-        for whole in counted:
+        for whole in () if from_titles else counted:
             if len(short := _PLACE_NAME.sub("", whole)) >= 2 and short != whole:
                 places |= {whole, short}
         for whole, count in counted.items():
             for run, pieces in _runs(whole):
-                self._count(run, pieces, count)
+                self._count(run, pieces, count, from_titles)
+            if from_titles:
+                continue
             if whole in places and whole not in self._read_otherwise:
                 self._read_otherwise.add(whole)
                 for spelling in other_spellings(whole):
                     _index(self._by_other_reading, spelling, whole)
 
-    def add_new(self, words):
-        """Count in those of `words` it does not know yet (names read again after a change)."""
-        self.add(word for word in words if compact(word) not in self.weights)
+    def add_new(self, words, from_titles=False):
+        """Count in those of `words` it does not know yet (names read again after a change), and
+        as names those it knew only from titles."""
 
-    def _count(self, word, pieces, count):
-        if word not in self.weights:
+        def new(word):
+            folded = compact(word)
+            return folded not in self.weights or (not from_titles and folded in self._from_titles)
+
+        self.add((word for word in words if new(word)), from_titles)
+
+    def _count(self, word, pieces, count, from_titles):
+        new = word not in self.weights
+        if new:
             # As pypinyin reads it whole, and as its smaller words read alone (集体经济薄弱 is
             # jitijingjibaoruo whole, 薄弱 alone boruo): a reader may type either.
             for spelling in {pinyin_of(word), "".join(map(pinyin_of, pieces))}:
                 _index(self._by_pinyin, spelling, word)
             self._version += 1
-            if len(word) >= MIN_INITIALS:
-                _index(self._by_initials, initials_of(word), word)
             if len(word) >= MIN_NEAR_MISS:
                 for pattern in _patterns(word):
                     _index(self._by_pattern, pattern, word)
+        if from_titles:
+            if new:
+                self._from_titles.add(word)
+        elif new or word in self._from_titles:  # a name, or a title's word now a name too
+            self._from_titles.discard(word)
+            if len(word) >= MIN_INITIALS:
+                _index(self._by_initials, initials_of(word), word)
         self.weights[word] += count
 
     def __contains__(self, word):
         return word in self.weights
 
     def _best(self, words):
-        return min(words, key=lambda word: (-self.weights[word], -len(word), word)) if words else None
+        return min(words, key=self._rank) if words else None
+
+    def _rank(self, word):
+        return (word in self._from_titles, -self.weights[word], -len(word), word)
 
     def from_pinyin(self, letters):
         """The word `letters` (lower case, no spaces) spells in full pinyin (as pypinyin reads
@@ -302,7 +326,7 @@ class Lexicon:
             if not spelling.startswith(letters):
                 break
             found |= self._by_pinyin[spelling]
-        return sorted(found, key=lambda word: (-self.weights[word], len(word), word))[:limit]
+        return sorted(found, key=lambda word: (word in self._from_titles, -self.weights[word], len(word), word))[:limit]
 
     def meant(self, span, alone=False):
         """The word a slip `span` (not itself a known word) stands for: one of the same length
@@ -320,7 +344,7 @@ class Lexicon:
         return None
 
 
-def words_of(text):
+def spelled_words(text):
     """The words of `text` (a title) the lexicon learns: the segmenter's words of two or more
     Chinese characters (苏南地区积极探索… → 苏南, 地区, 积极, 探索 …)."""
     return [word for word in segmenter().cut(fold(text), False) if len(word) >= 2 and _HAN.match(word)]
@@ -363,9 +387,9 @@ _sources = {}
 _loaded = {}
 
 
-def use(terms, lexicon_words, fillers=(), synonyms=(), follow=None):
+def use(terms, lexicon_words, fillers=(), synonyms=(), follow=None, title_words=None):
     """From now on: the vocabulary's Terms from `terms()`, the lexicon from `lexicon_words()`
-    (functions, called when first needed after each reset), the words a query can do without
+    and `title_words()` (functions, called when first needed after each reset), the words a query can do without
     (`fillers`: question words, function words, 村里 …) and groups of words meaning the same
     (`synonyms`: each a list, 打工 beside 务工). `follow()` is called before the terms or the
     lexicon are handed out: the project's chance to forget what another process changed."""
@@ -377,6 +401,7 @@ def use(terms, lexicon_words, fillers=(), synonyms=(), follow=None):
     _sources.update(
         terms=terms,
         lexicon=lexicon_words,
+        titles=title_words or list,
         fillers=frozenset(fold(word) for word in fillers),
         synonyms=same,
         spoken=tuple(sorted((word for word in same if len(word) >= 2), key=lambda word: (-len(word), word))),
@@ -424,18 +449,20 @@ def matcher():
     return found
 
 
-def learn(words):
-    """Add newly published names to the lexicon, if it is loaded (else they are read with it).
-    `words`: a function giving them, called only then."""
+def learn(words, title_words=list):
+    """Add newly published names and titles' words to the lexicon, if it is loaded (else they
+    are read with it). `words`, `title_words`: functions giving them, called only then."""
     if "lexicon" in _loaded:
         _loaded["lexicon"].add(words())
+        _loaded["lexicon"].add(title_words(), from_titles=True)
 
 
-def learn_new(words):
-    """Add those of `words` the lexicon does not know yet (a region saved again is not counted
-    again), if it is loaded."""
+def learn_new(words, title_words=list):
+    """Add those of `words` and `title_words` the lexicon does not know yet (a region saved
+    again is not counted again), if it is loaded."""
     if "lexicon" in _loaded:
         _loaded["lexicon"].add_new(words())
+        _loaded["lexicon"].add_new(title_words(), from_titles=True)
 
 
 def lexicon():
@@ -443,5 +470,8 @@ def lexicon():
     found = _loaded.get("lexicon")
     if found is None:
         words = list(_sources["lexicon"]()) if "lexicon" in _sources else []
-        found = _loaded["lexicon"] = Lexicon(words + [surface for term in matcher().terms for surface in term.surfaces])
+        title_words = _sources["titles"]() if "titles" in _sources else []
+        found = _loaded["lexicon"] = Lexicon(
+            words + [surface for term in matcher().terms for surface in term.surfaces], title_words
+        )
     return found

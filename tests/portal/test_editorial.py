@@ -627,7 +627,10 @@ def test_a_reviewer_edits_a_problems_aliases_and_search_finds_its_cases_by_them(
     assert filed and {result["slug"] for result in found["results"]} >= filed
     # Another term's name is refused, in Chinese, and nothing is saved.
     refused = logged_in(reviewer).post(edit, {**data, "aliases": "集体经济薄弱"})
-    assert refused.status_code == 200 and "已是另一个针对难题的名称" in refused.content.decode()
+    assert (
+        refused.status_code == 200
+        and "“集体经济薄弱”已是针对难题“集体经济薄弱”的名称，不能再作为别名" in refused.content.decode()
+    )
     problem.refresh_from_db()
     assert problem.alias_list == ["入党的人少"]
 

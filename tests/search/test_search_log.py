@@ -339,8 +339,11 @@ def test_a_reviewer_adds_a_searchs_words_as_an_alias_and_the_search_then_finds_t
     [
         ("怎么办", "只有提问和虚词"),
         ("党员老龄化", "已是“党员队伍老化”的名称或别名"),
-        ("集体经济薄弱", "已是另一个针对难题的名称"),
+        ("集体经济薄弱", "已是针对难题“集体经济薄弱”的名称"),
+        ("农村", "已是领域“农村”的名称"),
         ("怨", "太短"),
+        ("有怨气，没人管", "一次只加一个别名"),
+        ("、、", "一次只加一个别名"),
         ("有" * 21, "别名最多 20 个字（现在 21 个）"),
     ],
 )
@@ -360,7 +363,8 @@ def test_only_those_who_keep_the_vocabularies_may_add_aliases(client, seeded_log
     )
     client.force_login(watcher)
     report = client.get("/admin/reports/searches/few-results/")
-    assert report.status_code == 200 and ALIAS_URL not in report.content.decode()
+    assert report.status_code == 200 and "创建推荐" in report.content.decode()
+    assert ALIAS_URL not in report.content.decode()
     assert client.get(ALIAS_URL, {"query": "电商直播"}).status_code in (302, 403)
 
 
@@ -378,3 +382,18 @@ def test_an_alias_another_reviewer_adds_meanwhile_is_kept(client, reviewer, monk
     assert response.status_code == 302
     problem.refresh_from_db()
     assert problem.alias_list[-2:] == ["群众不信任干部", "有怨气"]
+
+
+def test_a_term_deleted_while_its_alias_was_being_saved_is_said_so(client, reviewer, monkeypatch):
+    problem = Problem.objects.get(name="党员发展难")
+    checked = AliasForm.clean
+
+    def checked_then_deleted_elsewhere(form):
+        cleaned = checked(form)
+        problem.cases.clear()
+        Problem.objects.filter(pk=problem.pk).delete()
+        return cleaned
+
+    monkeypatch.setattr(AliasForm, "clean", checked_then_deleted_elsewhere)
+    response = client.post(ALIAS_URL, {"query": "", "term": f"problem:{problem.pk}", "alias": "入党的人少"})
+    assert response.status_code == 200 and "这个词条刚被删除了" in response.content.decode()
