@@ -75,16 +75,13 @@ def lexicon_words(cases=None):
 
 def title_words(cases=None):
     """The words of the titles of the published ones of `cases` (a queryset; all cases if not
-    given), each once for each title using it: a reader may type them in pinyin or mistype them."""
-    words = []
+    given), counted as often as they use them: a reader may type them in pinyin or mistype them."""
     try:
         with transaction.atomic():
             published = CasePage.objects.live().public() if cases is None else cases.live().public()
-            for title in published.values_list("title", flat=True).iterator():
-                words += set(vocabulary.spelled_words(title))
+            return vocabulary.spelled_words(published.values_list("title", flat=True))
     except DatabaseError:
         return []
-    return words
 
 
 def region_place_words():

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pypinyin import Style, lazy_pinyin, pinyin
 from pypinyin.constants import PHRASES_DICT
 
-from .pipeline import compact, fold, segmenter, word_parts
+from .pipeline import compact, fold, segmenter, to_simplified, word_parts
 
 # Initials this short name too many words (dy: 党员, 调研, 带有 …): not read as pinyin.
 MIN_INITIALS = 3
@@ -344,10 +344,14 @@ class Lexicon:
         return None
 
 
-def spelled_words(text):
-    """The words of `text` (a title) the lexicon learns: the segmenter's words of two or more
-    Chinese characters (苏南地区积极探索… → 苏南, 地区, 积极, 探索 …)."""
-    return [word for word in segmenter().cut(fold(text), False) if len(word) >= 2 and _HAN.match(word)]
+def spelled_words(texts):
+    """How many times `texts` (titles) use each word the lexicon learns from them (a Counter):
+    the segmenter's words of two or more Chinese characters (苏南地区积极探索… → 苏南地区,
+    积极探索 …, whose smaller words the lexicon knows too). All texts are cut in one go, a line
+    each, only made Simplified first (the lexicon folds each distinct word itself): one text at
+    a time, each folded whole, cost seconds at 100,000 titles."""
+    used = Counter(segmenter().cut(to_simplified("\n".join(texts)), False))
+    return Counter({word: count for word, count in used.items() if len(word) >= 2 and _HAN.match(word)})
 
 
 def _index(table, key, word):

@@ -282,6 +282,11 @@ def test_the_words_of_a_title_are_spelled_in_pinyin():
     assert search_cases({"q": "sunan"}).hits[0].case.slug == "sunan-nongcun-shequ"
 
 
+def test_titles_are_counted_in_words_of_two_characters_or_more_read_in_simplified():
+    counted = vocabulary.spelled_words(["兩會兩評模式", "模式 5G", "共建", "富民"])
+    assert counted == {"两会两评": 1, "模式": 2, "共建": 1, "富民": 1}  # no word across two titles (共建富民)
+
+
 def test_a_name_is_meant_before_a_titles_word_spelled_alike():
     lexicon = Lexicon(place_words("奉贤区"), title_words=["风险", "探索实践"] * 100)
     assert lexicon.from_pinyin("fengxian") == "奉贤"  # not the word of a hundred titles
