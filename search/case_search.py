@@ -28,7 +28,7 @@ from .paging import paginate
 from .promotions import promoted
 from .query import ParsedQuery, parse_query
 from .ranking import SORTS, clause_name
-from .text import compact, fold, vocabulary
+from .text import compact, fold, plain_pinyin, vocabulary
 
 PAGE_SIZE = 10
 # A correction is kept only when what was typed finds nothing as written: one engine request each.
@@ -220,9 +220,9 @@ def autocomplete(text, limit=8):
     typed = fold(text).strip()[:50]
     if not typed:
         return []
-    # Pinyin or its initials (xingshan, jtjj) complete as the word they spell; pinyin still being
-    # typed (xings) as the words it begins.
-    letters = "".join(typed.split())
+    # Pinyin or its initials (xingshan, jtjj, dǎngjiàn) complete as the word they spell; pinyin
+    # still being typed (xings) as the words it begins.
+    letters = "".join(plain_pinyin(typed).split())
     lexicon = vocabulary.lexicon()
     spelled = lexicon.from_pinyin(letters)
     # What was typed counts too: letters may be a name as written (wang, dang in a title).

@@ -26,7 +26,7 @@ from .pipeline import (
     to_simplified,
     word_parts,
 )
-from .understanding import Understood, meaningful_words, understand
+from .understanding import Understood, meaningful_words, plain_pinyin, understand
 from .vocabulary import Mention, Term
 
 __all__ = [
@@ -45,6 +45,7 @@ __all__ = [
     "meaningful_words",
     "normalise",
     "place_words",
+    "plain_pinyin",
     "query_words",
     "reset_segmenter",
     "search_terms",

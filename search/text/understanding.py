@@ -12,6 +12,11 @@ from .pipeline import fold, query_words, segmenter
 
 # Letters standing alone (not part of 5g, o2o, g20): what pinyin may spell.
 _LETTER_RUN = re.compile(r"(?<![a-z0-9])[a-z]+(?:\s+[a-z]+)*(?![a-z0-9])")
+# Pinyin typed with its tones, as marks (dǎngjiàn, jítǐ jīngjì) or as a digit after each of two
+# or more syllables (dang3jian4): read as its plain letters.
+_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_TONE_MARKED = re.compile(f"[a-z{_MARKS}]*[{_MARKS}][a-z{_MARKS}]*")
+_TONE_DIGITS = re.compile(r"(?<![a-z0-9])(?:[a-zv]+[1-5]){2,}(?![a-z0-9])")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 # Part-of-speech tags (jieba's) of the words a query can do without.
 FUNCTION_TAGS = frozenset({"r", "d", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
@@ -33,7 +38,7 @@ def understand(text, *, as_typed=False, keep=()):
     folded = fold(text)
     corrections = []
     if not as_typed:
-        folded = _read_pinyin(folded, corrections, keep)
+        folded = _read_pinyin(plain_pinyin(folded), corrections, keep)
         folded = _correct_slips(folded, corrections, keep)
     mentions = vocabulary.matcher().in_query(folded)
     rest = list(folded)
@@ -56,6 +61,18 @@ def meaningful_words(text):
     are left out (terms' names among them): none for 怎么办 or 村里的问题."""
     kept, _ = _content_words(fold(text))
     return kept
+
+
+def plain_pinyin(folded):
+    """`folded` with pinyin typed with its tones written in plain letters (dǎngjiàn → dangjian,
+    dang3jian4 → dangjian); digits after anything but pinyin syllables are left (a1b2)."""
+    folded = _TONE_MARKED.sub(lambda match: vocabulary.toneless(match.group(0)), folded)
+
+    def without_digits(match):
+        groups = re.findall(r"([a-z]+)[1-5]", match.group(0))
+        return "".join(groups) if all(group in vocabulary.syllables() for group in groups) else match.group(0)
+
+    return _TONE_DIGITS.sub(without_digits, folded)
 
 
 def _read_pinyin(folded, corrections, keep):

@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin, pinyin
 from pypinyin.constants import PHRASES_DICT
+from pypinyin.pinyin_dict import pinyin_dict
 
 from .pipeline import compact, fold, segmenter, to_simplified, word_parts
 
@@ -170,11 +171,11 @@ def _reading(word):
     # any other word is read a character at a time, each read once.
     phrase = PHRASES_DICT.get(word)
     if phrase is not None:
-        return tuple(_toneless(readings[0]) for readings in phrase)
+        return tuple(toneless(readings[0]) for readings in phrase)
     return tuple(syllable for character in word for syllable in _syllables(character))
 
 
-def _toneless(syllable):
+def toneless(syllable):
     """A syllable as pypinyin's NORMAL style writes it: lǜ → lv, zhòng → zhong."""
     plain = "".join(
         ":" if mark == "\u0308" else mark
@@ -182,6 +183,12 @@ def _toneless(syllable):
         if mark == "\u0308" or not unicodedata.combining(mark)
     )
     return plain.replace("u:", "v")
+
+
+@lru_cache(maxsize=1)
+def syllables():
+    """Every toneless pinyin syllable pypinyin knows a character by (ba, zhuang, lv …)."""
+    return frozenset(toneless(reading) for readings in pinyin_dict.values() for reading in readings.split(","))
 
 
 @lru_cache(maxsize=1 << 14)

@@ -492,6 +492,9 @@ def test_autocomplete_completes_pinyin_still_being_typed(client):
     assert [item["label"] for item in search_json_suggest(client, "lianghuiliangp")] == [
         item["label"] for item in search_json_suggest(client, "两会两评")
     ]
+    # With its tones, as marks or digits, too.
+    for toned in ("xīngshān", "xing1shan1"):
+        assert any("兴山" in item["label"] for item in search_json_suggest(client, toned)), toned
 
 
 def test_autocomplete_offers_what_a_slip_means_when_it_completes_nothing(client):

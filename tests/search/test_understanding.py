@@ -11,7 +11,7 @@ from cases.taxonomy import Problem, Region, Theme
 from search.case_search import search_cases, understood_query
 from search.engines.database.catalogue import catalogue
 from search.query import parse_query
-from search.text import Term, normalise, place_words, understand, vocabulary
+from search.text import Term, normalise, place_words, plain_pinyin, understand, vocabulary
 from search.text.vocabulary import Lexicon, TermMatcher, pinyin_of
 
 pytestmark = pytest.mark.django_db
@@ -218,6 +218,21 @@ def test_letters_and_digits_written_together_are_not_pinyin():
     assert parse_query("5G基站").words[:1] == ["5g"]
     assert parse_query("O2O 平台").words[0] == "o2o"
     assert parse_query("5G基站").corrections == []
+
+
+@pytest.mark.parametrize(
+    "typed, meant",
+    [("dǎngjiàn", "党建"), ("DǍNGJIÀN", "党建"), ("dang3jian4", "党建"), ("jítǐ jīngjì", "集体经济"), ("Xīngshān", "兴山")],
+)
+def test_pinyin_typed_with_its_tones_is_read_as_plain_pinyin(typed, meant):
+    assert [word for _, word in parse_query(typed).corrections] == [meant]
+    assert search_cases({"q": typed}).total > 0
+
+
+def test_tone_digits_are_left_where_the_letters_are_not_pinyin_syllables():
+    for typed in ("a1b2", "k8s", "dang3"):  # a code, and a single syllable: as typed
+        assert plain_pinyin(typed) == typed
+    assert plain_pinyin("lü3hua4 café") == "lvhua cafe"
 
 
 def test_what_lies_between_a_terms_words_is_still_searched_for():
