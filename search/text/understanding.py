@@ -17,6 +17,8 @@ _LETTER_RUN = re.compile(r"(?<![a-z0-9])[a-z]+(?:\s+[a-z]+)*(?![a-z0-9])")
 _MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
 _TONE_MARKED = re.compile(f"[a-z{_MARKS}]*[{_MARKS}][a-z{_MARKS}]*")
 _TONE_DIGITS = re.compile(r"(?<![a-z0-9])(?:[a-zv]+[1-5]){2,}(?![a-z0-9])")
+# The apostrophe input methods put between syllables (xi'an, xing'shan).
+_SYLLABLE_MARK = re.compile(r"(?<=[a-z])['’‘](?=[a-z])")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 # Part-of-speech tags (jieba's) of the words a query can do without.
 FUNCTION_TAGS = frozenset({"r", "d", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
@@ -64,9 +66,11 @@ def meaningful_words(text):
 
 
 def plain_pinyin(folded):
-    """`folded` with pinyin typed with its tones written in plain letters (dǎngjiàn → dangjian,
-    dang3jian4 → dangjian); digits after anything but pinyin syllables are left (a1b2)."""
+    """`folded` with pinyin typed with its tones or apostrophes written in plain letters
+    (dǎngjiàn, dang3jian4, dang'jian → dangjian); digits after anything but pinyin syllables
+    are left (a1b2)."""
     folded = _TONE_MARKED.sub(lambda match: vocabulary.toneless(match.group(0)), folded)
+    folded = _SYLLABLE_MARK.sub("", folded)
 
     def without_digits(match):
         groups = re.findall(r"([a-z]+)[1-5]", match.group(0))

@@ -222,9 +222,17 @@ def test_letters_and_digits_written_together_are_not_pinyin():
 
 @pytest.mark.parametrize(
     "typed, meant",
-    [("dǎngjiàn", "党建"), ("DǍNGJIÀN", "党建"), ("dang3jian4", "党建"), ("jítǐ jīngjì", "集体经济"), ("Xīngshān", "兴山")],
+    [
+        ("dǎngjiàn", "党建"),
+        ("DǍNGJIÀN", "党建"),
+        ("dang3jian4", "党建"),
+        ("jítǐ jīngjì", "集体经济"),
+        ("Xīngshān", "兴山"),
+        ("xing'shan", "兴山"),
+        ("nong’cun", "农村"),
+    ],
 )
-def test_pinyin_typed_with_its_tones_is_read_as_plain_pinyin(typed, meant):
+def test_pinyin_typed_with_its_tones_or_apostrophes_is_read_as_plain_pinyin(typed, meant):
     assert [word for _, word in parse_query(typed).corrections] == [meant]
     assert search_cases({"q": typed}).total > 0
 
