@@ -146,15 +146,16 @@ def _correct_slips(folded, corrections, keep):
 def _content_words(text, named=False):
     """The words of `text` (folded, terms taken out) a query means, and those it does without:
     a synonym group's word the segmenter cuts into whole words (富|起来 → 富起来), then the
-    segmenter's words less fillers and function words. Function words stay when without them
-    only single characters would be left (十九|大, 两|学|一|做), unless the query `named` a
-    vocabulary term: that is what it means (我们|村 … 有|什么 beside 空壳村 is not a search for 我们)."""
+    segmenter's words less fillers and function words. Numbers written out stay when without
+    them only single characters would be left (十九|大, 两|推|一|选 … 是什么: a name the
+    dictionary lacks), unless the query `named` a vocabulary term: that is what it means
+    (三|个 beside 空壳村 is not a search for 三). Other function words never do (什么)."""
     tagged = []
     for piece in _synonym_pieces(text):
-        tagged += [(piece[0], False)] if isinstance(piece, tuple) else _tagged_words(piece)
+        tagged += [(piece[0], False, False)] if isinstance(piece, tuple) else _tagged_words(piece)
     kept, dropped = _without_fillers(tagged)
     if kept and not named and not any(len(word) > 1 for word in kept):
-        kept, dropped = _without_fillers([(word, False) for word, _ in tagged])
+        kept, dropped = _without_fillers([(word, function and not number, number) for word, function, number in tagged])
     return kept, dropped
 
 
@@ -193,24 +194,18 @@ def _synonym_pieces(text):
 
 
 def _tagged_words(text):
-    """(word, function word?) for each word of `text` as the index knows it."""
+    """(word, function word?, number written out?) for each word of `text` as the index knows it."""
     tagged = []
     for token, tag in segmenter().tag(text, False):
         for word in query_words(token):
-            tagged.append((word, _is_function_word(word, tag)))
+            # A number in digits is meant (2018年); written out it reads like an adverb (六十, 好几年).
+            number = tag == "m" and not any(character.isdigit() for character in word)
+            tagged.append((word, number or tag in FUNCTION_TAGS, number))
     return tagged
 
 
-def _is_function_word(word, tag):
-    # Pronouns, adverbs, prepositions, conjunctions, particles and number words written out
-    # (六十, 好几年): a query means its nouns, verbs and adjectives.
-    if tag == "m":
-        return not any(character.isdigit() for character in word)
-    return tag in FUNCTION_TAGS
-
-
 def _without_fillers(tagged):
-    words = [word for word, _ in tagged]
+    words = [word for word, *_ in tagged]
     fillers = vocabulary.fillers()
     kept, dropped, at = [], [], 0
     while at < len(words):

@@ -148,6 +148,15 @@ def test_function_words_are_dropped_by_their_part_of_speech():
     assert understand(normalise("两学一做怎么开展")).words == ["两学一做", "开展"]
 
 
+def test_a_name_of_single_characters_keeps_its_numbers_and_loses_the_question():
+    """两推一选 is not in the dictionary: its characters, numbers written out among them, are
+    what the question asks about, not 什么 (a pronoun) nor 是."""
+    for typed in ("两推一选是什么", "什么是两推一选"):
+        assert parse_query(typed).words == ["两", "推", "一", "选"], typed
+    assert "shangnan-gongjian-gongfu" in [hit.case.slug for hit in search_cases({"q": "两推一选是什么"}).hits]
+    assert parse_query("自己干").words == ["干"]
+
+
 def test_beside_a_term_pronouns_are_not_searched_for_but_a_single_word_is():
     # 我们|村 … 有|什么: beside 空壳村 only single characters and function words are left.
     query = parse_query("我们村是个空壳村，有什么好办法")
