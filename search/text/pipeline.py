@@ -26,6 +26,12 @@ _NON_WORD = re.compile(r"[\W_]+")
 # Python and the search cluster's (Java) regular expressions read the same way.
 SPOKEN_PLUS = r"(?<=\d)[^\S\n]*加[^\S\n]*(?=\d)"
 _SPOKEN_PLUS = re.compile(SPOKEN_PLUS)
+# A name made of numbered parts (四议两公开, 一村一策, 两推一选): two or more runs of one or two
+# numbers written out and a word or a character. The dictionary lacks most of them, and the
+# segmenter cuts them into numbers and single characters, which a query drops as function words.
+_NUMERALS = "一二两三四五六七八九十百千万"
+_NUMBERED_START = re.compile(f"[{_NUMERALS}]{{1,2}}(?=[\u4e00-\u9fff])")
+MAX_NUMBERED_PARTS = 4
 
 
 @lru_cache(maxsize=1)
@@ -106,6 +112,46 @@ def add_words(words):
         index_text.cache_clear()  # texts segmented before may now split differently
 
 
+def numbered_spans(text, every=False):
+    """The (start, end) of each name of numbered parts in `text` (folded): 四议两公开 in
+    推行四议两公开工作法, 三会一课 in 三会一课制度 (课制 is no word). It starts and ends where the
+    segmenter's words do: 第一书记三年一换 holds 三年一换, not 一书记三年一换. With `every`, also
+    the names of two or more of its parts inside a longer one (一村一策 in 一村一策一户一法),
+    which a text is indexed by."""
+    if not _NUMBERED_START.search(text):
+        return []
+    bounds, at = {0}, 0
+    for token in segmenter().cut(text, False):
+        at += len(token)
+        bounds.add(at)
+    spans, at = [], 0
+    while match := _NUMBERED_START.search(text, at):
+        edges = [match.start()]  # where each part starts, then where the last ends
+        while len(edges) <= MAX_NUMBERED_PARTS and (end := _numbered_part(text, edges[-1])):
+            edges.append(end)
+        edges = [edge for edge in edges if edge in bounds]
+        found = [(a, b) for i, a in enumerate(edges) for b in edges[i + 2 :]] if every else []
+        if not every and len(edges) >= 3 and edges[0] == match.start():
+            found = [(edges[0], edges[-1])]
+        spans += found
+        at = max([b for _, b in found], default=match.start() + 1)
+    return spans
+
+
+def _numbered_part(text, at):
+    """Where a numbered part starting at `at` ends: one or two numbers, then two characters if
+    they make a word, else one; None if none starts there."""
+    start = at
+    while at < len(text) and at - start < 2 and text[at] in _NUMERALS:
+        at += 1
+    if at == start or at == len(text) or text[at] in _NUMERALS or not _HAN.match(text[at]):
+        return None
+    pair = text[at : at + 2]
+    if len(pair) == 2 and pair[1] not in _NUMERALS and segmenter().has_word(pair):
+        return at + 2
+    return at + 1
+
+
 def _term(word):
     # isalnum() is exactly "nothing for _NON_WORD to remove" (re's \w is isalnum() plus "_"), and
     # most words pass it: only the others go through the pattern.
@@ -120,16 +166,18 @@ _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 
 
 def search_terms(text):
-    """Every term to index for `text`: its words, the dictionary words inside long words, and
-    the single characters of Chinese words.
+    """Every term to index for `text`: its words, the dictionary words inside long words, the
+    single characters of Chinese words, and the names of numbered parts (numbered_spans).
 
     The characters are there because a query made of words the dictionary lacks falls apart
     into characters (乡风文明 → 乡/风/文明 before 乡风 is known), and must still find the text.
     """
+    folded = fold(text)
     terms = []
-    for token in segmenter().cut_for_search(fold(text), False):
+    for token in segmenter().cut_for_search(folded, False):
         terms += _token_terms(token)
-    return terms
+    # A name of numbered parts is a term too (四议两公开): a query keeps it whole.
+    return terms + [folded[start:end] for start, end in numbered_spans(folded, every=True)]
 
 
 @lru_cache(maxsize=1 << 16)

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import vocabulary
-from .pipeline import fold, query_words, segmenter
+from .pipeline import fold, numbered_spans, query_words, segmenter
 
 # Letters standing alone (not part of 5g, o2o, g20): what pinyin may spell.
 _LETTER_RUN = re.compile(r"(?<![a-z0-9])[a-z]+(?:\s+[a-z]+)*(?![a-z0-9])")
@@ -160,11 +160,11 @@ def _content_words(text, named=False):
 
 
 def _synonym_pieces(text):
-    """`text` as a list of plain strings and (synonym word,) where a synonym group's word of two
-    or more characters is written as segmenter words, longest first. It starts where a word
-    starts and ends where one ends, or inside its last word (not its first) when two or more
-    characters of that are left (集中|居住小区 → 集中居住 + 小区): 服务|农村 holds no 务农,
-    农村|长效 no 村长, 做|主要 no 做主."""
+    """`text` as a list of plain strings and (word,) for each word read whole: a name of
+    numbered parts (四议两公开), and a synonym group's word of two or more characters written
+    as segmenter words, longest first. That starts where a word starts and ends where one ends,
+    or inside its last word (not its first) when two or more characters of that are left
+    (集中|居住小区 → 集中居住 + 小区): 服务|农村 holds no 务农, 农村|长效 no 村长, 做|主要 no 做主."""
     token_at, at = [], 0  # each character's (start, end) of its segmenter word
     for token in segmenter().cut(text, False):
         token_at += [(at, at + len(token))] * len(token)
@@ -178,6 +178,9 @@ def _synonym_pieces(text):
 
     found = {}
     taken = [False] * len(text)
+    for start, end in numbered_spans(text):
+        taken[start:end] = [True] * (end - start)
+        found[start] = text[start:end]
     for word in vocabulary.synonym_words():
         start = text.find(word)
         while start != -1:

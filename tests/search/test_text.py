@@ -57,6 +57,13 @@ def test_search_mode_indexes_the_words_inside_long_words(compound, inside):
     assert all(word in terms for word in inside)
 
 
+def test_names_of_numbered_parts_are_indexed_whole_and_inside_longer_ones():
+    terms = search_terms("推行“两推一选”，实行一村一策一户一法，第一书记三年一换")
+    assert {"两推一选", "一村一策", "一户一法", "一村一策一户一法", "三年一换"} <= set(terms)
+    assert "一书记三年一换" not in terms  # it would start inside the word 第一书记
+    assert not {"三个村", "三个村干部"} & set(search_terms("三个村干部"))  # one numbered part is no name
+
+
 @pytest.mark.parametrize("word", ["两会两评", "共建共富", "一肩挑", "领头雁", "城乡联合党组织", "集体经济薄弱"])
 def test_domain_words_stay_whole_in_queries(word):
     assert query_words(word) == [word]
