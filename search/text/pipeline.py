@@ -30,8 +30,10 @@ _SPOKEN_PLUS = re.compile(SPOKEN_PLUS)
 # numbers written out and a word or a character. The dictionary lacks most of them, and the
 # segmenter cuts them into numbers and single characters, which a query drops as function words.
 _NUMERALS = "一二两三四五六七八九十百千万"
-_NUMBERED_START = re.compile(f"[{_NUMERALS}]{{1,2}}(?=[\u4e00-\u9fff])")
-MAX_NUMBERED_PARTS = 4
+# Where one may start: numbers, one or two characters, then numbers again (its next part).
+_NUMBERED_START = re.compile(f"[{_NUMERALS}]{{1,2}}(?=(?:(?![{_NUMERALS}])[\u4e00-\u9fff]){{1,2}}[{_NUMERALS}])")
+MAX_NUMBERED_PARTS = 4  # the longest a text is indexed by (a query keeps the whole name)
+_CONTEXT = 8
 
 
 @lru_cache(maxsize=1)
@@ -118,24 +120,35 @@ def numbered_spans(text, every=False):
     segmenter's words do: 第一书记三年一换 holds 三年一换, not 一书记三年一换. With `every`, also
     the names of two or more of its parts inside a longer one (一村一策 in 一村一策一户一法),
     which a text is indexed by."""
-    if not _NUMBERED_START.search(text):
-        return []
-    bounds, at = {0}, 0
-    for token in segmenter().cut(text, False):
-        at += len(token)
-        bounds.add(at)
-    spans, at = [], 0
+    runs, at = [], 0  # where each part of a run of two or more starts, then where the last ends
     while match := _NUMBERED_START.search(text, at):
-        edges = [match.start()]  # where each part starts, then where the last ends
-        while len(edges) <= MAX_NUMBERED_PARTS and (end := _numbered_part(text, edges[-1])):
+        edges = [match.start()]
+        while end := _numbered_part(text, edges[-1]):
             edges.append(end)
-        edges = [edge for edge in edges if edge in bounds]
-        found = [(a, b) for i, a in enumerate(edges) for b in edges[i + 2 :]] if every else []
-        if not every and len(edges) >= 3 and edges[0] == match.start():
-            found = [(edges[0], edges[-1])]
-        spans += found
-        at = max([b for _, b in found], default=match.start() + 1)
+        if len(edges) >= 3:
+            runs.append(edges)
+        at = edges[-1] if len(edges) >= 3 else match.start() + 1
+    spans = []
+    for edges in runs:
+        bounds = _word_bounds(text, edges[0], edges[-1])
+        kept = [edge for edge in edges if edge in bounds]
+        if every:
+            spans += [(start, end) for i, start in enumerate(kept) for end in kept[i + 2 : i + 1 + MAX_NUMBERED_PARTS]]
+        elif len(kept) >= 3:
+            spans.append((kept[0], kept[-1]))
     return spans
+
+
+def _word_bounds(text, start, end):
+    """Where the segmenter's words start or end between `start` and `end`, as it cuts `text`:
+    cut with a few characters of context either side, not the whole text (a body's numbers
+    would have cost a second cut of it)."""
+    left = max(0, start - _CONTEXT)
+    bounds, at = set(), left
+    for token in segmenter().cut(text[left : end + _CONTEXT], False):
+        bounds.add(at)
+        at += len(token)
+    return bounds | {at}
 
 
 def _numbered_part(text, at):
