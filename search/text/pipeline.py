@@ -214,8 +214,11 @@ def word_parts(word):
     A query for a compound must also find texts that write its parts apart (城乡联建 in
     "城乡基层党组织联建"); [] when the word has no smaller parts. Among equally short covers
     the one with the longest last part wins (城乡|联合|党组织, not 城乡|联合党|组织): Chinese
-    compounds end in their head word.
+    compounds end in their head word. A name of numbered parts has none: its numbers and
+    characters written apart (两…推…一…选) are in most texts, and it is indexed whole.
     """
+    if numbered_spans(word) == [(0, len(word))]:
+        return []
     subwords = {part for part in _terms(segmenter().cut_for_search(word, False)) if part != word}
     if not subwords:
         return []
