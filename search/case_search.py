@@ -200,7 +200,7 @@ def understanding(query, links):
     recognised = [_term_link(concept.kind, concept.slug, concept.name) for concept in query.concepts]
     corrected = None
     if query.corrections:
-        meant = fold(query.text)
+        meant = plain_pinyin(fold(query.text))  # as the corrections were read: dǎngjiàn is dangjian
         for typed, word in query.corrections:
             meant = meant.replace(typed, word, 1)
             # Pinyin typed beside the word it spells (党建dangjian, 兴山 xingshan) means it once.

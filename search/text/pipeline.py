@@ -32,7 +32,7 @@ _SPOKEN_PLUS = re.compile(SPOKEN_PLUS)
 _NUMERALS = "一二两三四五六七八九十百千万"
 # Where one may start: numbers, one or two characters, then numbers again (its next part).
 _NUMBERED_START = re.compile(f"[{_NUMERALS}]{{1,2}}(?=(?:(?![{_NUMERALS}])[\u4e00-\u9fff]){{1,2}}[{_NUMERALS}])")
-MAX_NUMBERED_PARTS = 4  # the longest a text is indexed by (a query keeps the whole name)
+MAX_NUMBERED_PARTS = 6
 _CONTEXT = 8
 
 
@@ -115,28 +115,53 @@ def add_words(words):
 
 
 def numbered_spans(text, every=False):
-    """The (start, end) of each name of numbered parts in `text` (folded): 四议两公开 in
-    推行四议两公开工作法, 三会一课 in 三会一课制度 (课制 is no word). It starts and ends where the
-    segmenter's words do: 第一书记三年一换 holds 三年一换, not 一书记三年一换. With `every`, also
-    the names of two or more of its parts inside a longer one (一村一策 in 一村一策一户一法),
-    which a text is indexed by."""
-    runs, at = [], 0  # where each part of a run of two or more starts, then where the last ends
-    while match := _NUMBERED_START.search(text, at):
-        edges = [match.start()]
-        while end := _numbered_part(text, edges[-1]):
-            edges.append(end)
-        if len(edges) >= 3:
-            runs.append(edges)
-        at = edges[-1] if len(edges) >= 3 else match.start() + 1
+    """The (start, end) of each name of numbered parts in `text` (folded), as a query reads it:
+    the longest run of two or more parts that starts and ends where the segmenter's words do
+    and holds a word of one character, which the dictionary would not leave alone (四议两公开 in
+    推行四议两公开工作法; 三年一换, not 一书记三年一换, in 第一书记三年一换; not 两委|一肩挑 nor
+    三月|五日, words already). With `every`, each run of two or more parts wherever it starts
+    or ends, its last part also one character shorter (三年一换 in 三年一换届): what a text is
+    indexed by, so that it holds every name a query may read."""
     spans = []
-    for edges in runs:
-        bounds = _word_bounds(text, edges[0], edges[-1])
-        kept = [edge for edge in edges if edge in bounds]
+    for parts in _numbered_runs(text):
         if every:
-            spans += [(start, end) for i, start in enumerate(kept) for end in kept[i + 2 : i + 1 + MAX_NUMBERED_PARTS]]
-        elif len(kept) >= 3:
-            spans.append((kept[0], kept[-1]))
+            for i, (first, _) in enumerate(parts):
+                for _, last_end in parts[i + 1 :]:
+                    spans.append((first, last_end))
+                    if text[last_end - 2] not in _NUMERALS:  # the last part took a word of two
+                        spans.append((first, last_end - 1))
+            continue
+        bounds = _word_bounds(text, parts[0][0], parts[-1][1])
+        named = [
+            (first, last_end)
+            for i, (first, _) in enumerate(parts)
+            for _, last_end in parts[i + 1 :]
+            if first in bounds and last_end in bounds and _holds_a_single_character(bounds, first, last_end)
+        ]
+        if named:
+            spans.append(max(named, key=lambda span: span[1] - span[0]))
     return spans
+
+
+def _numbered_runs(text):
+    """Each run of two to MAX_NUMBERED_PARTS numbered parts in `text`, as their (start, end)."""
+    runs, at = [], 0
+    while match := _NUMBERED_START.search(text, at):
+        parts, end = [], match.start()
+        while len(parts) < MAX_NUMBERED_PARTS and (part_end := _numbered_part(text, end)):
+            parts.append((end, part_end))
+            end = part_end
+        if len(parts) >= 2:
+            runs.append(parts)
+            at = end
+        else:
+            at = match.start() + 1
+    return runs
+
+
+def _holds_a_single_character(bounds, start, end):
+    inside = sorted(bound for bound in bounds if start <= bound <= end)
+    return any(after - before == 1 for before, after in zip(inside, inside[1:]))
 
 
 def _word_bounds(text, start, end):

@@ -13,12 +13,17 @@ from .pipeline import fold, numbered_spans, query_words, segmenter
 # Letters standing alone (not part of 5g, o2o, g20): what pinyin may spell.
 _LETTER_RUN = re.compile(r"(?<![a-z0-9])[a-z]+(?:\s+[a-z]+)*(?![a-z0-9])")
 # Pinyin typed with its tones, as marks (dǎngjiàn, jítǐ jīngjì) or as a digit after each of two
-# or more syllables (dang3jian4): read as its plain letters.
+# or more syllables (dang3jian4), or with the apostrophes input methods put between syllables
+# (xing'shan): read as its plain letters where those spell a word, else left as typed (café).
 _MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_APOSTROPHES = "'’‘"
+_TYPED_PINYIN = re.compile(
+    f"(?<![a-z0-9{_MARKS}{_APOSTROPHES}])[a-z{_MARKS}{_APOSTROPHES}1-5]+"
+    f"(?:\\s+[a-z{_MARKS}{_APOSTROPHES}1-5]+)*(?![a-z0-9{_MARKS}{_APOSTROPHES}])"
+)
 _TONE_MARKED = re.compile(f"[a-z{_MARKS}]*[{_MARKS}][a-z{_MARKS}]*")
 _TONE_DIGITS = re.compile(r"(?<![a-z0-9])(?:[a-zv]+[1-5]){2,}(?![a-z0-9])")
-# The apostrophe input methods put between syllables (xi'an, xing'shan).
-_SYLLABLE_MARK = re.compile(r"(?<=[a-z])['’‘](?=[a-z])")
+_SYLLABLE_MARK = re.compile(f"(?<=[a-z])[{_APOSTROPHES}](?=[a-z])")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 # Part-of-speech tags (jieba's) of the words a query can do without.
 FUNCTION_TAGS = frozenset({"r", "d", "p", "c", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
@@ -66,17 +71,26 @@ def meaningful_words(text):
 
 
 def plain_pinyin(folded):
-    """`folded` with pinyin typed with its tones or apostrophes written in plain letters
-    (dǎngjiàn, dang3jian4, dang'jian → dangjian); digits after anything but pinyin syllables
-    are left (a1b2)."""
-    folded = _TONE_MARKED.sub(lambda match: vocabulary.toneless(match.group(0)), folded)
-    folded = _SYLLABLE_MARK.sub("", folded)
+    """`folded` with pinyin typed with its tones or apostrophes in plain letters where those
+    spell a word of the lexicon (dǎngjiàn, dang3jian4, dang'jian → dangjian); anything else
+    as typed (café, mcdonald's, a1a2)."""
 
-    def without_digits(match):
-        groups = re.findall(r"([a-z]+)[1-5]", match.group(0))
-        return "".join(groups) if all(group in vocabulary.syllables() for group in groups) else match.group(0)
+    def plain(match):
+        typed = match.group(0)
+        letters = _TONE_MARKED.sub(lambda marked: vocabulary.toneless(marked.group(0)), typed)
+        letters = _TONE_DIGITS.sub(_without_tone_digits, _SYLLABLE_MARK.sub("", letters))
+        if letters == typed:
+            return typed
+        lexicon, words = vocabulary.lexicon(), letters.split()
+        spelled = lexicon.from_pinyin("".join(words)) or any(lexicon.from_pinyin(word) for word in words)
+        return letters if spelled else typed
 
-    return _TONE_DIGITS.sub(without_digits, folded)
+    return _TYPED_PINYIN.sub(plain, folded)
+
+
+def _without_tone_digits(match):
+    groups = re.findall(r"([a-z]+)[1-5]", match.group(0))
+    return "".join(groups) if all(group in vocabulary.syllables() for group in groups) else match.group(0)
 
 
 def _read_pinyin(folded, corrections, keep):
@@ -147,9 +161,9 @@ def _content_words(text, named=False):
     """The words of `text` (folded, terms taken out) a query means, and those it does without:
     a synonym group's word the segmenter cuts into whole words (富|起来 → 富起来), then the
     segmenter's words less fillers and function words. Numbers written out stay when without
-    them only single characters would be left (十九|大, 两|推|一|选 … 是什么: a name the
-    dictionary lacks), unless the query `named` a vocabulary term: that is what it means
-    (三|个 beside 空壳村 is not a search for 三). Other function words never do (什么)."""
+    them only single characters would be left (十九|大), unless the query `named` a vocabulary
+    term: that is what it means (三|个 beside 空壳村 is not a search for 三). Other function
+    words never do (自己|干 searches 干)."""
     tagged = []
     for piece in _synonym_pieces(text):
         tagged += [(piece[0], False, False)] if isinstance(piece, tuple) else _tagged_words(piece)

@@ -249,6 +249,8 @@ def test_a_correction_finding_nothing_gives_way_to_what_was_typed(client, monkey
 def test_pinyin_typed_beside_the_word_it_spells_is_offered_once(client):
     assert search_json(client, q="党建dangjian")["understood"]["corrected"]["meant"] == "党建"
     assert search_json(client, q="兴山 xingshan")["understood"]["corrected"]["meant"] == "兴山"
+    # Pinyin typed with its tones is read as plain pinyin, and the page says what it meant.
+    assert search_json(client, q="dǎngjiàn")["understood"]["corrected"]["meant"] == "党建"
 
 
 def test_sort_by_newest(client):

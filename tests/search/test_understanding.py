@@ -156,7 +156,9 @@ def test_a_name_of_numbered_parts_is_read_whole():
         ("什么是两推一选", ["两推一选"]),
         ("四议两公开怎么开展", ["四议两公开", "开展"]),
         ("第一书记三年一换", ["第一书记", "三年一换"]),  # not 一书记三年一换: 第一书记 is a word
-        ("三个村干部", ["村干部"]),  # one numbered part is no name
+        # Words the dictionary has are not such a name: each is searched for as before.
+        ("两委一肩挑", ["两委", "一肩挑"]),
+        ("一个一个解决", ["一个", "解决"]),
     ):
         assert parse_query(typed).words == words, typed
     # The case that names it, its sentence marked; not the three others that hold its characters apart.
@@ -258,10 +260,12 @@ def test_pinyin_typed_with_its_tones_or_apostrophes_is_read_as_plain_pinyin(type
     assert search_cases({"q": typed}).total > 0
 
 
-def test_tone_digits_are_left_where_the_letters_are_not_pinyin_syllables():
-    for typed in ("a1b2", "k8s", "dang3"):  # a code, and a single syllable: as typed
-        assert plain_pinyin(typed) == typed
-    assert plain_pinyin("lü3hua4 café") == "lvhua cafe"
+def test_letters_that_spell_no_word_plainly_are_left_as_typed():
+    # Codes (a1a2: a is a syllable), one syllable with its digit, words with accents or
+    # apostrophes that are not pinyin: as typed, so that a text holding them still matches.
+    for typed in ("a1b2", "a1a2", "dang3", "café", "mcdonald's", "josé@example.com", "lǜhuà"):
+        assert plain_pinyin(typed) == typed, typed
+    assert plain_pinyin("xing1shan1县 dǎngjiàn") == "xingshan县 dangjian"
 
 
 def test_what_lies_between_a_terms_words_is_still_searched_for():
