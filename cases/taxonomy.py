@@ -11,6 +11,8 @@ from wagtail.search import index
 
 from search.text import compact, meaningful_words
 
+from .edit_conflicts import KeepsOthersEditsForm
+
 _ALIAS_SEPARATORS = re.compile(r"[\n\r、,，;；]+")
 MAX_ALIAS_LENGTH = 20
 
@@ -39,6 +41,7 @@ class Term(index.Indexed, models.Model):
     )
 
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("aliases"), FieldPanel("description")]
+    base_form_class = KeepsOthersEditsForm
     search_fields = [index.SearchField("name"), index.AutocompleteField("name")]
 
     class Meta:
@@ -144,6 +147,7 @@ class Region(index.Indexed, models.Model):
     full_name = models.CharField("全称", max_length=300, editable=False)
 
     panels = [FieldPanel("name"), FieldPanel("parent"), FieldPanel("level"), FieldPanel("slug")]
+    base_form_class = KeepsOthersEditsForm
     search_fields = [index.SearchField("full_name"), index.AutocompleteField("name")]
 
     class Meta:

@@ -635,6 +635,71 @@ def test_a_reviewer_edits_a_problems_aliases_and_search_finds_its_cases_by_them(
     assert problem.alias_list == ["入党的人少"]
 
 
+def _opened_with(html):
+    import html as entities
+
+    return entities.unescape(re.search(r'name="opened_with" value="([^"]*)"', html).group(1))
+
+
+def test_a_term_saved_by_another_reviewer_meanwhile_is_not_overwritten(reviewer):
+    """Two reviewers edit one problem's aliases at once: the second save is refused with what
+    the first saved, her own input kept; saving again after looking replaces it."""
+    problem = Problem.objects.get(name="党员发展难")
+    edit = f"/admin/snippets/cases/problem/edit/{problem.pk}/"
+    first, second = logged_in(reviewer), logged_in(make_user("reviewer2", REVIEWERS))
+    opened = {"name": problem.name, "slug": problem.slug, "description": problem.description}
+    first_form = _opened_with(first.get(edit).content.decode())
+    second_form = _opened_with(second.get(edit).content.decode())
+
+    saved = first.post(edit, {**opened, "aliases": "入党的人少", "opened_with": first_form})
+    assert saved.status_code == 302
+    refused = second.post(edit, {**opened, "aliases": "没人入党", "opened_with": second_form})
+    html = refused.content.decode()
+    assert refused.status_code == 200
+    assert "您打开此页后，别人修改并保存了它：别名现为“入党的人少”" in html
+    assert "没人入党" in html  # her input is still on the page
+    problem.refresh_from_db()
+    assert problem.alias_list == ["入党的人少"]
+
+    # Having looked, she merges both and saves: the form now knows what it replaces.
+    again = second.post(edit, {**opened, "aliases": "入党的人少\r\n没人入党", "opened_with": _opened_with(html)})
+    assert again.status_code == 302
+    problem.refresh_from_db()
+    assert problem.alias_list == ["入党的人少", "没人入党"]
+
+
+def test_a_term_changed_meanwhile_to_what_she_typed_or_in_another_field_only(reviewer):
+    problem = Problem.objects.get(name="党员发展难")
+    edit = f"/admin/snippets/cases/problem/edit/{problem.pk}/"
+    client = logged_in(reviewer)
+    opened = {"name": problem.name, "slug": problem.slug, "aliases": problem.aliases, "description": ""}
+    form = _opened_with(client.get(edit).content.decode())
+    Problem.objects.filter(pk=problem.pk).update(aliases="入党的人少")
+    # Someone saved what she is saving too: no conflict.
+    assert client.post(edit, {**opened, "aliases": "入党的人少", "opened_with": form}).status_code == 302
+    # Someone changed the description she left alone: her save would undo it, so it is refused.
+    form = _opened_with(client.get(edit).content.decode())
+    Problem.objects.filter(pk=problem.pk).update(description="另一位审核人写的说明")
+    refused = client.post(edit, {**opened, "aliases": "入党的人少", "opened_with": form})
+    assert refused.status_code == 200 and "说明现为“另一位审核人写的说明”" in refused.content.decode()
+    problem.refresh_from_db()
+    assert problem.description == "另一位审核人写的说明"
+
+
+def test_a_region_saved_meanwhile_is_not_overwritten_and_one_left_alone_saves(reviewer):
+    region = Region.objects.get(full_name="湖北省宜昌市兴山县")
+    edit = f"/admin/snippets/cases/region/edit/{region.pk}/"
+    client = logged_in(reviewer)
+    data = {"name": region.name, "parent": region.parent_id, "level": region.level, "slug": region.slug}
+    form = _opened_with(client.get(edit).content.decode())
+    assert client.post(edit, {**data, "opened_with": form}).status_code == 302  # nothing changed meanwhile
+    Region.objects.filter(pk=region.pk).update(slug="xingshan-county")
+    refused = client.post(edit, {**data, "opened_with": form})
+    assert refused.status_code == 200 and "网址名现为“xingshan-county”" in refused.content.decode()
+    region.refresh_from_db()
+    assert region.slug == "xingshan-county"
+
+
 def collection_form_data(picked=(), **overrides):
     data = nested_form_data(
         {
