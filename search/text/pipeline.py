@@ -34,6 +34,16 @@ _NUMERALS = "一二两三四五六七八九十百千万"
 _NUMBERED_START = re.compile(f"[{_NUMERALS}]{{1,2}}(?=(?:(?![{_NUMERALS}])[\u4e00-\u9fff]){{1,2}}[{_NUMERALS}])")
 MAX_NUMBERED_PARTS = 6
 _CONTEXT = 8
+# A run of numbers alone is usually a count: written out (十九, 一百零五, 两万, 一万二), about one
+# (五六十, 两三百, 十五六: two numbers in a row), or doubled (一一, 千千万万). Any other is a name
+# (十三五, 十二五), which the segmenter tags as a number like a count. 十四五 reads as "fourteen
+# or fifteen" and is taken for a count.
+_NUMERAL_RUN = re.compile(f"[{_NUMERALS}零]{{2,}}")
+_DIGITS = "一二两三四五六七八九"
+_COUNT = re.compile(
+    f"(?:[{_DIGITS}十百千]*万)?(?:[{_DIGITS}]?千)?(?:零?[{_DIGITS}]?百)?(?:零?[{_DIGITS}]?十)?(?:零?[{_DIGITS}])?"
+)
+_ABOUT_A_COUNT = re.compile(r"一二|二三|两三|三四|四五|五六|六七|七八|八九|(.)\1")
 
 
 @lru_cache(maxsize=1)
@@ -94,6 +104,13 @@ def segmenter():
     return _segmenter
 
 
+def is_domain_word(word):
+    """Whether `word` (folded) is one the domain handed the segmenter (a curated word, a term's
+    or a place's name): meant, whatever part of speech the general dictionary gives it."""
+    segmenter()
+    return word in _known_words
+
+
 def reset_segmenter():
     """Forget the loaded dictionary (after a restore): the next use loads it afresh."""
     global _segmenter
@@ -141,6 +158,16 @@ def numbered_spans(text, every=False):
         if named:
             spans.append(max(named, key=lambda span: span[1] - span[0]))
     return spans
+
+
+def in_numerals(word):
+    """Whether `word` is written in numbers alone (十三, 五, 两万)."""
+    return bool(_NUMERAL_RUN.fullmatch(word) or word in _NUMERALS)
+
+
+def is_numeral_name(word):
+    """Whether `word` (folded) is a name written in numbers alone (十三五), not a count."""
+    return bool(_NUMERAL_RUN.fullmatch(word)) and not _COUNT.fullmatch(word) and not _ABOUT_A_COUNT.search(word)
 
 
 def _numbered_runs(text):
@@ -214,8 +241,10 @@ def search_terms(text):
     terms = []
     for token in segmenter().cut_for_search(folded, False):
         terms += _token_terms(token)
-    # A name of numbered parts is a term too (四议两公开): a query keeps it whole.
-    return terms + [folded[start:end] for start, end in numbered_spans(folded, every=True)]
+    # A name of numbered parts is a term too (四议两公开), as is one of numbers alone (十三五,
+    # which the segmenter cuts 十三|五): a query keeps it whole.
+    terms += [folded[start:end] for start, end in numbered_spans(folded, every=True)]
+    return terms + [run for run in _NUMERAL_RUN.findall(folded) if is_numeral_name(run)]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -240,9 +269,9 @@ def word_parts(word):
     "城乡基层党组织联建"); [] when the word has no smaller parts. Among equally short covers
     the one with the longest last part wins (城乡|联合|党组织, not 城乡|联合党|组织): Chinese
     compounds end in their head word. A name of numbered parts has none: its numbers and
-    characters written apart (两…推…一…选) are in most texts, and it is indexed whole.
+    characters written apart (两…推…一…选, 十三…五) are in most texts, and it is indexed whole.
     """
-    if numbered_spans(word) == [(0, len(word))]:
+    if numbered_spans(word) == [(0, len(word))] or is_numeral_name(word):
         return []
     subwords = {part for part in _terms(segmenter().cut_for_search(word, False)) if part != word}
     if not subwords:

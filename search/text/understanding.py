@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import vocabulary
-from .pipeline import fold, numbered_spans, query_words, segmenter
+from .pipeline import fold, in_numerals, is_domain_word, is_numeral_name, numbered_spans, query_words, segmenter
 
 # Letters standing alone (not part of 5g, o2o, g20): what pinyin may spell.
 _LETTER_RUN = re.compile(r"(?<![a-z0-9])[a-z]+(?:\s+[a-z]+)*(?![a-z0-9])")
@@ -211,10 +211,27 @@ def _synonym_pieces(text):
 
 
 def _tagged_words(text):
-    """(word, function word?, number written out?) for each word of `text` as the index knows it."""
+    """(word, function word?, number written out?) for each word of `text` as the index knows it;
+    a name written in numbers alone (十三|五 → 十三五) is one word, meant."""
     tagged = []
-    for token, tag in segmenter().tag(text, False):
+    tokens = segmenter().tag(text, False)
+    at = 0
+    while at < len(tokens):
+        end = at
+        while end < len(tokens) and tokens[end][1] == "m" and in_numerals(tokens[end][0]):
+            end += 1
+        run = "".join(token for token, _ in tokens[at:end])
+        counted = end < len(tokens) and tokens[end][1] == "q"  # 十三五 个: a count after all
+        if is_numeral_name(run) and not counted:
+            tagged.append((run, False, False))
+            at = end
+            continue
+        token, tag = tokens[at]
+        at += 1
         for word in query_words(token):
+            if is_domain_word(word):  # 十四五, which the general dictionary tags a number
+                tagged.append((word, False, False))
+                continue
             # A number in digits is meant (2018年); written out it reads like an adverb (六十, 好几年).
             number = tag == "m" and not any(character.isdigit() for character in word)
             tagged.append((word, number or tag in FUNCTION_TAGS, number))

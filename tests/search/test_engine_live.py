@@ -268,6 +268,20 @@ def test_a_quoted_phrase_reads_a_plus_said_as_jia_in_the_text_too(
         assert slugs(client, q=quoted) == [case.slug], quoted
 
 
+def test_names_in_numbers_are_matched_as_written_on_the_cluster_too(
+    writes_to_index, client, es, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        named = publish_case("数字名称测试案例甲", "“十三五”期间，每年三一五，全村推行两推一选。")
+        apart = publish_case(
+            "数字名称测试案例乙", "全村十三个小组，五个合作社，三人一组，一五成群，两个推选，一人一选。"
+        )
+    refresh(es)
+    for typed in ("十三五期间", "三一五活动", "两推一选是什么"):
+        found = slugs(client, q=typed)
+        assert named.slug in found and apart.slug not in found, typed
+
+
 def test_similar_cases_are_the_database_engines(client):
     RelatedCase.objects.all().delete()  # the shared-terms ranking, not the editors' picks
     for case in CasePage.objects.live():

@@ -2,7 +2,17 @@
 
 import pytest
 
-from search.text import fold, index_text, normalise, query_words, search_terms, strip_pinyin_notes, word_parts
+from search.text import (
+    fold,
+    index_text,
+    normalise,
+    query_words,
+    search_terms,
+    segmenter,
+    strip_pinyin_notes,
+    word_parts,
+)
+from search.text.pipeline import is_numeral_name
 
 # The segmenter's dictionary includes the vocabularies from the database.
 pytestmark = pytest.mark.django_db
@@ -68,6 +78,38 @@ def test_names_of_numbered_parts_are_indexed_whole_and_inside_longer_ones():
     ):
         assert name in search_terms(text), text
     assert "一村一策一户一法一人一档" in search_terms("推行一村一策一户一法一人一档")
+
+
+def test_a_name_in_numbers_alone_is_indexed_whole():
+    text = "每年“三一五”前后，开展八七活动"
+    assert "三一五" not in segmenter().cut_for_search(text, False)  # cut 三|一五
+    assert {"三一五", "八七"} <= set(search_terms(text))
+    # Its numbers apart (三…一五) are in most texts: it matches as written only.
+    assert word_parts("三一五") == []
+
+
+@pytest.mark.parametrize(
+    "word, name",
+    [
+        ("十三五", True),
+        ("十一五", True),
+        ("十九", False),  # counts written out
+        ("六十", False),
+        ("一百零五", False),
+        ("两万", False),
+        ("一万二", False),
+        ("十万八千", False),
+        ("五六十", False),  # about a count: two numbers in a row
+        ("两三百", False),
+        ("十五六", False),
+        ("十四五", False),  # reads as "fourteen or fifteen" too: taken for a count
+        ("一一", False),  # doubled
+        ("千千万万", False),
+        ("五", False),
+    ],
+)
+def test_a_name_in_numbers_alone_is_told_from_a_count(word, name):
+    assert is_numeral_name(word) is name
 
 
 @pytest.mark.parametrize("word", ["两会两评", "共建共富", "一肩挑", "领头雁", "城乡联合党组织", "集体经济薄弱"])

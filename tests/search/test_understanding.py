@@ -167,6 +167,27 @@ def test_a_name_of_numbered_parts_is_read_whole():
     assert "<mark>两推一选</mark>" in str(hits[0].snippet)
 
 
+def test_a_name_in_numbers_alone_is_meant_and_a_count_is_not(client):
+    """十三五 is tagged a number like 六十 and was dropped: 十三五规划怎么落实 searched 规划."""
+    for typed, words in (
+        ("十三五规划怎么落实", ["十三五", "规划", "落实"]),  # cut 十三|五
+        ("十二五以来村里变化", ["十二五", "以来", "变化"]),  # one token
+        ("十四五规划怎么落实", ["十四五", "规划", "落实"]),  # a count by its form: the curated dictionary's
+        ("六十岁以上党员", ["以上", "党员"]),
+        ("一一落实", ["落实"]),
+        ("十三五个党员", ["党员"]),  # a count after all: a measure word follows
+    ):
+        assert parse_query(typed).words == words, typed
+    from tests.search.test_search_page import publish_case
+
+    named = publish_case("数字名称测试案例甲", "“十三五”期间，每年三一五集体经济收入翻番。")
+    apart = publish_case("数字名称测试案例乙", "全村十三个小组，五个合作社，三人一组，一五成群，集体经济收入翻番。")
+    for typed in ("十三五集体经济", "三一五集体经济"):  # a word of the dictionary; a name by its form
+        found = client.get("/search/", {"q": typed, "format": "json"}).json()
+        slugs = [result["slug"] for result in found["results"]]
+        assert named.slug in slugs and apart.slug not in slugs, typed
+
+
 def test_where_only_single_characters_are_left_a_pronoun_does_not_come_back():
     assert parse_query("自己干").words == ["干"]
 
