@@ -3,8 +3,6 @@ she typed (or the part of it that names a problem: 有怨气) as an alias of a v
 that every later search saying so finds the cases filed under the term, in every process (the
 term's save goes through the change journal like any other)."""
 
-from urllib.parse import urlencode
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
@@ -22,6 +20,7 @@ from cases.taxonomy import MAX_ALIAS_LENGTH, Domain, Problem, Theme
 from search.case_search import search_cases
 from search.text import compact
 
+from .links import public_search_url
 from .models import SearchLog
 
 # In the order the form lists them: a cadre's words most often name a problem.
@@ -124,7 +123,7 @@ class AddAliasView(WagtailAdminTemplateMixin, FormView):
         if self.query:
             now = search_cases({"q": self.query})
             context["now"] = {"total": now.total, "notes": now.errors}
-            context["search_url"] = f"{reverse('search:search')}?{urlencode({'q': self.query})}"
+            context["search_url"] = public_search_url({"query": self.query})
         context["back_url"] = reverse("search_log_few_results")
         return context
 

@@ -21,6 +21,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 from cases.filters import BY_NAME
 
 from .aliases import editable_models
+from .links import public_search_url
 from .models import OpenedResult, SearchLog
 
 # A search with at most this many results found little.
@@ -40,14 +41,6 @@ class SearchLogFilterSet(WagtailFilterSet):
 
     def within(self, queryset, name, value):
         return queryset.filter(day__gt=timezone.localdate() - timedelta(days=int(value)))
-
-
-def public_search_url(row):
-    """The public search page for a logged search, as cadres saw it."""
-    params = QueryDict(row.get("filters", ""), mutable=True)
-    if row["query"]:
-        params["q"] = row["query"]
-    return f"{reverse('search:search')}?{params.urlencode()}"
 
 
 def filters_label(filters):
