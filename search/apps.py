@@ -10,7 +10,7 @@ class SearchConfig(AppConfig):
         from cases import finding
         from cases.names import dictionary_words, lexicon_words, title_words, vocabulary_terms
 
-        from . import checks, known_words, listing, signals, similar, text  # noqa: F401 (checks registers itself)
+        from . import checks, known_words, listing, signals, similar, text, text_words  # noqa: F401 (checks registers itself)
 
         # The segmenter's words: the curated list now, the domain's names when it first loads.
         # Each read through known_words, which notes where the change journal stands first and
@@ -29,6 +29,7 @@ class SearchConfig(AppConfig):
             [line.split() for line in text.dictionary.read_word_list(settings.FIXTURES_DIR / "query_synonyms.txt")],
             follow=known_words.once_a_request,
             title_words=known_words.reading(title_words),
+            text_word=text_words.spelled,
         )
         # What case pages show of search's answers (cases does not import search).
         finding.provide(

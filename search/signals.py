@@ -8,6 +8,7 @@ from cases.models import CasePage
 from cases.names import case_names, lexicon_words, title_words
 from cases.taxonomy import Region
 
+from . import text_words
 from .engines.interface import engine
 from .text import add_words, place_words, vocabulary
 
@@ -23,6 +24,8 @@ def cases_changed(sender, case_ids, change, **kwargs):
         transaction.on_commit(
             lambda: vocabulary.learn(lambda: lexicon_words(published), lambda: title_words(published))
         )
+        # Every process reads these from the database: learnt in the publish's own transaction.
+        text_words.learn(case_ids)
     engine().index(case_ids)
 
 

@@ -30,8 +30,8 @@ not stock `dumpdata`/`loaddata`, for three reasons found on this project:
 Many-to-many rows (a case's themes and problems, a collection's criteria, group permissions)
 are written as rows of their through tables, one query per table rather than one per object.
 
-Left out: sessions (a restore logs everyone out), the search indexes (derived data: Wagtail's
-and the case index, rebuilt inside the restore's transaction after the segmenter's dictionary is
+Left out: sessions (a restore logs everyone out), the search indexes (derived data: Wagtail's,
+the case index and the words the cases' texts use, rebuilt inside the restore's transaction after the segmenter's dictionary is
 reloaded from the restored vocabularies; Elasticsearch's after the commit) and the change
 journal, which runs on and records the restore so that every process reloads.
 Treebeard's path/depth/numchild are plain columns and round-trip as they are.
@@ -76,6 +76,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from cases import changes
+from search import text_words
 from search.engines.interface import database_engine
 from search.text import reset_segmenter, vocabulary
 
@@ -92,7 +93,7 @@ CHUNK = 1024 * 1024
 # Merged by natural key, never deleted: their ids may differ between databases.
 NATURAL_KEY_MODELS = ("contenttypes.contenttype", "auth.permission")
 # Not backed up: transient, or derived and rebuilt after a restore.
-EXCLUDED_APPS = ("sessions", "wagtailsearch")
+EXCLUDED_APPS = ("sessions", "wagtailsearch", "search")
 # Neither backed up nor emptied: the change journal runs on across a restore, which it records,
 # so that every process sees a later entry and reloads.
 JOURNAL = "cases.contentchange"
@@ -615,6 +616,8 @@ def _rebuild_database_index(log):
         if in_database:
             log(f"重建后台页面搜索索引（{name}）…")
             call_command("update_index", backend_name=name, verbosity=0)
+    log("统计案例用词（拼音）…")
+    text_words.rebuild()
     if not settings.SEARCH_ENGINE_URL:  # else the search cluster's, after the commit
         log("重建案例搜索索引…")
         database_engine().rebuild()

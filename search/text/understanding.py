@@ -72,7 +72,7 @@ def meaningful_words(text):
 
 def plain_pinyin(folded):
     """`folded` with pinyin typed with its tones or apostrophes in plain letters where those
-    spell a word of the lexicon (dǎngjiàn, dang3jian4, dang'jian → dangjian); anything else
+    spell a word (dǎngjiàn, dang3jian4, dang'jian → dangjian); anything else
     as typed (café, mcdonald's, a1a2)."""
 
     def plain(match):
@@ -81,8 +81,8 @@ def plain_pinyin(folded):
         letters = _TONE_DIGITS.sub(_without_tone_digits, _SYLLABLE_MARK.sub("", letters))
         if letters == typed:
             return typed
-        lexicon, words = vocabulary.lexicon(), letters.split()
-        spelled = lexicon.from_pinyin("".join(words)) or any(lexicon.from_pinyin(word) for word in words)
+        words = letters.split()
+        spelled = vocabulary.spelled("".join(words)) or any(vocabulary.spelled(word) for word in words)
         return letters if spelled else typed
 
     return _TYPED_PINYIN.sub(plain, folded)
@@ -96,10 +96,9 @@ def _without_tone_digits(match):
 def _read_pinyin(folded, corrections, keep):
     if not _LETTER_RUN.search(folded):
         return folded
-    lexicon = vocabulary.lexicon()
 
     def read(letters):
-        return None if letters in keep else lexicon.from_pinyin(letters)
+        return None if letters in keep else vocabulary.spelled(letters)
 
     def spelled(match):
         run = match.group(0)

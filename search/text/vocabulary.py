@@ -398,12 +398,13 @@ _sources = {}
 _loaded = {}
 
 
-def use(terms, lexicon_words, fillers=(), synonyms=(), follow=None, title_words=None):
+def use(terms, lexicon_words, fillers=(), synonyms=(), follow=None, title_words=None, text_word=None):
     """From now on: the vocabulary's Terms from `terms()`, the lexicon from `lexicon_words()`
     and `title_words()` (functions, called when first needed after each reset), the words a query can do without
     (`fillers`: question words, function words, 村里 …) and groups of words meaning the same
-    (`synonyms`: each a list, 打工 beside 务工). `follow()` is called before the terms or the
-    lexicon are handed out: the project's chance to forget what another process changed."""
+    (`synonyms`: each a list, 打工 beside 务工); `text_word(letters)` gives the word of the cases'
+    texts that pinyin spells, if any. `follow()` is called before the terms or the lexicon are
+    handed out: the project's chance to forget what another process changed."""
     same = {}
     for group in synonyms:
         folded = [fold(word) for word in group]
@@ -413,6 +414,7 @@ def use(terms, lexicon_words, fillers=(), synonyms=(), follow=None, title_words=
         terms=terms,
         lexicon=lexicon_words,
         titles=title_words or list,
+        texts=text_word or _no_word,
         fillers=frozenset(fold(word) for word in fillers),
         synonyms=same,
         spoken=tuple(sorted((word for word in same if len(word) >= 2), key=lambda word: (-len(word), word))),
@@ -447,6 +449,19 @@ def reset_terms():
 
 def _nothing():
     pass
+
+
+def _no_word(letters):
+    return None
+
+
+def spelled(letters):
+    """The word `letters` (lower case, no spaces) spells: the lexicon's (a name, else a title's
+    word, in full pinyin or initials), else the one most of the cases' texts use, in full pinyin."""
+    found = lexicon().from_pinyin(letters)
+    if found or not _LETTERS.fullmatch(letters or ""):
+        return found
+    return _sources.get("texts", _no_word)(letters)
 
 
 def matcher():

@@ -39,6 +39,8 @@ from portal.backup import archive as backup
 from portal.backup.archive import BackupError, create_backup, inspect_backup, restore_backup
 from portal.editorial import EDITORS, REVIEWERS
 from portal.models import PortalImage, PortalRendition
+from search import text_words
+from search.models import TextWord
 from search.text import reset_segmenter
 
 pytestmark = pytest.mark.django_db
@@ -302,6 +304,9 @@ def alter_everything(content, media):
 def test_round_trip_gives_back_the_same_site(content, media, tmp_path):
     served = pages_served()  # first: serving pages makes image renditions
     before = everything(media)
+    text_words.rebuild()  # counted, not as learnt one publish at a time
+    words = set(TextWord.objects.values_list("word", "pinyin", "cases"))
+    assert words
     found = json.loads(served["/search/?q=备份测试&format=json"][1])["results"]
     assert [hit["slug"] for hit in found] == ["wuchang-1-3"]  # the tag added above is indexed
 
@@ -319,6 +324,7 @@ def test_round_trip_gives_back_the_same_site(content, media, tmp_path):
     assert not any(path.name.startswith(".restore-") for path in media.iterdir())
     # Served exactly as before: pages, listings, search (index rebuilt), API, feeds.
     assert_served_same(served, pages_served())
+    assert set(TextWord.objects.values_list("word", "pinyin", "cases")) == words  # counted afresh
 
 
 def test_the_database_index_is_rebuilt_inside_the_restore():
@@ -331,6 +337,9 @@ def test_restore_into_an_empty_database_with_other_content_type_ids(content, med
     re-created with ids of their own (everything pointing at them is matched by natural key)."""
     served = pages_served()  # first: serving pages makes image renditions
     before = everything(media)
+    text_words.rebuild()  # counted, not as learnt one publish at a time
+    words = set(TextWord.objects.values_list("word", "pinyin", "cases"))
+    assert words
     old_ids = dict(ContentType.objects.values_list("model", "pk"))
     archive = create_backup(tmp_path)
 

@@ -284,9 +284,11 @@ def test_pinyin_typed_with_its_tones_or_apostrophes_is_read_as_plain_pinyin(type
 def test_letters_that_spell_no_word_plainly_are_left_as_typed():
     # Codes (a1a2: a is a syllable), one syllable with its digit, words with accents or
     # apostrophes that are not pinyin: as typed, so that a text holding them still matches.
-    for typed in ("a1b2", "a1a2", "dang3", "café", "mcdonald's", "josé@example.com", "lǜhuà"):
+    for typed in ("a1b2", "a1a2", "dang3", "café", "mcdonald's", "josé@example.com", "bíqí"):
         assert plain_pinyin(typed) == typed, typed
     assert plain_pinyin("xing1shan1县 dǎngjiàn") == "xingshan县 dangjian"
+    # A word only the cases' texts use (绿化) is a word too.
+    assert plain_pinyin("lǜhuà") == "lvhua"
 
 
 def test_what_lies_between_a_terms_words_is_still_searched_for():

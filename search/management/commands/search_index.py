@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.changes import ContentChange, record
+from search import text_words
 from search.engines.interface import EngineUnavailable, engine
 
 BAR_WIDTH = 30
@@ -11,7 +12,7 @@ BAR_WIDTH = 30
 class Command(BaseCommand):
     help = (
         "案例搜索索引（数据库，或已配置的 Elasticsearch / OpenSearch）：不带参数显示状态；"
-        "--rebuild 为全部已发布案例重建索引（重建期间搜索照常使用旧索引）；"
+        "--rebuild 为全部已发布案例重建索引（重建期间搜索照常使用旧索引），并重新统计案例用词的拼音；"
         "--catch-up 补上搜索服务停机期间错过的变更。"
     )
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
                 record(ContentChange.SITE)  # pages cached before show the old index's answers
                 self.stdout.write("")  # ends the progress bar's line
                 self.stdout.write(self.style.SUCCESS(f"案例索引已重建：{built}"))
+                self.stdout.write(self.style.SUCCESS(f"案例用词已重新统计：{text_words.rebuild()} 个（可按拼音搜索）"))
             else:
                 self.stdout.write(engine().status())
         except EngineUnavailable as error:

@@ -1,0 +1,86 @@
+"""Pinyin for any word the published cases' texts use, not only names and titles' words."""
+
+import pytest
+
+from search import text_words
+from search.case_search import search_cases
+from search.models import TextWord
+from search.query import parse_query
+from search.text import vocabulary
+from tests.search.test_search_page import publish_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _using(word):
+    from cases.models import CasePage
+
+    return {case.slug for case in CasePage.objects.published() if word in case.body_text()}
+
+
+def test_a_word_only_a_cases_text_uses_is_read_from_its_pinyin(client):
+    assert vocabulary.lexicon().from_pinyin("yiyantang") is None  # no name or title spells it
+    query = parse_query("yiyantang")
+    assert query.words == ["一言堂"] and query.corrections == [("yiyantang", "一言堂")]
+    assert {hit.case.slug for hit in search_cases({"q": "yiyantang"}).hits} == _using("一言堂")
+    html = client.get("/search/", {"q": "yi yan tang"}).content.decode()
+    assert "您是不是要找" in html and "一言堂" in html
+    # Beside a word the lexicon spells, and with tone marks.
+    assert parse_query("xingshan yiyantang").words == ["兴山", "一言堂"]
+    assert parse_query("yīyántáng").words == ["一言堂"]
+
+
+def test_a_name_or_a_titles_word_spelled_alike_comes_first():
+    TextWord.objects.create(word="兴善", pinyin="xingshan", cases=99)
+    assert parse_query("xingshan").words == ["兴山"]
+
+
+def test_of_two_words_spelled_alike_the_one_more_cases_use_is_meant():
+    TextWord.objects.create(word="试验田", pinyin="shiyantian", cases=1)
+    TextWord.objects.create(word="实验田", pinyin="shiyantian", cases=3)
+    assert text_words.spelled("shiyantian") == "实验田"
+
+
+def test_what_no_case_uses_stays_as_typed():
+    assert text_words.spelled("qwerty") is None
+    assert parse_query("qwerty").words == ["qwerty"] and not parse_query("qwerty").corrections
+
+
+def test_a_published_case_teaches_its_words_and_a_rebuild_counts_afresh():
+    assert text_words.spelled("guangfu") is None
+    case = publish_case("用词测试案例", "村里在荒坡上建起光伏电站，光伏收入归村集体。")
+    assert text_words.spelled("guangfu") == "光伏"
+    publish_case("用词测试案例二", "第二个村也发展光伏。")
+    text_words.rebuild()
+    assert TextWord.objects.get(word="光伏").cases == 2
+    # A word only an unpublished case used is gone at the next count.
+    case.unpublish()
+    publish = TextWord.objects.get(word="光伏")
+    assert publish.cases == 2  # learning is add-only until then
+    text_words.rebuild()
+    assert TextWord.objects.get(word="光伏").cases == 1
+    assert text_words.spelled("huangpo") is None
+
+
+def test_a_draft_teaches_nothing():
+    from cases.models import CaseIndexPage, CasePage
+    from cases.taxonomy import Region
+
+    draft = CasePage(
+        title="草稿用词测试",
+        slug="draft-text-words",
+        summary="测试摘要",
+        region=Region.objects.get(name="五常市"),
+        body=[{"type": "section", "value": {"kind": "其他", "heading": "正文", "text": "<p>村里种了蓝莓。</p>"}}],
+    )
+    CaseIndexPage.objects.get().add_child(instance=draft)
+    draft.save_revision()
+    assert text_words.spelled("lanmei") is None
+
+
+def test_one_query_to_the_table_for_a_run_the_lexicon_does_not_spell(django_assert_num_queries):
+    parse_query("党建")  # terms and lexicon loaded beforehand, as in a running process
+    with django_assert_num_queries(1):
+        parse_query("yiyantang")
+    with django_assert_num_queries(0):
+        parse_query("xingshan")
