@@ -1,5 +1,5 @@
 """The words the published cases' texts use, kept by their pinyin, so that a reader may type any
-of them in pinyin (mihoutao → 猕猴桃), not only the names and titles' words the lexicon holds.
+of them in pinyin (yiyantang → 一言堂), not only the names and titles' words the lexicon holds.
 
 A table, read a word at a time, not the lexicon in memory: a library's texts hold far more
 words than each process should read at its first search. Learnt as cases are published (add-only:
@@ -11,6 +11,7 @@ from collections import Counter
 
 from django.db import transaction
 
+from cases.fingerprints import body_text
 from cases.models import CasePage
 
 from .models import MAX_WORD_LENGTH, TextWord
@@ -20,19 +21,16 @@ CHUNK_SIZE = 500
 
 
 def _published():
-    return CasePage.objects.live().public().only("title", "summary", "body").order_by("pk")
-
-
-def _words(case):
-    """The words of two or more Chinese characters a case's texts use, each once."""
-    texts = [case.title, case.summary, case.body_text()]
-    return {word for word in vocabulary.spelled_words(texts) if len(word) <= MAX_WORD_LENGTH}
+    return CasePage.objects.live().public().order_by("pk")
 
 
 def _counted(cases):
+    """How many of `cases` use each word of two or more Chinese characters in their title,
+    summary or body (read raw: turning each body into blocks cost a quarter of the time)."""
     counted = Counter()
-    for case in cases.iterator(chunk_size=CHUNK_SIZE):
-        counted.update(_words(case))
+    for title, summary, body in cases.values_list("title", "summary", "body").iterator(chunk_size=CHUNK_SIZE):
+        text = "\n".join([title, summary, body_text(body.raw_data)])
+        counted.update(word for word in vocabulary.words_spelled_in(text) if len(word) <= MAX_WORD_LENGTH)
     return counted
 
 

@@ -37,7 +37,7 @@ _CONTEXT = 8
 # A run of numbers alone is usually a count: written out (十九, 一百零五, 两万, 一万二), about one
 # (五六十, 两三百, 十五六: two numbers in a row), or doubled (一一, 千千万万). Any other is a name
 # (十三五, 十二五), which the segmenter tags as a number like a count. 十四五 reads as "fourteen
-# or fifteen" and is taken for a count.
+# or fifteen" and is taken for a count (the five-year plans are curated words besides).
 _NUMERAL_RUN = re.compile(f"[{_NUMERALS}零]{{2,}}")
 _DIGITS = "一二两三四五六七八九"
 _COUNT = re.compile(

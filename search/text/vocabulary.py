@@ -358,7 +358,16 @@ def spelled_words(texts):
     each, only made Simplified first (the lexicon folds each distinct word itself): one text at
     a time, each folded whole, cost seconds at 100,000 titles."""
     used = Counter(segmenter().cut(to_simplified("\n".join(texts)), False))
-    return Counter({word: count for word, count in used.items() if len(word) >= 2 and _HAN.match(word)})
+    return Counter({word: count for word, count in used.items() if _spellable(word)})
+
+
+def words_spelled_in(text):
+    """The distinct words of `text` a reader may type in pinyin, as spelled_words takes them."""
+    return {word for word in set(segmenter().cut(to_simplified(text), False)) if _spellable(word)}
+
+
+def _spellable(word):
+    return len(word) >= 2 and _HAN.match(word)
 
 
 def _index(table, key, word):
@@ -457,11 +466,24 @@ def _no_word(letters):
 
 def spelled(letters):
     """The word `letters` (lower case, no spaces) spells: the lexicon's (a name, else a title's
-    word, in full pinyin or initials), else the one most of the cases' texts use, in full pinyin."""
+    word, in full pinyin or initials), else the one most of the cases' texts use, in full pinyin
+    (asked only of letters that are two syllables or more: the texts' words are)."""
     found = lexicon().from_pinyin(letters)
-    if found or not _LETTERS.fullmatch(letters or ""):
+    if found or not _LETTERS.fullmatch(letters or "") or not _syllable_count_at_least(letters, 2):
         return found
     return _sources.get("texts", _no_word)(letters)
+
+
+def _syllable_count_at_least(letters, count):
+    """Whether `letters` can be read as `count` or more pinyin syllables, nothing left over."""
+    known, longest = syllables(), 6
+    # most[i]: the most syllables letters[:i] reads as (None: it cannot be read).
+    most = [0] + [None] * len(letters)
+    for end in range(1, len(letters) + 1):
+        for start in range(max(0, end - longest), end):
+            if most[start] is not None and letters[start:end] in known:
+                most[end] = max(most[end] or 0, most[start] + 1)
+    return most[-1] is not None and most[-1] >= count
 
 
 def matcher():

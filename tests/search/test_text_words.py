@@ -83,4 +83,6 @@ def test_one_query_to_the_table_for_a_run_the_lexicon_does_not_spell(django_asse
     with django_assert_num_queries(1):
         parse_query("yiyantang")
     with django_assert_num_queries(0):
-        parse_query("xingshan")
+        parse_query("xingshan")  # the lexicon spells it
+        parse_query("qwerty a b c d ok")  # not two syllables of pinyin: no word of the texts is
+
