@@ -29,7 +29,7 @@ class SearchConfig(AppConfig):
             [line.split() for line in text.dictionary.read_word_list(settings.FIXTURES_DIR / "query_synonyms.txt")],
             follow=known_words.once_a_request,
             title_words=known_words.reading(title_words),
-            text_word=text_words.spelled,
+            text_words=text_words.spelled,
         )
         # What case pages show of search's answers (cases does not import search).
         finding.provide(

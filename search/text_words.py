@@ -53,6 +53,11 @@ def rebuild():
     return len(counted)
 
 
-def spelled(letters):
-    """The word of the cases' texts `letters` spells in full pinyin (the one most cases use), or None."""
-    return TextWord.objects.filter(pinyin=letters).order_by("-cases", "word").values_list("word", flat=True).first()
+def spelled(spellings):
+    """{spelling: word} for those of the pinyin `spellings` a word of the cases' texts spells in
+    full (the one most cases use), in one query."""
+    found = {}
+    rows = TextWord.objects.filter(pinyin__in=list(spellings)).order_by("pinyin", "-cases", "word")
+    for spelling, word in rows.values_list("pinyin", "word"):
+        found.setdefault(spelling, word)
+    return found

@@ -82,7 +82,7 @@ def plain_pinyin(folded):
         if letters == typed:
             return typed
         words = letters.split()
-        spelled = vocabulary.spelled("".join(words)) or any(vocabulary.spelled(word) for word in words)
+        spelled = vocabulary.read_letters("".join(words)) or any(vocabulary.read_letters(word) for word in words)
         return letters if spelled else typed
 
     return _TYPED_PINYIN.sub(plain, folded)
@@ -98,7 +98,9 @@ def _read_pinyin(folded, corrections, keep):
         return folded
 
     def read(letters):
-        return None if letters in keep else vocabulary.spelled(letters)
+        """A word, or words one after another (jitijingjizenmefazhan), or None."""
+        words = None if letters in keep else vocabulary.read_letters(letters)
+        return " ".join(words) if words else None
 
     def spelled(match):
         run = match.group(0)

@@ -35,6 +35,9 @@ MIN_NEAR_MISS = 4
 # A term's words are recognised apart (集体经济很薄弱) within this many extra characters.
 LOOSE_GAP = 4
 MAX_SPAN = 8  # the longest span of a query checked for a slip
+# Pinyin typed as one run of several words is read word by word up to this many letters.
+MAX_RUN_LETTERS = 60
+_LONGEST_SYLLABLE = 6  # zhuang
 
 
 @dataclass(frozen=True)
@@ -307,7 +310,7 @@ class Lexicon:
     def _rank(self, word):
         return (word in self._from_titles, -self.weights[word], -len(word), word)
 
-    def from_pinyin(self, letters):
+    def from_pinyin(self, letters, initials=True):
         """The word `letters` (lower case, no spaces) spells in full pinyin (as pypinyin reads
         it, else, for a place, in its characters' other readings) or in initials."""
         if not _LETTERS.fullmatch(letters or ""):
@@ -315,7 +318,7 @@ class Lexicon:
         return (
             self._best(self._by_pinyin.get(letters))
             or self._best(self._by_other_reading.get(letters))
-            or self._best(self._by_initials.get(letters))
+            or (self._best(self._by_initials.get(letters)) if initials else None)
         )
 
     def completions(self, letters, limit=3):
@@ -407,12 +410,12 @@ _sources = {}
 _loaded = {}
 
 
-def use(terms, lexicon_words, fillers=(), synonyms=(), follow=None, title_words=None, text_word=None):
+def use(terms, lexicon_words, fillers=(), synonyms=(), follow=None, title_words=None, text_words=None):
     """From now on: the vocabulary's Terms from `terms()`, the lexicon from `lexicon_words()`
     and `title_words()` (functions, called when first needed after each reset), the words a query can do without
     (`fillers`: question words, function words, 村里 …) and groups of words meaning the same
-    (`synonyms`: each a list, 打工 beside 务工); `text_word(letters)` gives the word of the cases'
-    texts that pinyin spells, if any. `follow()` is called before the terms or the lexicon are
+    (`synonyms`: each a list, 打工 beside 务工); `text_words(spellings)` gives the words of the
+    cases' texts that some of the pinyin `spellings` spell ({spelling: word}). `follow()` is called before the terms or the lexicon are
     handed out: the project's chance to forget what another process changed."""
     same = {}
     for group in synonyms:
@@ -423,7 +426,7 @@ def use(terms, lexicon_words, fillers=(), synonyms=(), follow=None, title_words=
         terms=terms,
         lexicon=lexicon_words,
         titles=title_words or list,
-        texts=text_word or _no_word,
+        texts=text_words or _no_words,
         fillers=frozenset(fold(word) for word in fillers),
         synonyms=same,
         spoken=tuple(sorted((word for word in same if len(word) >= 2), key=lambda word: (-len(word), word))),
@@ -460,30 +463,94 @@ def _nothing():
     pass
 
 
-def _no_word(letters):
-    return None
+def _no_words(spellings):
+    return {}
 
 
-def spelled(letters):
-    """The word `letters` (lower case, no spaces) spells: the lexicon's (a name, else a title's
-    word, in full pinyin or initials), else the one most of the cases' texts use, in full pinyin
-    (asked only of letters that are two syllables or more: the texts' words are)."""
-    found = lexicon().from_pinyin(letters)
-    if found or not _LETTERS.fullmatch(letters or "") or not _syllable_count_at_least(letters, 2):
-        return found
-    return _sources.get("texts", _no_word)(letters)
+def read_letters(letters):
+    """The words `letters` (lower case, no spaces) spells, or None: one word — the lexicon's (a
+    name, else a title's word, in full pinyin or initials), a question or filler word (zenmeban),
+    else the one most of the cases' texts use (yiyantang) — or, for pinyin typed as one run of
+    several words (jitijingjizenmefazhan), the words it spells one after another, as few as may
+    be, each spelled in full pinyin. A syllable no word takes is left out (cun of cunjitijingji,
+    as a character alone beside words is); a reading leaving out more syllables than it reads
+    words is none. The cases' texts are asked once, and only for letters that are pinyin."""
+    if not _LETTERS.fullmatch(letters or ""):
+        return None
+    whole = lexicon().from_pinyin(letters) or _filler_spellings().get(letters)
+    if whole:
+        return [whole]
+    if len(letters) > MAX_RUN_LETTERS:
+        return None
+    ends = _syllable_ends(letters)
+    starts = {0}
+    for at in range(len(letters)):
+        if at in starts:
+            starts.update(ends[at])
+    if len(letters) not in starts:
+        return None
+    pieces = {letters[i:j] for i in starts for j in starts if j - i >= 2 and _reads_between(ends, i, j)}
+    words = {piece: _spelled_piece(piece) for piece in pieces}
+    unread = [piece for piece, word in words.items() if word is None and _syllable_count_at_least(piece, 2)]
+    words.update(_sources.get("texts", _no_words)(unread) if unread else {})
+    # best[j]: (cost, words) of the cheapest reading of letters[:j]: a word costs one, a syllable
+    # left out three (so that two words beat a word and a lost syllable).
+    best = {0: (0, ())}
+    for end in sorted(starts - {0}):
+        options = [
+            (best[start][0] + 1, (*best[start][1], words[letters[start:end]]))
+            for start in sorted(best)
+            if start < end and words.get(letters[start:end])
+        ]
+        options += [(best[start][0] + 3, best[start][1]) for start in best if end in ends[start]]
+        if options:
+            best[end] = min(options, key=lambda option: (option[0], len(option[1])))
+    cost, read = best.get(len(letters), (0, ()))
+    left_out = (cost - len(read)) // 3
+    return list(read) if read and left_out <= len(read) else None
+
+
+def _spelled_piece(piece):
+    return lexicon().from_pinyin(piece, initials=False) or _filler_spellings().get(piece)
+
+
+def _syllable_ends(letters):
+    """For each position of `letters`, where a syllable starting there may end."""
+    known = syllables()
+    return {
+        at: {end for end in range(at + 1, min(len(letters), at + _LONGEST_SYLLABLE) + 1) if letters[at:end] in known}
+        for at in range(len(letters))
+    }
+
+
+def _reads_between(ends, start, end):
+    reached = {start}
+    for at in range(start, end):
+        if at in reached:
+            reached.update(position for position in ends[at] if position <= end)
+    return end in reached
 
 
 def _syllable_count_at_least(letters, count):
     """Whether `letters` can be read as `count` or more pinyin syllables, nothing left over."""
-    known, longest = syllables(), 6
+    known = syllables()
     # most[i]: the most syllables letters[:i] reads as (None: it cannot be read).
     most = [0] + [None] * len(letters)
     for end in range(1, len(letters) + 1):
-        for start in range(max(0, end - longest), end):
+        for start in range(max(0, end - _LONGEST_SYLLABLE), end):
             if most[start] is not None and letters[start:end] in known:
                 most[end] = max(most[end] or 0, most[start] + 1)
     return most[-1] is not None and most[-1] >= count
+
+
+def _filler_spellings():
+    """The question and filler words by their pinyin (zenmeban → 怎么办)."""
+    found = _loaded.get("filler_spellings")
+    if found is None:
+        found = _loaded["filler_spellings"] = {
+            pinyin_of(word): word for word in sorted(fillers(), reverse=True) if len(word) >= 2 and _HAN.match(word)
+        }
+    return found
 
 
 def matcher():

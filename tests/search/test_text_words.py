@@ -38,18 +38,18 @@ def test_a_name_or_a_titles_word_spelled_alike_comes_first():
 def test_of_two_words_spelled_alike_the_one_more_cases_use_is_meant():
     TextWord.objects.create(word="试验田", pinyin="shiyantian", cases=1)
     TextWord.objects.create(word="实验田", pinyin="shiyantian", cases=3)
-    assert text_words.spelled("shiyantian") == "实验田"
+    assert text_words.spelled(["shiyantian"]).get("shiyantian") == "实验田"
 
 
 def test_what_no_case_uses_stays_as_typed():
-    assert text_words.spelled("qwerty") is None
+    assert text_words.spelled(["qwerty"]).get("qwerty") is None
     assert parse_query("qwerty").words == ["qwerty"] and not parse_query("qwerty").corrections
 
 
 def test_a_published_case_teaches_its_words_and_a_rebuild_counts_afresh():
-    assert text_words.spelled("guangfu") is None
+    assert text_words.spelled(["guangfu"]).get("guangfu") is None
     case = publish_case("用词测试案例", "村里在荒坡上建起光伏电站，光伏收入归村集体。")
-    assert text_words.spelled("guangfu") == "光伏"
+    assert text_words.spelled(["guangfu"]).get("guangfu") == "光伏"
     publish_case("用词测试案例二", "第二个村也发展光伏。")
     text_words.rebuild()
     assert TextWord.objects.get(word="光伏").cases == 2
@@ -59,7 +59,7 @@ def test_a_published_case_teaches_its_words_and_a_rebuild_counts_afresh():
     assert publish.cases == 2  # learning is add-only until then
     text_words.rebuild()
     assert TextWord.objects.get(word="光伏").cases == 1
-    assert text_words.spelled("huangpo") is None
+    assert text_words.spelled(["huangpo"]).get("huangpo") is None
 
 
 def test_a_draft_teaches_nothing():
@@ -75,7 +75,7 @@ def test_a_draft_teaches_nothing():
     )
     CaseIndexPage.objects.get().add_child(instance=draft)
     draft.save_revision()
-    assert text_words.spelled("lanmei") is None
+    assert text_words.spelled(["lanmei"]).get("lanmei") is None
 
 
 def test_one_query_to_the_table_for_a_run_the_lexicon_does_not_spell(django_assert_num_queries):
@@ -86,3 +86,31 @@ def test_one_query_to_the_table_for_a_run_the_lexicon_does_not_spell(django_asse
         parse_query("xingshan")  # the lexicon spells it
         parse_query("qwerty a b c d ok")  # not two syllables of pinyin: no word of the texts is
 
+
+@pytest.mark.parametrize(
+    "typed, meant, words, concepts",
+    [
+        ("jitijingjizenmefazhan", "集体经济 怎么 发展", ["集体经济", "发展"], []),
+        ("hezuoshefazhan", "合作社 发展", ["合作社", "发展"], []),
+        ("dangyuanlaolinghuazenmeban", "党员老龄化 怎么办", [], ["党员队伍老化"]),
+        # A syllable no word takes is left out, as a character alone beside words is.
+        ("cunjitijingji", "集体经济", ["集体经济"], []),
+        ("women cun jitijingji meiyou shouru", "我们 集体经济 没有 收入", ["集体经济", "收入"], []),
+    ],
+)
+def test_pinyin_typed_in_one_run_is_read_word_by_word(typed, meant, words, concepts):
+    query = parse_query(typed)
+    assert query.corrections == [(typed, meant)]
+    assert query.words == words and [concept.name for concept in query.concepts] == concepts
+    assert search_cases({"q": typed}).total > 0
+
+
+@pytest.mark.parametrize("typed", ["zhangsanfazhan", "chinese", "management", "xian"])
+def test_letters_mostly_no_word_takes_stay_as_typed(typed):
+    assert parse_query(typed).words == [typed] and not parse_query(typed).corrections
+
+
+def test_a_run_asks_the_cases_texts_once(django_assert_num_queries):
+    parse_query("党建")  # terms and lexicon loaded beforehand, as in a running process
+    with django_assert_num_queries(1):
+        assert parse_query("jitijingjizenmefazhan").words == ["集体经济", "发展"]
