@@ -57,6 +57,8 @@ class KeepsOthersEditsForm(WagtailAdminModelForm):
                 f"您打开此页后，别人修改并保存了它：{now}。您填写的内容还在下面，尚未保存；"
                 "请对照后再保存，再次保存将以您填写的为准。",
             )
+            for field in changed:  # beside the field too, where she compares
+                self.add_error(field.name, f"别人已改为“{self._shown(field)}”。")
             # A second save, after looking, is meant to replace what is there now.
             self.data = self.data.copy()
             self.data[self.add_prefix(OPENED_WITH)] = json.dumps(stored, ensure_ascii=False)
@@ -64,7 +66,10 @@ class KeepsOthersEditsForm(WagtailAdminModelForm):
 
     def _shown(self, field):
         value = getattr(self.instance, field.name)
-        return "、".join(str(value).split("\n")) if value not in (None, "") else "（空）"
+        if value in (None, ""):
+            return "（空）"
+        value = dict(field.flatchoices).get(value, value) if field.choices else value
+        return "、".join(str(value).split("\n"))
 
 
 def _text(value):

@@ -657,6 +657,7 @@ def test_a_term_saved_by_another_reviewer_meanwhile_is_not_overwritten(reviewer)
     html = refused.content.decode()
     assert refused.status_code == 200
     assert "您打开此页后，别人修改并保存了它：别名现为“入党的人少”" in html
+    assert "别人已改为“入党的人少”" in html  # beside the field as well
     assert "没人入党" in html  # her input is still on the page
     problem.refresh_from_db()
     assert problem.alias_list == ["入党的人少"]
