@@ -2,8 +2,9 @@
 
 Wagtail warns of a newer version only for models with revisions; the vocabularies have none, so
 two reviewers editing one term's aliases at once would keep whichever saved last. The form
-carries the values it was opened with; a save finding a field changed since (and changed
-differently) is refused with what is there now, the reviewer's own input kept on the page.
+carries the values it was opened with. A field someone else changed since is kept as they
+saved it where this reviewer left it alone; where she changed it too, differently, the save is
+refused with what is there now, her input kept on the page.
 """
 
 import json
@@ -35,21 +36,21 @@ class KeepsOthersEditsForm(WagtailAdminModelForm):
             return cleaned
         try:
             opened_with = json.loads(cleaned.get(OPENED_WITH) or "")
-        except ValueError:
-            return cleaned  # a form opened before this check existed: nothing to compare with
+        except (ValueError, RecursionError):
+            return cleaned  # a form opened before this check existed, or altered: nothing to compare with
         if not isinstance(opened_with, dict):
             return cleaned
-        stored = self._stored_values()
         # The instance is not yet changed by this form (that follows clean()): it is the row as
         # read for this save.
-        changed = [
-            field
-            for field in self._edited_fields()
-            if field.name in opened_with
-            and opened_with[field.name] != stored[field.name]
-            and field.name in cleaned
-            and _text(cleaned[field.name]) != stored[field.name]
-        ]
+        stored = self._stored_values()
+        changed = []
+        for field in self._edited_fields():
+            if field.name not in cleaned or opened_with.get(field.name, stored[field.name]) == stored[field.name]:
+                continue  # nobody else changed it
+            if _text(cleaned[field.name]) == opened_with[field.name]:
+                cleaned[field.name] = getattr(self.instance, field.name)  # she left it: keep theirs
+            elif _text(cleaned[field.name]) != stored[field.name]:
+                changed.append(field)  # both changed it, differently
         if changed:
             now = "；".join(f"{field.verbose_name}现为“{self._shown(field)}”" for field in changed)
             self.add_error(

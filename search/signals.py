@@ -24,8 +24,10 @@ def cases_changed(sender, case_ids, change, **kwargs):
         transaction.on_commit(
             lambda: vocabulary.learn(lambda: lexicon_words(published), lambda: title_words(published))
         )
-        # Every process reads these from the database: learnt in the publish's own transaction.
-        text_words.learn(case_ids)
+    if change in (domain.PUBLISHED, domain.MOVED, domain.PRIVACY):
+        # The words a reader may type in pinyin, for every process (a table): once the change
+        # is kept, and never at the cost of the change or its indexing.
+        transaction.on_commit(lambda: text_words.learn(case_ids), robust=True)
     engine().index(case_ids)
 
 

@@ -1,15 +1,18 @@
 """The words the published cases' texts use, kept by their pinyin, so that a reader may type any
 of them in pinyin (yiyantang → 一言堂), not only the names and titles' words the lexicon holds.
 
-A table, read a word at a time, not the lexicon in memory: a library's texts hold far more
-words than each process should read at its first search. Learnt as cases are published (add-only:
-a word an unpublished case alone used stays until the next count), and counted afresh by
-`search_index --rebuild` and after a restore.
+A table, asked once a run of letters, not the lexicon in memory: a library's texts hold far more
+words than each process should read at its first search. Learnt as cases are published, moved
+or made public (add-only: a word an unpublished case alone used stays, and counts stay as first
+learnt, until the next count), and counted afresh by
+`search_index --rebuild` and after a restore. A publish while a rebuild counts may lose its
+new words until the next count.
 """
 
 from collections import Counter
+from contextlib import nullcontext
 
-from django.db import transaction
+from django.db import DatabaseError, connection, transaction
 
 from cases.fingerprints import body_text
 from cases.models import CasePage
@@ -55,9 +58,15 @@ def rebuild():
 
 def spelled(spellings):
     """{spelling: word} for those of the pinyin `spellings` a word of the cases' texts spells in
-    full (the one most cases use), in one query."""
+    full (the one most cases use), in one query; {} where the table cannot be read (a deployment
+    not yet migrated), so that a search never fails for it."""
     found = {}
     rows = TextWord.objects.filter(pinyin__in=list(spellings)).order_by("pinyin", "-cases", "word")
-    for spelling, word in rows.values_list("pinyin", "word"):
-        found.setdefault(spelling, word)
+    try:
+        # A savepoint inside a transaction, so that a failed read cannot spoil it (PostgreSQL).
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            for spelling, word in rows.values_list("pinyin", "word"):
+                found.setdefault(spelling, word)
+    except DatabaseError:
+        return {}
     return found

@@ -93,7 +93,8 @@ CHUNK = 1024 * 1024
 # Merged by natural key, never deleted: their ids may differ between databases.
 NATURAL_KEY_MODELS = ("contenttypes.contenttype", "auth.permission")
 # Not backed up: transient, or derived and rebuilt after a restore.
-EXCLUDED_APPS = ("sessions", "wagtailsearch", "search")
+EXCLUDED_APPS = ("sessions", "wagtailsearch")
+EXCLUDED_MODELS = ("search.textword",)
 # Neither backed up nor emptied: the change journal runs on across a restore, which it records,
 # so that every process sees a later entry and reloads.
 JOURNAL = "cases.contentchange"
@@ -126,7 +127,8 @@ def data_models(using=DEFAULT_DB_ALIAS):
     return [
         model
         for model in _models(using)
-        if _label(model) not in (*NATURAL_KEY_MODELS, JOURNAL) and model._meta.app_label not in EXCLUDED_APPS
+        if _label(model) not in (*NATURAL_KEY_MODELS, JOURNAL, *EXCLUDED_MODELS)
+        and model._meta.app_label not in EXCLUDED_APPS
     ]
 
 
@@ -335,6 +337,7 @@ def create_backup(output=None, using=DEFAULT_DB_ALIAS, log=None):
                         "not_backed_up": [
                             "sessions（会话，恢复后需重新登录）",
                             "wagtailsearch（搜索索引，恢复时重建）",
+                            "search.textword（案例用词的拼音，恢复时重新统计）",
                         ],
                     },
                     "media_prefix": MEDIA_PREFIX,

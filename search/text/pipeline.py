@@ -35,15 +35,17 @@ _NUMBERED_START = re.compile(f"[{_NUMERALS}]{{1,2}}(?=(?:(?![{_NUMERALS}])[\u4e0
 MAX_NUMBERED_PARTS = 6
 _CONTEXT = 8
 # A run of numbers alone is usually a count: written out (十九, 一百零五, 两万, 一万二), about one
-# (五六十, 两三百, 十五六: two numbers in a row), or doubled (一一, 千千万万). Any other is a name
-# (十三五, 十二五), which the segmenter tags as a number like a count. 十四五 reads as "fourteen
-# or fifteen" and is taken for a count (the five-year plans are curated words besides).
-_NUMERAL_RUN = re.compile(f"[{_NUMERALS}零]{{2,}}")
+# (五六十, 两三百, 十五六, 一两, 三五: two numbers in a row), doubled (一一, 千千万万), or a year
+# read digit by digit (一九四九, 二零一九). Any other is a name (三一五, 九一八), which the segmenter
+# tags as a number like a count. 十三五 and 十四五 read as counts too ("thirteen to fifteen"):
+# the five-year plans are curated words.
+_NUMERAL_RUN = re.compile(f"[{_NUMERALS}零〇]{{2,}}")
 _DIGITS = "一二两三四五六七八九"
 _COUNT = re.compile(
     f"(?:[{_DIGITS}十百千]*万)?(?:[{_DIGITS}]?千)?(?:零?[{_DIGITS}]?百)?(?:零?[{_DIGITS}]?十)?(?:零?[{_DIGITS}])?"
 )
-_ABOUT_A_COUNT = re.compile(r"一二|二三|两三|三四|四五|五六|六七|七八|八九|(.)\1")
+_ABOUT_A_COUNT = re.compile(r"一二|二三|两三|三四|四五|五六|六七|七八|八九|一两|三两|三五|(.)\1")
+_YEAR = re.compile(f"[{_DIGITS}零〇]{{4}}")
 
 
 @lru_cache(maxsize=1)
@@ -162,12 +164,17 @@ def numbered_spans(text, every=False):
 
 def in_numerals(word):
     """Whether `word` is written in numbers alone (十三, 五, 两万)."""
-    return bool(_NUMERAL_RUN.fullmatch(word) or word in _NUMERALS)
+    return bool(_NUMERAL_RUN.fullmatch(word)) or (len(word) == 1 and word in f"{_NUMERALS}零〇")
 
 
 def is_numeral_name(word):
-    """Whether `word` (folded) is a name written in numbers alone (十三五), not a count."""
-    return bool(_NUMERAL_RUN.fullmatch(word)) and not _COUNT.fullmatch(word) and not _ABOUT_A_COUNT.search(word)
+    """Whether `word` (folded) is a name written in numbers alone (三一五), not a count."""
+    return (
+        bool(_NUMERAL_RUN.fullmatch(word))
+        and not _COUNT.fullmatch(word)
+        and not _ABOUT_A_COUNT.search(word)
+        and not _YEAR.fullmatch(word)
+    )
 
 
 def _numbered_runs(text):

@@ -82,8 +82,7 @@ def plain_pinyin(folded):
         if letters == typed:
             return typed
         words = letters.split()
-        spelled = vocabulary.read_letters("".join(words)) or any(vocabulary.read_letters(word) for word in words)
-        return letters if spelled else typed
+        return letters if any(vocabulary.read_letters(["".join(words), *words]).values()) else typed
 
     return _TYPED_PINYIN.sub(plain, folded)
 
@@ -97,13 +96,18 @@ def _read_pinyin(folded, corrections, keep):
     if not _LETTER_RUN.search(folded):
         return folded
 
-    def read(letters):
-        """A word, or words one after another (jitijingjizenmefazhan), or None."""
-        words = None if letters in keep else vocabulary.read_letters(letters)
-        return " ".join(words) if words else None
-
     def spelled(match):
         run = match.group(0)
+        # The run and each of its words read at once: the cases' texts are asked once a run.
+        readings = vocabulary.read_letters(
+            [letters for letters in ["".join(run.split()), *run.split()] if letters not in keep]
+        )
+
+        def read(letters):
+            """A word, or words one after another (jitijingjizenmefazhan), or None."""
+            words = readings.get(letters)
+            return " ".join(words) if words else None
+
         whole = read("".join(run.split()))
         if whole:
             corrections.append((run, whole))

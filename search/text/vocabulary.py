@@ -467,21 +467,48 @@ def _no_words(spellings):
     return {}
 
 
-def read_letters(letters):
-    """The words `letters` (lower case, no spaces) spells, or None: one word — the lexicon's (a
-    name, else a title's word, in full pinyin or initials), a question or filler word (zenmeban),
-    else the one most of the cases' texts use (yiyantang) — or, for pinyin typed as one run of
-    several words (jitijingjizenmefazhan), the words it spells one after another, as few as may
-    be, each spelled in full pinyin. A syllable no word takes is left out (cun of cunjitijingji,
-    as a character alone beside words is); a reading leaving out more syllables than it reads
-    words is none. The cases' texts are asked once, and only for letters that are pinyin."""
-    if not _LETTERS.fullmatch(letters or ""):
-        return None
-    whole = lexicon().from_pinyin(letters) or _filler_spellings().get(letters)
-    if whole:
-        return [whole]
-    if len(letters) > MAX_RUN_LETTERS:
-        return None
+# Where a word of a reading comes from, the most trusted first: of readings as costly, the one
+# with fewer words from further down wins (集体经济|发展 over 集体|经济发展, a text's word).
+_LEXICON, _TEXTS, _FILLER = 0, 1, 2
+
+
+def read_letters(spellings):
+    """{letters: the words they spell, or None} for each of `spellings` (lower case, no spaces).
+    One word — the lexicon's (a name, else a title's word, in full pinyin or initials), else the
+    one most of the cases' texts use (yiyantang) — or, for pinyin typed as one run of several
+    words (jitijingjizenmefazhan), the words it spells one after another, as few as may be, each
+    in full pinyin, question and filler words (怎么) among them but not alone. A syllable no word
+    takes is left out (cun of cunjitijingji, as a character alone beside words is); a reading
+    leaving out more syllables than it reads words is none. The cases' texts are asked once for
+    all of them, and only for letters that are pinyin."""
+    found, runs = {}, {}
+    for letters in dict.fromkeys(spellings):
+        found[letters] = None
+        if not _LETTERS.fullmatch(letters or ""):
+            continue
+        if whole := lexicon().from_pinyin(letters):
+            found[letters] = [whole]
+        elif len(letters) <= MAX_RUN_LETTERS and (cut := _syllables_of(letters)):
+            runs[letters] = cut
+    pieces = {piece for _, _, run_pieces in runs.values() for piece in run_pieces}
+    spelled = {}
+    for piece in pieces:
+        if word := lexicon().from_pinyin(piece, initials=False):
+            spelled[piece] = (word, _LEXICON)
+    asked = [piece for piece in sorted(pieces) if piece not in spelled and _syllable_count_at_least(piece, 2)]
+    for piece, word in (_sources.get("texts", _no_words)(asked) if asked else {}).items():
+        spelled[piece] = (word, _FILLER if word in fillers() else _TEXTS)  # the texts say 我们 too
+    for piece in pieces:
+        if piece not in spelled and (word := _filler_spellings().get(piece)):
+            spelled[piece] = (word, _FILLER)
+    for letters, (ends, starts, _) in runs.items():
+        found[letters] = _cheapest_reading(letters, ends, starts, spelled)
+    return found
+
+
+def _syllables_of(letters):
+    """(where a syllable starting at each position may end, where syllables may start, the runs
+    of whole syllables of two letters or more) for `letters`, or None if they are not pinyin."""
     ends = _syllable_ends(letters)
     starts = {0}
     for at in range(len(letters)):
@@ -490,28 +517,28 @@ def read_letters(letters):
     if len(letters) not in starts:
         return None
     pieces = {letters[i:j] for i in starts for j in starts if j - i >= 2 and _reads_between(ends, i, j)}
-    words = {piece: _spelled_piece(piece) for piece in pieces}
-    unread = [piece for piece, word in words.items() if word is None and _syllable_count_at_least(piece, 2)]
-    words.update(_sources.get("texts", _no_words)(unread) if unread else {})
-    # best[j]: (cost, words) of the cheapest reading of letters[:j]: a word costs one, a syllable
-    # left out three (so that two words beat a word and a lost syllable).
-    best = {0: (0, ())}
+    return ends, starts, pieces
+
+
+def _cheapest_reading(letters, ends, starts, spelled):
+    # best[j]: ((cost, syllables left out, words not the lexicon's), words) of the cheapest reading
+    # of letters[:j]: a word costs one, a syllable left out three (two words beat a word and a
+    # lost syllable), and of readings as costly the one leaving out fewer syllables wins.
+    best = {0: ((0, 0, 0), ())}
     for end in sorted(starts - {0}):
-        options = [
-            (best[start][0] + 1, (*best[start][1], words[letters[start:end]]))
-            for start in sorted(best)
-            if start < end and words.get(letters[start:end])
-        ]
-        options += [(best[start][0] + 3, best[start][1]) for start in best if end in ends[start]]
+        options = []
+        for start, ((cost, left_out, others), read) in list(best.items()):
+            if (piece := letters[start:end]) in spelled:
+                word, source = spelled[piece]
+                options.append(((cost + 1, left_out, others + (source != _LEXICON)), (*read, (word, source))))
+            if end in ends[start]:
+                options.append(((cost + 3, left_out + 1, others), read))
         if options:
             best[end] = min(options, key=lambda option: (option[0], len(option[1])))
-    cost, read = best.get(len(letters), (0, ()))
-    left_out = (cost - len(read)) // 3
-    return list(read) if read and left_out <= len(read) else None
-
-
-def _spelled_piece(piece):
-    return lexicon().from_pinyin(piece, initials=False) or _filler_spellings().get(piece)
+    (_, left_out, _), read = best.get(len(letters), ((0, 0, 0), ()))
+    if not any(source != _FILLER for _, source in read) or left_out > len(read):
+        return None
+    return [word for word, _ in read]
 
 
 def _syllable_ends(letters):
@@ -544,7 +571,8 @@ def _syllable_count_at_least(letters, count):
 
 
 def _filler_spellings():
-    """The question and filler words by their pinyin (zenmeban → 怎么办)."""
+    """The question and filler words by their pinyin (zenmeban → 怎么办); of two spelled alike,
+    one chosen by a fixed order (either is left out of the search)."""
     found = _loaded.get("filler_spellings")
     if found is None:
         found = _loaded["filler_spellings"] = {

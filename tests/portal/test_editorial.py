@@ -669,7 +669,7 @@ def test_a_term_saved_by_another_reviewer_meanwhile_is_not_overwritten(reviewer)
     assert problem.alias_list == ["入党的人少", "没人入党"]
 
 
-def test_a_term_changed_meanwhile_to_what_she_typed_or_in_another_field_only(reviewer):
+def test_a_term_changed_meanwhile_to_what_she_typed_or_in_a_field_she_left(reviewer):
     problem = Problem.objects.get(name="党员发展难")
     edit = f"/admin/snippets/cases/problem/edit/{problem.pk}/"
     client = logged_in(reviewer)
@@ -678,13 +678,23 @@ def test_a_term_changed_meanwhile_to_what_she_typed_or_in_another_field_only(rev
     Problem.objects.filter(pk=problem.pk).update(aliases="入党的人少")
     # Someone saved what she is saving too: no conflict.
     assert client.post(edit, {**opened, "aliases": "入党的人少", "opened_with": form}).status_code == 302
-    # Someone changed the description she left alone: her save would undo it, so it is refused.
+    # Someone changed the description she left alone: her save of the aliases keeps it.
     form = _opened_with(client.get(edit).content.decode())
     Problem.objects.filter(pk=problem.pk).update(description="另一位审核人写的说明")
-    refused = client.post(edit, {**opened, "aliases": "入党的人少", "opened_with": form})
-    assert refused.status_code == 200 and "说明现为“另一位审核人写的说明”" in refused.content.decode()
+    saved = client.post(edit, {**opened, "aliases": "入党的人少\n党员少", "opened_with": form})
+    assert saved.status_code == 302
     problem.refresh_from_db()
-    assert problem.description == "另一位审核人写的说明"
+    assert problem.description == "另一位审核人写的说明" and problem.alias_list == ["入党的人少", "党员少"]
+    # Both changed the description, differently: refused, with what is there now.
+    form = _opened_with(client.get(edit).content.decode())
+    Problem.objects.filter(pk=problem.pk).update(description="第三种说明")
+    refused = client.post(edit, {**opened, "aliases": "入党的人少", "description": "我的说明", "opened_with": form})
+    assert refused.status_code == 200 and "说明现为“第三种说明”" in refused.content.decode()
+    problem.refresh_from_db()
+    assert problem.description == "第三种说明"
+    # An altered hidden field is no conflict and no error.
+    broken = client.post(edit, {**opened, "opened_with": "[" * 100000})
+    assert broken.status_code == 302
 
 
 def test_a_region_saved_meanwhile_is_not_overwritten_and_one_left_alone_saves(reviewer):
@@ -695,8 +705,12 @@ def test_a_region_saved_meanwhile_is_not_overwritten_and_one_left_alone_saves(re
     form = _opened_with(client.get(edit).content.decode())
     assert client.post(edit, {**data, "opened_with": form}).status_code == 302  # nothing changed meanwhile
     Region.objects.filter(pk=region.pk).update(slug="xingshan-county")
-    refused = client.post(edit, {**data, "opened_with": form})
+    refused = client.post(edit, {**data, "slug": "xingshan-xian", "opened_with": form})
     assert refused.status_code == 200 and "网址名现为“xingshan-county”" in refused.content.decode()
+    region.refresh_from_db()
+    assert region.slug == "xingshan-county"
+    # The same save with the address left as she found it keeps theirs.
+    assert client.post(edit, {**data, "opened_with": form}).status_code == 302
     region.refresh_from_db()
     assert region.slug == "xingshan-county"
 

@@ -91,8 +91,10 @@ def test_a_name_in_numbers_alone_is_indexed_whole():
 @pytest.mark.parametrize(
     "word, name",
     [
-        ("十三五", True),
+        ("三一五", True),
+        ("九一八", True),
         ("十一五", True),
+        ("十三五", False),  # reads as "thirteen to fifteen" too: the five-year plans are curated words
         ("十九", False),  # counts written out
         ("六十", False),
         ("一百零五", False),
@@ -103,6 +105,10 @@ def test_a_name_in_numbers_alone_is_indexed_whole():
         ("两三百", False),
         ("十五六", False),
         ("十四五", False),  # reads as "fourteen or fifteen" too: taken for a count
+        ("一两", False),
+        ("三五", False),
+        ("二零一九", False),  # a year, digit by digit
+        ("一九四九", False),
         ("一一", False),  # doubled
         ("千千万万", False),
         ("五", False),

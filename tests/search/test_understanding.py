@@ -170,9 +170,11 @@ def test_a_name_of_numbered_parts_is_read_whole():
 def test_a_name_in_numbers_alone_is_meant_and_a_count_is_not(client):
     """十三五 is tagged a number like 六十 and was dropped: 十三五规划怎么落实 searched 规划."""
     for typed, words in (
-        ("十三五规划怎么落实", ["十三五", "规划", "落实"]),  # cut 十三|五
+        ("十三五规划怎么落实", ["十三五", "规划", "落实"]),
         ("十二五以来村里变化", ["十二五", "以来", "变化"]),  # one token
-        ("十四五规划怎么落实", ["十四五", "规划", "落实"]),  # a count by its form: the curated dictionary's
+        ("十四五规划怎么落实", ["十四五", "规划", "落实"]),  # counts by their form: the curated dictionary's
+        ("七一表彰优秀党员", ["七一", "表彰", "优秀党员"]),  # a name by its form
+        ("一九四九年以来", ["以来"]),
         ("六十岁以上党员", ["以上", "党员"]),
         ("一一落实", ["落实"]),
         ("十三五个党员", ["党员"]),  # a count after all: a measure word follows
