@@ -43,12 +43,13 @@ class KeepsOthersEditsForm(WagtailAdminModelForm):
         # The instance is not yet changed by this form (that follows clean()): it is the row as
         # read for this save.
         stored = self._stored_values()
-        changed = []
+        changed, kept = [], []
         for field in self._edited_fields():
             if field.name not in cleaned or opened_with.get(field.name, stored[field.name]) == stored[field.name]:
                 continue  # nobody else changed it
             if _text(cleaned[field.name]) == opened_with[field.name]:
                 cleaned[field.name] = getattr(self.instance, field.name)  # she left it: keep theirs
+                kept.append(field)
             elif _text(cleaned[field.name]) != stored[field.name]:
                 changed.append(field)  # both changed it, differently
         if changed:
@@ -60,9 +61,12 @@ class KeepsOthersEditsForm(WagtailAdminModelForm):
             )
             for field in changed:  # beside the field too, where she compares
                 self.add_error(field.name, f"别人已改为“{self._shown(field)}”。")
-            # A second save, after looking, is meant to replace what is there now.
+            # A second save, after looking, is meant to replace what is there now; the fields she
+            # left are shown as they are now, so that it cannot put back what she first saw.
             self.data = self.data.copy()
             self.data[self.add_prefix(OPENED_WITH)] = json.dumps(stored, ensure_ascii=False)
+            for field in kept:
+                self.data[self.add_prefix(field.name)] = stored[field.name]
         return cleaned
 
     def _shown(self, field):

@@ -685,13 +685,19 @@ def test_a_term_changed_meanwhile_to_what_she_typed_or_in_a_field_she_left(revie
     assert saved.status_code == 302
     problem.refresh_from_db()
     assert problem.description == "另一位审核人写的说明" and problem.alias_list == ["入党的人少", "党员少"]
-    # Both changed the description, differently: refused, with what is there now.
+    # Both changed the description, differently: refused, with what is there now. The slug
+    # she left, changed meanwhile too, is shown as it is now, so that saving again keeps it.
     form = _opened_with(client.get(edit).content.decode())
-    Problem.objects.filter(pk=problem.pk).update(description="第三种说明")
+    Problem.objects.filter(pk=problem.pk).update(description="第三种说明", slug="dangyuan-fazhan-nan")
     refused = client.post(edit, {**opened, "aliases": "入党的人少", "description": "我的说明", "opened_with": form})
-    assert refused.status_code == 200 and "说明现为“第三种说明”" in refused.content.decode()
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "说明现为“第三种说明”" in html and 'value="dangyuan-fazhan-nan"' in html
     problem.refresh_from_db()
     assert problem.description == "第三种说明"
+    again = {**opened, "slug": "dangyuan-fazhan-nan", "aliases": "入党的人少", "description": "我的说明"}
+    assert client.post(edit, {**again, "opened_with": _opened_with(html)}).status_code == 302
+    problem.refresh_from_db()
+    assert (problem.description, problem.slug) == ("我的说明", "dangyuan-fazhan-nan")
     # An altered hidden field is no conflict and no error.
     broken = client.post(edit, {**opened, "opened_with": "[" * 100000})
     assert broken.status_code == 302
