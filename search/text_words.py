@@ -1,12 +1,11 @@
 """The words the published cases' texts use, kept by their pinyin, so that a reader may type any
 of them in pinyin (yiyantang → 一言堂), not only the names and titles' words the lexicon holds.
 
-A table, asked once a run of letters, not the lexicon in memory: a library's texts hold far more
-words than each process should read at its first search. Learnt as cases are published, moved
-or made public (add-only: a word an unpublished case alone used stays, and counts stay as first
-learnt, until the next count), and counted afresh by
-`search_index --rebuild` and after a restore. A publish while a rebuild counts may lose its
-new words until the next count.
+A table, asked once a run of letters, not the lexicon in memory: a library's texts hold far
+more words than each process should read at its first search. Learnt as cases are published,
+moved or made public (add-only: a word an unpublished case alone used stays, and counts stay
+as first learnt, until the next count), and counted afresh by `search_index --rebuild` and
+after a restore. A publish while a rebuild counts may lose its new words until the next count.
 """
 
 from collections import Counter
