@@ -37,8 +37,8 @@ _CONTEXT = 8
 # A run of numbers alone is usually a count: written out (十九, 一百零五, 两万, 一万二), about one
 # (五六十, 两三百, 十五六, 一两, 三五: two numbers in a row), doubled (一一, 千千万万), or a year
 # read digit by digit (一九四九, 二零一九). Any other is a name (三一五, 九一八), which the segmenter
-# tags as a number like a count. 十三五 and 十四五 read as counts too ("thirteen to fifteen"):
-# the five-year plans are curated words.
+# tags as a number like a count. 十三五 and 十四五 read as counts too (thirteen to fifteen,
+# fourteen or fifteen): the five-year plans are curated words.
 _NUMERAL_RUN = re.compile(f"[{_NUMERALS}零〇]{{2,}}")
 _DIGITS = "一二两三四五六七八九"
 _COUNT = re.compile(
@@ -248,8 +248,8 @@ def search_terms(text):
     terms = []
     for token in segmenter().cut_for_search(folded, False):
         terms += _token_terms(token)
-    # A name of numbered parts is a term too (四议两公开), as is one of numbers alone (十三五,
-    # which the segmenter cuts 十三|五): a query keeps it whole.
+    # A name of numbered parts is a term too (四议两公开), as is one of numbers alone (三一五,
+    # which the segmenter cuts 三|一五): a query keeps it whole.
     terms += [folded[start:end] for start, end in numbered_spans(folded, every=True)]
     return terms + [run for run in _NUMERAL_RUN.findall(folded) if is_numeral_name(run)]
 
@@ -276,7 +276,7 @@ def word_parts(word):
     "城乡基层党组织联建"); [] when the word has no smaller parts. Among equally short covers
     the one with the longest last part wins (城乡|联合|党组织, not 城乡|联合党|组织): Chinese
     compounds end in their head word. A name of numbered parts has none: its numbers and
-    characters written apart (两…推…一…选, 十三…五) are in most texts, and it is indexed whole.
+    characters written apart (两…推…一…选, 三…一五) are in most texts, and it is indexed whole.
     """
     if numbered_spans(word) == [(0, len(word))] or is_numeral_name(word):
         return []

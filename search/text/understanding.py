@@ -217,7 +217,7 @@ def _synonym_pieces(text):
 
 def _tagged_words(text):
     """(word, function word?, number written out?) for each word of `text` as the index knows it;
-    a name written in numbers alone (十三|五 → 十三五) is one word, meant."""
+    a name written in numbers alone (三|一五 → 三一五) is one word, meant."""
     tagged = []
     tokens = segmenter().tag(text, False)
     at = 0
@@ -226,7 +226,7 @@ def _tagged_words(text):
         while end < len(tokens) and tokens[end][1] == "m" and in_numerals(tokens[end][0]):
             end += 1
         run = "".join(token for token, _ in tokens[at:end])
-        counted = end < len(tokens) and tokens[end][1] == "q"  # 十三五 个: a count after all
+        counted = end < len(tokens) and tokens[end][1] == "q"  # 三一五 个: a count after all
         if is_numeral_name(run) and not counted:
             tagged.append((run, False, False))
             at = end
