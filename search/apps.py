@@ -31,6 +31,8 @@ class SearchConfig(AppConfig):
             title_words=known_words.reading(title_words),
             text_words=text_words.spelled,
         )
+        # What sentences mean (search by meaning), read when first needed.
+        text.meaning.use(settings.SEARCH_MEANING_MODEL)
         # What case pages show of search's answers (cases does not import search).
         finding.provide(
             case_listing=listing.case_listing_context,

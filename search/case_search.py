@@ -12,7 +12,8 @@ from operator import or_
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
+from django.utils.html import format_html
 from taggit.models import Tag
 
 from cases.filters import BY_NAME, CaseFilter
@@ -24,6 +25,7 @@ from .facets import FACET_LABELS
 from .filter_links import query_string
 from .highlight import snippet
 from .listing import browse_vocabularies
+from .meanings import BY_MEANING_NOTE, closest
 from .paging import paginate
 from .promotions import promoted
 from .query import ParsedQuery, parse_query
@@ -54,6 +56,7 @@ class SearchResults:
     promoted: list = field(default_factory=list)  # promotions.Promoted, on the first page only
     as_typed: bool = False  # searched as typed (asked so, or its reading found nothing): so are its links
     retry: str = ""  # when nothing was found: the query without the words no case uses
+    by_meaning: bool = False  # no case held the words: these cases say something meaning the same
 
 
 def understood_query(raw, as_typed=False):
@@ -138,13 +141,18 @@ def search_cases(params):
         )
     query = request.query
     page_ids = list(page.object_list)
-    cases = CasePage.objects.published().in_bulk(page_ids)
+    published = CasePage.objects.published()
+    cases = published.in_bulk(page_ids)
     snippets = results.snippets
     hits = [
         Hit(case=cases[pk], snippet=snippets.get(pk) or _default_snippet(cases[pk], query))
         for pk in page_ids
         if pk in cases
     ]
+    if not results.total and query.text and page.number == 1:
+        found = _by_meaning(query.text, request, published, errors)
+        if found:
+            return found
     return SearchResults(
         query=query,
         case_filter=request.case_filter,
@@ -157,6 +165,31 @@ def search_cases(params):
         promoted=promoted(query, request.case_filter) if page.number == 1 else [],
         as_typed=as_typed or retried,
         retry=_without_unseen(query, results.unseen) if not results.total else "",
+    )
+
+
+def _by_meaning(text, request, published, errors):
+    """The results of a search by meaning (search.meanings) for `text`, under the request's
+    filters, each shown with its closest sentence; None when no case says anything close."""
+    close = closest(text, request.case_filter.apply(published))
+    if not close:
+        return None
+    prefetch_related_objects([found.case for found in close], "themes")  # as published() would
+    hits = [
+        Hit(case=found.case, snippet=format_html('<mark class="hit__sense">{}</mark>', found.sentence))
+        for found in close
+    ]
+    return SearchResults(
+        query=request.query,
+        case_filter=request.case_filter,
+        sort=request.sort,
+        page=Paginator([hit.case.pk for hit in hits], PAGE_SIZE).get_page(1),
+        hits=hits,
+        facets={name: [] for name in FACET_LABELS},
+        errors=[*errors, BY_MEANING_NOTE],
+        total=len(hits),
+        promoted=promoted(request.query, request.case_filter),
+        by_meaning=True,
     )
 
 

@@ -1,5 +1,5 @@
 """What this process's text pipeline knows of the domain's words (the vocabularies' terms and
-aliases, the lexicon read in pinyin, the segmenter's dictionary), kept in step with the change
+aliases, the lexicon read in pinyin, the segmenter's dictionary, the sentences' meanings), kept in step with the change
 journal (cases.changes).
 
 The process that saves a term or publishes a case learns of it at once (search.signals); every
@@ -17,7 +17,7 @@ from cases import changes
 from cases.models import CasePage
 from cases.names import case_names, lexicon_words, region_place_words, title_words
 
-from . import journal
+from . import journal, meanings
 from .text import add_words, reset_segmenter, vocabulary
 
 # A process that has not looked for this long may have missed entries since pruned: it forgets
@@ -73,6 +73,7 @@ def up_to_date():
             vocabulary.learn_new(region_place_words)  # a place is spelled in pinyin too
         if case_ids:
             _learn_published(case_ids)
+            meanings.forget()  # their sentences changed: read afresh at the next search by meaning
         _state["applied"] = entries[-1][0]
 
 
@@ -80,6 +81,7 @@ def _forget_words():
     _state.update(applied=changes.latest(), checked=time.monotonic())
     vocabulary.reset()
     reset_segmenter()
+    meanings.forget()
 
 
 def _learn_published(case_ids):

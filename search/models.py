@@ -20,3 +20,35 @@ class TextWord(models.Model):
 
     def __str__(self):
         return self.word
+
+
+class SentenceMeaning(models.Model):
+    """A sentence's meaning as the model reads it (search.text.meaning): one row a sentence,
+    whichever cases say it. Derived data, like the index."""
+
+    digest = models.CharField("句子摘要", max_length=40, unique=True)
+    vector = models.BinaryField("向量")  # float32, unit length
+
+    class Meta:
+        verbose_name = "句子语义"
+        verbose_name_plural = "句子语义"
+
+    def __str__(self):
+        return self.digest
+
+
+class CaseSentence(models.Model):
+    """A sentence a published case says, with its meaning: what a search by meaning finds."""
+
+    case = models.ForeignKey("cases.CasePage", on_delete=models.CASCADE, related_name="+", verbose_name="案例")
+    position = models.PositiveIntegerField("位置")
+    text = models.TextField("句子")
+    meaning = models.ForeignKey(SentenceMeaning, on_delete=models.CASCADE, related_name="+", verbose_name="语义")
+
+    class Meta:
+        verbose_name = "案例句子"
+        verbose_name_plural = "案例句子"
+        ordering = ["case", "position"]
+
+    def __str__(self):
+        return self.text

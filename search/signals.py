@@ -8,7 +8,7 @@ from cases.models import CasePage
 from cases.names import case_names, lexicon_words, title_words
 from cases.taxonomy import Region
 
-from . import text_words
+from . import meanings, text_words
 from .engines.interface import engine
 from .text import add_words, place_words, vocabulary
 
@@ -28,6 +28,9 @@ def cases_changed(sender, case_ids, change, **kwargs):
         # The words a reader may type in pinyin, for every process (a table): once the change
         # is kept, and never at the cost of the change or its indexing.
         transaction.on_commit(lambda: text_words.learn(case_ids), robust=True)
+    if change in (domain.PUBLISHED, domain.MOVED, domain.PRIVACY, domain.UNPUBLISHED):
+        # What the cases say, for a search by meaning: as they say it now, public cases only.
+        transaction.on_commit(lambda: meanings.learn(case_ids), robust=True)
     engine().index(case_ids)
 
 

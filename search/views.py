@@ -64,7 +64,9 @@ def _log_entry(results, logged_as, understood):
         "filters": logged_as[1],
         "terms": [[concept.kind, concept.slug, concept.name] for concept in results.query.concepts],
         "correction": recorder.searched_text(fold(corrected["meant"])) if corrected else "",
-        "results": results.total,
+        # By words: a search answered by meaning alone found no case holding what the reader
+        # typed, which the report of searches with few results is there to show editors.
+        "results": 0 if results.by_meaning else results.total,
     }
 
 

@@ -7,7 +7,7 @@ from wagtail.models import Site
 from cases.fixtures import load_cases, load_collections
 from cases.models import CaseIndexPage, CasePage
 from portal.setup import setup_portal
-from search import known_words
+from search import known_words, meanings
 from search.engines.database import catalogue
 from search.text import vocabulary
 
@@ -31,10 +31,11 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def fresh_catalogue():
-    """Each test starts with no search catalogue, no place in the change journal, and reads the
-    vocabulary's terms afresh: the rollback of the test before sent no signals."""
+    """Each test starts with no search catalogue, no place in the change journal, no sentences'
+    vectors, and reads the vocabulary's terms afresh: the rollback of the test before sent no signals."""
     catalogue.forget()
     known_words.forget()
+    meanings.forget()
     vocabulary.reset_terms()
 
 

@@ -76,8 +76,8 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
 
 from cases import changes
-from search import text_words
-from search.engines.interface import database_engine
+from search import meanings, text_words
+from search.engines.interface import database_engine, engine
 from search.text import reset_segmenter, vocabulary
 
 FORMAT = "portal-backup"
@@ -94,7 +94,7 @@ CHUNK = 1024 * 1024
 NATURAL_KEY_MODELS = ("contenttypes.contenttype", "auth.permission")
 # Not backed up: transient, or derived and rebuilt after a restore.
 EXCLUDED_APPS = ("sessions", "wagtailsearch")
-EXCLUDED_MODELS = ("search.textword",)
+EXCLUDED_MODELS = ("search.textword", "search.sentencemeaning", "search.casesentence")
 # Neither backed up nor emptied: the change journal runs on across a restore, which it records,
 # so that every process sees a later entry and reloads.
 JOURNAL = "cases.contentchange"
@@ -621,6 +621,8 @@ def _rebuild_database_index(log):
             call_command("update_index", backend_name=name, verbosity=0)
     log("统计案例用词（拼音）…")
     text_words.rebuild()
+    log("读出案例句子的语义…")
+    meanings.rebuild()
     if not settings.SEARCH_ENGINE_URL:  # else the search cluster's, after the commit
         log("重建案例搜索索引…")
         database_engine().rebuild()
@@ -638,7 +640,10 @@ def _rebuild_external_indexes(log):
             warnings.append(f"搜索索引 {name} 未能重建（{error}），请稍后运行 manage.py update_index。")
     if settings.SEARCH_ENGINE_URL:
         try:
-            call_command("search_index", rebuild=True, stdout=io.StringIO())
+            # The index alone: the words and sentences `search_index --rebuild` would count again
+            # were counted inside the restore.
+            engine().rebuild()
+            changes.record(changes.ContentChange.SITE)  # pages cached meanwhile show the old index
         except Exception as error:  # noqa: BLE001
             warnings.append(f"搜索引擎案例索引未能重建（{error}），请稍后运行 manage.py search_index --rebuild。")
     for warning in warnings:

@@ -256,6 +256,10 @@ WAGTAILSEARCH_BACKENDS = {
     "default": {"BACKEND": "wagtail.search.backends.database", "SEARCH_CONFIG": "simple"},
 }
 
+# The model a search by meaning reads sentences with (search.text.meaning), as make fetches it.
+# Empty, or a folder without its files: search goes by words alone.
+SEARCH_MEANING_MODEL = os.environ.get("SEARCH_MEANING_MODEL", str(BASE_DIR / "var" / "models" / "bge-small-zh-v1.5-q"))
+
 # A search cluster (optional, for deployments that outgrow one machine): Elasticsearch 8 or
 # OpenSearch 2 or 3, by SEARCH_ENGINE_KIND. Unset SEARCH_ENGINE_URL: the database engine and backend
 # above. Set (e.g. http://user:password@search.internal:9200): the cluster's case index answers

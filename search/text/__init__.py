@@ -6,7 +6,7 @@ aliases and pinyin of the domain's words (vocabulary.py), and what a query means
 (understanding.py).
 """
 
-from . import vocabulary
+from . import meaning, vocabulary
 from .dictionary import curated_words, place_words
 from .pipeline import (
     CONTROL_CHARACTERS,
@@ -30,6 +30,7 @@ from .understanding import Understood, meaningful_words, plain_pinyin, understan
 from .vocabulary import Mention, Term
 
 __all__ = [
+    "meaning",
     "CONTROL_CHARACTERS",
     "Mention",
     "Term",

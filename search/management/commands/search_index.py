@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from cases.changes import ContentChange, record
-from search import text_words
+from search import meanings, text_words
 from search.engines.interface import EngineUnavailable, engine
 
 BAR_WIDTH = 30
@@ -12,7 +12,7 @@ BAR_WIDTH = 30
 class Command(BaseCommand):
     help = (
         "案例搜索索引（数据库，或已配置的 Elasticsearch / OpenSearch）：不带参数显示状态；"
-        "--rebuild 为全部已发布案例重建索引（重建期间搜索照常使用旧索引），并重新统计案例用词的拼音；"
+        "--rebuild 为全部已发布案例重建索引（重建期间搜索照常使用旧索引），并重新统计案例用词的拼音、读出案例句子的语义；"
         "--catch-up 补上搜索服务停机期间错过的变更。"
     )
 
@@ -34,6 +34,11 @@ class Command(BaseCommand):
                 self.stdout.write("")  # ends the progress bar's line
                 self.stdout.write(self.style.SUCCESS(f"案例索引已重建：{built}"))
                 self.stdout.write(self.style.SUCCESS(f"案例用词已重新统计：{text_words.rebuild()} 个（可按拼音搜索）"))
+                sentences = meanings.rebuild()
+                if sentences is None:
+                    self.stdout.write(self.style.WARNING("未找到语义模型（SEARCH_MEANING_MODEL）：搜索只按词语匹配。"))
+                else:
+                    self.stdout.write(self.style.SUCCESS(f"案例句子的语义已重新读出：{sentences} 句（按意思搜索）"))
             else:
                 self.stdout.write(engine().status())
         except EngineUnavailable as error:

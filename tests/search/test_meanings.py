@@ -1,0 +1,138 @@
+"""Search by meaning: when no case holds a query's words, the cases that say what it means."""
+
+import numpy as np
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from cases.models import CasePage
+from search import meanings
+from search.case_search import search_cases
+from search.log.models import SearchLog
+from search.meanings import BY_MEANING_NOTE
+from search.models import CaseSentence, SentenceMeaning
+from search.text import meaning
+from tests.portal.test_query_budget import BUDGET as QUERY_BUDGET
+from tests.search.test_search_log import BROWSER
+from tests.search.test_search_page import publish_case
+
+pytestmark = pytest.mark.django_db
+
+# Test cases of this module's own (not the seeds'): a village road, said in other words below.
+ROAD = "村西头那条土路年久失修，一下雨就坑坑洼洼，群众出行十分困难。"
+# No case holds any of these words (asserted), so only a search by meaning can answer them.
+ROAD_IN_OTHER_WORDS = "路烂得没法走，下雨天老乡出门难"
+NOTHING_LIKE_IT = "钢琴弹奏技巧怎么练习"
+
+
+def _holds_any_word(query):
+    return search_cases({"q": query, "as_typed": "1"}).total and not search_cases({"q": query}).by_meaning
+
+
+@pytest.fixture
+def road_case(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        return publish_case("意思测试案例", ROAD)
+
+
+def test_sentences_are_cut_at_their_ends_and_short_ones_left_out():
+    text = "一、背景\n村里的路年久失修，雨天泥泞难行。群众出行很不方便！好\n村里的路年久失修，雨天泥泞难行。"
+    assert meaning.sentences(text) == ["村里的路年久失修，雨天泥泞难行。", "群众出行很不方便！"]
+
+
+def test_sentences_alike_in_meaning_lie_closer_than_sentences_alike_in_nothing():
+    model = meaning.model()
+    assert model is not None, f"the model's files belong in {settings.SEARCH_MEANING_MODEL} (make install)"
+    road, other_words, dues = model.vectors(
+        ["村里的路年久失修，下雨天没法走", "村道破损严重，雨后泥泞难行", "党员要按时交纳党费"]
+    )
+    assert np.allclose([np.linalg.norm(road), np.linalg.norm(dues)], 1, atol=1e-5)
+    assert road @ other_words > road @ dues + 0.2
+
+
+def test_a_case_saying_it_in_other_words_is_found_with_its_sentence_marked(client, road_case):
+    assert not _holds_any_word(ROAD_IN_OTHER_WORDS)
+    results = search_cases({"q": ROAD_IN_OTHER_WORDS})
+    assert results.by_meaning and results.total == len(results.hits) >= 1
+    assert results.hits[0].case == road_case
+    assert str(results.hits[0].snippet) == f'<mark class="hit__sense">{ROAD}</mark>'
+    html = client.get("/search/", {"q": ROAD_IN_OTHER_WORDS}).content.decode()
+    assert BY_MEANING_NOTE in html and ROAD in html and "没有找到符合条件的案例" not in html
+
+
+def test_a_question_no_case_speaks_of_gets_no_answer_by_meaning(road_case):
+    assert not _holds_any_word(NOTHING_LIKE_IT)
+    results = search_cases({"q": NOTHING_LIKE_IT})
+    assert results.total == 0 and not results.by_meaning and not results.hits
+
+
+def test_words_a_case_holds_are_answered_by_words_first(road_case):
+    results = search_cases({"q": "土路"})
+    assert not results.by_meaning and road_case in [hit.case for hit in results.hits]
+
+
+def test_the_filters_hold_for_a_search_by_meaning(road_case):
+    others = CasePage.objects.published().exclude(pk=road_case.pk)
+    assert road_case.pk not in [close.case.pk for close in meanings.closest(ROAD_IN_OTHER_WORDS, others)]
+    elsewhere = search_cases({"q": ROAD_IN_OTHER_WORDS, "region": "江苏省"})  # the test case is in 五常市
+    assert road_case not in [hit.case for hit in elsewhere.hits]
+
+
+def test_an_unpublished_case_is_forgotten_with_what_only_it_said(road_case, django_capture_on_commit_callbacks):
+    said = set(CaseSentence.objects.filter(case=road_case).values_list("meaning__digest", flat=True))
+    assert meaning.digest(ROAD) in said
+    with django_capture_on_commit_callbacks(execute=True):
+        road_case.unpublish()
+    assert not CaseSentence.objects.filter(case=road_case).exists()
+    assert not SentenceMeaning.objects.filter(digest=meaning.digest(ROAD)).exists()
+    assert road_case.pk not in [
+        close.case.pk for close in meanings.closest(ROAD_IN_OTHER_WORDS, CasePage.objects.all())
+    ]
+
+
+def test_a_sentence_two_cases_say_is_read_once_and_a_rebuild_reads_every_case_afresh(
+    road_case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        twin = publish_case("意思测试案例二", ROAD)
+    assert SentenceMeaning.objects.filter(digest=meaning.digest(ROAD)).count() == 1
+    assert CaseSentence.objects.filter(meaning__digest=meaning.digest(ROAD)).count() == 2
+    CaseSentence.objects.all().delete()
+    SentenceMeaning.objects.all().delete()
+    counted = meanings.rebuild()
+    expected = sum(
+        len(meaning.sentences("\n".join([case.title, case.summary, case.body_text()])))
+        for case in CasePage.objects.live().public()
+    )
+    assert counted == expected == CaseSentence.objects.count()
+    assert {close.case.pk for close in meanings.closest(ROAD_IN_OTHER_WORDS, CasePage.objects.published())} >= {
+        road_case.pk,
+        twin.pk,
+    }
+
+
+def test_without_the_model_search_goes_by_words_alone(road_case):
+    meaning.use("")
+    try:
+        results = search_cases({"q": ROAD_IN_OTHER_WORDS})
+        assert results.total == 0 and not results.by_meaning
+        assert meanings.rebuild() is None
+    finally:
+        meaning.use(settings.SEARCH_MEANING_MODEL)
+
+
+def test_a_page_answered_by_meaning_asks_no_more_queries_than_any_page(client, road_case):
+    client.get("/search/", {"q": ROAD_IN_OTHER_WORDS})  # the sentences' vectors read once, as in a running process
+    with CaptureQueriesContext(connection) as captured:
+        assert BY_MEANING_NOTE in client.get("/search/", {"q": ROAD_IN_OTHER_WORDS}).content.decode()
+    # Less the savepoint a test's transaction makes it take (a request runs in none).
+    asked = [query["sql"] for query in captured if "SAVEPOINT" not in query["sql"]]
+    assert len(asked) <= QUERY_BUDGET, asked
+
+
+def test_a_search_answered_by_meaning_is_logged_as_finding_no_case_by_its_words(client, road_case, settings):
+    settings.SEARCH_LOG_BATCH = 1
+    client.get("/search/", {"q": ROAD_IN_OTHER_WORDS}, **BROWSER)
+    assert search_cases({"q": ROAD_IN_OTHER_WORDS}).by_meaning
+    assert list(SearchLog.objects.values_list("results", flat=True)) == [0]
