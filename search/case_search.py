@@ -58,6 +58,11 @@ class SearchResults:
     retry: str = ""  # when nothing was found: the query without the words no case uses
     by_meaning: bool = False  # no case held the words: these cases say something meaning the same
 
+    @property
+    def by_words(self):
+        """Cases found by their words: ordered as asked, with facets to narrow them by."""
+        return bool(self.total) and not self.by_meaning
+
 
 def understood_query(raw, as_typed=False):
     """The query `raw`, its pinyin read and slips corrected only where what was typed finds

@@ -1,14 +1,14 @@
 """Search by meaning: the published cases' sentences as the model reads them (search.text.meaning),
 and the cases whose sentences lie closest to what a reader typed.
 
-Asked only when no case holds the query's words (search.case_search): a reader's 老百姓对村干部有
-怨气 shares no word with a case that says 群众意见大, but means what it says. A sentence must lie
+Asked only when the search by words finds nothing (search.case_search): a reader's 要占几户人家的
+果树和田，赔偿一直谈不拢 shares no word with 兴山's 却因“赔树还田”搁浅, but means it. A sentence must lie
 at least CLOSE_ENOUGH to the query to count: below that, a search by meaning lists the nearest
 cases whatever was asked, and a question no case answers should get no answer.
 
 Sentences are learnt as cases are published, moved or made public (search.signals) and afresh
 by `search_index --rebuild`; each sentence's vector is computed once, whichever cases say it.
-Matching is exact, over every sentence's vector in memory: README "Search by meaning" says how
+Matching is exact, over every sentence's vector in memory: README ("How cadres ask", 7) says how
 far that goes.
 """
 
@@ -32,7 +32,7 @@ CLOSE_ENOUGH = 0.65
 SENTENCES_READ = 200
 MAX_CASES = 10
 CHUNK_SIZE = 500
-BY_MEANING_NOTE = "没有案例含有这些词语。以下案例中有与您所说意思相近的句子（已标出），按相近程度排列。"
+BY_MEANING_NOTE = "按词语没有找到案例。以下案例中有与您所说意思相近的句子（已标出），按相近程度排列。"
 
 _computed = {}  # digest → vector, for the process: seeds and repeated sentences are embedded once
 _MAX_COMPUTED = 20000
@@ -55,15 +55,16 @@ def _case_sentences(case):
     return meaning.sentences("\n".join([case.title, case.summary, case.body_text()]))
 
 
-def _vectors(model, digests_texts):
+def _vectors(model, pairs):
     """{digest: vector bytes} for (digest, sentence) pairs, computing only those not seen yet."""
-    missing = [(d, text) for d, text in digests_texts if d not in _computed]
-    if missing:
-        for (d, _), vector in zip(missing, model.vectors([text for _, text in missing])):
-            if len(_computed) >= _MAX_COMPUTED:
-                _computed.clear()
-            _computed[d] = vector.tobytes()
-    return {d: _computed[d] for d, _ in digests_texts}
+    found = {d: _computed[d] for d, _ in pairs if d in _computed}
+    missing = [(d, text) for d, text in pairs if d not in found]
+    for (d, _), vector in zip(missing, model.vectors([text for _, text in missing])):
+        found[d] = vector.tobytes()
+    if len(_computed) + len(missing) > _MAX_COMPUTED:
+        _computed.clear()
+    _computed.update((d, found[d]) for d, _ in missing[:_MAX_COMPUTED])
+    return found
 
 
 def learn(case_ids):
@@ -82,23 +83,43 @@ def learn(case_ids):
 
 
 def _add(model, cases):
-    for case in cases.iterator(chunk_size=CHUNK_SIZE):
-        said = [(meaning.digest(sentence), sentence) for sentence in _case_sentences(case)]
-        known = dict(SentenceMeaning.objects.filter(digest__in=[d for d, _ in said]).values_list("digest", "pk"))
-        new = [(d, text) for d, text in dict(said).items() if d not in known]
-        if new:
-            vectors = _vectors(model, new)
-            SentenceMeaning.objects.bulk_create(
-                [SentenceMeaning(digest=d, vector=vectors[d]) for d, _ in new], ignore_conflicts=True
-            )
-            known = dict(SentenceMeaning.objects.filter(digest__in=[d for d, _ in said]).values_list("digest", "pk"))
-        CaseSentence.objects.bulk_create(
-            [
-                CaseSentence(case=case, position=position, text=text, meaning_id=known[d])
-                for position, (d, text) in enumerate(said)
-            ],
-            batch_size=CHUNK_SIZE,
+    said = []
+    for case in cases.only("title", "summary", "body").iterator(chunk_size=CHUNK_SIZE):
+        said.append((case.pk, _case_sentences(case)))
+        if len(said) == CHUNK_SIZE:
+            _write(model, said)
+            said = []
+    _write(model, said)
+
+
+def _write(model, said):
+    """The rows of (case id, its sentences) pairs, each sentence's vector computed once."""
+    texts = {meaning.digest(sentence): sentence for _, sentences in said for sentence in sentences}
+    known = _known(texts)
+    new = [(d, text) for d, text in texts.items() if d not in known]
+    if new:
+        vectors = _vectors(model, new)
+        SentenceMeaning.objects.bulk_create(
+            [SentenceMeaning(digest=d, vector=vectors[d]) for d, _ in new], batch_size=CHUNK_SIZE, ignore_conflicts=True
         )
+        known = _known(texts)
+    CaseSentence.objects.bulk_create(
+        [
+            CaseSentence(case_id=pk, position=position, text=sentence, meaning_id=known[meaning.digest(sentence)])
+            for pk, sentences in said
+            for position, sentence in enumerate(sentences)
+        ],
+        batch_size=CHUNK_SIZE,
+    )
+
+
+def _known(digests):
+    """{digest: id} of those of `digests` already read, a bounded number of them a query."""
+    digests, found = list(digests), {}
+    for start in range(0, len(digests), CHUNK_SIZE):
+        chunk = digests[start : start + CHUNK_SIZE]
+        found.update(SentenceMeaning.objects.filter(digest__in=chunk).values_list("digest", "pk"))
+    return found
 
 
 def rebuild():
@@ -121,7 +142,7 @@ def forget():
         _matrix.update(digests=None, vectors=None)
 
 
-def _all_vectors():
+def all_vectors():
     """(digests, vectors) of every sentence, read once until forgotten. By digest: a sentence's
     vector never changes, so a matrix read just before a change misleads nobody."""
     with _matrix_lock:
@@ -145,7 +166,7 @@ def closest(text, cases):
     try:
         # A savepoint inside a transaction, so that a failed read cannot spoil it (PostgreSQL).
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            digests, vectors = _all_vectors()
+            digests, vectors = all_vectors()
             if vectors is None:
                 return []
             similarity = vectors @ model.query_vector(text)

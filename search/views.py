@@ -107,6 +107,7 @@ def _search_response(request, results, params, understood, logged_as):
                 "facets": results.facets,
                 "errors": results.errors,
                 "retry": results.retry,
+                "by_meaning": results.by_meaning,
                 "understood": understood,
             },
             json_dumps_params={"ensure_ascii": False},

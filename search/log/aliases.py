@@ -122,7 +122,7 @@ class AddAliasView(WagtailAdminTemplateMixin, FormView):
         context["query"] = self.query
         if self.query:
             now = search_cases({"q": self.query})
-            context["now"] = {"total": now.total, "notes": now.errors}
+            context["now"] = {"found": _found(now), "notes": now.errors}
             context["search_url"] = public_search_url({"query": self.query})
         context["back_url"] = reverse("search_log_few_results")
         return context
@@ -148,6 +148,13 @@ class AddAliasView(WagtailAdminTemplateMixin, FormView):
             return self.form_invalid(form)
         message = f"已把“{alias}”加为{term._meta.verbose_name}“{term.name}”的别名。"
         if self.query:
-            message += f"现在搜索“{self.query}”找到 {search_cases({'q': self.query}).total} 个案例。"
+            message += f"现在搜索“{self.query}”{_found(search_cases({'q': self.query}))}。"
         messages.success(self.request, message)
         return redirect("search_log_few_results")
+
+
+def _found(results):
+    """What a search finds now, by words: what an alias is there to change."""
+    if results.by_meaning:
+        return f"按词语仍找不到案例（按意思找到 {results.total} 个）"
+    return f"找到 {results.total} 个案例"

@@ -34,9 +34,10 @@ from search.query import parse_query
 from search.statistics import figures
 from tests.search.engine_proxy import EngineProxy
 from tests.search.search_client import search_json, slugs
+from tests.search.test_meanings import ROAD, ROAD_IN_OTHER_WORDS
 from tests.search.test_relevance import JUDGEMENTS, MRR_FLOOR, reciprocal_rank
 from tests.search.test_search_page import publish_case
-from tests.search.test_situations import HELD_OUT, HELD_OUT_2, JUDGED
+from tests.search.test_situations import HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, JUDGED
 
 pytestmark = [pytest.mark.engine, pytest.mark.django_db]
 
@@ -145,12 +146,13 @@ def test_situation_queries_match_what_the_database_engine_matches():
     printed for each."""
     rows, differ = [], []
     extra = [{"query": "农民增收没门路", "relevant": []}, {"query": "合作社 火箭", "relevant": []}]
-    for item in [*JUDGED, *HELD_OUT, *HELD_OUT_2, *extra]:
+    for item in [*JUDGED, *HELD_OUT, *HELD_OUT_2, *HELD_OUT_3, *HELD_OUT_4, *extra]:
         database, cluster = both(query=parse_query(item["query"]))
         rows.append((item, names(database.ids), names(cluster.ids)))
         if (set(database.ids), database.notes, database.unseen) != (set(cluster.ids), cluster.notes, cluster.unseen):
             differ.append((item["query"], names(database.ids), names(cluster.ids), database.notes, cluster.notes))
-    for judged, name in ((JUDGED, "situations"), (HELD_OUT, "held-out situations"), (HELD_OUT_2, "held-out 2")):
+    sets = ((JUDGED, "situations"), (HELD_OUT, "held-out"), (HELD_OUT_2, "held-out 2"), (HELD_OUT_3, "held-out 3"))
+    for judged, name in (*sets, (HELD_OUT_4, "held-out 4")):
         answered = [row for row in rows if row[0]["relevant"] and row[0] in judged]
         for column, label in ((1, "database engine"), (2, "search cluster")):
             hits = sum(bool(set(row[column][:3]) & set(row[0]["relevant"])) for row in answered)
@@ -428,3 +430,15 @@ def test_wagtails_page_search_uses_the_segmented_words():
 def test_the_apis_search_ranks_through_the_cluster_too(client):
     data = client.get("/api/v2/pages/", {"search": "两会两评"}).json()
     assert [item["meta"]["slug"] for item in data["items"]][:1] == ["xingshan-lianghui-liangping"]
+
+
+def test_when_no_case_on_the_cluster_holds_the_words_the_cases_meaning_them_are_listed(
+    writes_to_index, client, es, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        road = publish_case("意思测试案例", ROAD)
+    refresh(es)
+    as_typed = parse_query(ROAD_IN_OTHER_WORDS, as_typed=True)
+    assert engine().search(SearchRequest(query=as_typed, limit=10)).total == 0  # no case holds its words
+    data = search_json(client, q=ROAD_IN_OTHER_WORDS)
+    assert data["results"][0]["slug"] == road.slug and ROAD in data["results"][0]["snippet"]

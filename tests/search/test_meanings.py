@@ -21,13 +21,17 @@ pytestmark = pytest.mark.django_db
 
 # Test cases of this module's own (not the seeds'): a village road, said in other words below.
 ROAD = "村西头那条土路年久失修，一下雨就坑坑洼洼，群众出行十分困难。"
-# No case holds any of these words (asserted), so only a search by meaning can answer them.
+# The search by words finds nothing for these (asserted): only a search by meaning can answer them.
 ROAD_IN_OTHER_WORDS = "路烂得没法走，下雨天老乡出门难"
 NOTHING_LIKE_IT = "钢琴弹奏技巧怎么练习"
 
 
-def _holds_any_word(query):
-    return search_cases({"q": query, "as_typed": "1"}).total and not search_cases({"q": query}).by_meaning
+def _found_by_words(query):
+    meaning.use("")
+    try:
+        return search_cases({"q": query}).total
+    finally:
+        meaning.use(settings.SEARCH_MEANING_MODEL)
 
 
 @pytest.fixture
@@ -52,17 +56,18 @@ def test_sentences_alike_in_meaning_lie_closer_than_sentences_alike_in_nothing()
 
 
 def test_a_case_saying_it_in_other_words_is_found_with_its_sentence_marked(client, road_case):
-    assert not _holds_any_word(ROAD_IN_OTHER_WORDS)
+    assert not _found_by_words(ROAD_IN_OTHER_WORDS)
     results = search_cases({"q": ROAD_IN_OTHER_WORDS})
     assert results.by_meaning and results.total == len(results.hits) >= 1
     assert results.hits[0].case == road_case
     assert str(results.hits[0].snippet) == f'<mark class="hit__sense">{ROAD}</mark>'
     html = client.get("/search/", {"q": ROAD_IN_OTHER_WORDS}).content.decode()
     assert BY_MEANING_NOTE in html and ROAD in html and "没有找到符合条件的案例" not in html
+    assert "排序：" not in html and "filter-panel" not in html  # ordered by meaning, no facets to narrow
 
 
 def test_a_question_no_case_speaks_of_gets_no_answer_by_meaning(road_case):
-    assert not _holds_any_word(NOTHING_LIKE_IT)
+    assert not _found_by_words(NOTHING_LIKE_IT)
     results = search_cases({"q": NOTHING_LIKE_IT})
     assert results.total == 0 and not results.by_meaning and not results.hits
 
@@ -136,3 +141,8 @@ def test_a_search_answered_by_meaning_is_logged_as_finding_no_case_by_its_words(
     client.get("/search/", {"q": ROAD_IN_OTHER_WORDS}, **BROWSER)
     assert search_cases({"q": ROAD_IN_OTHER_WORDS}).by_meaning
     assert list(SearchLog.objects.values_list("results", flat=True)) == [0]
+
+
+def test_the_alias_form_says_a_search_answered_by_meaning_still_finds_nothing_by_its_words(client, reviewer, road_case):
+    page = client.get("/admin/reports/searches/alias/", {"query": ROAD_IN_OTHER_WORDS}).content.decode()
+    assert "现在按词语仍找不到案例（按意思找到 1 个）" in page

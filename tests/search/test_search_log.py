@@ -21,7 +21,7 @@ from wagtail.models import ModelLogEntry
 from cases import changes
 from cases.models import CasePage
 from cases.taxonomy import Problem
-from portal.editorial import EDITORS, REVIEWERS
+from portal.editorial import EDITORS
 from search.log import recorder
 from search.log.aliases import AliasForm
 from search.log.models import OpenedResult, SearchLog
@@ -220,14 +220,6 @@ def seeded_log():
         ]
     )
     return today, old
-
-
-@pytest.fixture
-def reviewer(client):
-    user = User.objects.create_user("log-reviewer", "log-reviewer@example.com", "x")
-    user.groups.add(Group.objects.get(name=REVIEWERS))
-    client.force_login(user)
-    return user
 
 
 def _export(client, url, **params):
