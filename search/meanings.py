@@ -7,7 +7,8 @@ at least CLOSE_ENOUGH to the query to count: below that, a search by meaning lis
 cases whatever was asked, and a question no case answers should get no answer.
 
 Sentences are learnt as cases are published, moved or made public (search.signals) and afresh
-by `search_index --rebuild`; each sentence's vector is computed once, whichever cases say it.
+by `search_index --rebuild`; each sentence's vector is computed once, whichever cases say it,
+and kept by a rebuild while a case still says it.
 Matching is exact, over every sentence's vector in memory: README ("How cadres ask", 7) says how
 far that goes.
 """
@@ -18,7 +19,10 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import DatabaseError, connection, transaction
+from django.db.models import Case, F, FloatField, Value, When, Window
+from django.db.models.functions import RowNumber
 
+from cases import changes
 from cases.models import CasePage
 
 from .models import CaseSentence, SentenceMeaning
@@ -72,13 +76,17 @@ def learn(case_ids):
     model = meaning.model()
     if model is None:
         return
-    said_before = CaseSentence.objects.filter(case_id__in=case_ids)
-    old = set(said_before.values_list("meaning_id", flat=True))
-    said_before.delete()
-    _add(model, _published().filter(pk__in=case_ids))
-    # What no case says any more: the search by meaning holds public text only.
-    still_said = CaseSentence.objects.filter(meaning_id__in=old).values("meaning_id")
-    SentenceMeaning.objects.filter(pk__in=old).exclude(pk__in=still_said).delete()
+    with transaction.atomic():
+        said_before = CaseSentence.objects.filter(case_id__in=case_ids)
+        old = set(said_before.values_list("meaning_id", flat=True))
+        said_before.delete()
+        _add(model, _published().filter(pk__in=case_ids))
+        # What no case says any more: the search by meaning holds public text only.
+        still_said = CaseSentence.objects.filter(meaning_id__in=old).values("meaning_id")
+        SentenceMeaning.objects.filter(pk__in=old).exclude(pk__in=still_said).delete()
+        # Learnt after the change's own entry was committed: another process that read that one
+        # may have read the sentences before these; this entry has it read them again.
+        changes.record(changes.ContentChange.CASES, case_ids)
     forget()
 
 
@@ -94,7 +102,7 @@ def _add(model, cases):
 
 def _write(model, said):
     """The rows of (case id, its sentences) pairs, each sentence's vector computed once."""
-    texts = {meaning.digest(sentence): sentence for _, sentences in said for sentence in sentences}
+    texts = {model.digest(sentence): sentence for _, sentences in said for sentence in sentences}
     known = _known(texts)
     new = [(d, text) for d, text in texts.items() if d not in known]
     if new:
@@ -105,7 +113,7 @@ def _write(model, said):
         known = _known(texts)
     CaseSentence.objects.bulk_create(
         [
-            CaseSentence(case_id=pk, position=position, text=sentence, meaning_id=known[meaning.digest(sentence)])
+            CaseSentence(case_id=pk, position=position, text=sentence, meaning_id=known[model.digest(sentence)])
             for pk, sentences in said
             for position, sentence in enumerate(sentences)
         ],
@@ -123,14 +131,15 @@ def _known(digests):
 
 
 def rebuild():
-    """Every published case's sentences afresh; how many sentences there are (None without the model)."""
+    """Every published case's sentences afresh, a vector computed only for a sentence never read
+    before (by this model); how many sentences there are (None without the model)."""
     model = meaning.model()
     if model is None:
         return None
     with transaction.atomic():
         CaseSentence.objects.all().delete()
-        SentenceMeaning.objects.all().delete()
         _add(model, _published().order_by("pk"))
+        SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")).delete()
     forget()
     return CaseSentence.objects.count()
 
@@ -175,17 +184,29 @@ def closest(text, cases):
             near = {digests[i]: float(similarity[i]) for i in order if similarity[i] >= CLOSE_ENOUGH}
             if not near:
                 return []
-            # The cases read with their sentences, as a listing card shows them: one query.
-            rows = (
-                CaseSentence.objects.filter(meaning__digest__in=list(near), case__in=cases.values("pk"))
-                .select_related("case", "case__region", "case__domain", "meaning")
-                .defer("case__source_text", "meaning__vector")
+            # One query: each case's closest sentence (many cases may say the same one), the
+            # closest cases first, read as a listing card shows them.
+            similarity = Case(
+                *[When(meaning__digest=d, then=Value(value)) for d, value in near.items()],
+                output_field=FloatField(),
             )
-            best = {}
-            for row in rows:
-                found = Close(row.case, row.text, near[row.meaning.digest])
-                if row.case_id not in best or found.similarity > best[row.case_id].similarity:
-                    best[row.case_id] = found
+            closest_first = [F("similarity").desc(), F("position").asc()]
+            chosen = (
+                CaseSentence.objects.filter(meaning__digest__in=list(near), case__in=cases.values("pk"))
+                .annotate(similarity=similarity)
+                .annotate(rank=Window(RowNumber(), partition_by=F("case_id"), order_by=closest_first))
+                .filter(rank=1)
+                .order_by("-similarity", "case_id")
+                .values("pk")[:MAX_CASES]
+            )
+            # The cases joined only to the chosen rows: a sentence many cases say is ranked light.
+            rows = (
+                CaseSentence.objects.filter(pk__in=chosen)
+                .annotate(similarity=similarity)
+                .order_by("-similarity", "case_id")
+                .select_related("case", "case__region", "case__domain")
+                .defer("case__source_text")
+            )
+            return [Close(row.case, row.text, row.similarity) for row in rows]
     except DatabaseError:
         return []
-    return sorted(best.values(), key=lambda close: (-close.similarity, close.case.pk))[:MAX_CASES]

@@ -33,11 +33,6 @@ def sentences(text):
     return list(dict.fromkeys(part for part in found if len(part) >= MIN_SENTENCE_LENGTH))
 
 
-def digest(sentence):
-    """A sentence's key: its vector is computed once, whichever cases repeat it."""
-    return hashlib.sha1(sentence.encode("utf-8")).hexdigest()
-
-
 class Model:
     """The ONNX model and its tokenizer; `vectors` gives unit vectors, one row a text."""
 
@@ -57,6 +52,15 @@ class Model:
         self.tokenizer = Tokenizer.from_file(str(Path(folder) / TOKENIZER_FILE))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.dimensions = self.session.get_outputs()[0].shape[-1]
+        files = hashlib.sha1()
+        for name in (MODEL_FILE, TOKENIZER_FILE):
+            files.update((Path(folder) / name).read_bytes())
+        self.identity = files.hexdigest()
+
+    def digest(self, sentence):
+        """A sentence's key: its vector is computed once, whichever cases say it, and again only
+        by another model (files of another identity)."""
+        return hashlib.sha1(f"{self.identity}\n{sentence}".encode()).hexdigest()
 
     def vectors(self, texts):
         # One text a run, not batches: the quantised model's activations are scaled by what a

@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases import changes
 from cases.models import CasePage
-from search import meanings
+from search import known_words, meanings
 from search.case_search import search_cases
 from search.log.models import SearchLog
 from search.meanings import BY_MEANING_NOTE
@@ -86,11 +87,11 @@ def test_the_filters_hold_for_a_search_by_meaning(road_case):
 
 def test_an_unpublished_case_is_forgotten_with_what_only_it_said(road_case, django_capture_on_commit_callbacks):
     said = set(CaseSentence.objects.filter(case=road_case).values_list("meaning__digest", flat=True))
-    assert meaning.digest(ROAD) in said
+    assert meaning.model().digest(ROAD) in said
     with django_capture_on_commit_callbacks(execute=True):
         road_case.unpublish()
     assert not CaseSentence.objects.filter(case=road_case).exists()
-    assert not SentenceMeaning.objects.filter(digest=meaning.digest(ROAD)).exists()
+    assert not SentenceMeaning.objects.filter(digest=meaning.model().digest(ROAD)).exists()
     assert road_case.pk not in [
         close.case.pk for close in meanings.closest(ROAD_IN_OTHER_WORDS, CasePage.objects.all())
     ]
@@ -101,8 +102,8 @@ def test_a_sentence_two_cases_say_is_read_once_and_a_rebuild_reads_every_case_af
 ):
     with django_capture_on_commit_callbacks(execute=True):
         twin = publish_case("意思测试案例二", ROAD)
-    assert SentenceMeaning.objects.filter(digest=meaning.digest(ROAD)).count() == 1
-    assert CaseSentence.objects.filter(meaning__digest=meaning.digest(ROAD)).count() == 2
+    assert SentenceMeaning.objects.filter(digest=meaning.model().digest(ROAD)).count() == 1
+    assert CaseSentence.objects.filter(meaning__digest=meaning.model().digest(ROAD)).count() == 2
     CaseSentence.objects.all().delete()
     SentenceMeaning.objects.all().delete()
     counted = meanings.rebuild()
@@ -146,3 +147,25 @@ def test_a_search_answered_by_meaning_is_logged_as_finding_no_case_by_its_words(
 def test_the_alias_form_says_a_search_answered_by_meaning_still_finds_nothing_by_its_words(client, reviewer, road_case):
     page = client.get("/admin/reports/searches/alias/", {"query": ROAD_IN_OTHER_WORDS}).content.decode()
     assert "现在按词语仍找不到案例（按意思找到 1 个）" in page
+
+
+def test_once_its_sentences_are_learnt_the_case_is_journalled_again(django_capture_on_commit_callbacks):
+    last = changes.latest()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = publish_case("意思测试案例", ROAD)
+    # The publish's entry, then the one written with the sentences, after it was committed.
+    assert [(kind, ids) for _, kind, ids in changes.since(last)] == [("cases", [case.pk])] * 2
+
+
+def test_what_another_process_learnt_is_read_once_the_journal_says_so(road_case):
+    meanings.all_vectors()  # this process has read the sentences
+    known_words.up_to_date()  # and noted where the journal stands
+    # Another process learns a sentence of the case, and journals it.
+    said = "村里组织党员义务修路，把坑洼的土路铺成了水泥路。"
+    vector = meaning.model().vectors([said])[0]
+    learnt = SentenceMeaning.objects.create(digest=meaning.model().digest(said), vector=vector.tobytes())
+    CaseSentence.objects.create(case=road_case, position=99, text=said, meaning=learnt)
+    changes.record(changes.ContentChange.CASES, [road_case.pk])
+    known_words.up_to_date()  # this process's next request
+    found = meanings.closest("党员带头把烂泥路修成了水泥路", CasePage.objects.published())
+    assert [(close.case, close.sentence) for close in found][:1] == [(road_case, said)]
