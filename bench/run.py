@@ -310,14 +310,14 @@ def measure_meanings():
     meaning.model()
     loaded = time.perf_counter()
     meanings.forget()
-    _, vectors = meanings.all_vectors()
+    sentences = meanings.all_vectors()
     read = time.perf_counter()
     return {
         "model_load_ms": round((loaded - started) * 1000, 1),
         "vectors_read_ms": round((read - loaded) * 1000, 1),
-        "distinct_sentences": 0 if vectors is None else len(vectors),
+        "distinct_sentences": 0 if sentences is None else len(sentences.digests),
         "case_sentences": CaseSentence.objects.count(),
-        "vectors_mb": 0 if vectors is None else round(vectors.nbytes / 2**20, 1),
+        "vectors_mb": 0 if sentences is None else round(sentences.vectors.nbytes / 2**20, 1),
     }
 
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, F, FloatField, Value, When, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Case, Count, F, FloatField, OuterRef, Q, Subquery, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from cases import changes
 from cases.models import CasePage
@@ -32,16 +32,18 @@ from .text import meaning
 # which none of the judged questions that no seed case answers (tests/search/situations*.yaml) is
 # answered by meaning. Lower answers more sentences in everyday words, and those questions too.
 CLOSE_ENOUGH = 0.65
+MAX_CASES = 10
 # The closest sentences read before their cases are: enough for a page of cases.
 SENTENCES_READ = 200
-MAX_CASES = 10
+# Of those, the closest first until as many cases say them as this: a few for each case listed.
+ROWS_ENOUGH = 20 * MAX_CASES
 CHUNK_SIZE = 500
 BY_MEANING_NOTE = "按词语没有找到案例。以下案例中有与您所说意思相近的句子（已标出），按相近程度排列。"
 
 _computed = {}  # digest → vector, for the process: seeds and repeated sentences are embedded once
 _MAX_COMPUTED = 20000
 _matrix_lock = threading.Lock()
-_matrix = {"digests": None, "vectors": None}
+_matrix = {"read": None}  # Sentences, False for none, None for not read
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,8 @@ def learn(case_ids):
         # What no case says any more: the search by meaning holds public text only.
         still_said = CaseSentence.objects.filter(meaning_id__in=old).values("meaning_id")
         SentenceMeaning.objects.filter(pk__in=old).exclude(pk__in=still_said).delete()
+        now_said = CaseSentence.objects.filter(case_id__in=case_ids).values("meaning_id")
+        _count_cases(SentenceMeaning.objects.filter(Q(pk__in=old) | Q(pk__in=now_said)))
         # Learnt after the change's own entry was committed: another process that read that one
         # may have read the sentences before these; this entry has it read them again.
         changes.record(changes.ContentChange.CASES, case_ids)
@@ -140,29 +144,74 @@ def rebuild():
         CaseSentence.objects.all().delete()
         _add(model, _published().order_by("pk"))
         SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")).delete()
+        _count_cases(SentenceMeaning.objects.all())
     forget()
     return CaseSentence.objects.count()
+
+
+def _count_cases(sentences):
+    """How many cases say each of `sentences` (a queryset), counted afresh."""
+    saying = CaseSentence.objects.filter(meaning=OuterRef("pk")).values("meaning").annotate(n=Count("pk")).values("n")
+    sentences.update(cases=Coalesce(Subquery(saying), 0))
 
 
 def forget():
     """Read the sentences' vectors afresh at the next search by meaning: this process changed
     them, or the change journal says another did (search.known_words)."""
     with _matrix_lock:
-        _matrix.update(digests=None, vectors=None)
+        _matrix.update(read=None)
+
+
+@dataclass(frozen=True)
+class Sentences:
+    """Every sentence as this process holds it: digests, unit vectors (a row each) and how many
+    cases say each."""
+
+    digests: list
+    vectors: np.ndarray
+    cases: np.ndarray
 
 
 def all_vectors():
-    """(digests, vectors) of every sentence, read once until forgotten. By digest: a sentence's
-    vector never changes, so a matrix read just before a change misleads nobody."""
+    """Every sentence, read once until forgotten (None while there is none). By digest: a
+    sentence's vector never changes, so a matrix read just before a change misleads nobody."""
     with _matrix_lock:
-        if _matrix["digests"] is None:
-            digests, vectors = [], []
-            rows = SentenceMeaning.objects.values_list("digest", "vector").iterator(chunk_size=CHUNK_SIZE)
-            for d, vector in rows:
+        if _matrix["read"] is None:
+            digests, vectors, cases = [], [], []
+            rows = SentenceMeaning.objects.values_list("digest", "vector", "cases")
+            for d, vector, count in rows.iterator(chunk_size=CHUNK_SIZE):
                 digests.append(d)
                 vectors.append(np.frombuffer(bytes(vector), dtype=np.float32))
-            _matrix.update(digests=digests, vectors=np.vstack(vectors) if vectors else None)
-        return _matrix["digests"], _matrix["vectors"]
+                cases.append(count)
+            _matrix["read"] = Sentences(digests, np.vstack(vectors), np.array(cases)) if digests else False
+        return _matrix["read"] or None
+
+
+def _cases_saying(order, sentences, similarity, cases):
+    """[Close] for the cases of `cases` that say the sentences `order` indexes, each by the
+    closest it says, the closest first: one query, each case ranked on its light rows before
+    it is read as a listing card shows it."""
+    near = {sentences.digests[i]: float(similarity[i]) for i in order}
+    closeness = Case(
+        *[When(meaning__digest=d, then=Value(value)) for d, value in near.items()], output_field=FloatField()
+    )
+    closest_first = [F("similarity").desc(), F("position").asc()]
+    chosen = (
+        CaseSentence.objects.filter(meaning__digest__in=list(near), case__in=cases.values("pk"))
+        .annotate(similarity=closeness)
+        .annotate(rank=Window(RowNumber(), partition_by=F("case_id"), order_by=closest_first))
+        .filter(rank=1)
+        .order_by("-similarity", "case_id")
+        .values("pk")[:MAX_CASES]
+    )
+    rows = (
+        CaseSentence.objects.filter(pk__in=chosen)
+        .annotate(similarity=closeness)
+        .order_by("-similarity", "case_id")
+        .select_related("case", "case__region", "case__domain")
+        .defer("case__source_text")
+    )
+    return [Close(row.case, row.text, row.similarity) for row in rows]
 
 
 def closest(text, cases):
@@ -175,38 +224,20 @@ def closest(text, cases):
     try:
         # A savepoint inside a transaction, so that a failed read cannot spoil it (PostgreSQL).
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            digests, vectors = all_vectors()
-            if vectors is None:
+            sentences = all_vectors()
+            if sentences is None:
                 return []
-            similarity = vectors @ model.query_vector(text)
+            similarity = sentences.vectors @ model.query_vector(text)
             nearest = np.argpartition(-similarity, min(SENTENCES_READ, len(similarity)) - 1)[:SENTENCES_READ]
-            order = nearest[np.argsort(-similarity[nearest])]
-            near = {digests[i]: float(similarity[i]) for i in order if similarity[i] >= CLOSE_ENOUGH}
-            if not near:
+            order = [i for i in nearest[np.argsort(-similarity[nearest])] if similarity[i] >= CLOSE_ENOUGH]
+            if not order:
                 return []
-            # One query: each case's closest sentence (many cases may say the same one), the
-            # closest cases first, read as a listing card shows them.
-            similarity = Case(
-                *[When(meaning__digest=d, then=Value(value)) for d, value in near.items()],
-                output_field=FloatField(),
-            )
-            closest_first = [F("similarity").desc(), F("position").asc()]
-            chosen = (
-                CaseSentence.objects.filter(meaning__digest__in=list(near), case__in=cases.values("pk"))
-                .annotate(similarity=similarity)
-                .annotate(rank=Window(RowNumber(), partition_by=F("case_id"), order_by=closest_first))
-                .filter(rank=1)
-                .order_by("-similarity", "case_id")
-                .values("pk")[:MAX_CASES]
-            )
-            # The cases joined only to the chosen rows: a sentence many cases say is ranked light.
-            rows = (
-                CaseSentence.objects.filter(pk__in=chosen)
-                .annotate(similarity=similarity)
-                .order_by("-similarity", "case_id")
-                .select_related("case", "case__region", "case__domain")
-                .defer("case__source_text")
-            )
-            return [Close(row.case, row.text, row.similarity) for row in rows]
+            # The closest sentences first, only as many as enough cases say (a sentence thousands
+            # of cases share would have them all ranked); all of them if that finds too few.
+            enough = int(np.searchsorted(np.cumsum(sentences.cases[order]), ROWS_ENOUGH)) + 1
+            found = _cases_saying(order[:enough], sentences, similarity, cases)
+            if len(found) < MAX_CASES and enough < len(order):
+                found = _cases_saying(order, sentences, similarity, cases)
+            return found
     except DatabaseError:
         return []

@@ -28,6 +28,7 @@ class SentenceMeaning(models.Model):
 
     digest = models.CharField("句子摘要", max_length=40, unique=True)
     vector = models.BinaryField("向量")  # float32, unit length
+    cases = models.PositiveIntegerField("说到它的案例数", default=0)
 
     class Meta:
         verbose_name = "句子语义"

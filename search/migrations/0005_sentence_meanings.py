@@ -17,6 +17,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("digest", models.CharField(max_length=40, unique=True, verbose_name="句子摘要")),
                 ("vector", models.BinaryField(verbose_name="向量")),
+                ("cases", models.PositiveIntegerField(default=0, verbose_name="说到它的案例数")),
             ],
             options={
                 "verbose_name": "句子语义",

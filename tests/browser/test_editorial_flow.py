@@ -36,7 +36,7 @@ def test_editor_submits_reviewer_approves_case_goes_live(log_in, page):
 
     anonymous = page
     anonymous.goto("/search/?q=网格党建")
-    expect(anonymous.locator(".hit")).to_have_count(0)
+    expect(anonymous.locator(".hit", has_text=TITLE)).to_have_count(0)
 
     reviewer = log_in("shenhe")
     expect(reviewer.get_by_text(TITLE)).to_be_visible()

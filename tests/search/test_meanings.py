@@ -102,8 +102,13 @@ def test_a_sentence_two_cases_say_is_read_once_and_a_rebuild_reads_every_case_af
 ):
     with django_capture_on_commit_callbacks(execute=True):
         twin = publish_case("意思测试案例二", ROAD)
-    assert SentenceMeaning.objects.filter(digest=meaning.model().digest(ROAD)).count() == 1
+    assert SentenceMeaning.objects.get(digest=meaning.model().digest(ROAD)).cases == 2
     assert CaseSentence.objects.filter(meaning__digest=meaning.model().digest(ROAD)).count() == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        twin.unpublish()
+    assert SentenceMeaning.objects.get(digest=meaning.model().digest(ROAD)).cases == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        twin.save_revision().publish()
     CaseSentence.objects.all().delete()
     SentenceMeaning.objects.all().delete()
     counted = meanings.rebuild()
@@ -169,3 +174,17 @@ def test_what_another_process_learnt_is_read_once_the_journal_says_so(road_case)
     known_words.up_to_date()  # this process's next request
     found = meanings.closest("党员带头把烂泥路修成了水泥路", CasePage.objects.published())
     assert [(close.case, close.sentence) for close in found][:1] == [(road_case, said)]
+
+
+def test_reading_only_the_closest_sentences_finds_what_reading_all_finds(
+    road_case, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        other = publish_case("意思测试案例三", "村里的路一到雨天就泥泞难行，老人孩子出门都不方便。")
+    published = CasePage.objects.published()
+    every = meanings.closest(ROAD_IN_OTHER_WORDS, published)
+    assert {road_case, other} <= {close.case for close in every}
+    # As if each sentence were said by enough cases: the closest alone are read, find too few,
+    # and all are read after all.
+    monkeypatch.setattr(meanings, "ROWS_ENOUGH", 1)
+    assert meanings.closest(ROAD_IN_OTHER_WORDS, published) == every
