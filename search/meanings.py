@@ -78,11 +78,15 @@ def learn(case_ids):
     model = meaning.model()
     if model is None:
         return
+    said = list(_said(_published().filter(pk__in=case_ids)))
+    for chunk in said:
+        _read(model, chunk)  # outside the transaction: the model's time holds no lock
     with transaction.atomic():
         said_before = CaseSentence.objects.filter(case_id__in=case_ids)
         old = set(said_before.values_list("meaning_id", flat=True))
         said_before.delete()
-        _add(model, _published().filter(pk__in=case_ids))
+        for chunk in said:
+            _write(model, chunk)
         # What no case says any more: the search by meaning holds public text only.
         still_said = CaseSentence.objects.filter(meaning_id__in=old).values("meaning_id")
         SentenceMeaning.objects.filter(pk__in=old).exclude(pk__in=still_said).delete()
@@ -94,27 +98,54 @@ def learn(case_ids):
     forget()
 
 
-def _add(model, cases):
-    said = []
-    for case in cases.only("title", "summary", "body").iterator(chunk_size=CHUNK_SIZE):
-        said.append((case.pk, _case_sentences(case)))
-        if len(said) == CHUNK_SIZE:
-            _write(model, said)
-            said = []
-    _write(model, said)
+def rebuild():
+    """Every published case's sentences afresh, a vector computed only for a sentence never read
+    before (by this model); how many sentences there are (None without the model)."""
+    model = meaning.model()
+    if model is None:
+        return None
+    for chunk in _said(_published()):
+        _read(model, chunk)  # first, outside the transaction that swaps the rows
+    with transaction.atomic():
+        CaseSentence.objects.all().delete()
+        for chunk in _said(_published()):
+            _write(model, chunk)
+        SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")).delete()
+        _count_cases(SentenceMeaning.objects.all())
+    forget()
+    return CaseSentence.objects.count()
 
 
-def _write(model, said):
-    """The rows of (case id, its sentences) pairs, each sentence's vector computed once."""
+def _said(cases):
+    """(case id, its sentences) of `cases`, CHUNK_SIZE cases at a time."""
+    chunk = []
+    for case in cases.order_by("pk").only("title", "summary", "body").iterator(chunk_size=CHUNK_SIZE):
+        chunk.append((case.pk, _case_sentences(case)))
+        if len(chunk) == CHUNK_SIZE:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _read(model, said):
+    """{digest: id} of the sentences of (case id, sentences) pairs, a vector computed and kept
+    for each never read before."""
     texts = {model.digest(sentence): sentence for _, sentences in said for sentence in sentences}
     known = _known(texts)
     new = [(d, text) for d, text in texts.items() if d not in known]
-    if new:
-        vectors = _vectors(model, new)
-        SentenceMeaning.objects.bulk_create(
-            [SentenceMeaning(digest=d, vector=vectors[d]) for d, _ in new], batch_size=CHUNK_SIZE, ignore_conflicts=True
-        )
-        known = _known(texts)
+    if not new:
+        return known
+    vectors = _vectors(model, new)
+    SentenceMeaning.objects.bulk_create(
+        [SentenceMeaning(digest=d, vector=vectors[d]) for d, _ in new], batch_size=CHUNK_SIZE, ignore_conflicts=True
+    )
+    return _known(texts)
+
+
+def _write(model, said):
+    """The case sentence rows of (case id, sentences) pairs."""
+    known = _read(model, said)  # read already, unless a case changed since
     CaseSentence.objects.bulk_create(
         [
             CaseSentence(case_id=pk, position=position, text=sentence, meaning_id=known[model.digest(sentence)])
@@ -132,21 +163,6 @@ def _known(digests):
         chunk = digests[start : start + CHUNK_SIZE]
         found.update(SentenceMeaning.objects.filter(digest__in=chunk).values_list("digest", "pk"))
     return found
-
-
-def rebuild():
-    """Every published case's sentences afresh, a vector computed only for a sentence never read
-    before (by this model); how many sentences there are (None without the model)."""
-    model = meaning.model()
-    if model is None:
-        return None
-    with transaction.atomic():
-        CaseSentence.objects.all().delete()
-        _add(model, _published().order_by("pk"))
-        SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")).delete()
-        _count_cases(SentenceMeaning.objects.all())
-    forget()
-    return CaseSentence.objects.count()
 
 
 def _count_cases(sentences):
