@@ -1,5 +1,6 @@
 """?search= for the open-data API: the case view set of cases.api, searching through the engine
-interface as /search/ does, so the API and the search page agree on matches and order."""
+interface as /search/ does, and by meaning where the words find nothing, so the API and the
+search page agree on matches and order."""
 
 import json
 
@@ -13,7 +14,8 @@ from cases.api import CasePagesAPIViewSet, CasePagination, page_window
 from cases.filters import CaseFilter
 
 from .case_search import answered, nothing_to_search, understood_query
-from .engines.interface import MAX_RESULT_WINDOW, UNAVAILABLE, EngineUnavailable, SearchRequest, run
+from .engines.interface import MAX_RESULT_WINDOW, UNAVAILABLE, EngineUnavailable, SearchPage, SearchRequest, run
+from .meanings import BY_MEANING_NOTE, closest
 
 
 class SearchUnavailable(APIException):
@@ -58,12 +60,26 @@ class CaseSearchFilter(BaseFilterBackend):
         except EngineUnavailable as error:
             raise SearchUnavailable from error
         view.messages += page.notes
+        by_meaning = None if page.total else _by_meaning(query.text, case_filter.apply(queryset), start, end)
+        if by_meaning:
+            page = by_meaning
+            view.messages += page.notes
         if ordered:
             if page.total > MAX_RESULT_WINDOW:
                 view.messages.append(f"按 order 排序时只排列最匹配的前 {MAX_RESULT_WINDOW} 个结果。")
         else:
             view.search_page = page
         return queryset.filter(pk__in=_among(page.ids))
+
+
+def _by_meaning(text, cases, start, end):
+    """The window [start, end) of a search by meaning of `cases` (search.meanings), as the
+    engine's page would be; None when no case says anything close."""
+    close = closest(text, cases)
+    if not close:
+        return None
+    ids = [found.case.pk for found in close]
+    return SearchPage(ids=ids[start:end], total=len(ids), notes=[BY_MEANING_NOTE])
 
 
 def _among(pks):

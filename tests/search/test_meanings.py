@@ -188,3 +188,13 @@ def test_reading_only_the_closest_sentences_finds_what_reading_all_finds(
     # and all are read after all.
     monkeypatch.setattr(meanings, "ROWS_ENOUGH", 1)
     assert meanings.closest(ROAD_IN_OTHER_WORDS, published) == every
+
+
+def test_the_open_data_api_answers_by_meaning_too(client, road_case):
+    data = client.get("/api/v2/pages/", {"search": ROAD_IN_OTHER_WORDS}).json()
+    assert data["items"][0]["meta"]["slug"] == road_case.slug
+    assert data["meta"]["total_count"] == len(data["items"]) and BY_MEANING_NOTE in data["meta"]["messages"]
+    beyond = client.get("/api/v2/pages/", {"search": ROAD_IN_OTHER_WORDS, "offset": 10}).json()
+    assert beyond["items"] == [] and beyond["meta"]["total_count"] == data["meta"]["total_count"]
+    nothing = client.get("/api/v2/pages/", {"search": NOTHING_LIKE_IT}).json()
+    assert nothing["items"] == [] and BY_MEANING_NOTE not in nothing["meta"]["messages"]
