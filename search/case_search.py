@@ -155,7 +155,7 @@ def search_cases(params):
         if pk in cases
     ]
     if not results.total and query.text and page.number == 1:
-        found = _by_meaning(query.text, request, published, errors)
+        found = _by_meaning(request, published, [*errors, *results.notes], as_typed or retried)
         if found:
             return found
     return SearchResults(
@@ -173,10 +173,11 @@ def search_cases(params):
     )
 
 
-def _by_meaning(text, request, published, errors):
-    """The results of a search by meaning (search.meanings) for `text`, under the request's
-    filters, each shown with its closest sentence; None when no case says anything close."""
-    close = closest(text, request.case_filter.apply(published))
+def _by_meaning(request, published, notes, as_typed):
+    """The results of a search by meaning (search.meanings) for what the request's query says
+    (繁/简 alike), under its filters, each shown with its closest sentence; None when no case
+    says anything close. `notes`: what the search by words said."""
+    close = closest(fold(request.query.text), request.case_filter.apply(published))
     if not close:
         return None
     prefetch_related_objects([found.case for found in close], "themes")  # as published() would
@@ -191,9 +192,10 @@ def _by_meaning(text, request, published, errors):
         page=Paginator([hit.case.pk for hit in hits], PAGE_SIZE).get_page(1),
         hits=hits,
         facets={name: [] for name in FACET_LABELS},
-        errors=[*errors, BY_MEANING_NOTE],
+        errors=[*notes, BY_MEANING_NOTE],
         total=len(hits),
         promoted=promoted(request.query, request.case_filter),
+        as_typed=as_typed,
         by_meaning=True,
     )
 

@@ -6,20 +6,21 @@ Asked only when the search by words finds nothing (search.case_search): a reader
 at least CLOSE_ENOUGH to the query to count: below that, a search by meaning lists the nearest
 cases whatever was asked, and a question no case answers should get no answer.
 
-Sentences are learnt as cases are published, moved or made public (search.signals) and afresh
-by `search_index --rebuild`; each sentence's vector is computed once, whichever cases say it,
-and kept by a rebuild while a case still says it.
+Sentences are learnt afresh as cases are published, unpublished, moved, deleted or made private
+or public (search.signals), and all of them by `search_index --rebuild`; each sentence's vector
+is computed once, whichever cases say it, and kept by a rebuild while a case still says it.
 Matching is exact, over every sentence's vector in memory: README ("How cadres ask", 7) says how
 far that goes.
 """
 
+import logging
 import threading
 from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import DatabaseError, connection, transaction
-from django.db.models import Case, Count, F, FloatField, OuterRef, Q, Subquery, Value, When, Window
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, FloatField, OuterRef, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from cases import changes
@@ -38,10 +39,11 @@ SENTENCES_READ = 200
 # Of those, the closest first until as many cases say them as this: a few for each case listed.
 ROWS_ENOUGH = 20 * MAX_CASES
 CHUNK_SIZE = 500
+# Cases learnt a transaction at a time: a library moved may name thousands.
+LEARN_CHUNK = 100
 BY_MEANING_NOTE = "按词语没有找到案例。以下案例中有与您所说意思相近的句子（已标出），按相近程度排列。"
 
-_computed = {}  # digest → vector, for the process: seeds and repeated sentences are embedded once
-_MAX_COMPUTED = 20000
+logger = logging.getLogger(__name__)
 _matrix_lock = threading.Lock()
 _matrix = {"read": None}  # Sentences, False for none, None for not read
 
@@ -61,59 +63,62 @@ def _case_sentences(case):
     return meaning.sentences("\n".join([case.title, case.summary, case.body_text()]))
 
 
-def _vectors(model, pairs):
-    """{digest: vector bytes} for (digest, sentence) pairs, computing only those not seen yet."""
-    found = {d: _computed[d] for d, _ in pairs if d in _computed}
-    missing = [(d, text) for d, text in pairs if d not in found]
-    for (d, _), vector in zip(missing, model.vectors([text for _, text in missing])):
-        found[d] = vector.tobytes()
-    if len(_computed) + len(missing) > _MAX_COMPUTED:
-        _computed.clear()
-    _computed.update((d, found[d]) for d, _ in missing[:_MAX_COMPUTED])
-    return found
-
-
 def learn(case_ids):
-    """The sentences of `case_ids` afresh: a published one's as it says them now, none for the rest."""
+    """The sentences of `case_ids` afresh: a published one's as it says them now, none for the
+    rest (none at all without the model: what a case no longer says is never quoted)."""
     model = meaning.model()
-    if model is None:
-        return
-    said = list(_said(_published().filter(pk__in=case_ids)))
-    for chunk in said:
-        _read(model, chunk)  # outside the transaction: the model's time holds no lock
+    for start in range(0, len(case_ids), LEARN_CHUNK):
+        chunk = case_ids[start : start + LEARN_CHUNK]
+        if model is not None:
+            for said in _said(_published().filter(pk__in=chunk)):
+                _read(model, said)  # outside the transaction: the model's time holds no lock
+        with transaction.atomic():
+            # Each case read again here, and locked: a publish of the same case committed while
+            # the model ran is not overwritten by the text read before it.
+            list(CasePage.objects.select_for_update().filter(pk__in=chunk).values_list("pk", flat=True))
+            said_before = CaseSentence.objects.filter(case_id__in=chunk)
+            old = list(said_before.values_list("meaning_id", flat=True).distinct())
+            said_before.delete()
+            if model is not None:
+                for said in _said(_published().filter(pk__in=chunk)):
+                    _write(model, said)
+            now = CaseSentence.objects.filter(case_id__in=chunk).values_list("meaning_id", flat=True)
+            _tidy([*old, *now])
+    _told()
+
+
+def forget_deleted():
+    """Drop the vectors of sentences no case says any more, after cases were deleted (their
+    rows went with them)."""
     with transaction.atomic():
-        said_before = CaseSentence.objects.filter(case_id__in=case_ids)
-        old = set(said_before.values_list("meaning_id", flat=True))
-        said_before.delete()
-        for chunk in said:
-            _write(model, chunk)
-        # What no case says any more: the search by meaning holds public text only.
-        still_said = CaseSentence.objects.filter(meaning_id__in=old).values("meaning_id")
-        SentenceMeaning.objects.filter(pk__in=old).exclude(pk__in=still_said).delete()
-        now_said = CaseSentence.objects.filter(case_id__in=case_ids).values("meaning_id")
-        _count_cases(SentenceMeaning.objects.filter(Q(pk__in=old) | Q(pk__in=now_said)))
-        # Learnt after the change's own entry was committed: another process that read that one
-        # may have read the sentences before these; this entry has it read them again.
-        changes.record(changes.ContentChange.CASES, case_ids)
-    forget()
+        SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")).delete()
+    _told()
 
 
 def rebuild():
-    """Every published case's sentences afresh, a vector computed only for a sentence never read
-    before (by this model); how many sentences there are (None without the model)."""
+    """Every published case's sentences afresh, a vector computed only for a sentence this model
+    never read before; how many sentences the cases say (None without the model)."""
     model = meaning.model()
     if model is None:
         return None
-    for chunk in _said(_published()):
-        _read(model, chunk)  # first, outside the transaction that swaps the rows
+    for said in _said(_published()):
+        _read(model, said)  # first, outside the transaction that swaps the rows (but a restore's)
     with transaction.atomic():
         CaseSentence.objects.all().delete()
-        for chunk in _said(_published()):
-            _write(model, chunk)
+        for said in _said(_published()):
+            _write(model, said)
         SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")).delete()
         _count_cases(SentenceMeaning.objects.all())
-    forget()
+    _told()
     return CaseSentence.objects.count()
+
+
+def _told():
+    """This process reads the sentences afresh, and the change journal tells the others to."""
+    # Learnt after the change's own entry was committed: another process that read that one
+    # may have read the sentences before these. SITE: the public sees other answers now.
+    changes.record(changes.ContentChange.SITE)
+    forget()
 
 
 def _said(cases):
@@ -130,22 +135,24 @@ def _said(cases):
 
 def _read(model, said):
     """{digest: id} of the sentences of (case id, sentences) pairs, a vector computed and kept
-    for each never read before."""
+    for each this model never read before."""
     texts = {model.digest(sentence): sentence for _, sentences in said for sentence in sentences}
     known = _known(texts)
     new = [(d, text) for d, text in texts.items() if d not in known]
     if not new:
         return known
-    vectors = _vectors(model, new)
+    vectors = model.vectors([text for _, text in new])
     SentenceMeaning.objects.bulk_create(
-        [SentenceMeaning(digest=d, vector=vectors[d]) for d, _ in new], batch_size=CHUNK_SIZE, ignore_conflicts=True
+        [SentenceMeaning(digest=d, model=model.identity, vector=v.tobytes()) for (d, _), v in zip(new, vectors)],
+        batch_size=CHUNK_SIZE,
+        ignore_conflicts=True,
     )
     return _known(texts)
 
 
 def _write(model, said):
     """The case sentence rows of (case id, sentences) pairs."""
-    known = _read(model, said)  # read already, unless a case changed since
+    known = _read(model, said)  # each vector computed before the transaction, but a changed case's
     CaseSentence.objects.bulk_create(
         [
             CaseSentence(case_id=pk, position=position, text=sentence, meaning_id=known[model.digest(sentence)])
@@ -156,13 +163,26 @@ def _write(model, said):
     )
 
 
+def _pieces(values):
+    values = list(values)
+    return [values[start : start + CHUNK_SIZE] for start in range(0, len(values), CHUNK_SIZE)]
+
+
 def _known(digests):
     """{digest: id} of those of `digests` already read, a bounded number of them a query."""
-    digests, found = list(digests), {}
-    for start in range(0, len(digests), CHUNK_SIZE):
-        chunk = digests[start : start + CHUNK_SIZE]
-        found.update(SentenceMeaning.objects.filter(digest__in=chunk).values_list("digest", "pk"))
+    found = {}
+    for piece in _pieces(digests):
+        found.update(SentenceMeaning.objects.filter(digest__in=piece).values_list("digest", "pk"))
     return found
+
+
+def _tidy(meaning_ids):
+    """Of the sentences `meaning_ids`, drop those no case says any more (the search by meaning
+    holds public text only) and count afresh how many cases say the others."""
+    for piece in _pieces(set(meaning_ids)):
+        still_said = CaseSentence.objects.filter(meaning_id__in=piece).values("meaning_id")
+        SentenceMeaning.objects.filter(pk__in=piece).exclude(pk__in=still_said).delete()
+        _count_cases(SentenceMeaning.objects.filter(pk__in=piece))
 
 
 def _count_cases(sentences):
@@ -188,13 +208,14 @@ class Sentences:
     cases: np.ndarray
 
 
-def all_vectors():
-    """Every sentence, read once until forgotten (None while there is none). By digest: a
-    sentence's vector never changes, so a matrix read just before a change misleads nobody."""
+def all_vectors(model):
+    """Every sentence `model` read, read once until forgotten (None while there is none). By
+    digest: a sentence's vector never changes, so a matrix read just before a change misleads
+    nobody."""
     with _matrix_lock:
         if _matrix["read"] is None:
             digests, vectors, cases = [], [], []
-            rows = SentenceMeaning.objects.values_list("digest", "vector", "cases")
+            rows = SentenceMeaning.objects.filter(model=model.identity).values_list("digest", "vector", "cases")
             for d, vector, count in rows.iterator(chunk_size=CHUNK_SIZE):
                 digests.append(d)
                 vectors.append(np.frombuffer(bytes(vector), dtype=np.float32))
@@ -232,15 +253,15 @@ def _cases_saying(order, sentences, similarity, cases):
 
 def closest(text, cases):
     """The cases of the queryset `cases` that say something meaning what `text` asks, closest
-    first: at most MAX_CASES, each with its closest sentence. [] without the model, or where the
-    tables cannot be read (a deployment not yet migrated), so that a search never fails for it."""
+    first: at most MAX_CASES, each with its closest sentence. [] without the model, or where it
+    or the tables fail (a deployment not yet migrated), so that a search never fails for it."""
     model = meaning.model()
     if model is None or not text.strip():
         return []
     try:
         # A savepoint inside a transaction, so that a failed read cannot spoil it (PostgreSQL).
         with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            sentences = all_vectors()
+            sentences = all_vectors(model)
             if sentences is None:
                 return []
             similarity = sentences.vectors @ model.query_vector(text)
@@ -255,5 +276,6 @@ def closest(text, cases):
             if len(found) < MAX_CASES and enough < len(order):
                 found = _cases_saying(order, sentences, similarity, cases)
             return found
-    except DatabaseError:
+    except Exception:  # noqa: BLE001 - the words' answer stands; logged for who runs the site
+        logger.exception("search by meaning failed")
         return []

@@ -26,7 +26,8 @@ class SentenceMeaning(models.Model):
     """A sentence's meaning as the model reads it (search.text.meaning): one row a sentence,
     whichever cases say it. Derived data, like the index."""
 
-    digest = models.CharField("句子摘要", max_length=40, unique=True)
+    digest = models.CharField("句子摘要", max_length=40, unique=True)  # of the model and the sentence
+    model = models.CharField("模型", max_length=40, db_index=True)  # its files' digest: another's vectors are not read
     vector = models.BinaryField("向量")  # float32, unit length
     cases = models.PositiveIntegerField("说到它的案例数", default=0)
 
@@ -49,7 +50,6 @@ class CaseSentence(models.Model):
     class Meta:
         verbose_name = "案例句子"
         verbose_name_plural = "案例句子"
-        ordering = ["case", "position"]
 
     def __str__(self):
         return self.text

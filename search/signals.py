@@ -31,6 +31,8 @@ def cases_changed(sender, case_ids, change, **kwargs):
     if change in (domain.PUBLISHED, domain.MOVED, domain.PRIVACY, domain.UNPUBLISHED):
         # What the cases say, for a search by meaning: as they say it now, public cases only.
         transaction.on_commit(lambda: meanings.learn(case_ids), robust=True)
+    if change == domain.DELETED:
+        transaction.on_commit(meanings.forget_deleted, robust=True)
     engine().index(case_ids)
 
 

@@ -98,6 +98,9 @@ EXCLUDED_MODELS = ("search.textword", "search.sentencemeaning", "search.casesent
 # Neither backed up nor emptied: the change journal runs on across a restore, which it records,
 # so that every process sees a later entry and reloads.
 JOURNAL = "cases.contentchange"
+# Not backed up, not emptied: each sentence's vector, keyed by the sentence and the model, holds
+# whatever the data; a restore computes only those of sentences new to it.
+SENTENCE_VECTORS = "search.sentencemeaning"
 
 
 class BackupError(Exception):
@@ -133,9 +136,10 @@ def data_models(using=DEFAULT_DB_ALIAS):
 
 
 def _cleared_tables(using=DEFAULT_DB_ALIAS):
-    """Tables emptied by a restore: the data models' and the excluded apps' (sessions, index)."""
+    """Tables emptied by a restore: the data models' and the excluded ones' (sessions, index)."""
     existing = set(connections[using].introspection.table_names())
-    tables = [model._meta.db_table for model in _models(using) if _label(model) not in (*NATURAL_KEY_MODELS, JOURNAL)]
+    kept = (*NATURAL_KEY_MODELS, JOURNAL, SENTENCE_VECTORS)
+    tables = [model._meta.db_table for model in _models(using) if _label(model) not in kept]
     return sorted({table for table in tables if table in existing})
 
 

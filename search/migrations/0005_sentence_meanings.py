@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("digest", models.CharField(max_length=40, unique=True, verbose_name="句子摘要")),
+                ("model", models.CharField(db_index=True, max_length=40, verbose_name="模型")),
                 ("vector", models.BinaryField(verbose_name="向量")),
                 ("cases", models.PositiveIntegerField(default=0, verbose_name="说到它的案例数")),
             ],
@@ -52,7 +53,6 @@ class Migration(migrations.Migration):
             options={
                 "verbose_name": "案例句子",
                 "verbose_name_plural": "案例句子",
-                "ordering": ["case", "position"],
             },
         ),
     ]

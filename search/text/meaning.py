@@ -2,11 +2,12 @@
 in-process. Two texts mean alike when their vectors' dot product is high: a reader's 有怨气 and
 a case's 群众意见大 share no word but lie close.
 
-The model's files are fetched by make (README "Search by meaning"); without them `model()` is
-None and search goes on by words alone.
+The model's files are fetched by make (README, "How cadres ask", item 7); without them, or when
+they cannot be loaded, `model()` is None and search goes on by words alone.
 """
 
 import hashlib
+import logging
 import re
 import threading
 from functools import lru_cache
@@ -23,6 +24,7 @@ MAX_TOKENS = 512
 MIN_SENTENCE_LENGTH = 6
 SENTENCE_END = re.compile(r"(?<=[。！？；!?;\n])")
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _model_dir = None
 
@@ -104,4 +106,8 @@ def model():
 
 @lru_cache(maxsize=1)
 def _loaded(folder):
-    return Model(folder)
+    try:
+        return Model(folder)
+    except Exception:  # noqa: BLE001 - no runtime, a broken file: remembered, not retried each search
+        logger.exception("无法读取语义模型 %s：搜索只按词语匹配。", folder)
+        return None

@@ -83,6 +83,8 @@ def test_the_filters_hold_for_a_search_by_meaning(road_case):
     assert road_case.pk not in [close.case.pk for close in meanings.closest(ROAD_IN_OTHER_WORDS, others)]
     elsewhere = search_cases({"q": ROAD_IN_OTHER_WORDS, "region": "江苏省"})  # the test case is in 五常市
     assert road_case not in [hit.case for hit in elsewhere.hits]
+    there = search_cases({"q": ROAD_IN_OTHER_WORDS, "region": road_case.region.slug})
+    assert there.by_meaning and road_case in [hit.case for hit in there.hits]
 
 
 def test_an_unpublished_case_is_forgotten_with_what_only_it_said(road_case, django_capture_on_commit_callbacks):
@@ -98,10 +100,13 @@ def test_an_unpublished_case_is_forgotten_with_what_only_it_said(road_case, djan
 
 
 def test_a_sentence_two_cases_say_is_read_once_and_a_rebuild_reads_every_case_afresh(
-    road_case, django_capture_on_commit_callbacks
+    road_case, django_capture_on_commit_callbacks, monkeypatch
 ):
+    runs = _counting_model_runs(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
         twin = publish_case("意思测试案例二", ROAD)
+    assert ROAD not in [sentence for run in runs for sentence in run]  # read for the first case
+    monkeypatch.undo()
     assert SentenceMeaning.objects.get(digest=meaning.model().digest(ROAD)).cases == 2
     assert CaseSentence.objects.filter(meaning__digest=meaning.model().digest(ROAD)).count() == 2
     with django_capture_on_commit_callbacks(execute=True):
@@ -109,9 +114,9 @@ def test_a_sentence_two_cases_say_is_read_once_and_a_rebuild_reads_every_case_af
     assert SentenceMeaning.objects.get(digest=meaning.model().digest(ROAD)).cases == 1
     with django_capture_on_commit_callbacks(execute=True):
         twin.save_revision().publish()
-    CaseSentence.objects.all().delete()
-    SentenceMeaning.objects.all().delete()
+    runs = _counting_model_runs(monkeypatch)
     counted = meanings.rebuild()
+    assert runs == []  # every sentence still said keeps its vector
     expected = sum(
         len(meaning.sentences("\n".join([case.title, case.summary, case.body_text()])))
         for case in CasePage.objects.live().public()
@@ -121,6 +126,19 @@ def test_a_sentence_two_cases_say_is_read_once_and_a_rebuild_reads_every_case_af
         road_case.pk,
         twin.pk,
     }
+
+
+def _counting_model_runs(monkeypatch):
+    runs = []
+    model = meaning.model()
+    original = model.vectors
+
+    def counted(texts):
+        runs.append(list(texts))
+        return original(texts)
+
+    monkeypatch.setattr(model, "vectors", counted)
+    return runs
 
 
 def test_without_the_model_search_goes_by_words_alone(road_case):
@@ -154,23 +172,25 @@ def test_the_alias_form_says_a_search_answered_by_meaning_still_finds_nothing_by
     assert "现在按词语仍找不到案例（按意思找到 1 个）" in page
 
 
-def test_once_its_sentences_are_learnt_the_case_is_journalled_again(django_capture_on_commit_callbacks):
+def test_once_its_sentences_are_learnt_the_other_processes_are_told(django_capture_on_commit_callbacks):
     last = changes.latest()
     with django_capture_on_commit_callbacks(execute=True):
         case = publish_case("意思测试案例", ROAD)
     # The publish's entry, then the one written with the sentences, after it was committed.
-    assert [(kind, ids) for _, kind, ids in changes.since(last)] == [("cases", [case.pk])] * 2
+    assert [(kind, ids) for _, kind, ids in changes.since(last)] == [("cases", [case.pk]), ("site", [])]
 
 
 def test_what_another_process_learnt_is_read_once_the_journal_says_so(road_case):
-    meanings.all_vectors()  # this process has read the sentences
+    meanings.all_vectors(meaning.model())  # this process has read the sentences
     known_words.up_to_date()  # and noted where the journal stands
     # Another process learns a sentence of the case, and journals it.
     said = "村里组织党员义务修路，把坑洼的土路铺成了水泥路。"
     vector = meaning.model().vectors([said])[0]
-    learnt = SentenceMeaning.objects.create(digest=meaning.model().digest(said), vector=vector.tobytes())
+    learnt = SentenceMeaning.objects.create(
+        digest=meaning.model().digest(said), model=meaning.model().identity, vector=vector.tobytes(), cases=1
+    )
     CaseSentence.objects.create(case=road_case, position=99, text=said, meaning=learnt)
-    changes.record(changes.ContentChange.CASES, [road_case.pk])
+    changes.record(changes.ContentChange.SITE)
     known_words.up_to_date()  # this process's next request
     found = meanings.closest("党员带头把烂泥路修成了水泥路", CasePage.objects.published())
     assert [(close.case, close.sentence) for close in found][:1] == [(road_case, said)]
@@ -184,10 +204,21 @@ def test_reading_only_the_closest_sentences_finds_what_reading_all_finds(
     published = CasePage.objects.published()
     every = meanings.closest(ROAD_IN_OTHER_WORDS, published)
     assert {road_case, other} <= {close.case for close in every}
+    asked = []
+    original = meanings._cases_saying
+    monkeypatch.setattr(
+        meanings, "_cases_saying", lambda order, *rest: asked.append(len(order)) or original(order, *rest)
+    )
     # As if each sentence were said by enough cases: the closest alone are read, find too few,
     # and all are read after all.
     monkeypatch.setattr(meanings, "ROWS_ENOUGH", 1)
     assert meanings.closest(ROAD_IN_OTHER_WORDS, published) == every
+    assert len(asked) == 2 and asked[0] < asked[1]
+    # Where the closest alone find enough cases, they are all that is read.
+    asked.clear()
+    monkeypatch.setattr(meanings, "MAX_CASES", 1)
+    assert meanings.closest(ROAD_IN_OTHER_WORDS, published) == every[:1]
+    assert asked == [1]
 
 
 def test_the_open_data_api_answers_by_meaning_too(client, road_case):
@@ -198,3 +229,36 @@ def test_the_open_data_api_answers_by_meaning_too(client, road_case):
     assert beyond["items"] == [] and beyond["meta"]["total_count"] == data["meta"]["total_count"]
     nothing = client.get("/api/v2/pages/", {"search": NOTHING_LIKE_IT}).json()
     assert nothing["items"] == [] and BY_MEANING_NOTE not in nothing["meta"]["messages"]
+
+
+def test_a_sentence_taken_out_of_a_case_is_no_longer_quoted(road_case, django_capture_on_commit_callbacks):
+    road_case.body = [
+        {"type": "section", "value": {"kind": "其他", "heading": "正文", "text": "<p>村里建起了图书室。</p>"}}
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        road_case.save_revision().publish()
+    assert not SentenceMeaning.objects.filter(digest=meaning.model().digest(ROAD)).exists()
+    assert road_case not in [close.case for close in meanings.closest(ROAD_IN_OTHER_WORDS, CasePage.objects.all())]
+
+
+def test_a_deleted_case_takes_the_sentences_only_it_said_along(road_case, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        road_case.delete()
+    assert not SentenceMeaning.objects.filter(digest=meaning.model().digest(ROAD)).exists()
+
+
+def test_a_model_that_cannot_be_read_leaves_search_by_words(tmp_path, road_case):
+    (tmp_path / "model.onnx").write_bytes(b"not a model")
+    (tmp_path / "tokenizer.json").write_text("{}")
+    meaning.use(tmp_path)
+    try:
+        assert meaning.model() is None
+        results = search_cases({"q": ROAD_IN_OTHER_WORDS})
+        assert results.total == 0 and not results.by_meaning
+    finally:
+        meaning.use(settings.SEARCH_MEANING_MODEL)
+
+
+def test_traditional_characters_mean_what_simplified_ones_do(road_case):
+    results = search_cases({"q": "路爛得沒法走，下雨天老鄉出門難"})
+    assert results.by_meaning and results.hits[0].case == road_case
