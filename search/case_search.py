@@ -30,7 +30,7 @@ from .paging import paginate
 from .promotions import promoted
 from .query import ParsedQuery, parse_query
 from .ranking import SORTS, clause_name
-from .text import compact, fold, plain_pinyin, vocabulary
+from .text import compact, fold, plain_pinyin, to_simplified, vocabulary
 
 PAGE_SIZE = 10
 # A correction is kept only when what was typed finds nothing as written: one engine request each.
@@ -175,9 +175,9 @@ def search_cases(params):
 
 def _by_meaning(request, published, notes, as_typed):
     """The results of a search by meaning (search.meanings) for what the request's query says
-    (繁/简 alike), under its filters, each shown with its closest sentence; None when no case
+    (in Simplified characters; its punctuation as typed, as the threshold was set), under its filters, each shown with its closest sentence; None when no case
     says anything close. `notes`: what the search by words said."""
-    close = closest(fold(request.query.text), request.case_filter.apply(published))
+    close = closest(to_simplified(request.query.text), request.case_filter.apply(published))
     if not close:
         return None
     prefetch_related_objects([found.case for found in close], "themes")  # as published() would
