@@ -97,7 +97,7 @@ def available():
 
 
 def model():
-    """The model, loaded once a process; None where its files are not there."""
+    """The model, loaded once a process; None where its files are not there or cannot be loaded."""
     if not available():
         return None
     with _lock:
