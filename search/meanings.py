@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, FloatField, OuterRef, Subquery, Value, When, Window
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from cases import changes
@@ -200,27 +200,26 @@ def forget():
 
 @dataclass(frozen=True)
 class Sentences:
-    """Every sentence as this process holds it: digests, unit vectors (a row each) and how many
+    """Every sentence as this process holds it: ids, unit vectors (a row each) and how many
     cases say each."""
 
-    digests: list
+    ids: np.ndarray
     vectors: np.ndarray
     cases: np.ndarray
 
 
 def all_vectors(model):
-    """Every sentence `model` read, read once until forgotten (None while there is none). By
-    digest: a sentence's vector never changes, so a matrix read just before a change misleads
-    nobody."""
+    """Every sentence `model` read, read once until forgotten (None while there is none)."""
     with _matrix_lock:
         if _matrix["read"] is None:
-            digests, vectors, cases = [], [], []
-            rows = SentenceMeaning.objects.filter(model=model.identity).values_list("digest", "vector", "cases")
-            for d, vector, count in rows.iterator(chunk_size=CHUNK_SIZE):
-                digests.append(d)
+            ids, vectors, cases = [], [], []
+            rows = SentenceMeaning.objects.filter(model=model.identity).values_list("pk", "vector", "cases")
+            for pk, vector, count in rows.iterator(chunk_size=CHUNK_SIZE):
+                ids.append(pk)
                 vectors.append(np.frombuffer(bytes(vector), dtype=np.float32))
                 cases.append(count)
-            _matrix["read"] = Sentences(digests, np.vstack(vectors), np.array(cases)) if digests else False
+            read = Sentences(np.array(ids), np.vstack(vectors), np.array(cases)) if ids else False
+            _matrix["read"] = read
         return _matrix["read"] or None
 
 
@@ -228,13 +227,13 @@ def _cases_saying(order, sentences, similarity, cases):
     """[Close] for the cases of `cases` that say the sentences `order` indexes, each by the
     closest it says, the closest first: one query, each case ranked on its light rows before
     it is read as a listing card shows it."""
-    near = {sentences.digests[i]: float(similarity[i]) for i in order}
-    closeness = Case(
-        *[When(meaning__digest=d, then=Value(value)) for d, value in near.items()], output_field=FloatField()
-    )
+    near = {int(sentences.ids[i]): float(similarity[i]) for i in order}
+    closeness = Case(*[When(meaning_id=pk, then=Value(value)) for pk, value in near.items()], output_field=FloatField())
     closest_first = [F("similarity").desc(), F("position").asc()]
     chosen = (
-        CaseSentence.objects.filter(meaning__digest__in=list(near), case__in=cases.values("pk"))
+        CaseSentence.objects.filter(meaning_id__in=list(near))
+        # Checked row by row: listing every case the filters let through costs more at 100,000.
+        .filter(Exists(cases.filter(pk=OuterRef("case_id"))))
         .annotate(similarity=closeness)
         .annotate(rank=Window(RowNumber(), partition_by=F("case_id"), order_by=closest_first))
         .filter(rank=1)

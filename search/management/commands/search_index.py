@@ -36,7 +36,9 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"案例用词已重新统计：{text_words.rebuild()} 个（可按拼音搜索）"))
                 sentences = meanings.rebuild()
                 if sentences is None:
-                    self.stdout.write(self.style.WARNING("没有可用的语义模型（见 SEARCH_MEANING_MODEL 和日志）：搜索只按词语匹配。"))
+                    self.stdout.write(
+                        self.style.WARNING("没有可用的语义模型（见 SEARCH_MEANING_MODEL 和日志）：搜索只按词语匹配。")
+                    )
                 else:
                     self.stdout.write(self.style.SUCCESS(f"案例句子的语义已重新读出：{sentences} 句（按意思搜索）"))
             else:
