@@ -307,15 +307,15 @@ def measure_meanings():
 
     meaning.use(settings.SEARCH_MEANING_MODEL)  # read afresh
     started = time.perf_counter()
-    meaning.model()
+    model = meaning.model()
     loaded = time.perf_counter()
     meanings.forget()
-    sentences = meanings.all_vectors()
+    sentences = meanings.all_vectors(model)
     read = time.perf_counter()
     return {
         "model_load_ms": round((loaded - started) * 1000, 1),
         "vectors_read_ms": round((read - loaded) * 1000, 1),
-        "distinct_sentences": 0 if sentences is None else len(sentences.digests),
+        "distinct_sentences": 0 if sentences is None else len(sentences.ids),
         "case_sentences": CaseSentence.objects.count(),
         "vectors_mb": 0 if sentences is None else round(sentences.vectors.nbytes / 2**20, 1),
     }
