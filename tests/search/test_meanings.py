@@ -1,4 +1,4 @@
-"""Search by meaning: when no case holds a query's words, the cases that say what it means."""
+"""Search by meaning: when the words find nothing, the cases that say what the query means."""
 
 import numpy as np
 import pytest
