@@ -56,7 +56,7 @@ class SearchResults:
     promoted: list = field(default_factory=list)  # promotions.Promoted, on the first page only
     as_typed: bool = False  # searched as typed (asked so, or its reading found nothing): so are its links
     retry: str = ""  # when nothing was found: the query without the words no case uses
-    by_meaning: bool = False  # no case held the words: these cases say something meaning the same
+    by_meaning: bool = False  # the words found nothing: these cases say something meaning the same
 
     @property
     def by_words(self):
@@ -175,8 +175,9 @@ def search_cases(params):
 
 def _by_meaning(request, published, notes, as_typed):
     """The results of a search by meaning (search.meanings) for what the request's query says
-    (in Simplified characters; its punctuation as typed, as the threshold was set), under its filters, each shown with its closest sentence; None when no case
-    says anything close. `notes`: what the search by words said."""
+    (in Simplified characters, its punctuation as typed, as the threshold was set), under its
+    filters, each shown with its closest sentence; None when no case says anything close.
+    `notes`: what the search by words said."""
     close = closest(to_simplified(request.query.text), request.case_filter.apply(published))
     if not close:
         return None
