@@ -31,7 +31,7 @@ def dictionary_words():
 def case_names(cases):
     """The names the published ones of `cases` (a queryset) give, which the segmenter keeps
     whole: their model names and the townships and villages their texts name."""
-    published = _published(cases)
+    published = cases.visible()
     words = list(published.exclude(model_name="").values_list("model_name", flat=True))
     for places in published.exclude(named_places="").values_list("named_places", flat=True):
         words += places.split()
@@ -63,7 +63,7 @@ def lexicon_words(cases=None):
         with transaction.atomic():
             if cases is None:
                 words += region_place_words() + curated_words()
-            published = _published(cases)
+            published = (CasePage.objects.all() if cases is None else cases).visible()
             words += case_names(published)
             words += Tag.objects.filter(cases_casepagetag_items__content_object__in=published).values_list(
                 "name", flat=True
@@ -78,14 +78,10 @@ def title_words(cases=None):
     given), counted as often as they use them: a reader may type them in pinyin or mistype them."""
     try:
         with transaction.atomic():
-            return vocabulary.spelled_words(_published(cases).values_list("title", flat=True))
+            published = (CasePage.objects.all() if cases is None else cases).visible()
+            return vocabulary.spelled_words(published.values_list("title", flat=True))
     except DatabaseError:
         return []
-
-
-def _published(cases=None):
-    """The published ones of `cases` (a queryset), or of all cases."""
-    return (CasePage.objects.all() if cases is None else cases).live().public()
 
 
 def region_place_words():

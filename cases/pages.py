@@ -80,12 +80,16 @@ LISTING_YEAR = Coalesce("year_reported", "year_started")  # listing_year, in SQL
 
 
 class CasePageQuerySet(PortalPageQuerySet):
+    def visible(self):
+        """Live, public cases, nothing more: what a reader may see, and so all that search may
+        learn from (the words, names and sentences it reads from case texts)."""
+        return self.live().public()
+
     def published(self):
         """Live, public cases with what a listing card shows, newest first: every public surface
         starts here, so nothing unpublished or private reaches a reader."""
         return (
-            self.live()
-            .public()
+            self.visible()
             .defer("source_text")  # the imported document, often the largest column; no listing shows it
             .select_related("region", "domain")
             .prefetch_related("themes")
