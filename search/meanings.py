@@ -34,9 +34,14 @@ from .text import meaning
 # answered by meaning. Lower answers more sentences in everyday words, and those questions too.
 CLOSE_ENOUGH = 0.65
 MAX_CASES = 10
-# The closest sentences read before their cases are: enough for a page of cases.
+# The closest sentences read before their cases are: enough for a page of cases, unless the
+# page's filters leave out the cases saying them; then WIDER times as many again, up to
+# SENTENCES_MOST (each is a parameter of the query that reads their cases).
 SENTENCES_READ = 200
-# Of those, the closest first until as many cases say them as this: a few for each case listed.
+WIDER = 4
+SENTENCES_MOST = 3200
+# Of the first read, the closest first until as many cases say them as this: a few for each
+# case listed.
 ROWS_ENOUGH = 20 * MAX_CASES
 CHUNK_SIZE = 500
 # Cases learnt a transaction at a time: a library moved may name thousands.
@@ -55,10 +60,6 @@ class Close:
     similarity: float
 
 
-def _published():
-    return CasePage.objects.live().public()
-
-
 def _case_sentences(case):
     return meaning.sentences("\n".join([case.title, case.summary, case.body_text()]))
 
@@ -70,7 +71,7 @@ def learn(case_ids):
     for start in range(0, len(case_ids), LEARN_CHUNK):
         chunk = case_ids[start : start + LEARN_CHUNK]
         if model is not None:
-            for said in _said(_published().filter(pk__in=chunk)):
+            for said in _said(CasePage.objects.visible().filter(pk__in=chunk)):
                 _read(model, said)  # outside the transaction: the model's time holds no lock
         with transaction.atomic():
             # Each case read again here, and locked: a publish of the same case committed while
@@ -80,7 +81,7 @@ def learn(case_ids):
             old = list(said_before.values_list("meaning_id", flat=True).distinct())
             said_before.delete()
             if model is not None:
-                for said in _said(_published().filter(pk__in=chunk)):
+                for said in _said(CasePage.objects.visible().filter(pk__in=chunk)):
                     _write(model, said)
             now = CaseSentence.objects.filter(case_id__in=chunk).values_list("meaning_id", flat=True)
             _tidy([*old, *now])
@@ -88,28 +89,28 @@ def learn(case_ids):
 
 
 def forget_deleted():
-    """Drop the vectors of sentences no case says any more, after cases were deleted (their
-    rows went with them)."""
+    """After cases were deleted (their rows went with them): drop the vectors of sentences no
+    case says any more and count afresh how many cases say the others."""
     with transaction.atomic():
-        SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")).delete()
+        _tidy_all()
     _told()
 
 
 def rebuild():
     """Every published case's sentences afresh, a vector computed only for a sentence this model
-    never read before; how many sentences the cases say (None without the model)."""
+    never read before; how many sentences the cases say (None without the model). The caller
+    journals the change once it has rebuilt all it rebuilds (search_index, a restore)."""
     model = meaning.model()
     if model is None:
         return None
-    for said in _said(_published()):
+    for said in _said(CasePage.objects.visible()):
         _read(model, said)  # first, outside the transaction that swaps the rows (but a restore's)
     with transaction.atomic():
         CaseSentence.objects.all().delete()
-        for said in _said(_published()):
+        for said in _said(CasePage.objects.visible()):
             _write(model, said)
-        SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")).delete()
-        _count_cases(SentenceMeaning.objects.all())
-    _told()
+        _tidy_all()
+    forget()
     return CaseSentence.objects.count()
 
 
@@ -185,6 +186,12 @@ def _tidy(meaning_ids):
         _count_cases(SentenceMeaning.objects.filter(pk__in=piece))
 
 
+def _tidy_all():
+    """_tidy for every sentence: one statement each, not a piece at a time."""
+    SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")).delete()
+    _count_cases(SentenceMeaning.objects.all())
+
+
 def _count_cases(sentences):
     """How many cases say each of `sentences` (a queryset), counted afresh."""
     saying = CaseSentence.objects.filter(meaning=OuterRef("pk")).values("meaning").annotate(n=Count("pk")).values("n")
@@ -221,6 +228,26 @@ def all_vectors(model):
             read = Sentences(np.array(ids), np.vstack(vectors), np.array(cases)) if ids else False
             _matrix["read"] = read
         return _matrix["read"] or None
+
+
+def _widening(sentences, similarity):
+    """Ever more of the sentences at least CLOSE_ENOUGH, closest first, until all are (or
+    SENTENCES_MOST): each to be read in turn while their cases are too few for a page."""
+    read = SENTENCES_READ
+    while True:
+        nearest = np.argpartition(-similarity, min(read, len(similarity)) - 1)[:read]
+        order = [i for i in nearest[np.argsort(-similarity[nearest])] if similarity[i] >= CLOSE_ENOUGH]
+        if read == SENTENCES_READ:
+            # At first only as many as enough cases say: a sentence thousands of cases share
+            # would have them all ranked.
+            enough = int(np.searchsorted(np.cumsum(sentences.cases[order]), ROWS_ENOUGH)) + 1
+            if enough < len(order):
+                yield order[:enough]
+        if order:
+            yield order
+        if len(order) < read or read >= SENTENCES_MOST:
+            return
+        read = min(read * WIDER, SENTENCES_MOST)
 
 
 def _cases_saying(order, sentences, similarity, cases):
@@ -264,16 +291,11 @@ def closest(text, cases):
             if sentences is None:
                 return []
             similarity = sentences.vectors @ model.query_vector(text)
-            nearest = np.argpartition(-similarity, min(SENTENCES_READ, len(similarity)) - 1)[:SENTENCES_READ]
-            order = [i for i in nearest[np.argsort(-similarity[nearest])] if similarity[i] >= CLOSE_ENOUGH]
-            if not order:
-                return []
-            # The closest sentences first, only as many as enough cases say (a sentence thousands
-            # of cases share would have them all ranked); all of them if that finds too few.
-            enough = int(np.searchsorted(np.cumsum(sentences.cases[order]), ROWS_ENOUGH)) + 1
-            found = _cases_saying(order[:enough], sentences, similarity, cases)
-            if len(found) < MAX_CASES and enough < len(order):
+            found = []
+            for order in _widening(sentences, similarity):
                 found = _cases_saying(order, sentences, similarity, cases)
+                if len(found) >= MAX_CASES:
+                    break
             return found
     except Exception:  # noqa: BLE001 - the words' answer stands; logged for who runs the site
         logger.exception("search by meaning failed")

@@ -1,8 +1,11 @@
 """Search by meaning: when the words find nothing, the cases that say what the query means."""
 
+import io
+
 import numpy as np
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -180,6 +183,15 @@ def test_once_its_sentences_are_learnt_the_other_processes_are_told(django_captu
     assert [(kind, ids) for _, kind, ids in changes.since(last)] == [("cases", [case.pk]), ("site", [])]
 
 
+def test_a_rebuild_tells_the_other_processes_once_all_is_rebuilt(road_case, monkeypatch):
+    journalled = []
+    monkeypatch.setattr(meanings, "rebuild", lambda: journalled.append(changes.latest()) or 0)
+    last = changes.latest()
+    call_command("search_index", "--rebuild", stdout=io.StringIO())
+    assert journalled == [last]  # nothing journalled before the sentences were read
+    assert [kind for _, kind, _ in changes.since(last)] == ["site"]
+
+
 def test_what_another_process_learnt_is_read_once_the_journal_says_so(road_case):
     meanings.all_vectors(meaning.model())  # this process has read the sentences
     known_words.up_to_date()  # and noted where the journal stands
@@ -221,6 +233,27 @@ def test_reading_only_the_closest_sentences_finds_what_reading_all_finds(
     assert asked == [1]
 
 
+def test_filters_that_leave_out_the_closest_sentences_cases_read_further_ones(
+    road_case, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        other = publish_case("意思测试案例三", "村里的路一到雨天就泥泞难行，老人孩子出门都不方便。")
+    found = [close.case for close in meanings.closest(ROAD_IN_OTHER_WORDS, CasePage.objects.published())]
+    assert {road_case, other} <= set(found)
+    # As if only the closest sentence were read at first: the case the filter lets through says
+    # one further off.
+    further = max(road_case, other, key=found.index)
+    monkeypatch.setattr(meanings, "SENTENCES_READ", 1)
+    asked = []
+    original = meanings._cases_saying
+    monkeypatch.setattr(
+        meanings, "_cases_saying", lambda order, *rest: asked.append(len(order)) or original(order, *rest)
+    )
+    only_further = CasePage.objects.published().filter(pk=further.pk)
+    assert [close.case for close in meanings.closest(ROAD_IN_OTHER_WORDS, only_further)] == [further]
+    assert asked[0] == 1 and asked == sorted(asked) and len(asked) > 1
+
+
 def test_the_open_data_api_answers_by_meaning_too(client, road_case):
     data = client.get("/api/v2/pages/", {"search": ROAD_IN_OTHER_WORDS}).json()
     assert data["items"][0]["meta"]["slug"] == road_case.slug
@@ -242,6 +275,12 @@ def test_a_sentence_taken_out_of_a_case_is_no_longer_quoted(road_case, django_ca
 
 
 def test_a_deleted_case_takes_the_sentences_only_it_said_along(road_case, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        twin = publish_case("意思测试案例二", ROAD)
+    assert SentenceMeaning.objects.get(digest=meaning.model().digest(ROAD)).cases == 2
+    with django_capture_on_commit_callbacks(execute=True):
+        twin.delete()
+    assert SentenceMeaning.objects.get(digest=meaning.model().digest(ROAD)).cases == 1
     with django_capture_on_commit_callbacks(execute=True):
         road_case.delete()
     assert not SentenceMeaning.objects.filter(digest=meaning.model().digest(ROAD)).exists()

@@ -30,11 +30,13 @@ class Command(BaseCommand):
                 self.stdout.write(self.style.SUCCESS(f"已补上 {applied} 条变更。"))
             elif rebuild:
                 built = engine().rebuild(progress=self.progress)
-                record(ContentChange.SITE)  # pages cached before show the old index's answers
                 self.stdout.write("")  # ends the progress bar's line
                 self.stdout.write(self.style.SUCCESS(f"案例索引已重建：{built}"))
                 self.stdout.write(self.style.SUCCESS(f"案例用词已重新统计：{text_words.rebuild()} 个（可按拼音搜索）"))
                 sentences = meanings.rebuild()
+                # Once all is rebuilt: pages cached before show the old answers, and the other
+                # processes read the words and sentences afresh.
+                record(ContentChange.SITE)
                 if sentences is None:
                     self.stdout.write(
                         self.style.WARNING("没有可用的语义模型（见 SEARCH_MEANING_MODEL 和日志）：搜索只按词语匹配。")
