@@ -46,6 +46,9 @@ class CaseSentence(models.Model):
     position = models.PositiveIntegerField("位置")
     text = models.TextField("句子")
     meaning = models.ForeignKey(SentenceMeaning, on_delete=models.CASCADE, related_name="+", verbose_name="语义")
+    # The case's live revision when the sentence was read: a catch-up finds the cases read from
+    # another, or never read (search.meanings.catch_up).
+    revision = models.PositiveIntegerField("读自修订版本", null=True)
 
     class Meta:
         verbose_name = "案例句子"

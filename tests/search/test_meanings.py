@@ -192,6 +192,28 @@ def test_a_rebuild_tells_the_other_processes_once_all_is_rebuilt(road_case, monk
     assert [kind for _, kind, _ in changes.since(last)] == ["site"]
 
 
+def test_a_catch_up_learns_the_cases_whose_learning_failed(monkeypatch, django_capture_on_commit_callbacks):
+    assert meanings.catch_up() == 0  # every seed case read from its live revision
+    learn = meanings.learn
+    monkeypatch.setattr(meanings, "learn", lambda case_ids: 1 / 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = publish_case("意思测试案例", ROAD)  # published all the same (the failure is logged)
+    assert not CaseSentence.objects.filter(case=case).exists()
+    monkeypatch.setattr(meanings, "learn", learn)
+    out = io.StringIO()
+    call_command("search_index", "--catch-up", stdout=out)
+    assert "已重新读出 1 个案例句子的语义" in out.getvalue()
+    assert set(CaseSentence.objects.filter(case=case).values_list("revision", flat=True)) == {case.live_revision_id}
+    assert search_cases({"q": ROAD_IN_OTHER_WORDS}).hits[0].case == case
+    monkeypatch.setattr(meanings, "learn", lambda case_ids: 1 / 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        case.unpublish()
+    monkeypatch.setattr(meanings, "learn", learn)
+    assert meanings.catch_up() == 1
+    assert not CaseSentence.objects.filter(case=case).exists()
+    assert meanings.catch_up() == 0
+
+
 def test_what_another_process_learnt_is_read_once_the_journal_says_so(road_case):
     meanings.all_vectors(meaning.model())  # this process has read the sentences
     known_words.up_to_date()  # and noted where the journal stands

@@ -13,7 +13,7 @@ class Command(BaseCommand):
     help = (
         "案例搜索索引（数据库，或已配置的 Elasticsearch / OpenSearch）：不带参数显示状态；"
         "--rebuild 为全部已发布案例重建索引（重建期间搜索照常使用旧索引），并重新统计案例用词的拼音、读出案例句子的语义；"
-        "--catch-up 补上搜索服务停机期间错过的变更。"
+        "--catch-up 补上搜索服务停机期间错过的变更，并重新读出语义未能及时更新的案例句子。"
     )
 
     def add_arguments(self, parser):
@@ -24,6 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, rebuild=False, catch_up=False, **options):
         try:
             if catch_up:
+                relearnt = meanings.catch_up()  # journals what it learns; first, the engine may be down
+                if relearnt:
+                    self.stdout.write(self.style.SUCCESS(f"已重新读出 {relearnt} 个案例句子的语义。"))
                 applied = engine().catch_up()
                 if applied:
                     record(ContentChange.SITE)  # pages cached before show the old answers
