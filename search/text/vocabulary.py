@@ -17,7 +17,7 @@ from pypinyin import Style, lazy_pinyin, pinyin
 from pypinyin.constants import PHRASES_DICT
 from pypinyin.pinyin_dict import pinyin_dict
 
-from .pipeline import compact, fold, segmenter, to_simplified, word_parts
+from .pipeline import compact, fold, numbered_spans, segmenter, to_simplified, word_parts
 
 # Initials this short name too many words (dy: 党员, 调研, 带有 …): not read as pinyin.
 MIN_INITIALS = 3
@@ -360,13 +360,19 @@ def spelled_words(texts):
     积极探索 …, whose smaller words the lexicon knows too). All texts are cut in one go, a line
     each, only made Simplified first (the lexicon folds each distinct word itself): one text at
     a time, each folded whole, cost seconds at 100,000 titles."""
-    used = Counter(segmenter().cut(to_simplified("\n".join(texts)), False))
+    used = Counter(_words_and_names(to_simplified("\n".join(texts))))
     return Counter({word: count for word, count in used.items() if _spellable(word)})
 
 
 def words_spelled_in(text):
     """The distinct words of `text` a reader may type in pinyin, as spelled_words takes them."""
-    return {word for word in set(segmenter().cut(to_simplified(text), False)) if _spellable(word)}
+    return {word for word in set(_words_and_names(to_simplified(text))) if _spellable(word)}
+
+
+def _words_and_names(text):
+    """The segmenter's words of `text`, and the names of numbered parts a query reads in it
+    (两推一选, which the segmenter cuts into characters): a reader types those in pinyin too."""
+    return segmenter().cut(text, False) + [text[start:end] for start, end in numbered_spans(text)]
 
 
 def _spellable(word):
