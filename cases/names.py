@@ -56,8 +56,8 @@ def vocabulary_terms():
 
 def lexicon_words(cases=None):
     """The words a reader may type in pinyin or mistype, once for each published case using
-    them: places, the curated dictionary, model names, the places the texts name and tags (of
-    `cases`, a queryset, if given)."""
+    them: places, the curated dictionary, model names, the places the texts name, the names
+    they quote and tags (of `cases`, a queryset, if given)."""
     words = []
     try:
         with transaction.atomic():
@@ -65,6 +65,8 @@ def lexicon_words(cases=None):
                 words += region_place_words() + curated_words()
             published = (CasePage.objects.all() if cases is None else cases).visible()
             words += case_names(published)
+            for names in published.exclude(quoted_names="").values_list("quoted_names", flat=True):
+                words += names.split()
             words += Tag.objects.filter(cases_casepagetag_items__content_object__in=published).values_list(
                 "name", flat=True
             )

@@ -32,6 +32,7 @@ from . import finding, fingerprints, share_card
 from .blocks import CaseBodyBlock, html_paragraphs
 from .forms import CasePageForm
 from .named_places import places_named_in
+from .quoted_names import quoted_names_in
 from .serializers import (
     KeyFigureSerializer,
     PageUrlField,
@@ -154,6 +155,12 @@ class CasePage(EditorialPermissionsMixin, Page):
         editable=False,
         help_text="正文提到的本地区乡镇和村，一行一个，保存时提取：搜索把它们当作词，也认拼音。",
     )
+    quoted_names = models.TextField(
+        "文中引号里的名称",
+        blank=True,
+        editable=False,
+        help_text="正文用引号标出的做法名称（如“赔树还田”），一行一个，保存时提取：搜索认它们的拼音和错别字。",
+    )
     import_notes = models.TextField(
         "导入记录",
         blank=True,
@@ -272,9 +279,11 @@ class CasePage(EditorialPermissionsMixin, Page):
         if update_fields is None or "body" in update_fields:
             text = fingerprints.body_text(self.body.raw_data)
             self.body_fingerprint = fingerprints.fingerprint(text)
-            self.named_places = "\n".join(places_named_in("\n".join([self.title, self.summary, text]), self.place))
+            whole = "\n".join([self.title, self.summary, text])
+            self.named_places = "\n".join(places_named_in(whole, self.place))
+            self.quoted_names = "\n".join(quoted_names_in(whole))
             if update_fields is not None:
-                update_fields = {*update_fields, "body_fingerprint", "named_places"}
+                update_fields = {*update_fields, "body_fingerprint", "named_places", "quoted_names"}
         return super().save(*args, update_fields=update_fields, **kwargs)
 
     def body_text(self):

@@ -255,9 +255,9 @@ def understanding(query, links):
 
 
 def autocomplete(text, limit=8):
-    """Titles, model names, the places cases name, themes, problems and tags containing what was
-    typed (繁/简 alike, or the words its pinyin spells or begins); for a slip that finds none,
-    what the search would read it as (两会两平 → 两会两评)."""
+    """Titles, model names, the places cases name and the names they quote, themes, problems and
+    tags containing what was typed (繁/简 alike, or the words its pinyin spells or begins); for a
+    slip that finds none, what the search would read it as (两会两平 → 两会两评)."""
     typed = fold(text).strip()[:50]
     if not typed:
         return []
@@ -283,7 +283,7 @@ def _containing_any(words, limit):
 
     found = []
     published = CasePage.objects.published()
-    named = containing("title") | containing("model_name") | containing("named_places")
+    named = containing("title") | containing("model_name") | containing("named_places") | containing("quoted_names")
     for case in published.filter(named)[:limit]:
         found.append({"label": case.title, "kind": "案例", "url": case.url})
         if case.model_name and any(word in case.model_name.lower() for word in words):
@@ -293,6 +293,12 @@ def _containing_any(words, limit):
             {"label": place, "kind": "地名", "url": None}
             for place in case.named_places.split()
             if any(word in place for word in words)
+        ]
+        # So is a name a case quotes for what it did (“赔树还田”).
+        found += [
+            {"label": name, "kind": "做法", "url": None}
+            for name in case.quoted_names.split()
+            if any(word in name for word in words)
         ]
     shown = published.values("pk")
     for model, kind in ((Theme, "主题"), (Problem, "难题")):
