@@ -50,7 +50,7 @@ BY_MEANING_NOTE = "按词语没有找到案例。以下案例中有与您所说�
 
 logger = logging.getLogger(__name__)
 _matrix_lock = threading.Lock()
-_matrix = {"read": None}  # Sentences, False for none, None for not read
+_matrix = {"read": None, "fresh": False}  # read: Sentences, False for none, None for not read
 
 
 @dataclass(frozen=True)
@@ -222,19 +222,23 @@ def _count_cases(sentences):
     sentences.update(cases=Coalesce(Subquery(saying), 0))
 
 
-def forget():
-    """Read the sentences' vectors afresh at the next search by meaning: this process changed
-    them, or the change journal says another did (search.known_words)."""
+def forget(keep=True):
+    """Read the sentences afresh at the next search by meaning: this process changed them, or
+    the change journal says another did (search.known_words). With `keep`, only the vectors of
+    sentences new since are read; the others are kept (a sentence's vector never changes)."""
     with _matrix_lock:
-        _matrix.update(read=None)
+        _matrix.update(fresh=False)
+        if not keep:
+            _matrix.update(read=None)
 
 
 @dataclass(frozen=True)
 class Sentences:
-    """Every sentence as this process holds it: ids, unit vectors (a row each) and how many
-    cases say each."""
+    """Every sentence as this process holds it: ids, digests, unit vectors (a row each) and
+    how many cases say each, in the order of their ids."""
 
     ids: np.ndarray
+    digests: np.ndarray
     vectors: np.ndarray
     cases: np.ndarray
 
@@ -242,16 +246,56 @@ class Sentences:
 def all_vectors(model):
     """Every sentence `model` read, read once until forgotten (None while there is none)."""
     with _matrix_lock:
-        if _matrix["read"] is None:
-            ids, vectors, cases = [], [], []
-            rows = SentenceMeaning.objects.filter(model=model.identity).values_list("pk", "vector", "cases")
-            for pk, vector, count in rows.iterator(chunk_size=CHUNK_SIZE):
-                ids.append(pk)
-                vectors.append(np.frombuffer(bytes(vector), dtype=np.float32))
-                cases.append(count)
-            read = Sentences(np.array(ids), np.vstack(vectors), np.array(cases)) if ids else False
-            _matrix["read"] = read
+        if not _matrix["fresh"]:
+            held = _matrix["read"]
+            _matrix["read"] = _read_again(model, held) if held else _read_all(model)
+            _matrix["fresh"] = True
         return _matrix["read"] or None
+
+
+def _mine(model):
+    return SentenceMeaning.objects.filter(model=model.identity).order_by("pk")
+
+
+def _read_all(model):
+    ids, digests, vectors, cases = [], [], [], []
+    rows = _mine(model).values_list("pk", "digest", "vector", "cases")
+    for pk, digest, vector, count in rows.iterator(chunk_size=CHUNK_SIZE):
+        ids.append(pk)
+        digests.append(digest)
+        vectors.append(np.frombuffer(bytes(vector), dtype=np.float32))
+        cases.append(count)
+    return Sentences(np.array(ids), _digests(digests), np.vstack(vectors), np.array(cases)) if ids else False
+
+
+def _digests(digests):
+    return np.array(digests, dtype="S40")  # hex: a byte a character, not four
+
+
+def _read_again(model, held):
+    """The sentences as they are now, the vectors of those `held` already taken from it: ids
+    and counts are read for all, vectors only for the new (a new id, or an id now naming
+    another sentence: rows rolled back can leave theirs to the next)."""
+    rows = list(_mine(model).values_list("pk", "digest", "cases").iterator(chunk_size=10 * CHUNK_SIZE))
+    if not rows:
+        return False
+    ids, digests, cases = zip(*rows)
+    ids, digests, cases = np.array(ids), _digests(digests), np.array(cases)
+    at = np.minimum(np.searchsorted(held.ids, ids), len(held.ids) - 1)
+    kept = (held.ids[at] == ids) & (held.digests[at] == digests)
+    if kept.sum() < len(ids) / 2:
+        return _read_all(model)  # mostly new (a rebuild): one pass reads them faster
+    vectors = np.empty((len(ids), held.vectors.shape[1]), dtype=np.float32)
+    vectors[kept] = held.vectors[at[kept]]
+    new = ids[~kept].tolist()
+    if new:
+        read = {}
+        for piece in _pieces(new):
+            read.update(_mine(model).filter(pk__in=piece).values_list("pk", "vector"))
+        if len(read) < len(new):
+            return _read_all(model)  # some deleted meanwhile
+        vectors[~kept] = np.vstack([np.frombuffer(bytes(read[pk]), dtype=np.float32) for pk in new])
+    return Sentences(ids, digests, vectors, cases)
 
 
 def _widening(sentences, similarity):

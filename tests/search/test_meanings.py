@@ -214,6 +214,39 @@ def test_a_catch_up_learns_the_cases_whose_learning_failed(monkeypatch, django_c
     assert meanings.catch_up() == 0
 
 
+def test_once_told_a_process_reads_the_vectors_of_new_sentences_only(
+    road_case, monkeypatch, django_capture_on_commit_callbacks
+):
+    held = meanings.all_vectors(meaning.model())
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_case("意思测试案例二", "村里组织党员义务修路，把坑洼的土路铺成了水泥路。")
+    with CaptureQueriesContext(connection) as captured:
+        again = meanings.all_vectors(meaning.model())
+    new = set(again.ids.tolist()) - set(held.ids.tolist())
+    read_whole = [query["sql"] for query in captured.captured_queries if '"vector"' in query["sql"]]
+    assert new and len(read_whole) == 1 and all(str(pk) in read_whole[0] for pk in new)
+    assert set(held.ids.tolist()) - new <= set(again.ids.tolist())
+    meanings.forget(keep=False)
+    everything = meanings.all_vectors(meaning.model())
+    for field in ("ids", "digests", "vectors", "cases"):
+        assert np.array_equal(getattr(again, field), getattr(everything, field)), field
+
+
+def test_an_id_now_naming_another_sentence_is_read_again(road_case):
+    model = meaning.model()
+    held = meanings.all_vectors(model)
+    # As a rolled-back write can leave it: the same id, another sentence.
+    last = int(held.ids[-1])
+    SentenceMeaning.objects.filter(pk=last).delete()
+    other = "集体经济收入连续三年翻番。"
+    SentenceMeaning.objects.create(
+        pk=last, digest=model.digest(other), model=model.identity, vector=model.vectors([other])[0].tobytes()
+    )
+    meanings.forget()
+    again = meanings.all_vectors(model)
+    assert again.ids[-1] == last and np.allclose(again.vectors[-1], model.vectors([other])[0])
+
+
 def test_what_another_process_learnt_is_read_once_the_journal_says_so(road_case):
     meanings.all_vectors(meaning.model())  # this process has read the sentences
     known_words.up_to_date()  # and noted where the journal stands
