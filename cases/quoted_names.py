@@ -1,14 +1,13 @@
 """The names a case's text gives its practices in quotation marks (“赔树还田”, “记实卡”), kept on
-the case so that search knows them as a reader may type them: in pinyin (peishuhuantian), with
-an input method's slip (纪实卡), or half typed in the autocomplete. Only the form is read — three
-to five Chinese characters alone between quotation marks — not whether the dictionary knows the
-word: the dictionary learns the names, and must not decide them. A name of numbered parts (两推一选)
-is read without quotation marks (search.text.pipeline.numbered_spans). Used by the case model
-and its migrations."""
+the case so that search knows them as a reader may type them: in pinyin (jishika), with an
+input method's slip (纪实卡), or half typed in the autocomplete. Only the form is read (three to
+five Chinese characters alone between quotation marks), not whether the dictionary knows the
+word: the dictionary learns the names, and must not decide them (nor can a migration ask it).
+Used by the case model and its migrations."""
 
 import re
 
-from search.text import numbered_spans, to_simplified
+from search.text import to_simplified
 
 from .fingerprints import body_text
 
@@ -21,7 +20,7 @@ def quoted_names_in(text):
     """The names `text` quotes, each once, in the order it first quotes them, in Simplified."""
     names = []
     for name in _QUOTED.findall(to_simplified(text)):
-        if name not in names and numbered_spans(name) != [(0, len(name))]:
+        if name not in names:
             names.append(name)
     return names
 

@@ -14,7 +14,6 @@ def test_three_to_five_characters_alone_between_quotation_marks_are_a_name():
     text = "推行“红黑榜”和「五户联防」，又办起“村民说事会”；群众说“让”，“年猪就杀不死”。"
     assert quoted_names_in(text) == ["红黑榜", "五户联防", "村民说事会"]
     assert quoted_names_in("实行“党支部+理事会”“书记、主任分岗评”") == []  # not a name alone
-    assert quoted_names_in("推行“两推一选”") == []  # numbered parts: read as such without quotes
     assert quoted_names_in("推行“紅黑榜”，再推“红黑榜”") == ["红黑榜"]  # Simplified, once
 
 
