@@ -36,10 +36,11 @@ CLOSE_ENOUGH = 0.65
 MAX_CASES = 10
 # The closest sentences read before their cases are: enough for a page of cases, unless the
 # page's filters leave out the cases saying them; then WIDER times as many again, up to
-# SENTENCES_MOST (each is a parameter of the query that reads their cases).
+# SENTENCES_MOST. Each sentence is nine parameters of the query that reads their cases: 1,600
+# stay well inside SQLite's 32,766.
 SENTENCES_READ = 200
 WIDER = 4
-SENTENCES_MOST = 3200
+SENTENCES_MOST = 1600
 # Of the first read, the closest first until as many cases say them as this: a few for each
 # case listed.
 ROWS_ENOUGH = 20 * MAX_CASES
@@ -66,8 +67,10 @@ def _case_sentences(case):
 
 def learn(case_ids):
     """The sentences of `case_ids` afresh: a published one's as it says them now, none for the
-    rest (none at all without the model: what a case no longer says is never quoted)."""
+    rest (none at all without the model: what a case no longer says is never quoted). Journalled
+    unless no case said anything before or after (a case too short to say a sentence)."""
     model = meaning.model()
+    changed = False
     for start in range(0, len(case_ids), LEARN_CHUNK):
         chunk = case_ids[start : start + LEARN_CHUNK]
         if model is not None:
@@ -83,9 +86,11 @@ def learn(case_ids):
             if model is not None:
                 for said in _said(CasePage.objects.visible().filter(pk__in=chunk)):
                     _write(model, said)
-            now = CaseSentence.objects.filter(case_id__in=chunk).values_list("meaning_id", flat=True)
+            now = list(CaseSentence.objects.filter(case_id__in=chunk).values_list("meaning_id", flat=True))
             _tidy([*old, *now])
-    _told()
+            changed = changed or bool(old or now)
+    if changed:
+        _told()
 
 
 def forget_deleted():
@@ -116,19 +121,29 @@ def rebuild():
 
 def catch_up():
     """Learn afresh the cases whose sentences are out of step with what they show (a learning
-    that failed, a case published before the table was: logged, not fatal to the publish); how
-    many. Nothing without the model: every case would be. A case saying no sentence long
-    enough has no row to show it was read, and is read again at each catch-up."""
+    that failed after a publish: logged, not fatal to it): (how many were learnt, how many
+    failed again, logged), LEARN_CHUNK cases at a time, so that one case the model cannot read
+    holds up only its own chunk. Nothing without the model: every case would be. A case saying
+    no sentence long enough has no row to show it was read, and is read again at each catch-up
+    (journalling nothing)."""
     if meaning.model() is None:
-        return 0
+        return 0, 0
     visible = CasePage.objects.visible()
     read_from_live = CaseSentence.objects.filter(case_id=OuterRef("pk"), revision=OuterRef("live_revision_id"))
     behind = visible.exclude(Exists(read_from_live)).values_list("pk", flat=True)
     hidden = CaseSentence.objects.exclude(case_id__in=visible.values("pk")).values_list("case_id", flat=True)
-    case_ids = sorted({*behind, *hidden})
-    if case_ids:
-        learn(case_ids)
-    return len(case_ids)
+    case_ids = sorted({*behind, *hidden.distinct()})
+    learnt = failed = 0
+    for start in range(0, len(case_ids), LEARN_CHUNK):
+        chunk = case_ids[start : start + LEARN_CHUNK]
+        try:
+            learn(chunk)
+        except Exception:  # noqa: BLE001 - the other chunks are still learnt; the next catch-up retries
+            logger.exception("案例 %s 的句子语义未能重新读出", chunk)
+            failed += len(chunk)
+        else:
+            learnt += len(chunk)
+    return learnt, failed
 
 
 def _told():
@@ -206,20 +221,27 @@ def _tidy(meaning_ids):
     holds public text only) and count afresh how many cases say the others."""
     for piece in _pieces(set(meaning_ids)):
         still_said = CaseSentence.objects.filter(meaning_id__in=piece).values("meaning_id")
-        SentenceMeaning.objects.filter(pk__in=piece).exclude(pk__in=still_said).delete()
+        _drop(SentenceMeaning.objects.filter(pk__in=piece).exclude(pk__in=still_said))
         _count_cases(SentenceMeaning.objects.filter(pk__in=piece))
 
 
 def _tidy_all():
-    """_tidy for every sentence: one statement each, not a piece at a time."""
-    SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")).delete()
+    """_tidy for every sentence, a statement for each step rather than a piece at a time."""
+    _drop(SentenceMeaning.objects.exclude(pk__in=CaseSentence.objects.values("meaning_id")))
     _count_cases(SentenceMeaning.objects.all())
 
 
+def _drop(sentences):
+    # Only the ids: the rows are read to delete them (what they cascade to), vectors and all.
+    sentences.only("pk").delete()
+
+
 def _count_cases(sentences):
-    """How many cases say each of `sentences` (a queryset), counted afresh."""
+    """How many cases say each of `sentences` (a queryset), counted afresh; only the rows whose
+    count changed are written (a delete recounts them all)."""
     saying = CaseSentence.objects.filter(meaning=OuterRef("pk")).values("meaning").annotate(n=Count("pk")).values("n")
-    sentences.update(cases=Coalesce(Subquery(saying), 0))
+    counted = Coalesce(Subquery(saying), 0)
+    sentences.annotate(now=counted).exclude(cases=F("now")).update(cases=counted)
 
 
 def forget(keep=True):
@@ -289,13 +311,20 @@ def _read_again(model, held):
     vectors[kept] = held.vectors[at[kept]]
     new = ids[~kept].tolist()
     if new:
-        read = {}
-        for piece in _pieces(new):
-            read.update(_mine(model).filter(pk__in=piece).values_list("pk", "vector"))
+        read = _vectors_of(model, new)
         if len(read) < len(new):
             return _read_all(model)  # some deleted meanwhile
-        vectors[~kept] = np.vstack([np.frombuffer(bytes(read[pk]), dtype=np.float32) for pk in new])
+        vectors[~kept] = np.vstack([read[pk] for pk in new])
     return Sentences(ids, digests, vectors, cases)
+
+
+def _vectors_of(model, ids):
+    """{id: vector} of the sentences `ids` still there."""
+    read = {}
+    for piece in _pieces(ids):
+        for pk, vector in _mine(model).filter(pk__in=piece).values_list("pk", "vector"):
+            read[pk] = np.frombuffer(bytes(vector), dtype=np.float32)
+    return read
 
 
 def _widening(sentences, similarity):

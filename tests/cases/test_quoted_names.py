@@ -1,10 +1,13 @@
 """The names a case's text quotes for its practices, kept on the case for search."""
 
+from importlib import import_module
+
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from cases.models import CasePage
-from cases.quoted_names import quoted_names_in, refill_quoted_names
+from cases.quoted_names import quoted_names_in
 from search.case_search import autocomplete, search_cases
 from search.text import vocabulary
 from tests.search.test_search_page import publish_case
@@ -23,7 +26,9 @@ def test_every_case_carries_the_names_its_text_quotes():
     xingshan = CasePage.objects.get(slug="xingshan-lianghui-liangping")
     assert "赔树还田" in xingshan.quoted_names.split()
     CasePage.objects.update(quoted_names="")
-    refill_quoted_names(apps, None)
+    migration = "0013_quoted_names"
+    apps = MigrationExecutor(connection).loader.project_state(("cases", migration)).apps
+    import_module(f"cases.migrations.{migration}").fill_quoted_names(apps, None)
     assert "赔树还田" in CasePage.objects.get(pk=xingshan.pk).quoted_names.split()
     for case in CasePage.objects.all():
         saved = case.quoted_names

@@ -5,7 +5,7 @@ import io
 import numpy as np
 import pytest
 from django.conf import settings
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -13,6 +13,7 @@ from cases import changes
 from cases.models import CasePage
 from search import known_words, meanings
 from search.case_search import search_cases
+from search.engines.database.engine import DatabaseEngine
 from search.log.models import SearchLog
 from search.meanings import BY_MEANING_NOTE
 from search.models import CaseSentence, SentenceMeaning
@@ -184,16 +185,24 @@ def test_once_its_sentences_are_learnt_the_other_processes_are_told(django_captu
 
 
 def test_a_rebuild_tells_the_other_processes_once_all_is_rebuilt(road_case, monkeypatch):
-    journalled = []
-    monkeypatch.setattr(meanings, "rebuild", lambda: journalled.append(changes.latest()) or 0)
+    journal = []
+    rebuild = meanings.rebuild
+
+    def watched():
+        journal.append(changes.latest())
+        counted = rebuild()
+        journal.append(changes.latest())
+        return counted
+
+    monkeypatch.setattr(meanings, "rebuild", watched)
     last = changes.latest()
     call_command("search_index", "--rebuild", stdout=io.StringIO())
-    assert journalled == [last]  # nothing journalled before the sentences were read
+    assert journal == [last, last]  # nothing journalled before the sentences were read, nor by them
     assert [kind for _, kind, _ in changes.since(last)] == ["site"]
 
 
 def test_a_catch_up_learns_the_cases_whose_learning_failed(monkeypatch, django_capture_on_commit_callbacks):
-    assert meanings.catch_up() == 0  # every seed case read from its live revision
+    assert meanings.catch_up() == (0, 0)  # every seed case read from its live revision
     learn = meanings.learn
     monkeypatch.setattr(meanings, "learn", lambda case_ids: 1 / 0)
     with django_capture_on_commit_callbacks(execute=True):
@@ -209,9 +218,28 @@ def test_a_catch_up_learns_the_cases_whose_learning_failed(monkeypatch, django_c
     with django_capture_on_commit_callbacks(execute=True):
         case.unpublish()
     monkeypatch.setattr(meanings, "learn", learn)
-    assert meanings.catch_up() == 1
+    assert meanings.catch_up() == (1, 0)
     assert not CaseSentence.objects.filter(case=case).exists()
-    assert meanings.catch_up() == 0
+    assert meanings.catch_up() == (0, 0)
+
+
+def test_a_case_the_model_cannot_read_leaves_the_catch_up_of_the_index_to_run(monkeypatch):
+    CaseSentence.objects.filter(case__slug="wuchang-1-3").update(revision=None)  # as if its learning failed
+    monkeypatch.setattr(meanings, "learn", lambda case_ids: 1 / 0)
+    index_caught_up = []
+    monkeypatch.setattr(DatabaseEngine, "catch_up", lambda self: index_caught_up.append(True) or 0)
+    with pytest.raises(CommandError, match="1 个案例的句子语义仍未能读出"):
+        call_command("search_index", "--catch-up", stdout=io.StringIO())
+    assert index_caught_up == [True]
+
+
+def test_a_case_too_short_to_say_a_sentence_is_read_again_without_a_journal_entry(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        publish_case("短", "好。")  # title, summary and body all under six characters
+    last = changes.latest()
+    assert meanings.catch_up() == (1, 0)
+    assert meanings.catch_up() == (1, 0)
+    assert changes.since(last) == []
 
 
 def test_once_told_a_process_reads_the_vectors_of_new_sentences_only(
@@ -220,16 +248,41 @@ def test_once_told_a_process_reads_the_vectors_of_new_sentences_only(
     held = meanings.all_vectors(meaning.model())
     with django_capture_on_commit_callbacks(execute=True):
         publish_case("意思测试案例二", "村里组织党员义务修路，把坑洼的土路铺成了水泥路。")
-    with CaptureQueriesContext(connection) as captured:
-        again = meanings.all_vectors(meaning.model())
+    read = _spying(monkeypatch, "_vectors_of")
+    read_all = _spying(monkeypatch, "_read_all")
+    again = meanings.all_vectors(meaning.model())
     new = set(again.ids.tolist()) - set(held.ids.tolist())
-    read_whole = [query["sql"] for query in captured.captured_queries if '"vector"' in query["sql"]]
-    assert new and len(read_whole) == 1 and all(str(pk) in read_whole[0] for pk in new)
-    assert set(held.ids.tolist()) - new <= set(again.ids.tolist())
+    assert new and [set(ids) for _, ids in read] == [new] and read_all == []
     meanings.forget(keep=False)
     everything = meanings.all_vectors(meaning.model())
     for field in ("ids", "digests", "vectors", "cases"):
         assert np.array_equal(getattr(again, field), getattr(everything, field)), field
+
+
+def test_a_process_reads_all_again_when_most_sentences_are_new_or_some_went_meanwhile(road_case, monkeypatch):
+    model = meaning.model()
+    held = meanings.all_vectors(model)
+    read_all = _spying(monkeypatch, "_read_all")
+    # Most of those held named other sentences (a rebuild under another model, say).
+    forged = meanings.Sentences(held.ids, np.array([b"0" * 40] * len(held.ids)), held.vectors, held.cases)
+    assert meanings._read_again(model, forged) is not False and len(read_all) == 1
+    # A new sentence deleted between the read of the ids and the read of its vector.
+    fewer = meanings.Sentences(held.ids[:-1], held.digests[:-1], held.vectors[:-1], held.cases[:-1])
+    monkeypatch.setattr(meanings, "_vectors_of", lambda model, ids: {})
+    again = meanings._read_again(model, fewer)
+    assert len(read_all) == 2 and np.array_equal(again.ids, held.ids)
+
+
+def _spying(monkeypatch, name):
+    calls = []
+    original = getattr(meanings, name)
+
+    def spied(*args):
+        calls.append(args)
+        return original(*args)
+
+    monkeypatch.setattr(meanings, name, spied)
+    return calls
 
 
 def test_an_id_now_naming_another_sentence_is_read_again(road_case):

@@ -72,7 +72,7 @@ def test_a_name_of_numbered_parts_the_segmenter_cuts_apart_is_read_from_its_piny
     django_capture_on_commit_callbacks,
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        case = publish_case("用词测试案例", "村里推行“四评三亮”，党员每季度亮身份、亮承诺、亮实绩。")
+        case = publish_case("用词测试案例", "村里推行四评三亮，党员每季度亮身份、亮承诺、亮实绩。")  # not quoted
     assert parse_query("sipingsanliang").words == ["四评三亮"]
     assert [hit.case for hit in search_cases({"q": "sipingsanliang"}).hits] == [case]
 

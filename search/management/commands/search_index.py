@@ -24,22 +24,29 @@ class Command(BaseCommand):
     def handle(self, *args, rebuild=False, catch_up=False, **options):
         try:
             if catch_up:
-                relearnt = meanings.catch_up()  # journals what it learns; first, the engine may be down
-                if relearnt:
-                    self.stdout.write(self.style.SUCCESS(f"已重新读出 {relearnt} 个案例句子的语义。"))
+                # Each its own: a case the model cannot read must not keep the index behind.
+                learnt, failed = meanings.catch_up()  # journals what it learns
+                if learnt:
+                    self.stdout.write(self.style.SUCCESS(f"已重新读出 {learnt} 个案例句子的语义。"))
                 applied = engine().catch_up()
                 if applied:
                     record(ContentChange.SITE)  # pages cached before show the old answers
                 self.stdout.write(self.style.SUCCESS(f"已补上 {applied} 条变更。"))
+                if failed:
+                    raise CommandError(f"{failed} 个案例的句子语义仍未能读出（见日志），下次补读时重试。")
             elif rebuild:
                 built = engine().rebuild(progress=self.progress)
-                self.stdout.write("")  # ends the progress bar's line
-                self.stdout.write(self.style.SUCCESS(f"案例索引已重建：{built}"))
-                self.stdout.write(self.style.SUCCESS(f"案例用词已重新统计：{text_words.rebuild()} 个（可按拼音搜索）"))
-                sentences = meanings.rebuild()
-                # Once all is rebuilt: pages cached before show the old answers, and the other
-                # processes read the words and sentences afresh.
-                record(ContentChange.SITE)
+                try:
+                    self.stdout.write("")  # ends the progress bar's line
+                    self.stdout.write(self.style.SUCCESS(f"案例索引已重建：{built}"))
+                    words = text_words.rebuild()
+                    self.stdout.write(self.style.SUCCESS(f"案例用词已重新统计：{words} 个（可按拼音搜索）"))
+                    sentences = meanings.rebuild()
+                finally:
+                    # Once, after all that was rebuilt (the new index, if nothing after it was):
+                    # pages cached before show the old answers, and the other processes read
+                    # the sentences afresh.
+                    record(ContentChange.SITE)
                 if sentences is None:
                     self.stdout.write(
                         self.style.WARNING("没有可用的语义模型（见 SEARCH_MEANING_MODEL 和日志）：搜索只按词语匹配。")
