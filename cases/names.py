@@ -63,8 +63,9 @@ def lexicon_words(cases=None):
         with transaction.atomic():
             if cases is None:
                 words += region_place_words() + curated_words()
-            published = (CasePage.objects.all() if cases is None else cases).visible()
-            words += case_names(published)
+            cases = CasePage.objects.all() if cases is None else cases
+            words += case_names(cases)
+            published = cases.visible()
             for names in published.exclude(quoted_names="").values_list("quoted_names", flat=True):
                 words += names.split()
             words += Tag.objects.filter(cases_casepagetag_items__content_object__in=published).values_list(
