@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Subquery, Value, When, Window
+from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 
 from cases import changes
@@ -129,8 +129,12 @@ def catch_up():
     if meaning.model() is None:
         return 0, 0
     visible = CasePage.objects.visible()
-    read_from_live = CaseSentence.objects.filter(case_id=OuterRef("pk"), revision=OuterRef("live_revision_id"))
-    behind = visible.exclude(Exists(read_from_live)).values_list("pk", flat=True)
+    said = CaseSentence.objects.filter(case_id=OuterRef("pk"))
+    read_from_live = Exists(said.filter(revision=OuterRef("live_revision_id")))
+    # A page made live without a revision (written in bulk, as the bench's are) has none to
+    # compare: read once is read.
+    read_without_one = Q(live_revision__isnull=True) & Exists(said)
+    behind = visible.exclude(read_from_live).exclude(read_without_one).values_list("pk", flat=True)
     hidden = CaseSentence.objects.exclude(case_id__in=visible.values("pk")).values_list("case_id", flat=True)
     case_ids = sorted({*behind, *hidden.distinct()})
     learnt = failed = 0

@@ -223,6 +223,16 @@ def test_a_catch_up_learns_the_cases_whose_learning_failed(monkeypatch, django_c
     assert meanings.catch_up() == (0, 0)
 
 
+def test_a_case_live_without_a_revision_is_read_once():
+    wuchang = CasePage.objects.get(slug="wuchang-1-3")
+    CasePage.objects.filter(pk=wuchang.pk).update(live_revision=None)  # as pages written in bulk are
+    assert meanings.catch_up() == (0, 0)
+    CaseSentence.objects.filter(case=wuchang).delete()
+    assert meanings.catch_up() == (1, 0)
+    assert CaseSentence.objects.filter(case=wuchang, revision=None).exists()
+    assert meanings.catch_up() == (0, 0)
+
+
 def test_a_case_the_model_cannot_read_leaves_the_catch_up_of_the_index_to_run(monkeypatch):
     CaseSentence.objects.filter(case__slug="wuchang-1-3").update(revision=None)  # as if its learning failed
     monkeypatch.setattr(meanings, "learn", lambda case_ids: 1 / 0)
