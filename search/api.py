@@ -16,7 +16,6 @@ from cases.filters import CaseFilter
 from .case_search import answered, nothing_to_search, understood_query
 from .engines.interface import MAX_RESULT_WINDOW, UNAVAILABLE, EngineUnavailable, SearchPage, SearchRequest, run
 from .meanings import BY_MEANING_NOTE, closest
-from .text import to_simplified
 
 
 class SearchUnavailable(APIException):
@@ -61,9 +60,7 @@ class CaseSearchFilter(BaseFilterBackend):
         except EngineUnavailable as error:
             raise SearchUnavailable from error
         view.messages += page.notes
-        by_meaning = (
-            None if page.total else _by_meaning(to_simplified(query.text), case_filter.apply(queryset), start, end)
-        )
+        by_meaning = None if page.total else _by_meaning(query.text, case_filter.apply(queryset), start, end)
         if by_meaning:
             page = by_meaning
             view.messages += page.notes

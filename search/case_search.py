@@ -30,7 +30,7 @@ from .paging import paginate
 from .promotions import promoted
 from .query import ParsedQuery, parse_query
 from .ranking import SORTS, clause_name
-from .text import compact, fold, plain_pinyin, to_simplified, vocabulary
+from .text import compact, fold, plain_pinyin, vocabulary
 
 PAGE_SIZE = 10
 # A correction is kept only when what was typed finds nothing as written: one engine request each.
@@ -174,11 +174,10 @@ def search_cases(params):
 
 
 def _by_meaning(request, published, notes, as_typed):
-    """The results of a search by meaning (search.meanings) for what the request's query says
-    (in Simplified characters, its punctuation as typed, as the threshold was set), under its
-    filters, each shown with its closest sentence; None when no case says anything close.
-    `notes`: what the search by words said."""
-    close = closest(to_simplified(request.query.text), request.case_filter.apply(published))
+    """The results of a search by meaning (search.meanings) for what the request's query says,
+    under its filters, each shown with its closest sentence; None when no case says anything
+    close. `notes`: what the search by words said."""
+    close = closest(request.query.text, request.case_filter.apply(published))
     if not close:
         return None
     prefetch_related_objects([found.case for found in close], "themes")  # as published() would
@@ -288,18 +287,14 @@ def _containing_any(words, limit):
         found.append({"label": case.title, "kind": "案例", "url": case.url})
         if case.model_name and any(word in case.model_name.lower() for word in words):
             found.append({"label": case.model_name, "kind": "模式", "url": case.url})
-        # A township or village the case names is searched for: other cases may name it too.
-        found += [
-            {"label": place, "kind": "地名", "url": None}
-            for place in case.named_places.split()
-            if any(word in place for word in words)
-        ]
-        # So is a name a case quotes for what it did (“赔树还田”).
-        found += [
-            {"label": name, "kind": "做法", "url": None}
-            for name in case.quoted_names.split()
-            if any(word in name for word in words)
-        ]
+        # A township or village the case names, or a name it quotes for what it did (“赔树还田”), is
+        # searched for: other cases may name it too.
+        for names, kind in ((case.named_places, "地名"), (case.quoted_names, "做法")):
+            found += [
+                {"label": name, "kind": kind, "url": None}
+                for name in names.split()
+                if any(word in name for word in words)
+            ]
     shown = published.values("pk")
     for model, kind in ((Theme, "主题"), (Problem, "难题")):
         for term in model.objects.filter(containing("name"), cases__in=shown).distinct()[:limit]:

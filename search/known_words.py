@@ -73,8 +73,9 @@ def up_to_date():
             vocabulary.learn_new(region_place_words)  # a place is spelled in pinyin too
         if case_ids:
             _learn_published(case_ids)
-        if case_ids or changes.ContentChange.SITE in kinds:
-            # Sentences learnt or dropped (search.meanings journals SITE once it has written them).
+        if changes.ContentChange.SITE in kinds:
+            # Sentences learnt or dropped: search.meanings journals SITE once it has written
+            # them, after the change's own entry (which alone would find them not yet written).
             meanings.forget()
         _state["applied"] = entries[-1][0]
 

@@ -27,7 +27,7 @@ from cases import changes
 from cases.models import CasePage
 
 from .models import CaseSentence, SentenceMeaning
-from .text import meaning
+from .text import meaning, to_simplified
 
 # The similarity (cosine) a case's sentence needs to answer a query by meaning: the lowest at
 # which none of the judged questions that no seed case answers (tests/search/situations*.yaml) is
@@ -289,7 +289,7 @@ def _read_all(model):
     for pk, digest, vector, count in rows.iterator(chunk_size=CHUNK_SIZE):
         ids.append(pk)
         digests.append(digest)
-        vectors.append(np.frombuffer(bytes(vector), dtype=np.float32))
+        vectors.append(_vector(vector))
         cases.append(count)
     return Sentences(np.array(ids), _digests(digests), np.vstack(vectors), np.array(cases)) if ids else False
 
@@ -327,8 +327,12 @@ def _vectors_of(model, ids):
     read = {}
     for piece in _pieces(ids):
         for pk, vector in _mine(model).filter(pk__in=piece).values_list("pk", "vector"):
-            read[pk] = np.frombuffer(bytes(vector), dtype=np.float32)
+            read[pk] = _vector(vector)
     return read
+
+
+def _vector(stored):
+    return np.frombuffer(bytes(stored), dtype=np.float32)
 
 
 def _widening(sentences, similarity):
@@ -379,8 +383,9 @@ def _cases_saying(order, sentences, similarity, cases):
 
 
 def closest(text, cases):
-    """The cases of the queryset `cases` that say something meaning what `text` asks, closest
-    first: at most MAX_CASES, each with its closest sentence. [] without the model, or where it
+    """The cases of the queryset `cases` that say something meaning what `text` asks (read in
+    Simplified characters, its punctuation as typed, as CLOSE_ENOUGH was set), closest first: at
+    most MAX_CASES, each with its closest sentence. [] without the model, or where it
     or the tables fail (a deployment not yet migrated), so that a search never fails for it."""
     model = meaning.model()
     if model is None or not text.strip():
@@ -391,7 +396,7 @@ def closest(text, cases):
             sentences = all_vectors(model)
             if sentences is None:
                 return []
-            similarity = sentences.vectors @ model.query_vector(text)
+            similarity = sentences.vectors @ model.query_vector(to_simplified(text))
             found = []
             for order in _widening(sentences, similarity):
                 found = _cases_saying(order, sentences, similarity, cases)

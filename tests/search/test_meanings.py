@@ -416,6 +416,11 @@ def test_a_model_that_cannot_be_read_leaves_search_by_words(tmp_path, road_case)
         meaning.use(settings.SEARCH_MEANING_MODEL)
 
 
-def test_traditional_characters_mean_what_simplified_ones_do(road_case):
+def test_traditional_characters_mean_what_simplified_ones_do(road_case, monkeypatch):
+    asked = []
+    model = meaning.model()
+    query_vector = model.query_vector
+    monkeypatch.setattr(model, "query_vector", lambda text: asked.append(text) or query_vector(text))
     results = search_cases({"q": "路爛得沒法走，下雨天老鄉出門難"})
     assert results.by_meaning and results.hits[0].case == road_case
+    assert asked == [ROAD_IN_OTHER_WORDS]  # the model reads it in Simplified characters
