@@ -25,7 +25,7 @@ from .facets import FACET_LABELS
 from .filter_links import query_string
 from .highlight import snippet
 from .listing import browse_vocabularies
-from .meanings import BY_MEANING_NOTE, closest
+from .meanings import BY_MEANING_NOTE, answer_or_maybe
 from .paging import paginate
 from .promotions import promoted
 from .query import ParsedQuery, parse_query
@@ -57,6 +57,8 @@ class SearchResults:
     as_typed: bool = False  # searched as typed (asked so, or its reading found nothing): so are its links
     retry: str = ""  # when nothing was found: the query without the words no case uses
     by_meaning: bool = False  # the words found nothing: these cases say something meaning the same
+    maybe: list = field(default_factory=list)  # nothing found: meanings.Close possibly related
+    cases: object = None  # the published cases searched (a queryset; None when no engine answered)
 
     @property
     def by_words(self):
@@ -154,8 +156,9 @@ def search_cases(params):
         for pk in page_ids
         if pk in cases
     ]
+    maybe = []
     if not results.total and query.text and page.number == 1:
-        found = _by_meaning(request, published, [*errors, *results.notes], as_typed or retried)
+        found, maybe = _by_meaning(request, published, [*errors, *results.notes], as_typed or retried)
         if found:
             return found
     return SearchResults(
@@ -170,16 +173,18 @@ def search_cases(params):
         promoted=promoted(query, request.case_filter) if page.number == 1 else [],
         as_typed=as_typed or retried,
         retry=_without_unseen(query, results.unseen) if not results.total else "",
+        maybe=maybe,
+        cases=published,
     )
 
 
 def _by_meaning(request, published, notes, as_typed):
-    """The results of a search by meaning (search.meanings) for what the request's query says,
-    under its filters, each shown with its closest sentence; None when no case says anything
-    close. `notes`: what the search by words said."""
-    close = closest(request.query.text, request.case_filter.apply(published))
+    """(the results of a search by meaning (search.meanings) for what the request's query says,
+    under its filters, each shown with its closest sentence, or None when no case says anything
+    close; then the cases possibly related). `notes`: what the search by words said."""
+    close, maybe = answer_or_maybe(request.query.text, request.case_filter.apply(published))
     if not close:
-        return None
+        return None, maybe
     prefetch_related_objects([found.case for found in close], "themes")  # as published() would
     hits = [
         Hit(case=found.case, snippet=format_html('<mark class="hit__sense">{}</mark>', found.sentence))
@@ -197,7 +202,8 @@ def _by_meaning(request, published, notes, as_typed):
         promoted=promoted(request.query, request.case_filter),
         as_typed=as_typed,
         by_meaning=True,
-    )
+        cases=published,
+    ), []
 
 
 def _without_unseen(query, unseen):
@@ -207,9 +213,10 @@ def _without_unseen(query, unseen):
     return " ".join(kept) if unseen and kept else ""
 
 
-def suggestions(query=None, limit=8):
+def suggestions(query=None, limit=8, cases=None):
     """What to offer when a search finds nothing: the problems and themes cases are filed under,
-    the vocabulary terms closest to what was typed, and model names."""
+    the vocabulary terms closest to what was typed, and the model names of `cases` (published
+    cases, a queryset the search already made: each new one asks which pages are private)."""
     browse = browse_vocabularies()
     closest = []
     if query is not None and query.text:
@@ -219,7 +226,8 @@ def suggestions(query=None, limit=8):
             for term in vocabulary.matcher().closest(compact(query.text))
             if (term.kind, term.slug) not in named
         ]
-    model_names = list(CasePage.objects.published().exclude(model_name="").values_list("model_name", flat=True)[:limit])
+    cases = CasePage.objects.published() if cases is None else cases
+    model_names = list(cases.exclude(model_name="").values_list("model_name", flat=True)[:limit])
     return {
         "closest": closest,
         "problems": list(browse["problems"]),

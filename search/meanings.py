@@ -34,6 +34,12 @@ from .text import meaning, to_simplified
 # answered by meaning. Lower answers more sentences in everyday words, and those questions too.
 CLOSE_ENOUGH = 0.65
 MAX_CASES = 10
+# When no sentence is close enough, the few nearest cases down to MAYBE_CLOSE are still offered
+# beside the empty answer, each with its nearest sentence for the reader to judge: below
+# CLOSE_ENOUGH lie most answers in everyday words (a reader's 打工 for a case's 外出务工) and the
+# nearest sentences of the questions no case answers alike, which only a reader can tell apart.
+MAYBE_CLOSE = 0.55
+MAYBE_CASES = 3
 # The closest sentences read before their cases are: enough for a page of cases, unless the
 # page's filters leave out the cases saying them; then WIDER times as many again, up to
 # SENTENCES_MOST. Each sentence is nine parameters of the query that reads their cases: 1,600
@@ -335,13 +341,13 @@ def _vector(stored):
     return np.frombuffer(bytes(stored), dtype=np.float32)
 
 
-def _widening(sentences, similarity):
-    """Ever more of the sentences at least CLOSE_ENOUGH, closest first, until all are (or
+def _widening(sentences, similarity, at_least):
+    """Ever more of the sentences at least `at_least` similar, closest first, until all are (or
     SENTENCES_MOST): each to be read in turn while their cases are too few for a page."""
     read = SENTENCES_READ
     while True:
         nearest = np.argpartition(-similarity, min(read, len(similarity)) - 1)[:read]
-        order = [i for i in nearest[np.argsort(-similarity[nearest])] if similarity[i] >= CLOSE_ENOUGH]
+        order = [i for i in nearest[np.argsort(-similarity[nearest])] if similarity[i] >= at_least]
         if read == SENTENCES_READ:
             # At first only as many as enough cases say: a sentence thousands of cases share
             # would have them all ranked.
@@ -382,11 +388,12 @@ def _cases_saying(order, sentences, similarity, cases):
     return [Close(row.case, row.text, row.similarity) for row in rows]
 
 
-def closest(text, cases):
+def closest(text, cases, at_least=CLOSE_ENOUGH):
     """The cases of the queryset `cases` that say something meaning what `text` asks (read in
-    Simplified characters, its punctuation as typed, as CLOSE_ENOUGH was set), closest first: at
-    most MAX_CASES, each with its closest sentence. [] without the model, or where it
-    or the tables fail (a deployment not yet migrated), so that a search never fails for it."""
+    Simplified characters, its punctuation as typed, as CLOSE_ENOUGH was set), a sentence at
+    least `at_least` similar, closest first: at most MAX_CASES, each with its closest sentence.
+    [] without the model, or where it or the tables fail (a deployment not yet migrated), so
+    that a search never fails for it."""
     model = meaning.model()
     if model is None or not text.strip():
         return []
@@ -398,7 +405,7 @@ def closest(text, cases):
                 return []
             similarity = sentences.vectors @ model.query_vector(to_simplified(text))
             found = []
-            for order in _widening(sentences, similarity):
+            for order in _widening(sentences, similarity, at_least):
                 found = _cases_saying(order, sentences, similarity, cases)
                 if len(found) >= MAX_CASES:
                     break
@@ -406,3 +413,12 @@ def closest(text, cases):
     except Exception:  # noqa: BLE001 - the words' answer stands; logged for who runs the site
         logger.exception("search by meaning failed")
         return []
+
+
+def answer_or_maybe(text, cases):
+    """(the cases of `cases` that answer `text` by meaning, as `closest`; else [] and the
+    MAYBE_CASES nearest down to MAYBE_CLOSE, possibly related), in one reading of the sentences:
+    the closest sentences come first whatever the floor, so those close enough are the same."""
+    near = closest(text, cases, at_least=MAYBE_CLOSE)
+    close = [found for found in near if found.similarity >= CLOSE_ENOUGH]
+    return (close, []) if close else ([], near[:MAYBE_CASES])

@@ -15,7 +15,7 @@ from search import known_words, meanings
 from search.case_search import search_cases
 from search.engines.database.engine import DatabaseEngine
 from search.log.models import SearchLog
-from search.meanings import BY_MEANING_NOTE
+from search.meanings import BY_MEANING_NOTE, MAYBE_CASES, MAYBE_CLOSE
 from search.models import CaseSentence, SentenceMeaning
 from search.text import meaning
 from tests.portal.test_query_budget import BUDGET as QUERY_BUDGET
@@ -75,6 +75,35 @@ def test_a_question_no_case_speaks_of_gets_no_answer_by_meaning(road_case):
     assert not _found_by_words(NOTHING_LIKE_IT)
     results = search_cases({"q": NOTHING_LIKE_IT})
     assert results.total == 0 and not results.by_meaning and not results.hits
+    assert results.maybe == []  # nothing near it either
+
+
+@pytest.fixture
+def not_close_enough(monkeypatch):
+    """The road's sentence no longer close enough to answer ROAD_IN_OTHER_WORDS: only near it."""
+    monkeypatch.setattr(meanings, "CLOSE_ENOUGH", 0.99)
+
+
+def test_a_question_near_a_sentence_but_not_close_enough_offers_its_case_as_possibly_related(
+    client, road_case, not_close_enough
+):
+    results = search_cases({"q": ROAD_IN_OTHER_WORDS})
+    assert results.total == 0 and not results.by_meaning and not results.hits
+    assert results.maybe[0].case == road_case and results.maybe[0].sentence == ROAD
+    assert len(results.maybe) <= MAYBE_CASES
+    assert all(MAYBE_CLOSE <= found.similarity < meanings.CLOSE_ENOUGH for found in results.maybe)
+    html = client.get("/search/", {"q": ROAD_IN_OTHER_WORDS}).content.decode()
+    assert "共找到 0 个案例" in html and "没有找到符合条件的案例" in html
+    assert "也许有关的案例" in html and f'<mark class="hit__sense">{ROAD}</mark>' in html
+    assert f'href="/search/open/{road_case.pk}/?' in html  # an opened one is logged as a result's
+    answer = client.get("/search/", {"q": ROAD_IN_OTHER_WORDS, "format": "json"}).json()
+    assert answer["total"] == 0 and answer["results"] == []
+    assert answer["maybe"][0]["sentence"] == ROAD and answer["maybe"][0]["url"].endswith(road_case.url)
+
+
+def test_a_filter_leaving_out_the_nearest_cases_offers_none_of_them(road_case, not_close_enough):
+    results = search_cases({"q": ROAD_IN_OTHER_WORDS, "region": "山东省"})  # the road is in 五常市
+    assert {found.case.slug for found in results.maybe} <= {"zhucheng-chengxiang-lianjian"}  # 山东's only case
 
 
 def test_words_a_case_holds_are_answered_by_words_first(road_case):
@@ -164,10 +193,25 @@ def test_a_page_answered_by_meaning_asks_no_more_queries_than_any_page(client, r
     assert len(asked) <= QUERY_BUDGET, asked
 
 
+def test_a_page_offering_possibly_related_cases_asks_no_more_queries_than_any_page(client, road_case, not_close_enough):
+    client.get("/search/", {"q": ROAD_IN_OTHER_WORDS})
+    with CaptureQueriesContext(connection) as captured:
+        assert "也许有关的案例" in client.get("/search/", {"q": ROAD_IN_OTHER_WORDS}).content.decode()
+    asked = [query["sql"] for query in captured if "SAVEPOINT" not in query["sql"]]
+    assert len(asked) <= QUERY_BUDGET, asked
+
+
 def test_a_search_answered_by_meaning_is_logged_as_finding_no_case_by_its_words(client, road_case, settings):
     settings.SEARCH_LOG_BATCH = 1
     client.get("/search/", {"q": ROAD_IN_OTHER_WORDS}, **BROWSER)
     assert search_cases({"q": ROAD_IN_OTHER_WORDS}).by_meaning
+    assert list(SearchLog.objects.values_list("results", flat=True)) == [0]
+
+
+def test_a_search_offering_possibly_related_cases_is_logged_as_finding_none(client, road_case, settings, monkeypatch):
+    settings.SEARCH_LOG_BATCH = 1
+    monkeypatch.setattr(meanings, "CLOSE_ENOUGH", 0.99)
+    assert "也许有关的案例" in client.get("/search/", {"q": ROAD_IN_OTHER_WORDS}, **BROWSER).content.decode()
     assert list(SearchLog.objects.values_list("results", flat=True)) == [0]
 
 

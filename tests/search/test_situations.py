@@ -1,9 +1,10 @@
 """Situation queries (tests/search/situations.yaml, judged from the seed sources before search
 was tuned against them, and the held-out sets situations_heldout.yaml and situations_heldout_2.yaml
-to situations_heldout_5.yaml, written to measure how far that carries; sets 3 and 5 have since
+to situations_heldout_6.yaml, written to measure how far that carries; sets 3 and 5 have since
 been looked at for pinyin, set 5 for typos, as noted below): plain-language problems,
 questions, sentences, pinyin, initials and typos, and questions no seed case answers."""
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from search.case_search import search_cases
 from search.engines.database.index import FTS_TABLE, PG_TABLE
+from search.meanings import MAYBE_CASES
 from search.ranking import BEST_MATCH_NOTE
 
 
@@ -68,6 +70,12 @@ HELD_OUT_5 = load_judged("situations_heldout_5.yaml")
 HELD_OUT_5_HIT_AT_3_FLOOR = 15 / 28  # 0.54
 HELD_OUT_5_EMPTY_CEILING = 9
 HELD_OUT_5_WEAK_CEILING = 3
+# A sixth (session 28), judged the same way and committed before search was first run on it, with
+# more long village sentences among the questions no case answers: its first run.
+HELD_OUT_6 = load_judged("situations_heldout_6.yaml")
+HELD_OUT_6_HIT_AT_3_FLOOR = 17 / 35  # 0.49
+HELD_OUT_6_EMPTY_CEILING = 13
+HELD_OUT_6_WEAK_CEILING = 1
 
 
 def ranking(query):
@@ -86,19 +94,42 @@ def judge(items):
     return rows
 
 
+@dataclass
+class Measured:
+    hit_at_3: float
+    empty: list  # answered queries that came back empty
+    weak: list  # unanswered queries that listed matches
+    # Of the empty ones, those whose page offers a judged case as possibly related (search.meanings):
+    # not an answer, but no dead end either; and the unanswered ones listing nothing that offer some.
+    judged_offered: list
+    offered_unanswered: list
+
+
 def measured(items, label, misses=True):
     """hit@3, the answered queries that came back empty and the unanswered ones that did not,
-    printed (with every miss, unless `misses` is false)."""
+    and what the empty pages offered as possibly related, printed (with every miss, unless
+    `misses` is false)."""
     answered = judge([item for item in items if item["relevant"]])
     unanswered = judge([item for item in items if not item["relevant"]])
     hit_at_3 = sum(hit for _, _, hit, _, _ in answered) / len(answered)
     recall_at_5 = sum(recall for _, _, _, recall, _ in answered) / len(answered)
     empty = [item["query"] for item, found, *_ in answered if not found]
     weak = [item["query"] for item, found, *_ in unanswered if found]
+    judged_offered = [
+        item["query"]
+        for item, found, _, _, results in answered
+        if not found and {close.case.slug for close in results.maybe} & set(item["relevant"])
+    ]
+    offered_unanswered = [item["query"] for item, found, _, _, results in unanswered if not found and results.maybe]
     print(
         f"\n{label}: {len(answered)} answered, hit@3 {hit_at_3:.2f} recall@5 {recall_at_5:.2f}, "
         f"zero-result rate {len(empty) / len(answered):.2f} ({len(empty)}); "
         f"{len(unanswered)} unanswered, {len(weak)} listed weak matches"
+    )
+    print(
+        f"  possibly related (at most {MAYBE_CASES}, by meaning) on an empty page: a judged case for "
+        f"{len(judged_offered)} of the {len(empty)} empty answered queries; some case for "
+        f"{len(offered_unanswered)} of the {len(unanswered) - len(weak)} unanswered ones listing nothing"
     )
     by_kind = {}
     for item, _, hit, _, _ in answered:
@@ -109,17 +140,17 @@ def measured(items, label, misses=True):
             print(f"  miss: {item['query']} → {found[:3]} (judged: {item['relevant']})")
     for query in weak if misses else ():
         print(f"  weak: {query}")
-    return hit_at_3, empty, weak
+    return Measured(hit_at_3, empty, weak, judged_offered, offered_unanswered)
 
 
 @pytest.mark.django_db
 def test_situation_queries(capsys):
     assert len(ANSWERED) >= 40 and len(UNANSWERED) >= 8
     with capsys.disabled():
-        hit_at_3, empty, weak = measured(JUDGED, "situations")
-    assert hit_at_3 >= HIT_AT_3_FLOOR
-    assert len(empty) <= EMPTY_ANSWERS_CEILING
-    assert len(weak) <= WEAK_ANSWERS_CEILING
+        found = measured(JUDGED, "situations")
+    assert found.hit_at_3 >= HIT_AT_3_FLOOR
+    assert len(found.empty) <= EMPTY_ANSWERS_CEILING
+    assert len(found.weak) <= WEAK_ANSWERS_CEILING
 
 
 @pytest.mark.django_db
@@ -155,15 +186,22 @@ def test_situation_queries(capsys):
             HELD_OUT_5_EMPTY_CEILING,
             HELD_OUT_5_WEAK_CEILING,
         ),
+        (
+            HELD_OUT_6,
+            "held-out situations 6",
+            HELD_OUT_6_HIT_AT_3_FLOOR,
+            HELD_OUT_6_EMPTY_CEILING,
+            HELD_OUT_6_WEAK_CEILING,
+        ),
     ],
 )
 def test_held_out_situation_queries(capsys, judged, label, floor, empty_ceiling, weak_ceiling):
     with capsys.disabled():
         # Only the figures: the misses, printed at each run, would invite tuning against the set.
-        hit_at_3, empty, weak = measured(judged, label, misses=False)
-    assert hit_at_3 >= floor
-    assert len(empty) <= empty_ceiling
-    assert len(weak) <= weak_ceiling
+        found = measured(judged, label, misses=False)
+    assert found.hit_at_3 >= floor
+    assert len(found.empty) <= empty_ceiling
+    assert len(found.weak) <= weak_ceiling
 
 
 @pytest.mark.django_db
