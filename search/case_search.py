@@ -262,19 +262,28 @@ def understanding(query, links):
 
 
 def autocomplete(text, limit=8):
-    """Titles, model names, the places cases name and the names they quote, themes, problems and
-    tags containing what was typed (繁/简 alike, or the words its pinyin spells or begins); for a
-    slip that finds none, what the search would read it as (两会两平 → 两会两评)."""
+    """Titles, model names, the places cases name and the names they quote, themes and problems
+    (by name or alias), and tags containing what was typed (繁/简 alike, or the words its pinyin
+    spells or begins); pinyin read as words is offered first as a search of its own (cunganbu →
+    村干部, a word only the cases' texts use); for a slip that finds none, what the search would
+    read it as (两会两平 → 两会两评)."""
     typed = fold(text).strip()[:50]
     if not typed:
         return []
-    # Pinyin or its initials (xingshan, jtjj, dǎngjiàn) complete as the word they spell; pinyin
-    # still being typed (xings) as the words it begins.
+    # Pinyin or its initials (xingshan, jtjj, dǎngjiàn) complete as the words they spell, read as
+    # a search reads them; pinyin still being typed (xings) as the words it begins.
     letters = "".join(plain_pinyin(typed).split())
-    lexicon = vocabulary.lexicon()
-    spelled = lexicon.from_pinyin(letters)
+    read = vocabulary.read_letters([letters])[letters] if letters else None
+    if read:
+        meant = [word for word in read if word not in vocabulary.fillers()]
+        reading = [{"label": "".join(read), "kind": "搜索", "url": None}]
+        # A word alone is looked for in names; of several, each would match names the reading is not.
+        found = _containing_any(meant, limit) if len(meant) == 1 else []
+        if any(item["label"] == reading[0]["label"] for item in found):
+            reading = []
+        return [*reading, *found][:limit]
     # What was typed counts too: letters may be a name as written (wang, dang in a title).
-    found = _containing_any([spelled] if spelled else [typed, *lexicon.completions(letters)], limit)
+    found = _containing_any([typed, *vocabulary.lexicon().completions(letters)], limit)
     if not found:
         meant = [word for _, word in parse_query(typed).corrections]
         found = _containing_any(meant, limit) if meant else []
@@ -305,7 +314,10 @@ def _containing_any(words, limit):
             ]
     shown = published.values("pk")
     for model, kind in ((Theme, "主题"), (Problem, "难题")):
-        for term in model.objects.filter(containing("name"), cases__in=shown).distinct()[:limit]:
+        # By an alias too (老龄化 → 党员队伍老化): the term is what the cases are filed under.
+        for term in model.objects.filter(containing("name") | containing("aliases"), cases__in=shown).distinct()[
+            :limit
+        ]:
             found.append({"label": term.name, "kind": kind, "url": None})
     used_tags = Tag.objects.filter(cases_casepagetag_items__content_object__in=shown).distinct()
     for tag in used_tags.filter(containing("name"))[:limit]:

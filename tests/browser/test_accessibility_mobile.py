@@ -11,6 +11,7 @@ PAGES = {
     "search results": "/search/?q=党建",
     "search without results": "/search/?q=量子计算",
     "search with a word no case uses": "/search/?q=合作社 火箭",
+    "search offering cases possibly related": "/search/?q=村里的老人都信教了怎么办",
     "search for a pasted address": "/search/?q=http://www.gov.cn/zhengce/content/2019-01/10/content_5356764.htm",
     "compare": "/compare/?cases=wuchang-1-3,zhucheng-chengxiang-lianjian",
     "training collection": "/training/chengxiang-tongchou/",

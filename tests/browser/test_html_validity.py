@@ -14,6 +14,7 @@ PAGES = [
     "/cases/xingshan-lianghui-liangping/",
     "/search/?q=%E5%85%9A%E5%BB%BA",
     "/search/?q=zzz",
+    "/search/?q=%E6%9D%91%E9%87%8C%E7%9A%84%E8%80%81%E4%BA%BA%E9%83%BD%E4%BF%A1%E6%95%99%E4%BA%86%E6%80%8E%E4%B9%88%E5%8A%9E",  # cases possibly related
     "/search/suggest/?q=%E4%B8%A4",
     "/compare/?cases=wuchang-1-3,sunan-nongcun-shequ",
     "/training/",

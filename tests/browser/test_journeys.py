@@ -60,6 +60,17 @@ def test_suggestions_read_pinyin_and_slips_and_open_what_is_picked(page):
     expect(page.locator("h1")).to_contain_text("xingshan")
 
 
+def test_pinyin_read_as_words_is_offered_first_and_searched(page):
+    page.goto("/")
+    box = page.get_by_label("搜索案例")
+    box.press_sequentially("cunganbu", delay=30)  # a word only the cases' texts use
+    first = page.get_by_role("option").first
+    expect(first).to_contain_text("村干部")
+    first.click()
+    expect(box).to_have_value("村干部")
+    expect(page.locator("h1")).to_contain_text("“村干部”的搜索结果")
+
+
 def test_a_suggestion_tapped_on_a_phone_is_searched(browser, portal):
     context = browser.new_context(
         base_url=portal, locale="zh-CN", viewport={"width": 375, "height": 667}, has_touch=True, is_mobile=True

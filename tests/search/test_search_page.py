@@ -13,7 +13,7 @@ from django.utils.html import escape
 
 from cases.models import CaseIndexPage, CasePage
 from cases.pages import listing_year
-from cases.taxonomy import Region, Theme
+from cases.taxonomy import Problem, Region, Theme
 from search import case_search
 from search.engines.database import engine as database_engine
 from search.query import parse_query
@@ -514,6 +514,33 @@ def test_autocomplete_offers_a_place_a_case_names_and_the_case(client):
         found = search_json_suggest(client, typed)
         assert {"label": "古夫镇", "kind": "地名", "url": None} in found, typed
         assert any(item["kind"] == "案例" and "两会两评" in item["label"] for item in found), typed
+
+
+def test_autocomplete_offers_pinyin_read_as_words_as_a_search_first(client):
+    # A word only the cases' texts use; a run of several words.
+    for letters, words in (
+        ("cunganbu", "村干部"),
+        ("jitijingjizenmefazhan", "集体经济怎么发展"),
+    ):
+        assert search_json_suggest(client, letters)[0] == {"label": words, "kind": "搜索", "url": None}, letters
+    # Initials too, before the names holding the word.
+    found = search_json_suggest(client, "jtjj")
+    assert found[0] == {"label": "集体经济", "kind": "搜索", "url": None}
+    assert {"label": "集体经济薄弱", "kind": "难题", "url": None} in found
+    # A reading that is itself a suggestion is offered once, as that.
+    labels = [item["label"] for item in search_json_suggest(client, "gufuzhen")]
+    assert labels.count("古夫镇") == 1 and {"label": "古夫镇", "kind": "搜索", "url": None} not in search_json_suggest(
+        client, "gufuzhen"
+    )
+    # Letters no word spells are no reading.
+    assert search_json_suggest(client, "huojian") == []
+
+
+def test_autocomplete_offers_the_term_an_alias_names(client):
+    problem = Problem.objects.get(name="党员队伍老化")
+    assert "党员老龄化" in problem.alias_list
+    for typed in ("老龄化", "党员老龄化", "dangyuanlaolinghua"):
+        assert {"label": "党员队伍老化", "kind": "难题", "url": None} in search_json_suggest(client, typed), typed
 
 
 def search_json_suggest(client, typed):
