@@ -33,6 +33,8 @@ from .ranking import SORTS, clause_name
 from .text import compact, fold, plain_pinyin, vocabulary
 
 PAGE_SIZE = 10
+# What the autocomplete reads of what was typed: enough for any name, and a reader's sentence is searched.
+MAX_TYPED = 50
 # A correction is kept only when what was typed finds nothing as written: one engine request each.
 MAX_CHECKED_CORRECTIONS = 3
 
@@ -58,7 +60,9 @@ class SearchResults:
     retry: str = ""  # when nothing was found: the query without the words no case uses
     by_meaning: bool = False  # the words found nothing: these cases say something meaning the same
     maybe: list = field(default_factory=list)  # nothing found: meanings.Close possibly related
-    cases: object = None  # the published cases searched (a queryset; None when no engine answered)
+    # The published cases searched (a queryset; None when no engine answered), for what the page
+    # adds: another made anew would ask again which pages are private.
+    published: object = None
 
     @property
     def by_words(self):
@@ -74,8 +78,9 @@ def understood_query(raw, as_typed=False):
     return parse_query(raw, keep=found) if found else query
 
 
-def _found_as_written(typed):
-    phrase = parse_query(f'"{typed}"', as_typed=True)
+def _found_as_written(*typed):
+    """Whether some published case holds all of `typed`, each as written."""
+    phrase = parse_query(" ".join(f'"{words}"' for words in typed), as_typed=True)
     try:
         return run(SearchRequest(query=phrase, limit=0, facets=False, snippets=False)).total > 0
     except EngineUnavailable:
@@ -158,9 +163,9 @@ def search_cases(params):
     ]
     maybe = []
     if not results.total and query.text and page.number == 1:
-        found, maybe = _by_meaning(request, published, [*errors, *results.notes], as_typed or retried)
-        if found:
-            return found
+        close, maybe = answer_or_maybe(query.text, request.case_filter.apply(published))
+        if close:
+            return _by_meaning(request, close, [*errors, *results.notes], as_typed or retried)
     return SearchResults(
         query=query,
         case_filter=request.case_filter,
@@ -174,17 +179,14 @@ def search_cases(params):
         as_typed=as_typed or retried,
         retry=_without_unseen(query, results.unseen) if not results.total else "",
         maybe=maybe,
-        cases=published,
+        published=published,
     )
 
 
-def _by_meaning(request, published, notes, as_typed):
-    """(the results of a search by meaning (search.meanings) for what the request's query says,
-    under its filters, each shown with its closest sentence, or None when no case says anything
-    close; then the cases possibly related). `notes`: what the search by words said."""
-    close, maybe = answer_or_maybe(request.query.text, request.case_filter.apply(published))
-    if not close:
-        return None, maybe
+def _by_meaning(request, close, notes, as_typed):
+    """The results of a search by meaning (search.meanings) for what the request's query says:
+    the cases `close` to it, each shown with its closest sentence. `notes`: what the search by
+    words said."""
     prefetch_related_objects([found.case for found in close], "themes")  # as published() would
     hits = [
         Hit(case=found.case, snippet=format_html('<mark class="hit__sense">{}</mark>', found.sentence))
@@ -202,8 +204,7 @@ def _by_meaning(request, published, notes, as_typed):
         promoted=promoted(request.query, request.case_filter),
         as_typed=as_typed,
         by_meaning=True,
-        cases=published,
-    ), []
+    )
 
 
 def _without_unseen(query, unseen):
@@ -213,10 +214,10 @@ def _without_unseen(query, unseen):
     return " ".join(kept) if unseen and kept else ""
 
 
-def suggestions(query=None, limit=8, cases=None):
+def suggestions(query=None, limit=8, published=None):
     """What to offer when a search finds nothing: the problems and themes cases are filed under,
-    the vocabulary terms closest to what was typed, and the model names of `cases` (published
-    cases, a queryset the search already made: each new one asks which pages are private)."""
+    the vocabulary terms closest to what was typed, and model names (of `published`, the
+    published cases as a search made them, if given)."""
     browse = browse_vocabularies()
     closest = []
     if query is not None and query.text:
@@ -226,8 +227,8 @@ def suggestions(query=None, limit=8, cases=None):
             for term in vocabulary.matcher().closest(compact(query.text))
             if (term.kind, term.slug) not in named
         ]
-    cases = CasePage.objects.published() if cases is None else cases
-    model_names = list(cases.exclude(model_name="").values_list("model_name", flat=True)[:limit])
+    published = CasePage.objects.published() if published is None else published
+    model_names = list(published.exclude(model_name="").values_list("model_name", flat=True)[:limit])
     return {
         "closest": closest,
         "problems": list(browse["problems"]),
@@ -264,30 +265,42 @@ def understanding(query, links):
 def autocomplete(text, limit=8):
     """Titles, model names, the places cases name and the names they quote, themes and problems
     (by name or alias), and tags containing what was typed (繁/简 alike, or the words its pinyin
-    spells or begins); pinyin read as words is offered first as a search of its own (cunganbu →
-    村干部, a word only the cases' texts use); for a slip that finds none, what the search would
-    read it as (两会两平 → 两会两评)."""
-    typed = fold(text).strip()[:50]
+    spells or begins); pinyin no name spells or begins, as the search reads it (below); for a
+    slip that finds none, what the search would read it as (两会两平 → 两会两评)."""
+    whole = fold(text).strip()
+    typed = whole[:MAX_TYPED]
     if not typed:
         return []
-    # Pinyin or its initials (xingshan, jtjj, dǎngjiàn) complete as the words they spell, read as
-    # a search reads them; pinyin still being typed (xings) as the words it begins.
+    # Pinyin or its initials (xingshan, jtjj, dǎngjiàn) complete as the word they spell; pinyin
+    # still being typed (xings) as the words it begins.
     letters = "".join(plain_pinyin(typed).split())
-    read = vocabulary.read_letters([letters])[letters] if letters else None
-    if read:
-        meant = [word for word in read if word not in vocabulary.fillers()]
-        reading = [{"label": "".join(read), "kind": "搜索", "url": None}]
-        # A word alone is looked for in names; of several, each would match names the reading is not.
-        found = _containing_any(meant, limit) if len(meant) == 1 else []
-        if any(item["label"] == reading[0]["label"] for item in found):
-            reading = []
-        return [*reading, *found][:limit]
+    lexicon = vocabulary.lexicon()
+    spelled = lexicon.from_pinyin(letters)
+    completing = [] if spelled else lexicon.completions(letters)
     # What was typed counts too: letters may be a name as written (wang, dang in a title).
-    found = _containing_any([typed, *vocabulary.lexicon().completions(letters)], limit)
+    found = _containing_any([spelled] if spelled else [typed, *completing], limit)
+    if not (spelled or completing) and len(whole) <= MAX_TYPED:
+        found = _read_as_searched(letters, found, limit)
     if not found:
         meant = [word for _, word in parse_query(typed).corrections]
         found = _containing_any(meant, limit) if meant else []
     return found
+
+
+def _read_as_searched(letters, found, limit):
+    """`found` for `letters`, with what the search reads them as, when that is words no name
+    spells (cunganbu → 村干部, a word only the cases' texts use; jitijingjizenmefazhan, several):
+    offered first as a search of its own, once the published cases hold its words (the words
+    read may come from a case since withdrawn), and, for a word alone, the names holding it."""
+    read = vocabulary.read_letters([letters])[letters] if letters else None
+    meant = [word for word in read or () if word not in vocabulary.fillers()]
+    if not meant or not _found_as_written(*meant):
+        return found
+    if len(meant) == 1:
+        found = _containing_any(meant, limit)
+    label = " ".join(read)  # as the search page shows a reading: its words as read
+    reading = [] if any(item["label"] == label for item in found) else [{"label": label, "kind": "搜索", "url": None}]
+    return [*reading, *found][:limit]
 
 
 def _containing_any(words, limit):
@@ -313,11 +326,10 @@ def _containing_any(words, limit):
                 if any(word in name for word in words)
             ]
     shown = published.values("pk")
+    # A term by an alias too (老龄化 → 党员队伍老化): the term is what the cases are filed under.
+    called = containing("name") | containing("aliases")
     for model, kind in ((Theme, "主题"), (Problem, "难题")):
-        # By an alias too (老龄化 → 党员队伍老化): the term is what the cases are filed under.
-        for term in model.objects.filter(containing("name") | containing("aliases"), cases__in=shown).distinct()[
-            :limit
-        ]:
+        for term in model.objects.filter(called, cases__in=shown).distinct()[:limit]:
             found.append({"label": term.name, "kind": kind, "url": None})
     used_tags = Tag.objects.filter(cases_casepagetag_items__content_object__in=shown).distinct()
     for tag in used_tags.filter(containing("name"))[:limit]:

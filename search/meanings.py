@@ -388,12 +388,14 @@ def _cases_saying(order, sentences, similarity, cases):
     return [Close(row.case, row.text, row.similarity) for row in rows]
 
 
-def closest(text, cases, at_least=CLOSE_ENOUGH):
+def closest(text, cases, at_least=None):
     """The cases of the queryset `cases` that say something meaning what `text` asks (read in
     Simplified characters, its punctuation as typed, as CLOSE_ENOUGH was set), a sentence at
-    least `at_least` similar, closest first: at most MAX_CASES, each with its closest sentence.
-    [] without the model, or where it or the tables fail (a deployment not yet migrated), so
-    that a search never fails for it."""
+    least `at_least` similar (CLOSE_ENOUGH unless said), closest first: at most MAX_CASES, each
+    with its closest sentence; below CLOSE_ENOUGH, MAYBE_CASES are enough. [] without the model,
+    or where it or the tables fail (a deployment not yet migrated), so that a search never
+    fails for it."""
+    at_least = CLOSE_ENOUGH if at_least is None else at_least
     model = meaning.model()
     if model is None or not text.strip():
         return []
@@ -403,11 +405,15 @@ def closest(text, cases, at_least=CLOSE_ENOUGH):
             sentences = all_vectors(model)
             if sentences is None:
                 return []
-            similarity = sentences.vectors @ model.query_vector(to_simplified(text))
+            # In float64, as a Close's similarity is: CLOSE_ENOUGH then means the same here and there.
+            similarity = (sentences.vectors @ model.query_vector(to_simplified(text))).astype(np.float64)
             found = []
             for order in _widening(sentences, similarity, at_least):
                 found = _cases_saying(order, sentences, similarity, cases)
-                if len(found) >= MAX_CASES:
+                # Once the sentences read reach below CLOSE_ENOUGH (closest first), every case
+                # close enough is found, and a few more are all that is offered beside them.
+                settled = similarity[order[-1]] < CLOSE_ENOUGH and len(found) >= MAYBE_CASES
+                if len(found) >= MAX_CASES or settled:
                     break
             return found
     except Exception:  # noqa: BLE001 - the words' answer stands; logged for who runs the site

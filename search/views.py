@@ -143,7 +143,7 @@ def _search_response(request, results, params, understood, logged_as):
                 if results.page.has_next()
                 else None,
             },
-            "suggestions": suggestions(results.query, cases=results.cases) if not results.hits else None,
+            "suggestions": suggestions(results.query, published=results.published) if not results.hits else None,
             "retry_link": query_string(params, q=results.retry, as_typed=None) if results.retry else "",
             "collections": matching_collections(results.query),
             # Result links go through search:open with this, so that the log learns what was opened.

@@ -101,9 +101,34 @@ def test_a_question_near_a_sentence_but_not_close_enough_offers_its_case_as_poss
     assert answer["maybe"][0]["sentence"] == ROAD and answer["maybe"][0]["url"].endswith(road_case.url)
 
 
-def test_a_filter_leaving_out_the_nearest_cases_offers_none_of_them(road_case, not_close_enough):
-    results = search_cases({"q": ROAD_IN_OTHER_WORDS, "region": "山东省"})  # the road is in 五常市
-    assert {found.case.slug for found in results.maybe} <= {"zhucheng-chengxiang-lianjian"}  # 山东's only case
+def test_the_filters_hold_for_the_cases_possibly_related(road_case, not_close_enough):
+    offered = search_cases({"q": ROAD_IN_OTHER_WORDS, "region": "黑龙江省"}).maybe  # the road is in 五常市
+    assert offered[0].case == road_case
+    offered = search_cases({"q": ROAD_IN_OTHER_WORDS, "region": "山东省"}).maybe
+    assert {found.case.slug for found in offered} <= {"zhucheng-chengxiang-lianjian"}  # 山东's only case
+
+
+def test_a_question_no_seed_case_answers_in_its_words_offers_the_one_saying_something_near(client):
+    # 兴山's 邪教、宗教势力乘虚而入,进村入户… is near; no sentence of the seeds is close enough.
+    results = search_cases({"q": "村里的老人都信教了怎么办"})
+    assert results.total == 0 and "xingshan-lianghui-liangping" in [found.case.slug for found in results.maybe]
+    assert "也许有关的案例" in client.get("/search/", {"q": "村里的老人都信教了怎么办"}).content.decode()
+
+
+def test_an_answer_by_meaning_or_letters_meaning_nothing_offer_nothing_possibly_related(client, road_case):
+    answered = client.get("/search/", {"q": ROAD_IN_OTHER_WORDS, "format": "json"}).json()
+    assert answered["by_meaning"] and answered["maybe"] == []
+    for typed in ("zzz", "asdfgh", "钢琴弹奏技巧怎么练习"):
+        assert search_cases({"q": typed}).maybe == [], typed
+
+
+def test_the_cases_close_enough_are_those_a_reading_at_close_enough_finds(road_case, monkeypatch):
+    published = CasePage.objects.published()
+    # As if each sentence were said by enough cases, so that the first reading is cut short.
+    monkeypatch.setattr(meanings, "ROWS_ENOUGH", 1)
+    for cases in (published, published.filter(region__name="五常市")):
+        close, maybe = meanings.answer_or_maybe(ROAD_IN_OTHER_WORDS, cases)
+        assert close == meanings.closest(ROAD_IN_OTHER_WORDS, cases) and close and maybe == []
 
 
 def test_words_a_case_holds_are_answered_by_words_first(road_case):

@@ -516,24 +516,27 @@ def test_autocomplete_offers_a_place_a_case_names_and_the_case(client):
         assert any(item["kind"] == "案例" and "两会两评" in item["label"] for item in found), typed
 
 
-def test_autocomplete_offers_pinyin_read_as_words_as_a_search_first(client):
-    # A word only the cases' texts use; a run of several words.
-    for letters, words in (
-        ("cunganbu", "村干部"),
-        ("jitijingjizenmefazhan", "集体经济怎么发展"),
-    ):
+def test_autocomplete_offers_pinyin_no_name_spells_as_the_search_reads_it_first(client):
+    # A word only the cases' texts use; a run of several words, question words and all.
+    for letters, words in (("cunganbu", "村干部"), ("jitijingjizenmefazhan", "集体经济 怎么 发展")):
         assert search_json_suggest(client, letters)[0] == {"label": words, "kind": "搜索", "url": None}, letters
-    # Initials too, before the names holding the word.
-    found = search_json_suggest(client, "jtjj")
-    assert found[0] == {"label": "集体经济", "kind": "搜索", "url": None}
-    assert {"label": "集体经济薄弱", "kind": "难题", "url": None} in found
-    # A reading that is itself a suggestion is offered once, as that.
-    labels = [item["label"] for item in search_json_suggest(client, "gufuzhen")]
-    assert labels.count("古夫镇") == 1 and {"label": "古夫镇", "kind": "搜索", "url": None} not in search_json_suggest(
-        client, "gufuzhen"
-    )
-    # Letters no word spells are no reading.
-    assert search_json_suggest(client, "huojian") == []
+    # Pinyin a name spells, or begins while still being typed, completes as the names, as before.
+    assert {"label": "集体经济薄弱", "kind": "难题", "url": None} in search_json_suggest(client, "jtjj")
+    for letters in ("jtjj", "jitijing", "xingshan"):
+        assert all(item["kind"] != "搜索" for item in search_json_suggest(client, letters)), letters
+    assert any("集体经济" in item["label"] for item in search_json_suggest(client, "jitijing"))
+    # Letters no word spells, or question words alone, are no reading.
+    assert search_json_suggest(client, "huojian") == search_json_suggest(client, "zenmeban") == []
+
+
+def test_autocomplete_reads_no_word_only_a_withdrawn_case_used(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # its words are learnt once it commits
+        case = publish_case("撤回测试案例", "村里的鹅卵石滩边建起了凉亭。")
+    reading = {"label": "鹅卵石", "kind": "搜索", "url": None}
+    assert reading in search_json_suggest(client, "eluanshi")
+    with django_capture_on_commit_callbacks(execute=True):
+        case.unpublish()
+    assert reading not in search_json_suggest(client, "eluanshi")
 
 
 def test_autocomplete_offers_the_term_an_alias_names(client):

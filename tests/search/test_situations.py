@@ -31,6 +31,9 @@ UNANSWERED = [item for item in JUDGED if not item["relevant"]]
 HIT_AT_3_FLOOR = 0.90
 EMPTY_ANSWERS_CEILING = 4
 WEAK_ANSWERS_CEILING = 4
+# Each set's empty answered queries whose page offers a judged case as possibly related, as a
+# floor: where it stands now (session 28), the first run for set 6, whose floor was chosen on the others.
+JUDGED_OFFERED_FLOOR = 4
 # Held-out sets, written and judged from the sources after search was tuned on the one above,
 # each committed before search was ever run on it: how far that tuning carries to new queries.
 # Floors and ceilings are where search stands now, so that a change making it worse fails; they
@@ -41,11 +44,13 @@ HELD_OUT = load_judged("situations_heldout.yaml")
 HELD_OUT_HIT_AT_3_FLOOR = 17 / 26  # 0.65
 HELD_OUT_EMPTY_CEILING = 8
 HELD_OUT_WEAK_CEILING = 2
+HELD_OUT_OFFERED_FLOOR = 7
 # A second (session 19), judged the same way by a helper that never saw search's answers.
 HELD_OUT_2 = load_judged("situations_heldout_2.yaml")
 HELD_OUT_2_HIT_AT_3_FLOOR = 22 / 30  # 0.73; 0.60 and 11 empty by words alone
 HELD_OUT_2_EMPTY_CEILING = 6
 HELD_OUT_2_WEAK_CEILING = 0
+HELD_OUT_2_OFFERED_FLOOR = 4
 # A third (session 23), judged the same way and committed before search was first run on it:
 # 0.56 and 14 empty at its first run, 0.59 and 13 once the places a case's text names were
 # words, 12 once directions after a verb were fillers; 0.62 and 11 once pinyin typed in a run
@@ -55,12 +60,14 @@ HELD_OUT_3 = load_judged("situations_heldout_3.yaml")
 HELD_OUT_3_HIT_AT_3_FLOOR = 22 / 34  # 0.65
 HELD_OUT_3_EMPTY_CEILING = 9
 HELD_OUT_3_WEAK_CEILING = 2
+HELD_OUT_3_OFFERED_FLOOR = 9
 # A fourth (session 26), judged the same way and committed before search was first run on it,
 # after search by meaning and its threshold were: its first run, by words alone 0.47 with 17 empty.
 HELD_OUT_4 = load_judged("situations_heldout_4.yaml")
 HELD_OUT_4_HIT_AT_3_FLOOR = 22 / 34  # 0.65
 HELD_OUT_4_EMPTY_CEILING = 10
 HELD_OUT_4_WEAK_CEILING = 0
+HELD_OUT_4_OFFERED_FLOOR = 7
 # A fifth (session 27), judged the same way and committed before search was first run on it. Its
 # writer found most of the cases' measures already asked about, and put them in words further
 # from the cases': by words alone 0.25 with 19 empty at its first run, 0.46 and 11 empty with
@@ -70,12 +77,14 @@ HELD_OUT_5 = load_judged("situations_heldout_5.yaml")
 HELD_OUT_5_HIT_AT_3_FLOOR = 15 / 28  # 0.54
 HELD_OUT_5_EMPTY_CEILING = 9
 HELD_OUT_5_WEAK_CEILING = 3
+HELD_OUT_5_OFFERED_FLOOR = 8
 # A sixth (session 28), judged the same way and committed before search was first run on it, with
 # more long village sentences among the questions no case answers: its first run.
 HELD_OUT_6 = load_judged("situations_heldout_6.yaml")
 HELD_OUT_6_HIT_AT_3_FLOOR = 17 / 35  # 0.49
 HELD_OUT_6_EMPTY_CEILING = 13
 HELD_OUT_6_WEAK_CEILING = 1
+HELD_OUT_6_OFFERED_FLOOR = 6
 
 
 def ranking(query):
@@ -151,19 +160,28 @@ def test_situation_queries(capsys):
     assert found.hit_at_3 >= HIT_AT_3_FLOOR
     assert len(found.empty) <= EMPTY_ANSWERS_CEILING
     assert len(found.weak) <= WEAK_ANSWERS_CEILING
+    assert len(found.judged_offered) >= JUDGED_OFFERED_FLOOR
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "judged, label, floor, empty_ceiling, weak_ceiling",
+    "judged, label, floor, empty_ceiling, weak_ceiling, offered_floor",
     [
-        (HELD_OUT, "held-out situations", HELD_OUT_HIT_AT_3_FLOOR, HELD_OUT_EMPTY_CEILING, HELD_OUT_WEAK_CEILING),
+        (
+            HELD_OUT,
+            "held-out situations",
+            HELD_OUT_HIT_AT_3_FLOOR,
+            HELD_OUT_EMPTY_CEILING,
+            HELD_OUT_WEAK_CEILING,
+            HELD_OUT_OFFERED_FLOOR,
+        ),
         (
             HELD_OUT_2,
             "held-out situations 2",
             HELD_OUT_2_HIT_AT_3_FLOOR,
             HELD_OUT_2_EMPTY_CEILING,
             HELD_OUT_2_WEAK_CEILING,
+            HELD_OUT_2_OFFERED_FLOOR,
         ),
         (
             HELD_OUT_3,
@@ -171,6 +189,7 @@ def test_situation_queries(capsys):
             HELD_OUT_3_HIT_AT_3_FLOOR,
             HELD_OUT_3_EMPTY_CEILING,
             HELD_OUT_3_WEAK_CEILING,
+            HELD_OUT_3_OFFERED_FLOOR,
         ),
         (
             HELD_OUT_4,
@@ -178,6 +197,7 @@ def test_situation_queries(capsys):
             HELD_OUT_4_HIT_AT_3_FLOOR,
             HELD_OUT_4_EMPTY_CEILING,
             HELD_OUT_4_WEAK_CEILING,
+            HELD_OUT_4_OFFERED_FLOOR,
         ),
         (
             HELD_OUT_5,
@@ -185,6 +205,7 @@ def test_situation_queries(capsys):
             HELD_OUT_5_HIT_AT_3_FLOOR,
             HELD_OUT_5_EMPTY_CEILING,
             HELD_OUT_5_WEAK_CEILING,
+            HELD_OUT_5_OFFERED_FLOOR,
         ),
         (
             HELD_OUT_6,
@@ -192,16 +213,18 @@ def test_situation_queries(capsys):
             HELD_OUT_6_HIT_AT_3_FLOOR,
             HELD_OUT_6_EMPTY_CEILING,
             HELD_OUT_6_WEAK_CEILING,
+            HELD_OUT_6_OFFERED_FLOOR,
         ),
     ],
 )
-def test_held_out_situation_queries(capsys, judged, label, floor, empty_ceiling, weak_ceiling):
+def test_held_out_situation_queries(capsys, judged, label, floor, empty_ceiling, weak_ceiling, offered_floor):
     with capsys.disabled():
         # Only the figures: the misses, printed at each run, would invite tuning against the set.
         found = measured(judged, label, misses=False)
     assert found.hit_at_3 >= floor
     assert len(found.empty) <= empty_ceiling
     assert len(found.weak) <= weak_ceiling
+    assert len(found.judged_offered) >= offered_floor
 
 
 @pytest.mark.django_db
