@@ -277,30 +277,32 @@ def autocomplete(text, limit=8):
     lexicon = vocabulary.lexicon()
     spelled = lexicon.from_pinyin(letters)
     completing = [] if spelled else lexicon.completions(letters)
-    # What was typed counts too: letters may be a name as written (wang, dang in a title).
-    found = _containing_any([spelled] if spelled else [typed, *completing], limit)
-    if not (spelled or completing) and len(whole) <= MAX_TYPED:
-        found = _read_as_searched(letters, found, limit)
+    read = None if spelled or completing or len(whole) > MAX_TYPED else _reading(letters)
+    if spelled:
+        words = [spelled]
+    elif read and len(read[1]) == 1:
+        words = read[1]  # a word alone read: the names holding it
+    else:
+        words = [typed, *completing]  # what was typed counts too: letters may be a name (wang, dang in a title)
+    found = _containing_any(words, limit)
+    if read and not any(item["label"] == read[0] for item in found):
+        found = [{"label": read[0], "kind": "搜索", "url": None}, *found][:limit]  # offered first
     if not found:
         meant = [word for _, word in parse_query(typed).corrections]
         found = _containing_any(meant, limit) if meant else []
     return found
 
 
-def _read_as_searched(letters, found, limit):
-    """`found` for `letters`, with what the search reads them as, when that is words no name
-    spells (cunganbu → 村干部, a word only the cases' texts use; jitijingjizenmefazhan, several):
-    offered first as a search of its own, once the published cases hold its words (the words
-    read may come from a case since withdrawn), and, for a word alone, the names holding it."""
+def _reading(letters):
+    """What the search reads `letters` as where no name spells or begins them (cunganbu → 村干部,
+    a word only the cases' texts use; jitijingjizenmefazhan, several words): (the reading as the
+    search page shows one, its words but question words), or None where it reads none, or no
+    published case holds those words (the words read may come from a case since withdrawn)."""
     read = vocabulary.read_letters([letters])[letters] if letters else None
     meant = [word for word in read or () if word not in vocabulary.fillers()]
     if not meant or not _found_as_written(*meant):
-        return found
-    if len(meant) == 1:
-        found = _containing_any(meant, limit)
-    label = " ".join(read)  # as the search page shows a reading: its words as read
-    reading = [] if any(item["label"] == label for item in found) else [{"label": label, "kind": "搜索", "url": None}]
-    return [*reading, *found][:limit]
+        return None
+    return " ".join(read), meant
 
 
 def _containing_any(words, limit):

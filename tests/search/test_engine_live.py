@@ -37,7 +37,7 @@ from tests.search.search_client import search_json, slugs
 from tests.search.test_meanings import ROAD, ROAD_IN_OTHER_WORDS
 from tests.search.test_relevance import JUDGEMENTS, MRR_FLOOR, reciprocal_rank
 from tests.search.test_search_page import publish_case
-from tests.search.test_situations import HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5, HELD_OUT_6, JUDGED
+from tests.search.test_situations import HELD_OUT_SETS, JUDGED
 
 pytestmark = [pytest.mark.engine, pytest.mark.django_db]
 
@@ -146,14 +146,13 @@ def test_situation_queries_match_what_the_database_engine_matches():
     printed for each."""
     rows, differ = [], []
     extra = [{"query": "农民增收没门路", "relevant": []}, {"query": "合作社 火箭", "relevant": []}]
-    held_out = [*HELD_OUT, *HELD_OUT_2, *HELD_OUT_3, *HELD_OUT_4, *HELD_OUT_5, *HELD_OUT_6]
-    for item in [*JUDGED, *held_out, *extra]:
+    sets = [(JUDGED, "situations"), *((held_out.judged, held_out.label) for held_out in HELD_OUT_SETS)]
+    for item in [*(item for judged, _ in sets for item in judged), *extra]:
         database, cluster = both(query=parse_query(item["query"]))
         rows.append((item, names(database.ids), names(cluster.ids)))
         if (set(database.ids), database.notes, database.unseen) != (set(cluster.ids), cluster.notes, cluster.unseen):
             differ.append((item["query"], names(database.ids), names(cluster.ids), database.notes, cluster.notes))
-    sets = ((JUDGED, "situations"), (HELD_OUT, "held-out"), (HELD_OUT_2, "held-out 2"), (HELD_OUT_3, "held-out 3"))
-    for judged, name in (*sets, (HELD_OUT_4, "held-out 4"), (HELD_OUT_5, "held-out 5"), (HELD_OUT_6, "held-out 6")):
+    for judged, name in sets:
         answered = [row for row in rows if row[0]["relevant"] and row[0] in judged]
         for column, label in ((1, "database engine"), (2, "search cluster")):
             hits = sum(bool(set(row[column][:3]) & set(row[0]["relevant"])) for row in answered)
