@@ -42,6 +42,7 @@ from .serializers import (
     TermSerializer,
 )
 from .taxonomy import Domain, Problem, Region, Theme
+from .training.comparing import MAX_COMPARED
 
 
 class CaseIndexPage(SingleChildTypeRoutingMixin, Page):
@@ -63,7 +64,7 @@ class CaseIndexPage(SingleChildTypeRoutingMixin, Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context.update(finding.case_listing(request, self))
+        context.update(finding.case_listing(request, self), max_compared=MAX_COMPARED)
         return context
 
 

@@ -10,3 +10,4 @@ class PortalLoginForm(LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["password"].label = "密码"
+        self.fields["password"].widget.attrs["placeholder"] = "请输入密码"  # as the username's reads

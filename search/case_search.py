@@ -211,7 +211,8 @@ def _without_unseen(query, unseen):
     """The query's other words and terms, to search for when some no case uses sank it."""
     kept = [clause_name(clause) for clause in query.clauses]
     kept = [name for name in dict.fromkeys(kept) if name not in unseen]
-    return " ".join(kept) if unseen and kept else ""
+    # A lone character left (the 1 of alert(1)) is no search worth offering.
+    return " ".join(kept) if unseen and any(len(name) > 1 for name in kept) else ""
 
 
 def suggestions(query=None, limit=8, published=None):

@@ -9,9 +9,9 @@ from search.text import drop_controls
 from .. import finding
 from ..blocks import ENUMERATION, html_paragraphs
 from ..pages import CasePage
+from .comparing import MAX_COMPARED
 from .models import TrainingCollectionPage
 
-MAX_COMPARED = 4
 MAX_PRACTICE_POINTS = 6
 POINT_LENGTH = 40
 POINT_END = re.compile(r"[。！？；;:：]")

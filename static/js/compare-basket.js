@@ -1,3 +1,20 @@
+// The case library's checkboxes: once as many are ticked as can be compared, the others wait
+// (without this script the comparison page keeps the first that many and says which it left out).
+(() => {
+  const form = document.querySelector("form[data-compare-max]");
+  if (!form) return;
+  const max = Number(form.dataset.compareMax);
+  const boxes = [...document.querySelectorAll("input[type=checkbox][form]")].filter((box) => box.form === form);
+  const update = () => {
+    const full = boxes.filter((box) => box.checked).length >= max;
+    boxes.forEach((box) => {
+      if (!box.checked) box.disabled = full;
+    });
+  };
+  boxes.forEach((box) => box.addEventListener("change", update));
+  update();
+})();
+
 // 加入对比 adds to the cases compared last in this browser instead of starting again; without
 // this script (or storage) the link compares the one case, as before.
 (() => {

@@ -5,6 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from cases.training.comparing import MAX_COMPARED
+
 pytestmark = pytest.mark.browser
 
 
@@ -268,3 +270,25 @@ def test_adding_to_compare_from_case_after_case_adds_up(page):
     page.goto("/cases/zhucheng-chengxiang-lianjian/")
     page.get_by_role("link", name="加入对比").click()
     expect(page).to_have_url(re.compile(r"cases=wuchang-1-3,zhucheng-chengxiang-lianjian$"))
+
+
+def test_the_case_library_lets_no_more_cases_be_ticked_than_can_be_compared(page):
+    page.goto("/cases/")
+    boxes = page.get_by_label("选入对比")
+    assert boxes.count() > MAX_COMPARED  # the seeds: more cases than a comparison holds
+    for index in range(MAX_COMPARED):
+        boxes.nth(index).check()
+    expect(boxes.nth(MAX_COMPARED)).to_be_disabled()
+    boxes.nth(0).uncheck()
+    expect(boxes.nth(MAX_COMPARED)).to_be_enabled()
+    boxes.nth(MAX_COMPARED).check()
+    page.get_by_role("button", name="对比所选案例").click()
+    expect(page.locator("table.compare thead th")).to_have_count(MAX_COMPARED + 1)
+    expect(page.locator(".notice--warning")).to_have_count(0)  # nothing left out
+
+
+def test_a_listing_of_one_case_offers_no_comparison(page):
+    page.goto("/cases/?problem=党员队伍老化&region=湖北省")
+    expect(page.locator(".result-count")).to_have_text("共 1 个案例")
+    expect(page.get_by_role("button", name="对比所选案例")).to_have_count(0)
+    expect(page.get_by_role("link", name="加入对比")).to_have_count(1)

@@ -144,6 +144,9 @@ def test_the_sign_in_page_is_chinese_and_names_the_site(client):
     assert english(html) == set(), english(html)
     assert "登录基层党建典型案例库后台" in html and ">密码<" in html.replace("\n", "").replace(" ", "")
     assert "<title>登录 - 基层党建典型案例库</title>" in " ".join(html.split())
+    # Its logo without Wagtail's English wordmark; its two boxes asked for alike.
+    assert "icon-wagtail__wordmark" not in html
+    assert 'placeholder="请输入用户名"' in html and 'placeholder="请输入密码"' in html
 
 
 def test_admin_tab_titles_end_in_the_sites_name():

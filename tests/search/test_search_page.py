@@ -220,6 +220,8 @@ def test_a_word_no_case_uses_is_named_and_the_search_without_it_offered(client):
     # Nothing to offer when every word is unknown, or when something was found.
     assert search_json(client, q="火箭 卫星")["retry"] == ""
     assert search_json(client, q="合作社 党员")["retry"] == ""
+    # Nor when all that would be left is a lone character.
+    assert search_json(client, q="<script>alert(1)</script>")["retry"] == ""
 
 
 def test_a_correction_finding_nothing_gives_way_to_what_was_typed(client, monkeypatch):
@@ -604,3 +606,13 @@ def test_a_training_collections_shared_description_is_its_own_introduction(clien
     opening = collection.summary[:40]
     assert f'<meta property="og:description" content="{opening}' in html
     assert f'<meta name="description" content="{opening}' in html
+
+
+def test_a_long_query_is_shortened_in_the_heading_and_kept_whole_in_the_box(client):
+    """On a phone a whole village sentence in the heading pushed every result below the fold."""
+    query = "我们村在山区，年轻人大都外出务工了，留下的多是老人和孩子，村里党员平均年龄很大，发展新党员难"
+    html = client.get("/search/", {"q": query}).content.decode()
+    heading = re.search(r"<h1>(.*?)</h1>", html, re.S).group(1)
+    assert heading.startswith(f"“{query[:20]}") and heading.endswith("”的搜索结果") and query not in heading
+    assert len(heading) < 40
+    assert f'value="{query}"' in html
