@@ -30,6 +30,7 @@ from search.text.fields import SegmentedAutocompleteField, SegmentedField
 
 from . import finding, fingerprints, share_card
 from .blocks import CaseBodyBlock, html_paragraphs
+from .comparing import MAX_COMPARED
 from .forms import CasePageForm
 from .named_places import places_named_in
 from .quoted_names import quoted_names_in
@@ -42,7 +43,6 @@ from .serializers import (
     TermSerializer,
 )
 from .taxonomy import Domain, Problem, Region, Theme
-from .training.comparing import MAX_COMPARED
 
 
 class CaseIndexPage(SingleChildTypeRoutingMixin, Page):

@@ -8,8 +8,8 @@ from search.text import drop_controls
 
 from .. import finding
 from ..blocks import ENUMERATION, html_paragraphs
+from ..comparing import MAX_COMPARED
 from ..pages import CasePage
-from .comparing import MAX_COMPARED
 from .models import TrainingCollectionPage
 
 MAX_PRACTICE_POINTS = 6

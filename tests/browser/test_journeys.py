@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cases.training.comparing import MAX_COMPARED
+from cases.comparing import MAX_COMPARED
 
 pytestmark = pytest.mark.browser
 

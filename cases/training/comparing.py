@@ -1,4 +1,0 @@
-"""How many cases are compared side by side: the comparison page keeps that many, and the case
-library's checkboxes stop there."""
-
-MAX_COMPARED = 4
