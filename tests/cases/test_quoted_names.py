@@ -20,16 +20,30 @@ def test_three_to_five_characters_alone_between_quotation_marks_are_a_name():
     assert quoted_names_in("推行“紅黑榜”，再推“红黑榜”") == ["红黑榜"]  # Simplified, once
 
 
+def test_a_quotation_listing_names_gives_each():
+    assert quoted_names_in("落实“视才定岗、设岗承诺、争创红星”制度") == ["视才定岗", "设岗承诺", "争创红星"]
+    # One item that is no name by its length, and the quotation is no list of names.
+    assert quoted_names_in("提出“三有、设岗定责、争创红星示范村”") == []
+
+
+def _migrate(migration, function):
+    apps = MigrationExecutor(connection).loader.project_state(("cases", migration)).apps
+    getattr(import_module(f"cases.migrations.{migration}"), function)(apps, None)
+
+
 @pytest.mark.django_db
 def test_every_case_carries_the_names_its_text_quotes():
-    """Kept by save() and filled for cases saved before the column (migration 0013) alike."""
+    """Kept by save() and filled for cases saved before the column (migration 0013), then
+    refilled with the names quoted in lists (0014), alike."""
     xingshan = CasePage.objects.get(slug="xingshan-lianghui-liangping")
-    assert "赔树还田" in xingshan.quoted_names.split()
+    shangnan = CasePage.objects.get(slug="shangnan-gongjian-gongfu")
+    assert "赔树还田" in xingshan.quoted_names.split() and "视才定岗" in shangnan.quoted_names.split()
     CasePage.objects.update(quoted_names="")
-    migration = "0013_quoted_names"
-    apps = MigrationExecutor(connection).loader.project_state(("cases", migration)).apps
-    import_module(f"cases.migrations.{migration}").fill_quoted_names(apps, None)
+    _migrate("0013_quoted_names", "fill_quoted_names")
     assert "赔树还田" in CasePage.objects.get(pk=xingshan.pk).quoted_names.split()
+    assert "视才定岗" not in CasePage.objects.get(pk=shangnan.pk).quoted_names.split()
+    _migrate("0014_quoted_names_in_lists", "refill_quoted_names")
+    assert "视才定岗" in CasePage.objects.get(pk=shangnan.pk).quoted_names.split()
     for case in CasePage.objects.all():
         saved = case.quoted_names
         case.save()
@@ -45,3 +59,11 @@ def test_a_quoted_name_is_read_from_its_pinyin_from_a_slip_and_completed(django_
         results = search_cases({"q": typed})
         assert results.query.corrections == [(typed, meant)] and results.hits[0].case == case, typed
     assert {"label": "红黑榜", "kind": "做法", "url": None} in autocomplete("红黑")
+
+
+@pytest.mark.django_db
+def test_a_name_quoted_in_a_list_is_read_from_its_pinyin_and_its_initials():
+    for typed in ("shegangchengnuo", "sgcn"):
+        results = search_cases({"q": typed})
+        assert results.query.corrections == [(typed, "设岗承诺")], typed
+        assert [hit.case.slug for hit in results.hits] == ["shangnan-gongjian-gongfu"], typed
