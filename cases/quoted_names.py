@@ -3,8 +3,8 @@ the case so that search knows them as a reader may type them: in pinyin (jishika
 input method's slip (纪实卡), or half typed in the autocomplete. Only the form is read (three to
 five Chinese characters alone between quotation marks, or each of a list of them), not whether
 the dictionary knows the word: the dictionary learns the names, and must not decide them (nor
-can a migration ask it).
-Used by the case model (migrations 0013 and 0014 hold their own copies of the rule, as it was then)."""
+can a migration ask it). Used by the case model (migrations 0013 and 0014 hold their own copies
+of the rule, as it was then)."""
 
 import re
 
