@@ -274,8 +274,9 @@ def word_parts(word):
 
     A query for a compound must also find texts that write its parts apart (城乡联建 in
     "城乡基层党组织联建"); [] when the word has no smaller parts. Among equally short covers
-    the one with the longest last part wins (城乡|联合|党组织, not 城乡|联合党|组织): Chinese
-    compounds end in their head word. A name of numbered parts has none: its numbers and
+    the one with fewer single characters wins (务工|人员, not 务|工人员: a single character is
+    in nearly every text), then the one with the longest last part (城乡|联合|党组织, not
+    城乡|联合党|组织): Chinese compounds end in their head word. A name of numbered parts has none: its numbers and
     characters written apart (两…推…一…选, 三…一五) are in most texts, and it is indexed whole.
     """
     if numbered_spans(word) == [(0, len(word))] or is_numeral_name(word):
@@ -291,9 +292,14 @@ def word_parts(word):
             if best[start] is None or not (part in subwords or len(part) == 1):
                 continue
             cover = best[start] + [part]
-            if best[end] is None or (len(cover), -len(part)) < (len(best[end]), -len(best[end][-1])):
+            if best[end] is None or _preference(cover) < _preference(best[end]):
                 best[end] = cover
     return best[-1] if len(best[-1]) > 1 else []
+
+
+def _preference(cover):
+    """How a cover of a word by parts ranks (word_parts): the lowest first."""
+    return len(cover), sum(len(part) == 1 for part in cover), -len(cover[-1])
 
 
 @lru_cache(maxsize=256)
