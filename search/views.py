@@ -91,6 +91,7 @@ def search(request):
 
 
 def _search_response(request, results, params, understood, logged_as):
+    collections = matching_collections(results.query)
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
@@ -103,6 +104,14 @@ def _search_response(request, results, params, understood, logged_as):
                 "promoted": [
                     {"title": item.title, "url": request.build_absolute_uri(item.url), "description": item.description}
                     for item in results.promoted
+                ],
+                "collections": [
+                    {
+                        "title": collection.title,
+                        "url": request.build_absolute_uri(collection.url),
+                        "audience": collection.audience,
+                    }
+                    for collection in collections
                 ],
                 "facets": results.facets,
                 "errors": results.errors,
@@ -145,7 +154,7 @@ def _search_response(request, results, params, understood, logged_as):
             },
             "suggestions": suggestions(results.query, published=results.published) if not results.hits else None,
             "retry_link": query_string(params, q=results.retry, as_typed=None) if results.retry else "",
-            "collections": matching_collections(results.query),
+            "collections": collections,
             # Result links go through search:open with this, so that the log learns what was opened.
             "opened_params": urlencode({"q": logged_as[0], "f": logged_as[1]}) if logged_as else "",
             **understood,

@@ -581,6 +581,10 @@ def test_training_collections_matching_a_search_are_shown_apart_from_the_cases(c
     assert f'href="{collection.url}"' in block and collection.title in block
     assert html.index('class="collection-hits"') < html.index('class="search-layout"')
     assert all(hit.case.pk != collection.pk for hit in response.context["results"].hits)
+    # The page's JSON lists them too.
+    assert search_json(client, q="结对共建")["collections"] == [
+        {"title": collection.title, "url": f"http://testserver{collection.url}", "audience": collection.audience}
+    ]
     # Every word must be there: a word the collection does not hold leaves it out.
     assert client.get("/search/", {"q": "结对共建 量子计算"}).context["collections"] == []
     # Traditional characters and a synonym-free word order still find it.
