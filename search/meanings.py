@@ -19,7 +19,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Case, Count, Exists, F, FloatField, OuterRef, Q, Subquery, Value, When, Window
 from django.db.models.functions import Coalesce, RowNumber
 
@@ -82,21 +82,33 @@ def learn(case_ids):
         if model is not None:
             for said in _said(CasePage.objects.visible().filter(pk__in=chunk)):
                 _read(model, said)  # outside the transaction: the model's time holds no lock
-        with transaction.atomic():
-            # Each case read again here, and locked: a publish of the same case committed while
-            # the model ran is not overwritten by the text read before it.
-            list(CasePage.objects.select_for_update().filter(pk__in=chunk).values_list("pk", flat=True))
-            said_before = CaseSentence.objects.filter(case_id__in=chunk)
-            old = list(said_before.values_list("meaning_id", flat=True).distinct())
-            said_before.delete()
-            if model is not None:
-                for said in _said(CasePage.objects.visible().filter(pk__in=chunk)):
-                    _write(model, said)
-            now = list(CaseSentence.objects.filter(case_id__in=chunk).values_list("meaning_id", flat=True))
-            _tidy([*old, *now])
-            changed = changed or bool(old or now)
+        try:
+            changed = _learn_chunk(model, chunk) or changed
+        except IntegrityError:
+            # Another process learning other cases dropped, as no case said it when it looked,
+            # a sentence these rows name (PostgreSQL checks them at commit): learnt again, the
+            # sentence's vector is kept anew.
+            changed = _learn_chunk(model, chunk) or changed
     if changed:
         _told()
+
+
+def _learn_chunk(model, chunk):
+    """The sentences of the cases `chunk` afresh, in one transaction: whether any said some
+    before or after."""
+    with transaction.atomic():
+        # Each case read again here, and locked: a publish of the same case committed while
+        # the model ran is not overwritten by the text read before it.
+        list(CasePage.objects.select_for_update().filter(pk__in=chunk).values_list("pk", flat=True))
+        said_before = CaseSentence.objects.filter(case_id__in=chunk)
+        old = list(said_before.values_list("meaning_id", flat=True).distinct())
+        said_before.delete()
+        if model is not None:
+            for said in _said(CasePage.objects.visible().filter(pk__in=chunk)):
+                _write(model, said)
+        now = list(CaseSentence.objects.filter(case_id__in=chunk).values_list("meaning_id", flat=True))
+        _tidy([*old, *now])
+        return bool(old or now)
 
 
 def forget_deleted():

@@ -158,6 +158,35 @@ def test_an_unpublished_case_is_forgotten_with_what_only_it_said(road_case, djan
     ]
 
 
+def test_a_sentence_another_learning_dropped_meanwhile_is_learnt_anew(road_case, monkeypatch):
+    """Two processes learning at once (PostgreSQL): one drops a sentence no case says as it
+    looks, while the other's uncommitted rows name it; the commit's check of those rows fails,
+    and the chunk is learnt again, the sentence's vector kept anew."""
+    write = meanings._write
+    dropped = []
+
+    def drop(ids):
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {SentenceMeaning._meta.db_table} WHERE id IN ({', '.join(map(str, ids))})")
+
+    def write_while_another_drops(model, said):
+        if dropped:
+            drop(dropped)  # that process's delete, committed: gone whatever this one rolled back
+            return write(model, said)
+        write(model, said)
+        dropped.extend(CaseSentence.objects.filter(case=road_case).values_list("meaning_id", flat=True))
+        drop(dropped)
+        connection.check_constraints(table_names=[CaseSentence._meta.db_table])  # as at commit
+
+    monkeypatch.setattr(meanings, "_write", write_while_another_drops)
+    meanings.learn([road_case.pk])
+    assert dropped
+    learnt = CaseSentence.objects.filter(case=road_case)
+    assert learnt.exists() and not learnt.filter(meaning_id__in=dropped).exists()
+    assert SentenceMeaning.objects.filter(digest=meaning.model().digest(ROAD)).exists()
+    assert search_cases({"q": ROAD_IN_OTHER_WORDS}).hits[0].case == road_case
+
+
 def test_a_sentence_two_cases_say_is_read_once_and_a_rebuild_reads_every_case_afresh(
     road_case, django_capture_on_commit_callbacks, monkeypatch
 ):
