@@ -24,14 +24,30 @@ COMMON_SURNAMES = set(
 )
 
 
+# What a place's name ends in or is followed by: 石门村, 王家庄, 高坪村党支部 begin a text about a
+# place, not a byline.
+_PLACE_ENDS = set("村庄屯寨堡沟湾岭坪峪洼坝铺店集镇乡县市区州旗街巷里弄组")
+
+
 def split_byline(paragraphs):
-    """A name run into the text after its title ("…新模式王国生加快新农村…") is the author's."""
+    """A name run into the text after its title ("…新模式王国生加快新农村…") is the author's:
+    a word the segmenter takes for a person's name (nr), not a place's (石门村共有党员…)."""
     if not paragraphs:
         return "", paragraphs
     # HMM on: it is what recognises a name the dictionary does not know
-    words = segmenter().cut(paragraphs[0][:12], True) if paragraphs[0][:1] in COMMON_SURNAMES else []
-    if words and len(words[0]) in (2, 3) and re.fullmatch(r"[\u4e00-\u9fff]+", words[0]):
-        return words[0], [paragraphs[0][len(words[0]) :]] + paragraphs[1:]
+    tagged = segmenter().tag(paragraphs[0][:12], True) if paragraphs[0][:1] in COMMON_SURNAMES else []
+    if not tagged:
+        return "", paragraphs
+    name, kind = tagged[0]
+    after = paragraphs[0][len(name) : len(name) + 1]
+    if (
+        kind == "nr"
+        and len(name) in (2, 3)
+        and re.fullmatch(r"[\u4e00-\u9fff]+", name)
+        and name[-1] not in _PLACE_ENDS
+        and after not in _PLACE_ENDS
+    ):
+        return name, [paragraphs[0][len(name) :]] + paragraphs[1:]
     return "", paragraphs
 
 

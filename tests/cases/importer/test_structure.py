@@ -9,7 +9,7 @@ from cases.importer.decode import read_bytes
 from cases.importer.places import PlaceFinder
 from cases.importer.structure.drafts import Section
 from cases.importer.structure.figures import FEWEST_SHOWN, MAX_FIGURES, SHOWN_FIGURES, chosen_figures, key_figures
-from cases.importer.structure.metadata import metadata, years
+from cases.importer.structure.metadata import metadata, split_byline, years
 from cases.importer.structure.sections import drop_cut_off_section, sections_of, split_run_in_heading
 from cases.importer.structure.titles import case_title, local_unit, model_name
 from cases.taxonomy import Region
@@ -543,3 +543,25 @@ def test_a_village_the_title_and_the_text_name_stays_in_the_case_title(regions, 
     text = "兴山县古夫镇桐溪村地处山区，桐溪村党支部推行“红色积分”。"
     title = case_title(source_title, regions["兴山县"], PlaceFinder(regions.values()), "红色积分", text)
     assert title == "兴山县桐溪村“红色积分”"
+
+
+@pytest.mark.parametrize(
+    "opening, author",
+    [
+        ("王国生加快新农村建设步伐，全县上下", "王国生"),  # a name run into the text after the title
+        ("陈志强同志介绍，村里", "陈志强"),
+        # A place the text opens with is no byline, whichever dictionary word it begins with.
+        ("石门村共有党员38名，其中", ""),
+        ("高坪村党支部现有党员", ""),
+        ("王家庄共有党员26名", ""),
+        ("李庄村是一个山区村", ""),
+        ("黄土岭村位于镇东", ""),
+        ("金沙村地处城郊", ""),
+        ("近年来，全县", ""),
+    ],
+)
+@pytest.mark.django_db  # the segmenter's dictionary holds the domain's words
+def test_a_byline_is_a_persons_name_and_never_a_place_the_text_opens_with(opening, author):
+    signed, rest = split_byline([opening, "第二段"])
+    assert signed == author
+    assert "".join([signed, *rest]) == opening + "第二段"  # nothing of the text lost
