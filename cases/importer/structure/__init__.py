@@ -40,7 +40,11 @@ def build_drafts(document, cleaned):
         sections = sections_of(rest, markup_headings, signed=bool(signed), model=model)
         if not title or not sections:
             continue
-        drafts.append(_draft(title, sections, places, model, signed or author, publisher, date))
+        draft = _draft(title, sections, places, model, signed or author, publisher, date)
+        if signed:
+            # Text taken out of the body: the editor checks it was a byline.
+            draft.notes.append(f"正文开头紧接标题的“{signed}”看作作者署名，已移到“作者”，请核对。")
+        drafts.append(draft)
     for draft in drafts:
         if collection:
             draft.notes.append(f"出自文档《{collection}》，该文档收有 {len(drafts)} 个案例。")

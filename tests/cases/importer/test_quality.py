@@ -232,7 +232,8 @@ def test_metadata_years_and_inferred_place():
     wuchang = draft("000_ca0f3fd031b617fc.txt")[0]
     assert (wuchang.author, wuchang.publisher, wuchang.date) == ("宗化龙", "五常信息网", "2017-03-16")
     assert (wuchang.year_started, wuchang.year_reported, wuchang.model_name) == (2007, 2011, "1+3模式")
-    assert draft("002_54f27022be32c9ac.txt")[0].author == "王国生"
+    signed = draft("002_54f27022be32c9ac.txt")[0]
+    assert signed.author == "王国生" and "“王国生”看作作者署名，已移到“作者”，请核对。" in " ".join(signed.notes)
     assert "李岚" in draft("003_8a00942d0ea9f248.txt")[0].author
     zhucheng = draft("001_0e4442402929a715.txt")[0]
     assert zhucheng.region_inferred and "地名“诸城市”系推断" in " ".join(zhucheng.notes)
