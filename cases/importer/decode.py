@@ -61,6 +61,8 @@ KIND_NAMES = {
 }
 BOMS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
 _HAN = re.compile(r"[\u3400-\u9fff]")
+# Fewer Chinese characters than this are a line or a title, not a case's text.
+MIN_HAN = 20
 # Chinese prose is written almost only (> 99% in the seeds) with the 3,755 common characters of
 # GB 2312 level 1; bytes decoded with the wrong encoding give rare characters at random.
 _COMMON_SHARE = 0.5
@@ -189,8 +191,10 @@ def _checked(document):
         raise DocumentError(f"“{document.name}”的正文超过 100 万字，请只导入案例正文。")
     document.text = _storable(document.text)
     han = _HAN.findall(document.text)
-    if len(han) < 20:
+    if not han:
         raise DocumentError(f"“{document.name}”中没有可识别的中文正文。")
+    if len(han) < MIN_HAN:
+        raise DocumentError(f"“{document.name}”只有 {len(han)} 个汉字，不像一篇案例的正文：请导入案例全文。")
     sample = to_simplified("".join(han[:_SAMPLE]))
     if sum(map(_common, sample)) < _COMMON_SHARE * len(sample):
         if document.kind == "pdf":

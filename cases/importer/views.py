@@ -76,7 +76,11 @@ class ImportForm(forms.Form):
     def clean(self):
         data = super().clean()
         uploads, text = data.get("file") or [], (data.get("text") or "").strip()
-        if bool(uploads) == bool(text):
+        if uploads and text:
+            raise forms.ValidationError(
+                "请只用一种方式导入：上传文件，或粘贴文字，不要同时使用（粘贴的文字仍在框中）。"
+            )
+        if not uploads and not text:
             raise forms.ValidationError("请上传文件，或粘贴文字（二者选一）。")
         if sum(upload.size for upload in uploads) > settings.CASE_IMPORT_MAX_BATCH_SIZE:
             raise forms.ValidationError(

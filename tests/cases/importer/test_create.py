@@ -169,6 +169,14 @@ def test_the_admin_view_takes_pasted_text_and_refuses_nonsense(client, editor, c
     assert "没有可识别的中文正文" in response.content.decode() and counts() == before
     response = client.post(reverse("cases_import"), {"parent": case_index.pk})
     assert "二者选一" in response.content.decode()
+    # A line of Chinese is said to be too short, not to hold no Chinese.
+    response = client.post(reverse("cases_import"), {"text": "村里成立了红白理事会。", "parent": case_index.pk})
+    assert "只有 10 个汉字，不像一篇案例的正文" in response.content.decode() and counts() == before
+    # A file and a paste at once: which to leave out, the paste kept in its box.
+    upload = SimpleUploadedFile("case.txt", "村".encode())
+    response = client.post(reverse("cases_import"), {"text": "村里", "file": upload, "parent": case_index.pk})
+    html = response.content.decode()
+    assert "不要同时使用" in html and "村里</textarea>" in html and counts() == before
     pasted = seed_path(SEED_000).read_text(encoding="utf-8")
     response = client.post(reverse("cases_import"), {"text": pasted, "parent": case_index.pk})
     assert "编辑草稿" in response.content.decode() and "读入：粘贴的文字。" in response.content.decode()

@@ -151,7 +151,7 @@ def test_an_old_word_file_is_read_by_the_installed_converter():
     assert "这是一个用来测试nodejs解析Word文档" in converted.old_word_text("test.doc", data)
     # named .docx or .wps it is still read as what it is; too short to be a case
     for name in ("test.docx", "test.wps"):
-        with pytest.raises(DocumentError, match="没有可识别的中文正文"):
+        with pytest.raises(DocumentError, match="不像一篇案例的正文"):
             read_bytes(name, data)
 
 
