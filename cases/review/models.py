@@ -2,11 +2,23 @@
 
 from urllib.parse import urlencode
 
+from django import forms
 from django.urls import reverse
+from wagtail.forms import TaskStateCommentForm
 from wagtail.models import AbstractGroupApprovalTask
 
 from ..publishing import publishing_gaps
 from .comments import carried_comment
+
+
+class ChangesRequestedForm(TaskStateCommentForm):
+    """A case sent back says why: the editor sees nothing else of what the reviewer wants."""
+
+    comment = forms.CharField(
+        label="修改意见",
+        widget=forms.Textarea({"rows": 3}),
+        error_messages={"required": "请写明需要修改什么：退回后编辑只能看到这条意见。"},
+    )
 
 
 class ReviewTask(AbstractGroupApprovalTask):
@@ -32,6 +44,9 @@ class ReviewTask(AbstractGroupApprovalTask):
             # it did (the page editor ignores the URL and confirms on its own).
             return reverse("cases_approved", args=[page.pk])
         return redirect_url
+
+    def get_form_for_action(self, action):
+        return ChangesRequestedForm if action == "reject" else super().get_form_for_action(action)
 
     @classmethod
     def get_description(cls):

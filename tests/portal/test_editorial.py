@@ -200,6 +200,22 @@ def test_reject_with_comment_then_resubmit(editor, reviewer):
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
 
 
+def test_a_case_is_sent_back_only_with_a_reason(editor, reviewer):
+    case = create_draft(logged_in(editor))
+    submit(logged_in(editor), case)
+    reviewer_client = logged_in(reviewer)
+    state = WorkflowState.objects.get(object_id=str(case.pk), status="in_progress")
+    url = f"/admin/pages/workflow/action/{case.pk}/reject/{state.current_task_state.pk}/"
+    response = reviewer_client.post(url, {"comment": "  "}, headers={"x-requested-with": "XMLHttpRequest"})
+    assert "请写明需要修改什么" in json.loads(response.content)["html"]
+    workflow_action(reviewer_client, case, "reject", comment="")  # the dashboard's form, no script
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    workflow_action(reviewer_client, case, "reject", comment="请补充成效数据")
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
+
+
 def test_incomplete_cases_cannot_be_submitted(editor):
     client = logged_in(editor)
     case = create_draft(client, region="", summary="")
