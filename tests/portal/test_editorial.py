@@ -224,6 +224,8 @@ def test_incomplete_cases_cannot_be_submitted(editor):
     html = response.content.decode()
     for message in ("提交审核前请选择地区", "提交审核前请填写摘要", "提交审核前请填写来源"):
         assert message in html
+    # Not "nothing saved": the editor's autosave keeps what the form holds, blanks included.
+    assert "这次没有提交或发布" in html and "仍会自动保存为草稿" in html
     assert not WorkflowState.objects.filter(object_id=str(case.pk)).exists()
 
 
