@@ -153,13 +153,18 @@ class PlaceFinder:
         Mentions count for a place and all above it, ×10 in the title. From the provinces down,
         the place with the most wins, unless another ties (苏州、无锡、常州 → 江苏省) or, outside
         the title, it is named only once (a passing "学习借鉴江苏苏州的做法"). A place written
-        before a masked one (湖南省某县, as sources that hide the county write) is the text's own,
-        like a place in the title."""
+        before a masked one (湖南省某县, as sources that hide the county write) or right after the
+        place it lies in (浙江省湖州市安吉县孝丰镇…, an address) is the text's own, like a place in
+        the title."""
         found = self._found(title + "\n" + text)
         titled = _mentions(_spans(title, found))
         spans = _spans(text, found)
         own = _mentions(spans)
         masked = {place for _, end, place in spans if _MASKED.match(text, end)}
+        # A place written right after the place it lies in (湖州市安吉县, 浙江安吉) is an address:
+        # the text's own, as a masked one is.
+        ends = {(end, place) for _, end, place in spans}
+        addressed = {place for start, _, place in spans if (start, place.parent) in ends}
         for place, count in titled.items():
             own[place] += 10 * count
         support, named_as_own = Counter(), set()
@@ -167,7 +172,7 @@ class PlaceFinder:
             node = place
             while node is not None:
                 support[node] += count
-                if place in titled or place in masked:
+                if place in titled or place in masked or place in addressed:
                     named_as_own.add(node)
                 node = node.parent
         chosen, level = None, [place for place in self.children[None] if support[place]]

@@ -110,6 +110,9 @@ def test_a_dry_run_adds_no_region(case_index):
         # Named once, not masked: a passing mention, not the text's place.
         ("学习借鉴江苏苏州的做法，我们村党支部积极推进。", None),
         ("学习浙江某些村的做法，与上海某企业合作，我们村党支部积极推进。", None),
+        # Written once, but as an address (after the place it lies in): the text's own.
+        ("——四川省达州市大竹县石河镇党建工作纪实。镇里党员带头修路。", "四川省达州市大竹县"),
+        ("我们是江西赣州寻乌县的一个山村，村党支部积极推进。", "江西省赣州市寻乌县"),
     ],
 )
 def test_a_place_written_before_a_masked_one_is_the_texts_own(finder, text, place):
