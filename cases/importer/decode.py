@@ -488,13 +488,20 @@ def _paragraph_text(paragraph):
     return "".join(parts)
 
 
+# A table whose every cell is as short as this is data (指标 | 2018年 | 2021年), read where it
+# stands; one holding longer text lays a page out, and its rows come after the body's paragraphs.
+DATA_CELL = 30
+
+
 def _docx_lines(stream, style_names):
     """(lines, headings, title) of the main document, read as a stream: the body's paragraphs
-    in order, then the tables' rows (their cells are rarely the narrative). Text boxes are
-    left out, as Word's own "save as text" does with floating shapes."""
+    in order, a table of short cells (data) among them where it stands, the other tables' rows
+    after them (their cells are rarely the narrative). Text boxes are left out, as Word's own
+    "save as text" does with floating shapes."""
     lines, rows, headings, title = [], [], set(), ""
     tables = boxes = size = 0
     row = cell = None
+    table = []  # the rows of the outermost table being read
     for event, element in etree.iterparse(stream, events=("start", "end"), **_XML_OPTIONS):
         tag = element.tag
         if event == "start":
@@ -534,10 +541,15 @@ def _docx_lines(stream, style_names):
             row.append("\n".join(cell))
             cell = None
         elif tag == _W + "tr" and tables == 1 and row is not None:
-            rows.append("\t".join(row))  # cells apart by tabs, as an HTML table's
+            table.append(row)
             row = None
         elif tag == _W + "tbl":
             tables -= 1
+            if not tables:
+                data = all(len(text) <= DATA_CELL and "。" not in text for cells in table for text in cells)
+                # Cells apart by tabs, as an HTML table's.
+                (lines if data else rows).extend("\t".join(cells) for cells in table)
+                table = []
         if tag in (_W + "p", _W + "tbl", _W + "sdt") and not tables and not boxes:
             # what is read is dropped, so that memory stays with the text, not the XML
             element.clear()

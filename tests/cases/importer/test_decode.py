@@ -119,6 +119,9 @@ def test_docx_styles_tables_and_what_word_does_not_show():
     table = word.add_table(rows=1, cols=2)
     table.cell(0, 0).text, table.cell(0, 1).text = "关怀理事会", "92个"
     word.add_paragraph("二、主要做法")
+    layout = word.add_table(rows=1, cols=1)  # a page laid out in a table: longer text in its cell
+    layout.cell(0, 0).text = "附：" + TEXT
+    word.add_paragraph("三、成效")
     buffer = io.BytesIO()
     word.save(buffer)
     parts = _docx_parts(buffer.getvalue())
@@ -131,7 +134,16 @@ def test_docx_styles_tables_and_what_word_does_not_show():
         "<w:r><w:txbxContent><w:p><w:r><w:t>文本框</w:t></w:r></w:p></w:txbxContent>".encode(),
     )
     document = read_bytes("case.docx", _docx_from(parts))
-    assert document.text.split("\n") == ["兴山两会两评", "一、背景", TEXT, "二、主要做法", "关怀理事会\t92个"]
+    # A table of data where it stands; a layout table's text after the body's paragraphs.
+    assert document.text.split("\n") == [
+        "兴山两会两评",
+        "一、背景",
+        TEXT,
+        "关怀理事会\t92个",
+        "二、主要做法",
+        "三、成效",
+        "附：" + TEXT,
+    ]
     assert document.title_hint == "兴山两会两评" and document.headings == {"兴山两会两评", "一、背景"}
 
 
