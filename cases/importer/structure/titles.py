@@ -48,9 +48,13 @@ def split_title(paragraphs, hint, named_in_file, cleaned):
     at = next((n for n, line in enumerate(rest[:15]) if hint and title_text(line) == title_text(hint)), None)
     if at is not None:
         cleaned.removed += [Removed("标题上方的页面内容", line) for line in rest[:at]]
-        return title_text(hint), rest[at + 1 :]
+        title, rest = title_text(hint), rest[at + 1 :]
+        if rest and _subtitle(rest[0]):
+            # its subtitle below it, as in a Word file's: "…焕新颜" over "——浙江省……纪实"
+            return f"{title}——{title_text(rest[0])}", rest[1:]
+        return title, rest
     for number, paragraph in enumerate(rest[:3]):
-        if paragraph.startswith(("——", "--")) and _title_like(paragraph.lstrip("—-")):
+        if _subtitle(paragraph):
             if number and _title_like(rest[number - 1]):
                 # the main title above it: "“兰花支部”开出致富花——翁源县江尾镇……纪实"
                 title = f"{title_text(rest[number - 1])}——{title_text(paragraph)}"
@@ -70,6 +74,11 @@ def split_title(paragraphs, hint, named_in_file, cleaned):
     if title and rest and rest[0].startswith(title):
         rest[0] = rest[0][len(title) :]
     return title_text(title), [p for p in rest if p]
+
+
+def _subtitle(paragraph):
+    """Whether `paragraph` is a title's "——subtitle" line."""
+    return paragraph.startswith(("——", "--")) and _title_like(paragraph.lstrip("—-"))
 
 
 # The verbs a report title puts before the name of what it reports ("推进农村党建“1+3模式”").

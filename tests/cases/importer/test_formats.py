@@ -285,3 +285,23 @@ def test_the_ofd_reader_never_runs_where_its_unpacking_would_leave_the_folder(tm
     )
     assert json.loads(finished.stdout.decode().splitlines()[-1]) == {"error": "unsafe_folder"}
     assert (tmp_path / "a" / "keep.txt").read_text() == "留着"
+
+
+@pytest.mark.django_db
+def test_a_word_titles_subtitle_joins_the_title_not_the_summary():
+    from docx import Document as WordDocument
+
+    word = WordDocument()
+    word.add_heading("“红色管家”激活乡村治理", 1)
+    word.add_paragraph("——湖北省宜昌市兴山县某镇党建工作纪实")
+    word.add_heading("一、基本情况", 2)
+    opening = "这个村地处山区，辖8个村民小组，共有党员41名，过去村里的事没人管，群众意见很大。"
+    word.add_paragraph(opening)
+    word.add_heading("二、主要做法", 2)
+    word.add_paragraph("（一）推选“红色管家”。村党支部从党员中推选12名“红色管家”，分片联系农户，收集群众意见。")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    (draft,) = analyse(read_bytes("case.docx", buffer.getvalue())).drafts
+    assert draft.source_title == "“红色管家”激活乡村治理——湖北省宜昌市兴山县某镇党建工作纪实"
+    assert draft.summary.startswith(opening[:20])
+    assert [section.heading for section in draft.sections] == ["一、基本情况", "二、主要做法"]
