@@ -79,18 +79,27 @@ def learn(case_ids):
     changed = False
     for start in range(0, len(case_ids), LEARN_CHUNK):
         chunk = case_ids[start : start + LEARN_CHUNK]
-        if model is not None:
-            for said in _said(CasePage.objects.visible().filter(pk__in=chunk)):
-                _read(model, said)  # outside the transaction: the model's time holds no lock
+        _read_chunk(model, chunk)
         try:
             changed = _learn_chunk(model, chunk) or changed
         except IntegrityError:
             # Another process learning other cases dropped, as no case said it when it looked,
-            # a sentence these rows name (PostgreSQL checks them at commit): learnt again, the
-            # sentence's vector is kept anew.
+            # a sentence these rows name: PostgreSQL checks them when this outermost transaction
+            # (learn runs once the publish committed) commits. Read and learnt again, the
+            # sentence's vector is kept anew; a second failure is the caller's to log.
+            logger.info("案例 %s 的句子语义重新读出：另一进程同时删去了其中的句子", chunk)
+            _read_chunk(model, chunk)
             changed = _learn_chunk(model, chunk) or changed
     if changed:
         _told()
+
+
+def _read_chunk(model, chunk):
+    """The vectors of the sentences of the cases `chunk` that this model never read, computed
+    outside any transaction: the model's time holds no lock."""
+    if model is not None:
+        for said in _said(CasePage.objects.visible().filter(pk__in=chunk)):
+            _read(model, said)
 
 
 def _learn_chunk(model, chunk):

@@ -194,7 +194,8 @@ def _checked(document):
     if not han:
         raise DocumentError(f"“{document.name}”中没有可识别的中文正文。")
     if len(han) < MIN_HAN:
-        raise DocumentError(f"“{document.name}”只有 {len(han)} 个汉字，不像一篇案例的正文：请导入案例全文。")
+        scanned = "如果是扫描件，请先做 OCR 文字识别；否则" if document.kind == "pdf" else ""
+        raise DocumentError(f"“{document.name}”只有 {len(han)} 个汉字，不像一篇案例的正文：{scanned}请导入案例全文。")
     sample = to_simplified("".join(han[:_SAMPLE]))
     if sum(map(_common, sample)) < _COMMON_SHARE * len(sample):
         if document.kind == "pdf":
@@ -546,9 +547,11 @@ def _docx_lines(stream, style_names):
         elif tag == _W + "tbl":
             tables -= 1
             if not tables:
-                data = all(len(text) <= DATA_CELL and "。" not in text for cells in table for text in cells)
+                texts = [text for table_row in table for text in table_row]
+                # An empty one (a table in a text box, whose text is left out) is no data either.
+                data = any(texts) and all(len(text) <= DATA_CELL and "。" not in text for text in texts)
                 # Cells apart by tabs, as an HTML table's.
-                (lines if data else rows).extend("\t".join(cells) for cells in table)
+                (lines if data else rows).extend("\t".join(table_row) for table_row in table)
                 table = []
         if tag in (_W + "p", _W + "tbl", _W + "sdt") and not tables and not boxes:
             # what is read is dropped, so that memory stays with the text, not the XML

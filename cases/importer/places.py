@@ -68,6 +68,13 @@ def _starts(text, form):
         start = text.find(form, start + 1)
 
 
+def _above(place):
+    """The places `place` lies in, nearest first."""
+    while place.parent is not None:
+        place = place.parent
+        yield place
+
+
 def _mentions(spans):
     """{place: times named}, overlapping names of one place once (兴山县 holds 兴山)."""
     counts, ends = Counter(), {}
@@ -161,10 +168,10 @@ class PlaceFinder:
         spans = _spans(text, found)
         own = _mentions(spans)
         masked = {place for _, end, place in spans if _MASKED.match(text, end)}
-        # A place written right after the place it lies in (湖州市安吉县, 浙江安吉) is an address:
-        # the text's own, as a masked one is.
+        # A place written right after a place it lies in (湖州市安吉县, 浙江省安吉县) is an
+        # address: the text's own, as a masked one is.
         ends = {(end, place) for _, end, place in spans}
-        addressed = {place for start, _, place in spans if (start, place.parent) in ends}
+        addressed = {place for start, _, place in spans if any((start, above) in ends for above in _above(place))}
         for place, count in titled.items():
             own[place] += 10 * count
         support, named_as_own = Counter(), set()

@@ -31,6 +31,10 @@ class ReviewTask(AbstractGroupApprovalTask):
 
     def on_action(self, task_state, user, action_name, **kwargs):
         page = task_state.workflow_state.content_object
+        if action_name == "reject" and not kwargs.get("comment", "").strip():
+            # The page editor hands on its modal's data unchecked: a sending back without a
+            # reason, which that modal's form refuses, goes no further here either.
+            return reverse("wagtailadmin_pages:edit", args=[page.pk])
         if action_name == "approve":
             if publishing_gaps(page):
                 # The comment typed with the approval is not saved: the page hands it back.

@@ -211,6 +211,13 @@ def test_a_case_is_sent_back_only_with_a_reason(editor, reviewer):
     workflow_action(reviewer_client, case, "reject", comment="")  # the dashboard's form, no script
     state.refresh_from_db()
     assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    # The page editor hands on its modal's data unchecked: refused all the same.
+    data = case_form_data(CasePage.objects.get(pk=case.pk))
+    data.update({"action-workflow-action": "true", "workflow-action-name": "reject"})
+    data["workflow-action-extra-data"] = json.dumps({"comment": ""})
+    reviewer_client.post(f"/admin/pages/{case.pk}/edit/", data)
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
     workflow_action(reviewer_client, case, "reject", comment="请补充成效数据")
     state.refresh_from_db()
     assert state.status == WorkflowState.STATUS_NEEDS_CHANGES
@@ -224,8 +231,8 @@ def test_incomplete_cases_cannot_be_submitted(editor):
     html = response.content.decode()
     for message in ("提交审核前请选择地区", "提交审核前请填写摘要", "提交审核前请填写来源"):
         assert message in html
-    # Not "nothing saved": the editor's autosave keeps what the form holds, blanks included.
-    assert "这次没有提交或发布" in html and "仍会自动保存为草稿" in html
+    # Not only "nothing saved": the editor's autosave keeps what the form holds, blanks included.
+    assert "这次没有保存或提交" in html and "自动保存照表单现状另存草稿" in html
     assert not WorkflowState.objects.filter(object_id=str(case.pk)).exists()
 
 

@@ -113,6 +113,7 @@ def test_a_dry_run_adds_no_region(case_index):
         # Written once, but as an address (after the place it lies in): the text's own.
         ("——四川省达州市大竹县石河镇党建工作纪实。镇里党员带头修路。", "四川省达州市大竹县"),
         ("我们是江西赣州寻乌县的一个山村，村党支部积极推进。", "江西省赣州市寻乌县"),
+        ("——四川省大竹县石河镇党建工作纪实。镇里党员带头修路。", "四川省达州市大竹县"),  # its city left out
     ],
 )
 def test_a_place_written_before_a_masked_one_is_the_texts_own(finder, text, place):
