@@ -276,8 +276,9 @@ def word_parts(word):
     "城乡基层党组织联建"); [] when the word has no smaller parts. Among equally short covers
     the one with fewer single characters wins (务工|人员, not 务|工人员: a single character is
     in nearly every text), then the one with the longest last part (城乡|联合|党组织, not
-    城乡|联合党|组织): Chinese compounds end in their head word. A name of numbered parts has none: its numbers and
-    characters written apart (两…推…一…选, 三…一五) are in most texts, and it is indexed whole.
+    城乡|联合党|组织): Chinese compounds end in their head word. A name of numbered parts has
+    none: its numbers and characters written apart (两…推…一…选, 三…一五) are in most texts,
+    and it is indexed whole.
     """
     if numbered_spans(word) == [(0, len(word))] or is_numeral_name(word):
         return []

@@ -232,7 +232,7 @@ def test_incomplete_cases_cannot_be_submitted(editor):
     for message in ("提交审核前请选择地区", "提交审核前请填写摘要", "提交审核前请填写来源"):
         assert message in html
     # Not only "nothing saved": the editor's autosave keeps what the form holds, blanks included.
-    assert "这次没有保存或提交" in html and "自动保存照表单现状另存草稿" in html
+    assert "这次没有保存或提交" in html and "会照表单现状另存草稿" in html
     assert not WorkflowState.objects.filter(object_id=str(case.pk)).exists()
 
 
